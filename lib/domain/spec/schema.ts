@@ -1,0 +1,196 @@
+/**
+ * The Canary schema: one zod schema gives the TypeScript types, the validation with field-path
+ * errors and (through accessors.ts) the defaults. It accepts Flagger's `flagger.app/v1beta1`
+ * (`spec.analysis`) and `v1alpha3` (`spec.canaryAnalysis`) shapes; `parse.ts` normalises the
+ * latter into `analysis` before validation, so everything downstream sees one shape.
+ *
+ * Objects are loose (unknown keys pass through) so that Flagger fields we do not support yet are
+ * kept and reported as warnings by `parse.ts`, never silently dropped.
+ */
+import { z } from 'zod';
+
+/** A duration as Flagger writes it: `30s`, `1m`, `1h`, `1m30s`. */
+export const duration = z.string().regex(/^([0-9]+(ms|s|m|h))+$/, 'a duration such as "30s", "1m" or "1h"');
+
+const percent = z.number().int().min(0).max(100);
+
+/** Istio StringMatch: exactly one of exact / prefix / suffix / regex. */
+export const stringMatch = z.looseObject({
+  exact: z.string().optional(),
+  prefix: z.string().optional(),
+  suffix: z.string().optional(),
+  regex: z.string().optional(),
+});
+
+/** Istio HTTPMatchRequest (the subset every router understands plus pass-through keys). */
+export const httpMatch = z.looseObject({
+  name: z.string().optional(),
+  uri: stringMatch.optional(),
+  scheme: stringMatch.optional(),
+  method: stringMatch.optional(),
+  authority: stringMatch.optional(),
+  headers: z.record(z.string(), stringMatch).optional(),
+  queryParams: z.record(z.string(), stringMatch).optional(),
+  port: z.number().int().optional(),
+  sourceLabels: z.record(z.string(), z.string()).optional(),
+  gateways: z.array(z.string()).optional(),
+});
+
+export const crossRef = z.looseObject({
+  apiVersion: z.string().optional(),
+  kind: z.string().min(1),
+  name: z.string().min(1),
+});
+
+export const autoscalerRef = crossRef.extend({
+  primaryScalerReplicas: z
+    .looseObject({ minReplicas: z.number().int().min(0).optional(), maxReplicas: z.number().int().min(1).optional() })
+    .optional(),
+});
+
+const headerOps = z.looseObject({
+  set: z.record(z.string(), z.string()).optional(),
+  add: z.record(z.string(), z.string()).optional(),
+  remove: z.array(z.string()).optional(),
+});
+
+export const gatewayRef = z.looseObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  sectionName: z.string().optional(),
+  port: z.number().int().optional(),
+  group: z.string().optional(),
+  kind: z.string().optional(),
+});
+
+export const serviceSpec = z.looseObject({
+  name: z.string().optional(),
+  port: z.number().int().min(1).max(65535),
+  portName: z.string().optional(),
+  targetPort: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional(),
+  appProtocol: z.string().optional(),
+  gateways: z.array(z.string()).optional(),
+  hosts: z.array(z.string()).optional(),
+  match: z.array(httpMatch).optional(),
+  rewrite: z.looseObject({ uri: z.string().optional(), authority: z.string().optional() }).optional(),
+  headers: z.looseObject({ request: headerOps.optional(), response: headerOps.optional() }).optional(),
+  corsPolicy: z
+    .looseObject({
+      allowOrigin: z.array(z.string()).optional(),
+      allowOrigins: z.array(stringMatch).optional(),
+      allowMethods: z.array(z.string()).optional(),
+      allowHeaders: z.array(z.string()).optional(),
+      exposeHeaders: z.array(z.string()).optional(),
+      maxAge: z.string().optional(),
+      allowCredentials: z.boolean().optional(),
+    })
+    .optional(),
+  retries: z
+    .looseObject({
+      attempts: z.number().int().min(0).optional(),
+      perTryTimeout: z.string().optional(),
+      retryOn: z.string().optional(),
+    })
+    .optional(),
+  timeout: duration.optional(),
+  trafficPolicy: z.record(z.string(), z.unknown()).optional(),
+  meshName: z.string().optional(),
+  backends: z.array(z.string()).optional(),
+  gatewayRefs: z.array(gatewayRef).optional(),
+});
+
+export const metricSpec = z.looseObject({
+  name: z.string().min(1),
+  threshold: z.number().optional(),
+  thresholdRange: z.looseObject({ min: z.number().optional(), max: z.number().optional() }).optional(),
+  interval: duration.optional(),
+  query: z.string().min(1).optional(),
+  templateRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }).optional(),
+  templateVariables: z.record(z.string(), z.string()).optional(),
+});
+
+export const webhookTypes = [
+  'confirm-rollout',
+  'pre-rollout',
+  'rollout',
+  'confirm-traffic-increase',
+  'confirm-promotion',
+  'post-rollout',
+  'rollback',
+  'event',
+] as const;
+
+export const webhookSpec = z.looseObject({
+  name: z.string().min(1),
+  type: z.enum(webhookTypes).optional(),
+  url: z.url(),
+  timeout: duration.optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+  muteAlert: z.boolean().optional(),
+  disableTLS: z.boolean().optional(),
+});
+
+export const alertSeverities = ['info', 'warn', 'error'] as const;
+
+export const alertSpec = z.looseObject({
+  name: z.string().min(1),
+  severity: z.enum(alertSeverities).optional(),
+  providerRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+});
+
+export const analysisSpec = z.looseObject({
+  interval: duration.optional(),
+  threshold: z.number().int().optional(),
+  maxWeight: percent.optional(),
+  stepWeight: percent.optional(),
+  stepWeights: z.array(percent).optional(),
+  stepWeightPromotion: percent.optional(),
+  iterations: z.number().int().min(0).optional(),
+  match: z.array(httpMatch).optional(),
+  mirror: z.boolean().optional(),
+  mirrorWeight: percent.optional(),
+  primaryReadyThreshold: percent.optional(),
+  canaryReadyThreshold: percent.optional(),
+  metrics: z.array(metricSpec).optional(),
+  webhooks: z.array(webhookSpec).optional(),
+  alerts: z.array(alertSpec).optional(),
+});
+
+export const canarySpec = z.looseObject({
+  provider: z.string().optional(),
+  targetRef: crossRef,
+  autoscalerRef: autoscalerRef.optional(),
+  progressDeadlineSeconds: z.number().int().min(1).optional(),
+  skipAnalysis: z.boolean().optional(),
+  suspend: z.boolean().optional(),
+  revertOnDeletion: z.boolean().optional(),
+  service: serviceSpec,
+  analysis: analysisSpec.optional(),
+});
+
+export const canaryManifest = z.looseObject({
+  apiVersion: z.string().regex(/^flagger\.app\/v1(alpha[1-3]|beta1)$/, 'flagger.app/v1beta1 or flagger.app/v1alpha3'),
+  kind: z.literal('Canary'),
+  metadata: z.looseObject({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 name').max(253),
+    namespace: z.string().min(1).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
+  }),
+  spec: canarySpec,
+});
+
+export type StringMatch = z.infer<typeof stringMatch>;
+export type HttpMatch = z.infer<typeof httpMatch>;
+export type CrossRef = z.infer<typeof crossRef>;
+export type ServiceSpec = z.infer<typeof serviceSpec>;
+export type MetricSpec = z.infer<typeof metricSpec>;
+export type WebhookType = (typeof webhookTypes)[number];
+export type WebhookSpec = z.infer<typeof webhookSpec>;
+export type AlertSeverity = (typeof alertSeverities)[number];
+export type AlertSpec = z.infer<typeof alertSpec>;
+export type AnalysisSpec = z.infer<typeof analysisSpec>;
+export type CanarySpec = z.infer<typeof canarySpec>;
+/** A parsed, normalised Canary: `metadata.namespace` is always set and `spec.analysis` replaces `canaryAnalysis`. */
+export type Canary = z.infer<typeof canaryManifest> & { metadata: { namespace: string } };
