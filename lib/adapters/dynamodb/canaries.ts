@@ -1,0 +1,170 @@
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CanaryKey, CanaryRecord, CanaryStore, Leases } from '../../ports/store.js';
+import { keyString } from '../../ports/store.js';
+import { translate } from './errors.js';
+import { DUE_SHARDS, NEVER, canaryPk, keyFromPk, shardOf } from './table.js';
+
+const META = 'META';
+
+/** Canary rows and their leases, with a version condition on every save (STYLE.md habit 9). */
+export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(key: CanaryKey, signal: AbortSignal): Promise<CanaryRecord<S> | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: canaryPk(key), sk: META }, ConsistentRead: true }),
+      { abortSignal: signal },
+    );
+    return out.Item ? fromItem<S>(out.Item) : undefined;
+  }
+
+  async save(record: CanaryRecord<S>, expectedVersion: number, signal: AbortSignal): Promise<CanaryRecord<S>> {
+    const next = { ...record, version: expectedVersion + 1 };
+    const condition = expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected';
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: canaryPk(record.key), sk: META },
+          UpdateExpression:
+            'SET #manifest = :manifest, #status = :status, #version = :version, #commands = :commands, ' +
+            '#paused = :paused, #createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names('manifest', 'status', 'version', 'commands', 'paused', 'createdAt', 'updatedAt'),
+          ExpressionAttributeValues: {
+            ':manifest': record.manifest,
+            ':status': record.status,
+            ':version': next.version,
+            ':commands': record.commands,
+            ':paused': record.paused,
+            ':createdAt': record.createdAt,
+            ':updatedAt': record.updatedAt,
+            ':gsi1pk': `DUE#${shardOf(record.key)}`,
+            ':gsi1sk': record.nextRunAt ?? NEVER,
+            ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
+          },
+        }),
+        { abortSignal: signal },
+      );
+    } catch (e) {
+      throw translate(e, `canary ${keyString(record.key)} save at version ${expectedVersion}`);
+    }
+    return next;
+  }
+
+  async delete(key: CanaryKey, signal: AbortSignal): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: canaryPk(key), sk: META } }), {
+      abortSignal: signal,
+    });
+  }
+
+  async listDue(until: number, signal: AbortSignal): Promise<{ key: CanaryKey; nextRunAt: number }[]> {
+    const shards = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        this.queryIndex('gsi1pk = :p AND gsi1sk <= :until', { ':p': `DUE#${shard}`, ':until': until }, signal),
+      ),
+    );
+    return shards
+      .flat()
+      .map((i) => ({ key: keyFromPk(i.pk as string), nextRunAt: i.gsi1sk as number }))
+      .sort((a, b) => a.nextRunAt - b.nextRunAt);
+  }
+
+  async list(filter: { cluster?: string; namespace?: string }, signal: AbortSignal): Promise<CanaryRecord<S>[]> {
+    const shards = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) => this.queryIndex('gsi1pk = :p', { ':p': `DUE#${shard}` }, signal)),
+    );
+    const keys = shards
+      .flat()
+      .map((i) => keyFromPk(i.pk as string))
+      .filter((k) => (!filter.cluster || k.cluster === filter.cluster) && (!filter.namespace || k.namespace === filter.namespace))
+      .sort((a, b) => keyString(a).localeCompare(keyString(b)));
+    const rows = await Promise.all(keys.map((k) => this.get(k, signal)));
+    return rows.filter((r): r is CanaryRecord<S> => r !== undefined);
+  }
+
+  async acquire(key: CanaryKey, owner: string, now: number, ttlMs: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: canaryPk(key), sk: META },
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+          ExpressionAttributeValues: { ':owner': owner, ':until': now + ttlMs, ':now': now },
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (e) {
+      const t = translate(e, 'lease');
+      if (t instanceof Error && t.name === 'ConflictError') return false;
+      throw t;
+    }
+  }
+
+  async release(key: CanaryKey, owner: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: canaryPk(key), sk: META },
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+        { abortSignal: signal },
+      );
+    } catch (e) {
+      const t = translate(e, 'lease release');
+      if (!(t instanceof Error && t.name === 'ConflictError')) throw t;
+    }
+  }
+
+  private async queryIndex(
+    condition: string,
+    values: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'due',
+          KeyConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: start,
+        }),
+        { abortSignal: signal },
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function names(...keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.map((k) => [`#${k}`, k]));
+}
+
+function fromItem<S>(item: Record<string, unknown>): CanaryRecord<S> {
+  const nextRunAt = item.gsi1sk as number | undefined;
+  return {
+    key: keyFromPk(item.pk as string),
+    manifest: item.manifest,
+    status: item.status as S,
+    version: item.version as number,
+    nextRunAt: nextRunAt === undefined || nextRunAt >= NEVER ? undefined : nextRunAt,
+    commands: (item.commands as CanaryRecord<S>['commands']) ?? [],
+    paused: item.paused === true,
+    createdAt: item.createdAt as number,
+    updatedAt: item.updatedAt as number,
+  };
+}

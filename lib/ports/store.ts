@@ -1,0 +1,96 @@
+/**
+ * Persistence ports, owned by lib/app. One DynamoDB table implements all of them
+ * (lib/adapters/dynamodb); tests of lib/app use in-memory fakes.
+ */
+
+/** A canary's identity across clusters. */
+export interface CanaryKey {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** What the store keeps for one canary. `S` is the domain status type. */
+export interface CanaryRecord<S = unknown> {
+  key: CanaryKey;
+  /** The manifest as registered (normalised Canary). */
+  manifest: unknown;
+  status: S;
+  /** Optimistic-concurrency counter: every save must name the version it read. */
+  version: number;
+  /** Epoch ms of the next analysis step; absent when nothing is scheduled. */
+  nextRunAt?: number;
+  /** Operator commands not yet consumed by a step (abort, promote, retry, approve, …). */
+  commands: OperatorCommand[];
+  paused: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OperatorCommand {
+  action: 'promote' | 'abort' | 'pause' | 'resume' | 'retry' | 'approve';
+  by: string;
+  at: number;
+  gate?: string;
+}
+
+/** Canary rows: conditional writes only. */
+export interface CanaryStore<S = unknown> {
+  get(key: CanaryKey, signal: AbortSignal): Promise<CanaryRecord<S> | undefined>;
+  /** Creates (expectedVersion 0) or replaces the row whose version is `expectedVersion`; ConflictError otherwise. */
+  save(record: CanaryRecord<S>, expectedVersion: number, signal: AbortSignal): Promise<CanaryRecord<S>>;
+  delete(key: CanaryKey, signal: AbortSignal): Promise<void>;
+  /** Canaries whose nextRunAt ≤ until, found through the sharded due index (Query, never Scan). */
+  listDue(until: number, signal: AbortSignal): Promise<{ key: CanaryKey; nextRunAt: number }[]>;
+  list(filter: { cluster?: string; namespace?: string }, signal: AbortSignal): Promise<CanaryRecord<S>[]>;
+}
+
+/** A step's exclusive hold on a canary; expires so a crashed step cannot block it forever. */
+export interface Leases {
+  acquire(key: CanaryKey, owner: string, now: number, ttlMs: number, signal: AbortSignal): Promise<boolean>;
+  release(key: CanaryKey, owner: string, signal: AbortSignal): Promise<void>;
+}
+
+/** One audit record per step or operator action. */
+export interface HistoryRecord {
+  key: CanaryKey;
+  at: number;
+  /** Unique within a canary and instant (a step id). */
+  id: string;
+  kind: 'step' | 'operator' | 'registration';
+  actor: string;
+  phase: string;
+  reason: string;
+  explanation: string;
+  canaryWeight?: number;
+  failedChecks?: number;
+  checks?: unknown[];
+  actions?: unknown[];
+  inputs?: Record<string, unknown>;
+}
+
+export interface History {
+  append(record: HistoryRecord, signal: AbortSignal): Promise<void>;
+  /** Newest first. */
+  list(key: CanaryKey, opts: { limit: number; before?: number }, signal: AbortSignal): Promise<HistoryRecord[]>;
+}
+
+/** Generic named documents: cluster records, metric templates, alert providers. */
+export interface Documents<T> {
+  get(name: string, signal: AbortSignal): Promise<T | undefined>;
+  put(name: string, doc: T, signal: AbortSignal): Promise<void>;
+  list(signal: AbortSignal): Promise<{ name: string; doc: T }[]>;
+  delete(name: string, signal: AbortSignal): Promise<void>;
+}
+
+/** Raised when a conditional write loses a race (stale version, lease held). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export function keyString(k: CanaryKey): string {
+  return `${k.cluster}/${k.namespace}/${k.name}`;
+}
