@@ -1,0 +1,71 @@
+/**
+ * The environment, read once into a typed, frozen object (STYLE.md habit 11). Nothing else reads
+ * process.env. A missing required variable fails fast and names the variable.
+ */
+export interface Config {
+  readonly stage: string;
+  readonly region: string;
+  readonly tableName: string;
+  /** Set in local mode and tests (dynalite); absent in AWS. */
+  readonly dynamodbEndpoint?: string;
+  /** SQS queue of due steps (AWS); absent in local mode (in-process queue). */
+  readonly queueUrl?: string;
+  /** EventBridge bus for domain events (AWS); absent in local mode (in-process bus). */
+  readonly eventBusName?: string;
+  /** Provider used when a Canary names none and its cluster record has no default. */
+  readonly defaultProvider: 'istio' | 'gatewayapi' | 'appmesh' | 'kubernetes';
+  /** Default Prometheus for builtin checks (a cluster record may override it). */
+  readonly prometheusUrl?: string;
+  /** SSM parameter (SecureString) holding the default Slack webhook URL. */
+  readonly slackUrlParameter?: string;
+  readonly historyRetentionDays: number;
+  readonly leaseSeconds: number;
+  readonly maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const v = env[name];
+  if (!v) throw new ConfigError(`environment variable ${name} is required`);
+  return v;
+}
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+const providerNames = ['istio', 'gatewayapi', 'appmesh', 'kubernetes'] as const;
+
+function provider(env: Env): Config['defaultProvider'] {
+  const raw = env.DEFAULT_PROVIDER ?? 'istio';
+  const found = providerNames.find((p) => p === raw);
+  if (!found) throw new ConfigError(`environment variable DEFAULT_PROVIDER must be one of ${providerNames.join(', ')}, got "${raw}"`);
+  return found;
+}
+
+/** Reads the configuration from `env` (default: process.env). */
+export function loadConfig(env: Env = process.env): Config {
+  return Object.freeze({
+    stage: env.STAGE ?? 'dev',
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    tableName: required(env, 'TABLE_NAME'),
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    queueUrl: env.QUEUE_URL || undefined,
+    eventBusName: env.EVENT_BUS_NAME || undefined,
+    defaultProvider: provider(env),
+    prometheusUrl: env.PROMETHEUS_URL || undefined,
+    slackUrlParameter: env.SLACK_URL_PARAMETER || undefined,
+    historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
+    leaseSeconds: int(env, 'LEASE_SECONDS', 120),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),
+  });
+}
