@@ -1,0 +1,35 @@
+import type { StepMessage, WorkQueue } from '../lib/ports/queue.js';
+
+/**
+ * The in-process stand-in for SQS: each message is delivered once its delay has passed, to one
+ * consumer (the analyze handler). Like SQS it does not deduplicate: the consumer's lease does.
+ */
+export class LocalQueue implements WorkQueue {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private inflight = 0;
+  constructor(private readonly deliver: (m: StepMessage) => Promise<void>) {}
+
+  send(messages: StepMessage[], now: number): Promise<void> {
+    for (const m of messages) {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.inflight++;
+        this.deliver(m)
+          .catch((e: Error) => console.error(`step ${m.key.name} failed: ${e.message}`))
+          .finally(() => this.inflight--);
+      }, Math.max(0, m.dueAt - now));
+      this.timers.add(t);
+    }
+    return Promise.resolve();
+  }
+
+  /** Messages waiting for their delay plus deliveries in progress. */
+  get pending(): number {
+    return this.timers.size + this.inflight;
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
