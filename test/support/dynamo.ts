@@ -1,7 +1,7 @@
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lib/adapters/dynamodb/client.js';
+import { baseClient, documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { createTable } from '../../lib/adapters/dynamodb/table.js';
 
 export interface LocalDynamo {
@@ -20,7 +20,9 @@ export async function startDynamo(): Promise<LocalDynamo> {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const db = documentClient({ region: 'us-east-1', endpoint });
   const table = `flagger-test-${process.pid}-${++counter}`;
-  await createTable(db, table);
+  const admin = baseClient({ region: 'us-east-1', endpoint });
+  await createTable(admin, table);
+  admin.destroy();
   return {
     endpoint,
     db,

@@ -14,7 +14,6 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CanaryKey } from '../../ports/store.js';
 
 /** Number of partitions of the due index; each is one Query per dispatch. */
@@ -50,7 +49,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
 }
 
 /** Creates the table unless it exists (local mode, tests). */
-export async function createTable(client: DynamoDBClient | DynamoDBDocumentClient, tableName: string): Promise<void> {
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
   } catch (e) {
@@ -71,7 +70,7 @@ export function canaryPk(k: CanaryKey): string {
 
 export function keyFromPk(pk: string): CanaryKey {
   const [cluster, namespace, name] = pk.slice(2).split('/');
-  return { cluster: cluster!, namespace: namespace!, name: name! };
+  return { cluster: cluster, namespace: namespace, name: name };
 }
 
 /** Stable shard of a canary in the due index (FNV-1a of its pk). */

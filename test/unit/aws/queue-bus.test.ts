@@ -32,7 +32,7 @@ describe('SqsWorkQueue', () => {
     await q.send(msgs, 10_000, signal);
     const calls = sqs.commandCalls(SendMessageBatchCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 2]);
-    expect(calls[1]!.args[0].input.Entries![1]).toEqual({ Id: '11', MessageBody: JSON.stringify(msgs[11]), DelaySeconds: 11 });
+    expect(calls[1].args[0].input.Entries![1]).toEqual({ Id: '11', MessageBody: JSON.stringify(msgs[11]), DelaySeconds: 11 });
 
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'X', Message: 'throttled', SenderFault: false }] });
     await expect(q.send(msgs.slice(0, 1), 10_000, signal)).rejects.toThrow('c/n/a0: throttled');
@@ -45,7 +45,7 @@ describe('EventBridgeBus', () => {
     const bus = new EventBridgeBus(new EventBridgeClient({ region: 'us-east-1' }), 'bus');
     const e = { type: 'Promoted', at: '2026-01-01T00:00:00.000Z', canary: { cluster: 'c', namespace: 'n', name: 'a' } } as DomainEvent;
     await bus.publish([e], signal);
-    const entry = eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
+    const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
     expect(entry).toMatchObject({ EventBusName: 'bus', Source: 'flagger-serverless', DetailType: 'Promoted' });
     expect(JSON.parse(entry.Detail!)).toEqual(e);
 
