@@ -1,1 +1,56 @@
-export const handler = async () => ({ statusCode: 501 });
+/**
+ * The HTTP API behind API Gateway (HTTP API, payload v2). Thin: normalise the request, route it,
+ * map errors — 4xx carry field paths, anything unexpected is a 500 without internals.
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { NotFoundError, StateConflictError, ValidationError } from '../../lib/app/errors.js';
+import { ConflictError } from '../../lib/ports/store.js';
+import type { Logger } from '../../lib/ports/logger.js';
+import { actorOf, bodyOf, HttpError, json } from './http.js';
+import { route, type ApiDeps } from './routes.js';
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context?: unknown, opts?: { signal?: AbortSignal }) => Promise<APIGatewayProxyResultV2>;
+
+export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
+  return async (event, _context, opts) => {
+    const signal = opts?.signal ?? AbortSignal.timeout(25_000);
+    try {
+      const req = {
+        method: event.requestContext.http.method.toUpperCase(),
+        path: event.rawPath.replace(/\/+$/, '') || '/',
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        body: bodyOf(event, deps.maxBodyBytes),
+        actor: actorOf(event),
+        signal,
+      };
+      const r = await route(deps, req);
+      if (r.body === undefined) return { statusCode: r.status, headers: r.headers };
+      return json(r.status, r.body);
+    } catch (e) {
+      return errorResponse(e, deps.logger);
+    }
+  };
+}
+
+/** Exposed errors keep their message; others are logged and hidden. */
+export function errorResponse(e: unknown, logger: Logger): APIGatewayProxyResultV2 {
+  if (e instanceof HttpError) return json(e.status, { message: e.message, errors: e.errors ?? [] });
+  if (e instanceof ValidationError) return json(400, { message: e.message, errors: e.errors });
+  if (e instanceof NotFoundError) return json(404, { message: e.message, errors: [] });
+  if (e instanceof StateConflictError || e instanceof ConflictError) return json(409, { message: e.message, errors: [] });
+  logger.error('unhandled API error', { error: (e as Error)?.message, stack: (e as Error)?.stack });
+  return json(500, { message: 'internal error; see the function logs', errors: [] });
+}
+
+let cached: ApiHandler | undefined;
+
+/** The Lambda entry point; the dependencies are built once per container, on first use. */
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(httpHeaderNormalizer())
+  .handler(async (event, context, opts) => {
+    const { buildApiDeps } = await import('../../lib/wiring.js');
+    cached ??= makeHandler(await buildApiDeps());
+    return cached(event, context, opts);
+  });

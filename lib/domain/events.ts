@@ -15,6 +15,7 @@ export const eventTypes = [
   'PromotionStarted',
   'Promoted',
   'RolledBack',
+  'PromotionFailed',
   'PhaseChanged',
 ] as const;
 export type DomainEventType = (typeof eventTypes)[number];

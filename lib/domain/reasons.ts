@@ -34,5 +34,11 @@ export const reasons = [
   'Paused',
   'RetryRequested',
   'PromotedByOperator',
+  'InputsRequired',
+  'TargetNotFound',
+  'TrafficRoutedToCanary',
+  'Terminating',
+  'Terminated',
+  'CommandIgnored',
 ] as const;
 export type Reason = (typeof reasons)[number];

@@ -20,18 +20,8 @@ export interface CanaryRecord<S = unknown> {
   version: number;
   /** Epoch ms of the next analysis step; absent when nothing is scheduled. */
   nextRunAt?: number;
-  /** Operator commands not yet consumed by a step (abort, promote, retry, approve, …). */
-  commands: OperatorCommand[];
-  paused: boolean;
   createdAt: number;
   updatedAt: number;
-}
-
-export interface OperatorCommand {
-  action: 'promote' | 'abort' | 'pause' | 'resume' | 'retry' | 'approve';
-  by: string;
-  at: number;
-  gate?: string;
 }
 
 /** Canary rows: conditional writes only. */

@@ -30,16 +30,14 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
           TableName: this.table,
           Key: { pk: canaryPk(record.key), sk: META },
           UpdateExpression:
-            'SET #manifest = :manifest, #status = :status, #version = :version, #commands = :commands, ' +
-            '#paused = :paused, #createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+            'SET #manifest = :manifest, #status = :status, #version = :version, ' +
+            '#createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
           ConditionExpression: condition,
-          ExpressionAttributeNames: names('manifest', 'status', 'version', 'commands', 'paused', 'createdAt', 'updatedAt'),
+          ExpressionAttributeNames: names('manifest', 'status', 'version', 'createdAt', 'updatedAt'),
           ExpressionAttributeValues: {
             ':manifest': record.manifest,
             ':status': record.status,
             ':version': next.version,
-            ':commands': record.commands,
-            ':paused': record.paused,
             ':createdAt': record.createdAt,
             ':updatedAt': record.updatedAt,
             ':gsi1pk': `DUE#${shardOf(record.key)}`,
@@ -162,8 +160,6 @@ function fromItem<S>(item: Record<string, unknown>): CanaryRecord<S> {
     status: item.status as S,
     version: item.version as number,
     nextRunAt: nextRunAt === undefined || nextRunAt >= NEVER ? undefined : nextRunAt,
-    commands: (item.commands as CanaryRecord<S>['commands']) ?? [],
-    paused: item.paused === true,
     createdAt: item.createdAt as number,
     updatedAt: item.updatedAt as number,
   };

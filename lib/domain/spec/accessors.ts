@@ -2,13 +2,15 @@
  * Defaults live here and only here (STYLE.md habit 6): everything else reads a Canary through
  * these accessors, never its raw optional fields.
  */
+import { builtinMetricName, type BuiltinMetric } from './catalog.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
 export const providers = ['istio', 'gatewayapi', 'appmesh', 'kubernetes'] as const;
 export type Provider = (typeof providers)[number];
 export type Strategy = 'canary' | 'ab-testing' | 'blue-green';
 
-const MIN_INTERVAL_SECONDS = 10;
+/** Flagger's floor for `analysis.interval` (0.23+): shorter intervals run every 10s. */
+export const MIN_INTERVAL_SECONDS = 10;
 
 /** Parses `30s`, `1m`, `1h30m`, `500ms` to milliseconds; undefined when unparsable. */
 export function durationMs(value: string | undefined): number | undefined {
@@ -38,7 +40,7 @@ export function threshold(c: Canary): number {
 /** Highest canary weight: the last stepWeights entry, else maxWeight, else 100. */
 export function maxWeight(c: Canary): number {
   const steps = analysis(c).stepWeights;
-  if (steps && steps.length > 0) return Math.min(100, steps[steps.length - 1]!);
+  if (steps && steps.length > 0) return Math.min(100, steps[steps.length - 1]);
   const m = analysis(c).maxWeight;
   return m && m > 0 ? m : 100;
 }
@@ -97,7 +99,7 @@ export function mirrorWeight(c: Canary): number {
 export function provider(c: Canary, fallback: Provider): Provider {
   const raw = c.spec.provider;
   if (!raw) return fallback;
-  const family = raw.split(':')[0]!;
+  const family = raw.split(':')[0];
   if (!(providers as readonly string[]).includes(family)) {
     throw new Error(`unsupported provider "${raw}"; supported: ${providers.join(', ')}`);
   }
@@ -165,4 +167,42 @@ export function webhookTimeoutMs(w: WebhookSpec): number {
 
 export function webhookRetries(w: WebhookSpec): number {
   return w.retries ?? 0;
+}
+
+/** Flagger's version suffix of `spec.provider` (`gatewayapi:v1` → `v1`); undefined without one. */
+export function providerVersion(c: Canary): string | undefined {
+  return c.spec.provider?.split(':')[1];
+}
+
+/** Where a metric's query comes from; precedence templateRef, then query, then the builtin name. */
+export type MetricSource = 'template' | 'query' | 'builtin' | 'none';
+
+export function metricSource(m: MetricSpec): MetricSource {
+  if (m.templateRef !== undefined) return 'template';
+  if (m.query !== undefined) return 'query';
+  return builtinMetricName(m.name) ? 'builtin' : 'none';
+}
+
+/** The builtin check a metric runs (aliases such as `istio_requests_total` resolved), if it runs one. */
+export function builtinMetric(m: MetricSpec): BuiltinMetric | undefined {
+  return metricSource(m) === 'builtin' ? builtinMetricName(m.name)?.check : undefined;
+}
+
+/**
+ * The pass band of a metric: `thresholdRange` when set; otherwise `threshold` is a minimum for the
+ * success-rate builtin and a maximum for everything else (duration in ms, custom queries); `{}`
+ * (never fails) without either.
+ */
+export function metricBounds(m: MetricSpec): { min?: number; max?: number } {
+  if (m.thresholdRange) {
+    const { min, max } = m.thresholdRange;
+    return { ...(min !== undefined && { min }), ...(max !== undefined && { max }) };
+  }
+  if (m.threshold === undefined) return {};
+  return builtinMetric(m) === 'request-success-rate' ? { min: m.threshold } : { max: m.threshold };
+}
+
+/** A metric template's namespace: `templateRef.namespace` or the canary's. */
+export function templateNamespace(c: Canary, m: MetricSpec): string | undefined {
+  return m.templateRef ? (m.templateRef.namespace ?? c.metadata.namespace) : undefined;
 }

@@ -44,7 +44,10 @@ export const crossRef = z.looseObject({
 
 export const autoscalerRef = crossRef.extend({
   primaryScalerReplicas: z
-    .looseObject({ minReplicas: z.number().int().min(0).optional(), maxReplicas: z.number().int().min(1).optional() })
+    .looseObject({
+      minReplicas: z.number().int().min(0).optional(),
+      maxReplicas: z.number().int().min(1).optional(),
+    })
     .optional(),
 });
 
@@ -170,10 +173,15 @@ export const canarySpec = z.looseObject({
 });
 
 export const canaryManifest = z.looseObject({
-  apiVersion: z.string().regex(/^flagger\.app\/v1(alpha[1-3]|beta1)$/, 'flagger.app/v1beta1 or flagger.app/v1alpha3'),
+  apiVersion: z
+    .string()
+    .regex(/^flagger\.app\/v1(alpha[1-3]|beta1)$/, 'flagger.app/v1beta1 or flagger.app/v1alpha3'),
   kind: z.literal('Canary'),
   metadata: z.looseObject({
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 name').max(253),
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 name')
+      .max(253),
     namespace: z.string().min(1).optional(),
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),

@@ -17,8 +17,6 @@ function aRecord(key: CanaryKey, over: Partial<CanaryRecord<{ phase: string }>> 
     manifest: { kind: 'Canary' },
     status: { phase: 'Initializing' },
     version: 0,
-    commands: [],
-    paused: false,
     createdAt: 1,
     updatedAt: 1,
     ...over,

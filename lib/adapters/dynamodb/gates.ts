@@ -1,0 +1,19 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GateStore } from '../../ports/gates.js';
+import { DynamoDocuments } from './documents.js';
+
+/** Manual gates (confirm and rollback) of the load tester, kept in the table, not in memory. */
+export class DynamoGateStore implements GateStore {
+  private readonly docs: DynamoDocuments<{ open: boolean }>;
+  constructor(db: DynamoDBDocumentClient, table: string) {
+    this.docs = new DynamoDocuments(db, table, 'gate');
+  }
+
+  async get(key: string, signal: AbortSignal): Promise<boolean> {
+    return (await this.docs.get(key, signal))?.open === true;
+  }
+
+  set(key: string, open: boolean, signal: AbortSignal): Promise<void> {
+    return this.docs.put(key, { open }, signal);
+  }
+}

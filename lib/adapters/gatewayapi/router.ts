@@ -1,0 +1,81 @@
+/**
+ * The Gateway API router: one `HTTPRoute` `<apex>` (gateway.networking.k8s.io/v1) with weighted
+ * backendRefs to the primary and canary Services, built by http-route.ts and applied with one GET
+ * and at most one PUT.
+ */
+import type { Canary } from '../../domain/spec/schema.js';
+import { apexName, canaryName, primaryName } from '../../domain/spec/accessors.js';
+import type { RouteWeights, Router } from '../../ports/router.js';
+import { NotFoundError } from '../kubernetes/errors.js';
+import { InvalidRoutesError } from '../kubernetes/router-errors.js';
+import { ownerLabels } from '../kubernetes/labels.js';
+import {
+  CustomObjectStore,
+  describeRef,
+  type CustomObjectClients,
+  type ObjectRef,
+} from '../kubernetes/router-objects.js';
+import { httpRouteSpec, routeWeightsOf } from './http-route.js';
+
+/** Options of {@link GatewayApiRouter}. */
+export interface GatewayApiRouterOptions {
+  /** `gateway.networking.k8s.io` version; default `v1` (`v1beta1` for clusters older than Gateway API 1.0). */
+  version?: 'v1' | 'v1beta1';
+}
+
+const INITIAL: RouteWeights = { primary: 100, canary: 0, mirrored: false };
+
+/** Routes a canary with a Gateway API HTTPRoute. */
+export class GatewayApiRouter implements Router {
+  private readonly store: CustomObjectStore;
+  private readonly version: 'v1' | 'v1beta1';
+
+  constructor(clients: CustomObjectClients, options: GatewayApiRouterOptions = {}) {
+    this.store = new CustomObjectStore(clients);
+    this.version = options.version ?? 'v1';
+  }
+
+  async reconcile(canary: Canary, signal: AbortSignal): Promise<void> {
+    const ref = this.httpRoute(canary);
+    const live = await this.store.get(ref, signal);
+    // Reconcile keeps the live split; a new or foreign object starts at 100 % primary.
+    const weights = (live && routeWeightsOf(canary, live.spec)) ?? INITIAL;
+    await this.store.applyTo(ref, live, { ...httpRouteSpec(canary, weights) }, signal, {
+      labels: ownerLabels(canary),
+    });
+  }
+
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+    const ref = this.httpRoute(canary);
+    const live = await this.store.get(ref, signal);
+    if (!live) throw new NotFoundError(`${describeRef(ref)} get failed: not found`);
+    const weights = routeWeightsOf(canary, live.spec);
+    if (!weights) {
+      throw new InvalidRoutesError(
+        `${describeRef(ref)} does not contain routes for ${primaryName(canary)} and ${canaryName(canary)}`,
+      );
+    }
+    return weights;
+  }
+
+  async setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void> {
+    await this.store.apply(this.httpRoute(canary), { ...httpRouteSpec(canary, w) }, signal, {
+      labels: ownerLabels(canary),
+    });
+  }
+
+  async finalize(canary: Canary, signal: AbortSignal): Promise<void> {
+    await this.store.finalize(this.httpRoute(canary), signal);
+  }
+
+  private httpRoute(c: Canary): ObjectRef {
+    return {
+      group: 'gateway.networking.k8s.io',
+      version: this.version,
+      plural: 'httproutes',
+      kind: 'HTTPRoute',
+      namespace: c.metadata.namespace,
+      name: apexName(c),
+    };
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The Istio router: VirtualService `<apex>` and DestinationRules `<apex>-primary`/`<apex>-canary`
+ * (networking.istio.io, v1beta1 by default, v1 on request). Objects are built by the pure
+ * functions of virtual-service.ts and applied with one GET and at most one PUT each.
+ */
+import type { Canary } from '../../domain/spec/schema.js';
+import { apexName, canaryName, primaryName } from '../../domain/spec/accessors.js';
+import type { RouteWeights, Router } from '../../ports/router.js';
+import { NotFoundError } from '../kubernetes/errors.js';
+import { InvalidRoutesError } from '../kubernetes/router-errors.js';
+import { ownerLabels } from '../kubernetes/labels.js';
+import {
+  CustomObjectStore,
+  describeRef,
+  type CustomObjectClients,
+  type ObjectRef,
+} from '../kubernetes/router-objects.js';
+import { destinationRuleSpec, routeWeightsOf, virtualServiceSpec } from './virtual-service.js';
+
+/** Istio API versions the router can write. */
+export type IstioVersion = 'v1beta1' | 'v1';
+
+/** Options of {@link IstioRouter}. */
+export interface IstioRouterOptions {
+  /** `networking.istio.io` version to read and write; default `v1beta1`. */
+  version?: IstioVersion;
+}
+
+const GROUP = 'networking.istio.io';
+const INITIAL: RouteWeights = { primary: 100, canary: 0, mirrored: false };
+
+/** Routes a canary with an Istio VirtualService. */
+export class IstioRouter implements Router {
+  private readonly store: CustomObjectStore;
+  private readonly version: IstioVersion;
+
+  constructor(clients: CustomObjectClients, options: IstioRouterOptions = {}) {
+    this.store = new CustomObjectStore(clients);
+    this.version = options.version ?? 'v1beta1';
+  }
+
+  /** DestinationRules first, so the VirtualService never points at hosts without their policy. */
+  async reconcile(canary: Canary, signal: AbortSignal): Promise<void> {
+    const options = { labels: ownerLabels(canary) };
+    await this.store.apply(
+      this.destinationRule(canary, 'primary'),
+      destinationRuleSpec(canary, 'primary'),
+      signal,
+      options,
+    );
+    await this.store.apply(
+      this.destinationRule(canary, 'canary'),
+      destinationRuleSpec(canary, 'canary'),
+      signal,
+      options,
+    );
+    const ref = this.virtualService(canary);
+    const live = await this.store.get(ref, signal);
+    // Reconcile keeps the live split; a new or foreign object starts at 100 % primary.
+    const weights = (live && routeWeightsOf(canary, live.spec)) ?? INITIAL;
+    await this.store.applyTo(ref, live, { ...virtualServiceSpec(canary, weights) }, signal, options);
+  }
+
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+    const ref = this.virtualService(canary);
+    const live = await this.store.get(ref, signal);
+    if (!live) throw new NotFoundError(`${describeRef(ref)} get failed: not found`);
+    const weights = routeWeightsOf(canary, live.spec);
+    if (!weights) {
+      throw new InvalidRoutesError(
+        `${describeRef(ref)} does not contain routes for ${primaryName(canary)} and ${canaryName(canary)}`,
+      );
+    }
+    return weights;
+  }
+
+  async setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void> {
+    await this.store.apply(this.virtualService(canary), { ...virtualServiceSpec(canary, w) }, signal, {
+      labels: ownerLabels(canary),
+    });
+  }
+
+  /** The VirtualService first, so no route points at a restored or deleted DestinationRule's host. */
+  async finalize(canary: Canary, signal: AbortSignal): Promise<void> {
+    await this.store.finalize(this.virtualService(canary), signal);
+    await this.store.finalize(this.destinationRule(canary, 'primary'), signal);
+    await this.store.finalize(this.destinationRule(canary, 'canary'), signal);
+  }
+
+  private virtualService(c: Canary): ObjectRef {
+    const { version } = this;
+    return {
+      group: GROUP,
+      version,
+      plural: 'virtualservices',
+      kind: 'VirtualService',
+      namespace: c.metadata.namespace,
+      name: apexName(c),
+    };
+  }
+
+  private destinationRule(c: Canary, role: 'primary' | 'canary'): ObjectRef {
+    const name = role === 'primary' ? primaryName(c) : canaryName(c);
+    const { version } = this;
+    return {
+      group: GROUP,
+      version,
+      plural: 'destinationrules',
+      kind: 'DestinationRule',
+      namespace: c.metadata.namespace,
+      name,
+    };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Pure builders for Istio's VirtualService and DestinationRules (Flagger spec §4.2 newest form,
+ * §4.3). The router diffs their output against the live objects and writes only on change.
+ */
+import type { Canary, HttpMatch } from '../../domain/spec/schema.js';
+import { apexName, canaryName, mirrorWeight, primaryName, strategy } from '../../domain/spec/accessors.js';
+import type { RouteWeights } from '../../ports/router.js';
+import { prune, type Json } from '../kubernetes/router-json.js';
+import { analysisMatches, mergeMatches, serviceMatches } from '../kubernetes/router-match.js';
+
+/** An Istio `Destination`. */
+export interface Destination {
+  host: string;
+  port?: { number: number };
+}
+
+/** One weighted destination of an HTTP route. */
+export interface RouteDestination {
+  destination: Destination;
+  weight: number;
+}
+
+/** The subset of Istio's `HTTPRoute` that Flagger writes. */
+export interface IstioHttpRoute {
+  match?: HttpMatch[];
+  rewrite?: Json;
+  timeout?: string;
+  retries?: Json;
+  corsPolicy?: Json;
+  headers?: Json;
+  route: RouteDestination[];
+  mirror?: Destination;
+  mirrorPercentage?: { value: number };
+}
+
+/** `VirtualService.spec` as written by the router. */
+export interface VirtualServiceSpec {
+  hosts: string[];
+  gateways: string[];
+  http: IstioHttpRoute[];
+}
+
+/** `spec.hosts`: the user's hosts plus the apex name, unless present or a `*` host is given. */
+export function hosts(c: Canary): string[] {
+  const given = c.spec.service.hosts ?? [];
+  const apex = apexName(c);
+  return given.includes(apex) || given.includes('*') ? [...given] : [...given, apex];
+}
+
+/** `spec.gateways`: the user's gateways, or `mesh` when none are given (Flagger 0.11+). */
+export function gateways(c: Canary): string[] {
+  const given = c.spec.service.gateways ?? [];
+  return given.length > 0 ? [...given] : ['mesh'];
+}
+
+function destination(c: Canary, host: string): Destination {
+  return { host, port: { number: c.spec.service.port } };
+}
+
+/** Route fields copied from `spec.service` onto every route Flagger writes. */
+function routeOptions(c: Canary): Omit<IstioHttpRoute, 'route' | 'match'> {
+  const s = c.spec.service;
+  return {
+    rewrite: s.rewrite,
+    timeout: s.timeout,
+    retries: s.retries,
+    corsPolicy: s.corsPolicy,
+    headers: s.headers,
+  };
+}
+
+function weightedRoute(c: Canary, match: HttpMatch[], w: RouteWeights): IstioHttpRoute {
+  const route: IstioHttpRoute = {
+    match,
+    ...routeOptions(c),
+    route: [
+      { destination: destination(c, primaryName(c)), weight: w.primary },
+      { destination: destination(c, canaryName(c)), weight: w.canary },
+    ],
+  };
+  if (!w.mirrored) return route;
+  return { ...route, mirror: destination(c, canaryName(c)), mirrorPercentage: { value: mirrorWeight(c) } };
+}
+
+/**
+ * The VirtualService spec for weights `w`. Canary and blue/green: one weighted route. A/B: the
+ * canary-match route (analysis × service matches) carrying `w`, then the default route, always
+ * 100 % primary (Flagger gives it the primary weight, which reads as 0 % but means 100 %).
+ */
+export function virtualServiceSpec(c: Canary, w: RouteWeights): VirtualServiceSpec {
+  const service = serviceMatches(c);
+  const http =
+    strategy(c, 'istio') === 'ab-testing'
+      ? [
+          weightedRoute(c, mergeMatches(analysisMatches(c), service), w),
+          {
+            match: service,
+            ...routeOptions(c),
+            route: [{ destination: destination(c, primaryName(c)), weight: 100 }],
+          },
+        ]
+      : [weightedRoute(c, service, w)];
+  return prune({ hosts: hosts(c), gateways: gateways(c), http }) as VirtualServiceSpec;
+}
+
+/**
+ * Reads the weights from a live VirtualService spec: the first HTTP route with a canary
+ * destination gives both weights and the mirror flag. Undefined when no route names the canary or
+ * both weights are 0 (Flagger's "does not contain routes").
+ */
+export function routeWeightsOf(c: Canary, spec: unknown): RouteWeights | undefined {
+  const http = (spec as { http?: IstioHttpRoute[] } | undefined)?.http ?? [];
+  const canary = canaryName(c);
+  const route = http.find((r) => (r.route ?? []).some((d) => d.destination?.host === canary));
+  if (!route) return undefined;
+  const weightOf = (host: string) => route.route.find((d) => d.destination?.host === host)?.weight ?? 0;
+  const w = {
+    primary: weightOf(primaryName(c)),
+    canary: weightOf(canary),
+    mirrored: route.mirror?.host === canary,
+  };
+  return w.primary === 0 && w.canary === 0 ? undefined : w;
+}
+
+/** `DestinationRule.spec` for `<apex>-primary` or `<apex>-canary`: host plus `service.trafficPolicy`. */
+export function destinationRuleSpec(c: Canary, role: 'primary' | 'canary'): Json {
+  const host = role === 'primary' ? primaryName(c) : canaryName(c);
+  return prune({ host, trafficPolicy: c.spec.service.trafficPolicy }) ?? { host };
+}

@@ -1,0 +1,234 @@
+/**
+ * The routers' compute-then-apply cycle for custom objects (STYLE.md habit 4): a pure plan decides
+ * whether the live object must be created, updated or left alone; the store performs at most one
+ * write. Ownership is recorded on the object itself, because the Canary is not a cluster object:
+ *
+ * - objects we create carry the owner labels of labels.ts (`app.kubernetes.io/managed-by:
+ *   flagger-serverless`, `flagger-serverless.io/canary: <name>`) and are deleted by `finalize`;
+ * - pre-existing objects are adopted: their original spec is kept, as JSON, in the annotation
+ *   `flagger.kubernetes.io/original-configuration`, and `finalize` restores it and drops the
+ *   annotation. (Flagger skips the annotation when kubectl's last-applied annotation exists; we
+ *   always store it, because last-applied may be older than the live spec we replace.)
+ */
+import type { ClusterClients } from './client.js';
+import { NotFoundError } from './errors.js';
+import { COMPONENT, MANAGED_BY_LABEL } from './labels.js';
+import { deepEqual, isJson, prune, type Json } from './router-json.js';
+
+/** Annotation holding the JSON spec of an adopted object, as it was before adoption. */
+export const ORIGINAL_CONFIGURATION = 'flagger.kubernetes.io/original-configuration';
+
+/** Where one custom object lives. */
+export interface ObjectRef {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** The part of object metadata the routers read or write. */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** A namespaced custom object as the API returns it. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  spec?: Json;
+  [key: string]: unknown;
+}
+
+/** `VirtualService test/podinfo`: how messages name an object. */
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+
+/** What {@link planApply} decided. */
+export type ApplyPlan = { action: 'create' | 'update'; body: KubeObject } | { action: 'none' };
+
+/** Options of {@link planApply}. */
+export interface ApplyOptions {
+  /**
+   * Spec keys owned by someone else (App Mesh's webhook fills `meshRef`, `awsName` is immutable):
+   * set on create, then kept from the live object and ignored when diffing.
+   */
+  preserve?: readonly string[];
+  /** Labels of a created object; default just the managed-by label. */
+  labels?: Record<string, string>;
+}
+
+/** True when we created the object. */
+export function isManaged(obj: KubeObject): boolean {
+  return obj.metadata.labels?.[MANAGED_BY_LABEL] === COMPONENT;
+}
+
+/** True when we adopted the object and still hold its original spec. */
+export function isAdopted(obj: KubeObject): boolean {
+  return obj.metadata.annotations?.[ORIGINAL_CONFIGURATION] !== undefined;
+}
+
+/**
+ * Pure: the single write (if any) that makes `live` carry `spec`. Diffs the whole spec except the
+ * preserved keys; an unmanaged, not yet adopted object is adopted even when its spec already matches.
+ */
+export function planApply(
+  ref: ObjectRef,
+  spec: Json,
+  live: KubeObject | undefined,
+  options: ApplyOptions = {},
+): ApplyPlan {
+  const desired = prune(spec) ?? {};
+  if (!live)
+    return {
+      action: 'create',
+      body: newObject(ref, desired, options.labels ?? { [MANAGED_BY_LABEL]: COMPONENT }),
+    };
+  const kept = pick(live.spec, options.preserve ?? []);
+  const next = { ...desired, ...kept };
+  const adopt = !isManaged(live) && !isAdopted(live);
+  if (!adopt && deepEqual(prune(live.spec ?? {}) ?? {}, next)) return { action: 'none' };
+  const annotations = adopt
+    ? { ...live.metadata.annotations, [ORIGINAL_CONFIGURATION]: JSON.stringify(live.spec ?? {}) }
+    : live.metadata.annotations;
+  const metadata = prune({ ...live.metadata, annotations }) ?? {};
+  return {
+    action: 'update',
+    body: { ...live, apiVersion: apiVersion(ref), kind: ref.kind, metadata, spec: next },
+  };
+}
+
+/** Pure: what `finalize` does to the live object: delete ours, restore adopted, leave others. */
+export type FinalizePlan =
+  { action: 'delete' } | { action: 'restore'; body: KubeObject } | { action: 'none' };
+
+/** Pure: the finalize step for one live object (see the module comment). */
+export function planFinalize(ref: ObjectRef, live: KubeObject | undefined): FinalizePlan {
+  if (!live) return { action: 'none' };
+  if (isManaged(live)) return { action: 'delete' };
+  const original = live.metadata.annotations?.[ORIGINAL_CONFIGURATION];
+  if (original === undefined) return { action: 'none' };
+  const spec = JSON.parse(original) as unknown;
+  const { [ORIGINAL_CONFIGURATION]: _dropped, ...annotations } = live.metadata.annotations ?? {};
+  const metadata: ObjectMeta = { ...live.metadata, annotations };
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const body = {
+    ...live,
+    apiVersion: apiVersion(ref),
+    kind: ref.kind,
+    metadata,
+    spec: isJson(spec) ? spec : {},
+  };
+  return { action: 'restore', body };
+}
+
+function apiVersion(ref: ObjectRef): string {
+  return `${ref.group}/${ref.version}`;
+}
+
+function newObject(ref: ObjectRef, spec: Json, labels: Record<string, string>): KubeObject {
+  return {
+    apiVersion: apiVersion(ref),
+    kind: ref.kind,
+    metadata: { name: ref.name, namespace: ref.namespace, labels },
+    spec,
+  };
+}
+
+function pick(spec: Json | undefined, keys: readonly string[]): Json {
+  const out: Json = {};
+  for (const k of keys) if (spec?.[k] !== undefined) out[k] = spec[k];
+  return out;
+}
+
+/** Result of {@link CustomObjectStore.apply}: what was written, for logs and tests. */
+export type ApplyResult = 'created' | 'updated' | 'unchanged';
+
+/** What the store needs from a cluster's clients (client.ts). */
+export type CustomObjectClients = Pick<ClusterClients, 'custom' | 'call'>;
+
+/**
+ * Namespaced custom objects over client-node's CustomObjectsApi: one GET, at most one write.
+ * Updates are PUTs carrying the live `resourceVersion`, so a concurrent edit fails with
+ * `ConflictError` instead of being overwritten. Every call goes through `ClusterClients.call`:
+ * the caller's AbortSignal, the request timeout, a fresh EKS token and typed errors.
+ */
+export class CustomObjectStore {
+  constructor(private readonly clients: CustomObjectClients) {}
+
+  /** The live object, or undefined when it does not exist. */
+  async get(ref: ObjectRef, signal: AbortSignal): Promise<KubeObject | undefined> {
+    const { group, version, namespace, plural, name } = ref;
+    try {
+      return await this.clients.call(`${describeRef(ref)} get`, signal, async (o) => {
+        return (await this.clients.custom.getNamespacedCustomObject(
+          { group, version, namespace, plural, name },
+          o,
+        )) as KubeObject;
+      });
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+  }
+
+  /** Creates, updates or leaves the object so that it carries `spec` (see {@link planApply}). */
+  async apply(ref: ObjectRef, spec: Json, signal: AbortSignal, options?: ApplyOptions): Promise<ApplyResult> {
+    return this.applyTo(ref, await this.get(ref, signal), spec, signal, options);
+  }
+
+  /** {@link apply} against a live object the caller has just read (saves a GET). */
+  async applyTo(
+    ref: ObjectRef,
+    live: KubeObject | undefined,
+    spec: Json,
+    signal: AbortSignal,
+    options?: ApplyOptions,
+  ): Promise<ApplyResult> {
+    const plan = planApply(ref, spec, live, options);
+    if (plan.action === 'none') return 'unchanged';
+    await this.write(ref, plan.action, plan.body, signal);
+    return plan.action === 'create' ? 'created' : 'updated';
+  }
+
+  /** Deletes the object if we created it, restores it if we adopted it (see {@link planFinalize}). */
+  async finalize(ref: ObjectRef, signal: AbortSignal): Promise<void> {
+    const plan = planFinalize(ref, await this.get(ref, signal));
+    if (plan.action === 'delete') await this.remove(ref, signal);
+    if (plan.action === 'restore') await this.write(ref, 'update', plan.body, signal);
+  }
+
+  private async write(
+    ref: ObjectRef,
+    action: 'create' | 'update',
+    body: KubeObject,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { group, version, namespace, plural, name } = ref;
+    const { custom } = this.clients;
+    await this.clients.call(`${describeRef(ref)} ${action}`, signal, (o) =>
+      action === 'create'
+        ? custom.createNamespacedCustomObject({ group, version, namespace, plural, body }, o)
+        : custom.replaceNamespacedCustomObject({ group, version, namespace, plural, name, body }, o),
+    );
+  }
+
+  private async remove(ref: ObjectRef, signal: AbortSignal): Promise<void> {
+    const { group, version, namespace, plural, name } = ref;
+    try {
+      await this.clients.call(`${describeRef(ref)} delete`, signal, (o) =>
+        this.clients.custom.deleteNamespacedCustomObject({ group, version, namespace, plural, name }, o),
+      );
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The {@link Scaler} port: scales the target Deployment with a JSON merge patch on
+ * `spec.replicas` (RBAC: `deployments` `patch`, no `deployments/scale` needed).
+ *
+ * A target HPA needs no pausing (Flagger spec §2.10.1 step 6): Kubernetes' HPA does not act on a
+ * Deployment whose replicas are 0, and scaling up hands the target back to it.
+ */
+import type { Canary } from '../../domain/spec/schema.js';
+import { targetName } from '../../domain/spec/accessors.js';
+import type { Scaler } from '../../ports/workloads.js';
+import type { ClusterClients } from './client.js';
+import { scaleUpReplicas } from './replicas.js';
+import { optional, Resources } from './resources.js';
+
+/** {@link Scaler} for Deployment targets. */
+export class KubernetesScaler implements Scaler {
+  constructor(private readonly clients: ClusterClients) {}
+
+  /** During initialization, call only after `Workloads.routeToPrimary`. No write when already 0. */
+  async scaleToZero(canary: Canary, signal: AbortSignal): Promise<void> {
+    const r = new Resources(this.clients, canary.metadata.namespace);
+    const target = await r.getDeployment(targetName(canary), signal);
+    if (target.spec?.replicas === 0) return;
+    await r.patchDeployment(targetName(canary), { spec: { replicas: 0 } }, signal);
+  }
+
+  async scaleUp(canary: Canary, signal: AbortSignal): Promise<number> {
+    const r = new Resources(this.clients, canary.metadata.namespace);
+    const name = targetName(canary);
+    const target = await r.getDeployment(name, signal);
+    const ref = canary.spec.autoscalerRef;
+    const primary = ref ? undefined : await optional(r.getDeployment(`${name}-primary`, signal));
+    const hpa = ref?.kind === 'HorizontalPodAutoscaler' ? await optional(r.getHpa(ref.name, signal)) : undefined;
+    const replicas = scaleUpReplicas({
+      targetReplicas: target.spec?.replicas,
+      primaryReplicas: primary?.spec?.replicas,
+      hasAutoscaler: ref !== undefined,
+      hpaMinReplicas: hpa?.spec?.minReplicas,
+    });
+    if (target.spec?.replicas !== replicas) await r.patchDeployment(name, { spec: { replicas } }, signal);
+    return replicas;
+  }
+}

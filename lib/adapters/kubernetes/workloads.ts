@@ -1,0 +1,141 @@
+/**
+ * The {@link Workloads} port over the Kubernetes API: reads live objects, builds the desired ones
+ * with the pure builders (deployments.ts, services.ts, hpa.ts, configs.ts) and writes only what
+ * is missing or different (STYLE.md habit 4).
+ *
+ * Zero-downtime ordering (Flagger spec §2.10.1 steps 3–7), which the caller follows:
+ * `bootstrap` → `readiness('primary')` until ready → `routeToPrimary` → `Scaler.scaleToZero`.
+ * `bootstrap` never touches the apex Service, so until `routeToPrimary` clients keep reaching the
+ * target's pods; and the target is scaled down only once the apex selects the ready primary.
+ */
+import { randomUUID } from 'node:crypto';
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { Canary } from '../../domain/spec/schema.js';
+import {
+  canaryReadyThreshold,
+  primaryReadyThreshold,
+  progressDeadlineSeconds,
+  targetName,
+} from '../../domain/spec/accessors.js';
+import type { Readiness, TargetRevision, WorkloadRole, Workloads } from '../../ports/workloads.js';
+import type { ClusterClients } from './client.js';
+import { readTrackedConfigs, syncPrimaryConfigs } from './config-sync.js';
+import { trackedChecksums, trackedNames, type TrackedConfig } from './configs.js';
+import { primaryDeployment, promotedPrimary, type PrimaryInputs } from './deployments.js';
+import { InvalidError } from './errors.js';
+import { revisionHash } from './hashing.js';
+import { primaryHpa, primaryHpaName, updatedHpa } from './hpa.js';
+import { selectorLabel } from './labels.js';
+import { deploymentReadiness } from './readiness.js';
+import { optional, Resources } from './resources.js';
+import { desiredService, servicePatch, type ServiceRole } from './services.js';
+
+/** Dependencies: the cluster's clients and the id source for rollout annotations. */
+export interface KubernetesWorkloadsDeps {
+  clients: ClusterClients;
+  /** Fresh ids for the `flagger-id` annotation; default `crypto.randomUUID`. */
+  newId?: () => string;
+}
+
+/** {@link Workloads} for Deployment targets. */
+export class KubernetesWorkloads implements Workloads {
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: KubernetesWorkloadsDeps) {
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  private resources(canary: Canary): Resources {
+    return new Resources(this.deps.clients, canary.metadata.namespace);
+  }
+
+  /**
+   * Services `-canary`/`-primary` (created or corrected), and — only when absent — the `-primary`
+   * configs, Deployment and HPA; never the apex. Runs every step, so it must not change what the
+   * primary pods run: that is `promote`'s job.
+   */
+  async bootstrap(canary: Canary, signal: AbortSignal): Promise<void> {
+    const r = this.resources(canary);
+    const target = await r.getDeployment(targetName(canary), signal);
+    await this.ensureService(r, canary, target, 'canary', signal);
+    await this.ensureService(r, canary, target, 'primary', signal);
+    const configs = await readTrackedConfigs(r, target, signal);
+    await syncPrimaryConfigs(r, canary, configs, false, signal);
+    const primary = await optional(r.getDeployment(`${targetName(canary)}-primary`, signal));
+    if (!primary) await r.createDeployment(primaryDeployment(this.inputs(canary, target, configs)), signal);
+    await this.syncHpa(r, canary, false, signal);
+  }
+
+  /** The apex Service selects the primary pods. Only after the primary is ready. */
+  async routeToPrimary(canary: Canary, signal: AbortSignal): Promise<void> {
+    const r = this.resources(canary);
+    const target = await r.getDeployment(targetName(canary), signal);
+    await this.ensureService(r, canary, target, 'apex', signal);
+  }
+
+  async readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness> {
+    const name = role === 'primary' ? `${targetName(canary)}-primary` : targetName(canary);
+    const d = await this.resources(canary).getDeployment(name, signal);
+    const thresholdPercent = role === 'primary' ? primaryReadyThreshold(canary) : canaryReadyThreshold(canary);
+    return deploymentReadiness(d, { thresholdPercent, deadlineSeconds: progressDeadlineSeconds(canary), now });
+  }
+
+  async revision(canary: Canary, signal: AbortSignal): Promise<TargetRevision> {
+    const r = this.resources(canary);
+    const target = await r.getDeployment(targetName(canary), signal);
+    const configs = await readTrackedConfigs(r, target, signal);
+    return { revision: revisionHash(target.spec?.template), trackedConfigs: trackedChecksums(configs) };
+  }
+
+  /** Configs first, so the new primary pods start with the new config copies. */
+  async promote(canary: Canary, signal: AbortSignal): Promise<void> {
+    const r = this.resources(canary);
+    const target = await r.getDeployment(targetName(canary), signal);
+    const configs = await readTrackedConfigs(r, target, signal);
+    await syncPrimaryConfigs(r, canary, configs, true, signal);
+    const live = await r.getDeployment(`${targetName(canary)}-primary`, signal);
+    const copyReplicas = canary.spec.autoscalerRef === undefined;
+    const next = promotedPrimary(live, this.inputs(canary, target, configs), copyReplicas);
+    if (next) await r.replaceDeployment(next, signal);
+    await this.syncHpa(r, canary, true, signal);
+  }
+
+  private inputs(canary: Canary, target: V1Deployment, configs: readonly TrackedConfig[]): PrimaryInputs {
+    return { canary, target, tracked: trackedNames(configs), rolloutId: this.newId() };
+  }
+
+  private async ensureService(
+    r: Resources,
+    canary: Canary,
+    target: V1Deployment,
+    role: ServiceRole,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const desired = desiredService(canary, role, selectorLabel(canary, target.spec?.selector));
+    const name = desired.metadata!.name!;
+    const live = await optional(r.getService(name, signal));
+    if (!live) {
+      await r.createService(desired, signal);
+      return;
+    }
+    const patch = servicePatch(live, desired);
+    if (patch) await r.patchService(name, patch, signal);
+  }
+
+  /** Creates the primary HPA when absent; with `update`, also corrects a differing one. */
+  private async syncHpa(r: Resources, canary: Canary, update: boolean, signal: AbortSignal): Promise<void> {
+    const ref = canary.spec.autoscalerRef;
+    if (!ref) return;
+    if (ref.kind !== 'HorizontalPodAutoscaler') {
+      throw new InvalidError(`autoscalerRef ${ref.kind} ${canary.metadata.namespace}/${ref.name} is not supported (only HorizontalPodAutoscaler)`);
+    }
+    const desired = primaryHpa(canary, await r.getHpa(ref.name, signal));
+    const live = await optional(r.getHpa(primaryHpaName(canary)!, signal));
+    if (!live) {
+      await r.writeHpa(desired, signal);
+      return;
+    }
+    const next = update ? updatedHpa(live, desired) : undefined;
+    if (next) await r.writeHpa(next, signal);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The Prometheus HTTP API as a {@link MetricsProvider}: instant queries
+ * (`GET <address>/api/v1/query?query=…`) with a timeout, optional bearer/basic/SigV4 auth.
+ *
+ * Query failures are values (`{ kind: 'error' }`) whose message names the server address, never
+ * its credentials. Only the caller's own AbortSignal makes `query` reject: a cancelled step is
+ * not a metric result.
+ */
+import type { MetricsProvider, QueryResult } from '../../ports/metrics.js';
+import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
+import { PrometheusConfigError } from './errors.js';
+import { parseQueryResponse } from './response.js';
+
+/** Default per-query timeout, as Flagger's (flagger-spec.md §3.1). */
+export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+
+/** How to reach one Prometheus-compatible server. */
+export interface PrometheusClientOptions {
+  /**
+   * Base URL, e.g. `http://prometheus.istio-system:9090` or an AMP workspace
+   * `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-…`. User info in the URL
+   * (`http://user:pass@host`) is taken as basic auth when `auth` is not given.
+   */
+  address: string;
+  /** Per-request timeout in milliseconds; default {@link DEFAULT_QUERY_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  auth?: PrometheusAuth;
+  /** Extra headers on every request (MetricTemplate `provider.headers`). */
+  headers?: Readonly<Record<string, string>>;
+  /** Injected fetch (e.g. one with a custom TLS dispatcher); default the global fetch. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** A {@link MetricsProvider} over the Prometheus HTTP API. */
+export class PrometheusClient implements MetricsProvider {
+  /** The address without credentials, as used in messages. */
+  readonly address: string;
+  private readonly timeoutMs: number;
+  private readonly authorize: Authorizer;
+  private readonly headers: Readonly<Record<string, string>>;
+  private readonly fetch: typeof globalThis.fetch;
+
+  /** Throws {@link PrometheusConfigError} for an address that is not an http(s) URL. */
+  constructor(options: PrometheusClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.address);
+    } catch (err) {
+      throw new PrometheusConfigError('Prometheus address is not a URL', { cause: err });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new PrometheusConfigError(`Prometheus address must be http(s), got ${url.protocol}`);
+    }
+    let auth = options.auth;
+    if (url.username || url.password) {
+      auth ??= {
+        type: 'basic',
+        username: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+      };
+      url.username = '';
+      url.password = '';
+    }
+    this.address = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    this.authorize = makeAuthorizer(auth);
+    this.headers = options.headers ?? {};
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** Runs an instant query; see the module comment for the error contract. */
+  async query(q: string, signal: AbortSignal): Promise<QueryResult> {
+    const where = `Prometheus ${this.address}`;
+    const params = { query: q };
+    const url = new URL(`${this.address}/api/v1/query?query=${escapeUri(q)}`);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const auth = await this.authorize(url, params);
+      const res = await this.fetch(url, {
+        method: 'GET',
+        headers: { accept: 'application/json', ...this.headers, ...auth },
+        signal: AbortSignal.any([signal, timeout]),
+        redirect: 'error',
+      });
+      const text = await res.text();
+      return parseQueryResponse(res.status, text, where);
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      if (timeout.aborted) {
+        return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+      }
+      return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
+    }
+  }
+
+  /** True when `vector(1)` answers 1 (Flagger's IsOnline); never throws except on caller abort. */
+  async isOnline(signal: AbortSignal): Promise<boolean> {
+    const r = await this.query('vector(1)', signal);
+    return r.kind === 'value' && r.value === 1;
+  }
+}
+
+/** fetch wraps network failures as `TypeError: fetch failed` with the useful part in `cause`. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause: unknown = err.cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' && !cause.message.includes(code)
+      ? `${code} ${cause.message}`
+      : cause.message;
+  }
+  return err.message;
+}

@@ -1,0 +1,102 @@
+/**
+ * Reads a `/api/v1/query` answer into a {@link QueryResult}. Pure, so every shape is unit-tested.
+ *
+ * Rules (flagger-spec.md §3.1–3.3, §8): one-series vector or scalar → value; empty vector, NaN
+ * and ±Inf → noData; several series → error (upstream silently keeps the last one, which hides a
+ * query that does not aggregate); matrix/string → error; HTTP error → error carrying
+ * Prometheus's own `error` text.
+ */
+import type { QueryResult } from '../../ports/metrics.js';
+
+const NO_DATA = 'no values found';
+
+/** Parses the HTTP status and body text of an instant query; `where` names the server in messages. */
+export function parseQueryResponse(status: number, bodyText: string, where: string): QueryResult {
+  const body = parseJson(bodyText);
+  if (status < 200 || status >= 300) {
+    return {
+      kind: 'error',
+      message: `${where} query failed: HTTP ${status}${describeError(body, bodyText)}`,
+    };
+  }
+  if (!isRecord(body) || body.status !== 'success' || !isRecord(body.data)) {
+    return {
+      kind: 'error',
+      message: `${where} query failed: unexpected response${describeError(body, bodyText)}`,
+    };
+  }
+  const { resultType, result } = body.data;
+  switch (resultType) {
+    case 'vector':
+      return fromVector(result, where);
+    case 'scalar':
+      return fromSample(result, where);
+    case 'matrix':
+      return {
+        kind: 'error',
+        message: `${where}: query returned a range vector (matrix); a check needs an instant value`,
+      };
+    default:
+      return {
+        kind: 'error',
+        message: `${where}: query returned a ${String(resultType)} result; a check needs a number`,
+      };
+  }
+}
+
+function fromVector(result: unknown, where: string): QueryResult {
+  if (!Array.isArray(result)) {
+    return { kind: 'error', message: `${where}: malformed vector result` };
+  }
+  if (result.length === 0) {
+    return { kind: 'noData', message: `${NO_DATA} (empty result)` };
+  }
+  if (result.length > 1) {
+    return {
+      kind: 'error',
+      message: `${where}: query returned ${result.length} series; a check needs exactly one (aggregate with sum/avg)`,
+    };
+  }
+  const series: unknown = result[0];
+  return fromSample(isRecord(series) ? series.value : undefined, where);
+}
+
+/** A sample is `[unixSeconds, "value"]`; Prometheus writes NaN and ±Inf as `NaN`, `+Inf`, `-Inf`. */
+function fromSample(sample: unknown, where: string): QueryResult {
+  if (!Array.isArray(sample) || sample.length !== 2 || typeof sample[1] !== 'string') {
+    return { kind: 'error', message: `${where}: malformed sample in result` };
+  }
+  const text = sample[1].trim();
+  if (/^[+-]?Inf$/.test(text)) {
+    return { kind: 'noData', message: `${NO_DATA} (value is ${text})` };
+  }
+  if (text === 'NaN') {
+    return { kind: 'noData', message: `${NO_DATA} (value is NaN)` };
+  }
+  const value = Number(text);
+  if (text === '' || !Number.isFinite(value)) {
+    return { kind: 'error', message: `${where}: sample value "${text}" is not a number` };
+  }
+  return { kind: 'value', value };
+}
+
+function describeError(body: unknown, bodyText: string): string {
+  if (isRecord(body) && typeof body.error === 'string') {
+    const type = typeof body.errorType === 'string' ? `${body.errorType}: ` : '';
+    return ` ${type}${body.error}`;
+  }
+  const text = bodyText.trim().replace(/\s+/g, ' ');
+  return text ? ` ${text.slice(0, 200)}` : '';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,40 @@
+/**
+ * The router factory (STYLE.md habit 2): an exhaustive switch over the Provider union. A provider
+ * the union does not know cannot reach here (the spec accessor rejects it), and adding one to the
+ * union fails to compile until it is handled below.
+ */
+import type { Provider } from '../domain/spec/accessors.js';
+import type { Router } from '../ports/router.js';
+import { AppMeshRouter } from './appmesh/router.js';
+import { GatewayApiRouter, type GatewayApiRouterOptions } from './gatewayapi/router.js';
+import { IstioRouter, type IstioRouterOptions } from './istio/router.js';
+import type { ClusterClients } from './kubernetes/client.js';
+import { KubernetesRouter, type KubernetesRouterOptions } from './kubernetes/router.js';
+
+/** What the routers use of one cluster's clients (kubernetes/client.ts `makeClusterClients`). */
+export type RouterClients = Pick<ClusterClients, 'custom' | 'core' | 'call'>;
+
+/** Per-provider options, all optional. */
+export interface RouterOptions {
+  istio?: IstioRouterOptions;
+  gatewayapi?: GatewayApiRouterOptions;
+  kubernetes?: KubernetesRouterOptions;
+}
+
+/** The router of `provider` for one cluster. */
+export function makeRouter(provider: Provider, clients: RouterClients, options: RouterOptions = {}): Router {
+  switch (provider) {
+    case 'istio':
+      return new IstioRouter(clients, options.istio);
+    case 'gatewayapi':
+      return new GatewayApiRouter(clients, options.gatewayapi);
+    case 'appmesh':
+      return new AppMeshRouter(clients);
+    case 'kubernetes':
+      return new KubernetesRouter(clients, options.kubernetes);
+    default: {
+      const unknown: never = provider;
+      throw new Error(`unsupported provider "${String(unknown)}"`);
+    }
+  }
+}

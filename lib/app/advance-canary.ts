@@ -1,0 +1,216 @@
+/**
+ * Advance one canary one step: lease → observe → decide (gathering what it asks for) → execute →
+ * save (version condition) → history → publish → release. Safe to run twice and safe to die
+ * half-way: a duplicate delivery finds the lease taken or the step not due; a step that dies after
+ * acting but before saving is re-observed by the next one, which converges.
+ */
+import { decide, MAX_NEED_ROUNDS, type StepDecision } from '../domain/decide/index.js';
+import type { Observations } from '../domain/observations.js';
+import * as spec from '../domain/spec/accessors.js';
+import type { Canary } from '../domain/spec/schema.js';
+import type { CanaryStatus } from '../domain/status.js';
+import type { EventBus } from '../ports/bus.js';
+import type { ClusterAccess, ClusterHandle } from '../ports/clusters.js';
+import type { Hooks } from '../ports/hooks.js';
+import type { Logger } from '../ports/logger.js';
+import type { WorkQueue } from '../ports/queue.js';
+import type { CanaryKey, CanaryRecord, CanaryStore, History, Leases } from '../ports/store.js';
+import { ConflictError, keyString } from '../ports/store.js';
+import { execute } from './execute.js';
+import { callGatingHooks, runMetricChecks, type CheckDeps } from './gather.js';
+import { observe } from './observe.js';
+
+export interface AdvanceDeps {
+  store: CanaryStore<CanaryStatus>;
+  leases: Leases;
+  history: History;
+  bus: EventBus;
+  clusters: ClusterAccess;
+  hooks: Hooks;
+  checks: CheckDeps;
+  logger: Logger;
+  now(): number;
+  newId(): string;
+  leaseMs: number;
+  /**
+   * Steps due sooner than this after a step are queued by the step itself (intervals shorter than
+   * the dispatch period); later ones are left to dispatch. 0 disables chaining.
+   */
+  chainWithinMs: number;
+  queue: WorkQueue;
+  /** A step may start this early (SQS delays are whole seconds). */
+  earlyToleranceMs?: number;
+}
+
+export type AdvanceOutcome =
+  | { kind: 'skipped'; why: 'missing' | 'notDue' | 'leaseHeld' | 'unscheduled'; nextRunAt?: number }
+  | { kind: 'stepped'; decision: StepDecision; record: CanaryRecord<CanaryStatus> }
+  | { kind: 'failed'; error: string; record?: CanaryRecord<CanaryStatus> };
+
+const MAX_SAVE_ATTEMPTS = 3;
+
+export async function advanceCanary(deps: AdvanceDeps, key: CanaryKey, signal: AbortSignal): Promise<AdvanceOutcome> {
+  const now = deps.now();
+  const record = await deps.store.get(key, signal);
+  if (!record) return { kind: 'skipped', why: 'missing' };
+  if (record.nextRunAt === undefined) return { kind: 'skipped', why: 'unscheduled' };
+  if (record.nextRunAt > now + (deps.earlyToleranceMs ?? 1000)) {
+    return { kind: 'skipped', why: 'notDue', nextRunAt: record.nextRunAt };
+  }
+  const owner = deps.newId();
+  if (!(await deps.leases.acquire(key, owner, now, deps.leaseMs, signal))) return { kind: 'skipped', why: 'leaseHeld' };
+  try {
+    // Re-read under the lease: the row may have moved on since the first read.
+    const fresh = (await deps.store.get(key, signal)) ?? record;
+    if (fresh.nextRunAt === undefined || fresh.nextRunAt > now + (deps.earlyToleranceMs ?? 1000)) {
+      return { kind: 'skipped', why: 'notDue', nextRunAt: fresh.nextRunAt };
+    }
+    return await step(deps, fresh, owner, now, signal);
+  } finally {
+    await deps.leases.release(key, owner, signal).catch((e: Error) => deps.logger.warn('lease release failed', { error: e.message }));
+  }
+}
+
+async function step(
+  deps: AdvanceDeps,
+  record: CanaryRecord<CanaryStatus>,
+  stepId: string,
+  now: number,
+  signal: AbortSignal,
+): Promise<AdvanceOutcome> {
+  const canary = record.manifest as Canary;
+  let decision: StepDecision;
+  let obs: Observations;
+  try {
+    const cluster = await deps.clusters.get(record.key.cluster, signal);
+    const provider = spec.provider(canary, cluster.record.defaultProvider ?? 'istio');
+    const router = cluster.router(provider);
+    ({ decision, obs } = await decideWithInputs(deps, canary, record.status, await observe(canary, cluster, router, provider, now, signal), provider, signal));
+    const executed = await execute(decision.actions, { canary, status: decision.status, cluster, router, hooks: deps.hooks, now, signal });
+    for (const w of executed.warnings) deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
+  } catch (e) {
+    return failed(deps, record, stepId, now, e as Error, signal);
+  }
+  const saved = await saveStatus(deps, record, decision, now, signal);
+  await deps.history.append(
+    {
+      key: record.key,
+      at: now,
+      id: stepId,
+      kind: 'step',
+      actor: 'analyze',
+      phase: decision.status.phase,
+      reason: decision.reason,
+      explanation: decision.explanation,
+      canaryWeight: decision.status.canaryWeight,
+      failedChecks: decision.status.failedChecks,
+      checks: [...(obs.metrics ?? []), ...Object.entries(obs.hooks).flatMap(([type, list]) => list.map((h) => ({ type, ...h })))],
+      actions: decision.actions,
+      inputs: { target: obs.target, primary: obs.primary, canary: obs.canary, routes: obs.routes, operator: record.status.pendingCommand },
+    },
+    signal,
+  );
+  await deps.bus.publish(decision.events, signal);
+  // revertOnDeletion: the row outlives DELETE until the target is reverted (Flagger's finalizer).
+  if (decision.status.phase === 'Terminated') await deps.store.delete(record.key, signal);
+  else await chain(deps, record.key, saved.nextRunAt, now, signal);
+  deps.logger.info(decision.explanation, { canary: keyString(record.key), reason: decision.reason, phase: decision.status.phase });
+  return { kind: 'stepped', decision, record: saved };
+}
+
+/** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
+async function decideWithInputs(
+  deps: AdvanceDeps,
+  canary: Canary,
+  status: CanaryStatus,
+  initial: Observations,
+  provider: spec.Provider,
+  signal: AbortSignal,
+): Promise<{ decision: StepDecision; obs: Observations }> {
+  let obs = initial;
+  for (let round = 0; round <= MAX_NEED_ROUNDS; round++) {
+    const d = decide(canary, status, obs);
+    if (d.kind === 'step') return { decision: d, obs };
+    for (const need of d.inputs) {
+      if (need.kind === 'metrics') {
+        obs = { ...obs, metrics: await runMetricChecks(deps.checks, canary, provider, signal) };
+      } else {
+        const outcomes = await callGatingHooks(deps.hooks, canary, status, need.type, signal);
+        obs = { ...obs, hooks: { ...obs.hooks, [need.type]: outcomes } };
+      }
+    }
+  }
+  throw new Error(`decide() still needed inputs after ${MAX_NEED_ROUNDS} rounds`);
+}
+
+/**
+ * Saves the decided status. A conflict means the API wrote meanwhile (an operator command):
+ * re-read, keep the command it wrote unless this step consumed it, and retry (bounded).
+ */
+async function saveStatus(
+  deps: AdvanceDeps,
+  record: CanaryRecord<CanaryStatus>,
+  decision: StepDecision,
+  now: number,
+  signal: AbortSignal,
+): Promise<CanaryRecord<CanaryStatus>> {
+  let base = record;
+  for (let attempt = 1; ; attempt++) {
+    const incoming = base.status.pendingCommand;
+    const consumed = record.status.pendingCommand;
+    const keep = incoming && JSON.stringify(incoming) !== JSON.stringify(consumed) ? { pendingCommand: incoming } : {};
+    const next = { ...base, status: { ...decision.status, ...keep }, nextRunAt: keep.pendingCommand ? now : decision.nextRunAt, updatedAt: now };
+    try {
+      return await deps.store.save(next, base.version, signal);
+    } catch (e) {
+      if (!(e instanceof ConflictError) || attempt >= MAX_SAVE_ATTEMPTS) throw e;
+      const reread = await deps.store.get(record.key, signal);
+      if (!reread) throw e;
+      base = reread;
+    }
+  }
+}
+
+/** A step that could not decide or act: keep the status, explain, and try again next interval. */
+async function failed(
+  deps: AdvanceDeps,
+  record: CanaryRecord<CanaryStatus>,
+  stepId: string,
+  now: number,
+  error: Error,
+  signal: AbortSignal,
+): Promise<AdvanceOutcome> {
+  const canary = record.manifest as Canary;
+  const retryAt = now + Math.min(spec.intervalSeconds(canary), 60) * 1000;
+  deps.logger.error('step failed', { canary: keyString(record.key), error: error.message, reason: 'StepFailed' });
+  let saved: CanaryRecord<CanaryStatus> | undefined;
+  try {
+    saved = await deps.store.save({ ...record, nextRunAt: retryAt, updatedAt: now }, record.version, signal);
+    await chain(deps, record.key, retryAt, now, signal);
+  } catch (e) {
+    deps.logger.warn('could not reschedule after a failed step', { error: (e as Error).message });
+  }
+  await deps.history.append(
+    {
+      key: record.key,
+      at: now,
+      id: stepId,
+      kind: 'step',
+      actor: 'analyze',
+      phase: record.status.phase,
+      reason: 'StepFailed',
+      explanation: `step failed, status unchanged, retrying at ${new Date(retryAt).toISOString()}: ${error.message}`,
+    },
+    signal,
+  );
+  return { kind: 'failed', error: error.message, record: saved };
+}
+
+/** Queues the next step when it is due before dispatch would find it. */
+async function chain(deps: AdvanceDeps, key: CanaryKey, nextRunAt: number | undefined, now: number, signal: AbortSignal): Promise<void> {
+  if (nextRunAt === undefined || nextRunAt - now >= deps.chainWithinMs) return;
+  await deps.queue.send([{ key, dueAt: nextRunAt }], now, signal);
+}
+
+/** Re-exported for handlers that map outcomes. */
+export type { ClusterHandle };

@@ -1,0 +1,130 @@
+/**
+ * The one executor of decide()'s actions (STYLE.md habit 3). Actions run in list order (see the
+ * ordering contract in lib/domain/actions.ts); the first failing effect stops the list and the
+ * step is not saved, so the next step re-observes and converges. Notifications (Kubernetes
+ * Events, post-rollout and event hooks) never stop the list: their failures are returned.
+ */
+import type { Action } from '../domain/actions.js';
+import * as spec from '../domain/spec/accessors.js';
+import type { Canary } from '../domain/spec/schema.js';
+import type { CanaryStatus } from '../domain/status.js';
+import type { ClusterHandle } from '../ports/clusters.js';
+import type { Hooks } from '../ports/hooks.js';
+import type { Router } from '../ports/router.js';
+import { hookPayload } from './gather.js';
+
+export interface ExecuteContext {
+  canary: Canary;
+  /** The status decide() returned (hook payloads carry its phase and checksum). */
+  status: CanaryStatus;
+  cluster: ClusterHandle;
+  router: Router;
+  hooks: Hooks;
+  now: number;
+  signal: AbortSignal;
+}
+
+export interface ExecuteResult {
+  done: Action['kind'][];
+  /** Failures of notification actions (the step still counts). */
+  warnings: string[];
+}
+
+/** Raised when an effect fails; names the action so the history explains the step. */
+export class ActionFailedError extends Error {
+  override name = 'ActionFailedError';
+  constructor(
+    readonly action: Action['kind'],
+    options: { cause: unknown },
+  ) {
+    super(`${action} failed: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
+  }
+}
+
+export async function execute(actions: readonly Action[], ctx: ExecuteContext): Promise<ExecuteResult> {
+  const result: ExecuteResult = { done: [], warnings: [] };
+  let bootstrapped = false;
+  for (const action of actions) {
+    if (action.kind === 'recordEvent' || action.kind === 'runHooks') {
+      await notify(action, ctx).catch((e: Error) => result.warnings.push(`${action.kind}: ${e.message}`));
+      result.done.push(action.kind);
+      continue;
+    }
+    try {
+      if (isBootstrap(action)) {
+        if (!bootstrapped) await ctx.cluster.workloads.bootstrap(ctx.canary, ctx.signal);
+        bootstrapped = true;
+      } else {
+        await effect(action, ctx);
+      }
+    } catch (e) {
+      throw new ActionFailedError(action.kind, { cause: e });
+    }
+    result.done.push(action.kind);
+  }
+  return result;
+}
+
+/** Services, primary Deployment and configs, primary HPA: one idempotent bootstrap call. */
+function isBootstrap(a: Action): boolean {
+  return a.kind === 'reconcileServices' || a.kind === 'initializePrimary' || a.kind === 'syncPrimaryScaler';
+}
+
+async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
+  const { canary, signal, cluster } = ctx;
+  switch (action.kind) {
+    case 'pointApexAtPrimary':
+      return cluster.workloads.routeToPrimary(canary, signal);
+    case 'reconcileRoutes':
+      return ctx.router.reconcile(canary, signal);
+    case 'setRoutes':
+      return ctx.router.setRoutes(canary, { primary: action.primary, canary: action.canary, mirrored: action.mirror }, signal);
+    case 'finalizeRoutes':
+      return ctx.router.finalize(canary, signal);
+    case 'scaleTargetUp':
+      await cluster.scaler.scaleUp(canary, signal);
+      return;
+    case 'scaleTargetToZero':
+      return cluster.scaler.scaleToZero(canary, signal);
+    case 'promote':
+      return cluster.workloads.promote(canary, signal);
+    case 'pauseTargetScaler':
+    case 'resumeTargetScaler':
+      // HorizontalPodAutoscalers cannot be paused; Flagger pauses only KEDA ScaledObjects, which
+      // Flagger Serverless does not manage yet. Scaling to zero is what stops the target.
+      return;
+    case 'pointApexAtTarget':
+      // revertOnDeletion: the apex Service goes back to the target's pods when routes are finalized.
+      return ctx.router.finalize(canary, signal);
+    case 'reconcileServices':
+    case 'initializePrimary':
+    case 'syncPrimaryScaler':
+    case 'recordEvent':
+    case 'runHooks':
+      return;
+    default: {
+      const never: never = action;
+      throw new Error(`unknown action ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+async function notify(action: Extract<Action, { kind: 'recordEvent' | 'runHooks' }>, ctx: ExecuteContext): Promise<void> {
+  if (action.kind === 'recordEvent') {
+    const event = { type: action.type, reason: action.reason, message: action.message };
+    return ctx.cluster.events.record(ctx.canary, event, new Date(ctx.now), ctx.signal);
+  }
+  const failures: string[] = [];
+  for (const hook of spec.webhooks(ctx.canary, action.type)) {
+    const payload = {
+      ...hookPayload(ctx.canary, ctx.status, hook, action.phase),
+      ...(action.type === 'event' ? { eventMessage: action.eventMessage, eventType: action.eventType, timestamp: ctx.now } : {}),
+    };
+    const r = await ctx.hooks.call(
+      { name: hook.name, type: action.type, url: hook.url, timeoutMs: spec.webhookTimeoutMs(hook), retries: spec.webhookRetries(hook), metadata: hook.metadata, payload },
+      ctx.signal,
+    );
+    if (!r.ok) failures.push(r.explanation);
+  }
+  if (failures.length > 0) throw new Error(failures.join('; '));
+}

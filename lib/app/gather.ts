@@ -1,0 +1,96 @@
+/**
+ * Gathers the inputs decide() asks for (ask-then-decide): the answers of the hooks of one gating
+ * type, or the results of this step's metric checks.
+ */
+import { createHash } from 'node:crypto';
+import type { CheckResult } from '../domain/check.js';
+import { evaluateMetric } from '../domain/evaluate.js';
+import type { GatingHookType, HookOutcome } from '../domain/observations.js';
+import * as spec from '../domain/spec/accessors.js';
+import type { Provider } from '../domain/spec/accessors.js';
+import type { Canary, WebhookSpec } from '../domain/spec/schema.js';
+import type { CanaryStatus } from '../domain/status.js';
+import type { HookPayload, Hooks } from '../ports/hooks.js';
+import type { CheckQueryResolver, MetricsProvider, MetricTemplate } from '../ports/metrics.js';
+
+export interface CheckDeps {
+  resolver: CheckQueryResolver;
+  /** The metrics server for a template (its provider address), or the default one. */
+  metricsFor(template: MetricTemplate | undefined): MetricsProvider;
+}
+
+/** Flagger's webhook `checksum`: a hash of the revision and tracked configs under analysis. */
+export function checksum(status: CanaryStatus): string {
+  const input = JSON.stringify({ lastAppliedSpec: status.lastAppliedSpec ?? '', trackedConfigs: status.trackedConfigs ?? {} });
+  return createHash('sha256').update(input).digest('hex').slice(0, 16);
+}
+
+export function hookPayload(canary: Canary, status: CanaryStatus, hook: WebhookSpec, phase: string): HookPayload {
+  return {
+    name: canary.metadata.name,
+    namespace: canary.metadata.namespace,
+    phase,
+    checksum: checksum(status),
+    ...(hook.metadata ? { metadata: hook.metadata } : {}),
+  };
+}
+
+/**
+ * Calls the hooks of one gating type in spec order. Gates and checks stop at the first hook that
+ * is not ok (Flagger); rollback hooks stop at the first that is ok (it triggers the rollback).
+ */
+export async function callGatingHooks(
+  hooks: Hooks,
+  canary: Canary,
+  status: CanaryStatus,
+  type: GatingHookType,
+  signal: AbortSignal,
+): Promise<HookOutcome[]> {
+  const outcomes: HookOutcome[] = [];
+  for (const hook of spec.webhooks(canary, type)) {
+    const r = await hooks.call(
+      {
+        name: hook.name,
+        type,
+        url: hook.url,
+        timeoutMs: spec.webhookTimeoutMs(hook),
+        retries: spec.webhookRetries(hook),
+        metadata: hook.metadata,
+        payload: hookPayload(canary, status, hook, status.phase),
+      },
+      signal,
+    );
+    outcomes.push({ name: hook.name, ok: r.ok, status: r.status, explanation: r.explanation });
+    if (type === 'rollback' ? r.ok : !r.ok) break;
+  }
+  return outcomes;
+}
+
+/** Runs every metric check of the canary (all of them, so the history shows each value). */
+export async function runMetricChecks(
+  deps: CheckDeps,
+  canary: Canary,
+  provider: Provider,
+  signal: AbortSignal,
+): Promise<CheckResult[]> {
+  const context = {
+    name: canary.metadata.name,
+    namespace: canary.metadata.namespace,
+    target: spec.targetName(canary),
+    service: spec.apexName(canary),
+    provider,
+  };
+  const results: CheckResult[] = [];
+  for (const m of spec.metrics(canary)) {
+    const def = { name: m.name, query: m.query, templateRef: m.templateRef, templateVariables: m.templateVariables, interval: `${spec.metricIntervalSeconds(m)}s` };
+    try {
+      const resolved = await deps.resolver.resolve(def, context, signal);
+      const outcome = await deps.metricsFor(resolved.template).query(resolved.query, signal);
+      results.push(evaluateMetric(m, outcome, { query: resolved.query, builtin: resolved.builtin }));
+    } catch (e) {
+      if (signal.aborted) throw e;
+      results.push(evaluateMetric(m, { kind: 'error', message: (e as Error).message }));
+    }
+  }
+  return results;
+}

@@ -1,0 +1,96 @@
+/**
+ * Register, update and delete canaries (the API's `POST /canaries` and `DELETE`). A manifest is
+ * validated, its cluster must be registered; the target Deployment need not exist yet.
+ */
+import * as spec from '../domain/spec/accessors.js';
+import { formatErrors, parseCanary } from '../domain/spec/parse.js';
+import type { Canary } from '../domain/spec/schema.js';
+import { initialStatus, type CanaryStatus } from '../domain/status.js';
+import type { ClusterRegistration } from './clusters.js';
+import type { WorkQueue } from '../ports/queue.js';
+import type { CanaryKey, CanaryRecord, CanaryStore, Documents, History } from '../ports/store.js';
+import { ConflictError } from '../ports/store.js';
+import { NotFoundError, ValidationError } from './errors.js';
+
+export interface RegisterDeps {
+  store: CanaryStore<CanaryStatus>;
+  history: History;
+  clusters: Documents<ClusterRegistration>;
+  queue: WorkQueue;
+  now(): number;
+  newId(): string;
+}
+
+export interface RegisterResult {
+  created: boolean;
+  record: CanaryRecord<CanaryStatus>;
+  warnings: string[];
+}
+
+/** Creates (201) or updates like `kubectl apply` (200) the canary described by `manifest`. */
+export async function registerCanary(
+  deps: RegisterDeps,
+  cluster: string,
+  manifest: string | object,
+  actor: string,
+  signal: AbortSignal,
+): Promise<RegisterResult> {
+  const parsed = parseCanary(manifest);
+  if (!parsed.ok) throw new ValidationError(`invalid Canary:\n${formatErrors(parsed.errors)}`, parsed.errors);
+  const canary = parsed.canary;
+  const record = await deps.clusters.get(cluster, signal);
+  if (!record) throw new ValidationError(`cluster "${cluster}" is not registered`, [{ path: 'cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` }]);
+  checkProvider(canary);
+  const key = { cluster, namespace: canary.metadata.namespace, name: canary.metadata.name };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = deps.now();
+    const existing = await deps.store.get(key, signal);
+    const next: CanaryRecord<CanaryStatus> = existing
+      ? { ...existing, manifest: canary, nextRunAt: Math.min(existing.nextRunAt ?? now, now), updatedAt: now }
+      : { key, manifest: canary, status: initialStatus(), version: 0, nextRunAt: now, createdAt: now, updatedAt: now };
+    try {
+      const saved = await deps.store.save(next, existing?.version ?? 0, signal);
+      await deps.history.append(
+        { key, at: now, id: deps.newId(), kind: 'registration', actor, phase: saved.status.phase, reason: existing ? 'CanaryUpdated' : 'CanaryRegistered', explanation: `${existing ? 'updated' : 'registered'} by ${actor}` },
+        signal,
+      );
+      await deps.queue.send([{ key, dueAt: now }], now, signal);
+      return { created: !existing, record: saved, warnings: parsed.warnings };
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+    }
+  }
+  throw new ConflictError(`canary ${cluster}/${key.namespace}/${key.name} is changing concurrently; try again`);
+}
+
+function checkProvider(canary: Canary): void {
+  try {
+    spec.provider(canary, 'istio');
+  } catch (e) {
+    throw new ValidationError((e as Error).message, [{ path: 'spec.provider', message: (e as Error).message }]);
+  }
+}
+
+export interface DeleteResult {
+  /** True when the row is gone; false when revertOnDeletion left the steps to revert the target first. */
+  deleted: boolean;
+}
+
+/**
+ * Deletes a canary. With `revertOnDeletion` the row stays until the steps have reverted the
+ * target (phase Terminating → Terminated), as Flagger's finalizer does.
+ */
+export async function deleteCanary(deps: RegisterDeps, key: CanaryKey, actor: string, signal: AbortSignal): Promise<DeleteResult> {
+  const existing = await deps.store.get(key, signal);
+  if (!existing) throw new NotFoundError(`canary ${key.cluster}/${key.namespace}/${key.name} not found`);
+  const canary = existing.manifest as Canary;
+  const now = deps.now();
+  if (canary.spec.revertOnDeletion === true && existing.status.phase !== 'Terminated') {
+    const status = { ...existing.status, pendingCommand: { kind: 'delete' as const, by: actor } };
+    await deps.store.save({ ...existing, status, nextRunAt: now, updatedAt: now }, existing.version, signal);
+    await deps.queue.send([{ key, dueAt: now }], now, signal);
+    return { deleted: false };
+  }
+  await deps.store.delete(key, signal);
+  return { deleted: true };
+}

@@ -1,0 +1,67 @@
+/** Shapes of API answers and parsing of the small documents the API stores. */
+import { z } from 'zod';
+import type { Canary } from '../domain/spec/schema.js';
+import type { CanaryStatus } from '../domain/status.js';
+import type { MetricTemplate } from '../ports/metrics.js';
+import { AlertProviderValidationError, parseAlertProvider as parseProvider, type AlertProvider } from '../ports/notifier.js';
+import type { CanaryRecord } from '../ports/store.js';
+import { ValidationError } from './errors.js';
+
+/** A canary as the API shows it; `full` adds the spec. */
+export function canaryView(r: CanaryRecord<CanaryStatus>, full: boolean): Record<string, unknown> {
+  const canary = r.manifest as Canary;
+  return {
+    cluster: r.key.cluster,
+    namespace: r.key.namespace,
+    name: r.key.name,
+    target: canary.spec.targetRef.name,
+    phase: r.status.phase,
+    canaryWeight: r.status.canaryWeight,
+    failedChecks: r.status.failedChecks,
+    iterations: r.status.iterations,
+    paused: r.status.paused === true,
+    pendingCommand: r.status.pendingCommand ?? null,
+    nextRunAt: r.nextRunAt === undefined ? null : new Date(r.nextRunAt).toISOString(),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+    version: r.version,
+    ...(full ? { status: r.status, spec: canary.spec, apiVersion: canary.apiVersion } : {}),
+  };
+}
+
+const templateBody = z.looseObject({
+  provider: z.looseObject({
+    type: z.literal('prometheus'),
+    address: z.url(),
+    secretRef: z.looseObject({ name: z.string().min(1) }).optional(),
+    insecureSkipVerify: z.boolean().optional(),
+  }),
+  query: z.string().min(1),
+});
+
+/**
+ * A MetricTemplate body: our plain shape `{provider, query}` or Flagger's MetricTemplate manifest
+ * (`kind: MetricTemplate` with `spec.provider` and `spec.query`). Name and namespace come from the path.
+ */
+export function parseTemplate(body: unknown, namespace: string, name: string): MetricTemplate {
+  const b = body as Record<string, unknown> | null;
+  const inner = b && b.kind === 'MetricTemplate' ? b.spec : body;
+  const r = templateBody.safeParse(inner);
+  if (!r.success) {
+    const prefix = b && b.kind === 'MetricTemplate' ? 'spec.' : '';
+    const errors = r.error.issues.map((i) => ({ path: prefix + i.path.join('.'), message: i.message }));
+    throw new ValidationError(`invalid metric template: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  }
+  return { name, namespace, provider: r.data.provider, query: r.data.query };
+}
+
+/** An AlertProvider body (ours or Flagger's `kind: AlertProvider` with `spec`); name and namespace from the path. */
+export function parseAlertProvider(body: unknown, namespace: string, name: string): AlertProvider {
+  const b = body as Record<string, unknown> | null;
+  const inner = (b && b.kind === 'AlertProvider' ? b.spec : body) as Record<string, unknown> | null;
+  try {
+    return parseProvider({ ...(inner ?? {}), name, namespace });
+  } catch (e) {
+    if (!(e instanceof AlertProviderValidationError)) throw e;
+    throw new ValidationError(e.message, [{ path: '(body)', message: e.message }]);
+  }
+}

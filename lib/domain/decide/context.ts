@@ -1,0 +1,111 @@
+/**
+ * The per-call working context of decide(). It is created fresh on every call and never escapes
+ * it, so the few mutable fields (`status`, `prefix`, `commandUsed`) do not break purity.
+ */
+import type { Action } from '../actions.js';
+import type { Observations } from '../observations.js';
+import type { Provider, Strategy } from '../spec/accessors.js';
+import * as spec from '../spec/accessors.js';
+import type { Canary } from '../spec/schema.js';
+import type { CanaryStatus, OperatorCommand } from '../status.js';
+
+/** How long to wait before re-checking readiness, at most (the dispatcher's granularity is 10s). */
+export const READINESS_POLL_MS = 10_000;
+
+export interface Ctx {
+  readonly canary: Canary;
+  readonly obs: Observations;
+  /** The status this step starts from; stages may refine it (e.g. clear a finished wait). */
+  status: CanaryStatus;
+  readonly command: OperatorCommand | undefined;
+  /** Set when a stage acted on `command`; an unused command is reported as ignored. */
+  commandUsed: boolean;
+  readonly provider: Provider;
+  readonly strategy: Strategy;
+  /** False for the `kubernetes` provider: no routing object, the apex Service is the only switch. */
+  readonly routed: boolean;
+  /** Actions gathered by earlier stages (events such as "Starting canary analysis"). */
+  readonly prefix: Action[];
+}
+
+/** Builds the context; the command comes from the observation, else from the persisted status. */
+export function context(canary: Canary, status: CanaryStatus, obs: Observations): Ctx {
+  const provider = spec.provider(canary, obs.clusterDefaultProvider);
+  return {
+    canary,
+    obs,
+    status,
+    command: obs.operator ?? status.pendingCommand,
+    commandUsed: false,
+    provider,
+    strategy: spec.strategy(canary, provider),
+    routed: provider !== 'kubernetes',
+    prefix: [],
+  };
+}
+
+/** The command if it has this kind (and marks it used). */
+export function takeCommand<K extends OperatorCommand['kind']>(
+  ctx: Ctx,
+  kind: K,
+): Extract<OperatorCommand, { kind: K }> | undefined {
+  const c = ctx.command;
+  if (c?.kind !== kind) return undefined;
+  ctx.commandUsed = true;
+  return c as Extract<OperatorCommand, { kind: K }>;
+}
+
+/** `<name>.<namespace>` of the Canary, as in Flagger's messages. */
+export function canaryId(ctx: Ctx): string {
+  return `${ctx.canary.metadata.name}.${ctx.canary.metadata.namespace}`;
+}
+
+/** `<target>.<namespace>`. */
+export function targetId(ctx: Ctx): string {
+  return `${spec.targetName(ctx.canary)}.${ctx.canary.metadata.namespace}`;
+}
+
+/** `<target>-primary.<namespace>` (the primary workload). */
+export function primaryId(ctx: Ctx): string {
+  return `${spec.targetName(ctx.canary)}-primary.${ctx.canary.metadata.namespace}`;
+}
+
+/** Whether the canary has an autoscaler to pause, resume and mirror on the primary. */
+export function hasScaler(ctx: Ctx): boolean {
+  return ctx.canary.spec.autoscalerRef !== undefined;
+}
+
+/**
+ * Idempotent reconciliation run at the start of every step after initialization (§8 "tick
+ * contract"): Services, primary autoscaler, apex → primary, routing objects (weights preserved).
+ */
+export function baseActions(ctx: Ctx): Action[] {
+  const out: Action[] = [{ kind: 'reconcileServices' }];
+  if (hasScaler(ctx)) out.push({ kind: 'syncPrimaryScaler' });
+  out.push({ kind: 'pointApexAtPrimary' });
+  if (ctx.routed) out.push({ kind: 'reconcileRoutes' });
+  return out;
+}
+
+/** The canary weight in force: the live routes when observed, else the persisted status. */
+export function liveCanaryWeight(ctx: Ctx): number {
+  return ctx.obs.routes?.canary ?? ctx.status.canaryWeight;
+}
+
+/** The primary weight in force. */
+export function livePrimaryWeight(ctx: Ctx): number {
+  return ctx.obs.routes?.primary ?? ctx.status.primaryWeight ?? 100 - ctx.status.canaryWeight;
+}
+
+/** Whether traffic is mirrored right now. */
+export function liveMirrored(ctx: Ctx): boolean {
+  return ctx.obs.routes?.mirrored ?? ctx.status.mirrored;
+}
+
+/** A `setRoutes` action for a canary weight (no-op list for unrouted providers). */
+export function routesTo(ctx: Ctx, canary: number, mirror = false): Action[] {
+  if (!ctx.routed) return [];
+  const action: Action = { kind: 'setRoutes', primary: 100 - canary, canary, mirror };
+  if (mirror) action.mirrorWeight = spec.mirrorWeight(ctx.canary);
+  return [action];
+}

@@ -1,0 +1,154 @@
+/**
+ * Builders for decisions: every stage describes its step with a {@link StepSpec}; this file turns it
+ * into a complete StepDecision (status bookkeeping, base reconciliation, events, schedule).
+ */
+import type { Action, EventKind } from '../actions.js';
+import type { CheckResult } from '../check.js';
+import type { DomainEvent, DomainEventType, Severity } from '../events.js';
+import type { Reason } from '../reasons.js';
+import * as spec from '../spec/accessors.js';
+import { promotedCondition, type CanaryStatus } from '../status.js';
+import { baseActions, canaryId, READINESS_POLL_MS, type Ctx } from './context.js';
+import type { NeedDecision, NeedInput, StepDecision } from './decision.js';
+
+/** A domain event before the step's final status is known. */
+export interface EventSpec {
+  type: DomainEventType;
+  message: string;
+  severity: Severity;
+  checks?: CheckResult[];
+}
+
+/** When the next step runs: after one interval, soon (readiness polling), or never. */
+export type Schedule = 'interval' | 'soon' | 'never';
+
+/** What a stage decided; everything else is derived. */
+export interface StepSpec {
+  /** Changes to the status this step started from. */
+  status?: Partial<CanaryStatus>;
+  actions?: Action[];
+  reason: Reason;
+  explanation: string;
+  events?: EventSpec[];
+  schedule?: Schedule;
+  /** Prepend the idempotent reconciliation of {@link baseActions} (default true). */
+  reconcile?: boolean;
+}
+
+/** A `recordEvent` action. */
+export function kubeEvent(type: EventKind, reason: Reason, message: string): Action {
+  return { kind: 'recordEvent', type, reason, message };
+}
+
+/** Builds the StepDecision for `s`. */
+export function step(ctx: Ctx, s: StepSpec): StepDecision {
+  const now = ctx.obs.now;
+  const at = new Date(now).toISOString();
+  const status = finalStatus(ctx, s.status ?? {}, at);
+  const phaseChanged = status.phase !== ctx.status.phase;
+  const events = (s.events ?? []).map((e) => domainEvent(ctx, status, s.reason, at, e));
+  if (phaseChanged) {
+    events.push(
+      domainEvent(ctx, status, s.reason, at, {
+        type: 'PhaseChanged',
+        severity: 'info',
+        message: `${canaryId(ctx)} ${ctx.status.phase} → ${status.phase}`,
+      }),
+    );
+  }
+  const actions = withEventHooks(ctx, status, [
+    ...(s.reconcile === false ? [] : baseActions(ctx)),
+    ...ctx.prefix,
+    ...(s.actions ?? []),
+    ...ignoredCommand(ctx),
+  ]);
+  return {
+    kind: 'step',
+    status,
+    actions,
+    reason: s.reason,
+    explanation: s.explanation,
+    nextRunAt: nextRunAt(ctx, s.schedule ?? 'interval'),
+    events,
+  };
+}
+
+/** Builds a NeedDecision. */
+export function need(input: NeedInput, explanation: string): NeedDecision {
+  return { kind: 'need', inputs: [input], reason: 'InputsRequired', explanation };
+}
+
+function finalStatus(ctx: Ctx, changes: Partial<CanaryStatus>, at: string): CanaryStatus {
+  const next: CanaryStatus = { ...ctx.status, ...changes };
+  // A command is consumed by the step that sees it, unless the stage explicitly kept it.
+  if (!('pendingCommand' in changes)) delete next.pendingCommand;
+  for (const k of ['waitingSince', 'waitingFor', 'primaryWeight', 'pendingCommand'] as const)
+    if (next[k] === undefined) delete next[k];
+  const previous = ctx.status.conditions.find((c) => c.type === 'Promoted');
+  if (next.phase !== ctx.status.phase || previous === undefined) {
+    next.lastTransitionTime = at;
+    next.conditions = [promotedCondition(next.phase, previous, at)];
+  }
+  return next;
+}
+
+function nextRunAt(ctx: Ctx, schedule: Schedule): number | undefined {
+  const interval = spec.intervalSeconds(ctx.canary) * 1000;
+  if (schedule === 'never') return undefined;
+  if (schedule === 'soon') return ctx.obs.now + Math.min(interval, READINESS_POLL_MS);
+  return ctx.obs.now + interval;
+}
+
+/** A Warning for a command this step could not act on (it is consumed anyway). */
+function ignoredCommand(ctx: Ctx): Action[] {
+  const c = ctx.command;
+  if (c === undefined || ctx.commandUsed) return [];
+  return [
+    kubeEvent(
+      'Warning',
+      'CommandIgnored',
+      `Operator command "${c.kind}" ignored: not applicable in phase ${ctx.status.phase}`,
+    ),
+  ];
+}
+
+/** Each Kubernetes event is also posted to the canary's `event` hooks (§2.11), right after it. */
+function withEventHooks(ctx: Ctx, status: CanaryStatus, actions: Action[]): Action[] {
+  if (spec.webhooks(ctx.canary, 'event').length === 0) return actions;
+  return actions.flatMap((a): Action[] =>
+    a.kind === 'recordEvent'
+      ? [
+          a,
+          {
+            kind: 'runHooks',
+            type: 'event',
+            phase: status.phase,
+            eventMessage: a.message,
+            eventType: a.type,
+          },
+        ]
+      : [a],
+  );
+}
+
+function domainEvent(ctx: Ctx, status: CanaryStatus, reason: Reason, at: string, e: EventSpec): DomainEvent {
+  const { metadata } = ctx.canary;
+  const event: DomainEvent = {
+    type: e.type,
+    canary: { cluster: ctx.obs.cluster, namespace: metadata.namespace, name: metadata.name },
+    target: spec.targetName(ctx.canary),
+    phase: status.phase,
+    canaryWeight: status.canaryWeight,
+    primaryWeight: status.primaryWeight ?? 100 - status.canaryWeight,
+    iterations: status.iterations,
+    failedChecks: status.failedChecks,
+    threshold: spec.threshold(ctx.canary),
+    reason,
+    message: e.message,
+    severity: e.severity,
+    at,
+  };
+  if (e.checks) event.checks = e.checks;
+  if (status.lastAppliedSpec) event.revision = status.lastAppliedSpec;
+  return event;
+}

@@ -1,0 +1,70 @@
+/**
+ * What the app layer observed (or gathered on request) for one step. decide() reads the world only
+ * through this object; `now` is injected (STYLE.md habit 5).
+ */
+import type { CheckResult } from './check.js';
+import type { Provider } from './spec/accessors.js';
+import type { WebhookType } from './spec/schema.js';
+import type { OperatorCommand } from './status.js';
+
+/**
+ * Readiness of a workload (flagger-spec.md §2.5). `retriable: false` means it will not recover by
+ * waiting (e.g. the Deployment's own progress deadline was exceeded).
+ */
+export type Readiness = { ready: true } | { ready: false; retriable: boolean; message: string };
+
+/** Live weights read from the routing object (the source of truth, §2.2 step 7). */
+export interface Routes {
+  primary: number;
+  canary: number;
+  mirrored: boolean;
+}
+
+/** The answer of one webhook call; a subset of the Hooks port's `HookResult` plus the hook name. */
+export interface HookOutcome {
+  /** Hook name as written in the spec. */
+  name: string;
+  /** True iff it answered with HTTP status ≤ 202. */
+  ok: boolean;
+  status?: number;
+  /** One line; URLs without secrets. */
+  explanation: string;
+}
+
+/** Hook types whose answer decide() waits for; post-rollout and event hooks are fire-and-forget. */
+export type GatingHookType = Exclude<WebhookType, 'post-rollout' | 'event'>;
+
+/** The target workload as observed now. */
+export interface TargetObservation {
+  /** Stable hash of the target's pod template (metadata included, §2.4 newest). */
+  revision: string;
+  /** Tracked ConfigMaps/Secrets: `configmap/<name>` / `secret/<name>` → checksum of `.data`. */
+  trackedConfigs: Readonly<Record<string, string>>;
+}
+
+/** Everything decide() knows about the world for one step. */
+export interface Observations {
+  /** Epoch ms of this step. */
+  now: number;
+  /** Cluster name; part of every domain event's canary identity. */
+  cluster: string;
+  /** The cluster's routing provider, used when the Canary has no `spec.provider`. */
+  clusterDefaultProvider: Provider;
+  /** Undefined when the target workload does not exist. */
+  target?: TargetObservation;
+  /** Primary workload readiness; undefined when the primary workload does not exist. */
+  primary?: Readiness;
+  /** Target (canary) workload readiness; undefined when not observed. */
+  canary?: Readiness;
+  /** Live route weights; undefined when there is no routing object (yet), or none for the provider. */
+  routes?: Routes;
+  /**
+   * Outcomes of the hooks of each gating type, in call order. A type is absent until decide()
+   * asked for it (ask-then-decide); `[]` is a valid answer.
+   */
+  hooks: Partial<Record<GatingHookType, readonly HookOutcome[]>>;
+  /** Metric check results of this step (see evaluate.ts); absent until decide() asked for them. */
+  metrics?: readonly CheckResult[];
+  /** An operator command for this step; falls back to `status.pendingCommand`. */
+  operator?: OperatorCommand;
+}

@@ -1,0 +1,115 @@
+/**
+ * What Flagger Serverless supports, by name: provider families and their version suffixes, the
+ * Flagger providers we do not support yet, builtin metric names (with Flagger's older aliases) and
+ * the Flagger fields that are accepted but not implemented. Validation and accessors both read it.
+ */
+import type { Provider } from './accessors.js';
+
+/** Version suffixes Flagger accepts after `<family>:`; an empty list means no suffix is allowed. */
+export const providerVersions: Readonly<Record<Provider, readonly string[]>> = {
+  istio: [],
+  gatewayapi: ['v1', 'v1beta1'],
+  appmesh: ['v1beta2'],
+  kubernetes: [],
+};
+
+/** Every `spec.provider` value we accept, for messages and docs. */
+export const supportedProviderValues: readonly string[] = Object.entries(providerVersions).flatMap(
+  ([family, versions]) => [family, ...versions.map((v) => `${family}:${v}`)],
+);
+
+/** Flagger providers (families, before any `:` suffix) that Flagger Serverless does not implement yet. */
+export const unsupportedFlaggerProviders: readonly string[] = [
+  'linkerd',
+  'smi',
+  'osm',
+  'kuma',
+  'nginx',
+  'contour',
+  'gloo',
+  'traefik',
+  'skipper',
+  'apisix',
+  'knative',
+];
+
+export type BuiltinMetric = 'request-success-rate' | 'request-duration';
+
+export interface BuiltinMetricName {
+  check: BuiltinMetric;
+  /** Set when the name is a mesh's own metric, meaningful only for these providers. */
+  providers?: readonly Provider[];
+}
+
+/**
+ * Builtin metric names → the check they select. The `istio_*` and `envoy_*` names are Flagger's
+ * pre-0.11 names (flagger-spec.md §3.1), still honoured as aliases for their own mesh (the same
+ * table as lib/adapters/prometheus/queries.ts, which builds the queries).
+ */
+export const builtinMetricNames: Readonly<Record<string, BuiltinMetricName>> = {
+  'request-success-rate': { check: 'request-success-rate' },
+  'request-duration': { check: 'request-duration' },
+  istio_requests_total: { check: 'request-success-rate', providers: ['istio', 'gatewayapi'] },
+  istio_request_duration_seconds_bucket: { check: 'request-duration', providers: ['istio', 'gatewayapi'] },
+  envoy_cluster_upstream_rq: { check: 'request-success-rate', providers: ['appmesh'] },
+};
+
+/** The builtin a metric name selects, or undefined. */
+export function builtinMetricName(name: string): BuiltinMetricName | undefined {
+  return Object.hasOwn(builtinMetricNames, name) ? builtinMetricNames[name] : undefined;
+}
+
+/** Target kinds Flagger can drive; only the first is implemented here. */
+export const supportedTargetKinds = ['Deployment'] as const;
+
+/**
+ * Flagger fields we accept but ignore, as paths with `*` for list indices; each occurrence is
+ * reported as a warning. The value is the reason shown to the user.
+ */
+export const unsupportedFields: Readonly<Record<string, string>> = {
+  'spec.ingressRef': 'used by the NGINX provider only',
+  'spec.upstreamRef': 'used by the Gloo provider only',
+  'spec.routeRef': 'used by the Knative provider only',
+  'spec.metricsServer': 'the Prometheus address is configured per cluster',
+  'spec.analysis.sessionAffinity': 'session affinity is not implemented',
+  'spec.service.portDiscovery': 'only service.port is exposed',
+  'spec.service.headless': 'headless services are not generated',
+  'spec.service.delegation': 'Istio delegation is not implemented',
+  'spec.service.apex': 'generated Services get no extra metadata',
+  'spec.service.primary': 'generated Services get no extra metadata',
+  'spec.service.canary': 'generated Services get no extra metadata',
+  'spec.service.unmanagedMetadata': 'generated Services get no extra metadata',
+};
+
+export type ProviderCheck =
+  { ok: true; family: Provider; version: string | undefined } | { ok: false; message: string };
+
+/**
+ * Checks a `spec.provider` value: a supported family with an allowed version suffix. Flagger
+ * providers we do not implement get "not supported … yet", anything else "unknown" (with a
+ * case-insensitive suggestion).
+ */
+export function checkProvider(raw: string): ProviderCheck {
+  const [family = '', version, ...rest] = raw.split(':');
+  const supported = `supported: ${supportedProviderValues.join(', ')}`;
+  if (!Object.hasOwn(providerVersions, family)) {
+    if (unsupportedFlaggerProviders.includes(family.toLowerCase())) {
+      return {
+        ok: false,
+        message: `provider "${raw}" is not supported by Flagger Serverless yet; ${supported}`,
+      };
+    }
+    const hint = supportedProviderValues.find((v) => v.toLowerCase() === raw.toLowerCase());
+    const suggestion = hint ? `; did you mean "${hint}"?` : '';
+    return { ok: false, message: `unknown provider "${raw}"${suggestion}; ${supported}` };
+  }
+  const versions = providerVersions[family as Provider];
+  if (version !== undefined && (rest.length > 0 || !versions.includes(version))) {
+    const allowed = versions.length === 0 ? 'takes no version suffix' : `versions: ${versions.join(', ')}`;
+    return {
+      ok: false,
+      message: `unsupported provider version "${raw}": ${family} ${allowed}; ${supported}`,
+    };
+  }
+  return { ok: true, family: family as Provider, version };
+}

@@ -1,0 +1,22 @@
+import type { GateStore } from '../ports/gates.js';
+
+/**
+ * A {@link GateStore} in process memory: for tests and single-process local mode only. Like
+ * Flagger's loadtester, its gates are lost on restart and not shared between Lambda instances.
+ */
+export class MemoryGateStore implements GateStore {
+  private readonly open = new Map<string, boolean>();
+
+  /** @inheritdoc */
+  get(key: string, signal: AbortSignal): Promise<boolean> {
+    signal.throwIfAborted();
+    return Promise.resolve(this.open.get(key) ?? false);
+  }
+
+  /** @inheritdoc */
+  set(key: string, open: boolean, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    this.open.set(key, open);
+    return Promise.resolve();
+  }
+}

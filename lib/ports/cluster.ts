@@ -1,0 +1,50 @@
+/**
+ * Which Kubernetes clusters the controller drives and how it reaches them. A record is data (it
+ * may be stored in DynamoDB, Secrets Manager or SSM); the Kubernetes adapter turns it into API
+ * clients (lib/adapters/kubernetes/client.ts). See docs/clusters.md.
+ */
+import type { Provider } from '../domain/spec/accessors.js';
+
+interface ClusterRecordBase {
+  /** Our name for the cluster: the `cluster` of a CanaryRef. Unique per installation. */
+  name: string;
+  /** Provider used by canaries of this cluster that do not set `spec.provider`. */
+  defaultProvider?: Provider;
+}
+
+/**
+ * An EKS cluster reached with the function's IAM role: endpoint and CA come from EKS
+ * DescribeCluster, the bearer token is a presigned STS GetCallerIdentity URL.
+ */
+export interface EksClusterRecord extends ClusterRecordBase {
+  kind: 'eks';
+  /** The cluster's name in EKS (may differ from `name`). */
+  eksClusterName: string;
+  region: string;
+}
+
+/**
+ * Any cluster described by a kubeconfig document (YAML or JSON). Only static credentials work in
+ * Lambda (token, client certificate); `exec` plugins need binaries the runtime lacks.
+ */
+export interface KubeconfigClusterRecord extends ClusterRecordBase {
+  kind: 'kubeconfig';
+  kubeconfig: string;
+  /** Context to use; default the kubeconfig's `current-context`. */
+  context?: string;
+}
+
+/** A bare API server URL with an optional CA and bearer token (the sandbox, local clusters). */
+export interface EndpointClusterRecord extends ClusterRecordBase {
+  kind: 'endpoint';
+  server: string;
+  /** Base64 PEM CA bundle. */
+  caData?: string;
+  token?: string;
+  /** Skip TLS verification; always on for `http://` servers. */
+  skipTLSVerify?: boolean;
+}
+
+/** How to reach one cluster. */
+export type ClusterRecord = EksClusterRecord | KubeconfigClusterRecord | EndpointClusterRecord;
+export type ClusterKind = ClusterRecord['kind'];

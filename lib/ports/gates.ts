@@ -1,0 +1,29 @@
+/**
+ * Manual gates of the load tester (Flagger spec §2.12: `/gate/*`, `/rollback/*`). The state must
+ * outlive one process (Lambda instances come and go), so it is kept behind this port.
+ */
+export interface GateStore {
+  /** Whether the gate `key` is open; an unknown key is closed. */
+  get(key: string, signal: AbortSignal): Promise<boolean>;
+  /** Opens or closes the gate `key`; idempotent. */
+  set(key: string, open: boolean, signal: AbortSignal): Promise<void>;
+}
+
+/** Which of the two gate families a key belongs to. */
+export type GateKind = 'gate' | 'rollback';
+
+/** The canary a gate belongs to; `cluster` comes from payload metadata when present. */
+export interface GateOwner {
+  name: string;
+  namespace: string;
+  cluster?: string;
+}
+
+/**
+ * The store key of a gate: `gate:<namespace>/<name>` or `gate:<cluster>/<namespace>/<name>`
+ * (`rollback:` for rollback gates). Kubernetes names cannot hold `/` or `:`, so keys are unambiguous.
+ */
+export function gateKey(kind: GateKind, owner: GateOwner): string {
+  const cluster = owner.cluster ? `${owner.cluster}/` : '';
+  return `${kind}:${cluster}${owner.namespace}/${owner.name}`;
+}

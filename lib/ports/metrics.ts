@@ -1,0 +1,93 @@
+/**
+ * Metrics ports, owned by the analysis use case: run one query against a metrics server, look up
+ * a MetricTemplate, and turn a canary's metric check into the query to run.
+ *
+ * "No data" is a value, not an exception (STYLE.md habit 8): the domain decides what an empty
+ * result means (Flagger counts it as a failed check).
+ */
+import type { Provider } from '../domain/spec/accessors.js';
+
+/** The outcome of one instant query. */
+export type QueryResult =
+  { kind: 'value'; value: number } | { kind: 'noData'; message: string } | { kind: 'error'; message: string };
+
+/**
+ * One metrics server. Query failures (HTTP errors, timeouts, refused connections) are returned as
+ * `error`, never thrown; the promise rejects only when the caller's `signal` aborts.
+ */
+export interface MetricsProvider {
+  /** Runs an instant query that must yield exactly one number. */
+  query(q: string, signal: AbortSignal): Promise<QueryResult>;
+  /** True when the server answers a trivial query correctly. */
+  isOnline(signal: AbortSignal): Promise<boolean>;
+}
+
+/** Flagger's `MetricTemplate` (`flagger.app/v1beta1`), the subset we support. */
+export interface MetricTemplate {
+  name: string;
+  namespace: string;
+  provider: {
+    type: 'prometheus';
+    /** Base URL of the server API, e.g. `http://prometheus.istio-system:9090`. */
+    address: string;
+    /** Secret (same namespace as the template) with `token`, or `username` + `password`. */
+    secretRef?: { name: string };
+    /** Extra HTTP headers sent with each query. */
+    headers?: Record<string, string[]>;
+    insecureSkipVerify?: boolean;
+  };
+  /** Query text with template variables such as `{{ namespace }}` and `{{ interval }}`. */
+  query: string;
+}
+
+/** Where MetricTemplates live (a store, the cluster, a fixture). */
+export interface TemplateLookup {
+  /** The template, or undefined when there is none with that name. */
+  get(namespace: string, name: string, signal: AbortSignal): Promise<MetricTemplate | undefined>;
+}
+
+/** One `analysis.metrics[]` entry, as far as query selection is concerned. */
+export interface CheckDefinition {
+  name: string;
+  /** Inline query (rendered with the template variables). */
+  query?: string;
+  templateRef?: { name: string; namespace?: string };
+  templateVariables?: Record<string, string>;
+  /** Query window, already defaulted by the caller (`1m`, `60s`). */
+  interval: string;
+}
+
+/** What the template variables and builtin checks need to know about the canary. */
+export interface CheckContext {
+  /** Canary name. */
+  name: string;
+  namespace: string;
+  /** `targetRef.name`. */
+  target: string;
+  /** `service.name`, or the target's name. */
+  service: string;
+  /** `ingressRef.name`; defaults to the target. */
+  ingress?: string;
+  /** `routeRef.name`; defaults to the target. */
+  route?: string;
+  /** Routing provider family; it selects the builtin queries. */
+  provider: Provider;
+}
+
+/** The builtin check kinds; they decide how a threshold is read (minimum % vs maximum ms). */
+export type BuiltinCheck = 'request-success-rate' | 'request-duration';
+
+/** A check turned into the query to run. */
+export interface ResolvedCheck {
+  query: string;
+  source: 'builtin' | 'inline' | 'template';
+  /** Set for builtin checks (including legacy aliases such as `istio_requests_total`). */
+  builtin?: BuiltinCheck;
+  /** Set for `templateRef` checks: the server address and credentials come from it. */
+  template?: MetricTemplate;
+}
+
+/** Resolves a check to its query; throws a typed error when it cannot (unknown name, missing template). */
+export interface CheckQueryResolver {
+  resolve(check: CheckDefinition, canary: CheckContext, signal: AbortSignal): Promise<ResolvedCheck>;
+}

@@ -1,0 +1,31 @@
+/**
+ * One mesh's traffic split for one canary (Flagger's router: Reconcile / SetRoutes / GetRoutes /
+ * Finalize). Implementations are idempotent: calling any method twice has the effect of calling
+ * it once, and a method that finds the cluster already as wanted writes nothing.
+ */
+import type { Canary } from '../domain/spec/schema.js';
+
+/** The live split between primary and canary, in percent, plus whether traffic is mirrored. */
+export interface RouteWeights {
+  /** Percent of (unmatched) traffic served by the primary pods. */
+  primary: number;
+  /** Percent of (matched, for A/B) traffic served by the canary pods. */
+  canary: number;
+  /** True while a copy of the traffic is mirrored to the canary (responses dropped). */
+  mirrored: boolean;
+}
+
+/** Routes traffic between a canary's primary and canary workloads. */
+export interface Router {
+  /**
+   * Creates or adopts the routing objects. Keeps the live weights; writes only on drift.
+   * Call it after the apex Service points at the primary pods (Flagger tick step 8).
+   */
+  reconcile(canary: Canary, signal: AbortSignal): Promise<void>;
+  /** Reads the split that is live in the cluster; the routing object is the source of truth. */
+  getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights>;
+  /** Sets the split; no write when the live objects already carry it. */
+  setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void>;
+  /** Deletes the objects we created and restores the ones we adopted. */
+  finalize(canary: Canary, signal: AbortSignal): Promise<void>;
+}

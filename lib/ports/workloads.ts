@@ -1,0 +1,90 @@
+/**
+ * The workloads of one canary in its cluster, as the controller sees them (Flagger spec §2.3–2.6,
+ * §2.10.1, §2.10.6): the `-primary` copy of the target Deployment and its configs, the ClusterIP
+ * Services, the primary autoscaler, readiness, scaling and Kubernetes Events.
+ *
+ * Every method takes an AbortSignal and fails with the typed errors of the Kubernetes adapter
+ * (NotFoundError, ConflictError, ForbiddenError, UnavailableError, InvalidError).
+ *
+ * Zero-downtime initialization (spec §2.10.1 steps 3–7) is an ordering the caller follows:
+ *
+ * 1. `Workloads.bootstrap` — `-canary`/`-primary` Services, `-primary` configs, Deployment, HPA;
+ *    the apex Service is not touched, so clients keep reaching the target pods.
+ * 2. `Workloads.readiness(canary, 'primary', now)` until `{ ready: true }` (retriable ⇒ end the
+ *    tick and come back; non-retriable ⇒ roll back).
+ * 3. `Workloads.routeToPrimary` — only now does the apex Service select the primary pods.
+ * 4. `Scaler.scaleToZero` — only after step 3, the target stops serving.
+ */
+import type { Canary } from '../domain/spec/schema.js';
+
+/** Which Deployment a readiness check is about. */
+export type WorkloadRole = 'primary' | 'canary';
+
+/**
+ * Readiness of a Deployment (spec §2.5). `retriable: false` means stuck beyond a deadline: the
+ * Deployment's own progress deadline, or the Canary's `progressDeadlineSeconds` of minimum
+ * availability.
+ */
+export type Readiness = { ready: true } | { ready: false; retriable: boolean; message: string };
+
+/**
+ * What identifies a release of the target (spec §2.4): a short hash of its pod template and the
+ * checksums of the ConfigMaps/Secrets it references, keyed `configmap/<name>` / `secret/<name>`.
+ */
+export interface TargetRevision {
+  revision: string;
+  trackedConfigs: Record<string, string>;
+}
+
+/** The primary side of a canary: creation, readiness, change detection and promotion. */
+export interface Workloads {
+  /**
+   * Creates what is missing (idempotent): `-canary` and `-primary` Services, `-primary` copies of
+   * tracked configs, the `-primary` Deployment and, with an autoscalerRef, the `-primary` HPA.
+   * Never touches the apex Service: call {@link Workloads.routeToPrimary} after the primary is ready.
+   */
+  bootstrap(canary: Canary, signal: AbortSignal): Promise<void>;
+  /**
+   * Points the apex Service at the primary pods (creating it if absent, otherwise correcting its
+   * selector and ports). Call only after `readiness(…, 'primary')` is ready; then scale the target
+   * to zero.
+   */
+  routeToPrimary(canary: Canary, signal: AbortSignal): Promise<void>;
+  /** Readiness of the primary or the target (canary) Deployment at `now`, as data. */
+  readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness>;
+  /** The target's current revision hash and tracked config checksums. */
+  revision(canary: Canary, signal: AbortSignal): Promise<TargetRevision>;
+  /**
+   * Copies the target's pod template (with `-primary` config references and selector label) and
+   * its tracked configs to the primary, and re-syncs the primary HPA; replicas are copied only
+   * when there is no autoscalerRef. No write when the primary already runs this template.
+   */
+  promote(canary: Canary, signal: AbortSignal): Promise<void>;
+}
+
+/** Scaling of the target (canary) Deployment. */
+export interface Scaler {
+  /** Scales the target to zero. During initialization only after `routeToPrimary`. */
+  scaleToZero(canary: Canary, signal: AbortSignal): Promise<void>;
+  /**
+   * Scales the target up for a new release (spec §2.10.6): its own replicas if > 0, else the
+   * primary's (without autoscaler), else the HPA's minReplicas if > 1, else 1. Returns the count.
+   */
+  scaleUp(canary: Canary, signal: AbortSignal): Promise<number>;
+}
+
+/** One step outcome to record on the target Deployment. */
+export interface RecordedEvent {
+  type: 'Normal' | 'Warning';
+  /** An UpperCamelCase reason code (lib/domain/reasons.ts). */
+  reason: string;
+  message: string;
+}
+
+/**
+ * Kubernetes Events on the target Deployment, so `kubectl describe deployment <target>` tells the
+ * release's story. Repeats of the same type, reason and message are counted, not duplicated.
+ */
+export interface EventRecorder {
+  record(canary: Canary, event: RecordedEvent, now: Date, signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+
+import { parseQueryResponse } from '../../../lib/adapters/prometheus/response.js';
+
+const WHERE = 'Prometheus http://prom:9090';
+const ok = (data: unknown) => JSON.stringify({ status: 'success', data });
+const vector = (...values: string[]) =>
+  ok({
+    resultType: 'vector',
+    result: values.map((v, i) => ({ metric: { i: String(i) }, value: [1795688180.81, v] })),
+  });
+
+describe('parseQueryResponse', () => {
+  it.each([
+    {
+      name: 'vector with one series',
+      status: 200,
+      body: vector('96.00000000000001'),
+      want: { kind: 'value', value: 96.00000000000001 },
+    },
+    { name: 'zero', status: 200, body: vector('0'), want: { kind: 'value', value: 0 } },
+    {
+      name: 'exponent notation',
+      status: 200,
+      body: vector('1.5e-7'),
+      want: { kind: 'value', value: 1.5e-7 },
+    },
+    {
+      name: 'empty vector',
+      status: 200,
+      body: vector(),
+      want: { kind: 'noData', message: 'no values found (empty result)' },
+    },
+    {
+      name: 'NaN',
+      status: 200,
+      body: vector('NaN'),
+      want: { kind: 'noData', message: 'no values found (value is NaN)' },
+    },
+    {
+      name: '+Inf',
+      status: 200,
+      body: vector('+Inf'),
+      want: { kind: 'noData', message: 'no values found (value is +Inf)' },
+    },
+    {
+      name: '-Inf',
+      status: 200,
+      body: vector('-Inf'),
+      want: { kind: 'noData', message: 'no values found (value is -Inf)' },
+    },
+    {
+      name: 'two series',
+      status: 200,
+      body: vector('1', '2'),
+      want: {
+        kind: 'error',
+        message: `${WHERE}: query returned 2 series; a check needs exactly one (aggregate with sum/avg)`,
+      },
+    },
+    {
+      name: 'scalar',
+      status: 200,
+      body: ok({ resultType: 'scalar', result: [1795688180.81, '42.5'] }),
+      want: { kind: 'value', value: 42.5 },
+    },
+    {
+      name: 'scalar NaN',
+      status: 200,
+      body: ok({ resultType: 'scalar', result: [1795688180.81, 'NaN'] }),
+      want: { kind: 'noData', message: 'no values found (value is NaN)' },
+    },
+    {
+      name: 'matrix',
+      status: 200,
+      body: ok({ resultType: 'matrix', result: [{ metric: {}, values: [[1, '1']] }] }),
+      want: {
+        kind: 'error',
+        message: `${WHERE}: query returned a range vector (matrix); a check needs an instant value`,
+      },
+    },
+    {
+      name: 'string',
+      status: 200,
+      body: ok({ resultType: 'string', result: [1, 'x'] }),
+      want: { kind: 'error', message: `${WHERE}: query returned a string result; a check needs a number` },
+    },
+    {
+      name: '400 bad_data',
+      status: 400,
+      body: JSON.stringify({
+        status: 'error',
+        errorType: 'bad_data',
+        error: 'invalid parameter "query": 1:5: parse error: unexpected end of input',
+      }),
+      want: {
+        kind: 'error',
+        message: `${WHERE} query failed: HTTP 400 bad_data: invalid parameter "query": 1:5: parse error: unexpected end of input`,
+      },
+    },
+    {
+      name: '422 execution error',
+      status: 422,
+      body: JSON.stringify({
+        status: 'error',
+        errorType: 'execution',
+        error: 'many-to-many matching not allowed',
+      }),
+      want: {
+        kind: 'error',
+        message: `${WHERE} query failed: HTTP 422 execution: many-to-many matching not allowed`,
+      },
+    },
+    {
+      name: '503 from a proxy with an HTML body',
+      status: 503,
+      body: '<html>\n  <body>Service   Unavailable</body></html>',
+      want: {
+        kind: 'error',
+        message: `${WHERE} query failed: HTTP 503 <html> <body>Service Unavailable</body></html>`,
+      },
+    },
+    {
+      name: '401 with no body',
+      status: 401,
+      body: '',
+      want: { kind: 'error', message: `${WHERE} query failed: HTTP 401` },
+    },
+    {
+      name: '200 with status error',
+      status: 200,
+      body: JSON.stringify({ status: 'error', error: 'odd' }),
+      want: { kind: 'error', message: `${WHERE} query failed: unexpected response odd` },
+    },
+    {
+      name: '200 with non-JSON',
+      status: 200,
+      body: 'ok',
+      want: { kind: 'error', message: `${WHERE} query failed: unexpected response ok` },
+    },
+    {
+      name: 'non-numeric sample',
+      status: 200,
+      body: vector('abc'),
+      want: { kind: 'error', message: `${WHERE}: sample value "abc" is not a number` },
+    },
+    {
+      name: 'malformed sample',
+      status: 200,
+      body: ok({ resultType: 'vector', result: [{ metric: {}, value: [1, 2] }] }),
+      want: { kind: 'error', message: `${WHERE}: malformed sample in result` },
+    },
+  ])('$name', ({ status, body, want }) => {
+    expect(parseQueryResponse(status, body, WHERE)).toEqual(want);
+  });
+});
