@@ -3,8 +3,8 @@
  *
  * `startSandbox()` starts one independent cluster (own store, ports, token and certificate); many
  * can run in one process. It serves https (self-signed, for kubectl and client-node with caData) and
- * always also plain http on a second port (client-node with skipTLSVerify). See README-style notes
- * in each module: store.ts (write semantics), handlers.ts (verbs and patches), deployments.ts
+ * always also plain http on a second port (client-node with skipTLSVerify). The contracts live in
+ * the module comments: store.ts (write semantics), handlers.ts (verbs and patches), deployments.ts
  * (rollout simulation), discovery.ts, table.ts.
  */
 import { randomBytes } from 'node:crypto';

@@ -48,9 +48,12 @@ export class EksClusterInfo {
     try {
       out = await this.eks.send(new DescribeClusterCommand({ name: clusterName }), { abortSignal: signal });
     } catch (e) {
-      throw new ClusterInfoError(`EKS cluster ${clusterName} describe failed: ${String((e as Error).message ?? e)}`, {
-        cause: e,
-      });
+      throw new ClusterInfoError(
+        `EKS cluster ${clusterName} describe failed: ${String((e as Error).message ?? e)}`,
+        {
+          cause: e,
+        },
+      );
     }
     const server = out.cluster?.endpoint;
     const caData = out.cluster?.certificateAuthority?.data;

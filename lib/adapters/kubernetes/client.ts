@@ -56,7 +56,14 @@ export function staticKubeConfig(record: Exclude<ClusterRecord, EksClusterRecord
   const kc = new KubeConfig();
   if (record.kind === 'endpoint') {
     kc.loadFromOptions({
-      clusters: [{ name: record.name, server: record.server, caData: record.caData, skipTLSVerify: skipTls(record.server, record.skipTLSVerify) }],
+      clusters: [
+        {
+          name: record.name,
+          server: record.server,
+          caData: record.caData,
+          skipTLSVerify: skipTls(record.server, record.skipTLSVerify),
+        },
+      ],
       users: [{ name: record.name, token: record.token }],
       contexts: [{ name: record.name, cluster: record.name, user: record.name }],
       currentContext: record.name,
@@ -97,7 +104,11 @@ function withHttpSkipTls(kc: KubeConfig): KubeConfig {
 }
 
 /** The APIs over one connection. */
-export function makeClusterClients(cluster: string, conn: Connection, timeoutMs = DEFAULT_TIMEOUT_MS): ClusterClients {
+export function makeClusterClients(
+  cluster: string,
+  conn: Connection,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): ClusterClients {
   const kc = conn.kubeConfig;
   return {
     cluster,
@@ -160,17 +171,23 @@ export class ClusterClientFactory {
 
   private async build(record: ClusterRecord, signal?: AbortSignal): Promise<ClusterClients> {
     const timeoutMs = this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (record.kind !== 'eks') return makeClusterClients(record.name, { kubeConfig: staticKubeConfig(record) }, timeoutMs);
+    if (record.kind !== 'eks')
+      return makeClusterClients(record.name, { kubeConfig: staticKubeConfig(record) }, timeoutMs);
     const { server, caData } = await this.info(record.region).endpoint(record.eksClusterName, signal);
     const tokens = this.tokenCache();
     const token = () => tokens.token(record.eksClusterName, record.region);
-    return makeClusterClients(record.name, { kubeConfig: eksKubeConfig(record.name, server, caData), token }, timeoutMs);
+    return makeClusterClients(
+      record.name,
+      { kubeConfig: eksKubeConfig(record.name, server, caData), token },
+      timeoutMs,
+    );
   }
 
   private info(region: string): EksClusterInfo {
     let info = this.infos.get(region);
     if (!info) {
-      if (!this.deps.eks) throw new Error('ClusterClientFactory: an EKSClient is required for eks cluster records');
+      if (!this.deps.eks)
+        throw new Error('ClusterClientFactory: an EKSClient is required for eks cluster records');
       info = new EksClusterInfo(this.deps.eks(region));
       this.infos.set(region, info);
     }
@@ -178,7 +195,8 @@ export class ClusterClientFactory {
   }
 
   private tokenCache(): EksTokenCache {
-    if (!this.deps.credentials) throw new Error('ClusterClientFactory: credentials are required for eks cluster records');
+    if (!this.deps.credentials)
+      throw new Error('ClusterClientFactory: credentials are required for eks cluster records');
     this.tokens ??= new EksTokenCache({ credentials: this.deps.credentials, now: this.deps.now });
     return this.tokens;
   }

@@ -5,12 +5,23 @@
  */
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { Canary } from '../../domain/spec/schema.js';
-import { configRefs, isTracked, primaryConfig, sameConfig, type ConfigKind, type TrackedConfig } from './configs.js';
+import {
+  configRefs,
+  isTracked,
+  primaryConfig,
+  sameConfig,
+  type ConfigKind,
+  type TrackedConfig,
+} from './configs.js';
 import { ownerLabels } from './labels.js';
 import { optional, type Resources } from './resources.js';
 
 /** The tracked configs referenced by the target's pod spec, read in parallel. */
-export async function readTrackedConfigs(r: Resources, target: V1Deployment, signal: AbortSignal): Promise<TrackedConfig[]> {
+export async function readTrackedConfigs(
+  r: Resources,
+  target: V1Deployment,
+  signal: AbortSignal,
+): Promise<TrackedConfig[]> {
   const refs = configRefs(target.spec?.template?.spec);
   const wanted: [ConfigKind, string][] = [
     ...[...refs.configmap].map((n): [ConfigKind, string] => ['configmap', n]),
@@ -35,7 +46,12 @@ export async function syncPrimaryConfigs(
   await Promise.all(configs.map((c) => syncOne(r, primaryConfig(c, ownerLabels(canary)), update, signal)));
 }
 
-async function syncOne(r: Resources, desired: TrackedConfig, update: boolean, signal: AbortSignal): Promise<void> {
+async function syncOne(
+  r: Resources,
+  desired: TrackedConfig,
+  update: boolean,
+  signal: AbortSignal,
+): Promise<void> {
   const name = desired.object.metadata!.name!;
   const live = await optional(r.getConfig(desired.kind, name, signal));
   if (!live) {

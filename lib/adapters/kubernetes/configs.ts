@@ -64,9 +64,7 @@ export function isTracked(kind: ConfigKind, obj: V1ConfigMap | V1Secret): boolea
 }
 
 /** A tracked config as read from the cluster. */
-export type TrackedConfig =
-  | { kind: 'configmap'; object: V1ConfigMap }
-  | { kind: 'secret'; object: V1Secret };
+export type TrackedConfig = { kind: 'configmap'; object: V1ConfigMap } | { kind: 'secret'; object: V1Secret };
 
 /** Tracking key as Flagger writes it in `status.trackedConfigs`: `configmap/<name>`. */
 export function trackingKey(kind: ConfigKind, name: string): string {
@@ -76,7 +74,8 @@ export function trackingKey(kind: ConfigKind, name: string): string {
 /** `{ "configmap/<name>": checksum }` for every tracked config. */
 export function trackedChecksums(configs: readonly TrackedConfig[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const c of configs) out[trackingKey(c.kind, c.object.metadata?.name ?? '')] = configChecksum(c.object.data);
+  for (const c of configs)
+    out[trackingKey(c.kind, c.object.metadata?.name ?? '')] = configChecksum(c.object.data);
   return out;
 }
 
@@ -96,16 +95,29 @@ export function primaryConfig(c: TrackedConfig, labels: Record<string, string>):
     labels: { ...(meta.labels ?? {}), ...labels },
   };
   if (c.kind === 'configmap') {
-    return { kind: 'configmap', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: c.object.data, binaryData: c.object.binaryData } };
+    return {
+      kind: 'configmap',
+      object: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata,
+        data: c.object.data,
+        binaryData: c.object.binaryData,
+      },
+    };
   }
-  return { kind: 'secret', object: { apiVersion: 'v1', kind: 'Secret', metadata, type: c.object.type, data: c.object.data } };
+  return {
+    kind: 'secret',
+    object: { apiVersion: 'v1', kind: 'Secret', metadata, type: c.object.type, data: c.object.data },
+  };
 }
 
 /** Whether a live `-primary` copy already holds the desired content (no write needed). */
 export function sameConfig(live: TrackedConfig['object'], desired: TrackedConfig['object']): boolean {
   return (
     configChecksum(live.data) === configChecksum(desired.data) &&
-    JSON.stringify(sortedEntries(live.metadata?.labels)) === JSON.stringify(sortedEntries(desired.metadata?.labels))
+    JSON.stringify(sortedEntries(live.metadata?.labels)) ===
+      JSON.stringify(sortedEntries(desired.metadata?.labels))
   );
 }
 
@@ -128,7 +140,8 @@ export function rewriteConfigRefs(spec: V1PodSpec, tracked: ConfigRefs): V1PodSp
   }
   for (const c of containers(out)) {
     for (const e of c.env ?? []) {
-      if (e.valueFrom?.configMapKeyRef) e.valueFrom.configMapKeyRef.name = cm(e.valueFrom.configMapKeyRef.name)!;
+      if (e.valueFrom?.configMapKeyRef)
+        e.valueFrom.configMapKeyRef.name = cm(e.valueFrom.configMapKeyRef.name)!;
       if (e.valueFrom?.secretKeyRef) e.valueFrom.secretKeyRef.name = sec(e.valueFrom.secretKeyRef.name)!;
     }
     for (const e of c.envFrom ?? []) {

@@ -68,7 +68,11 @@ export function primaryDeployment(i: PrimaryInputs): V1Deployment {
  * the target, and replicas too when `copyReplicas` (no autoscalerRef). `undefined` when the primary
  * already runs that template (ignoring the rollout id): promotion is then a no-op.
  */
-export function promotedPrimary(live: V1Deployment, i: PrimaryInputs, copyReplicas: boolean): V1Deployment | undefined {
+export function promotedPrimary(
+  live: V1Deployment,
+  i: PrimaryInputs,
+  copyReplicas: boolean,
+): V1Deployment | undefined {
   const t = i.target.spec;
   const desired = {
     template: primaryTemplate(i),

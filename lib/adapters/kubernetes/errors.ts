@@ -120,7 +120,8 @@ function fromStatus(status: number, e: unknown, what: string): Error {
   if (status === 401) return new ForbiddenError(msg('unauthorized'), options);
   if (status === 403) return new ForbiddenError(msg('forbidden'), options);
   if (status === 422 || status === 400) return new InvalidError(msg('invalid'), options);
-  if (status === 429 || status >= 500) return new UnavailableError(msg(`unavailable (HTTP ${status})`), options);
+  if (status === 429 || status >= 500)
+    return new UnavailableError(msg(`unavailable (HTTP ${status})`), options);
   return new Error(msg(`HTTP ${status}`), { cause: e });
 }
 

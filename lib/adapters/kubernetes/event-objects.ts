@@ -25,7 +25,9 @@ export function involvedOf(d: V1Deployment): Involved {
 }
 
 function message(e: RecordedEvent): string {
-  return e.message.length <= MAX_MESSAGE_LENGTH ? e.message : `${e.message.slice(0, MAX_MESSAGE_LENGTH - 3)}...`;
+  return e.message.length <= MAX_MESSAGE_LENGTH
+    ? e.message
+    : `${e.message.slice(0, MAX_MESSAGE_LENGTH - 3)}...`;
 }
 
 /** `<deployment>.<16 hex>`: stable for the same object, type, reason, message and source. */
@@ -40,7 +42,13 @@ export function newEvent(obj: Involved, e: RecordedEvent, now: Date): CoreV1Even
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: eventName(obj, e), namespace: obj.namespace },
-    involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: obj.namespace, name: obj.name, uid: obj.uid },
+    involvedObject: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: obj.namespace,
+      name: obj.name,
+      uid: obj.uid,
+    },
     type: e.type,
     reason: e.reason,
     message: message(e),

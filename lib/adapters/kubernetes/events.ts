@@ -21,7 +21,10 @@ export class KubernetesEventRecorder implements EventRecorder {
   constructor(private readonly clients: ClusterClients) {}
 
   async record(canary: Canary, event: RecordedEvent, now: Date, signal: AbortSignal): Promise<void> {
-    const target = await new Resources(this.clients, canary.metadata.namespace).getDeployment(targetName(canary), signal);
+    const target = await new Resources(this.clients, canary.metadata.namespace).getDeployment(
+      targetName(canary),
+      signal,
+    );
     const obj = involvedOf(target);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -45,10 +48,17 @@ export class KubernetesEventRecorder implements EventRecorder {
 
   private get(namespace: string, name: string, signal: AbortSignal): Promise<CoreV1Event> {
     const c = this.clients;
-    return c.call(`Event ${namespace}/${name} get`, signal, (o) => c.core.readNamespacedEvent({ name, namespace }, o));
+    return c.call(`Event ${namespace}/${name} get`, signal, (o) =>
+      c.core.readNamespacedEvent({ name, namespace }, o),
+    );
   }
 
-  private write(namespace: string, body: CoreV1Event, update: boolean, signal: AbortSignal): Promise<CoreV1Event> {
+  private write(
+    namespace: string,
+    body: CoreV1Event,
+    update: boolean,
+    signal: AbortSignal,
+  ): Promise<CoreV1Event> {
     const c = this.clients;
     const name = body.metadata.name!;
     return c.call(`Event ${namespace}/${name} ${update ? 'update' : 'create'}`, signal, (o) =>

@@ -22,12 +22,20 @@ const WAITING = 'waiting for rollout to finish';
 export function deploymentReadiness(d: V1Deployment, o: ReadinessOptions): Readiness {
   const status = d.status ?? {};
   if ((d.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) {
-    return { ready: false, retriable: true, message: `${WAITING}: observed deployment generation less than desired generation` };
+    return {
+      ready: false,
+      retriable: true,
+      message: `${WAITING}: observed deployment generation less than desired generation`,
+    };
   }
   const progressing = condition(d, 'Progressing');
   const retriable = progressing === undefined || !stuckUnavailable(d, o);
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { ready: false, retriable: false, message: `deployment "${d.metadata?.name}" exceeded its progress deadline` };
+    return {
+      ready: false,
+      retriable: false,
+      message: `deployment "${d.metadata?.name}" exceeded its progress deadline`,
+    };
   }
   const waiting = waitingMessage(d, o.thresholdPercent);
   if (waiting === undefined) return { ready: true };
@@ -43,7 +51,8 @@ function waitingMessage(d: V1Deployment, thresholdPercent: number): string | und
   const updated = s.updatedReplicas ?? 0;
   const needed = Math.floor((updated * thresholdPercent) / 100);
   if (want !== undefined && updated < want) return `${updated} out of ${want} new replicas have been updated`;
-  if ((s.replicas ?? 0) > updated) return `${(s.replicas ?? 0) - updated} old replicas are pending termination`;
+  if ((s.replicas ?? 0) > updated)
+    return `${(s.replicas ?? 0) - updated} old replicas are pending termination`;
   if ((s.availableReplicas ?? 0) < needed) {
     return `${s.availableReplicas ?? 0} of ${needed} (readyThreshold ${thresholdPercent}%) updated replicas are available`;
   }

@@ -11,7 +11,12 @@
  * `setHeaderOptions` for patch content types composes), and additionally race the call against the
  * signal so the promise settles even if a stage ignored it.
  */
-import { Observable, type ConfigurationOptions, type ObservableMiddleware, type PatchStrategy } from '@kubernetes/client-node';
+import {
+  Observable,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type PatchStrategy,
+} from '@kubernetes/client-node';
 import { setHeaderOptions } from '@kubernetes/client-node';
 import { translate, UnavailableError } from './errors.js';
 
@@ -52,8 +57,15 @@ export function requestMiddleware(signal: AbortSignal, token?: TokenSource): Obs
 }
 
 /** `ConfigurationOptions` for one call with an already combined signal. */
-export function requestOptions(signal: AbortSignal, token?: TokenSource, contentType?: PatchStrategy): ConfigurationOptions {
-  const base: ConfigurationOptions = { middleware: [requestMiddleware(signal, token)], middlewareMergeStrategy: 'append' };
+export function requestOptions(
+  signal: AbortSignal,
+  token?: TokenSource,
+  contentType?: PatchStrategy,
+): ConfigurationOptions {
+  const base: ConfigurationOptions = {
+    middleware: [requestMiddleware(signal, token)],
+    middlewareMergeStrategy: 'append',
+  };
   return contentType ? setHeaderOptions('Content-Type', contentType, base) : base;
 }
 
@@ -86,6 +98,12 @@ export async function callApi<T>(
 }
 
 function abortError(what: string, s: CallSettings, timeout: AbortSignal, cause?: unknown): UnavailableError {
-  const why = s.signal.aborted ? 'aborted by caller' : timeout.aborted ? `timed out after ${s.timeoutMs}ms` : 'aborted';
-  return new UnavailableError(`${what} failed: ${why}`, { cause: cause ?? s.signal.reason ?? timeout.reason });
+  const why = s.signal.aborted
+    ? 'aborted by caller'
+    : timeout.aborted
+      ? `timed out after ${s.timeoutMs}ms`
+      : 'aborted';
+  return new UnavailableError(`${what} failed: ${why}`, {
+    cause: cause ?? s.signal.reason ?? timeout.reason,
+  });
 }

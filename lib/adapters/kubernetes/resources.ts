@@ -3,7 +3,14 @@
  * {@link ClusterClients.call} (signal, timeout, typed errors) and names its object in errors:
  * `Deployment test/podinfo-primary get failed: not found`. No decisions here.
  */
-import { PatchStrategy, type V1ConfigMap, type V1Deployment, type V1Secret, type V1Service, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import {
+  PatchStrategy,
+  type V1ConfigMap,
+  type V1Deployment,
+  type V1Secret,
+  type V1Service,
+  type V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import type { ClusterClients } from './client.js';
 import type { ConfigKind, TrackedConfig } from './configs.js';
 import { NotFoundError } from './errors.js';
@@ -31,7 +38,9 @@ export class Resources {
 
   getDeployment(name: string, signal: AbortSignal): Promise<V1Deployment> {
     const namespace = this.namespace;
-    return this.k.call(this.what('Deployment', name, 'get'), signal, (o) => this.k.apps.readNamespacedDeployment({ name, namespace }, o));
+    return this.k.call(this.what('Deployment', name, 'get'), signal, (o) =>
+      this.k.apps.readNamespacedDeployment({ name, namespace }, o),
+    );
   }
 
   createDeployment(body: V1Deployment, signal: AbortSignal): Promise<V1Deployment> {
@@ -62,7 +71,9 @@ export class Resources {
 
   getService(name: string, signal: AbortSignal): Promise<V1Service> {
     const namespace = this.namespace;
-    return this.k.call(this.what('Service', name, 'get'), signal, (o) => this.k.core.readNamespacedService({ name, namespace }, o));
+    return this.k.call(this.what('Service', name, 'get'), signal, (o) =>
+      this.k.core.readNamespacedService({ name, namespace }, o),
+    );
   }
 
   createService(body: V1Service, signal: AbortSignal): Promise<V1Service> {
@@ -86,11 +97,15 @@ export class Resources {
     const namespace = this.namespace;
     if (kind === 'configmap') {
       return this.k
-        .call(this.what('ConfigMap', name, 'get'), signal, (o) => this.k.core.readNamespacedConfigMap({ name, namespace }, o))
+        .call(this.what('ConfigMap', name, 'get'), signal, (o) =>
+          this.k.core.readNamespacedConfigMap({ name, namespace }, o),
+        )
         .then((object) => ({ kind, object }));
     }
     return this.k
-      .call(this.what('Secret', name, 'get'), signal, (o) => this.k.core.readNamespacedSecret({ name, namespace }, o))
+      .call(this.what('Secret', name, 'get'), signal, (o) =>
+        this.k.core.readNamespacedSecret({ name, namespace }, o),
+      )
       .then((object) => ({ kind, object }));
   }
 
@@ -128,10 +143,13 @@ export class Resources {
     const namespace = this.namespace;
     const name = body.metadata!.name!;
     const update = body.metadata?.resourceVersion !== undefined;
-    return this.k.call(this.what('HorizontalPodAutoscaler', name, update ? 'update' : 'create'), signal, (o) =>
-      update
-        ? this.k.autoscaling.replaceNamespacedHorizontalPodAutoscaler({ name, namespace, body }, o)
-        : this.k.autoscaling.createNamespacedHorizontalPodAutoscaler({ namespace, body }, o),
+    return this.k.call(
+      this.what('HorizontalPodAutoscaler', name, update ? 'update' : 'create'),
+      signal,
+      (o) =>
+        update
+          ? this.k.autoscaling.replaceNamespacedHorizontalPodAutoscaler({ name, namespace, body }, o)
+          : this.k.autoscaling.createNamespacedHorizontalPodAutoscaler({ namespace, body }, o),
     );
   }
 }

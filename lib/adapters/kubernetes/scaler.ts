@@ -30,7 +30,8 @@ export class KubernetesScaler implements Scaler {
     const target = await r.getDeployment(name, signal);
     const ref = canary.spec.autoscalerRef;
     const primary = ref ? undefined : await optional(r.getDeployment(`${name}-primary`, signal));
-    const hpa = ref?.kind === 'HorizontalPodAutoscaler' ? await optional(r.getHpa(ref.name, signal)) : undefined;
+    const hpa =
+      ref?.kind === 'HorizontalPodAutoscaler' ? await optional(r.getHpa(ref.name, signal)) : undefined;
     const replicas = scaleUpReplicas({
       targetReplicas: target.spec?.replicas,
       primaryReplicas: primary?.spec?.replicas,

@@ -53,7 +53,8 @@ export function servicePatch(live: V1Service, desired: V1Service): Record<string
   const selector = exactMap(live.spec?.selector, desired.spec?.selector ?? {});
   const ports = (desired.spec?.ports ?? []).map((p) => keepNodePort(p, live.spec?.ports));
   const labels = missingLabels(live.metadata?.labels, desired.metadata?.labels ?? {});
-  const samePorts = canonicalJson(ports.map(comparable)) === canonicalJson((live.spec?.ports ?? []).map(comparable));
+  const samePorts =
+    canonicalJson(ports.map(comparable)) === canonicalJson((live.spec?.ports ?? []).map(comparable));
   if (!selector && samePorts && !labels) return undefined;
   const spec: Record<string, unknown> = {};
   if (selector) spec.selector = selector;

@@ -76,8 +76,13 @@ export class KubernetesWorkloads implements Workloads {
   async readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness> {
     const name = role === 'primary' ? `${targetName(canary)}-primary` : targetName(canary);
     const d = await this.resources(canary).getDeployment(name, signal);
-    const thresholdPercent = role === 'primary' ? primaryReadyThreshold(canary) : canaryReadyThreshold(canary);
-    return deploymentReadiness(d, { thresholdPercent, deadlineSeconds: progressDeadlineSeconds(canary), now });
+    const thresholdPercent =
+      role === 'primary' ? primaryReadyThreshold(canary) : canaryReadyThreshold(canary);
+    return deploymentReadiness(d, {
+      thresholdPercent,
+      deadlineSeconds: progressDeadlineSeconds(canary),
+      now,
+    });
   }
 
   async revision(canary: Canary, signal: AbortSignal): Promise<TargetRevision> {
@@ -127,7 +132,9 @@ export class KubernetesWorkloads implements Workloads {
     const ref = canary.spec.autoscalerRef;
     if (!ref) return;
     if (ref.kind !== 'HorizontalPodAutoscaler') {
-      throw new InvalidError(`autoscalerRef ${ref.kind} ${canary.metadata.namespace}/${ref.name} is not supported (only HorizontalPodAutoscaler)`);
+      throw new InvalidError(
+        `autoscalerRef ${ref.kind} ${canary.metadata.namespace}/${ref.name} is not supported (only HorizontalPodAutoscaler)`,
+      );
     }
     const desired = primaryHpa(canary, await r.getHpa(ref.name, signal));
     const live = await optional(r.getHpa(primaryHpaName(canary)!, signal));

@@ -4,7 +4,13 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterClientFactory, type ClusterClients } from '../../../lib/adapters/kubernetes/client.js';
-import { ConflictError, ForbiddenError, InvalidError, NotFoundError, UnavailableError } from '../../../lib/adapters/kubernetes/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidError,
+  NotFoundError,
+  UnavailableError,
+} from '../../../lib/adapters/kubernetes/errors.js';
 import { Resources } from '../../../lib/adapters/kubernetes/resources.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
 import { aTarget } from '../../unit/kubernetes/fixtures.js';
@@ -23,7 +29,9 @@ beforeAll(async () => {
   stub = createServer((req, res) => {
     seen.push(req.headers);
     if (stubMode === '503') {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', message: 'etcd unavailable' }));
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ kind: 'Status', message: 'etcd unavailable' }));
     }
   });
   await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
@@ -41,7 +49,8 @@ const endpoint = (server: string, timeoutMs = 5_000) =>
 describe('typed errors over HTTP', () => {
   it('404 → NotFoundError naming the object', async () => {
     await expect(new Resources(k, NS).getDeployment('nope', signal())).rejects.toSatisfy(
-      (e: Error) => e instanceof NotFoundError && e.message.startsWith('Deployment test/nope get failed: not found'),
+      (e: Error) =>
+        e instanceof NotFoundError && e.message.startsWith('Deployment test/nope get failed: not found'),
     );
   });
 
@@ -52,18 +61,32 @@ describe('typed errors over HTTP', () => {
     await expect(r.createDeployment(body, signal())).rejects.toBeInstanceOf(ConflictError);
     await r.patchDeployment('podinfo', { spec: { replicas: 3 } }, signal());
     await expect(r.replaceDeployment(created, signal())).rejects.toSatisfy(
-      (e: Error) => e instanceof ConflictError && e.message.startsWith('Deployment test/podinfo update failed: conflict'),
+      (e: Error) =>
+        e instanceof ConflictError && e.message.startsWith('Deployment test/podinfo update failed: conflict'),
     );
   });
 
   it('422 → InvalidError', async () => {
-    await expect(new Resources(k, NS).createService({ metadata: { name: 'Not_Valid' }, spec: { ports: [{ port: 80 }] } }, signal())).rejects.toBeInstanceOf(InvalidError);
+    await expect(
+      new Resources(k, NS).createService(
+        { metadata: { name: 'Not_Valid' }, spec: { ports: [{ port: 80 }] } },
+        signal(),
+      ),
+    ).rejects.toBeInstanceOf(InvalidError);
   });
 
   it('401 (wrong token) → ForbiddenError', async () => {
-    const bad = await new ClusterClientFactory().clusterClients({ name: 'bad', kind: 'endpoint', server: sandbox.url, caData: sandbox.caData, token: 'wrong' });
+    const bad = await new ClusterClientFactory().clusterClients({
+      name: 'bad',
+      kind: 'endpoint',
+      server: sandbox.url,
+      caData: sandbox.caData,
+      token: 'wrong',
+    });
     await expect(new Resources(bad, NS).getDeployment('podinfo', signal())).rejects.toSatisfy(
-      (e: Error) => e instanceof ForbiddenError && e.message.startsWith('Deployment test/podinfo get failed: unauthorized'),
+      (e: Error) =>
+        e instanceof ForbiddenError &&
+        e.message.startsWith('Deployment test/podinfo get failed: unauthorized'),
     );
   });
 
@@ -71,7 +94,9 @@ describe('typed errors over HTTP', () => {
     stubMode = '503';
     const c = await endpoint(stubUrl);
     await expect(new Resources(c, NS).getService('podinfo', signal())).rejects.toSatisfy(
-      (e: Error) => e instanceof UnavailableError && e.message === 'Service test/podinfo get failed: unavailable (HTTP 503) (etcd unavailable)',
+      (e: Error) =>
+        e instanceof UnavailableError &&
+        e.message === 'Service test/podinfo get failed: unavailable (HTTP 503) (etcd unavailable)',
     );
     stubMode = 'hang';
   });
@@ -82,7 +107,9 @@ describe('typed errors over HTTP', () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise((r) => probe.close(r));
     const c = await endpoint(`http://127.0.0.1:${port}`);
-    await expect(new Resources(c, NS).getDeployment('podinfo', signal())).rejects.toBeInstanceOf(UnavailableError);
+    await expect(new Resources(c, NS).getDeployment('podinfo', signal())).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
   });
 });
 
@@ -90,8 +117,12 @@ describe('timeouts and aborts', () => {
   it('a server that never answers times out', async () => {
     const c = await endpoint(stubUrl, 200);
     const started = Date.now();
-    await expect(new Resources(c, NS).getDeployment('podinfo', AbortSignal.timeout(10_000))).rejects.toSatisfy(
-      (e: Error) => e instanceof UnavailableError && e.message === 'Deployment test/podinfo get failed: timed out after 200ms',
+    await expect(
+      new Resources(c, NS).getDeployment('podinfo', AbortSignal.timeout(10_000)),
+    ).rejects.toSatisfy(
+      (e: Error) =>
+        e instanceof UnavailableError &&
+        e.message === 'Deployment test/podinfo get failed: timed out after 200ms',
     );
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -101,14 +132,18 @@ describe('timeouts and aborts', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     await expect(new Resources(c, NS).getDeployment('podinfo', ac.signal)).rejects.toSatisfy(
-      (e: Error) => e instanceof UnavailableError && e.message === 'Deployment test/podinfo get failed: aborted by caller',
+      (e: Error) =>
+        e instanceof UnavailableError &&
+        e.message === 'Deployment test/podinfo get failed: aborted by caller',
     );
   });
 
   it('an already aborted signal fails without a request', async () => {
     const before = seen.length;
     const c = await endpoint(stubUrl);
-    await expect(new Resources(c, NS).getDeployment('podinfo', AbortSignal.abort())).rejects.toBeInstanceOf(UnavailableError);
+    await expect(new Resources(c, NS).getDeployment('podinfo', AbortSignal.abort())).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
     expect(seen.length).toBe(before);
   });
 });
@@ -116,20 +151,36 @@ describe('timeouts and aborts', () => {
 describe('cluster records', () => {
   it('a kubeconfig record (YAML, http server) works: http implies skipTLSVerify', async () => {
     const factory = new ClusterClientFactory();
-    const c = await factory.clusterClients({ name: 'kc', kind: 'kubeconfig', kubeconfig: sandbox.kubeconfigYaml({ http: true }) });
+    const c = await factory.clusterClients({
+      name: 'kc',
+      kind: 'kubeconfig',
+      kubeconfig: sandbox.kubeconfigYaml({ http: true }),
+    });
     expect(c.kubeConfig.getCurrentCluster()!.skipTLSVerify).toBe(true);
     await expect(new Resources(c, NS).getDeployment('nope', signal())).rejects.toBeInstanceOf(NotFoundError);
-    expect(await factory.clusterClients({ name: 'kc', kind: 'kubeconfig', kubeconfig: sandbox.kubeconfigYaml({ http: true }) })).toBe(c);
+    expect(
+      await factory.clusterClients({
+        name: 'kc',
+        kind: 'kubeconfig',
+        kubeconfig: sandbox.kubeconfigYaml({ http: true }),
+      }),
+    ).toBe(c);
   });
 
   it('an https kubeconfig record verifies the CA', async () => {
-    const c = await new ClusterClientFactory().clusterClients({ name: 'kcs', kind: 'kubeconfig', kubeconfig: sandbox.kubeconfigYaml() });
+    const c = await new ClusterClientFactory().clusterClients({
+      name: 'kcs',
+      kind: 'kubeconfig',
+      kubeconfig: sandbox.kubeconfigYaml(),
+    });
     await expect(new Resources(c, NS).getDeployment('nope', signal())).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('an eks record resolves the endpoint once and sends a fresh k8s-aws-v1 bearer token', async () => {
     const eks = mockClient(EKSClient);
-    eks.on(DescribeClusterCommand, { name: 'prod' }).resolves({ cluster: { endpoint: stubUrl, certificateAuthority: { data: 'Q0E=' } } });
+    eks
+      .on(DescribeClusterCommand, { name: 'prod' })
+      .resolves({ cluster: { endpoint: stubUrl, certificateAuthority: { data: 'Q0E=' } } });
     stubMode = '503';
     const factory = new ClusterClientFactory({
       eks: (region) => new EKSClient({ region }),
@@ -138,10 +189,16 @@ describe('cluster records', () => {
     const record = { name: 'prod', kind: 'eks' as const, eksClusterName: 'prod', region: 'eu-west-1' };
     const c = await factory.clusterClients(record);
     seen.length = 0;
-    await expect(new Resources(c, NS).getDeployment('podinfo', signal())).rejects.toBeInstanceOf(UnavailableError);
-    await expect(new Resources(await factory.clusterClients(record), NS).getDeployment('podinfo', signal())).rejects.toBeInstanceOf(UnavailableError);
+    await expect(new Resources(c, NS).getDeployment('podinfo', signal())).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+    await expect(
+      new Resources(await factory.clusterClients(record), NS).getDeployment('podinfo', signal()),
+    ).rejects.toBeInstanceOf(UnavailableError);
     expect(seen[0].authorization).toMatch(/^Bearer k8s-aws-v1\.[A-Za-z0-9_-]+$/);
-    const url = new URL(Buffer.from(seen[0].authorization!.slice('Bearer k8s-aws-v1.'.length), 'base64url').toString());
+    const url = new URL(
+      Buffer.from(seen[0].authorization!.slice('Bearer k8s-aws-v1.'.length), 'base64url').toString(),
+    );
     expect(url.host).toBe('sts.eu-west-1.amazonaws.com');
     expect(eks.commandCalls(DescribeClusterCommand)).toHaveLength(1);
     stubMode = 'hang';

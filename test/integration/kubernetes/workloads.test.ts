@@ -10,7 +10,10 @@ import { eventually, startSandbox, type Sandbox } from '../../support/sandbox.js
 import { aTarget } from '../../unit/kubernetes/fixtures.js';
 import { clientsFor, NS, seed, signal } from './setup.js';
 
-const owner = { 'app.kubernetes.io/managed-by': 'flagger-serverless', 'flagger-serverless.io/canary': 'podinfo' };
+const owner = {
+  'app.kubernetes.io/managed-by': 'flagger-serverless',
+  'flagger-serverless.io/canary': 'podinfo',
+};
 let sandbox: Sandbox;
 let k: ClusterClients;
 let ids: number;
@@ -28,11 +31,15 @@ afterEach(() => sandbox.close());
 
 const get = (name: string) => k.apps.readNamespacedDeployment({ name, namespace: NS });
 const svc = (name: string) => k.core.readNamespacedService({ name, namespace: NS });
-const cmNames = async () => (await k.core.listNamespacedConfigMap({ namespace: NS })).items.map((c) => c.metadata!.name).sort();
-const secretNames = async () => (await k.core.listNamespacedSecret({ namespace: NS })).items.map((c) => c.metadata!.name).sort();
+const cmNames = async () =>
+  (await k.core.listNamespacedConfigMap({ namespace: NS })).items.map((c) => c.metadata!.name).sort();
+const secretNames = async () =>
+  (await k.core.listNamespacedSecret({ namespace: NS })).items.map((c) => c.metadata!.name).sort();
 
 async function ready(role: 'primary' | 'canary', canary = aCanary()): Promise<void> {
-  await eventually(async () => (await workloads.readiness(canary, role, new Date(), signal())).ready, { message: `${role} ready` });
+  await eventually(async () => (await workloads.readiness(canary, role, new Date(), signal())).ready, {
+    message: `${role} ready`,
+  });
 }
 
 describe('bootstrap', () => {
@@ -43,7 +50,9 @@ describe('bootstrap', () => {
     const canarySvc = await svc('podinfo-canary');
     expect(canarySvc.spec!.selector).toEqual({ app: 'podinfo' });
     expect(canarySvc.spec!.type).toBe('ClusterIP');
-    expect(canarySvc.spec!.ports).toMatchObject([{ name: 'http', port: 9898, targetPort: 9898, protocol: 'TCP' }]);
+    expect(canarySvc.spec!.ports).toMatchObject([
+      { name: 'http', port: 9898, targetPort: 9898, protocol: 'TCP' },
+    ]);
     expect(canarySvc.metadata!.labels).toMatchObject(owner);
     expect((await svc('podinfo-primary')).spec!.selector).toEqual({ app: 'podinfo-primary' });
     await expect(svc('podinfo')).rejects.toMatchObject({ code: 404 });
@@ -55,32 +64,71 @@ describe('bootstrap', () => {
     expect(primary.spec!.template.metadata!.labels).toMatchObject({ app: 'podinfo-primary' });
     expect(primary.spec!.template.metadata!.annotations).toMatchObject({ 'flagger-id': 'id-1' });
     const spec = primary.spec!.template.spec!;
-    expect(spec.volumes!.map((v) => v.configMap?.name ?? v.secret?.secretName ?? v.projected?.sources?.map((s) => s.configMap?.name ?? s.secret?.name).join(','))).toEqual([
+    expect(
+      spec.volumes!.map(
+        (v) =>
+          v.configMap?.name ??
+          v.secret?.secretName ??
+          v.projected?.sources?.map((s) => s.configMap?.name ?? s.secret?.name).join(','),
+      ),
+    ).toEqual([
       'podinfo-config-vol-primary',
       'podinfo-secret-vol',
       'podinfo-projected-primary,podinfo-secret-projected',
       undefined,
     ]);
-    expect(spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'podinfo-envfrom' } }, { secretRef: { name: 'podinfo-secret-envfrom-primary' } }]);
+    expect(spec.containers[0].envFrom).toEqual([
+      { configMapRef: { name: 'podinfo-envfrom' } },
+      { secretRef: { name: 'podinfo-secret-envfrom-primary' } },
+    ]);
 
-    expect(await cmNames()).toEqual(expect.arrayContaining(['init-env-primary', 'podinfo-config-vol-primary', 'podinfo-env-primary', 'podinfo-projected-primary']));
+    expect(await cmNames()).toEqual(
+      expect.arrayContaining([
+        'init-env-primary',
+        'podinfo-config-vol-primary',
+        'podinfo-env-primary',
+        'podinfo-projected-primary',
+      ]),
+    );
     expect(await cmNames()).not.toContain('podinfo-envfrom-primary');
-    expect(await secretNames()).toEqual(expect.arrayContaining(['podinfo-secret-env-primary', 'podinfo-secret-envfrom-primary']));
+    expect(await secretNames()).toEqual(
+      expect.arrayContaining(['podinfo-secret-env-primary', 'podinfo-secret-envfrom-primary']),
+    );
     expect(await secretNames()).not.toContain('podinfo-secret-vol-primary');
     const copy = await k.core.readNamespacedSecret({ name: 'podinfo-secret-envfrom-primary', namespace: NS });
-    expect([copy.type, copy.data, copy.metadata!.labels]).toEqual(['kubernetes.io/basic-auth', { username: 'dQ==' }, owner]);
+    expect([copy.type, copy.data, copy.metadata!.labels]).toEqual([
+      'kubernetes.io/basic-auth',
+      { username: 'dQ==' },
+      owner,
+    ]);
   });
 
   it('creates the primary HPA and is idempotent (no writes on a second run)', async () => {
     await seed(k);
     await k.autoscaling.createNamespacedHorizontalPodAutoscaler({
       namespace: NS,
-      body: { metadata: { name: 'podinfo' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' }, minReplicas: 2, maxReplicas: 4 } },
+      body: {
+        metadata: { name: 'podinfo' },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+          minReplicas: 2,
+          maxReplicas: 4,
+        },
+      },
     });
-    const canary = aCanary({ autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
+    const canary = aCanary({
+      autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
+    });
     await workloads.bootstrap(canary, signal());
-    const hpa = await k.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: 'podinfo-primary', namespace: NS });
-    expect(hpa.spec).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'podinfo-primary' }, minReplicas: 2, maxReplicas: 4 });
+    const hpa = await k.autoscaling.readNamespacedHorizontalPodAutoscaler({
+      name: 'podinfo-primary',
+      namespace: NS,
+    });
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { kind: 'Deployment', name: 'podinfo-primary' },
+      minReplicas: 2,
+      maxReplicas: 4,
+    });
 
     sandbox.clearRequests();
     await workloads.bootstrap(canary, signal());
@@ -90,9 +138,15 @@ describe('bootstrap', () => {
   it('does not update -primary configs: new config content reaches the primary only by promotion', async () => {
     await seed(k);
     await workloads.bootstrap(aCanary(), signal());
-    await k.core.replaceNamespacedConfigMap({ name: 'podinfo-env', namespace: NS, body: { metadata: { name: 'podinfo-env' }, data: { key: 'v2' } } });
+    await k.core.replaceNamespacedConfigMap({
+      name: 'podinfo-env',
+      namespace: NS,
+      body: { metadata: { name: 'podinfo-env' }, data: { key: 'v2' } },
+    });
     await workloads.bootstrap(aCanary(), signal());
-    expect((await k.core.readNamespacedConfigMap({ name: 'podinfo-env-primary', namespace: NS })).data).toEqual({ key: 'podinfo-env-v1' });
+    expect(
+      (await k.core.readNamespacedConfigMap({ name: 'podinfo-env-primary', namespace: NS })).data,
+    ).toEqual({ key: 'podinfo-env-v1' });
   });
 });
 
@@ -101,7 +155,10 @@ describe('zero-downtime initialization', () => {
     await seed(k);
     await k.core.createNamespacedService({
       namespace: NS,
-      body: { metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo' }, ports: [{ name: 'http', port: 9898 }] } },
+      body: {
+        metadata: { name: 'podinfo' },
+        spec: { selector: { app: 'podinfo' }, ports: [{ name: 'http', port: 9898 }] },
+      },
     });
     const canary = aCanary();
     sandbox.clearRequests();
@@ -131,7 +188,11 @@ describe('readiness', () => {
   it('is retriable while rolling, then ready', async () => {
     await seed(k);
     const r = await workloads.readiness(aCanary(), 'canary', new Date(), signal());
-    expect(r).toMatchObject({ ready: false, retriable: true, message: expect.stringContaining('waiting for rollout to finish') });
+    expect(r).toMatchObject({
+      ready: false,
+      retriable: true,
+      message: expect.stringContaining('waiting for rollout to finish'),
+    });
     await ready('canary');
   });
 
@@ -143,7 +204,11 @@ describe('readiness', () => {
     const now = await workloads.readiness(canary, 'canary', new Date(), signal());
     expect(now).toMatchObject({ ready: false, retriable: true });
     const later = await workloads.readiness(canary, 'canary', new Date(Date.now() + 61_000), signal());
-    expect(later).toMatchObject({ ready: false, retriable: false, message: expect.stringContaining('minimum availability for more than 60s') });
+    expect(later).toMatchObject({
+      ready: false,
+      retriable: false,
+      message: expect.stringContaining('minimum availability for more than 60s'),
+    });
   });
 
   it('ProgressDeadlineExceeded is non-retriable', async () => {
@@ -161,11 +226,11 @@ describe('readiness', () => {
     await seed(k);
     await expect(workloads.readiness(aCanary(), 'primary', new Date(), signal())).rejects.toMatchObject({
       name: 'NotFoundError',
-      message: 'Deployment test/podinfo-primary get failed: not found (deployments.apps "podinfo-primary" not found)',
+      message:
+        'Deployment test/podinfo-primary get failed: not found (deployments.apps "podinfo-primary" not found)',
     });
   });
 });
-
 
 describe('promotion, revision and scaling', () => {
   it('revision changes with the template and tracked configs; promote copies both to the primary once', async () => {
@@ -174,12 +239,20 @@ describe('promotion, revision and scaling', () => {
     await workloads.bootstrap(canary, signal());
     const r1 = await workloads.revision(canary, signal());
     expect(Object.keys(r1.trackedConfigs).sort()).toEqual([
-      'configmap/init-env', 'configmap/podinfo-config-vol', 'configmap/podinfo-env', 'configmap/podinfo-projected',
-      'secret/podinfo-secret-env', 'secret/podinfo-secret-envfrom',
+      'configmap/init-env',
+      'configmap/podinfo-config-vol',
+      'configmap/podinfo-env',
+      'configmap/podinfo-projected',
+      'secret/podinfo-secret-env',
+      'secret/podinfo-secret-envfrom',
     ]);
     expect(await workloads.revision(canary, signal())).toEqual(r1);
 
-    await k.core.replaceNamespacedConfigMap({ name: 'podinfo-env', namespace: NS, body: { metadata: { name: 'podinfo-env' }, data: { key: 'v2' } } });
+    await k.core.replaceNamespacedConfigMap({
+      name: 'podinfo-env',
+      namespace: NS,
+      body: { metadata: { name: 'podinfo-env' }, data: { key: 'v2' } },
+    });
     const target = await get('podinfo');
     target.spec!.template.spec!.containers[0].image = 'podinfo:6.0.1';
     await k.apps.replaceNamespacedDeployment({ name: 'podinfo', namespace: NS, body: target });
@@ -192,7 +265,9 @@ describe('promotion, revision and scaling', () => {
     expect(primary.spec!.template.spec!.containers[0].image).toBe('podinfo:6.0.1');
     expect(primary.spec!.template.metadata!.annotations!['flagger-id']).toBe('id-2');
     expect(primary.spec!.selector.matchLabels).toEqual({ app: 'podinfo-primary' });
-    expect((await k.core.readNamespacedConfigMap({ name: 'podinfo-env-primary', namespace: NS })).data).toEqual({ key: 'v2' });
+    expect(
+      (await k.core.readNamespacedConfigMap({ name: 'podinfo-env-primary', namespace: NS })).data,
+    ).toEqual({ key: 'v2' });
 
     sandbox.clearRequests();
     await workloads.promote(canary, signal());
@@ -213,7 +288,14 @@ describe('promotion, revision and scaling', () => {
     await seed(k);
     await k.autoscaling.createNamespacedHorizontalPodAutoscaler({
       namespace: NS,
-      body: { metadata: { name: 'podinfo' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' }, minReplicas: 3, maxReplicas: 4 } },
+      body: {
+        metadata: { name: 'podinfo' },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+          minReplicas: 3,
+          maxReplicas: 4,
+        },
+      },
     });
     const canary = aCanary({ autoscalerRef: { kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
     await scaler.scaleToZero(canary, signal());
@@ -226,10 +308,19 @@ describe('events', () => {
     await seed(k);
     const events = new KubernetesEventRecorder(k);
     const canary = aCanary();
-    const halt = { type: 'Warning' as const, reason: 'WaitingForCanary', message: 'Halt advancement podinfo.test waiting for rollout to finish' };
+    const halt = {
+      type: 'Warning' as const,
+      reason: 'WaitingForCanary',
+      message: 'Halt advancement podinfo.test waiting for rollout to finish',
+    };
     await events.record(canary, halt, new Date('2025-01-01T00:00:00Z'), signal());
     await events.record(canary, halt, new Date('2025-01-01T00:01:00Z'), signal());
-    await events.record(canary, { type: 'Normal', reason: 'CanaryWeightIncreased', message: 'Advance podinfo.test canary weight 10' }, new Date('2025-01-01T00:02:00Z'), signal());
+    await events.record(
+      canary,
+      { type: 'Normal', reason: 'CanaryWeightIncreased', message: 'Advance podinfo.test canary weight 10' },
+      new Date('2025-01-01T00:02:00Z'),
+      signal(),
+    );
 
     const list = (await k.core.listNamespacedEvent({ namespace: NS })).items;
     expect(list).toHaveLength(2);

@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterInfoError, EksClusterInfo } from '../../../lib/adapters/eks/cluster-info.js';
 import { eksToken, EksTokenCache, type AwsCredentials } from '../../../lib/adapters/eks/token.js';
 
-const creds: AwsCredentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const creds: AwsCredentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+};
 const NOW = new Date('2025-01-01T12:34:56Z');
 
 function decode(token: string): URL {
@@ -15,12 +18,29 @@ function decode(token: string): URL {
 /** An independent SigV4 presign computation (the botocore algorithm) for the same request. */
 function expectedSignature(url: URL, cluster: string, secret: string): string {
   const params = [...url.searchParams.entries()].filter(([k]) => k !== 'X-Amz-Signature');
-  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const query = params.map(([k, v]) => [enc(k), enc(v)]).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('&');
-  const canonical = ['GET', '/', query, `host:${url.host}\nx-k8s-aws-id:${cluster}\n`, 'host;x-k8s-aws-id', createHash('sha256').update('').digest('hex')].join('\n');
+  const enc = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const query = params
+    .map(([k, v]) => [enc(k), enc(v)])
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonical = [
+    'GET',
+    '/',
+    query,
+    `host:${url.host}\nx-k8s-aws-id:${cluster}\n`,
+    'host;x-k8s-aws-id',
+    createHash('sha256').update('').digest('hex'),
+  ].join('\n');
   const amzDate = url.searchParams.get('X-Amz-Date')!;
   const scope = url.searchParams.get('X-Amz-Credential')!.split('/').slice(1).join('/');
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  const toSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    scope,
+    createHash('sha256').update(canonical).digest('hex'),
+  ].join('\n');
   const [day, region, service] = scope.split('/');
   let key: Buffer = createHmac('sha256', `AWS4${secret}`).update(day).digest();
   for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
@@ -29,7 +49,12 @@ function expectedSignature(url: URL, cluster: string, secret: string): string {
 
 describe('eksToken', () => {
   it('is k8s-aws-v1. plus an unpadded base64url presigned GetCallerIdentity URL', async () => {
-    const token = await eksToken({ clusterName: 'prod', region: 'eu-west-1', credentials: () => Promise.resolve(creds), now: NOW });
+    const token = await eksToken({
+      clusterName: 'prod',
+      region: 'eu-west-1',
+      credentials: () => Promise.resolve(creds),
+      now: NOW,
+    });
     expect(token.startsWith('k8s-aws-v1.')).toBe(true);
     expect(token.slice(11)).toMatch(/^[A-Za-z0-9_-]+$/);
     const url = decode(token);
@@ -49,7 +74,8 @@ describe('eksToken', () => {
   });
 
   it('is deterministic for fixed credentials and time, and binds the cluster name', async () => {
-    const sign = (clusterName: string) => eksToken({ clusterName, region: 'us-east-1', credentials: () => Promise.resolve(creds), now: NOW });
+    const sign = (clusterName: string) =>
+      eksToken({ clusterName, region: 'us-east-1', credentials: () => Promise.resolve(creds), now: NOW });
     expect(await sign('a')).toBe(await sign('a'));
     expect(await sign('a')).not.toBe(await sign('b'));
   });
@@ -58,12 +84,14 @@ describe('eksToken', () => {
     const token = await eksToken({
       clusterName: 'prod',
       region: 'us-east-1',
-      credentials: () => Promise.resolve({ ...creds, sessionToken: "SESSION/TOKEN+=" }),
+      credentials: () => Promise.resolve({ ...creds, sessionToken: 'SESSION/TOKEN+=' }),
       now: NOW,
     });
     const url = decode(token);
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe('SESSION/TOKEN+=');
-    expect(url.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(url, 'prod', creds.secretAccessKey));
+    expect(url.searchParams.get('X-Amz-Signature')).toBe(
+      expectedSignature(url, 'prod', creds.secretAccessKey),
+    );
   });
 });
 
@@ -85,7 +113,10 @@ describe('EksTokenCache', () => {
 
   it('keeps tokens per cluster and shares one signing between concurrent callers', async () => {
     let calls = 0;
-    const cache = new EksTokenCache({ credentials: () => (calls++, Promise.resolve(creds)), now: () => NOW.getTime() });
+    const cache = new EksTokenCache({
+      credentials: () => (calls++, Promise.resolve(creds)),
+      now: () => NOW.getTime(),
+    });
     const [a, b] = await Promise.all([cache.token('a', 'eu-west-1'), cache.token('a', 'eu-west-1')]);
     expect(a).toBe(b);
     expect(await cache.token('b', 'eu-west-1')).not.toBe(a);
@@ -110,7 +141,10 @@ describe('EksClusterInfo', () => {
 
   it('reads endpoint and CA from DescribeCluster once per cluster', async () => {
     eks.on(DescribeClusterCommand, { name: 'prod' }).resolves({
-      cluster: { endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', certificateAuthority: { data: 'Q0E=' } },
+      cluster: {
+        endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+        certificateAuthority: { data: 'Q0E=' },
+      },
     });
     const info = new EksClusterInfo(new EKSClient({ region: 'eu-west-1' }));
     const want = { server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' };
@@ -120,9 +154,12 @@ describe('EksClusterInfo', () => {
   });
 
   it('fails with ClusterInfoError for a cluster without endpoint, and retries next time', async () => {
-    eks.on(DescribeClusterCommand).resolvesOnce({ cluster: { status: 'CREATING' } }).resolves({
-      cluster: { endpoint: 'https://x', certificateAuthority: { data: 'Q0E=' } },
-    });
+    eks
+      .on(DescribeClusterCommand)
+      .resolvesOnce({ cluster: { status: 'CREATING' } })
+      .resolves({
+        cluster: { endpoint: 'https://x', certificateAuthority: { data: 'Q0E=' } },
+      });
     const info = new EksClusterInfo(new EKSClient({ region: 'eu-west-1' }));
     await expect(info.endpoint('new')).rejects.toThrow(ClusterInfoError);
     await expect(info.endpoint('new')).resolves.toEqual({ server: 'https://x', caData: 'Q0E=' });
@@ -131,6 +168,8 @@ describe('EksClusterInfo', () => {
   it('wraps SDK failures', async () => {
     eks.on(DescribeClusterCommand).rejects(new Error('AccessDeniedException'));
     const info = new EksClusterInfo(new EKSClient({ region: 'eu-west-1' }));
-    await expect(info.endpoint('prod')).rejects.toThrow(/EKS cluster prod describe failed: AccessDeniedException/);
+    await expect(info.endpoint('prod')).rejects.toThrow(
+      /EKS cluster prod describe failed: AccessDeniedException/,
+    );
   });
 });

@@ -15,7 +15,10 @@ export function podSpec(): V1PodSpec {
           { name: 'B', valueFrom: { secretKeyRef: { name: 'podinfo-secret-env', key: 'b' } } },
           { name: 'C', value: 'plain' },
         ],
-        envFrom: [{ configMapRef: { name: 'podinfo-envfrom' } }, { secretRef: { name: 'podinfo-secret-envfrom' } }],
+        envFrom: [
+          { configMapRef: { name: 'podinfo-envfrom' } },
+          { secretRef: { name: 'podinfo-secret-envfrom' } },
+        ],
       },
     ],
     volumes: [
@@ -23,7 +26,12 @@ export function podSpec(): V1PodSpec {
       { name: 'sec', secret: { secretName: 'podinfo-secret-vol' } },
       {
         name: 'proj',
-        projected: { sources: [{ configMap: { name: 'podinfo-projected' } }, { secret: { name: 'podinfo-secret-projected' } }] },
+        projected: {
+          sources: [
+            { configMap: { name: 'podinfo-projected' } },
+            { secret: { name: 'podinfo-secret-projected' } },
+          ],
+        },
       },
       { name: 'tmp', emptyDir: {} },
     ],
@@ -35,7 +43,12 @@ export function aTarget(o: { replicas?: number; spec?: V1PodSpec } = {}): V1Depl
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'podinfo', namespace: 'test', labels: { app: 'podinfo', team: 'a' }, resourceVersion: '7' },
+    metadata: {
+      name: 'podinfo',
+      namespace: 'test',
+      labels: { app: 'podinfo', team: 'a' },
+      resourceVersion: '7',
+    },
     spec: {
       replicas: o.replicas ?? 2,
       progressDeadlineSeconds: 60,
@@ -44,7 +57,10 @@ export function aTarget(o: { replicas?: number; spec?: V1PodSpec } = {}): V1Depl
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } },
       selector: { matchLabels: { app: 'podinfo' } },
       template: {
-        metadata: { labels: { app: 'podinfo', version: 'v1' }, annotations: { 'prometheus.io/scrape': 'true' } },
+        metadata: {
+          labels: { app: 'podinfo', version: 'v1' },
+          annotations: { 'prometheus.io/scrape': 'true' },
+        },
         spec: o.spec ?? podSpec(),
       },
     },

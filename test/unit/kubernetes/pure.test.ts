@@ -1,14 +1,21 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { eventName, newEvent, repeatedEvent } from '../../../lib/adapters/kubernetes/event-objects.js';
-import { canonicalJson, configChecksum, fnv32a, revisionHash } from '../../../lib/adapters/kubernetes/hashing.js';
+import {
+  canonicalJson,
+  configChecksum,
+  fnv32a,
+  revisionHash,
+} from '../../../lib/adapters/kubernetes/hashing.js';
 import { deploymentReadiness } from '../../../lib/adapters/kubernetes/readiness.js';
 import { scaleUpReplicas } from '../../../lib/adapters/kubernetes/replicas.js';
 import { aTarget } from './fixtures.js';
 
 describe('hashing', () => {
   it('canonical JSON sorts keys at every level and drops null/undefined', () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: null }], c: undefined } })).toBe('{"a":{"d":[{"y":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [{ y: 1, x: null }], c: undefined } })).toBe(
+      '{"a":{"d":[{"y":1}]},"b":1}',
+    );
     expect(canonicalJson({ t: new Date('2025-01-01T00:00:00Z') })).toBe('{"t":"2025-01-01T00:00:00.000Z"}');
   });
 
@@ -19,8 +26,14 @@ describe('hashing', () => {
   });
 
   it('revision hash is short, safe-alphabet and independent of key order', () => {
-    const a = { metadata: { labels: { app: 'x', v: '1' } }, spec: { containers: [{ name: 'c', image: 'i' }] } };
-    const b = { spec: { containers: [{ image: 'i', name: 'c' }] }, metadata: { labels: { v: '1', app: 'x' } } };
+    const a = {
+      metadata: { labels: { app: 'x', v: '1' } },
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+    };
+    const b = {
+      spec: { containers: [{ image: 'i', name: 'c' }] },
+      metadata: { labels: { v: '1', app: 'x' } },
+    };
     expect(revisionHash(a)).toBe(revisionHash(b));
     expect(revisionHash(a)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
   });
@@ -59,9 +72,19 @@ interface DepState {
 
 function dep(s: DepState): V1Deployment {
   const conditions = [];
-  if (s.progressing) conditions.push({ type: 'Progressing', status: s.progressing === 'ProgressDeadlineExceeded' ? 'False' : 'True', reason: s.progressing });
+  if (s.progressing)
+    conditions.push({
+      type: 'Progressing',
+      status: s.progressing === 'ProgressDeadlineExceeded' ? 'False' : 'True',
+      reason: s.progressing,
+    });
   if (s.availableCond) {
-    conditions.push({ type: 'Available', status: s.availableCond.status, reason: s.availableCond.reason, lastUpdateTime: s.availableCond.since });
+    conditions.push({
+      type: 'Available',
+      status: s.availableCond.status,
+      reason: s.availableCond.reason,
+      lastUpdateTime: s.availableCond.since,
+    });
   }
   return {
     metadata: { name: 'podinfo', generation: s.generation ?? 2 },
@@ -76,8 +99,16 @@ function dep(s: DepState): V1Deployment {
   };
 }
 
-const stale = { status: 'False', reason: 'MinimumReplicasUnavailable', since: new Date(NOW.getTime() - 601_000) };
-const fresh = { status: 'False', reason: 'MinimumReplicasUnavailable', since: new Date(NOW.getTime() - 599_000) };
+const stale = {
+  status: 'False',
+  reason: 'MinimumReplicasUnavailable',
+  since: new Date(NOW.getTime() - 601_000),
+};
+const fresh = {
+  status: 'False',
+  reason: 'MinimumReplicasUnavailable',
+  since: new Date(NOW.getTime() - 599_000),
+};
 const WAIT = 'waiting for rollout to finish: ';
 
 describe('readiness (spec §2.5)', () => {
@@ -86,7 +117,11 @@ describe('readiness (spec §2.5)', () => {
     {
       name: 'generation ahead of observedGeneration: retriable',
       state: { generation: 3, observed: 2 },
-      want: { ready: false, retriable: true, message: `${WAIT}observed deployment generation less than desired generation` },
+      want: {
+        ready: false,
+        retriable: true,
+        message: `${WAIT}observed deployment generation less than desired generation`,
+      },
     },
     {
       name: 'generation check wins over ProgressDeadlineExceeded',
@@ -96,7 +131,11 @@ describe('readiness (spec §2.5)', () => {
     {
       name: 'ProgressDeadlineExceeded: non-retriable',
       state: { progressing: 'ProgressDeadlineExceeded', updated: 1 },
-      want: { ready: false, retriable: false, message: 'deployment "podinfo" exceeded its progress deadline' },
+      want: {
+        ready: false,
+        retriable: false,
+        message: 'deployment "podinfo" exceeded its progress deadline',
+      },
     },
     {
       name: 'updated < desired: retriable',
@@ -111,12 +150,21 @@ describe('readiness (spec §2.5)', () => {
     {
       name: 'available < updated at 100 %',
       state: { progressing: 'NewReplicaSetAvailable', available: 1 },
-      want: { ready: false, retriable: true, message: `${WAIT}1 of 2 (readyThreshold 100%) updated replicas are available` },
+      want: {
+        ready: false,
+        retriable: true,
+        message: `${WAIT}1 of 2 (readyThreshold 100%) updated replicas are available`,
+      },
     },
     {
       name: 'unavailable beyond the canary deadline: non-retriable',
       state: { progressing: 'ReplicaSetUpdated', available: 0, availableCond: stale },
-      want: { ready: false, retriable: false, message: 'deployment does not have minimum availability for more than 600s (0 of 2 (readyThreshold 100%) updated replicas are available)' },
+      want: {
+        ready: false,
+        retriable: false,
+        message:
+          'deployment does not have minimum availability for more than 600s (0 of 2 (readyThreshold 100%) updated replicas are available)',
+      },
     },
     {
       name: 'unavailable within the canary deadline: retriable',
@@ -148,20 +196,46 @@ describe('readiness (spec §2.5)', () => {
     { threshold: 75, updated: 3, available: 2, ready: true },
     { threshold: 0, updated: 3, available: 0, ready: true },
     { threshold: 100, updated: 3, available: 2, ready: false },
-  ])('ready threshold $threshold%: $available of $updated available → ready=$ready', ({ threshold, updated, available, ready }) => {
-    const r = deploymentReadiness(dep({ replicas: updated, updated, available }), { ...opts, thresholdPercent: threshold });
-    expect(r.ready).toBe(ready);
-  });
+  ])(
+    'ready threshold $threshold%: $available of $updated available → ready=$ready',
+    ({ threshold, updated, available, ready }) => {
+      const r = deploymentReadiness(dep({ replicas: updated, updated, available }), {
+        ...opts,
+        thresholdPercent: threshold,
+      });
+      expect(r.ready).toBe(ready);
+    },
+  );
 });
 
 describe('scale-up replicas (spec §2.10.6)', () => {
   it.each([
-    { name: "the target's own replicas", i: { targetReplicas: 3, primaryReplicas: 5, hasAutoscaler: false }, want: 3 },
-    { name: "the primary's without autoscaler", i: { targetReplicas: 0, primaryReplicas: 5, hasAutoscaler: false }, want: 5 },
-    { name: 'HPA minReplicas with autoscaler', i: { targetReplicas: 0, primaryReplicas: 5, hasAutoscaler: true, hpaMinReplicas: 4 }, want: 4 },
-    { name: '1 when HPA minReplicas is 1', i: { targetReplicas: 0, hasAutoscaler: true, hpaMinReplicas: 1 }, want: 1 },
+    {
+      name: "the target's own replicas",
+      i: { targetReplicas: 3, primaryReplicas: 5, hasAutoscaler: false },
+      want: 3,
+    },
+    {
+      name: "the primary's without autoscaler",
+      i: { targetReplicas: 0, primaryReplicas: 5, hasAutoscaler: false },
+      want: 5,
+    },
+    {
+      name: 'HPA minReplicas with autoscaler',
+      i: { targetReplicas: 0, primaryReplicas: 5, hasAutoscaler: true, hpaMinReplicas: 4 },
+      want: 4,
+    },
+    {
+      name: '1 when HPA minReplicas is 1',
+      i: { targetReplicas: 0, hasAutoscaler: true, hpaMinReplicas: 1 },
+      want: 1,
+    },
     { name: '1 when nothing is known', i: { hasAutoscaler: false }, want: 1 },
-    { name: '1 when the primary is at 0', i: { targetReplicas: 0, primaryReplicas: 0, hasAutoscaler: false }, want: 1 },
+    {
+      name: '1 when the primary is at 0',
+      i: { targetReplicas: 0, primaryReplicas: 0, hasAutoscaler: false },
+      want: 1,
+    },
   ])('$name → $want', ({ i, want }) => {
     expect(scaleUpReplicas(i)).toBe(want);
   });
@@ -169,14 +243,20 @@ describe('scale-up replicas (spec §2.10.6)', () => {
 
 describe('event objects', () => {
   const obj = { namespace: 'test', name: 'podinfo', uid: 'u-1' };
-  const e = { type: 'Normal' as const, reason: 'CanaryWeightIncreased', message: 'Advance podinfo.test canary weight 10' };
+  const e = {
+    type: 'Normal' as const,
+    reason: 'CanaryWeightIncreased',
+    message: 'Advance podinfo.test canary weight 10',
+  };
   const t1 = new Date('2025-01-01T00:00:00Z');
   const t2 = new Date('2025-01-01T00:01:00Z');
 
   it('names events after object, type, reason and message', () => {
     expect(eventName(obj, e)).toBe(eventName(obj, { ...e }));
     expect(eventName(obj, e)).toMatch(/^podinfo\.[0-9a-f]{16}$/);
-    expect(eventName(obj, { ...e, message: 'Advance podinfo.test canary weight 20' })).not.toBe(eventName(obj, e));
+    expect(eventName(obj, { ...e, message: 'Advance podinfo.test canary weight 20' })).not.toBe(
+      eventName(obj, e),
+    );
     expect(eventName(obj, { ...e, type: 'Warning' })).not.toBe(eventName(obj, e));
     expect(eventName({ ...obj, uid: 'u-2' }, e)).not.toBe(eventName(obj, e));
   });
@@ -184,7 +264,13 @@ describe('event objects', () => {
   it('a new event is about the Deployment, from flagger-serverless, counted once', () => {
     expect(newEvent(obj, e, t1)).toMatchObject({
       metadata: { name: eventName(obj, e), namespace: 'test' },
-      involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'test', name: 'podinfo', uid: 'u-1' },
+      involvedObject: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: 'test',
+        name: 'podinfo',
+        uid: 'u-1',
+      },
       type: 'Normal',
       reason: 'CanaryWeightIncreased',
       message: e.message,
@@ -197,7 +283,12 @@ describe('event objects', () => {
 
   it('a repeat increments count and moves lastTimestamp only', () => {
     const live = { ...newEvent(obj, e, t1), metadata: { name: 'x', resourceVersion: '5' } };
-    expect(repeatedEvent(live, t2)).toMatchObject({ count: 2, firstTimestamp: t1, lastTimestamp: t2, metadata: { resourceVersion: '5' } });
+    expect(repeatedEvent(live, t2)).toMatchObject({
+      count: 2,
+      firstTimestamp: t1,
+      lastTimestamp: t2,
+      metadata: { resourceVersion: '5' },
+    });
   });
 
   it('truncates messages longer than 1024 characters', () => {

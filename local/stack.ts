@@ -1,0 +1,123 @@
+/**
+ * The embedded runtime: the same handlers and use cases as in AWS, on one machine. DynamoDB is
+ * dynalite (on disk when `dataDir` is set), SQS and EventBridge are in-process, a timer replaces
+ * the EventBridge schedule and a loopback HTTP server replaces API Gateway.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { makeHandler as makeApiHandler } from '../functions/api/handler.js';
+import { makeHandler as makeLoadtesterHandler } from '../functions/loadtester/handler.js';
+import { advanceCanary, type AdvanceDeps } from '../lib/app/advance-canary.js';
+import type { ClusterRegistration } from '../lib/app/clusters.js';
+import { dispatchDue } from '../lib/app/dispatch-due.js';
+import { notifyEvent, type NotifyResult } from '../lib/app/notify-event.js';
+import { baseClient } from '../lib/adapters/dynamodb/client.js';
+import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { noSecrets } from '../lib/adapters/secrets.js';
+import { loadConfig } from '../lib/config.js';
+import type { DomainEvent } from '../lib/domain/events.js';
+import type { Canary } from '../lib/domain/spec/schema.js';
+import { makeLoadtester } from '../lib/loadtester/index.js';
+import type { Logger } from '../lib/ports/logger.js';
+import type { MetricsProvider } from '../lib/ports/metrics.js';
+import { advanceDeps, buildCore, notifyDeps, type Core } from '../lib/wiring.js';
+import { LocalBus } from './bus.js';
+import { LocalQueue } from './queue.js';
+import { startLocalServer, type LocalServer } from './server.js';
+
+export interface StackOptions {
+  token: string;
+  port?: number;
+  /** Keep state here (LevelDB under dynalite) so it survives restarts; in memory when absent. */
+  dataDir?: string;
+  /** Prometheus for builtin checks. */
+  prometheusUrl?: string;
+  /** Replaces Prometheus (the sandbox's built-in metrics provider). */
+  defaultMetrics?: MetricsProvider;
+  /** Default Slack-compatible webhook for canaries without alerts. */
+  slackUrl?: string;
+  /** How often the local "EventBridge schedule" runs dispatch (ms). Default 1000. */
+  dispatchEveryMs?: number;
+  logger?: Logger;
+}
+
+export interface Stack {
+  url: string;
+  token: string;
+  core: Core;
+  bus: LocalBus;
+  queue: LocalQueue;
+  /** Every notification outcome, in order (for the demo and tests). */
+  notifications: { event: DomainEvent; result: NotifyResult }[];
+  registerCluster(c: ClusterRegistration): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.dataDir ? { path: opts.dataDir } : {}) });
+  await new Promise<void>((resolve) => db.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
+  const config = loadConfig({ TABLE_NAME: 'flagger-local', DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'us-east-1', PROMETHEUS_URL: opts.prometheusUrl, STAGE: 'local' });
+  const admin = baseClient({ region: config.region, endpoint });
+  await createTable(admin, config.tableName);
+  admin.destroy();
+
+  const logger = opts.logger ?? consoleLogger();
+  const core = buildCore(config, logger);
+  const bus = new LocalBus();
+  const stop = new AbortController();
+  let deps: AdvanceDeps | undefined;
+  const queue = new LocalQueue(async (m) => {
+    if (deps) await advanceCanary(deps, m.key, stop.signal);
+  });
+  deps = advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.defaultMetrics, chainWithinMs: 0 });
+
+  const notifications: Stack['notifications'] = [];
+  const notify = notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined);
+  bus.subscribe(async (event) => {
+    const record = await core.store.get(event.canary, stop.signal);
+    const canary = (record?.manifest as Canary | undefined) ?? ({ metadata: event.canary, spec: {} } as unknown as Canary);
+    const result = await notifyEvent(notify, event, canary, stop.signal);
+    notifications.push({ event, result });
+    for (const f of result.failures) logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
+  });
+
+  const api = makeApiHandler({ ...core, queue, maxBodyBytes: config.maxBodyBytes, logger });
+  const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates }) });
+  const server: LocalServer = await startLocalServer({ api, loadtester: (e) => loadtester(e, {} as never), token: opts.token, port: opts.port });
+
+  let dispatching = false;
+  const every = opts.dispatchEveryMs ?? 1000;
+  const timer = setInterval(() => {
+    if (dispatching) return;
+    dispatching = true;
+    dispatchDue({ store: core.store, queue, now: core.now }, every, stop.signal)
+      .catch((e: Error) => logger.error('dispatch failed', { error: e.message }))
+      .finally(() => (dispatching = false));
+  }, every);
+
+  return {
+    url: server.url,
+    token: opts.token,
+    core,
+    bus,
+    queue,
+    notifications,
+    registerCluster: (c) => core.clusters.put(c.name, c, stop.signal),
+    close: async () => {
+      clearInterval(timer);
+      queue.close();
+      stop.abort();
+      await server.close();
+      await new Promise<void>((resolve) => db.close(() => resolve()));
+    },
+  };
+}
+
+function consoleLogger(): Logger {
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    console.log(JSON.stringify({ level, message, ...fields, timestamp: new Date().toISOString() }));
+  return { info: line('INFO'), warn: line('WARN'), error: line('ERROR') };
+}
