@@ -1,1 +1,36 @@
-export const handler = async () => ({ statusCode: 501 });
+/**
+ * SQS consumer (batch size 1, partial batch failures): one analysis step of one canary per
+ * message. A step that fails inside (cluster down, webhook error) is explained and rescheduled by
+ * the use case itself; only infrastructure errors (store unreachable) are reported back to SQS,
+ * which redelivers and finally moves the message to the DLQ.
+ */
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { advanceCanary, type AdvanceDeps } from '../../lib/app/advance-canary.js';
+import type { StepMessage } from '../../lib/ports/queue.js';
+
+export function makeHandler(deps: AdvanceDeps) {
+  return async (event: SQSEvent, _context?: unknown, opts?: { signal?: AbortSignal }): Promise<SQSBatchResponse> => {
+    const signal = opts?.signal ?? AbortSignal.timeout(110_000);
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        const message = JSON.parse(record.body) as StepMessage;
+        const outcome = await advanceCanary(deps, message.key, signal);
+        deps.logger.info('step outcome', { outcome: outcome.kind, ...(outcome.kind === 'skipped' ? { why: outcome.why } : {}) });
+      } catch (e) {
+        deps.logger.error('step could not run', { messageId: record.messageId, error: (e as Error).message });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+}
+
+let cached: ReturnType<typeof makeHandler> | undefined;
+
+export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 5_000 }).handler(async (event, context, opts) => {
+  const { buildAnalyzeDeps } = await import('../../lib/wiring.js');
+  cached ??= makeHandler(await buildAnalyzeDeps());
+  return cached(event, context, opts);
+});

@@ -1,8 +1,7 @@
 /**
  * The load tester behind API Gateway (HTTP API, payload v2): a thin adapter from the event to
- * {@link makeLoadtester}. Gate state goes through the injected `GateStore`; the exported `handler`
- * wires an in-process memory store until the DynamoDB store is wired (gates are then per instance,
- * as in Flagger's own in-memory load tester). Background `cmd` load only progresses while an
+ * {@link makeLoadtester}. Gate state goes through the injected `GateStore` (the DynamoDB table in
+ * AWS, so every instance sees the same gates). Background `cmd` load only progresses while an
  * invocation runs, so in Lambda use it for gates and `type: request` checks; host `cmd` load on the
  * local-mode server (`startLoadtesterServer`).
  */
@@ -10,8 +9,8 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { makeLoadtester, MemoryGateStore, type Loadtester } from '../../lib/loadtester/index.js';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { makeLoadtester, type Loadtester } from '../../lib/loadtester/index.js';
 
 /** The API Gateway v2 event after the JSON body parser: `body` is parsed for JSON content types. */
 export type LoadtesterEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
@@ -53,5 +52,14 @@ function bodyOf(event: LoadtesterEvent): unknown {
   return event.body;
 }
 
-/** The Lambda entry point (memory gate store for now; see the module comment). */
-export const handler = makeHandler({ loadtester: makeLoadtester({ gates: new MemoryGateStore() }) });
+let cached: ReturnType<typeof makeHandler> | undefined;
+
+/** The Lambda entry point: gate state in the DynamoDB table, shared by every instance. */
+export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
+  if (!cached) {
+    const { buildLoadtesterDeps } = await import('../../lib/wiring.js');
+    const deps = await buildLoadtesterDeps();
+    cached = makeHandler({ loadtester: makeLoadtester({ gates: deps.gates, logger: deps.logger }) });
+  }
+  return cached(event as Parameters<typeof cached>[0], context);
+};

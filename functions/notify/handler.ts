@@ -1,1 +1,41 @@
-export const handler = async () => ({ statusCode: 501 });
+/**
+ * EventBridge rule target: format one domain event for the canary's alert providers (Slack,
+ * Teams, Discord, generic) or the deployment's default Slack webhook.
+ */
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { notifyEvent, type NotifyEventDeps, type NotifyResult } from '../../lib/app/notify-event.js';
+import type { DomainEvent } from '../../lib/domain/events.js';
+import type { Canary } from '../../lib/domain/spec/schema.js';
+import type { Logger } from '../../lib/ports/logger.js';
+import type { CanaryStore } from '../../lib/ports/store.js';
+
+export interface NotifyHandlerDeps {
+  notify: NotifyEventDeps;
+  store: CanaryStore;
+  logger: Logger;
+}
+
+export function makeHandler(deps: NotifyHandlerDeps) {
+  return async (event: EventBridgeEvent<string, DomainEvent>, _context?: unknown, opts?: { signal?: AbortSignal }): Promise<NotifyResult> => {
+    const signal = opts?.signal ?? AbortSignal.timeout(25_000);
+    const e = event.detail;
+    const record = await deps.store.get(e.canary, signal);
+    // A deleted canary still gets its last messages, through the default provider.
+    const canary = (record?.manifest as Canary | undefined) ?? ({ metadata: { name: e.canary.name, namespace: e.canary.namespace }, spec: {} } as unknown as Canary);
+    const result = await notifyEvent(deps.notify, e, canary, signal);
+    for (const f of result.failures) deps.logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
+    return result;
+  };
+}
+
+let cached: ReturnType<typeof makeHandler> | undefined;
+
+export const handler = middy<EventBridgeEvent<string, DomainEvent>, NotifyResult>().handler(async (event, context, opts) => {
+  const { buildNotifyDeps } = await import('../../lib/wiring.js');
+  if (!cached) {
+    const { core, notify } = await buildNotifyDeps();
+    cached = makeHandler({ notify, store: core.store, logger: core.logger });
+  }
+  return cached(event, context, opts);
+});

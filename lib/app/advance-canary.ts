@@ -86,7 +86,7 @@ async function step(
     const provider = spec.provider(canary, cluster.record.defaultProvider ?? 'istio');
     const router = cluster.router(provider);
     ({ decision, obs } = await decideWithInputs(deps, canary, record.status, await observe(canary, cluster, router, provider, now, signal), provider, signal));
-    const executed = await execute(decision.actions, { canary, status: decision.status, cluster, router, hooks: deps.hooks, now, signal });
+    const executed = await execute(decision.actions, { canary, status: decision.status, cluster, router, hooks: deps.hooks, now, signal, provider, liveRoutes: obs.routes });
     for (const w of executed.warnings) deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
   } catch (e) {
     return failed(deps, record, stepId, now, e as Error, signal);

@@ -10,7 +10,8 @@ import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
 import type { ClusterHandle } from '../ports/clusters.js';
 import type { Hooks } from '../ports/hooks.js';
-import type { Router } from '../ports/router.js';
+import type { Provider } from '../domain/spec/accessors.js';
+import type { RouteWeights, Router } from '../ports/router.js';
 import { hookPayload } from './gather.js';
 
 export interface ExecuteContext {
@@ -19,6 +20,9 @@ export interface ExecuteContext {
   status: CanaryStatus;
   cluster: ClusterHandle;
   router: Router;
+  /** The routing provider and the live routes observed at the start of the step. */
+  provider: Provider;
+  liveRoutes?: RouteWeights;
   hooks: Hooks;
   now: number;
   signal: AbortSignal;
@@ -74,6 +78,9 @@ async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
   const { canary, signal, cluster } = ctx;
   switch (action.kind) {
     case 'pointApexAtPrimary':
+      // With the kubernetes provider the apex selector *is* the route: while it sends traffic to
+      // the canary, only the router's setRoutes may move it back.
+      if (ctx.provider === 'kubernetes' && (ctx.liveRoutes?.canary ?? 0) > 0) return;
       return cluster.workloads.routeToPrimary(canary, signal);
     case 'reconcileRoutes':
       return ctx.router.reconcile(canary, signal);

@@ -1,0 +1,82 @@
+/**
+ * What the CLI touches outside itself, injected so tests run `main()` in-process: output streams,
+ * environment, stdin, the clock, sleeping, and the Ctrl-C signal.
+ */
+import { readFile } from 'node:fs/promises';
+
+/** An output stream; `isTTY` turns on in-place redraws for `status --watch`. */
+export interface Output {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  /** All of standard input (for `-f -`). */
+  readStdin(): Promise<string>;
+  /** Aborted on Ctrl-C: `--watch` and `--wait` stop and the CLI exits 130. */
+  signal?: AbortSignal;
+  now?(): number;
+  /** Waits `ms` or until `signal` aborts, whichever comes first; never rejects. */
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Replaces global fetch (tests). */
+  fetch?: typeof fetch;
+}
+
+/** The real process: stdout/stderr, process.env, stdin; Ctrl-C aborts `signal`. */
+export function processIo(): Io {
+  const ctrlC = new AbortController();
+  process.once('SIGINT', () => ctrlC.abort());
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    readStdin: readAll,
+    signal: ctrlC.signal,
+  };
+}
+
+async function readAll(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Sleeps `ms`, waking early when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Reads `-f` input: a path, or `-` for standard input. */
+export async function readInput(io: Io, path: string): Promise<string> {
+  if (path === '-') return io.readStdin();
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new CliError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+}
+
+/** A failure to report as one line on stderr, exit 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** Bad invocation (unknown command or option, missing argument): exit 64 (EX_USAGE). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const exitCodes = { ok: 0, failure: 1, timeout: 2, usage: 64, interrupted: 130 } as const;

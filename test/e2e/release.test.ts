@@ -1,0 +1,137 @@
+/**
+ * A whole release through the real handlers — api → dispatch → analyze → notify — against
+ * dynalite, the sandbox API server and local receivers for the webhooks and Slack.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../support/sandbox.js';
+import { startReceiver } from '../support/receiver.js';
+import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
+
+const key = { cluster: 'sandbox', namespace: 'test', name: 'podinfo' };
+let sandbox: Sandbox;
+let cp: ControlPlane;
+let hooks: Awaited<ReturnType<typeof startReceiver>>;
+let slack: Awaited<ReturnType<typeof startReceiver>>;
+
+function deployment(image: string) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'podinfo', namespace: 'test' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'podinfo' } },
+      template: { metadata: { labels: { app: 'podinfo' } }, spec: { containers: [{ name: 'podinfo', image, ports: [{ containerPort: 9898 }] }] } },
+    },
+  };
+}
+
+function canary(hookUrl: string) {
+  return `
+apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata: { name: podinfo, namespace: test }
+spec:
+  provider: istio
+  targetRef: { apiVersion: apps/v1, kind: Deployment, name: podinfo }
+  progressDeadlineSeconds: 60
+  service: { port: 9898 }
+  analysis:
+    interval: 10s
+    threshold: 2
+    maxWeight: 30
+    stepWeight: 10
+    webhooks:
+      - { name: acceptance, type: pre-rollout, url: "${hookUrl}/pre" }
+      - { name: load, type: rollout, url: "${hookUrl}/rollout" }
+      - { name: done, type: post-rollout, url: "${hookUrl}/post" }
+`;
+}
+
+async function putDeployment(image: string) {
+  const res = await fetch(`${sandbox.httpUrl}/apis/apps/v1/namespaces/test/deployments/podinfo?fieldManager=e2e&force=true`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/apply-patch+yaml' },
+    body: JSON.stringify(deployment(image)),
+  });
+  expect(res.status).toBeLessThan(300);
+}
+
+async function liveWeights(): Promise<[number, number]> {
+  const vs = sandbox.store.get('networking.istio.io/v1beta1', 'VirtualService', 'test', 'podinfo') as any;
+  const route = vs.spec.http[0].route as { destination: { host: string }; weight: number }[];
+  return [route.find((r) => r.destination.host === 'podinfo-primary')!.weight, route.find((r) => r.destination.host === 'podinfo-canary')!.weight];
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
+  hooks = await startReceiver();
+  slack = await startReceiver();
+  cp = await startControlPlane({ slackUrl: `${slack.url}/slack` });
+});
+afterAll(async () => {
+  await cp?.close();
+  await hooks?.close();
+  await slack?.close();
+  await sandbox?.close();
+});
+
+describe('a full release through the handlers', () => {
+  it('initializes, then promotes a new revision in 10 % steps to 30 % and ends Succeeded', async () => {
+    const reg = await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
+    expect(reg.status).toBe(201);
+    await putDeployment('podinfo:6.0.0');
+    const created = await cp.api('POST', '/canaries', canary(hooks.url), { cluster: 'sandbox' });
+    expect(created.status).toBe(201);
+    expect(created.body.phase).toBe('Initializing');
+
+    // Registration queues a step at once; initialization may take a few steps (primary readiness).
+    let row = await cp.tick(key, 0);
+    for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(key, 10_000);
+    expect(row?.status.phase).toBe('Initialized');
+    const target = sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo') as any;
+    expect(target.spec.replicas).toBe(0);
+    expect(sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary')).toBeDefined();
+    expect(await liveWeights()).toEqual([100, 0]);
+
+    await putDeployment('podinfo:6.0.1');
+    const phases: string[] = [];
+    const weights: number[] = [];
+    for (let i = 0; i < 20 && row?.status.phase !== 'Succeeded'; i++) {
+      row = await cp.tick(key, 10_000);
+      phases.push(row!.status.phase);
+      const [, canaryWeight] = await liveWeights();
+      if (weights.at(-1) !== canaryWeight) weights.push(canaryWeight);
+    }
+    expect(row?.status.phase).toBe('Succeeded');
+    expect(weights).toEqual([0, 10, 20, 30, 0]);
+    expect(phases).toContain('Progressing');
+    const primary = sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary') as any;
+    expect(primary.spec.template.spec.containers[0].image).toBe('podinfo:6.0.1');
+    expect((sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo') as any).spec.replicas).toBe(0);
+
+    // Webhooks: pre-rollout once, rollout on every analysed step, post-rollout once, Flagger's payload.
+    expect(hooks.requestsTo('/pre')).toHaveLength(1);
+    expect(hooks.requestsTo('/rollout').length).toBeGreaterThanOrEqual(2);
+    const post = hooks.requestsTo('/post');
+    expect(post).toHaveLength(1);
+    expect(post[0]!.body).toMatchObject({ name: 'podinfo', namespace: 'test', phase: 'Succeeded' });
+
+    // History: registration plus one record per step, newest first, ending in the promotion.
+    const history = await cp.api('GET', '/canaries/sandbox/test/podinfo/history');
+    expect(history.status).toBe(200);
+    const items = history.body.items as { kind: string; reason: string; phase: string }[];
+    expect(items[0]).toMatchObject({ kind: 'step', phase: 'Succeeded' });
+    expect(items.at(-1)).toMatchObject({ kind: 'registration', reason: 'CanaryRegistered' });
+    expect(items.map((h) => h.reason)).toEqual(expect.arrayContaining(['CanaryWeightIncreased', 'Promoted']));
+
+    // Notifications: lifecycle messages reached the default Slack webhook.
+    const types = cp.events.map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['ReleaseStarted', 'Promoted']));
+    expect(slack.requestsTo('/slack').length).toBeGreaterThanOrEqual(2);
+
+    // Kubernetes Events tell the story on the target Deployment.
+    const k8sEvents = sandbox.store.list('v1', 'Event', 'test') as any[];
+    expect(k8sEvents.some((e) => e.involvedObject.name === 'podinfo')).toBe(true);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The control plane as Lambda runs it — the api, dispatch, analyze and notify handlers — wired to
+ * dynalite, the sandbox API server and local receivers, with a controllable clock. SQS and
+ * EventBridge have no local server: the queue and bus here record messages and the test delivers
+ * them to the handlers, as AWS would.
+ */
+import type { APIGatewayProxyEventV2, EventBridgeEvent, SQSEvent } from 'aws-lambda';
+import { makeHandler as makeAnalyze } from '../../functions/analyze/handler.js';
+import { makeHandler as makeApi } from '../../functions/api/handler.js';
+import { makeHandler as makeDispatch } from '../../functions/dispatch/handler.js';
+import { makeHandler as makeNotify } from '../../functions/notify/handler.js';
+import { loadConfig } from '../../lib/config.js';
+import type { DomainEvent } from '../../lib/domain/events.js';
+import type { Canary } from '../../lib/domain/spec/schema.js';
+import type { CanaryStatus } from '../../lib/domain/status.js';
+import { noSecrets } from '../../lib/adapters/secrets.js';
+import type { MetricsProvider } from '../../lib/ports/metrics.js';
+import type { StepMessage } from '../../lib/ports/queue.js';
+import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
+import { silentLogger } from '../../lib/ports/logger.js';
+import { advanceDeps, buildCore, notifyDeps, type Core } from '../../lib/wiring.js';
+import { startDynamo, type LocalDynamo } from './dynamo.js';
+
+export interface ControlPlane {
+  core: Core;
+  clock: { now: number };
+  queued: StepMessage[];
+  events: DomainEvent[];
+  api(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<{ status: number; body: any }>;
+  dispatch(): Promise<number>;
+  /** Delivers every queued message to analyze (as SQS would), then every event to notify. */
+  deliver(): Promise<void>;
+  /** Advances the clock by `ms`, dispatches and delivers; returns the canary row afterwards. */
+  tick(key: CanaryKey, ms: number): Promise<CanaryRecord<CanaryStatus> | undefined>;
+  close(): Promise<void>;
+}
+
+export async function startControlPlane(opts: { slackUrl?: string; metrics?: MetricsProvider; start?: number } = {}): Promise<ControlPlane> {
+  const dyn: LocalDynamo = await startDynamo();
+  const config = loadConfig({ TABLE_NAME: dyn.table, DYNAMODB_ENDPOINT: dyn.endpoint, AWS_REGION: 'us-east-1' });
+  const clock = { now: opts.start ?? Date.UTC(2026, 10, 26, 12, 0, 0) };
+  const core: Core = { ...buildCore(config, silentLogger), now: () => clock.now };
+  const queued: StepMessage[] = [];
+  const events: DomainEvent[] = [];
+  const pendingEvents: DomainEvent[] = [];
+  const queue = { send: (m: StepMessage[]) => (queued.push(...m), Promise.resolve()) };
+  const bus = { publish: (e: DomainEvent[]) => (events.push(...e), pendingEvents.push(...e), Promise.resolve()) };
+  const api = makeApi({ ...core, queue, maxBodyBytes: config.maxBodyBytes, logger: silentLogger });
+  const dispatch = makeDispatch({ store: core.store, queue, now: core.now, logger: silentLogger });
+  const analyze = makeAnalyze(advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.metrics, chainWithinMs: 0 }));
+  const notify = makeNotify({ notify: notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined), store: core.store, logger: silentLogger });
+
+  let n = 0;
+  const cp: ControlPlane = {
+    core,
+    clock,
+    queued,
+    events,
+    async api(method, path, body, query) {
+      const r = await api(apiEvent(method, path, body, query));
+      const res = typeof r === 'string' ? { statusCode: 200, body: r } : r;
+      return { status: res.statusCode ?? 200, body: res.body ? JSON.parse(res.body) : undefined };
+    },
+    async dispatch() {
+      return (await dispatch({} as never)).queued;
+    },
+    async deliver() {
+      while (queued.length > 0) {
+        const batch = queued.splice(0, queued.length);
+        for (const m of batch) {
+          const r = await analyze(sqsEvent(m, `m${++n}`));
+          if (r.batchItemFailures.length > 0) throw new Error(`analyze reported a failure for ${JSON.stringify(m)}`);
+        }
+      }
+      for (const e of pendingEvents.splice(0, pendingEvents.length)) {
+        await notify({ detail: e } as EventBridgeEvent<string, DomainEvent>);
+      }
+    },
+    async tick(key, ms) {
+      clock.now += ms;
+      await cp.dispatch();
+      await cp.deliver();
+      return core.store.get(key, new AbortController().signal);
+    },
+    close: () => dyn.close(),
+  };
+  return cp;
+}
+
+function apiEvent(method: string, path: string, body: unknown, query?: Record<string, string>): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: new URLSearchParams(query).toString(),
+    headers: {},
+    queryStringParameters: query,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { http: { method, path }, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/tester' } } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+function sqsEvent(m: StepMessage, id: string): SQSEvent {
+  return { Records: [{ messageId: id, body: JSON.stringify(m) }] } as unknown as SQSEvent;
+}
+
+/** The canary manifest stored for `key`. */
+export function manifestOf(r: CanaryRecord<CanaryStatus> | undefined): Canary | undefined {
+  return r?.manifest as Canary | undefined;
+}
