@@ -4,7 +4,7 @@
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { Io } from './io.js';
-import { UsageError } from './io.js';
+import { CliError, UsageError } from './io.js';
 import { regionFor, signRequest, type Credentials } from './sigv4.js';
 
 export const defaultUrl = 'http://127.0.0.1:8080';
@@ -60,8 +60,12 @@ export class ApiClient {
 
   private async authorize(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<Record<string, string>> {
     if (this.auth.kind === 'bearer') return { ...headers, authorization: `Bearer ${this.auth.token}` };
-    if (this.auth.kind === 'sigv4') return signRequest({ method, url, headers, body }, this.auth.credentials, this.auth.region);
-    return headers;
+    if (this.auth.kind !== 'sigv4') return headers;
+    try {
+      return await signRequest({ method, url, headers, body }, this.auth.credentials, this.auth.region);
+    } catch (e) {
+      throw new CliError(`cannot sign the request with AWS SigV4 (an https URL without --token): ${(e as Error).message}`);
+    }
   }
 
   private async send(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<Response> {

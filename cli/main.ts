@@ -29,7 +29,7 @@ const commands: Record<string, { run: Command; usage: string }> = {
 
 /** The full help text. */
 export function helpText(): string {
-  const lines = Object.values(commands).map((c) => `  ${program} ${c.usage}`);
+  const lines = Object.values(commands).flatMap((c) => c.usage.split('\n').map((u) => `  ${program} ${u}`));
   return [
     `Usage: ${program} <command> [options]`,
     '',
@@ -52,7 +52,7 @@ export function helpText(): string {
 export async function main(argv: string[], io: Io, options: { credentials?: Credentials } = {}): Promise<number> {
   const [name, ...args] = argv;
   const ctx: CommandContext = {
-    help: (usage) => (io.stdout.write(`Usage: ${program} ${usage}\n`), exitCodes.ok),
+    help: (usage) => (io.stdout.write(usage.split('\n').map((u) => `Usage: ${program} ${u}\n`).join('')), exitCodes.ok),
     credentials: options.credentials,
   };
   try {

@@ -9,7 +9,7 @@ import { UsageError, type Io } from '../io.js';
 import { outputFormat, render } from '../output.js';
 import type { CommandContext } from './context.js';
 
-export const usage = 'get [canaries] [-A | --cluster NAME] [-n NAMESPACE] [-o json|yaml]\n       get canary CLUSTER/NAMESPACE/NAME [-o json|yaml]';
+export const usage = 'get [canaries] [-A | --cluster NAME] [-n NAMESPACE] [-o json|yaml]\nget canary CLUSTER/NAMESPACE/NAME [-o json|yaml]';
 
 const options = {
   all: { type: 'boolean', short: 'A' },

@@ -4,7 +4,8 @@
  * EventBridge have no local server: the queue and bus here record messages and the test delivers
  * them to the handlers, as AWS would.
  */
-import type { APIGatewayProxyEventV2, EventBridgeEvent, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { AdvanceDeps } from '../../lib/app/advance-canary.js';
 import { makeHandler as makeAnalyze } from '../../functions/analyze/handler.js';
 import { makeHandler as makeApi } from '../../functions/api/handler.js';
 import { makeHandler as makeDispatch } from '../../functions/dispatch/handler.js';
@@ -23,6 +24,10 @@ import { startDynamo, type LocalDynamo } from './dynamo.js';
 
 export interface ControlPlane {
   core: Core;
+  /** What analyze runs with (for tests that drive the use case directly). */
+  stepDeps: AdvanceDeps;
+  /** The analyze handler, one SQS message. */
+  analyze(m: StepMessage): Promise<SQSBatchResponse>;
   clock: { now: number };
   queued: StepMessage[];
   events: DomainEvent[];
@@ -47,12 +52,15 @@ export async function startControlPlane(opts: { slackUrl?: string; metrics?: Met
   const bus = { publish: (e: DomainEvent[]) => (events.push(...e), pendingEvents.push(...e), Promise.resolve()) };
   const api = makeApi({ ...core, queue, maxBodyBytes: config.maxBodyBytes, logger: silentLogger });
   const dispatch = makeDispatch({ store: core.store, queue, now: core.now, logger: silentLogger });
-  const analyze = makeAnalyze(advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.metrics, chainWithinMs: 0 }));
+  const stepDeps = advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.metrics, chainWithinMs: 0 });
+  const analyze = makeAnalyze(stepDeps);
   const notify = makeNotify({ notify: notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined), store: core.store, logger: silentLogger });
 
   let n = 0;
   const cp: ControlPlane = {
     core,
+    stepDeps,
+    analyze: (m) => analyze(sqsEvent(m, `m${++n}`)),
     clock,
     queued,
     events,

@@ -1,0 +1,59 @@
+/** Fixtures shared by the end-to-end tests: the podinfo Deployment, Canary and live weights. */
+import type { Sandbox } from './sandbox.js';
+
+export const podinfoKey = { cluster: 'sandbox', namespace: 'test', name: 'podinfo' };
+
+export function podinfoDeployment(image: string, annotations: Record<string, string> = {}, name = 'podinfo') {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'test' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name }, annotations },
+        spec: { containers: [{ name: 'podinfo', image, ports: [{ containerPort: 9898 }] }] },
+      },
+    },
+  };
+}
+
+/** Server-side applies an object to the sandbox over HTTP, as `kubectl apply --server-side` would. */
+export async function apply(sandbox: Sandbox, obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void> {
+  const plural = `${obj.kind.toLowerCase()}s`;
+  const base = obj.apiVersion.includes('/') ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
+  const res = await fetch(`${sandbox.httpUrl}${base}/namespaces/${obj.metadata.namespace ?? 'default'}/${plural}/${obj.metadata.name}?fieldManager=e2e&force=true`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/apply-patch+yaml' },
+    body: JSON.stringify(obj),
+  });
+  if (res.status >= 300) throw new Error(`apply ${obj.kind} ${obj.metadata.name}: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** [primary, canary] weights of the podinfo VirtualService's first route. */
+export function virtualServiceWeights(sandbox: Sandbox, name = 'podinfo'): [number, number] {
+  const vs = sandbox.store.get('networking.istio.io/v1beta1', 'VirtualService', 'test', name) as {
+    spec: { http: { route: { destination: { host: string }; weight: number }[] }[] };
+  };
+  const route = vs.spec.http[0]!.route;
+  const w = (host: string) => route.find((r) => r.destination.host === host)?.weight ?? 0;
+  return [w(`${name}-primary`), w(`${name}-canary`)];
+}
+
+/** A podinfo Canary (YAML) with a 10 s interval; `analysis` lines are inserted as given. */
+export function podinfoCanary(analysis: string, opts: { name?: string; provider?: string; extraSpec?: string } = {}): string {
+  const name = opts.name ?? 'podinfo';
+  return `apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata: { name: ${name}, namespace: test }
+spec:
+  provider: ${opts.provider ?? 'istio'}
+  targetRef: { apiVersion: apps/v1, kind: Deployment, name: ${name} }
+  progressDeadlineSeconds: 60
+  service: { port: 9898 }
+${opts.extraSpec ?? ''}  analysis:
+    interval: 10s
+${analysis.replace(/^/gm, '    ')}
+`;
+}

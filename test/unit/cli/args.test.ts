@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { idPath, parseCanaryId, parseCount, parseDuration } from '../../../cli/args.js';
+import { UsageError } from '../../../cli/io.js';
+
+describe('parseCanaryId', () => {
+  it('takes CLUSTER/NAMESPACE/NAME', () => {
+    expect(parseCanaryId('prod/test/podinfo', 'ignored')).toEqual({ cluster: 'prod', namespace: 'test', name: 'podinfo' });
+  });
+
+  it('takes NAMESPACE/NAME with a cluster from --cluster or FLAGGER_CLUSTER', () => {
+    expect(parseCanaryId('test/podinfo', 'dev')).toEqual({ cluster: 'dev', namespace: 'test', name: 'podinfo' });
+  });
+
+  it.each([
+    { text: undefined, cluster: 'x', want: /missing canary id/ },
+    { text: 'test/podinfo', cluster: undefined, want: /has no cluster/ },
+    { text: 'podinfo', cluster: 'x', want: /bad canary id/ },
+    { text: 'a/b/c/d', cluster: 'x', want: /bad canary id/ },
+    { text: 'a//c', cluster: 'x', want: /bad canary id/ },
+  ])('refuses $text (cluster $cluster)', ({ text, cluster, want }) => {
+    expect(() => parseCanaryId(text, cluster)).toThrow(UsageError);
+    expect(() => parseCanaryId(text, cluster)).toThrow(want);
+  });
+
+  it('builds the API path', () => {
+    expect(idPath({ cluster: 'p', namespace: 'n', name: 'c' })).toBe('/canaries/p/n/c');
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    { text: '500ms', want: 500 },
+    { text: '2s', want: 2000 },
+    { text: '10m', want: 600_000 },
+    { text: '1h', want: 3_600_000 },
+    { text: '1m30s', want: 90_000 },
+    { text: '15', want: 15_000 },
+    { text: '0.5s', want: 500 },
+  ])('$text = $want ms', ({ text, want }) => expect(parseDuration(text, 'timeout')).toBe(want));
+
+  it.each(['', '10x', 'm', '10m garbage', '-1s'])('refuses "%s"', (text) => {
+    expect(() => parseDuration(text, 'timeout')).toThrow(/--timeout: expected a duration/);
+  });
+});
+
+describe('parseCount', () => {
+  it('accepts positive integers only', () => {
+    expect(parseCount('5', 'limit')).toBe(5);
+    expect(() => parseCount('0', 'limit')).toThrow(/--limit/);
+    expect(() => parseCount('2.5', 'limit')).toThrow(/--limit/);
+  });
+});
