@@ -48,8 +48,8 @@ export interface Core {
   templates: DynamoDocuments<MetricTemplate>;
   alertProviders: DynamoDocuments<AlertProvider>;
   gates: GateStore;
-  now(): number;
-  newId(): string;
+  now: () => number;
+  newId: () => string;
 }
 
 export function buildCore(config: Config, logger: Logger): Core {
@@ -152,17 +152,17 @@ const secrets = (region: string) =>
     () => new SSMClient({ region }),
   );
 
-export async function buildApiDeps() {
+export function buildApiDeps() {
   const core = awsCore();
   return { ...core, queue: awsQueue(core.config), maxBodyBytes: core.config.maxBodyBytes };
 }
 
-export async function buildDispatchDeps(): Promise<DispatchDeps & { logger: Logger }> {
+export function buildDispatchDeps(): DispatchDeps & { logger: Logger } {
   const core = awsCore();
   return { store: core.store, queue: awsQueue(core.config), now: core.now, logger: core.logger };
 }
 
-export async function buildAnalyzeDeps(): Promise<AdvanceDeps> {
+export function buildAnalyzeDeps(): AdvanceDeps {
   const core = awsCore();
   const c = core.config;
   return advanceDeps(core, { queue: awsQueue(c), bus: awsBus(c), secrets: secrets(c.region), eks: (region) => new EKSClient({ region }), chainWithinMs: 50_000 });
@@ -175,7 +175,7 @@ export async function buildNotifyDeps() {
   return { core, notify: notifyDeps(core, address ? { type: 'slack', address } : undefined) };
 }
 
-export async function buildLoadtesterDeps() {
+export function buildLoadtesterDeps() {
   const core = awsCore();
   return { gates: core.gates, logger: core.logger };
 }

@@ -68,11 +68,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const core = buildCore(config, logger);
   const bus = new LocalBus();
   const stop = new AbortController();
-  let deps: AdvanceDeps | undefined;
+  const holder: { deps?: AdvanceDeps } = {};
   const queue = new LocalQueue(async (m) => {
-    if (deps) await advanceCanary(deps, m.key, stop.signal);
+    if (holder.deps) await advanceCanary(holder.deps, m.key, stop.signal);
   });
-  deps = advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.defaultMetrics, chainWithinMs: 0 });
+  holder.deps = advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.defaultMetrics, chainWithinMs: 0 });
 
   const notifications: Stack['notifications'] = [];
   const notify = notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined);

@@ -31,6 +31,6 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 
 export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 5_000 }).handler(async (event, context, opts) => {
   const { buildAnalyzeDeps } = await import('../../lib/wiring.js');
-  cached ??= makeHandler(await buildAnalyzeDeps());
+  cached ??= makeHandler(buildAnalyzeDeps());
   return cached(event, context, opts);
 });

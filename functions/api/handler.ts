@@ -51,6 +51,6 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(httpHeaderNormalizer())
   .handler(async (event, context, opts) => {
     const { buildApiDeps } = await import('../../lib/wiring.js');
-    cached ??= makeHandler(await buildApiDeps());
+    cached ??= makeHandler(buildApiDeps());
     return cached(event, context, opts);
   });

@@ -51,7 +51,7 @@ export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> 
 }
 
 function keyOf(p: string[]): CanaryKey {
-  return { cluster: p[0]!, namespace: p[1]!, name: p[2]! };
+  return { cluster: p[0], namespace: p[1], name: p[2] };
 }
 
 function bodyJson(req: ApiRequest): unknown {
@@ -76,7 +76,7 @@ async function putCluster(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
 }
 
 async function getCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const c = await deps.clusters.get(p[0]!, req.signal);
+  const c = await deps.clusters.get(p[0], req.signal);
   if (!c) throw new HttpError(404, `cluster "${p[0]}" not found`);
   return { status: 200, body: publicView(c) };
 }
@@ -84,7 +84,7 @@ async function getCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<
 async function removeCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const used = await deps.store.list({ cluster: p[0] }, req.signal);
   if (used.length > 0) throw new HttpError(409, `cluster "${p[0]}" still has ${used.length} canaries; delete them first`);
-  await deps.clusters.delete(p[0]!, req.signal);
+  await deps.clusters.delete(p[0], req.signal);
   return { status: 204 };
 }
 
@@ -121,7 +121,7 @@ async function history(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<Api
 }
 
 async function action(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const command = toCommand(p[3]!, req.actor, req.query.gate);
+  const command = toCommand(p[3], req.actor, req.query.gate);
   const r = await requestAction(deps, keyOf(p), command, req.signal);
   return { status: 202, body: { accepted: command, canary: canaryView(r, false) } };
 }
@@ -133,7 +133,7 @@ async function getTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise
 }
 
 async function putTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const t = parseTemplate(bodyJson(req), p[0]!, p[1]!);
+  const t = parseTemplate(bodyJson(req), p[0], p[1]);
   const existed = (await deps.templates.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
   await deps.templates.put(`${p[0]}/${p[1]}`, t, req.signal);
   return { status: existed ? 200 : 201, body: t };
@@ -146,7 +146,7 @@ async function getAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Pr
 }
 
 async function putAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const a = parseAlertProvider(bodyJson(req), p[0]!, p[1]!);
+  const a = parseAlertProvider(bodyJson(req), p[0], p[1]);
   const existed = (await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
   await deps.alertProviders.put(`${p[0]}/${p[1]}`, a, req.signal);
   return { status: existed ? 200 : 201, body: { ...a, address: '(hidden)' } };

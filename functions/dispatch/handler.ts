@@ -22,6 +22,6 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 
 export const handler = middy<ScheduledEvent, { queued: number }>().handler(async (event, context, opts) => {
   const { buildDispatchDeps } = await import('../../lib/wiring.js');
-  cached ??= makeHandler(await buildDispatchDeps());
+  cached ??= makeHandler(buildDispatchDeps());
   return cached(event, context, opts);
 });

@@ -58,8 +58,8 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
   if (!cached) {
     const { buildLoadtesterDeps } = await import('../../lib/wiring.js');
-    const deps = await buildLoadtesterDeps();
+    const deps = buildLoadtesterDeps();
     cached = makeHandler({ loadtester: makeLoadtester({ gates: deps.gates, logger: deps.logger }) });
   }
-  return cached(event as Parameters<typeof cached>[0], context);
+  return cached(event, context);
 };

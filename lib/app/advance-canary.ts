@@ -29,8 +29,8 @@ export interface AdvanceDeps {
   hooks: Hooks;
   checks: CheckDeps;
   logger: Logger;
-  now(): number;
-  newId(): string;
+  now: () => number;
+  newId: () => string;
   leaseMs: number;
   /**
    * Steps due sooner than this after a step are queued by the step itself (intervals shorter than

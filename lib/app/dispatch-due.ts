@@ -9,7 +9,7 @@ import type { CanaryStore } from '../ports/store.js';
 export interface DispatchDeps {
   store: CanaryStore;
   queue: WorkQueue;
-  now(): number;
+  now: () => number;
 }
 
 export async function dispatchDue(deps: DispatchDeps, windowMs: number, signal: AbortSignal): Promise<{ queued: number }> {

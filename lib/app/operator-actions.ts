@@ -18,8 +18,8 @@ export interface OperatorDeps {
   store: CanaryStore<CanaryStatus>;
   history: History;
   queue: WorkQueue;
-  now(): number;
-  newId(): string;
+  now: () => number;
+  newId: () => string;
 }
 
 export function toCommand(action: string, by: string, gate?: string): OperatorCommand {
@@ -53,7 +53,7 @@ export async function requestAction(
     try {
       const saved = await deps.store.save({ ...record, status: { ...record.status, pendingCommand: command }, nextRunAt: now, updatedAt: now }, record.version, signal);
       await deps.history.append(
-        { key, at: now, id: deps.newId(), kind: 'operator', actor: command.by ?? 'unknown', phase: record.status.phase, reason: `Operator${command.kind[0]!.toUpperCase()}${command.kind.slice(1)}`, explanation: `${command.by ?? 'unknown'} requested ${command.kind}${command.kind === 'approve' && command.gate ? ` (${command.gate})` : ''}` },
+        { key, at: now, id: deps.newId(), kind: 'operator', actor: command.by ?? 'unknown', phase: record.status.phase, reason: `Operator${command.kind[0].toUpperCase()}${command.kind.slice(1)}`, explanation: `${command.by ?? 'unknown'} requested ${command.kind}${command.kind === 'approve' && command.gate ? ` (${command.gate})` : ''}` },
         signal,
       );
       await deps.queue.send([{ key, dueAt: now }], now, signal);

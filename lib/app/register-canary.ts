@@ -17,8 +17,8 @@ export interface RegisterDeps {
   history: History;
   clusters: Documents<ClusterRegistration>;
   queue: WorkQueue;
-  now(): number;
-  newId(): string;
+  now: () => number;
+  newId: () => string;
 }
 
 export interface RegisterResult {

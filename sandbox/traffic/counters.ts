@@ -73,7 +73,7 @@ function emptyHistogram(): Histogram {
 function observe(h: Histogram, ms: number): void {
   h.count++;
   h.sumMs += ms;
-  for (let i = BUCKETS_MS.length - 1; i >= 0 && ms <= BUCKETS_MS[i]!; i--) h.buckets[i]!++;
+  for (let i = BUCKETS_MS.length - 1; i >= 0 && ms <= BUCKETS_MS[i]; i--) h.buckets[i]++;
 }
 
 /** The request counters of every workload that received simulated traffic. */
@@ -125,7 +125,7 @@ export class TrafficCounters {
     for (const cell of this.istio.values()) {
       const l = cell.labels;
       if (l.destination_workload_namespace !== namespace || l.destination_workload !== workload) continue;
-      const code = l.response_code!;
+      const code = l.response_code;
       out.requests += cell.count;
       if (code.startsWith('5')) out.errors += cell.count;
       out.byCode[code] = (out.byCode[code] ?? 0) + cell.count;
@@ -170,7 +170,7 @@ function histogram(
     labels: l,
     value,
   });
-  BUCKETS_MS.forEach((le, i) => out.push(s('_bucket', { ...labels, le: String(le / divisor) }, h.buckets[i]!)));
+  BUCKETS_MS.forEach((le, i) => out.push(s('_bucket', { ...labels, le: String(le / divisor) }, h.buckets[i])));
   out.push(s('_bucket', { ...labels, le: '+Inf' }, h.count));
   out.push(s('_sum', labels, h.sumMs / divisor));
   out.push(s('_count', labels, h.count));

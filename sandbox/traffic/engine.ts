@@ -159,10 +159,10 @@ export class TrafficEngine {
     const current = this.wrr.get(stateKey) ?? items.map(() => 0);
     let best = 0;
     items.forEach((it, i) => {
-      current[i]! += Math.max(0, it.weight);
-      if (current[i]! > current[best]!) best = i;
+      current[i] += Math.max(0, it.weight);
+      if (current[i] > current[best]) best = i;
     });
-    current[best]! -= total;
+    current[best] -= total;
     this.wrr.set(stateKey, current);
     return items[best];
   }

@@ -35,7 +35,7 @@ export class SnapshotRing {
    */
   baseline(atMs: number): Snapshot | undefined {
     for (let i = this.items.length - 1; i >= 0; i--) {
-      if (this.items[i]!.atMs <= atMs) return this.items[i];
+      if (this.items[i].atMs <= atMs) return this.items[i];
     }
     return this.items[0];
   }

@@ -45,15 +45,15 @@ export function parseBuiltin(query: string): BuiltinExpr | undefined {
   const text = query.trim();
   const r = RATIO.exec(text);
   if (r) {
-    const numerator = selector(r[1]!, r[2]!, r[3]!);
-    const denominator = selector(r[4]!, r[5]!, r[6]!);
+    const numerator = selector(r[1], r[2], r[3]);
+    const denominator = selector(r[4], r[5], r[6]);
     const known = (RATIO_METRICS as readonly string[]).includes(numerator?.metric ?? '');
     if (!numerator || !denominator || !known || numerator.metric !== denominator.metric) return undefined;
     return { kind: 'ratio', numerator, denominator, factor: Number(r[7]) };
   }
   const h = QUANTILE.exec(text);
   if (h) {
-    const buckets = selector(h[2]!, h[3]!, h[4]!);
+    const buckets = selector(h[2], h[3], h[4]);
     const q = Number(h[1]);
     if (!buckets || !(QUANTILE_METRICS as readonly string[]).includes(buckets.metric)) return undefined;
     if (!(q >= 0 && q <= 1)) return undefined;
@@ -78,7 +78,7 @@ export function parseMatchers(body: string): LabelMatcher[] | undefined {
     const at = MATCHER.lastIndex;
     const m = MATCHER.exec(body);
     if (!m || MATCHER.lastIndex === at) return undefined;
-    out.push({ name: m[1]!, op: m[2] as LabelMatcher['op'], value: m[3]!.replace(/\\(.)/g, '$1') });
+    out.push({ name: m[1], op: m[2] as LabelMatcher['op'], value: m[3].replace(/\\(.)/g, '$1') });
   }
   return out;
 }
@@ -89,7 +89,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseDuration(text: string): number | undefined {
   const parts = [...text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]], 0);
   return ms > 0 ? ms : undefined;
 }
 

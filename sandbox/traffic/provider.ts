@@ -90,20 +90,20 @@ function increases(
 export function histogramQuantile(q: number, buckets: { le: number; count: number }[]): number {
   const sorted = buckets.map((b) => ({ ...b })).sort((a, b) => a.le - b.le);
   if (sorted.length < 2 || sorted.at(-1)!.le !== Infinity) return NaN;
-  for (let i = 1; i < sorted.length; i++) sorted[i]!.count = Math.max(sorted[i]!.count, sorted[i - 1]!.count);
+  for (let i = 1; i < sorted.length; i++) sorted[i].count = Math.max(sorted[i].count, sorted[i - 1].count);
   const total = sorted.at(-1)!.count;
   if (total === 0) return NaN;
   let rank = q * total;
   let b = sorted.findIndex((x, i) => i < sorted.length - 1 && x.count >= rank);
   if (b === -1) b = sorted.length - 1;
-  if (b === sorted.length - 1) return sorted[sorted.length - 2]!.le;
-  if (b === 0 && sorted[0]!.le <= 0) return sorted[0]!.le;
+  if (b === sorted.length - 1) return sorted[sorted.length - 2].le;
+  if (b === 0 && sorted[0].le <= 0) return sorted[0].le;
   let start = 0;
-  let count = sorted[b]!.count;
+  let count = sorted[b].count;
   if (b > 0) {
-    start = sorted[b - 1]!.le;
-    count -= sorted[b - 1]!.count;
-    rank -= sorted[b - 1]!.count;
+    start = sorted[b - 1].le;
+    count -= sorted[b - 1].count;
+    rank -= sorted[b - 1].count;
   }
-  return start + (sorted[b]!.le - start) * (rank / count);
+  return start + (sorted[b].le - start) * (rank / count);
 }

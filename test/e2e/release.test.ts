@@ -79,7 +79,7 @@ describe('a full release through the handlers', () => {
     expect(hooks.requestsTo('/rollout').length).toBeGreaterThanOrEqual(2);
     const post = hooks.requestsTo('/post');
     expect(post).toHaveLength(1);
-    expect(post[0]!.body).toMatchObject({ name: 'podinfo', namespace: 'test', phase: 'Succeeded' });
+    expect(post[0].body).toMatchObject({ name: 'podinfo', namespace: 'test', phase: 'Succeeded' });
 
     // History: registration plus one record per step, newest first, ending in the promotion.
     const history = await cp.api('GET', '/canaries/sandbox/test/podinfo/history');

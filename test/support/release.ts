@@ -36,7 +36,7 @@ export function virtualServiceWeights(sandbox: Sandbox, name = 'podinfo'): [numb
   const vs = sandbox.store.get('networking.istio.io/v1beta1', 'VirtualService', 'test', name) as {
     spec: { http: { route: { destination: { host: string }; weight: number }[] }[] };
   };
-  const route = vs.spec.http[0]!.route;
+  const route = vs.spec.http[0].route;
   const w = (host: string) => route.find((r) => r.destination.host === host)?.weight ?? 0;
   return [w(`${name}-primary`), w(`${name}-canary`)];
 }

@@ -1,0 +1,72 @@
+/**
+ * What the demo deploys: the podinfo Deployment and its Canary, tuned so that a whole release
+ * takes about a minute: 10 s analysis interval, 20 % steps up to 60 %, two failed checks roll
+ * back, and 20 s metric windows (long enough to span two scrapes and a step, short enough that
+ * the previous version's traffic has left the window).
+ */
+
+/** Where everything lives. */
+export const DEMO = { cluster: 'sandbox', namespace: 'test', name: 'podinfo' } as const;
+
+/** The releases the demo makes, in order, and how each should end. */
+export const RELEASES = [
+  { image: 'podinfo:6.0.1', expect: 'Succeeded', story: 'a good version' },
+  { image: 'podinfo:6.0.2-faulty', expect: 'Failed', story: 'a faulty version (30 % errors)' },
+] as const;
+
+/** The first version, deployed before the canary is registered. */
+export const INITIAL_IMAGE = 'podinfo:6.0.0';
+
+/** The podinfo Deployment (two replicas) running `image`. */
+export function podinfoDeployment(image: string): {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: unknown;
+} {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: DEMO.name, namespace: DEMO.namespace },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: DEMO.name } },
+      template: {
+        metadata: { labels: { app: DEMO.name } },
+        spec: { containers: [{ name: 'podinfod', image, ports: [{ name: 'http', containerPort: 9898 }] }] },
+      },
+    },
+  };
+}
+
+/** The podinfo Canary (Istio), YAML as a user would write it. */
+export const PODINFO_CANARY = `apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata:
+  name: ${DEMO.name}
+  namespace: ${DEMO.namespace}
+spec:
+  provider: istio
+  targetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: ${DEMO.name}
+  progressDeadlineSeconds: 60
+  service:
+    port: 9898
+    targetPort: 9898
+  analysis:
+    interval: 10s
+    threshold: 2
+    maxWeight: 60
+    stepWeight: 20
+    metrics:
+      - name: request-success-rate
+        thresholdRange:
+          min: 99
+        interval: 20s
+      - name: request-duration
+        thresholdRange:
+          max: 500
+        interval: 20s
+`;

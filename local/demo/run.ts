@@ -1,0 +1,160 @@
+/**
+ * `runDemo()`: a whole canary story on one machine with no cloud account and no cluster. It starts
+ * the environment (environment.ts), deploys podinfo 6.0.0 and registers its Canary through the
+ * local API, then releases a good version (expected: promoted) and a faulty one (expected: rolled
+ * back), showing progress live, and finally prints the Slack messages and the release history.
+ */
+import type { Logger } from '../../lib/ports/logger.js';
+import type { Sandbox } from '../../sandbox/apiserver/index.js';
+import { startEnvironment, type DemoEnvironment } from './environment.js';
+import { DEMO, INITIAL_IMAGE, PODINFO_CANARY, podinfoDeployment, RELEASES } from './manifests.js';
+import { waitForOutcome, waitForPhase, type CanaryView } from './progress.js';
+import type { SlackMessage } from './slack.js';
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Print nothing. */
+  quiet?: boolean;
+  /** Use Prometheus when its binary is found (default true); false forces the sandbox provider. */
+  usePrometheus?: boolean;
+  /** The prometheus binary; default: the first on PATH. */
+  prometheusBin?: string;
+  /** Where lines go; default console.log. */
+  print?: (line: string) => void;
+  /** Per release; default 180 s. */
+  releaseTimeoutMs?: number;
+}
+
+/** One history record as the API returns it (the fields the demo prints). */
+export interface HistoryItem {
+  at: number;
+  kind: string;
+  phase: string;
+  reason: string;
+  explanation: string;
+  canaryWeight?: number;
+}
+
+/** What happened to one release. */
+export interface ReleaseOutcome {
+  image: string;
+  expected: string;
+  outcome: string;
+  /** Distinct phases seen while it ran. */
+  phases: string[];
+}
+
+/** The demo's result; `ok` when the releases ended as expected (Succeeded, then Failed). */
+export interface DemoResult {
+  ok: boolean;
+  /** The outcome of each release, in order: `['Succeeded', 'Failed']` when all went to plan. */
+  phases: string[];
+  releases: ReleaseOutcome[];
+  slackMessages: SlackMessage[];
+  /** Oldest first. */
+  history: HistoryItem[];
+  metrics: 'prometheus' | 'sandbox';
+  durationMs: number;
+}
+
+/** Runs the demo; every server and process it started is closed before it returns or throws. */
+export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
+  const started = Date.now();
+  const print = opts.quiet ? () => undefined : (opts.print ?? ((l: string) => console.log(l)));
+  const env = await startEnvironment({
+    usePrometheus: opts.usePrometheus,
+    prometheusBin: opts.prometheusBin,
+    print,
+    logger: opts.quiet ? undefined : problemsOnly(print),
+  });
+  try {
+    const releases = await play(env, print, opts.releaseTimeoutMs ?? 180_000);
+    const history = await historyOf(env);
+    const result: DemoResult = {
+      ok: releases.every((r) => r.outcome === r.expected),
+      phases: releases.map((r) => r.outcome),
+      releases,
+      slackMessages: [...env.slack.messages],
+      history,
+      metrics: env.metrics,
+      durationMs: Date.now() - started,
+    };
+    report(result, print);
+    return result;
+  } finally {
+    await env.close();
+  }
+}
+
+async function play(env: DemoEnvironment, print: (l: string) => void, timeoutMs: number): Promise<ReleaseOutcome[]> {
+  print(`\n▶ deploying ${INITIAL_IMAGE} and registering the podinfo canary`);
+  await applyToSandbox(env.sandbox, podinfoDeployment(INITIAL_IMAGE));
+  const created = await api(env, 'POST', `/canaries?cluster=${DEMO.cluster}`, PODINFO_CANARY);
+  if (created.status >= 300) throw new Error(`registering the canary failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+  const watch = { get: () => canaryView(env), print: (l: string) => print(`  ${l}`), timeoutMs: 60_000 };
+  if (!(await waitForPhase({ ...watch, phase: 'Initialized' }))) throw new Error('the canary did not initialize within 60 s');
+  const out: ReleaseOutcome[] = [];
+  for (const release of RELEASES) {
+    print(`\n▶ releasing ${release.image}: ${release.story}; expecting ${release.expect}`);
+    await applyToSandbox(env.sandbox, podinfoDeployment(release.image));
+    const outcome = await waitForOutcome({ ...watch, timeoutMs });
+    print(`  → ${outcome.phase}${outcome.phase === release.expect ? ' (as expected)' : ` (expected ${release.expect})`}`);
+    out.push({ image: release.image, expected: release.expect, outcome: outcome.phase, phases: outcome.phases });
+    if (outcome.phase === 'Timeout') break;
+  }
+  return out;
+}
+
+function report(r: DemoResult, print: (l: string) => void): void {
+  print(`\nSlack messages received (${r.slackMessages.length}):`);
+  for (const m of r.slackMessages) print(`  ${new Date(m.receivedAt).toISOString().slice(11, 19)}  ${m.text}`);
+  print(`\nRelease history (${r.history.length} records):`);
+  for (const h of r.history) {
+    const weight = h.canaryWeight === undefined ? '' : ` w=${h.canaryWeight}`;
+    print(`  ${new Date(h.at).toISOString().slice(11, 19)}  ${h.phase.padEnd(16)}${weight.padEnd(6)} ${h.reason}: ${h.explanation}`);
+  }
+  print(`\n${r.ok ? '✔' : '✘'} ${r.releases.map((x) => `${x.image} → ${x.outcome}`).join(', ')} in ${(r.durationMs / 1000).toFixed(0)} s (metrics: ${r.metrics})`);
+}
+
+async function canaryView(env: DemoEnvironment): Promise<CanaryView> {
+  const res = await api(env, 'GET', `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}`);
+  if (res.status !== 200) throw new Error(`reading the canary failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as CanaryView;
+}
+
+async function historyOf(env: DemoEnvironment): Promise<HistoryItem[]> {
+  const res = await api(env, 'GET', `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}/history?limit=500`);
+  const items = (res.body as { items?: HistoryItem[] } | undefined)?.items ?? [];
+  return [...items].reverse();
+}
+
+/** Calls the local API with the stack's token. */
+async function api(env: DemoEnvironment, method: string, path: string, body?: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${env.stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${env.stack.token}`, ...(body ? { 'content-type': 'application/yaml' } : {}) },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+/** Server-side applies an object to the sandbox over HTTP, as `kubectl apply --server-side` would. */
+async function applyToSandbox(sandbox: Sandbox, obj: ReturnType<typeof podinfoDeployment>): Promise<void> {
+  const url = `${sandbox.httpUrl}/apis/apps/v1/namespaces/${obj.metadata.namespace}/deployments/${obj.metadata.name}?fieldManager=demo&force=true`;
+  const res = await fetch(url, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/apply-patch+yaml' },
+    body: JSON.stringify(obj),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.status >= 300) throw new Error(`applying Deployment ${obj.metadata.name}: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** A logger for the stack that shows warnings and errors only, on the demo's output. */
+function problemsOnly(print: (l: string) => void): Logger {
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    print(`  ${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  return { info: () => undefined, warn: line('warn'), error: line('error') };
+}
