@@ -1,0 +1,107 @@
+/**
+ * Exactly-once steps: concurrent deliveries, a step that dies after acting but before saving, and a
+ * lease left behind by a crashed step.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { advanceCanary } from '../../lib/app/advance-canary.js';
+import type { CanaryStatus } from '../../lib/domain/status.js';
+import type { CanaryRecord, CanaryStore } from '../../lib/ports/store.js';
+import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
+import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key, virtualServiceWeights } from '../support/release.js';
+import { startSandbox, type Sandbox } from '../support/sandbox.js';
+
+const signal = new AbortController().signal;
+let sandbox: Sandbox;
+let cp: ControlPlane;
+
+/** Registers the cluster and the canary, initializes it, and starts a release (phase Progressing). */
+async function progressing(): Promise<CanaryRecord<CanaryStatus>> {
+  await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
+  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
+  const r = await cp.api('POST', '/canaries', podinfoCanary('threshold: 2\nmaxWeight: 50\nstepWeight: 10'), { cluster: 'sandbox' });
+  expect(r.status).toBe(201);
+  let row = await cp.tick(key, 0);
+  for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(key, 10_000);
+  await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
+  for (let i = 0; i < 5 && row?.status.phase !== 'Progressing'; i++) row = await cp.tick(key, 10_000);
+  expect(row?.status.phase).toBe('Progressing');
+  // Let the analysis start so that the next step shifts traffic.
+  for (let i = 0; i < 5 && virtualServiceWeights(sandbox)[1] === 0; i++) row = await cp.tick(key, 10_000);
+  expect(virtualServiceWeights(sandbox)).toEqual([90, 10]);
+  return row!;
+}
+
+async function historyCount(): Promise<number> {
+  return (await cp.core.history.list(key, { limit: 1000 }, signal)).filter((h) => h.kind === 'step').length;
+}
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
+  cp = await startControlPlane();
+});
+afterEach(async () => {
+  await cp.close();
+  await sandbox.close();
+});
+
+describe('exactly-once analysis steps', () => {
+  it('advances the canary once when 20 deliveries of the same step arrive together', async () => {
+    const before = await progressing();
+    const steps = await historyCount();
+    cp.clock.now += 10_000;
+    const results = await Promise.all(Array.from({ length: 20 }, () => advanceCanary(cp.stepDeps, key, signal)));
+    expect(results.filter((r) => r.kind === 'stepped')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'skipped').length).toBe(19);
+    const after = await cp.core.store.get(key, signal);
+    expect(after!.version).toBe(before.version + 1);
+    expect(after!.status.canaryWeight).toBe(20);
+    expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
+    expect(await historyCount()).toBe(steps + 1);
+
+    // The same step delivered again later (an SQS redelivery) is not due any more.
+    const late = await advanceCanary(cp.stepDeps, key, signal);
+    expect(late).toMatchObject({ kind: 'skipped', why: 'notDue' });
+  });
+
+  it('converges when a step dies after setting routes but before saving its status', async () => {
+    await progressing();
+    const real = cp.stepDeps.store;
+    let crashes = 1;
+    const crashing: CanaryStore<CanaryStatus> = {
+      get: (k, s) => real.get(k, s),
+      delete: (k, s) => real.delete(k, s),
+      listDue: (u, s) => real.listDue(u, s),
+      list: (f, s) => real.list(f, s),
+      save: (r, v, s) => (crashes-- > 0 ? Promise.reject(new Error('Lambda timed out')) : real.save(r, v, s)),
+    };
+    cp.clock.now += 10_000;
+    await expect(advanceCanary({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow('Lambda timed out');
+    // The routes moved, the status did not: the cluster is ahead of the store.
+    expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
+    expect((await real.get(key, signal))!.status.canaryWeight).toBe(10);
+
+    // The next steps re-observe the live routes and carry on from there, never going back.
+    const seen: number[] = [];
+    let row: CanaryRecord<CanaryStatus> | undefined;
+    for (let i = 0; i < 12 && row?.status.phase !== 'Succeeded'; i++) {
+      row = await cp.tick(key, 10_000);
+      const w = virtualServiceWeights(sandbox)[1];
+      if (seen.at(-1) !== w) seen.push(w);
+    }
+    expect(row?.status.phase).toBe('Succeeded');
+    expect(seen).toEqual([30, 40, 50, 0]);
+  });
+
+  it('waits for a lease left by a crashed step to expire, then continues', async () => {
+    const before = await progressing();
+    cp.clock.now += 10_000;
+    expect(await cp.core.store.acquire(key, 'crashed-step', cp.clock.now, cp.stepDeps.leaseMs, signal)).toBe(true);
+    expect(await advanceCanary(cp.stepDeps, key, signal)).toMatchObject({ kind: 'skipped', why: 'leaseHeld' });
+    expect((await cp.core.store.get(key, signal))!.version).toBe(before.version);
+
+    cp.clock.now += cp.stepDeps.leaseMs + 1;
+    const r = await advanceCanary(cp.stepDeps, key, signal);
+    expect(r.kind).toBe('stepped');
+    expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
+  });
+});

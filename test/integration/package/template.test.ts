@@ -1,0 +1,97 @@
+/**
+ * The CloudFormation template `osls package` writes (offline, no AWS credentials): resources,
+ * wiring and least privilege. CI runs `npm run package` before the tests; a local run packages
+ * first when the template is missing or older than serverless.yml.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinition } from '../../../lib/adapters/dynamodb/table.js';
+
+const templatePath = '.serverless/cloudformation-template-update-stack.json';
+type Resource = { Type: string; Properties: Record<string, any> };
+let resources: Record<string, Resource>;
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+beforeAll(() => {
+  const stale = !existsSync(templatePath) || ['serverless.yml', 'infra/aws/roles.yml', 'infra/aws/resources.yml'].some((f) => statSync(f).mtimeMs > statSync(templatePath).mtimeMs);
+  if (stale) execFileSync('npx', ['osls', 'package'], { stdio: 'ignore', timeout: 240_000 });
+  resources = (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+}, 300_000);
+
+describe('serverless.yml template', () => {
+  it('declares the five functions on nodejs22.x arm64, each with its own role', () => {
+    const fns = ofType('AWS::Lambda::Function');
+    expect(fns.map(([n]) => n).sort()).toEqual(['AnalyzeLambdaFunction', 'ApiLambdaFunction', 'DispatchLambdaFunction', 'LoadtesterLambdaFunction', 'NotifyLambdaFunction']);
+    const roles = new Set<string>();
+    for (const [, f] of fns) {
+      expect(f.Properties.Runtime).toBe('nodejs22.x');
+      expect(f.Properties.Architectures).toEqual(['arm64']);
+      roles.add(JSON.stringify(f.Properties.Role));
+    }
+    expect(roles.size).toBe(5);
+  });
+
+  it('keeps secrets out of environment values', () => {
+    for (const [, f] of ofType('AWS::Lambda::Function')) {
+      const env = (f.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(env)) {
+        expect(k).not.toMatch(/TOKEN|PASSWORD|SECRET$|WEBHOOK_URL|SLACK_URL$/);
+        if (typeof v === 'string') expect(v).not.toMatch(/hooks\.slack\.com|Bearer /);
+      }
+      expect(env.SLACK_URL_PARAMETER).toMatch(/^\/flagger-serverless\/dev\/slack-url$/);
+    }
+  });
+
+  it('has the table with the same keys and due index as the code, TTL and point-in-time recovery', () => {
+    const table = resources.CanaryTable!.Properties;
+    const code = tableDefinition('x');
+    expect(table.KeySchema).toEqual(code.KeySchema);
+    expect(table.AttributeDefinitions).toEqual(code.AttributeDefinitions);
+    expect(table.GlobalSecondaryIndexes).toEqual(code.GlobalSecondaryIndexes);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
+  });
+
+  it('wires schedule → dispatch, queue (with DLQ) → analyze, bus rule → notify', () => {
+    const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression);
+    expect(schedule![1].Properties.ScheduleExpression).toBe('rate(1 minute)');
+    const queue = resources.StepQueue!.Properties;
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['StepDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
+    expect(queue.VisibilityTimeout).toBeGreaterThan(resources.AnalyzeLambdaFunction!.Properties.Timeout as number);
+    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping')[0]!;
+    expect(mapping.Properties).toMatchObject({ BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const busRule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.EventPattern);
+    expect(busRule![1].Properties.EventPattern).toEqual({ source: ['flagger-serverless'] });
+    expect(JSON.stringify(busRule![1].Properties.Targets)).toContain('NotifyLambdaFunction');
+  });
+
+  it('protects every API route with IAM authorization except the OpenAPI document', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties.AuthorizationType]);
+    expect(routes.length).toBeGreaterThanOrEqual(7);
+    for (const [key, auth] of routes) expect(auth, key).toBe(key === 'GET /openapi.json' ? undefined : 'AWS_IAM');
+  });
+
+  it('grants no IAM action "*" and no resource "*"', () => {
+    const statements = ofType('AWS::IAM::Role').flatMap(([, r]) =>
+      (r.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Record<string, unknown>[] } }) => p.PolicyDocument.Statement),
+    );
+    expect(statements.length).toBeGreaterThan(10);
+    for (const s of statements) {
+      const actions = ([] as unknown[]).concat(s.Action);
+      const res = ([] as unknown[]).concat(s.Resource);
+      expect(actions.every((a) => typeof a === 'string' && !a.includes('*')), JSON.stringify(s)).toBe(true);
+      expect(res.includes('*'), JSON.stringify(s)).toBe(false);
+    }
+  });
+
+  it('gives dispatch no write access to the table and notify no access to the queue', () => {
+    const policy = (role: string) => JSON.stringify(resources[role]!.Properties.Policies);
+    expect(policy('DispatchRole')).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
+    expect(policy('NotifyRole')).not.toContain('sqs:');
+    expect(policy('LoadtesterRole')).not.toContain('eks:');
+  });
+});
