@@ -43,6 +43,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, functionsDir] }] },
   },
   {
+    files: ['lib/loadtester/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, app, functionsDir] }] },
+  },
+  {
     files: ['lib/adapters/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [app, functionsDir] }] },
   },
