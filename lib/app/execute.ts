@@ -101,8 +101,7 @@ async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
       // Flagger Serverless does not manage yet. Scaling to zero is what stops the target.
       return;
     case 'pointApexAtTarget':
-      // revertOnDeletion: the apex Service goes back to the target's pods when routes are finalized.
-      return ctx.router.finalize(canary, signal);
+      return cluster.workloads.routeToTarget(canary, signal);
     case 'reconcileServices':
     case 'initializePrimary':
     case 'syncPrimaryScaler':

@@ -50,6 +50,8 @@ export interface Workloads {
    * to zero.
    */
   routeToPrimary(canary: Canary, signal: AbortSignal): Promise<void>;
+  /** revertOnDeletion: points the apex Service back at the target's pods (no-op when it is absent). */
+  routeToTarget(canary: Canary, signal: AbortSignal): Promise<void>;
   /** Readiness of the primary or the target (canary) Deployment at `now`, as data. */
   readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness>;
   /** The target's current revision hash and tracked config checksums. */

@@ -73,6 +73,18 @@ export class KubernetesWorkloads implements Workloads {
     await this.ensureService(r, canary, target, 'apex', signal);
   }
 
+  /** revertOnDeletion: the apex Service selects the target's pods again (the target is scaled up first). */
+  async routeToTarget(canary: Canary, signal: AbortSignal): Promise<void> {
+    const r = this.resources(canary);
+    const target = await r.getDeployment(targetName(canary), signal);
+    const sel = selectorLabel(canary, target.spec?.selector);
+    const desired = desiredService(canary, 'apex', { ...sel, primaryValue: sel.canaryValue });
+    const live = await optional(r.getService(desired.metadata!.name!, signal));
+    if (!live) return;
+    const patch = servicePatch(live, desired);
+    if (patch) await r.patchService(desired.metadata!.name!, patch, signal);
+  }
+
   async readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness> {
     const name = role === 'primary' ? `${targetName(canary)}-primary` : targetName(canary);
     const d = await this.resources(canary).getDeployment(name, signal);
