@@ -18,6 +18,8 @@ export interface Config {
   readonly prometheusUrl?: string;
   /** SSM parameter (SecureString) holding the default Slack webhook URL. */
   readonly slackUrlParameter?: string;
+  /** Secrets Manager name prefix for cluster kubeconfigs and metric template secrets. */
+  readonly secretsPrefix: string;
   readonly historyRetentionDays: number;
   readonly leaseSeconds: number;
   readonly maxBodyBytes: number;
@@ -64,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultProvider: provider(env),
     prometheusUrl: env.PROMETHEUS_URL || undefined,
     slackUrlParameter: env.SLACK_URL_PARAMETER || undefined,
+    secretsPrefix: env.SECRETS_PREFIX ?? '',
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
     leaseSeconds: int(env, 'LEASE_SECONDS', 120),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),

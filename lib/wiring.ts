@@ -24,7 +24,7 @@ import { DynamoHistory } from './adapters/dynamodb/history.js';
 import { EventBridgeBus } from './adapters/eventbridge/bus.js';
 import { ClusterClientFactory } from './adapters/kubernetes/client.js';
 import { makeNotifierFactory } from './adapters/notify/index.js';
-import { PrometheusClient } from './adapters/prometheus/client.js';
+import { prometheusFor, templateProvider } from './adapters/prometheus/factory.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
 import { awsSecretReader, type SecretReader } from './adapters/secrets.js';
 import { SqsWorkQueue } from './adapters/sqs/queue.js';
@@ -87,7 +87,10 @@ export interface StepParts {
 
 /** Dependencies of one analysis step. */
 export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
-  const defaultMetrics = parts.defaultMetrics ?? (core.config.prometheusUrl ? new PrometheusClient({ address: core.config.prometheusUrl }) : noPrometheus);
+  const defaultMetrics = parts.defaultMetrics ?? (core.config.prometheusUrl ? prometheusFor(core.config.prometheusUrl) : noPrometheus);
+  // Template secrets live under this stage's prefix (Secrets Manager), as cluster credentials do.
+  const templateSecret = (name: string) => parts.secrets({ secret: `${core.config.secretsPrefix}${name}` });
+  const templates = new Map<string, MetricsProvider>();
   const factory = new ClusterClientFactory({ eks: parts.eks, credentials: defaultProvider() });
   const lookup = async (name: string, signal: AbortSignal) => {
     const r = await core.clusters.get(name, signal);
@@ -103,7 +106,12 @@ export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
     hooks: makeHttpHooks(),
     checks: {
       resolver: new PrometheusCheckQueries({ get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal) }),
-      metricsFor: (template) => (template ? new PrometheusClient({ address: template.provider.address }) : defaultMetrics),
+      metricsFor: (template) => {
+        if (!template) return defaultMetrics;
+        const id = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
+        if (!templates.has(id)) templates.set(id, templateProvider(template, templateSecret));
+        return templates.get(id)!;
+      },
     },
     logger: core.logger,
     now: core.now,

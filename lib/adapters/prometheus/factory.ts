@@ -1,0 +1,67 @@
+/**
+ * Builds the metrics provider for a check: the deployment's default Prometheus or the server a
+ * MetricTemplate names. Amazon Managed Service for Prometheus addresses are signed with SigV4
+ * (service `aps`) automatically; a template's `secretRef` names a secret holding Flagger's keys
+ * (`token`, or `username` + `password`), read once per provider when the first query runs.
+ */
+import type { MetricsProvider, MetricTemplate, QueryResult } from '../../ports/metrics.js';
+import type { PrometheusAuth } from './auth.js';
+import { PrometheusClient } from './client.js';
+
+/** Reads one secret's text (JSON with token / username / password). */
+export type SecretText = (name: string) => Promise<string>;
+
+const ampHost = /^aps-workspaces\.([a-z0-9-]+)\.amazonaws\.com$/;
+
+/** SigV4 for an AMP workspace address, else undefined. */
+export function ampAuth(address: string): PrometheusAuth | undefined {
+  const host = new URL(address).hostname;
+  const m = ampHost.exec(host);
+  return m ? { type: 'sigv4', region: m[1] } : undefined;
+}
+
+/** Flagger's secret keys → auth; unknown shapes are an error naming the secret. */
+export function secretAuth(name: string, text: string): PrometheusAuth {
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { type: 'bearer', token: text.trim() };
+  }
+  if (typeof data.token === 'string') return { type: 'bearer', token: data.token };
+  if (typeof data.username === 'string' && typeof data.password === 'string') {
+    return { type: 'basic', username: data.username, password: data.password };
+  }
+  throw new Error(`secret ${name} has neither "token" nor "username" and "password"`);
+}
+
+/** The default provider for an address (AMP → SigV4). */
+export function prometheusFor(address: string): MetricsProvider {
+  return new PrometheusClient({ address, auth: ampAuth(address) });
+}
+
+/** A provider for a template's server; the secret is read when the first query runs. */
+export function templateProvider(template: MetricTemplate, secret: SecretText): MetricsProvider {
+  const { address, secretRef, headers } = template.provider;
+  let client: Promise<PrometheusClient> | undefined;
+  const get = () =>
+    (client ??= (async () => {
+      const auth = secretRef ? secretAuth(secretRef.name, await secret(secretRef.name)) : ampAuth(address);
+      const flat = headers ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(', ')])) : undefined;
+      return new PrometheusClient({ address, auth, headers: flat });
+    })());
+  return {
+    async query(q: string, signal: AbortSignal): Promise<QueryResult> {
+      try {
+        return await (await get()).query(q, signal);
+      } catch (e) {
+        client = undefined;
+        if (signal.aborted) throw e;
+        return { kind: 'error', message: `template ${template.namespace}/${template.name}: ${(e as Error).message}` };
+      }
+    },
+    async isOnline(signal: AbortSignal): Promise<boolean> {
+      return (await get()).isOnline(signal);
+    },
+  };
+}
