@@ -18,6 +18,10 @@ if (api?.register) {
   const { run } = await import(main.href);
   process.exitCode = await run(process.argv.slice(2));
 } else {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(main), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(main), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   process.exitCode = child.status ?? 1;
 }

@@ -21,12 +21,20 @@ export class ApiError extends Error {
   }
 }
 
+/** Ctrl-C during a request: exit 130 without a message. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+}
+
 /** The API could not be reached at all. */
 export class ConnectionError extends Error {
   override name = 'ConnectionError';
 }
 
-export type Auth = { kind: 'bearer'; token: string } | { kind: 'sigv4'; region: string; credentials: Credentials } | { kind: 'none' };
+export type Auth =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'sigv4'; region: string; credentials: Credentials }
+  | { kind: 'none' };
 
 export interface RequestOptions {
   query?: Record<string, string | undefined>;
@@ -39,41 +47,74 @@ export class ApiClient {
     readonly baseUrl: string,
     private readonly auth: Auth,
     private readonly fetchFn: typeof fetch = fetch,
+    /** Ctrl-C: aborts a request in flight (InterruptedError). */
+    private readonly interrupt?: AbortSignal,
   ) {}
 
   /** Sends one request; resolves to the parsed JSON body (undefined for 204). */
-  async call<T = Record<string, unknown>>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<T> {
     return (await this.request<T>(method, path, opts)).body;
   }
 
   /** Like call(), with the HTTP status (201 created vs 200 updated). */
-  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; body: T }> {
+  async request<T>(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<{ status: number; body: T }> {
     const url = new URL(this.baseUrl.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/yaml';
-    const res = await this.send(method, url, await this.authorize(method, url, headers, opts.body), opts.body);
+    const res = await this.send(
+      method,
+      url,
+      await this.authorize(method, url, headers, opts.body),
+      opts.body,
+    );
     const text = await res.text();
     if (!res.ok) throw apiError(res.status, res.statusText, text);
     return { status: res.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
   }
 
-  private async authorize(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<Record<string, string>> {
+  private async authorize(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<Record<string, string>> {
     if (this.auth.kind === 'bearer') return { ...headers, authorization: `Bearer ${this.auth.token}` };
     if (this.auth.kind !== 'sigv4') return headers;
     try {
       return await signRequest({ method, url, headers, body }, this.auth.credentials, this.auth.region);
     } catch (e) {
-      throw new CliError(`cannot sign the request with AWS SigV4 (an https URL without --token): ${(e as Error).message}`);
+      throw new CliError(
+        `cannot sign the request with AWS SigV4 (an https URL without --token): ${(e as Error).message}`,
+      );
     }
   }
 
-  private async send(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<Response> {
+  private async send(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<Response> {
+    const timeout = AbortSignal.timeout(30_000);
+    const signal = this.interrupt ? AbortSignal.any([this.interrupt, timeout]) : timeout;
     try {
-      return await this.fetchFn(url, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+      return await this.fetchFn(url, { method, headers, body, signal });
     } catch (e) {
+      if (this.interrupt?.aborted) throw new InterruptedError('interrupted');
+      if (timeout.aborted) throw new ConnectionError(`no answer from ${url.origin} within 30s`);
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ConnectionError(`cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      throw new ConnectionError(
+        `cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`,
+      );
     }
   }
 }
@@ -92,7 +133,11 @@ function apiError(status: number, statusText: string, text: string): ApiError {
  * The client for --url/--token (or FLAGGER_API_URL/FLAGGER_API_TOKEN): bearer when a token is
  * given; SigV4 with the default AWS credential chain for an https URL without one.
  */
-export function clientFor(values: { url?: string; token?: string }, io: Io, credentials?: Credentials): ApiClient {
+export function clientFor(
+  values: { url?: string; token?: string },
+  io: Io,
+  credentials?: Credentials,
+): ApiClient {
   const base = values.url ?? io.env.FLAGGER_API_URL ?? defaultUrl;
   let url: URL;
   try {
@@ -106,5 +151,5 @@ export function clientFor(values: { url?: string; token?: string }, io: Io, cred
     : url.protocol === 'https:'
       ? { kind: 'sigv4', region: regionFor(url, io.env), credentials: credentials ?? defaultProvider() }
       : { kind: 'none' };
-  return new ApiClient(base, auth, io.fetch);
+  return new ApiClient(base, auth, io.fetch, io.signal);
 }

@@ -5,7 +5,7 @@ export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
       .join('   ')
       .trimEnd();
   return [headers, ...rows].map(line).join('\n') + '\n';
@@ -96,16 +96,32 @@ export type ClusterItem = Record<string, unknown> & { name: string; kind: string
 /** NAME KIND TARGET PROVIDER, TARGET being the EKS cluster, kubeconfig source or server URL. */
 export function clusterTable(items: ClusterItem[]): string {
   const target = (c: ClusterItem): string => {
-    const pick = [c.eksClusterName && `${String(c.eksClusterName)} (${String(c.region)})`, c.server, c.kubeconfigSecret, c.kubeconfigParameter, c.kubeconfig];
-    const found = pick.find((v) => typeof v === 'string' && v !== '');
-    return typeof found === 'string' ? found : '-';
+    const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+    const eks = text(c.eksClusterName) && `${text(c.eksClusterName)} (${text(c.region) ?? '?'})`;
+    return (
+      eks ??
+      text(c.server) ??
+      text(c.kubeconfigSecret) ??
+      text(c.kubeconfigParameter) ??
+      text(c.kubeconfig) ??
+      '-'
+    );
   };
-  const rows = items.map((c) => [c.name, c.kind, target(c), typeof c.defaultProvider === 'string' ? c.defaultProvider : '-']);
+  const rows = items.map((c) => [
+    c.name,
+    c.kind,
+    target(c),
+    typeof c.defaultProvider === 'string' ? c.defaultProvider : '-',
+  ]);
   return table(['NAME', 'KIND', 'TARGET', 'PROVIDER'], rows);
 }
 
 /** The API's error as lines for stderr: one `error: path: message` per field error, else the message. */
-export function errorLines(message: string, errors: { path: string; message: string }[], status?: number): string[] {
+export function errorLines(
+  message: string,
+  errors: { path: string; message: string }[],
+  status?: number,
+): string[] {
   if (errors.length > 0) return errors.map((e) => `error: ${e.path}: ${oneLine(e.message)}`);
   const suffix = status === undefined ? '' : ` (HTTP ${status})`;
   return [`error: ${oneLine(message)}${suffix}`];

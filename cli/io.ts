@@ -15,20 +15,20 @@ export interface Io {
   stderr: Output;
   env: Readonly<Record<string, string | undefined>>;
   /** All of standard input (for `-f -`). */
-  readStdin(): Promise<string>;
+  readStdin: () => Promise<string>;
   /** Aborted on Ctrl-C: `--watch` and `--wait` stop and the CLI exits 130. */
   signal?: AbortSignal;
-  now?(): number;
+  now?: () => number;
   /** Waits `ms` or until `signal` aborts, whichever comes first; never rejects. */
-  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Replaces global fetch (tests). */
   fetch?: typeof fetch;
 }
 
-/** The real process: stdout/stderr, process.env, stdin; Ctrl-C aborts `signal`. */
+/** The real process: stdout/stderr, process.env, stdin; Ctrl-C aborts `signal`, a second one exits. */
 export function processIo(): Io {
   const ctrlC = new AbortController();
-  process.once('SIGINT', () => ctrlC.abort());
+  process.on('SIGINT', () => (ctrlC.signal.aborted ? process.exit(exitCodes.interrupted) : ctrlC.abort()));
   return {
     stdout: process.stdout,
     stderr: process.stderr,

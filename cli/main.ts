@@ -10,7 +10,7 @@ import type { Command, CommandContext } from './commands/context.js';
 import { get, usage as getUsage } from './commands/get.js';
 import { history, usage as historyUsage } from './commands/history.js';
 import { status, usage as statusUsage } from './commands/status.js';
-import { ApiError, ConnectionError, defaultUrl } from './client.js';
+import { ApiError, ConnectionError, defaultUrl, InterruptedError } from './client.js';
 import { errorLines } from './format.js';
 import { CliError, exitCodes, processIo, UsageError, type Io } from './io.js';
 import type { Credentials } from './sigv4.js';
@@ -49,15 +49,28 @@ export function helpText(): string {
 }
 
 /** Runs one invocation; `argv` excludes node and the script. Resolves to the exit code. */
-export async function main(argv: string[], io: Io, options: { credentials?: Credentials } = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io,
+  options: { credentials?: Credentials } = {},
+): Promise<number> {
   const [name, ...args] = argv;
   const ctx: CommandContext = {
-    help: (usage) => (io.stdout.write(usage.split('\n').map((u) => `Usage: ${program} ${u}\n`).join('')), exitCodes.ok),
+    help: (usage) => (
+      io.stdout.write(
+        usage
+          .split('\n')
+          .map((u) => `Usage: ${program} ${u}\n`)
+          .join(''),
+      ),
+      exitCodes.ok
+    ),
     credentials: options.credentials,
   };
   try {
     if (name === undefined) throw new UsageError(`missing command; run "${program} --help"`);
-    if (name === 'help' || name === '--help' || name === '-h') return (io.stdout.write(helpText() + '\n'), exitCodes.ok);
+    if (name === 'help' || name === '--help' || name === '-h')
+      return (io.stdout.write(helpText() + '\n'), exitCodes.ok);
     const command = commands[name];
     if (!command) throw new UsageError(`unknown command "${name}"; run "${program} --help" for the list`);
     return await command.run(args, io, ctx);
@@ -68,6 +81,7 @@ export async function main(argv: string[], io: Io, options: { credentials?: Cred
 
 /** Maps an error to stderr lines and an exit code: one clear line, no stack trace. */
 function report(e: unknown, io: Io): number {
+  if (e instanceof InterruptedError) return exitCodes.interrupted;
   if (e instanceof UsageError) {
     io.stderr.write(`error: ${e.message}\n`);
     return exitCodes.usage;

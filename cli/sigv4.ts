@@ -21,13 +21,26 @@ export interface UnsignedRequest {
 export function regionFor(url: URL, env: Readonly<Record<string, string | undefined>>): string {
   const m = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname);
   const region = m?.[1] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError(`cannot tell the AWS region of ${url.origin}; set AWS_REGION (or pass --token for a bearer-token API)`);
+  if (!region)
+    throw new UsageError(
+      `cannot tell the AWS region of ${url.origin}; set AWS_REGION (or pass --token for a bearer-token API)`,
+    );
   return region;
 }
 
 /** Returns `req.headers` plus host, x-amz-date, x-amz-content-sha256, authorization (and the session token). */
-export async function signRequest(req: UnsignedRequest, credentials: Credentials, region: string, now?: Date): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: Hash.bind(null, 'sha256') });
+export async function signRequest(
+  req: UnsignedRequest,
+  credentials: Credentials,
+  region: string,
+  now?: Date,
+): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region,
+    credentials,
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const query: Record<string, string> = {};
   req.url.searchParams.forEach((v, k) => (query[k] = v));
   const request = new HttpRequest({

@@ -59,7 +59,9 @@ function describeCommand(p: NonNullable<CanaryDetail['pendingCommand']>): string
 
 function lastStepLines(s: LastStep, now: number): string[] {
   const head = `last      ${ago(s.at, now)} ${s.kind} by ${s.actor}: ${s.reason}`;
-  const checks = (s.checks ?? []).map((k) => `  ${checkMark(k)} ${checkLabel(k)}${k.explanation ? `: ${oneLine(k.explanation)}` : ''}`);
+  const checks = (s.checks ?? []).map(
+    (k) => `  ${checkMark(k)} ${checkLabel(k)}${k.explanation ? `: ${oneLine(k.explanation)}` : ''}`,
+  );
   return [head, `          ${oneLine(s.explanation)}`, ...checks];
 }
 
@@ -76,7 +78,9 @@ function checkLabel(k: Check): string {
  * Where a release ended: Succeeded → 'succeeded'; Failed or Terminated → 'failed'; otherwise
  * (or while an operator command is pending, e.g. retry after Failed) undefined: still going.
  */
-export function endState(c: Pick<CanaryDetail, 'phase' | 'pendingCommand'>): 'succeeded' | 'failed' | undefined {
+export function endState(
+  c: Pick<CanaryDetail, 'phase' | 'pendingCommand'>,
+): 'succeeded' | 'failed' | undefined {
   if (c.pendingCommand) return undefined;
   if (c.phase === 'Succeeded') return 'succeeded';
   if (c.phase === 'Failed' || c.phase === 'Terminated') return 'failed';

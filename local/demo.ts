@@ -3,19 +3,23 @@
  * the sandbox Kubernetes API server, the mesh traffic simulator, Prometheus (or the sandbox
  * metrics provider when the binary is absent), local mode and a Slack-compatible receiver.
  * A good version is promoted, a faulty one rolled back. Exits 1 when either ends differently.
- * See docs/demo.md.
+ * Ctrl-C stops it and still cleans up (a second Ctrl-C exits at once). See docs/demo.md.
  */
 import { runDemo } from './demo/run.js';
 
-const controller = { exiting: false };
+// This is an entry point: it reads its two settings here and hands them down.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const prometheusBin = process.env.PROMETHEUS_BIN || undefined;
+
+const stop = new AbortController();
 process.once('SIGINT', () => {
-  // runDemo cleans up in its finally block; a second Ctrl-C exits at once.
-  controller.exiting = true;
+  console.log('\ninterrupted: cleaning up (Ctrl-C again to exit at once)');
+  stop.abort(new Error('interrupted'));
   process.once('SIGINT', () => process.exit(130));
 });
 
 try {
-  const result = await runDemo({ prometheusBin: process.env.PROMETHEUS_BIN || undefined });
+  const result = await runDemo({ prometheusBin, signal: stop.signal });
   process.exitCode = result.ok ? 0 : 1;
 } catch (e) {
   console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);

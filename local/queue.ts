@@ -7,6 +7,7 @@ import type { StepMessage, WorkQueue } from '../lib/ports/queue.js';
 export class LocalQueue implements WorkQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private inflight = 0;
+  private closed = false;
   constructor(private readonly deliver: (m: StepMessage) => Promise<void>) {}
 
   send(messages: StepMessage[], now: number): Promise<void> {
@@ -15,7 +16,9 @@ export class LocalQueue implements WorkQueue {
         this.timers.delete(t);
         this.inflight++;
         this.deliver(m)
-          .catch((e: Error) => console.error(`step ${m.key.name} failed: ${e.message}`))
+          .catch((e: Error) => {
+            if (!this.closed) console.error(`step ${m.key.name} failed: ${e.message}`);
+          })
           .finally(() => this.inflight--);
       }, Math.max(0, m.dueAt - now));
       this.timers.add(t);
@@ -29,6 +32,7 @@ export class LocalQueue implements WorkQueue {
   }
 
   close(): void {
+    this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }

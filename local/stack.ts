@@ -20,6 +20,7 @@ import type { DomainEvent } from '../lib/domain/events.js';
 import type { Canary } from '../lib/domain/spec/schema.js';
 import { makeLoadtester } from '../lib/loadtester/index.js';
 import type { Logger } from '../lib/ports/logger.js';
+import type { CanaryKey } from '../lib/ports/store.js';
 import type { MetricsProvider } from '../lib/ports/metrics.js';
 import { advanceDeps, buildCore, notifyDeps, type Core } from '../lib/wiring.js';
 import { LocalBus } from './bus.js';
@@ -51,6 +52,11 @@ export interface Stack {
   /** Every notification outcome, in order (for the demo and tests). */
   notifications: { event: DomainEvent; result: NotifyResult }[];
   registerCluster(c: ClusterRegistration): Promise<void>;
+  /**
+   * Runs the canary's next step now instead of at its interval (the demo and tests use it to
+   * skip waiting; the step itself is the normal one).
+   */
+  stepNow(key: CanaryKey): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,6 +112,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     queue,
     notifications,
     registerCluster: (c) => core.clusters.put(c.name, c, stop.signal),
+    stepNow: async (key) => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const r = await core.store.get(key, stop.signal);
+        if (!r || r.nextRunAt === undefined) return;
+        const now = core.now();
+        try {
+          await core.store.save({ ...r, nextRunAt: Math.min(r.nextRunAt, now) }, r.version, stop.signal);
+          await queue.send([{ key, dueAt: now }], now);
+          return;
+        } catch (e) {
+          if ((e as Error).name !== 'ConflictError') throw e;
+        }
+      }
+    },
     close: async () => {
       clearInterval(timer);
       queue.close();

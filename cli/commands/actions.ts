@@ -25,7 +25,9 @@ export function actionCommand(action: (typeof actionNames)[number]): Command {
     const gate = typeof values.gate === 'string' ? values.gate : undefined;
     const client = clientFor(values, io, ctx.credentials);
     await client.call('POST', `${idPath(id)}/actions/${action}`, { query: { gate } });
-    io.stdout.write(`${action}${gate ? ` (${gate})` : ''} requested for ${id.cluster}/${id.namespace}/${id.name}; the next step applies it\n`);
+    io.stdout.write(
+      `${action}${gate ? ` (${gate})` : ''} requested for ${id.cluster}/${id.namespace}/${id.name}; the next step applies it\n`,
+    );
     return 0;
   };
 }

@@ -11,6 +11,7 @@ interface Applied {
   namespace: string;
   name: string;
   warnings?: string[];
+  unchanged?: boolean;
 }
 
 export async function apply(args: string[], io: Io, ctx: CommandContext): Promise<number> {
@@ -19,12 +20,15 @@ export async function apply(args: string[], io: Io, ctx: CommandContext): Promis
   noExtra(positionals, 0, usage);
   if (!values.file) throw new UsageError(`apply needs -f FILE (or -f - for standard input); usage: ${usage}`);
   const cluster = values.cluster ?? io.env.FLAGGER_CLUSTER;
-  if (!cluster) throw new UsageError('apply needs --cluster NAME (or FLAGGER_CLUSTER) of a registered cluster');
+  if (!cluster)
+    throw new UsageError('apply needs --cluster NAME (or FLAGGER_CLUSTER) of a registered cluster');
   const body = await readInput(io, values.file);
   const client = clientFor(values, io, ctx.credentials);
   const contentType = body.trimStart().startsWith('{') ? 'application/json' : 'application/yaml';
   const r = await client.request<Applied>('POST', '/canaries', { query: { cluster }, body, contentType });
   for (const w of r.body.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
-  io.stdout.write(`canary ${r.body.cluster}/${r.body.namespace}/${r.body.name} ${r.status === 201 ? 'created' : 'updated'}\n`);
+  io.stdout.write(
+    `canary ${r.body.cluster}/${r.body.namespace}/${r.body.name} ${r.status === 201 ? 'created' : r.body.unchanged ? 'unchanged' : 'updated'}\n`,
+  );
   return 0;
 }

@@ -9,7 +9,8 @@ import { UsageError, type Io } from '../io.js';
 import { outputFormat, render } from '../output.js';
 import type { CommandContext } from './context.js';
 
-export const usage = 'get [canaries] [-A | --cluster NAME] [-n NAMESPACE] [-o json|yaml]\nget canary CLUSTER/NAMESPACE/NAME [-o json|yaml]';
+export const usage =
+  'get [canaries] [-A | --cluster NAME] [-n NAMESPACE] [-o json|yaml]\nget canary CLUSTER/NAMESPACE/NAME [-o json|yaml]';
 
 const options = {
   all: { type: 'boolean', short: 'A' },
@@ -29,13 +30,19 @@ export async function get(args: string[], io: Io, ctx: CommandContext): Promise<
   const client = clientFor(values, io, ctx.credentials);
   const now = (io.now ?? Date.now)();
   if (id !== undefined) {
-    const one = await client.call<CanaryRow>('GET', idPath(parseCanaryId(id, values.cluster ?? io.env.FLAGGER_CLUSTER)));
+    const one = await client.call<CanaryRow>(
+      'GET',
+      idPath(parseCanaryId(id, values.cluster ?? io.env.FLAGGER_CLUSTER)),
+    );
     io.stdout.write(format === 'table' ? canaryTable([one], now) : render(one, format));
     return 0;
   }
-  if (values.all && values.cluster) throw new UsageError('use either -A (all clusters) or --cluster NAME, not both');
+  if (values.all && values.cluster)
+    throw new UsageError('use either -A (all clusters) or --cluster NAME, not both');
   const cluster = values.all ? undefined : (values.cluster ?? io.env.FLAGGER_CLUSTER);
-  const list = await client.call<{ items: CanaryRow[] }>('GET', '/canaries', { query: { cluster, namespace: values.namespace } });
+  const list = await client.call<{ items: CanaryRow[] }>('GET', '/canaries', {
+    query: { cluster, namespace: values.namespace },
+  });
   if (format !== 'table') io.stdout.write(render(list.items, format));
   else if (list.items.length === 0) io.stderr.write('no canaries found\n');
   else io.stdout.write(canaryTable(list.items, now));

@@ -9,14 +9,19 @@ import type { CommandContext } from './context.js';
 export const usage = 'history CLUSTER/NAMESPACE/NAME [--limit N] [-o json|yaml]';
 
 export async function history(args: string[], io: Io, ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parse(args, { limit: { type: 'string' }, output: { type: 'string', short: 'o' } });
+  const { values, positionals } = parse(args, {
+    limit: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+  });
   if (values.help) return ctx.help(usage);
   noExtra(positionals, 1, usage);
   const id = parseCanaryId(positionals[0], values.cluster ?? io.env.FLAGGER_CLUSTER);
   const limit = values.limit === undefined ? 20 : parseCount(values.limit, 'limit');
   const format = outputFormat(values.output);
   const client = clientFor(values, io, ctx.credentials);
-  const { items } = await client.call<{ items: HistoryItem[] }>('GET', `${idPath(id)}/history`, { query: { limit: String(limit) } });
+  const { items } = await client.call<{ items: HistoryItem[] }>('GET', `${idPath(id)}/history`, {
+    query: { limit: String(limit) },
+  });
   io.stdout.write(format === 'table' ? historyTable(items) : render(items, format));
   return 0;
 }

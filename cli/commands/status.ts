@@ -33,7 +33,12 @@ export async function status(args: string[], io: Io, ctx: CommandContext): Promi
   if (values.help) return ctx.help(usage);
   noExtra(positionals, 1, usage);
   const id = parseCanaryId(positionals[0], values.cluster ?? io.env.FLAGGER_CLUSTER);
-  const timeoutMs = values.timeout === undefined ? (values.wait ? 600_000 : Infinity) : parseDuration(values.timeout, 'timeout');
+  const timeoutMs =
+    values.timeout === undefined
+      ? values.wait
+        ? 600_000
+        : Infinity
+      : parseDuration(values.timeout, 'timeout');
   const intervalMs = values.interval === undefined ? 2000 : parseDuration(values.interval, 'interval');
   const client = clientFor(values, io, ctx.credentials);
   const now = io.now ?? Date.now;
@@ -41,7 +46,14 @@ export async function status(args: string[], io: Io, ctx: CommandContext): Promi
     io.stdout.write(statusBlock(await fetchDetail(client, id), now()).join('\n') + '\n');
     return exitCodes.ok;
   }
-  return follow(io, { client, id, watch: values.watch === true, wait: values.wait === true, deadline: now() + timeoutMs, intervalMs });
+  return follow(io, {
+    client,
+    id,
+    watch: values.watch === true,
+    wait: values.wait === true,
+    deadline: now() + timeoutMs,
+    intervalMs,
+  });
 }
 
 function fetchDetail(client: ApiClient, id: CanaryId): Promise<CanaryDetail> {
@@ -60,7 +72,9 @@ async function follow(io: Io, f: Follow): Promise<number> {
     if (end) return f.wait && end === 'failed' ? exitCodes.failure : exitCodes.ok;
     if (io.signal?.aborted) return exitCodes.interrupted;
     if (now() >= f.deadline) {
-      io.stderr.write(`error: timed out waiting for ${f.id.cluster}/${f.id.namespace}/${f.id.name}: still ${detail.phase} at ${detail.canaryWeight}%\n`);
+      io.stderr.write(
+        `error: timed out waiting for ${f.id.cluster}/${f.id.namespace}/${f.id.name}: still ${detail.phase} at ${detail.canaryWeight}%\n`,
+      );
       return exitCodes.timeout;
     }
     await sleep(Math.max(0, Math.min(f.intervalMs, f.deadline - now())), io.signal);
@@ -74,7 +88,8 @@ function redrawer(io: Io): (d: CanaryDetail, now: number) => void {
   return (d, now) => {
     const frame = statusBlock(d, now);
     if (io.stdout.isTTY) io.stdout.write(redraw(previous.length, frame));
-    else if (frame.join('\n') !== previous.join('\n')) io.stdout.write((previous.length > 0 ? '\n' : '') + frame.join('\n') + '\n');
+    else if (frame.join('\n') !== previous.join('\n'))
+      io.stdout.write((previous.length > 0 ? '\n' : '') + frame.join('\n') + '\n');
     previous = frame;
   };
 }

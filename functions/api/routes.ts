@@ -98,7 +98,7 @@ async function applyCanary(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   if (!cluster) throw new HttpError(400, 'query parameter "cluster" is required', [{ path: 'cluster', message: 'expected ?cluster=NAME of a registered cluster' }]);
   if (req.body.trim() === '') throw new HttpError(400, 'request body is empty; expected a Canary manifest (YAML or JSON)');
   const r = await registerCanary(deps, cluster, req.body, req.actor, req.signal);
-  return { status: r.created ? 201 : 200, body: { ...canaryView(r.record, true), warnings: r.warnings } };
+  return { status: r.created ? 201 : 200, body: { ...canaryView(r.record, true), unchanged: r.unchanged, warnings: r.warnings } };
 }
 
 async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {

@@ -23,6 +23,8 @@ export interface RegisterDeps {
 
 export interface RegisterResult {
   created: boolean;
+  /** The stored manifest was already this one: nothing written, no step queued. */
+  unchanged: boolean;
   record: CanaryRecord<CanaryStatus>;
   warnings: string[];
 }
@@ -45,6 +47,9 @@ export async function registerCanary(
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = deps.now();
     const existing = await deps.store.get(key, signal);
+    if (existing && sameManifest(existing.manifest, canary)) {
+      return { created: false, unchanged: true, record: existing, warnings: parsed.warnings };
+    }
     const next: CanaryRecord<CanaryStatus> = existing
       ? { ...existing, manifest: canary, nextRunAt: Math.min(existing.nextRunAt ?? now, now), updatedAt: now }
       : { key, manifest: canary, status: initialStatus(), version: 0, nextRunAt: now, createdAt: now, updatedAt: now };
@@ -55,12 +60,24 @@ export async function registerCanary(
         signal,
       );
       await deps.queue.send([{ key, dueAt: now }], now, signal);
-      return { created: !existing, record: saved, warnings: parsed.warnings };
+      return { created: !existing, unchanged: false, record: saved, warnings: parsed.warnings };
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
     }
   }
   throw new ConflictError(`canary ${cluster}/${key.namespace}/${key.name} is changing concurrently; try again`);
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+function sameManifest(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 function checkProvider(canary: Canary): void {

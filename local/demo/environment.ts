@@ -6,8 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../../lib/ports/logger.js';
+import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import { startSandbox, type Sandbox } from '../../sandbox/apiserver/index.js';
-import { sandboxMetricsProvider, startTrafficSimulator, type TrafficSimulator } from '../../sandbox/traffic/index.js';
+import {
+  sandboxMetricsProvider,
+  startTrafficSimulator,
+  type TrafficSimulator,
+} from '../../sandbox/traffic/index.js';
 import { startStack, type Stack } from '../stack.js';
 import { DEMO } from './manifests.js';
 import { findPrometheus, startDemoPrometheus } from './prometheus.js';
@@ -43,37 +48,67 @@ export async function startEnvironment(opts: EnvironmentOptions): Promise<DemoEn
   try {
     const sandbox = await startSandbox({ rolloutDelayMs: 1500, namespaces: [DEMO.namespace] });
     closers.push(() => sandbox.close());
-    const simulator = await startTrafficSimulator({ store: sandbox.store, namespaces: [DEMO.namespace], rps: 20 });
+    const simulator = await startTrafficSimulator({
+      store: sandbox.store,
+      namespaces: [DEMO.namespace],
+      rps: 20,
+    });
     closers.push(() => simulator.close());
-    const bin = opts.usePrometheus === false ? undefined : (opts.prometheusBin ?? findPrometheus());
-    const prometheus = bin ? await startDemoPrometheus(bin, [simulator.target]) : undefined;
-    if (prometheus) closers.push(() => prometheus.stop());
-    opts.print(
-      prometheus
-        ? `metrics: Prometheus (${bin}) at ${prometheus.url}, scraping the traffic simulator at ${simulator.url}`
-        : 'metrics: no prometheus binary found (or disabled): the sandbox metrics provider answers the builtin checks from the simulator',
-    );
+    const metrics = await startMetrics(opts, simulator);
+    if (metrics.stop) closers.push(metrics.stop);
     const slack = await startSlackReceiver();
     closers.push(() => slack.close());
     const stack = await startStack({
       token: randomBytes(18).toString('base64url'),
-      prometheusUrl: prometheus?.url,
-      defaultMetrics: prometheus ? undefined : sandboxMetricsProvider(simulator),
+      prometheusUrl: metrics.prometheusUrl,
+      defaultMetrics: metrics.provider,
       slackUrl: slack.url,
       logger: opts.logger ?? silentLogger,
     });
     closers.push(() => stack.close());
-    await stack.registerCluster({
-      name: DEMO.cluster,
-      kind: 'endpoint',
-      server: sandbox.url,
-      caData: sandbox.caData,
-      token: sandbox.token,
-      defaultProvider: 'istio',
-    });
-    return { sandbox, simulator, slack, stack, metrics: prometheus ? 'prometheus' : 'sandbox', close };
+    await registerSandbox(stack, sandbox);
+    return {
+      sandbox,
+      simulator,
+      slack,
+      stack,
+      metrics: metrics.prometheusUrl ? 'prometheus' : 'sandbox',
+      close,
+    };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/** Prometheus scraping the simulator when the binary exists, else the sandbox metrics provider. */
+async function startMetrics(
+  opts: EnvironmentOptions,
+  simulator: TrafficSimulator,
+): Promise<{ prometheusUrl?: string; provider?: MetricsProvider; stop?: () => Promise<void> }> {
+  const bin = opts.usePrometheus === false ? undefined : (opts.prometheusBin ?? findPrometheus());
+  if (!bin) {
+    opts.print(
+      'metrics: no prometheus binary found (or disabled): the sandbox metrics provider answers the builtin checks from the simulator',
+    );
+    return { provider: sandboxMetricsProvider(simulator) };
+  }
+  const prometheus = await startDemoPrometheus(bin, [simulator.target]);
+  opts.print(
+    `metrics: Prometheus (${bin}) at ${prometheus.url}, scraping the traffic simulator at ${simulator.url}`,
+  );
+  return { prometheusUrl: prometheus.url, stop: () => prometheus.stop() };
+}
+
+/** Registers the sandbox as cluster `sandbox` (https with its CA and token; Istio by default). */
+function registerSandbox(stack: Stack, sandbox: Sandbox): Promise<void> {
+  const { url: server, caData, token } = sandbox;
+  return stack.registerCluster({
+    name: DEMO.cluster,
+    kind: 'endpoint',
+    server,
+    caData,
+    token,
+    defaultProvider: 'istio',
+  });
 }

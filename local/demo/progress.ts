@@ -54,6 +54,8 @@ export interface WatchOptions {
   /** Poll period; default 500 ms. */
   everyMs?: number;
   timeoutMs: number;
+  /** Aborts the wait (it then throws the signal's reason). */
+  signal?: AbortSignal;
 }
 
 /** What a release went through. */
@@ -76,6 +78,7 @@ export async function waitForOutcome(opts: WatchOptions): Promise<Outcome> {
   let lastLine = '';
   let started = false;
   while (Date.now() < deadline) {
+    opts.signal?.throwIfAborted();
     const view = await opts.get();
     if (phases.at(-1) !== view.phase) phases.push(view.phase);
     const line = formatProgress(view);
@@ -89,12 +92,11 @@ export async function waitForOutcome(opts: WatchOptions): Promise<Outcome> {
 }
 
 /** Polls until `phase` is reached (e.g. `Initialized`); false on timeout. */
-export async function waitForPhase(
-  opts: WatchOptions & { phase: string },
-): Promise<boolean> {
+export async function waitForPhase(opts: WatchOptions & { phase: string }): Promise<boolean> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastLine = '';
   while (Date.now() < deadline) {
+    opts.signal?.throwIfAborted();
     const view = await opts.get();
     const line = formatProgress(view);
     if (line !== lastLine) opts.print(line);

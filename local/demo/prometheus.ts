@@ -35,15 +35,7 @@ export function findPrometheus(path = process.env.PATH ?? ''): string | undefine
 
 /** Starts Prometheus scraping `targets` (`host:port`) every second; resolves once `/-/ready` answers. */
 export async function startDemoPrometheus(bin: string, targets: readonly string[]): Promise<DemoPrometheus> {
-  const dir = await mkdtemp(join(tmpdir(), 'flagger-demo-prom-'));
-  const config = [
-    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-    'scrape_configs:',
-    '  - job_name: sandbox-traffic',
-    `    static_configs: [{ targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}] }]`,
-    '',
-  ].join('\n');
-  await writeFile(join(dir, 'prometheus.yml'), config);
+  const dir = await writeConfig(targets);
   const port = await freePort();
   const child = spawn(
     bin,
@@ -110,4 +102,18 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** A temp dir with `prometheus.yml`: scrape and evaluate every second, static `targets`. */
+async function writeConfig(targets: readonly string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'flagger-demo-prom-'));
+  const config = [
+    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+    'scrape_configs:',
+    '  - job_name: sandbox-traffic',
+    `    static_configs: [{ targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}] }]`,
+    '',
+  ].join('\n');
+  await writeFile(join(dir, 'prometheus.yml'), config);
+  return dir;
 }

@@ -23,6 +23,8 @@ export interface DemoOptions {
   print?: (line: string) => void;
   /** Per release; default 180 s. */
   releaseTimeoutMs?: number;
+  /** Stops the demo early (it still cleans up, then rejects). */
+  signal?: AbortSignal;
 }
 
 /** One history record as the API returns it (the fields the demo prints). */
@@ -68,7 +70,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
     logger: opts.quiet ? undefined : problemsOnly(print),
   });
   try {
-    const releases = await play(env, print, opts.releaseTimeoutMs ?? 180_000);
+    const releases = await play(env, print, opts.releaseTimeoutMs ?? 180_000, opts.signal);
     const history = await historyOf(env);
     const result: DemoResult = {
       ok: releases.every((r) => r.outcome === r.expected),
@@ -86,20 +88,39 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-async function play(env: DemoEnvironment, print: (l: string) => void, timeoutMs: number): Promise<ReleaseOutcome[]> {
+async function play(
+  env: DemoEnvironment,
+  print: (l: string) => void,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<ReleaseOutcome[]> {
   print(`\n▶ deploying ${INITIAL_IMAGE} and registering the podinfo canary`);
   await applyToSandbox(env.sandbox, podinfoDeployment(INITIAL_IMAGE));
   const created = await api(env, 'POST', `/canaries?cluster=${DEMO.cluster}`, PODINFO_CANARY);
-  if (created.status >= 300) throw new Error(`registering the canary failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
-  const watch = { get: () => canaryView(env), print: (l: string) => print(`  ${l}`), timeoutMs: 60_000 };
-  if (!(await waitForPhase({ ...watch, phase: 'Initialized' }))) throw new Error('the canary did not initialize within 60 s');
+  if (created.status >= 300)
+    throw new Error(`registering the canary failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+  const watch = {
+    get: () => canaryView(env),
+    print: (l: string) => print(`  ${l}`),
+    timeoutMs: 60_000,
+    signal,
+  };
+  if (!(await waitForPhase({ ...watch, phase: 'Initialized' })))
+    throw new Error('the canary did not initialize within 60 s');
   const out: ReleaseOutcome[] = [];
   for (const release of RELEASES) {
     print(`\n▶ releasing ${release.image}: ${release.story}; expecting ${release.expect}`);
     await applyToSandbox(env.sandbox, podinfoDeployment(release.image));
     const outcome = await waitForOutcome({ ...watch, timeoutMs });
-    print(`  → ${outcome.phase}${outcome.phase === release.expect ? ' (as expected)' : ` (expected ${release.expect})`}`);
-    out.push({ image: release.image, expected: release.expect, outcome: outcome.phase, phases: outcome.phases });
+    print(
+      `  → ${outcome.phase}${outcome.phase === release.expect ? ' (as expected)' : ` (expected ${release.expect})`}`,
+    );
+    out.push({
+      image: release.image,
+      expected: release.expect,
+      outcome: outcome.phase,
+      phases: outcome.phases,
+    });
     if (outcome.phase === 'Timeout') break;
   }
   return out;
@@ -107,32 +128,50 @@ async function play(env: DemoEnvironment, print: (l: string) => void, timeoutMs:
 
 function report(r: DemoResult, print: (l: string) => void): void {
   print(`\nSlack messages received (${r.slackMessages.length}):`);
-  for (const m of r.slackMessages) print(`  ${new Date(m.receivedAt).toISOString().slice(11, 19)}  ${m.text}`);
+  for (const m of r.slackMessages)
+    print(`  ${new Date(m.receivedAt).toISOString().slice(11, 19)}  ${m.text}`);
   print(`\nRelease history (${r.history.length} records):`);
   for (const h of r.history) {
     const weight = h.canaryWeight === undefined ? '' : ` w=${h.canaryWeight}`;
-    print(`  ${new Date(h.at).toISOString().slice(11, 19)}  ${h.phase.padEnd(16)}${weight.padEnd(6)} ${h.reason}: ${h.explanation}`);
+    print(
+      `  ${new Date(h.at).toISOString().slice(11, 19)}  ${h.phase.padEnd(16)}${weight.padEnd(6)} ${h.reason}: ${h.explanation}`,
+    );
   }
-  print(`\n${r.ok ? '✔' : '✘'} ${r.releases.map((x) => `${x.image} → ${x.outcome}`).join(', ')} in ${(r.durationMs / 1000).toFixed(0)} s (metrics: ${r.metrics})`);
+  print(
+    `\n${r.ok ? '✔' : '✘'} ${r.releases.map((x) => `${x.image} → ${x.outcome}`).join(', ')} in ${(r.durationMs / 1000).toFixed(0)} s (metrics: ${r.metrics})`,
+  );
 }
 
 async function canaryView(env: DemoEnvironment): Promise<CanaryView> {
   const res = await api(env, 'GET', `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}`);
-  if (res.status !== 200) throw new Error(`reading the canary failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`reading the canary failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as CanaryView;
 }
 
 async function historyOf(env: DemoEnvironment): Promise<HistoryItem[]> {
-  const res = await api(env, 'GET', `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}/history?limit=500`);
+  const res = await api(
+    env,
+    'GET',
+    `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}/history?limit=500`,
+  );
   const items = (res.body as { items?: HistoryItem[] } | undefined)?.items ?? [];
   return [...items].reverse();
 }
 
 /** Calls the local API with the stack's token. */
-async function api(env: DemoEnvironment, method: string, path: string, body?: string): Promise<{ status: number; body: unknown }> {
+async function api(
+  env: DemoEnvironment,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${env.stack.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${env.stack.token}`, ...(body ? { 'content-type': 'application/yaml' } : {}) },
+    headers: {
+      authorization: `Bearer ${env.stack.token}`,
+      ...(body ? { 'content-type': 'application/yaml' } : {}),
+    },
     body,
     signal: AbortSignal.timeout(10_000),
   });
@@ -149,7 +188,8 @@ async function applyToSandbox(sandbox: Sandbox, obj: ReturnType<typeof podinfoDe
     body: JSON.stringify(obj),
     signal: AbortSignal.timeout(10_000),
   });
-  if (res.status >= 300) throw new Error(`applying Deployment ${obj.metadata.name}: HTTP ${res.status} ${await res.text()}`);
+  if (res.status >= 300)
+    throw new Error(`applying Deployment ${obj.metadata.name}: HTTP ${res.status} ${await res.text()}`);
 }
 
 /** A logger for the stack that shows warnings and errors only, on the demo's output. */

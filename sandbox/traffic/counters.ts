@@ -170,7 +170,9 @@ function histogram(
     labels: l,
     value,
   });
-  BUCKETS_MS.forEach((le, i) => out.push(s('_bucket', { ...labels, le: String(le / divisor) }, h.buckets[i])));
+  BUCKETS_MS.forEach((le, i) =>
+    out.push(s('_bucket', { ...labels, le: String(le / divisor) }, h.buckets[i])),
+  );
   out.push(s('_bucket', { ...labels, le: '+Inf' }, h.count));
   out.push(s('_sum', labels, h.sumMs / divisor));
   out.push(s('_count', labels, h.count));

@@ -109,7 +109,10 @@ export class TrafficEngine {
     }
     const ready = resolution.endpoints.filter((e) => e.readyReplicas > 0);
     let endpoint: Endpoint | undefined = ready.length
-      ? this.pick(`${key}@${backend.name}`, ready.map((e) => ({ ...e, weight: e.readyReplicas })))
+      ? this.pick(
+          `${key}@${backend.name}`,
+          ready.map((e) => ({ ...e, weight: e.readyReplicas })),
+        )
       : undefined;
     let code = 503;
     let durationMs = 0;

@@ -83,7 +83,15 @@ export function parseMatchers(body: string): LabelMatcher[] | undefined {
   return out;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
 
 /** A Prometheus duration (`30s`, `1m30s`, `500ms`) in ms; undefined when invalid or zero. */
 export function parseDuration(text: string): number | undefined {
@@ -96,7 +104,10 @@ export function parseDuration(text: string): number | undefined {
 const anchored = new Map<string, RegExp | null>();
 
 /** PromQL label matching: regexes are fully anchored; an absent label is the empty string. */
-export function matchesLabels(labels: Readonly<Record<string, string>>, matchers: readonly LabelMatcher[]): boolean {
+export function matchesLabels(
+  labels: Readonly<Record<string, string>>,
+  matchers: readonly LabelMatcher[],
+): boolean {
   return matchers.every((m) => {
     const v = labels[m.name] ?? '';
     if (m.op === '=') return v === m.value;

@@ -55,8 +55,13 @@ export function evaluate(source: MetricsSource, query: string): QueryResult {
     const le = b.labels.le === '+Inf' ? Infinity : Number(b.labels.le);
     if (!Number.isNaN(le)) byLe.set(le, (byLe.get(le) ?? 0) + b.increase);
   }
-  const value = histogramQuantile(expr.q, [...byLe].map(([le, count]) => ({ le, count })));
-  return Number.isFinite(value) ? { kind: 'value', value: value * expr.factor } : noData('no requests in the window');
+  const value = histogramQuantile(
+    expr.q,
+    [...byLe].map(([le, count]) => ({ le, count })),
+  );
+  return Number.isFinite(value)
+    ? { kind: 'value', value: value * expr.factor }
+    : noData('no requests in the window');
 }
 
 function noData(why: string): QueryResult {

@@ -35,12 +35,18 @@ export function resolveBackend(world: World, backend: Backend): Resolution | und
   }
   const node = world.virtualNodes.find((n) => n.metadata.name === backend.name);
   const spec = node?.spec as
-    | { podSelector?: { matchLabels?: Record<string, string> }; serviceDiscovery?: { dns?: { hostname?: string } } }
+    | {
+        podSelector?: { matchLabels?: Record<string, string> };
+        serviceDiscovery?: { dns?: { hostname?: string } };
+      }
     | undefined;
   const selector = spec?.podSelector?.matchLabels;
   if (!node || !selector || Object.keys(selector).length === 0) return undefined;
   const host = spec?.serviceDiscovery?.dns?.hostname;
-  return { service: host ? (host.split('.')[0] ?? backend.name) : backend.name, endpoints: selected(world, selector) };
+  return {
+    service: host ? (host.split('.')[0] ?? backend.name) : backend.name,
+    endpoints: selected(world, selector),
+  };
 }
 
 function selected(world: World, selector: Record<string, string>): Endpoint[] {

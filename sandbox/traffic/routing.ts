@@ -82,7 +82,10 @@ export function routingFor(world: World, apex: string): AppRouting | undefined {
   const router = world.virtualRouters.find((o) => o.metadata.name === apex);
   if (router) return { source: 'appmesh', routes: meshRoutes(router) };
   if (!world.services.some((s) => s.metadata.name === apex)) return undefined;
-  return { source: 'kubernetes', routes: [{ test: always, backends: [{ kind: 'service', name: apex, weight: 1 }] }] };
+  return {
+    source: 'kubernetes',
+    routes: [{ test: always, backends: [{ kind: 'service', name: apex, weight: 1 }] }],
+  };
 }
 
 /** `podinfo-primary.test.svc.cluster.local` → `podinfo-primary`. */
@@ -92,7 +95,9 @@ function shortHost(host: string): string {
 
 function hostsOf(vs: KubeObject): string[] {
   const hosts = (vs.spec as { hosts?: string[] } | undefined)?.hosts ?? [];
-  return hosts.filter((h) => !h.includes('.') || h.endsWith('.svc.cluster.local') || /^[^.]+\.[^.]+$/.test(h)).map(shortHost);
+  return hosts
+    .filter((h) => !h.includes('.') || h.endsWith('.svc.cluster.local') || /^[^.]+\.[^.]+$/.test(h))
+    .map(shortHost);
 }
 
 interface IstioRoute {
@@ -131,12 +136,17 @@ interface GatewayRule {
   backendRefs?: { kind?: string; name: string; weight?: number }[];
   filters?: {
     type: string;
-    requestMirror?: { backendRef?: { name: string }; percent?: number; fraction?: { numerator: number; denominator?: number } };
+    requestMirror?: {
+      backendRef?: { name: string };
+      percent?: number;
+      fraction?: { numerator: number; denominator?: number };
+    };
   }[];
 }
 
 function attachedTo(route: KubeObject, apex: string): boolean {
-  const refs = (route.spec as { parentRefs?: { kind?: string; name?: string }[] } | undefined)?.parentRefs ?? [];
+  const refs =
+    (route.spec as { parentRefs?: { kind?: string; name?: string }[] } | undefined)?.parentRefs ?? [];
   return refs.some((r) => r.kind === 'Service' && r.name === apex);
 }
 
@@ -156,7 +166,11 @@ function gatewayRoutes(route: KubeObject): SimRoute[] {
     const mirror = rule.filters?.find((f) => f.type === 'RequestMirror')?.requestMirror;
     const simRoute = (m: GatewayMatch): SimRoute => ({
       test: (req) => gatewayMatches(m, req),
-      backends: (rule.backendRefs ?? []).map((b) => ({ kind: 'service' as const, name: b.name, weight: b.weight ?? 1 })),
+      backends: (rule.backendRefs ?? []).map((b) => ({
+        kind: 'service' as const,
+        name: b.name,
+        weight: b.weight ?? 1,
+      })),
       mirror: mirror?.backendRef
         ? { backend: { kind: 'service', name: mirror.backendRef.name }, percent: mirrorPercent(mirror) }
         : undefined,

@@ -8,7 +8,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SandboxStore } from '../apiserver/index.js';
-import { renderExposition, seriesKey, TrafficCounters, type Sample, type WorkloadTotals } from './counters.js';
+import {
+  renderExposition,
+  seriesKey,
+  TrafficCounters,
+  type Sample,
+  type WorkloadTotals,
+} from './counters.js';
 import { TrafficEngine, type AppStats } from './engine.js';
 import { SnapshotRing, type Snapshot } from './history.js';
 import { readWorld } from './routing.js';
@@ -73,46 +79,70 @@ export interface TrafficSimulator {
   close(): Promise<void>;
 }
 
+/** The simulation without timer or server: counters, engine and snapshot history. */
+class Simulation {
+  readonly counters = new TrafficCounters();
+  readonly engine: TrafficEngine;
+  readonly ring: SnapshotRing;
+  private last: number;
+
+  constructor(private readonly options: TrafficOptions & { now: () => number }) {
+    this.engine = new TrafficEngine(
+      {
+        rps: options.rps ?? 20,
+        abFraction: options.abFraction ?? 0.1,
+        abHeaders: options.abHeaders ?? DEFAULT_AB_HEADERS,
+        apps: options.apps,
+      },
+      this.counters,
+    );
+    this.ring = new SnapshotRing(options.historySeconds ?? 900);
+    this.last = options.now();
+    this.snapshot(this.last);
+  }
+
+  /** Runs the traffic since the previous tick (at most 60 s of it), snapshotting once a second. */
+  tick(): void {
+    const at = this.options.now();
+    const seconds = Math.min(Math.max(0, (at - this.last) / 1000), 60);
+    this.last = at;
+    for (const namespace of namespacesOf(this.options)) {
+      this.engine.run(readWorld(this.options.store, namespace), seconds);
+    }
+    if (at - (this.ring.latestAt() ?? 0) >= 1000) this.snapshot(at);
+  }
+
+  appStats(namespace: string, app: string): AppStats {
+    const none = { sent: 0, unrouted: 0, unavailable: 0, mirrored: 0 };
+    return { ...none, ...this.engine.stats.get(`${namespace}/${app}`) };
+  }
+
+  private snapshot(atMs: number): void {
+    const values = new Map(this.counters.samples().map((s) => [seriesKey(s), s.value]));
+    this.ring.push({ atMs, values });
+  }
+}
+
 /** Starts a simulator (and its `/metrics` server on 127.0.0.1, port 0). */
 export async function startTrafficSimulator(options: TrafficOptions): Promise<TrafficSimulator> {
   const now = options.now ?? Date.now;
-  const counters = new TrafficCounters();
-  const engine = new TrafficEngine(
-    {
-      rps: options.rps ?? 20,
-      abFraction: options.abFraction ?? 0.1,
-      abHeaders: options.abHeaders ?? DEFAULT_AB_HEADERS,
-      apps: options.apps,
-    },
-    counters,
-  );
-  const ring = new SnapshotRing(options.historySeconds ?? 900);
-  const snapshot = (atMs: number): void =>
-    ring.push({ atMs, values: new Map(counters.samples().map((s) => [seriesKey(s), s.value])) });
-  let last = now();
-  snapshot(last);
-  const tick = (): void => {
-    const at = now();
-    const seconds = Math.min(Math.max(0, (at - last) / 1000), 60);
-    last = at;
-    for (const namespace of namespacesOf(options)) engine.run(readWorld(options.store, namespace), seconds);
-    if (at - (ring.latestAt() ?? 0) >= 1000) snapshot(at);
-  };
-  const render = (): string => renderExposition(counters.samples());
+  const sim = new Simulation({ ...options, now });
+  const render = (): string => renderExposition(sim.counters.samples());
   const server = options.serve === false ? undefined : await serveMetrics(render);
-  const timer = options.autoStart === false ? undefined : setInterval(tick, options.tickMs ?? 200);
+  const timer =
+    options.autoStart === false ? undefined : setInterval(() => sim.tick(), options.tickMs ?? 200);
   timer?.unref();
   let closed: Promise<void> | undefined;
   return {
     url: server ? `http://127.0.0.1:${server.port}/metrics` : '',
     target: server ? `127.0.0.1:${server.port}` : '',
     now,
-    tick,
-    totals: (ns, workload) => counters.totals(ns, workload),
-    appStats: (ns, app) => ({ sent: 0, unrouted: 0, unavailable: 0, mirrored: 0, ...engine.stats.get(`${ns}/${app}`) }),
-    samples: () => counters.samples(),
+    tick: () => sim.tick(),
+    totals: (ns, workload) => sim.counters.totals(ns, workload),
+    appStats: (ns, app) => sim.appStats(ns, app),
+    samples: () => sim.counters.samples(),
     render,
-    baseline: (atMs) => ring.baseline(atMs),
+    baseline: (atMs) => sim.ring.baseline(atMs),
     close: () => {
       if (timer) clearInterval(timer);
       closed ??= server ? server.close() : Promise.resolve();
@@ -123,7 +153,10 @@ export async function startTrafficSimulator(options: TrafficOptions): Promise<Tr
 
 function namespacesOf(options: TrafficOptions): readonly string[] {
   if (options.namespaces) return options.namespaces;
-  return options.store.list('v1', 'Namespace').map((n) => n.metadata.name ?? '').filter(Boolean);
+  return options.store
+    .list('v1', 'Namespace')
+    .map((n) => n.metadata.name ?? '')
+    .filter(Boolean);
 }
 
 async function serveMetrics(render: () => string): Promise<{ port: number; close(): Promise<void> }> {

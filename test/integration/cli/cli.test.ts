@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The CLI against a real local stack and a sandbox cluster: register a cluster, apply canaries,
  * list and inspect them, steer them, and fail the way CI scripts expect (exit codes, one-line errors).
@@ -17,7 +18,9 @@ const fixture = new URL('../../fixtures/podinfo-canary.yaml', import.meta.url);
 beforeAll(async () => {
   env = await startEnv();
   // prod/podinfo exists, so the quick canary's steps succeed; test/podinfo never exists.
-  await kubeConfigFor(env.sandbox).makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: 'prod', body: podinfoDeployment('prod') });
+  await kubeConfigFor(env.sandbox)
+    .makeApiClient(AppsV1Api)
+    .createNamespacedDeployment({ namespace: 'prod', body: podinfoDeployment('prod') });
 });
 afterAll(() => env?.close());
 
@@ -39,7 +42,11 @@ async function detail(id: string): Promise<Record<string, unknown>> {
 describe('clusters', () => {
   it('registers the sandbox from a YAML file, then updates it', async () => {
     const path = await env.file('cluster.yaml', stringify(sandboxCluster(env.sandbox)));
-    expect(await env.cli(['register-cluster', '-f', path])).toEqual({ code: 0, stdout: 'cluster sandbox registered\n', stderr: '' });
+    expect(await env.cli(['register-cluster', '-f', path])).toEqual({
+      code: 0,
+      stdout: 'cluster sandbox registered\n',
+      stderr: '',
+    });
     expect((await env.cli(['register-cluster', '-f', path])).stdout).toBe('cluster sandbox updated\n');
   });
 
@@ -52,7 +59,9 @@ describe('clusters', () => {
   });
 
   it('prints the field errors of a bad registration', async () => {
-    const r = await env.cli(['register-cluster', '-f', '-'], { stdin: '{"name":"Bad_Name","kind":"endpoint","server":"x"}' });
+    const r = await env.cli(['register-cluster', '-f', '-'], {
+      stdin: '{"name":"Bad_Name","kind":"endpoint","server":"x"}',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: name: .*DNS-1123/m);
     expect(r.stderr).toMatch(/^error: server: /m);
@@ -60,19 +69,35 @@ describe('clusters', () => {
 });
 
 describe('apply', () => {
-  it('creates the canary of a manifest file, then updates it', async () => {
+  it('creates the canary of a manifest file, reports an unchanged re-apply, then updates it', async () => {
     const path = new URL(fixture).pathname;
-    expect(await env.cli(['apply', '-f', path, '--cluster', 'sandbox'])).toMatchObject({ code: 0, stdout: 'canary sandbox/test/podinfo created\n' });
-    expect(await env.cli(['apply', '-f', path, '--cluster', 'sandbox'])).toMatchObject({ code: 0, stdout: 'canary sandbox/test/podinfo updated\n' });
+    expect(await env.cli(['apply', '-f', path, '--cluster', 'sandbox'])).toMatchObject({
+      code: 0,
+      stdout: 'canary sandbox/test/podinfo created\n',
+    });
+    expect(await env.cli(['apply', '-f', path, '--cluster', 'sandbox'])).toMatchObject({
+      code: 0,
+      stdout: 'canary sandbox/test/podinfo unchanged\n',
+    });
+    const changed = readFileSync(path, 'utf8').replace('progressDeadlineSeconds: 60', 'progressDeadlineSeconds: 90');
+    expect(await env.cli(['apply', '-f', '-', '--cluster', 'sandbox'], { stdin: changed })).toMatchObject({
+      code: 0,
+      stdout: 'canary sandbox/test/podinfo updated\n',
+    });
   });
 
   it('reads standard input with -f - and the cluster from FLAGGER_CLUSTER', async () => {
-    const r = await env.cli(['apply', '-f', '-'], { stdin: quickCanary('prod'), env: { FLAGGER_CLUSTER: 'sandbox' } });
+    const r = await env.cli(['apply', '-f', '-'], {
+      stdin: quickCanary('prod'),
+      env: { FLAGGER_CLUSTER: 'sandbox' },
+    });
     expect(r).toMatchObject({ code: 0, stdout: 'canary sandbox/prod/podinfo created\n' });
   });
 
   it('prints each field error of a bad manifest on its own line, exit 1', async () => {
-    const bad = (await readFile(fixture, 'utf8')).replace('stepWeight: 10', 'stepWeight: "10"').replace('port: 9898\n', 'port: 0\n');
+    const bad = (await readFile(fixture, 'utf8'))
+      .replace('stepWeight: 10', 'stepWeight: "10"')
+      .replace('port: 9898\n', 'port: 0\n');
     const r = await env.cli(['apply', '-f', await env.file('bad.yaml', bad), '--cluster', 'sandbox']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -84,10 +109,16 @@ describe('apply', () => {
 
   it('refuses an unregistered cluster (1) and a missing cluster or file (64)', async () => {
     const r = await env.cli(['apply', '-f', new URL(fixture).pathname, '--cluster', 'nope']);
-    expect(r).toMatchObject({ code: 1, stderr: 'error: cluster: expected a registered cluster (GET /clusters), got "nope"\n' });
+    expect(r).toMatchObject({
+      code: 1,
+      stderr: 'error: cluster: expected a registered cluster (GET /clusters), got "nope"\n',
+    });
     expect((await env.cli(['apply', '-f', new URL(fixture).pathname])).code).toBe(64);
     expect((await env.cli(['apply', '--cluster', 'sandbox'])).code).toBe(64);
-    expect(await env.cli(['apply', '-f', '/no/such.yaml', '--cluster', 'sandbox'])).toMatchObject({ code: 1, stderr: 'error: cannot read /no/such.yaml: no such file\n' });
+    expect(await env.cli(['apply', '-f', '/no/such.yaml', '--cluster', 'sandbox'])).toMatchObject({
+      code: 1,
+      stderr: 'error: cannot read /no/such.yaml: no such file\n',
+    });
   });
 });
 
@@ -100,20 +131,35 @@ describe('get, status and history', () => {
     expect(rows).toHaveLength(2);
     expect(rows.join('\n')).toMatch(/^sandbox\s+test\s+podinfo\s+Initializing\s+0%\s+0\s+\S+/m);
     const prod = await env.cli(['get', 'canaries', '--cluster', 'sandbox', '-n', 'prod']);
-    expect(prod.stdout.trimEnd().split('\n').slice(1)).toEqual([expect.stringMatching(/^sandbox\s+prod\s+podinfo\s/)]);
-    expect(await env.cli(['get', '-n', 'empty'])).toMatchObject({ code: 0, stdout: '', stderr: 'no canaries found\n' });
+    expect(prod.stdout.trimEnd().split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^sandbox\s+prod\s+podinfo\s/),
+    ]);
+    expect(await env.cli(['get', '-n', 'empty'])).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'no canaries found\n',
+    });
   });
 
   it('shows one canary as JSON or YAML, with its spec and last step', async () => {
     const json = await detail('sandbox/test/podinfo');
-    expect(json).toMatchObject({ cluster: 'sandbox', namespace: 'test', name: 'podinfo', spec: { analysis: { stepWeight: 10 } } });
+    expect(json).toMatchObject({
+      cluster: 'sandbox',
+      namespace: 'test',
+      name: 'podinfo',
+      spec: { analysis: { stepWeight: 10 } },
+    });
     expect(json).toHaveProperty('lastStep');
     const yaml = await env.cli(['get', 'canary', 'test/podinfo', '--cluster', 'sandbox', '-o', 'yaml']);
     expect(parseYaml(yaml.stdout)).toMatchObject({ name: 'podinfo', target: 'podinfo' });
   });
 
   it('says a missing canary is not found, exit 1', async () => {
-    expect(await env.cli(['get', 'canary', 'sandbox/test/nope'])).toMatchObject({ code: 1, stdout: '', stderr: 'error: canary sandbox/test/nope not found (HTTP 404)\n' });
+    expect(await env.cli(['get', 'canary', 'sandbox/test/nope'])).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'error: canary sandbox/test/nope not found (HTTP 404)\n',
+    });
   });
 
   it('prints the status block', async () => {
@@ -129,13 +175,23 @@ describe('get, status and history', () => {
     const r = await env.cli(['history', 'sandbox/test/podinfo', '--limit', '50']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^TIME\s+KIND\s+PHASE\s+WEIGHT\s+REASON\s+ACTOR\s+MESSAGE$/);
-    expect(r.stdout).toMatch(/registration\s+Initializing\s+-\s+CanaryRegistered\s+local-token\s+registered by local-token/);
+    expect(r.stdout).toMatch(
+      /registration\s+Initializing\s+-\s+CanaryRegistered\s+local-token\s+registered by local-token/,
+    );
     expect(r.stdout).toMatch(/registration\s+\S+\s+-\s+CanaryUpdated\s/);
   });
 
   it('status --wait exits 2 when the canary does not finish within --timeout', async () => {
     const started = Date.now();
-    const r = await env.cli(['status', 'sandbox/test/podinfo', '--wait', '--timeout', '2s', '--interval', '300ms']);
+    const r = await env.cli([
+      'status',
+      'sandbox/test/podinfo',
+      '--wait',
+      '--timeout',
+      '2s',
+      '--interval',
+      '300ms',
+    ]);
     expect(r.code).toBe(2);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d Initializing \[----------\] 0% failed 0$/m);
@@ -143,7 +199,9 @@ describe('get, status and history', () => {
   });
 
   it('status --watch redraws until Ctrl-C (exit 130)', async () => {
-    const r = await env.cli(['status', 'sandbox/test/podinfo', '--watch', '--interval', '100ms'], { signal: AbortSignal.timeout(400) });
+    const r = await env.cli(['status', 'sandbox/test/podinfo', '--watch', '--interval', '100ms'], {
+      signal: AbortSignal.timeout(400),
+    });
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^phase {5}Initializing$/m);
   });
@@ -152,14 +210,20 @@ describe('get, status and history', () => {
 describe('operator actions', () => {
   const id = 'sandbox/prod/podinfo';
   const settled = (want: Record<string, unknown>) =>
-    eventually(async () => {
-      const d = await detail(id);
-      return d.pendingCommand === null && Object.entries(want).every(([k, v]) => d[k] === v);
-    }, { timeoutMs: 20_000, intervalMs: 200, message: `${id} to settle with ${JSON.stringify(want)}` });
+    eventually(
+      async () => {
+        const d = await detail(id);
+        return d.pendingCommand === null && Object.entries(want).every(([k, v]) => d[k] === v);
+      },
+      { timeoutMs: 20_000, intervalMs: 200, message: `${id} to settle with ${JSON.stringify(want)}` },
+    );
 
   it('pause, resume and abort return 0 and are recorded in the history', async () => {
     await settled({});
-    expect(await env.cli(['pause', id])).toMatchObject({ code: 0, stdout: `pause requested for ${id}; the next step applies it\n` });
+    expect(await env.cli(['pause', id])).toMatchObject({
+      code: 0,
+      stdout: `pause requested for ${id}; the next step applies it\n`,
+    });
     await settled({ paused: true });
     expect((await env.cli(['status', id])).stdout).toMatch(/^phase {5}\S+ \(paused\)$/m);
     expect((await env.cli(['resume', 'prod/podinfo', '--cluster', 'sandbox'])).code).toBe(0);
@@ -174,7 +238,9 @@ describe('operator actions', () => {
   it('approve checks the gate name', async () => {
     const r = await env.cli(['approve', id, '--gate', 'confirm-everything']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: gate: expected one of confirm-rollout, confirm-traffic-increase, confirm-promotion, got "confirm-everything"\n');
+    expect(r.stderr).toBe(
+      'error: gate: expected one of confirm-rollout, confirm-traffic-increase, confirm-promotion, got "confirm-everything"\n',
+    );
   });
 });
 
@@ -192,14 +258,26 @@ describe('failures for CI scripts', () => {
   });
 
   it.each([
-    { args: ['frobnicate'], want: 'error: unknown command "frobnicate"; run "flagger-serverless --help" for the list\n' },
+    {
+      args: ['frobnicate'],
+      want: 'error: unknown command "frobnicate"; run "flagger-serverless --help" for the list\n',
+    },
     { args: [], want: 'error: missing command; run "flagger-serverless --help"\n' },
     { args: ['get', '--bogus'], want: "error: Unknown option '--bogus'\n" },
     { args: ['status', 'podinfo'], want: expect.stringMatching(/^error: bad canary id "podinfo"/) },
-    { args: ['status', 'test/podinfo'], want: expect.stringMatching(/^error: canary id "test\/podinfo" has no cluster/) },
-    { args: ['status', 'a/b/c', '--wait', '--timeout', 'soon'], want: expect.stringMatching(/^error: --timeout: expected a duration/) },
+    {
+      args: ['status', 'test/podinfo'],
+      want: expect.stringMatching(/^error: canary id "test\/podinfo" has no cluster/),
+    },
+    {
+      args: ['status', 'a/b/c', '--wait', '--timeout', 'soon'],
+      want: expect.stringMatching(/^error: --timeout: expected a duration/),
+    },
     { args: ['get', '-o', 'xml'], want: 'error: -o: expected json or yaml, got "xml"\n' },
-    { args: ['history', 'a/b/c', 'extra'], want: expect.stringMatching(/^error: unexpected argument "extra"/) },
+    {
+      args: ['history', 'a/b/c', 'extra'],
+      want: expect.stringMatching(/^error: unexpected argument "extra"/),
+    },
   ])('usage error $args → 64', async ({ args, want }) => {
     const r = await env.cli(args);
     expect(r.code).toBe(64);
@@ -211,6 +289,10 @@ describe('failures for CI scripts', () => {
     const r = await env.cli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('flagger-serverless status CLUSTER/NAMESPACE/NAME [--watch] [--wait]');
-    expect(await env.cli(['apply', '--help'])).toEqual({ code: 0, stdout: 'Usage: flagger-serverless apply -f FILE|- [--cluster NAME]\n', stderr: '' });
+    expect(await env.cli(['apply', '--help'])).toEqual({
+      code: 0,
+      stdout: 'Usage: flagger-serverless apply -f FILE|- [--cluster NAME]\n',
+      stderr: '',
+    });
   });
 });

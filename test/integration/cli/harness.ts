@@ -16,7 +16,10 @@ export interface CliRun {
   stderr: string;
 }
 
-export type Cli = (args: string[], options?: { stdin?: string; env?: Record<string, string>; signal?: AbortSignal }) => Promise<CliRun>;
+export type Cli = (
+  args: string[],
+  options?: { stdin?: string; env?: Record<string, string>; signal?: AbortSignal },
+) => Promise<CliRun>;
 
 export interface Env {
   sandbox: Sandbox;
@@ -33,7 +36,10 @@ export interface Env {
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export async function startEnv(): Promise<Env> {
-  const sandbox = await startSandbox({ namespaces: ['default', 'test', 'prod', 'stage'], rolloutDelayMs: 20 });
+  const sandbox = await startSandbox({
+    namespaces: ['default', 'test', 'prod', 'stage'],
+    rolloutDelayMs: 20,
+  });
   const stack = await startStack({ token: 'cli-test-token', dispatchEveryMs: 200, logger: quiet });
   const dir = await mkdtemp(join(tmpdir(), 'flagger-cli-'));
   const cli = cliFor({ FLAGGER_API_URL: stack.url, FLAGGER_API_TOKEN: stack.token });
@@ -102,7 +108,10 @@ export function podinfoDeployment(namespace: string, image = 'ghcr.io/stefanprod
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: 'podinfo' } },
-      template: { metadata: { labels: { app: 'podinfo' } }, spec: { containers: [{ name: 'podinfo', image }] } },
+      template: {
+        metadata: { labels: { app: 'podinfo' } },
+        spec: { containers: [{ name: 'podinfo', image }] },
+      },
     },
   };
 }

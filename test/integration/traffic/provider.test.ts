@@ -15,8 +15,14 @@ import { prometheusAvailability, startPrometheus, type PrometheusServer } from '
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
 import { manualClock, NS, putDeployment, putPodinfo, putVirtualService, weighted } from './world.js';
 
-const signal = AbortSignal.timeout(60_000);
-const istio = (interval: string, target = 'podinfo'): BuiltinQueryInput => ({ provider: 'istio', namespace: NS, target, interval });
+// Never aborted: the provider answers synchronously from memory.
+const signal = new AbortController().signal;
+const istio = (interval: string, target = 'podinfo'): BuiltinQueryInput => ({
+  provider: 'istio',
+  namespace: NS,
+  target,
+  interval,
+});
 
 let sandbox: Sandbox;
 const open: TrafficSimulator[] = [];
@@ -30,7 +36,13 @@ afterEach(async () => {
 
 async function manualSimulator() {
   const clock = manualClock();
-  const sim = await startTrafficSimulator({ store: sandbox.store, autoStart: false, serve: false, now: clock.now, rps: 20 });
+  const sim = await startTrafficSimulator({
+    store: sandbox.store,
+    autoStart: false,
+    serve: false,
+    now: clock.now,
+    rps: 20,
+  });
   open.push(sim);
   const advance = (seconds: number) => {
     for (let i = 0; i < seconds; i++) {
@@ -49,10 +61,18 @@ describe('sandbox metrics provider', () => {
     advance(60);
     const rate = await provider.query(builtinQuery('request-success-rate', istio('30s')), signal);
     expect(rate.kind === 'value' && rate.value).toBeCloseTo(70, 0);
-    const primary = await provider.query(builtinQuery('request-success-rate', istio('1m', 'podinfo-primary')), signal);
+    const primary = await provider.query(
+      builtinQuery('request-success-rate', istio('1m', 'podinfo-primary')),
+      signal,
+    );
     expect(primary).toEqual({ kind: 'value', value: 100 });
     const envoy = await provider.query(
-      builtinQuery('request-success-rate', { provider: 'appmesh', namespace: NS, target: 'podinfo', interval: '30s' }),
+      builtinQuery('request-success-rate', {
+        provider: 'appmesh',
+        namespace: NS,
+        target: 'podinfo',
+        interval: '30s',
+      }),
       signal,
     );
     expect(envoy.kind === 'value' && envoy.value).toBeCloseTo(70, 0);
@@ -77,12 +97,23 @@ describe('sandbox metrics provider', () => {
     const { advance, provider } = await manualSimulator();
     advance(30);
     const ms = await provider.query(builtinQuery('request-duration', istio('30s')), signal);
-    const s = await provider.query(builtinQuery('request-duration', { ...istio('30s'), istioDurationUnit: 'seconds' }), signal);
-    const envoy = await provider.query(
-      builtinQuery('request-duration', { provider: 'appmesh', namespace: NS, target: 'podinfo', interval: '30s' }),
+    const s = await provider.query(
+      builtinQuery('request-duration', { ...istio('30s'), istioDurationUnit: 'seconds' }),
       signal,
     );
-    const healthy = await provider.query(builtinQuery('request-duration', istio('30s', 'podinfo-primary')), signal);
+    const envoy = await provider.query(
+      builtinQuery('request-duration', {
+        provider: 'appmesh',
+        namespace: NS,
+        target: 'podinfo',
+        interval: '30s',
+      }),
+      signal,
+    );
+    const healthy = await provider.query(
+      builtinQuery('request-duration', istio('30s', 'podinfo-primary')),
+      signal,
+    );
     // 800 ms P99 interpolates inside the (500, 1000] bucket, as histogram_quantile does.
     expect(ms.kind === 'value' && ms.value).toBeGreaterThan(800);
     expect(ms.kind === 'value' && ms.value).toBeLessThanOrEqual(1000);
@@ -96,15 +127,23 @@ describe('sandbox metrics provider', () => {
     putVirtualService(sandbox, [weighted(100, 0)]);
     const { advance, provider } = await manualSimulator();
     advance(30);
-    expect((await provider.query(builtinQuery('request-success-rate', istio('30s')), signal)).kind).toBe('noData');
-    expect((await provider.query(builtinQuery('request-duration', istio('30s')), signal)).kind).toBe('noData');
-    expect((await provider.query(builtinQuery('request-success-rate', istio('30s', 'other')), signal)).kind).toBe('noData');
+    expect((await provider.query(builtinQuery('request-success-rate', istio('30s')), signal)).kind).toBe(
+      'noData',
+    );
+    expect((await provider.query(builtinQuery('request-duration', istio('30s')), signal)).kind).toBe(
+      'noData',
+    );
+    expect(
+      (await provider.query(builtinQuery('request-success-rate', istio('30s', 'other')), signal)).kind,
+    ).toBe('noData');
     // The canary received traffic once; a window after it stopped is 0/0: no data, as in Prometheus.
     putVirtualService(sandbox, [weighted(50, 50)]);
     advance(10);
     putVirtualService(sandbox, [weighted(100, 0)]);
     advance(40);
-    expect((await provider.query(builtinQuery('request-success-rate', istio('30s')), signal)).kind).toBe('noData');
+    expect((await provider.query(builtinQuery('request-success-rate', istio('30s')), signal)).kind).toBe(
+      'noData',
+    );
     expect(await provider.query('up', signal)).toEqual({ kind: 'error', message: UNSUPPORTED_QUERY });
     expect(await provider.isOnline(signal)).toBe(true);
   });
@@ -137,8 +176,12 @@ describe.skipIf(availability.skip)('the simulator scraped by a real Prometheus',
     const fromSandbox = await sandboxMetricsProvider(sim).query(query, signal);
     expect(fromPrometheus).toBeGreaterThan(66);
     expect(fromPrometheus).toBeLessThan(74);
-    expect(fromSandbox.kind === 'value' && fromSandbox.value).toBeCloseTo(70, 0);
-    const p99 = await prometheus.waitForValue(builtinQuery('request-duration', istio('10s', 'podinfo-primary')));
+    // Real time: the window's edges cut the evenly spread errors at arbitrary points.
+    expect(fromSandbox.kind === 'value' && fromSandbox.value).toBeGreaterThan(66);
+    expect(fromSandbox.kind === 'value' && fromSandbox.value).toBeLessThan(74);
+    const p99 = await prometheus.waitForValue(
+      builtinQuery('request-duration', istio('10s', 'podinfo-primary')),
+    );
     expect(p99).toBeLessThanOrEqual(100);
   }, 60_000);
 });

@@ -4,9 +4,21 @@
  * and the exposition served at /metrics.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTrafficSimulator, type TrafficOptions, type TrafficSimulator } from '../../../sandbox/traffic/index.js';
+import {
+  startTrafficSimulator,
+  type TrafficOptions,
+  type TrafficSimulator,
+} from '../../../sandbox/traffic/index.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
-import { manualClock, NS, putDeployment, putPodinfo, putService, putVirtualService, weighted } from './world.js';
+import {
+  manualClock,
+  NS,
+  putDeployment,
+  putPodinfo,
+  putService,
+  putVirtualService,
+  weighted,
+} from './world.js';
 
 let sandbox: Sandbox;
 const open: TrafficSimulator[] = [];
@@ -22,7 +34,13 @@ afterEach(async () => {
 /** A simulator on a manual clock, run for `seconds` in 1 s ticks. */
 async function run(seconds: number, options: Partial<TrafficOptions> = {}): Promise<TrafficSimulator> {
   const clock = manualClock();
-  const sim = await startTrafficSimulator({ store: sandbox.store, autoStart: false, serve: false, now: clock.now, ...options });
+  const sim = await startTrafficSimulator({
+    store: sandbox.store,
+    autoStart: false,
+    serve: false,
+    now: clock.now,
+    ...options,
+  });
   open.push(sim);
   for (let i = 0; i < seconds; i++) {
     clock.advance(1000);
@@ -98,7 +116,12 @@ describe('traffic simulator', () => {
         rules: [
           { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: backends(60, 40) },
           {
-            matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'x-canary', value: 'insider' }] }],
+            matches: [
+              {
+                path: { type: 'PathPrefix', value: '/' },
+                headers: [{ type: 'Exact', name: 'x-canary', value: 'insider' }],
+              },
+            ],
             backendRefs: backends(0, 100),
           },
         ],
@@ -112,12 +135,18 @@ describe('traffic simulator', () => {
 
   it('splits an App Mesh VirtualRouter through the VirtualNodes pod selectors', async () => {
     putPodinfo(sandbox);
-    for (const [name, app] of [['podinfo-primary', 'podinfo-primary'], ['podinfo-canary', 'podinfo']]) {
+    for (const [name, app] of [
+      ['podinfo-primary', 'podinfo-primary'],
+      ['podinfo-canary', 'podinfo'],
+    ]) {
       sandbox.store.put({
         apiVersion: 'appmesh.k8s.aws/v1beta2',
         kind: 'VirtualNode',
         metadata: { name, namespace: NS },
-        spec: { podSelector: { matchLabels: { app } }, serviceDiscovery: { dns: { hostname: `${name}.test.svc.cluster.local` } } },
+        spec: {
+          podSelector: { matchLabels: { app } },
+          serviceDiscovery: { dns: { hostname: `${name}.test.svc.cluster.local` } },
+        },
       });
     }
     sandbox.store.put({
@@ -130,7 +159,12 @@ describe('traffic simulator', () => {
             name: 'podinfo',
             httpRoute: {
               match: { prefix: '/' },
-              action: { weightedTargets: [{ virtualNodeRef: { name: 'podinfo-canary' }, weight: 30 }, { virtualNodeRef: { name: 'podinfo-primary' }, weight: 70 }] },
+              action: {
+                weightedTargets: [
+                  { virtualNodeRef: { name: 'podinfo-canary' }, weight: 30 },
+                  { virtualNodeRef: { name: 'podinfo-primary' }, weight: 70 },
+                ],
+              },
             },
           },
         ],
@@ -139,7 +173,9 @@ describe('traffic simulator', () => {
     const sim = await run(10, { rps: 10 });
     expect(requests(sim, 'podinfo')).toBe(30);
     expect(requests(sim, 'podinfo-primary')).toBe(70);
-    expect(sim.render()).toMatch(/envoy_cluster_upstream_rq\{kubernetes_namespace="test",kubernetes_pod_name="podinfo-[0-9a-f]{10}-[0-9a-f]{5}"/);
+    expect(sim.render()).toMatch(
+      /envoy_cluster_upstream_rq\{kubernetes_namespace="test",kubernetes_pod_name="podinfo-[0-9a-f]{10}-[0-9a-f]{5}"/,
+    );
   });
 
   it('answers 503 for a Deployment without ready replicas and applies the version behaviour', async () => {
@@ -147,8 +183,16 @@ describe('traffic simulator', () => {
     putVirtualService(sandbox, [weighted(50, 50)]);
     putDeployment(sandbox, 'podinfo-primary', { ready: 0 });
     const sim = await run(10, { rps: 20 });
-    expect(sim.totals(NS, 'podinfo-primary')).toMatchObject({ requests: 100, errors: 100, byCode: { '503': 100 } });
-    expect(sim.totals(NS, 'podinfo')).toMatchObject({ requests: 100, errors: 30, byCode: { '200': 70, '500': 30 } });
+    expect(sim.totals(NS, 'podinfo-primary')).toMatchObject({
+      requests: 100,
+      errors: 100,
+      byCode: { '503': 100 },
+    });
+    expect(sim.totals(NS, 'podinfo')).toMatchObject({
+      requests: 100,
+      errors: 30,
+      byCode: { '200': 70, '500': 30 },
+    });
     expect(sim.appStats(NS, 'podinfo').unavailable).toBe(100);
   });
 
@@ -160,7 +204,9 @@ describe('traffic simulator', () => {
     await new Promise((r) => setTimeout(r, 300));
     const text = await (await fetch(sim.url)).text();
     expect(text).toContain('# TYPE istio_requests_total counter');
-    expect(text).toMatch(/istio_requests_total\{reporter="destination",[^}]*destination_workload="podinfo-primary"[^}]*response_code="200"\} \d+/);
+    expect(text).toMatch(
+      /istio_requests_total\{reporter="destination",[^}]*destination_workload="podinfo-primary"[^}]*response_code="200"\} \d+/,
+    );
     expect(text).toContain('istio_request_duration_seconds_bucket{');
     expect((await fetch(sim.url.replace('/metrics', '/other'))).status).toBe(404);
   });

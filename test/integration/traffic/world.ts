@@ -22,7 +22,11 @@ export function putDeployment(
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name }, annotations: opts.annotations ?? {} },
-        spec: { containers: [{ name: 'app', image: opts.image ?? 'podinfo:6.0.0', ports: [{ containerPort: 9898 }] }] },
+        spec: {
+          containers: [
+            { name: 'app', image: opts.image ?? 'podinfo:6.0.0', ports: [{ containerPort: 9898 }] },
+          ],
+        },
       },
     },
     status: { replicas: ready, readyReplicas: ready, availableReplicas: ready, updatedReplicas: ready },
@@ -40,7 +44,10 @@ export function putService(sandbox: Sandbox, name: string, selects: string): voi
 }
 
 /** podinfo-primary (healthy) and podinfo (the canary target), with Flagger's three Services. */
-export function putPodinfo(sandbox: Sandbox, canary: { image?: string; annotations?: Record<string, string> } = {}): void {
+export function putPodinfo(
+  sandbox: Sandbox,
+  canary: { image?: string; annotations?: Record<string, string> } = {},
+): void {
   putDeployment(sandbox, 'podinfo-primary');
   putDeployment(sandbox, 'podinfo', canary);
   putService(sandbox, 'podinfo', 'podinfo-primary');

@@ -4,11 +4,19 @@ import { UsageError } from '../../../cli/io.js';
 
 describe('parseCanaryId', () => {
   it('takes CLUSTER/NAMESPACE/NAME', () => {
-    expect(parseCanaryId('prod/test/podinfo', 'ignored')).toEqual({ cluster: 'prod', namespace: 'test', name: 'podinfo' });
+    expect(parseCanaryId('prod/test/podinfo', 'ignored')).toEqual({
+      cluster: 'prod',
+      namespace: 'test',
+      name: 'podinfo',
+    });
   });
 
   it('takes NAMESPACE/NAME with a cluster from --cluster or FLAGGER_CLUSTER', () => {
-    expect(parseCanaryId('test/podinfo', 'dev')).toEqual({ cluster: 'dev', namespace: 'test', name: 'podinfo' });
+    expect(parseCanaryId('test/podinfo', 'dev')).toEqual({
+      cluster: 'dev',
+      namespace: 'test',
+      name: 'podinfo',
+    });
   });
 
   it.each([

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ago, canaryTable, clusterTable, errorLines, historyTable, relative, table, weightBar } from '../../../cli/format.js';
+import {
+  ago,
+  canaryTable,
+  clusterTable,
+  errorLines,
+  historyTable,
+  relative,
+  table,
+  weightBar,
+} from '../../../cli/format.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -35,13 +44,30 @@ describe('relative and ago', () => {
 
 describe('table', () => {
   it('pads columns to the widest cell, without trailing spaces', () => {
-    expect(table(['A', 'BB'], [['long', 'x'], ['s', '']])).toBe('A      BB\nlong   x\ns\n');
+    expect(
+      table(
+        ['A', 'BB'],
+        [
+          ['long', 'x'],
+          ['s', ''],
+        ],
+      ),
+    ).toBe('A      BB\nlong   x\ns\n');
   });
 });
 
 describe('canaryTable', () => {
   it('shows CLUSTER NAMESPACE NAME PHASE WEIGHT FAILED NEXT', () => {
-    const row = { cluster: 'prod', namespace: 'test', name: 'podinfo', phase: 'Progressing', canaryWeight: 20, failedChecks: 1, paused: false, nextRunAt: new Date(T0 + 30_000).toISOString() };
+    const row = {
+      cluster: 'prod',
+      namespace: 'test',
+      name: 'podinfo',
+      phase: 'Progressing',
+      canaryWeight: 20,
+      failedChecks: 1,
+      paused: false,
+      nextRunAt: new Date(T0 + 30_000).toISOString(),
+    };
     const out = canaryTable([row, { ...row, name: 'paused-one', paused: true }], T0).split('\n');
     expect(out[0]).toBe('CLUSTER   NAMESPACE   NAME         PHASE         WEIGHT   FAILED   NEXT');
     expect(out[1]).toBe('prod      test        podinfo      Progressing   20%      1        in 30s');
@@ -51,8 +77,19 @@ describe('canaryTable', () => {
 
 describe('historyTable', () => {
   it('prints one row per record with a one-line message', () => {
-    const out = historyTable([{ at: T0, kind: 'registration', actor: 'local-token', phase: 'Initializing', reason: 'CanaryRegistered', explanation: 'registered\nby local-token' }]);
-    expect(out.split('\n')[1]).toBe('2025-01-01T00:00:00Z   registration   Initializing   -        CanaryRegistered   local-token   registered; by local-token');
+    const out = historyTable([
+      {
+        at: T0,
+        kind: 'registration',
+        actor: 'local-token',
+        phase: 'Initializing',
+        reason: 'CanaryRegistered',
+        explanation: 'registered\nby local-token',
+      },
+    ]);
+    expect(out.split('\n')[1]).toBe(
+      '2025-01-01T00:00:00Z   registration   Initializing   -        CanaryRegistered   local-token   registered; by local-token',
+    );
   });
 });
 
@@ -75,11 +112,16 @@ describe('errorLines', () => {
       { path: 'spec.analysis.stepWeight', message: 'expected a number, got string "10"' },
       { path: 'spec.service.port', message: 'required' },
     ];
-    expect(errorLines('invalid Canary:\n...', errors, 400)).toEqual(['error: spec.analysis.stepWeight: expected a number, got string "10"', 'error: spec.service.port: required']);
+    expect(errorLines('invalid Canary:\n...', errors, 400)).toEqual([
+      'error: spec.analysis.stepWeight: expected a number, got string "10"',
+      'error: spec.service.port: required',
+    ]);
   });
 
   it('prints the message on one line with the HTTP status when there are no field errors', () => {
-    expect(errorLines('canary a/b/c not found', [], 404)).toEqual(['error: canary a/b/c not found (HTTP 404)']);
+    expect(errorLines('canary a/b/c not found', [], 404)).toEqual([
+      'error: canary a/b/c not found (HTTP 404)',
+    ]);
     expect(errorLines('first\nsecond', [])).toEqual(['error: first; second']);
   });
 });

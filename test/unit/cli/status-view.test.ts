@@ -47,7 +47,16 @@ describe('statusBlock', () => {
         { type: 'pre-rollout', name: 'acceptance-test', ok: true, explanation: 'HTTP 200' },
       ],
     };
-    const lines = statusBlock(aDetail({ paused: true, pendingCommand: { kind: 'approve', gate: 'confirm-promotion', by: 'alice' }, iterations: 3, spec: { analysis: { iterations: 10 } }, lastStep }), T0);
+    const lines = statusBlock(
+      aDetail({
+        paused: true,
+        pendingCommand: { kind: 'approve', gate: 'confirm-promotion', by: 'alice' },
+        iterations: 3,
+        spec: { analysis: { iterations: 10 } },
+        lastStep,
+      }),
+      T0,
+    );
     expect(lines).toEqual([
       'canary    prod/test/podinfo (target Deployment/podinfo)',
       'phase     Progressing (paused)',
@@ -80,7 +89,9 @@ describe('endState', () => {
 
 describe('progressLine and redraw', () => {
   it('summarises a step on one line', () => {
-    expect(progressLine(aDetail({ paused: true, pendingCommand: { kind: 'resume' } }))).toBe('Progressing [##--------] 20% failed 1 paused pending resume');
+    expect(progressLine(aDetail({ paused: true, pendingCommand: { kind: 'resume' } }))).toBe(
+      'Progressing [##--------] 20% failed 1 paused pending resume',
+    );
   });
 
   it('moves the cursor over the previous frame before drawing', () => {
