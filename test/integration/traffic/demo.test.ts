@@ -39,6 +39,5 @@ describe('the demo', () => {
     expect(reasons).toEqual(
       expect.arrayContaining(['CanaryWeightIncreased', 'Promoted', 'RollbackThresholdReached']),
     );
-    expect(result.durationMs).toBeLessThan(240_000);
   }, 300_000);
 });
