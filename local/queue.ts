@@ -31,6 +31,12 @@ export class LocalQueue implements WorkQueue {
     return this.timers.size + this.inflight;
   }
 
+  /** Resolves once no delivery is in progress (or after `timeoutMs`). */
+  async drain(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
   close(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);

@@ -130,6 +130,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       clearInterval(timer);
       queue.close();
       stop.abort();
+      // In-flight steps end quickly once aborted; the store must outlive them.
+      await queue.drain();
+      for (let i = 0; i < 250 && dispatching; i++) await new Promise((r) => setTimeout(r, 20));
       await server.close();
       await new Promise<void>((resolve) => db.close(() => resolve()));
     },

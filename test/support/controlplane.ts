@@ -43,7 +43,8 @@ export interface ControlPlane {
 export async function startControlPlane(opts: { slackUrl?: string; metrics?: MetricsProvider; start?: number } = {}): Promise<ControlPlane> {
   const dyn: LocalDynamo = await startDynamo();
   const config = loadConfig({ TABLE_NAME: dyn.table, DYNAMODB_ENDPOINT: dyn.endpoint, AWS_REGION: 'us-east-1' });
-  const clock = { now: opts.start ?? Date.UTC(2026, 10, 26, 12, 0, 0) };
+  // Real time by default: the sandbox stamps Deployment conditions with the wall clock.
+  const clock = { now: opts.start ?? Date.now() };
   const core: Core = { ...buildCore(config, silentLogger), now: () => clock.now };
   const queued: StepMessage[] = [];
   const events: DomainEvent[] = [];

@@ -91,10 +91,10 @@ function checkService(c: Canary, provider: Provider | undefined, f: Findings): v
     });
   }
   if (provider === 'gatewayapi' && (s.gatewayRefs?.length ?? 0) === 0) {
-    f.errors.push({
+    f.warnings.push({
       path: ['spec', 'service', 'gatewayRefs'],
       message:
-        'required when provider is gatewayapi; expected a non-empty list of Gateway references, got nothing',
+        'no Gateway references: the HTTPRoute attaches to the apex Service (mesh, east-west routing); list gatewayRefs for traffic through a Gateway',
     });
   }
 }

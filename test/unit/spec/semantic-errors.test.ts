@@ -144,12 +144,6 @@ describe('semantic errors', () => {
       message: /^required when provider is appmesh; expected the App Mesh mesh name/,
     },
     {
-      name: 'Gateway API without gatewayRefs',
-      edits: { 'spec.provider': 'gatewayapi:v1' },
-      path: 'spec.service.gatewayRefs',
-      message: /^required when provider is gatewayapi/,
-    },
-    {
       name: 'metric neither builtin nor query nor templateRef',
       edits: { 'spec.analysis.metrics[1]': { name: 'error-rate', threshold: 1 } },
       path: 'spec.analysis.metrics[1].name',

@@ -6,6 +6,11 @@ import { hook, warningsFor } from './tables.js';
 describe('warnings: accepted, but said', () => {
   it.each([
     {
+      name: 'Gateway API without gatewayRefs (mesh routing through the apex Service)',
+      edits: { 'spec.provider': 'gatewayapi:v1' },
+      want: 'spec.service.gatewayRefs: no Gateway references: the HTTPRoute attaches to the apex Service (mesh, east-west routing); list gatewayRefs for traffic through a Gateway',
+    },
+    {
       name: 'interval below 10s',
       edits: { 'spec.analysis.interval': '5s' },
       want: 'spec.analysis.interval: interval 5s is below the 10s minimum; 10s is used',
