@@ -6,10 +6,13 @@
  */
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { advanceCanary, type AdvanceDeps } from '../../lib/app/advance-canary.js';
 import type { StepMessage } from '../../lib/ports/queue.js';
+import { recordOutcome, type MetricsSink } from './metrics.js';
 
-export function makeHandler(deps: AdvanceDeps) {
+export function makeHandler(deps: AdvanceDeps, metrics?: MetricsSink) {
   return async (event: SQSEvent, _context?: unknown, opts?: { signal?: AbortSignal }): Promise<SQSBatchResponse> => {
     const signal = opts?.signal ?? AbortSignal.timeout(110_000);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
@@ -17,6 +20,7 @@ export function makeHandler(deps: AdvanceDeps) {
       try {
         const message = JSON.parse(record.body) as StepMessage;
         const outcome = await advanceCanary(deps, message.key, signal);
+        if (metrics) recordOutcome(metrics, outcome);
         deps.logger.info('step outcome', { outcome: outcome.kind, ...(outcome.kind === 'skipped' ? { why: outcome.why } : {}) });
       } catch (e) {
         deps.logger.error('step could not run', { messageId: record.messageId, error: (e as Error).message });
@@ -28,9 +32,12 @@ export function makeHandler(deps: AdvanceDeps) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
+const metrics = new Metrics({ namespace: 'FlaggerServerless', serviceName: 'analyze' });
 
-export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 5_000 }).handler(async (event, context, opts) => {
-  const { buildAnalyzeDeps } = await import('../../lib/wiring.js');
-  cached ??= makeHandler(buildAnalyzeDeps());
-  return cached(event, context, opts);
-});
+export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 5_000 })
+  .use(logMetrics(metrics))
+  .handler(async (event, context, opts) => {
+    const { buildAnalyzeDeps } = await import('../../lib/wiring.js');
+    cached ??= makeHandler(buildAnalyzeDeps(), metrics);
+    return cached(event, context, opts);
+  });
