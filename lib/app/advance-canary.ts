@@ -85,6 +85,7 @@ async function step(
     const cluster = await deps.clusters.get(record.key.cluster, signal);
     const provider = spec.provider(canary, cluster.record.defaultProvider ?? 'istio');
     const router = cluster.router(provider);
+    if (record.status.phase === 'Initializing') await probeMetrics(deps, canary, cluster, now, signal);
     ({ decision, obs } = await decideWithInputs(deps, canary, record.status, await observe(canary, cluster, router, provider, now, signal), provider, signal));
     const executed = await execute(decision.actions, { canary, status: decision.status, cluster, router, hooks: deps.hooks, now, signal, provider, liveRoutes: obs.routes });
     for (const w of executed.warnings) deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
@@ -116,6 +117,19 @@ async function step(
   else await chain(deps, record.key, saved.nextRunAt, now, signal);
   deps.logger.info(decision.explanation, { canary: keyString(record.key), reason: decision.reason, phase: decision.status.phase });
   return { kind: 'stepped', decision, record: saved };
+}
+
+/**
+ * Flagger checks at initialization that the metrics server answers `vector(1)`; like Flagger it
+ * only warns (a Kubernetes Event and a log line): the checks themselves fail safely later.
+ */
+async function probeMetrics(deps: AdvanceDeps, canary: Canary, cluster: ClusterHandle, now: number, signal: AbortSignal): Promise<void> {
+  if (!spec.metrics(canary).some((m) => m.templateRef === undefined)) return;
+  const online = await deps.checks.metricsFor(undefined).isOnline(signal).catch(() => false);
+  if (online) return;
+  const message = 'Error checking metric providers: the metrics server did not answer vector(1); checks will fail until it does';
+  deps.logger.warn(message, { canary: keyString({ cluster: cluster.record.name, namespace: canary.metadata.namespace, name: canary.metadata.name }), reason: 'MetricsProviderUnavailable' });
+  await cluster.events.record(canary, { type: 'Warning', reason: 'MetricsProviderUnavailable', message }, new Date(now), signal).catch(() => undefined);
 }
 
 /** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */

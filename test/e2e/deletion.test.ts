@@ -1,20 +1,15 @@
 /** DELETE with and without revertOnDeletion (Flagger's finalizer semantics). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
-import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../support/release.js';
+import { initializeCanary, podinfoCanary, podinfoKey as key } from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 
 let sandbox: Sandbox;
 let cp: ControlPlane;
 
 async function initialized(revertOnDeletion: boolean): Promise<void> {
-  await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
-  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
   const extraSpec = revertOnDeletion ? '  revertOnDeletion: true\n' : '';
-  expect((await cp.api('POST', '/canaries', podinfoCanary('maxWeight: 50\nstepWeight: 10', { extraSpec }), { cluster: 'sandbox' })).status).toBe(201);
-  let row = await cp.tick(key, 0);
-  for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(key, 10_000);
-  expect(row?.status.phase).toBe('Initialized');
+  await initializeCanary(cp, sandbox, podinfoCanary('maxWeight: 50\nstepWeight: 10', { extraSpec }));
 }
 
 const apex = () => sandbox.store.get('v1', 'Service', 'test', 'podinfo') as { spec: { selector: Record<string, string> } };

@@ -7,7 +7,7 @@ import { advanceCanary } from '../../lib/app/advance-canary.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { CanaryRecord, CanaryStore } from '../../lib/ports/store.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
-import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key, virtualServiceWeights } from '../support/release.js';
+import { apply, initializeCanary, podinfoCanary, podinfoDeployment, podinfoKey as key, virtualServiceWeights } from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 
 const signal = new AbortController().signal;
@@ -16,12 +16,7 @@ let cp: ControlPlane;
 
 /** Registers the cluster and the canary, initializes it, and starts a release (phase Progressing). */
 async function progressing(): Promise<CanaryRecord<CanaryStatus>> {
-  await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
-  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
-  const r = await cp.api('POST', '/canaries', podinfoCanary('threshold: 2\nmaxWeight: 50\nstepWeight: 10'), { cluster: 'sandbox' });
-  expect(r.status).toBe(201);
-  let row = await cp.tick(key, 0);
-  for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(key, 10_000);
+  let row: CanaryRecord<CanaryStatus> | undefined = await initializeCanary(cp, sandbox, podinfoCanary('threshold: 2\nmaxWeight: 50\nstepWeight: 10'));
   await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
   for (let i = 0; i < 5 && row?.status.phase !== 'Progressing'; i++) row = await cp.tick(key, 10_000);
   expect(row?.status.phase).toBe('Progressing');

@@ -12,7 +12,7 @@ import type { CanaryRecord } from '../../lib/ports/store.js';
 import { sandboxMetricsProvider, startTrafficSimulator, type TrafficSimulator } from '../../sandbox/traffic/index.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
 import { prometheusAvailability, startPrometheus, type PrometheusServer } from '../support/prometheus.js';
-import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key, virtualServiceWeights } from '../support/release.js';
+import { apply, initializeCanary, podinfoCanary, podinfoDeployment, podinfoKey as key, virtualServiceWeights } from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 
 const analysis = `threshold: 2
@@ -69,12 +69,7 @@ async function setUp(metrics: 'sandbox' | 'prometheus'): Promise<void> {
   sim = await startTrafficSimulator({ store: sandbox.store, namespaces: ['test'], autoStart: metrics === 'prometheus', serve: metrics === 'prometheus', now: metrics === 'sandbox' ? simNow : undefined });
   if (metrics === 'prometheus') prom = await startPrometheus({ targets: [sim.target] });
   cp = await startControlPlane({ metrics: metrics === 'sandbox' ? sandboxMetricsProvider(sim) : new PrometheusClient({ address: prom!.url }), start });
-  await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
-  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
-  expect((await cp.api('POST', '/canaries', podinfoCanary(analysis), { cluster: 'sandbox' })).status).toBe(201);
-  let row = await cp.tick(key, 0);
-  for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(key, 10_000);
-  expect(row?.status.phase).toBe('Initialized');
+  await initializeCanary(cp, sandbox, podinfoCanary(analysis));
 }
 
 async function checksOfLastStep(): Promise<{ name: string; verdict: string; value?: number }[]> {
@@ -104,6 +99,22 @@ describe('metric-driven releases (traffic simulator, sandbox metrics provider)',
     const primary = sandbox!.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary') as { spec: { template: { spec: { containers: { image: string }[] } } } };
     expect(primary.spec.template.spec.containers[0]!.image).toBe('podinfo:6.0.0');
     expect(cp!.events.map((e) => e.type)).toContain('RolledBack');
+  });
+
+  it('warns with a Kubernetes Event at initialization only when the metrics server does not answer', async () => {
+    await setUp('sandbox');
+    const reasons = () => (sandbox!.store.list('v1', 'Event', 'test') as unknown as { reason: string }[]).map((e) => e.reason);
+    expect(reasons()).not.toContain('MetricsProviderUnavailable');
+
+    const other = await startControlPlane(); // no Prometheus configured
+    try {
+      await other.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox!.httpUrl, token: sandbox!.token });
+      await other.api('POST', '/canaries', podinfoCanary(analysis), { cluster: 'sandbox' });
+      await other.tick(key, 0);
+      expect(reasons()).toContain('MetricsProviderUnavailable');
+    } finally {
+      await other.close();
+    }
   });
 
   it('rolls back a version whose P99 latency exceeds the maximum', async () => {

@@ -3,10 +3,12 @@
  * dynalite, the sandbox API server and local receivers for the webhooks and Slack.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CanaryStatus } from '../../lib/domain/status.js';
+import type { CanaryRecord } from '../../lib/ports/store.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 import { startReceiver } from '../support/receiver.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
-import { apply, podinfoCanary, podinfoDeployment, virtualServiceWeights } from '../support/release.js';
+import { apply, initializeCanary, podinfoCanary, podinfoDeployment, virtualServiceWeights } from '../support/release.js';
 
 const key = { cluster: 'sandbox', namespace: 'test', name: 'podinfo' };
 let sandbox: Sandbox;
@@ -42,17 +44,7 @@ afterAll(async () => {
 
 describe('a full release through the handlers', () => {
   it('initializes, then promotes a new revision in 10 % steps to 30 % and ends Succeeded', async () => {
-    const reg = await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
-    expect(reg.status).toBe(201);
-    await putDeployment('podinfo:6.0.0');
-    const created = await cp.api('POST', '/canaries', canary(hooks.url), { cluster: 'sandbox' });
-    expect(created.status).toBe(201);
-    expect(created.body.phase).toBe('Initializing');
-
-    // Registration queues a step at once; initialization may take a few steps (primary readiness).
-    let row = await cp.tick(key, 0);
-    for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(key, 10_000);
-    expect(row?.status.phase).toBe('Initialized');
+    let row: CanaryRecord<CanaryStatus> | undefined = await initializeCanary(cp, sandbox, canary(hooks.url));
     const target = sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo') as any;
     expect(target.spec.replicas).toBe(0);
     expect(sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary')).toBeDefined();

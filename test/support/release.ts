@@ -1,4 +1,8 @@
 /** Fixtures shared by the end-to-end tests: the podinfo Deployment, Canary and live weights. */
+import { expect } from 'vitest';
+import type { CanaryStatus } from '../../lib/domain/status.js';
+import type { CanaryRecord } from '../../lib/ports/store.js';
+import type { ControlPlane } from './controlplane.js';
 import type { Sandbox } from './sandbox.js';
 
 export const podinfoKey = { cluster: 'sandbox', namespace: 'test', name: 'podinfo' };
@@ -56,4 +60,23 @@ ${opts.extraSpec ?? ''}  analysis:
     interval: 10s
 ${analysis.replace(/^/gm, '    ')}
 `;
+}
+
+/**
+ * Registers `sandbox` as cluster `sandbox`, applies podinfo:6.0.0, registers the podinfo Canary
+ * `manifest` (expects 201, Initializing) and runs the step registration queues, then up to five
+ * more, until it is Initialized (expected). Returns the Initialized row.
+ */
+export async function initializeCanary(cp: ControlPlane, sandbox: Sandbox, manifest: string): Promise<CanaryRecord<CanaryStatus>> {
+  const cluster = await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
+  expect(cluster.status).toBe(201);
+  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
+  const created = await cp.api('POST', '/canaries', manifest, { cluster: 'sandbox' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect(created.body.phase).toBe('Initializing');
+  // Initialization may take a few steps (primary readiness).
+  let row = await cp.tick(podinfoKey, 0);
+  for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(podinfoKey, 10_000);
+  expect(row?.status.phase).toBe('Initialized');
+  return row!;
 }

@@ -4,7 +4,7 @@
  * stepper that advances the fake clock one interval at a time, recording what each step left
  * behind (phase, live routes) so a test can assert the exact sequence.
  */
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { DomainEvent, DomainEventType } from '../../lib/domain/events.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { CanaryKey, CanaryRecord, HistoryRecord } from '../../lib/ports/store.js';
@@ -28,14 +28,20 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** Options of {@link startWorld}. */
+export interface WorldOptions {
+  /** Cluster names, the first being {@link World.sandbox}; default `['sandbox']`. */
+  clusters?: string[];
+  rolloutDelayMs?: number;
+  clockStart?: number;
+}
+
 /**
  * Starts `clusters` sandboxes (each with namespaces default and test, registered under its name),
  * a control plane and a receiver. The control plane's clock starts at `clockStart`, by default the
  * wall clock, which the sandbox uses for the Deployment condition timestamps it writes.
  */
-export async function startWorld(
-  opts: { clusters?: string[]; rolloutDelayMs?: number; clockStart?: number } = {},
-): Promise<World> {
+export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const names = opts.clusters ?? ['sandbox'];
   const clusters: Record<string, Sandbox> = {};
   for (const name of names) {
@@ -65,6 +71,52 @@ export async function startWorld(
       await cp.close();
       await hooks.close();
       for (const s of Object.values(clusters)) await s.close();
+    },
+  };
+}
+
+/** The world of the running test, as {@link worldPerTest} hands it out. */
+export interface TestWorld extends World {
+  /** Closes the current world and starts another with `opts`, closed after the test in turn. */
+  restart(opts: WorldOptions): Promise<void>;
+}
+
+/**
+ * Starts a world with `opts` before each test of the calling file (or describe block) and closes
+ * it after. The returned object always reads the current test's world, so tests use it as a
+ * {@link World}: `const { cp, sandbox } = world`, `initialize(world, …)`.
+ */
+export function worldPerTest(opts: WorldOptions = {}): TestWorld {
+  let current: World | undefined;
+  beforeEach(async () => {
+    current = await startWorld(opts);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): World => {
+    if (!current) throw new Error('worldPerTest: no world outside a test');
+    return current;
+  };
+  return {
+    get cp() {
+      return now().cp;
+    },
+    get hooks() {
+      return now().hooks;
+    },
+    get sandbox() {
+      return now().sandbox;
+    },
+    get clusters() {
+      return now().clusters;
+    },
+    close: () => now().close(),
+    async restart(next) {
+      await now().close();
+      current = undefined;
+      current = await startWorld(next);
     },
   };
 }

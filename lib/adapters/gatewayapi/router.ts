@@ -4,14 +4,13 @@
  * and at most one PUT.
  */
 import type { Canary } from '../../domain/spec/schema.js';
-import { apexName, canaryName, primaryName } from '../../domain/spec/accessors.js';
+import { apexName } from '../../domain/spec/accessors.js';
 import type { RouteWeights, Router } from '../../ports/router.js';
-import { NotFoundError } from '../kubernetes/errors.js';
-import { InvalidRoutesError } from '../kubernetes/router-errors.js';
 import { ownerLabels } from '../kubernetes/labels.js';
 import {
   CustomObjectStore,
-  describeRef,
+  liveRouteWeights,
+  reconciledWeights,
   type CustomObjectClients,
   type ObjectRef,
 } from '../kubernetes/router-objects.js';
@@ -22,8 +21,6 @@ export interface GatewayApiRouterOptions {
   /** `gateway.networking.k8s.io` version; default `v1` (`v1beta1` for clusters older than Gateway API 1.0). */
   version?: 'v1' | 'v1beta1';
 }
-
-const INITIAL: RouteWeights = { primary: 100, canary: 0, mirrored: false };
 
 /** Routes a canary with a Gateway API HTTPRoute. */
 export class GatewayApiRouter implements Router {
@@ -38,24 +35,14 @@ export class GatewayApiRouter implements Router {
   async reconcile(canary: Canary, signal: AbortSignal): Promise<void> {
     const ref = this.httpRoute(canary);
     const live = await this.store.get(ref, signal);
-    // Reconcile keeps the live split; a new or foreign object starts at 100 % primary.
-    const weights = (live && routeWeightsOf(canary, live.spec)) ?? INITIAL;
+    const weights = reconciledWeights(canary, live, routeWeightsOf);
     await this.store.applyTo(ref, live, { ...httpRouteSpec(canary, weights) }, signal, {
       labels: ownerLabels(canary),
     });
   }
 
   async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
-    const ref = this.httpRoute(canary);
-    const live = await this.store.get(ref, signal);
-    if (!live) throw new NotFoundError(`${describeRef(ref)} get failed: not found`);
-    const weights = routeWeightsOf(canary, live.spec);
-    if (!weights) {
-      throw new InvalidRoutesError(
-        `${describeRef(ref)} does not contain routes for ${primaryName(canary)} and ${canaryName(canary)}`,
-      );
-    }
-    return weights;
+    return await liveRouteWeights(this.store, this.httpRoute(canary), canary, routeWeightsOf, signal);
   }
 
   async setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void> {

@@ -6,12 +6,11 @@
 import type { Canary } from '../../domain/spec/schema.js';
 import { apexName, canaryName, primaryName } from '../../domain/spec/accessors.js';
 import type { RouteWeights, Router } from '../../ports/router.js';
-import { NotFoundError } from '../kubernetes/errors.js';
-import { InvalidRoutesError } from '../kubernetes/router-errors.js';
 import { ownerLabels } from '../kubernetes/labels.js';
 import {
   CustomObjectStore,
-  describeRef,
+  liveRouteWeights,
+  reconciledWeights,
   type CustomObjectClients,
   type ObjectRef,
 } from '../kubernetes/router-objects.js';
@@ -27,7 +26,6 @@ export interface IstioRouterOptions {
 }
 
 const GROUP = 'networking.istio.io';
-const INITIAL: RouteWeights = { primary: 100, canary: 0, mirrored: false };
 
 /** Routes a canary with an Istio VirtualService. */
 export class IstioRouter implements Router {
@@ -56,22 +54,12 @@ export class IstioRouter implements Router {
     );
     const ref = this.virtualService(canary);
     const live = await this.store.get(ref, signal);
-    // Reconcile keeps the live split; a new or foreign object starts at 100 % primary.
-    const weights = (live && routeWeightsOf(canary, live.spec)) ?? INITIAL;
+    const weights = reconciledWeights(canary, live, routeWeightsOf);
     await this.store.applyTo(ref, live, { ...virtualServiceSpec(canary, weights) }, signal, options);
   }
 
   async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
-    const ref = this.virtualService(canary);
-    const live = await this.store.get(ref, signal);
-    if (!live) throw new NotFoundError(`${describeRef(ref)} get failed: not found`);
-    const weights = routeWeightsOf(canary, live.spec);
-    if (!weights) {
-      throw new InvalidRoutesError(
-        `${describeRef(ref)} does not contain routes for ${primaryName(canary)} and ${canaryName(canary)}`,
-      );
-    }
-    return weights;
+    return await liveRouteWeights(this.store, this.virtualService(canary), canary, routeWeightsOf, signal);
   }
 
   async setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void> {

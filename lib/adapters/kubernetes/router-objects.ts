@@ -10,9 +10,13 @@
  *   annotation. (Flagger skips the annotation when kubectl's last-applied annotation exists; we
  *   always store it, because last-applied may be older than the live spec we replace.)
  */
+import { canaryName, primaryName } from '../../domain/spec/accessors.js';
+import type { Canary } from '../../domain/spec/schema.js';
+import type { RouteWeights } from '../../ports/router.js';
 import type { ClusterClients } from './client.js';
 import { NotFoundError } from './errors.js';
 import { COMPONENT, MANAGED_BY_LABEL } from './labels.js';
+import { InvalidRoutesError } from './router-errors.js';
 import { deepEqual, isJson, prune, type Json } from './router-json.js';
 
 /** Annotation holding the JSON spec of an adopted object, as it was before adoption. */
@@ -231,4 +235,43 @@ export class CustomObjectStore {
       if (!(e instanceof NotFoundError)) throw e;
     }
   }
+}
+
+/** A router's reading of the primary/canary split in its routing object's spec (undefined: none). */
+export type RouteWeightsOf = (canary: Canary, spec: unknown) => RouteWeights | undefined;
+
+const INITIAL: RouteWeights = { primary: 100, canary: 0, mirrored: false };
+
+/**
+ * The split reconcile writes: the live one, so that reconcile keeps it; 100 % primary for a new or
+ * foreign object.
+ */
+export function reconciledWeights(
+  canary: Canary,
+  live: KubeObject | undefined,
+  weightsOf: RouteWeightsOf,
+): RouteWeights {
+  return (live && weightsOf(canary, live.spec)) ?? INITIAL;
+}
+
+/**
+ * The split of the live routing object `ref`. Throws NotFoundError when it does not exist, and
+ * InvalidRoutesError when it carries no routes to the primary and canary.
+ */
+export async function liveRouteWeights(
+  store: CustomObjectStore,
+  ref: ObjectRef,
+  canary: Canary,
+  weightsOf: RouteWeightsOf,
+  signal: AbortSignal,
+): Promise<RouteWeights> {
+  const live = await store.get(ref, signal);
+  if (!live) throw new NotFoundError(`${describeRef(ref)} get failed: not found`);
+  const weights = weightsOf(canary, live.spec);
+  if (!weights) {
+    throw new InvalidRoutesError(
+      `${describeRef(ref)} does not contain routes for ${primaryName(canary)} and ${canaryName(canary)}`,
+    );
+  }
+  return weights;
 }

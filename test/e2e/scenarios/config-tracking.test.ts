@@ -2,7 +2,7 @@
  * Config tracking: a change to a ConfigMap the target mounts (no image change) is a new revision;
  * the analysis runs and promotion copies the new data to the `-primary` ConfigMap.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   apply,
   podinfoCanary,
@@ -18,17 +18,10 @@ import {
   initialize,
   stepReasons,
   stepUntilPhase,
-  startWorld,
-  type World,
+  worldPerTest,
 } from '../../support/scenario.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 function configMap(name: string, data: Record<string, string>) {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'test' }, data };

@@ -2,7 +2,7 @@
  * Confirmation gates: a release held by confirm-rollout until an operator approves it through the
  * API, and a promotion held by confirm-promotion until the hook answers 200.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reply } from '../../support/receiver.js';
 import {
   apply,
@@ -20,36 +20,34 @@ import {
   initialize,
   stepUntil,
   stepUntilPhase,
-  startWorld,
-  type World,
+  worldPerTest,
 } from '../../support/scenario.js';
 
 const tester = 'arn:aws:iam::123456789012:user/tester';
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 const liveWeights = () => virtualServiceWeights(world.sandbox);
 
-describe('confirmation gates', () => {
-  it('waits at confirm-rollout, alerting once, until an operator approves through the API', async () => {
-    const { cp, hooks, sandbox } = world;
-    await initialize(
-      world,
-      key,
-      podinfoCanary(`threshold: 2
+/** Initializes podinfo behind a confirm-rollout gate that stays closed, then applies 6.0.1. */
+async function releaseBehindClosedGate(): Promise<void> {
+  const { hooks, sandbox } = world;
+  await initialize(
+    world,
+    key,
+    podinfoCanary(`threshold: 2
 maxWeight: 20
 stepWeight: 10
 webhooks:
   - { name: gate, type: confirm-rollout, url: "${hooks.url}/gate" }`),
-    );
-    hooks.respond('/gate', reply(403, 'closed'));
+  );
+  hooks.respond('/gate', reply(403, 'closed'));
+  await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
+}
 
-    await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
+describe('confirmation gates', () => {
+  it('waits at confirm-rollout, alerting once, until an operator approves through the API', async () => {
+    const { cp, hooks, sandbox } = world;
+    await releaseBehindClosedGate();
     const held = await stepUntil(cp, key, () => false, { max: 4, read: liveWeights });
     expect(held.phases).toEqual(['Waiting', 'Waiting', 'Waiting', 'Waiting']);
     expect(changes(held.samples)).toEqual([[100, 0]]);
@@ -141,18 +139,8 @@ webhooks:
   });
 
   it('rejects a waiting revision on abort, and holds the next one at the gate again', async () => {
-    const { cp, hooks, sandbox } = world;
-    await initialize(
-      world,
-      key,
-      podinfoCanary(`threshold: 2
-maxWeight: 20
-stepWeight: 10
-webhooks:
-  - { name: gate, type: confirm-rollout, url: "${hooks.url}/gate" }`),
-    );
-    hooks.respond('/gate', reply(403, 'closed'));
-    await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
+    const { cp, sandbox } = world;
+    await releaseBehindClosedGate();
     await stepUntilPhase(cp, key, ['Waiting']);
 
     const aborted = await act(cp, key, 'abort');

@@ -2,7 +2,7 @@
  * Gateway API: the HTTPRoute's weighted backendRefs move through custom steps, attached to the
  * Gateway named in `gatewayRefs`, and traffic returns to the primary by `stepWeightPromotion`.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import {
   changes,
@@ -13,17 +13,11 @@ import {
   replicasOf,
   stepReasons,
   stepUntilPhase,
-  startWorld,
   type World,
+  worldPerTest,
 } from '../../support/scenario.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 const canary = podinfoCanary('threshold: 2\nstepWeights: [10, 25, 50]\nstepWeightPromotion: 25', {
   provider: 'gatewayapi:v1',

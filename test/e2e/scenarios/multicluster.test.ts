@@ -3,7 +3,7 @@
  * time. Each progresses at its own pace and succeeds; neither touches the other's cluster, and
  * an unreachable cluster does not hold up the other.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apply, podinfoCanary, podinfoDeployment, virtualServiceWeights } from '../../support/release.js';
 import type { Sandbox } from '../../support/sandbox.js';
 import {
@@ -14,22 +14,15 @@ import {
   initialize,
   replicasOf,
   stepUntilPhase,
-  startWorld,
   type Row,
-  type World,
+  worldPerTest,
 } from '../../support/scenario.js';
 
 const east = { cluster: 'east', namespace: 'test', name: 'frontend' };
 const west = { cluster: 'west', namespace: 'test', name: 'backend' };
 const signal = new AbortController().signal;
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld({ clusters: ['east', 'west'] });
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest({ clusters: ['east', 'west'] });
 
 /** Names of every object in the test namespace of `sandbox`, of the kinds a release writes. */
 function objectNames(sandbox: Sandbox): string[] {

@@ -2,7 +2,7 @@
  * Operator actions through the API during a release: abort mid-analysis, and retry of a failed
  * release once the check it failed on is healthy again.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fail, reply } from '../../support/receiver.js';
 import {
   apply,
@@ -21,18 +21,11 @@ import {
   replicasOf,
   stepUntil,
   stepUntilPhase,
-  startWorld,
-  type World,
+  worldPerTest,
 } from '../../support/scenario.js';
 
 const tester = 'arn:aws:iam::123456789012:user/tester';
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 const liveWeights = () => virtualServiceWeights(world.sandbox);
 

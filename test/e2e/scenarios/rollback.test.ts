@@ -2,7 +2,7 @@
  * Releases that fail and roll back: a rollout check that turns bad after the first weight step, a
  * pre-rollout hook that never passes, and a canary that never becomes ready (progress deadline).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fail, reply } from '../../support/receiver.js';
 import {
   apply,
@@ -21,17 +21,10 @@ import {
   stepReasons,
   stepUntil,
   stepUntilPhase,
-  startWorld,
-  type World,
+  worldPerTest,
 } from '../../support/scenario.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 const liveWeights = () => virtualServiceWeights(world.sandbox);
 
@@ -137,8 +130,7 @@ webhooks:
     // The sandbox stamps Deployment conditions with the wall clock. With the control plane's clock
     // an hour behind it, no condition looks older than the deadline, so what fires is our own
     // deadline, counted from the first step that waited for the canary.
-    await world.close();
-    world = await startWorld({ clockStart: Date.now() - 3_600_000 });
+    await world.restart({ clockStart: Date.now() - 3_600_000 });
     const { cp, sandbox } = world;
     await initialize(world, key, podinfoCanary('threshold: 5\nmaxWeight: 50\nstepWeight: 10'));
 

@@ -2,7 +2,7 @@
  * The other release strategies end to end: A/B testing with a header match, blue/green on plain
  * Kubernetes Services and on Istio, and traffic mirroring before the first weight step.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   apply,
   podinfoCanary,
@@ -19,19 +19,12 @@ import {
   replicasOf,
   stepReasons,
   stepUntilPhase,
-  startWorld,
   virtualServiceHttp,
   type VsRoute,
-  type World,
+  worldPerTest,
 } from '../../support/scenario.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = worldPerTest();
 
 /** A VirtualService route reduced to what the scenarios compare: match, weights, mirror. */
 function routeView(r: VsRoute) {
@@ -42,6 +35,12 @@ function routeView(r: VsRoute) {
   };
 }
 const vs = () => virtualServiceHttp(world.sandbox).map(routeView);
+
+/** The destinations of a {@link routeView} at canary weight `c`. */
+const weights = (c: number) => [
+  ['podinfo-primary', 100 - c],
+  ['podinfo-canary', c],
+];
 
 async function release(image = 'podinfo:6.0.1'): Promise<void> {
   await apply(world.sandbox, podinfoDeployment(image));
@@ -183,10 +182,6 @@ describe('blue/green with mirroring', () => {
     await release();
     const run = await stepUntilPhase(cp, key, ['Succeeded'], { read: () => vs()[0] });
     expect(run.row.status.phase).toBe('Succeeded');
-    const weights = (c: number) => [
-      ['podinfo-primary', 100 - c],
-      ['podinfo-canary', c],
-    ];
     expect(changes(run.samples)).toEqual([
       { match: undefined, weights: weights(0), mirror: undefined },
       { match: undefined, weights: weights(0), mirror: ['podinfo-canary', 100] },
@@ -208,10 +203,6 @@ describe('mirroring', () => {
     await release();
     const run = await stepUntilPhase(cp, key, ['Succeeded'], { read: () => vs()[0] });
     expect(run.row.status.phase).toBe('Succeeded');
-    const weights = (c: number) => [
-      ['podinfo-primary', 100 - c],
-      ['podinfo-canary', c],
-    ];
     expect(changes(run.samples)).toEqual([
       { match: undefined, weights: weights(0), mirror: undefined },
       { match: undefined, weights: weights(0), mirror: ['podinfo-canary', 50] },

@@ -1,56 +1,34 @@
 // Server-side apply through client-node: create when absent, merge and drop fields the manager no
 // longer applies, keyed list merge for built-ins, fieldManager required, YAML bodies.
-import {
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiFailure, kubeConfigFor, startSandbox, type Sandbox } from '../../support/sandbox.js';
-import { deployment, virtualService, vsRef } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { apiFailure } from '../../support/sandbox.js';
+import { deployment, patchTypes, sandboxClients, virtualService, vsRef } from './fixtures.js';
 
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+const { merge, apply } = patchTypes;
 
 describe('server-side apply', () => {
-  let sandbox: Sandbox;
-  let apps: AppsV1Api;
-  let core: CoreV1Api;
-  let custom: CustomObjectsApi;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ https: false, rolloutDelayMs: 0 });
-    const kc = kubeConfigFor(sandbox);
-    [apps, core, custom] = [
-      kc.makeApiClient(AppsV1Api),
-      kc.makeApiClient(CoreV1Api),
-      kc.makeApiClient(CustomObjectsApi),
-    ];
-  });
-  afterAll(() => sandbox.close());
+  const kube = sandboxClients();
 
   it('server-side apply creates when absent, then merges and drops fields the manager no longer applies', async () => {
     const body = { ...virtualService('ssa'), metadata: { name: 'ssa', labels: { a: '1', b: '2' } } };
-    const created = (await custom.patchNamespacedCustomObject(
+    const created = (await kube.custom.patchNamespacedCustomObject(
       { ...vsRef, name: 'ssa', fieldManager: 'flagger', force: true, body },
       apply,
     )) as {
       metadata: { generation: number; uid: string };
     };
     expect(created.metadata.generation).toBe(1);
-    expect(sandbox.requests.at(-1)).toMatchObject({
+    expect(kube.sandbox.requests.at(-1)).toMatchObject({
       status: 201,
       contentType: 'application/apply-patch+yaml',
     });
-    expect(sandbox.requests.at(-1)?.query).toContain('fieldManager=flagger');
+    expect(kube.sandbox.requests.at(-1)?.query).toContain('fieldManager=flagger');
 
-    await custom.patchNamespacedCustomObject(
+    await kube.custom.patchNamespacedCustomObject(
       { ...vsRef, name: 'ssa', body: { metadata: { annotations: { other: 'x' } } } },
       merge,
     );
-    const updated = (await custom.patchNamespacedCustomObject(
+    const updated = (await kube.custom.patchNamespacedCustomObject(
       {
         ...vsRef,
         name: 'ssa',
@@ -83,11 +61,11 @@ describe('server-side apply', () => {
 
   it('server-side apply merges containers by name for built-ins', async () => {
     const body = { apiVersion: 'apps/v1', kind: 'Deployment', ...deployment('ssa') };
-    await apps.patchNamespacedDeployment(
+    await kube.apps.patchNamespacedDeployment(
       { name: 'ssa', namespace: 'default', fieldManager: 'ci', body },
       apply,
     );
-    await apps.patchNamespacedDeployment(
+    await kube.apps.patchNamespacedDeployment(
       {
         name: 'ssa',
         namespace: 'default',
@@ -101,13 +79,13 @@ describe('server-side apply', () => {
       },
       apply,
     );
-    const live = await apps.readNamespacedDeployment({ name: 'ssa', namespace: 'default' });
+    const live = await kube.apps.readNamespacedDeployment({ name: 'ssa', namespace: 'default' });
     expect(live.spec?.template.spec?.containers.map((c) => c.image)).toEqual(['app:1', 'sidecar:2']);
   });
 
   it('server-side apply requires fieldManager (422), and accepts a YAML body', async () => {
     const failed = await apiFailure(
-      custom.patchNamespacedCustomObject({ ...vsRef, name: 'ssa', body: virtualService('ssa') }, apply),
+      kube.custom.patchNamespacedCustomObject({ ...vsRef, name: 'ssa', body: virtualService('ssa') }, apply),
     );
     expect(failed).toMatchObject({ code: 422, reason: 'Invalid' });
     const yaml = [
@@ -120,15 +98,20 @@ describe('server-side apply', () => {
       '',
     ].join('\n');
     const response = await fetch(
-      `${sandbox.url}/api/v1/namespaces/default/configmaps/from-yaml?fieldManager=test&force=true`,
+      `${kube.sandbox.url}/api/v1/namespaces/default/configmaps/from-yaml?fieldManager=test&force=true`,
       {
         method: 'PATCH',
-        headers: { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'application/apply-patch+yaml' },
+        headers: {
+          Authorization: `Bearer ${kube.sandbox.token}`,
+          'Content-Type': 'application/apply-patch+yaml',
+        },
         body: yaml,
       },
     );
     expect(response.status).toBe(201);
-    expect((await core.readNamespacedConfigMap({ name: 'from-yaml', namespace: 'default' })).data).toEqual({
+    expect(
+      (await kube.core.readNamespacedConfigMap({ name: 'from-yaml', namespace: 'default' })).data,
+    ).toEqual({
       key: 'value',
     });
   });

@@ -1,5 +1,50 @@
-// Shared object builders for the sandbox integration tests.
-import type { V1Deployment } from '@kubernetes/client-node';
+// Shared object builders and set-up for the sandbox integration tests.
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Deployment,
+} from '@kubernetes/client-node';
+import { afterAll, beforeAll } from 'vitest';
+import { kubeConfigFor, startSandbox, type Sandbox } from '../../support/sandbox.js';
+
+/** Call options of client-node's patch methods, one per patch type (its Content-Type). */
+export const patchTypes = {
+  merge: setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  json: setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+  strategic: setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+  apply: setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+};
+
+/** A sandbox and client-node clients for it. */
+export interface SandboxClients {
+  sandbox: Sandbox;
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+}
+
+/**
+ * Starts a sandbox (plain http, no rollout delay) before all tests of the calling describe block
+ * and closes it after them; the returned object holds it and its clients once started.
+ */
+export function sandboxClients(): SandboxClients {
+  const clients = {} as SandboxClients;
+  beforeAll(async () => {
+    const sandbox = await startSandbox({ https: false, rolloutDelayMs: 0 });
+    const kc = kubeConfigFor(sandbox);
+    Object.assign(clients, {
+      sandbox,
+      apps: kc.makeApiClient(AppsV1Api),
+      core: kc.makeApiClient(CoreV1Api),
+      custom: kc.makeApiClient(CustomObjectsApi),
+    });
+  });
+  afterAll(() => clients.sandbox.close());
+  return clients;
+}
 
 /** CustomObjectsApi coordinates of Istio v1beta1 VirtualServices in `default`. */
 export const vsRef = {

@@ -1,40 +1,17 @@
 // Patch types through client-node: merge, JSON patch (all ops, `test` failure) and strategic merge
 // (built-ins only; 415 for CRDs). Server-side apply is in apply.test.ts.
-import {
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiFailure, kubeConfigFor, startSandbox, type Sandbox } from '../../support/sandbox.js';
-import { deployment, virtualService, vsRef } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { apiFailure } from '../../support/sandbox.js';
+import { deployment, patchTypes, sandboxClients, virtualService, vsRef } from './fixtures.js';
 
-const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
-const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+const { merge, json, strategic } = patchTypes;
 
 describe('patches', () => {
-  let sandbox: Sandbox;
-  let apps: AppsV1Api;
-  let core: CoreV1Api;
-  let custom: CustomObjectsApi;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ https: false, rolloutDelayMs: 0 });
-    const kc = kubeConfigFor(sandbox);
-    [apps, core, custom] = [
-      kc.makeApiClient(AppsV1Api),
-      kc.makeApiClient(CoreV1Api),
-      kc.makeApiClient(CustomObjectsApi),
-    ];
-  });
-  afterAll(() => sandbox.close());
+  const kube = sandboxClients();
 
   it('merge patch sets, replaces and deletes (null) fields on built-ins and CRDs', async () => {
-    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('merge') });
-    const patched = await apps.patchNamespacedDeployment(
+    await kube.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('merge') });
+    const patched = await kube.apps.patchNamespacedDeployment(
       {
         name: 'merge',
         namespace: 'default',
@@ -45,14 +22,14 @@ describe('patches', () => {
     expect(patched.metadata?.labels).toEqual({ tier: 'web' });
     expect(patched.spec?.replicas).toBe(3);
     expect(patched.spec?.template.spec?.containers).toHaveLength(2);
-    expect(sandbox.requests.at(-1)).toMatchObject({
+    expect(kube.sandbox.requests.at(-1)).toMatchObject({
       method: 'PATCH',
       contentType: 'application/merge-patch+json',
       status: 200,
     });
 
-    await custom.createNamespacedCustomObject({ ...vsRef, body: virtualService('merge') });
-    const vs = (await custom.patchNamespacedCustomObject(
+    await kube.custom.createNamespacedCustomObject({ ...vsRef, body: virtualService('merge') });
+    const vs = (await kube.custom.patchNamespacedCustomObject(
       {
         ...vsRef,
         name: 'merge',
@@ -68,11 +45,11 @@ describe('patches', () => {
   });
 
   it('JSON patch applies add, remove, replace, move, copy and test in order', async () => {
-    await core.createNamespacedConfigMap({
+    await kube.core.createNamespacedConfigMap({
       namespace: 'default',
       body: { metadata: { name: 'jp' }, data: { a: '1', b: '2', 'x/y': '3' } },
     });
-    const patched = await core.patchNamespacedConfigMap(
+    const patched = await kube.core.patchNamespacedConfigMap(
       {
         name: 'jp',
         namespace: 'default',
@@ -94,8 +71,8 @@ describe('patches', () => {
   });
 
   it('JSON patch edits arrays and a failed test answers 422 Invalid without writing', async () => {
-    await custom.createNamespacedCustomObject({ ...vsRef, body: virtualService('jp') });
-    const patched = (await custom.patchNamespacedCustomObject(
+    await kube.custom.createNamespacedCustomObject({ ...vsRef, body: virtualService('jp') });
+    const patched = (await kube.custom.patchNamespacedCustomObject(
       {
         ...vsRef,
         name: 'jp',
@@ -115,7 +92,7 @@ describe('patches', () => {
     expect(patched.spec.hosts).toEqual(['jp', 'extra']);
 
     const failed = await apiFailure(
-      custom.patchNamespacedCustomObject(
+      kube.custom.patchNamespacedCustomObject(
         {
           ...vsRef,
           name: 'jp',
@@ -130,19 +107,19 @@ describe('patches', () => {
     expect(failed).toMatchObject({ code: 422, reason: 'Invalid' });
     expect(failed.message).toContain('testing value /spec/http/0/route/1/weight failed');
     const missing = await apiFailure(
-      custom.patchNamespacedCustomObject(
+      kube.custom.patchNamespacedCustomObject(
         { ...vsRef, name: 'jp', body: [{ op: 'remove', path: '/spec/nope' }] },
         json,
       ),
     );
     expect(missing).toMatchObject({ code: 422, reason: 'Invalid' });
-    const current = (await custom.getNamespacedCustomObject({ ...vsRef, name: 'jp' })) as typeof patched;
+    const current = (await kube.custom.getNamespacedCustomObject({ ...vsRef, name: 'jp' })) as typeof patched;
     expect(current.metadata.resourceVersion).toBe(patched.metadata.resourceVersion);
   });
 
   it('strategic merge patch merges containers, env and ports by key and honours $patch: delete', async () => {
-    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('smp') });
-    const patched = await apps.patchNamespacedDeployment(
+    await kube.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('smp') });
+    const patched = await kube.apps.patchNamespacedDeployment(
       {
         name: 'smp',
         namespace: 'default',
@@ -178,11 +155,11 @@ describe('patches', () => {
     ]);
     expect(containers[0]?.ports?.map((p) => p.containerPort)).toEqual([8080, 9090]);
 
-    await core.createNamespacedService({
+    await kube.core.createNamespacedService({
       namespace: 'default',
       body: { metadata: { name: 'smp' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
     });
-    const svc = await core.patchNamespacedService(
+    const svc = await kube.core.patchNamespacedService(
       {
         name: 'smp',
         namespace: 'default',
@@ -204,14 +181,14 @@ describe('patches', () => {
   });
 
   it('rejects strategic merge for CRDs and unknown patch types with 415 UnsupportedMediaType', async () => {
-    await custom.createNamespacedCustomObject({ ...vsRef, body: virtualService('smp') });
+    await kube.custom.createNamespacedCustomObject({ ...vsRef, body: virtualService('smp') });
     const failed = await apiFailure(
-      custom.patchNamespacedCustomObject({ ...vsRef, name: 'smp', body: { spec: {} } }, strategic),
+      kube.custom.patchNamespacedCustomObject({ ...vsRef, name: 'smp', body: { spec: {} } }, strategic),
     );
     expect(failed).toMatchObject({ code: 415, reason: 'UnsupportedMediaType' });
-    const raw = await fetch(`${sandbox.url}/api/v1/namespaces/default/configmaps/jp`, {
+    const raw = await fetch(`${kube.sandbox.url}/api/v1/namespaces/default/configmaps/jp`, {
       method: 'PATCH',
-      headers: { Authorization: `Bearer ${sandbox.token}`, 'Content-Type': 'text/plain' },
+      headers: { Authorization: `Bearer ${kube.sandbox.token}`, 'Content-Type': 'text/plain' },
       body: 'x',
     });
     expect(raw.status).toBe(415);
