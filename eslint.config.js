@@ -4,16 +4,39 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const adapters = { group: ['**/adapters/**'], message: 'Only lib/wiring.ts and local/ import adapters (STYLE.md).' };
+const adapters = {
+  group: ['**/adapters/**'],
+  message: 'Only lib/wiring.ts and local/ import adapters (STYLE.md).',
+};
 const app = { group: ['**/app/**'], message: 'lib/domain and lib/ports must not depend on lib/app.' };
 const functionsDir = { group: ['**/functions/**'], message: 'lib/ must not import Lambda handlers.' };
 const io = {
-  group: ['node:fs', 'node:fs/*', 'node:http', 'node:https', 'node:net', 'node:child_process', '@aws-sdk/*', '@kubernetes/*'],
+  group: [
+    'node:fs',
+    'node:fs/*',
+    'node:http',
+    'node:https',
+    'node:net',
+    'node:child_process',
+    '@aws-sdk/*',
+    '@kubernetes/*',
+  ],
   message: 'lib/domain is pure: no I/O.',
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.serverless', '.esbuild', 'dist', 'coverage', '.data', '.prom-data', '.vitest-report.json'] },
+  {
+    ignores: [
+      'node_modules',
+      '.serverless',
+      '.esbuild',
+      'dist',
+      'coverage',
+      '.data',
+      '.prom-data',
+      '.vitest-report.json',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -32,11 +55,15 @@ export default tseslint.config(
   },
   {
     files: ['lib/domain/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, app, functionsDir, io] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, app, functionsDir, io] }],
+    },
   },
   {
     files: ['lib/ports/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, app, functionsDir] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, app, functionsDir] }],
+    },
   },
   {
     files: ['lib/app/**/*.ts'],
@@ -44,7 +71,9 @@ export default tseslint.config(
   },
   {
     files: ['lib/loadtester/**/*.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, app, functionsDir] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [adapters, app, functionsDir] }],
+    },
   },
   {
     files: ['lib/adapters/**/*.ts'],

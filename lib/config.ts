@@ -41,7 +41,8 @@ function int(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`environment variable ${name} must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -50,7 +51,10 @@ const providerNames = ['istio', 'gatewayapi', 'appmesh', 'kubernetes'] as const;
 function provider(env: Env): Config['defaultProvider'] {
   const raw = env.DEFAULT_PROVIDER ?? 'istio';
   const found = providerNames.find((p) => p === raw);
-  if (!found) throw new ConfigError(`environment variable DEFAULT_PROVIDER must be one of ${providerNames.join(', ')}, got "${raw}"`);
+  if (!found)
+    throw new ConfigError(
+      `environment variable DEFAULT_PROVIDER must be one of ${providerNames.join(', ')}, got "${raw}"`,
+    );
   return found;
 }
 

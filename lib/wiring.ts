@@ -71,7 +71,11 @@ export function buildCore(config: Config, logger: Logger): Core {
 
 /** A metrics provider that always answers with an error: checks fail, nothing is promoted blind. */
 const noPrometheus: MetricsProvider = {
-  query: () => Promise.resolve({ kind: 'error', message: 'no Prometheus configured (set PROMETHEUS_URL or use a templateRef)' }),
+  query: () =>
+    Promise.resolve({
+      kind: 'error',
+      message: 'no Prometheus configured (set PROMETHEUS_URL or use a templateRef)',
+    }),
   isOnline: () => Promise.resolve(false),
 };
 
@@ -87,7 +91,9 @@ export interface StepParts {
 
 /** Dependencies of one analysis step. */
 export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
-  const defaultMetrics = parts.defaultMetrics ?? (core.config.prometheusUrl ? prometheusFor(core.config.prometheusUrl) : noPrometheus);
+  const defaultMetrics =
+    parts.defaultMetrics ??
+    (core.config.prometheusUrl ? prometheusFor(core.config.prometheusUrl) : noPrometheus);
   // Template secrets live under this stage's prefix (Secrets Manager), as cluster credentials do.
   const templateSecret = (name: string) => parts.secrets({ secret: `${core.config.secretsPrefix}${name}` });
   const templates = new Map<string, MetricsProvider>();
@@ -105,7 +111,9 @@ export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
     clusters: new KubernetesClusterAccess(lookup, factory),
     hooks: makeHttpHooks(),
     checks: {
-      resolver: new PrometheusCheckQueries({ get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal) }),
+      resolver: new PrometheusCheckQueries({
+        get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal),
+      }),
       metricsFor: (template) => {
         if (!template) return defaultMetrics;
         const id = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
@@ -147,11 +155,17 @@ function requireSetting(value: string | undefined, name: string): string {
 }
 
 function awsQueue(config: Config): WorkQueue {
-  return new SqsWorkQueue(new SQSClient({ region: config.region }), requireSetting(config.queueUrl, 'QUEUE_URL'));
+  return new SqsWorkQueue(
+    new SQSClient({ region: config.region }),
+    requireSetting(config.queueUrl, 'QUEUE_URL'),
+  );
 }
 
 function awsBus(config: Config): EventBus {
-  return new EventBridgeBus(new EventBridgeClient({ region: config.region }), requireSetting(config.eventBusName, 'EVENT_BUS_NAME'));
+  return new EventBridgeBus(
+    new EventBridgeClient({ region: config.region }),
+    requireSetting(config.eventBusName, 'EVENT_BUS_NAME'),
+  );
 }
 
 const secrets = (region: string) =>
@@ -173,13 +187,21 @@ export function buildDispatchDeps(): DispatchDeps & { logger: Logger } {
 export function buildAnalyzeDeps(): AdvanceDeps {
   const core = awsCore();
   const c = core.config;
-  return advanceDeps(core, { queue: awsQueue(c), bus: awsBus(c), secrets: secrets(c.region), eks: (region) => new EKSClient({ region }), chainWithinMs: 50_000 });
+  return advanceDeps(core, {
+    queue: awsQueue(c),
+    bus: awsBus(c),
+    secrets: secrets(c.region),
+    eks: (region) => new EKSClient({ region }),
+    chainWithinMs: 50_000,
+  });
 }
 
 export async function buildNotifyDeps() {
   const core = awsCore();
   const c = core.config;
-  const address = c.slackUrlParameter ? await secrets(c.region)({ parameter: c.slackUrlParameter }).catch(() => undefined) : undefined;
+  const address = c.slackUrlParameter
+    ? await secrets(c.region)({ parameter: c.slackUrlParameter }).catch(() => undefined)
+    : undefined;
   return { core, notify: notifyDeps(core, address ? { type: 'slack', address } : undefined) };
 }
 

@@ -38,13 +38,27 @@ if (values.sandbox) {
   closers.push(() => sandbox.close());
   const kubeconfig = join(process.cwd(), '.data', 'sandbox-kubeconfig.yaml');
   await sandbox.writeKubeconfig(kubeconfig);
-  await stack.registerCluster({ name: 'sandbox', kind: 'endpoint', server: sandbox.url, caData: sandbox.caData, token: sandbox.token, defaultProvider: 'istio' });
-  console.log(`sandbox cluster "sandbox" at ${sandbox.url} (kubectl: KUBECONFIG=${kubeconfig} kubectl get deploy -A)`);
+  await stack.registerCluster({
+    name: 'sandbox',
+    kind: 'endpoint',
+    server: sandbox.url,
+    caData: sandbox.caData,
+    token: sandbox.token,
+    defaultProvider: 'istio',
+  });
+  console.log(
+    `sandbox cluster "sandbox" at ${sandbox.url} (kubectl: KUBECONFIG=${kubeconfig} kubectl get deploy -A)`,
+  );
 }
 
 const kubeconfigPath = env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
 if (existsSync(kubeconfigPath)) {
-  await stack.registerCluster({ name: 'local', kind: 'kubeconfig', kubeconfig: readFileSync(kubeconfigPath, 'utf8'), defaultProvider: 'istio' });
+  await stack.registerCluster({
+    name: 'local',
+    kind: 'kubeconfig',
+    kubeconfig: readFileSync(kubeconfigPath, 'utf8'),
+    defaultProvider: 'istio',
+  });
   console.log(`cluster "local" from ${kubeconfigPath} (current context)`);
 }
 

@@ -12,15 +12,18 @@ export class LocalQueue implements WorkQueue {
 
   send(messages: StepMessage[], now: number): Promise<void> {
     for (const m of messages) {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        this.inflight++;
-        this.deliver(m)
-          .catch((e: Error) => {
-            if (!this.closed) console.error(`step ${m.key.name} failed: ${e.message}`);
-          })
-          .finally(() => this.inflight--);
-      }, Math.max(0, m.dueAt - now));
+      const t = setTimeout(
+        () => {
+          this.timers.delete(t);
+          this.inflight++;
+          this.deliver(m)
+            .catch((e: Error) => {
+              if (!this.closed) console.error(`step ${m.key.name} failed: ${e.message}`);
+            })
+            .finally(() => this.inflight--);
+        },
+        Math.max(0, m.dueAt - now),
+      );
       this.timers.add(t);
     }
     return Promise.resolve();

@@ -34,7 +34,12 @@ export async function startLocalServer(opts: {
         const isPublic = url.pathname === '/openapi.json' || isLoadtester;
         if (!isPublic && !authorized(req.headers.authorization, opts.token)) {
           res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
-          res.end(JSON.stringify({ message: 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)', errors: [] }));
+          res.end(
+            JSON.stringify({
+              message: 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)',
+              errors: [],
+            }),
+          );
           return;
         }
         const handler = isLoadtester && opts.loadtester ? opts.loadtester : opts.api;
@@ -46,7 +51,12 @@ export async function startLocalServer(opts: {
       } catch (e) {
         const status = (e as { status?: number }).status ?? 500;
         res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: status === 413 ? 'request body too large' : 'internal error', errors: [] }));
+        res.end(
+          JSON.stringify({
+            message: status === 413 ? 'request body too large' : 'internal error',
+            errors: [],
+          }),
+        );
       }
     })();
   });
@@ -81,7 +91,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function toEvent(req: IncomingMessage, url: URL, path: string, body: string): APIGatewayProxyEventV2 {
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+  );
   const method = (req.method ?? 'GET').toUpperCase();
   return {
     version: '2.0',
@@ -97,7 +109,13 @@ function toEvent(req: IncomingMessage, url: URL, path: string, body: string): AP
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method,
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: `${Date.now()}-${Math.random().toString(16).slice(2)}`,
       routeKey: '$default',
       stage: '$default',

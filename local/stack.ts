@@ -62,10 +62,21 @@ export interface Stack {
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.dataDir ? { path: opts.dataDir } : {}) });
+  const db = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(opts.dataDir ? { path: opts.dataDir } : {}),
+  });
   await new Promise<void>((resolve) => db.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
-  const config = loadConfig({ TABLE_NAME: 'flagger-local', DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'us-east-1', PROMETHEUS_URL: opts.prometheusUrl, STAGE: 'local' });
+  const config = loadConfig({
+    TABLE_NAME: 'flagger-local',
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'us-east-1',
+    PROMETHEUS_URL: opts.prometheusUrl,
+    STAGE: 'local',
+  });
   const admin = baseClient({ region: config.region, endpoint });
   await createTable(admin, config.tableName);
   admin.destroy();
@@ -78,21 +89,34 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const queue = new LocalQueue(async (m) => {
     if (holder.deps) await advanceCanary(holder.deps, m.key, stop.signal);
   });
-  holder.deps = advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.defaultMetrics, chainWithinMs: 0 });
+  holder.deps = advanceDeps(core, {
+    queue,
+    bus,
+    secrets: noSecrets,
+    defaultMetrics: opts.defaultMetrics,
+    chainWithinMs: 0,
+  });
 
   const notifications: Stack['notifications'] = [];
   const notify = notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined);
   bus.subscribe(async (event) => {
     const record = await core.store.get(event.canary, stop.signal);
-    const canary = (record?.manifest as Canary | undefined) ?? ({ metadata: event.canary, spec: {} } as unknown as Canary);
+    const canary =
+      (record?.manifest as Canary | undefined) ?? ({ metadata: event.canary, spec: {} } as unknown as Canary);
     const result = await notifyEvent(notify, event, canary, stop.signal);
     notifications.push({ event, result });
-    for (const f of result.failures) logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
+    for (const f of result.failures)
+      logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
   });
 
   const api = makeApiHandler({ ...core, queue, maxBodyBytes: config.maxBodyBytes, logger });
   const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates }) });
-  const server: LocalServer = await startLocalServer({ api, loadtester: (e) => loadtester(e, {} as never), token: opts.token, port: opts.port });
+  const server: LocalServer = await startLocalServer({
+    api,
+    loadtester: (e) => loadtester(e, {} as never),
+    token: opts.token,
+    port: opts.port,
+  });
 
   let dispatching = false;
   const every = opts.dispatchEveryMs ?? 1000;

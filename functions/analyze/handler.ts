@@ -13,7 +13,11 @@ import type { StepMessage } from '../../lib/ports/queue.js';
 import { recordOutcome, type MetricsSink } from './metrics.js';
 
 export function makeHandler(deps: AdvanceDeps, metrics?: MetricsSink) {
-  return async (event: SQSEvent, _context?: unknown, opts?: { signal?: AbortSignal }): Promise<SQSBatchResponse> => {
+  return async (
+    event: SQSEvent,
+    _context?: unknown,
+    opts?: { signal?: AbortSignal },
+  ): Promise<SQSBatchResponse> => {
     const signal = opts?.signal ?? AbortSignal.timeout(110_000);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
@@ -21,7 +25,10 @@ export function makeHandler(deps: AdvanceDeps, metrics?: MetricsSink) {
         const message = JSON.parse(record.body) as StepMessage;
         const outcome = await advanceCanary(deps, message.key, signal);
         if (metrics) recordOutcome(metrics, outcome);
-        deps.logger.info('step outcome', { outcome: outcome.kind, ...(outcome.kind === 'skipped' ? { why: outcome.why } : {}) });
+        deps.logger.info('step outcome', {
+          outcome: outcome.kind,
+          ...(outcome.kind === 'skipped' ? { why: outcome.why } : {}),
+        });
       } catch (e) {
         deps.logger.error('step could not run', { messageId: record.messageId, error: (e as Error).message });
         failures.push({ itemIdentifier: record.messageId });

@@ -11,7 +11,11 @@ import type { Logger } from '../../lib/ports/logger.js';
 import { actorOf, bodyOf, HttpError, json } from './http.js';
 import { route, type ApiDeps } from './routes.js';
 
-export type ApiHandler = (event: APIGatewayProxyEventV2, context?: unknown, opts?: { signal?: AbortSignal }) => Promise<APIGatewayProxyResultV2>;
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: unknown,
+  opts?: { signal?: AbortSignal },
+) => Promise<APIGatewayProxyResultV2>;
 
 export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
   return async (event, _context, opts) => {
@@ -39,7 +43,8 @@ export function errorResponse(e: unknown, logger: Logger): APIGatewayProxyResult
   if (e instanceof HttpError) return json(e.status, { message: e.message, errors: e.errors ?? [] });
   if (e instanceof ValidationError) return json(400, { message: e.message, errors: e.errors });
   if (e instanceof NotFoundError) return json(404, { message: e.message, errors: [] });
-  if (e instanceof StateConflictError || e instanceof ConflictError) return json(409, { message: e.message, errors: [] });
+  if (e instanceof StateConflictError || e instanceof ConflictError)
+    return json(409, { message: e.message, errors: [] });
   logger.error('unhandled API error', { error: (e as Error)?.message, stack: (e as Error)?.stack });
   return json(500, { message: 'internal error; see the function logs', errors: [] });
 }

@@ -26,13 +26,21 @@ export class HttpError extends Error {
 }
 
 export function json(status: number, body: unknown): APIGatewayProxyResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body, null, 2) };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body, null, 2),
+  };
 }
 
 /** The caller's identity from API Gateway's authorizer context. */
 export function actorOf(event: APIGatewayProxyEventV2): string {
   const ctx = event.requestContext as APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { iam?: { userArn?: string }; jwt?: { claims?: Record<string, unknown> }; lambda?: { actor?: string } };
+    authorizer?: {
+      iam?: { userArn?: string };
+      jwt?: { claims?: Record<string, unknown> };
+      lambda?: { actor?: string };
+    };
   };
   const a = ctx.authorizer;
   return a?.iam?.userArn ?? (a?.jwt?.claims?.sub as string | undefined) ?? a?.lambda?.actor ?? 'anonymous';
@@ -42,6 +50,7 @@ export function actorOf(event: APIGatewayProxyEventV2): string {
 export function bodyOf(event: APIGatewayProxyEventV2, maxBytes: number): string {
   if (!event.body) return '';
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > maxBytes) throw new HttpError(413, `request body larger than ${maxBytes} bytes`);
+  if (Buffer.byteLength(raw) > maxBytes)
+    throw new HttpError(413, `request body larger than ${maxBytes} bytes`);
   return raw;
 }

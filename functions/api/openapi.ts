@@ -5,25 +5,60 @@ const err = { description: 'error: { message, errors: [{ path, message }] }' };
 
 export const openapi = {
   openapi: '3.0.3',
-  info: { title: 'Flagger Serverless API', version: '0.1.0', description: 'Register clusters and Flagger Canary manifests; watch and steer releases.' },
+  info: {
+    title: 'Flagger Serverless API',
+    version: '0.1.0',
+    description: 'Register clusters and Flagger Canary manifests; watch and steer releases.',
+  },
   components: {
     securitySchemes: {
-      sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS SigV4 (IAM authorization, the default)' },
-      bearer: { type: 'http', scheme: 'bearer', description: 'JWT authorizer (auth=jwt) or the local-mode token' },
+      sigv4: {
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        description: 'AWS SigV4 (IAM authorization, the default)',
+      },
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'JWT authorizer (auth=jwt) or the local-mode token',
+      },
     },
   },
   security: [{ sigv4: [] }, { bearer: [] }],
   paths: {
     '/clusters': {
-      get: { summary: 'List registered clusters (secrets hidden)', responses: { 200: { description: '{ items }' } } },
+      get: {
+        summary: 'List registered clusters (secrets hidden)',
+        responses: { 200: { description: '{ items }' } },
+      },
       post: {
-        summary: 'Register or update a cluster: {name, kind: eks, eksClusterName, region} | {name, kind: kubeconfig, kubeconfigSecret|kubeconfigParameter|kubeconfig} | {name, kind: endpoint, server, caData?, token?|tokenSecret?}',
+        summary:
+          'Register or update a cluster: {name, kind: eks, eksClusterName, region} | {name, kind: kubeconfig, kubeconfigSecret|kubeconfigParameter|kubeconfig} | {name, kind: endpoint, server, caData?, token?|tokenSecret?}',
         responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
       },
     },
-    '/clusters/{cluster}': { get: { summary: 'One cluster', parameters: [canaryPath], responses: { 200: { description: 'cluster' }, 404: err } }, delete: { summary: 'Delete an unused cluster', parameters: [canaryPath], responses: { 204: { description: 'deleted' }, 409: err } } },
+    '/clusters/{cluster}': {
+      get: {
+        summary: 'One cluster',
+        parameters: [canaryPath],
+        responses: { 200: { description: 'cluster' }, 404: err },
+      },
+      delete: {
+        summary: 'Delete an unused cluster',
+        parameters: [canaryPath],
+        responses: { 204: { description: 'deleted' }, 409: err },
+      },
+    },
     '/canaries': {
-      get: { summary: 'List canaries', parameters: [{ name: 'cluster', in: 'query', schema: { type: 'string' } }, { name: 'namespace', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: '{ items }' } } },
+      get: {
+        summary: 'List canaries',
+        parameters: [
+          { name: 'cluster', in: 'query', schema: { type: 'string' } },
+          { name: 'namespace', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: { 200: { description: '{ items }' } },
+      },
       post: {
         summary: 'Apply a Flagger Canary manifest (YAML or JSON, v1beta1 or v1alpha3) like kubectl apply',
         parameters: [{ name: 'cluster', in: 'query', required: true, schema: { type: 'string' } }],
@@ -32,27 +67,65 @@ export const openapi = {
       },
     },
     '/canaries/{cluster}/{namespace}/{name}': {
-      get: { summary: 'Spec, status, explanation of the last step', parameters: params, responses: { 200: { description: 'canary' }, 404: err } },
-      delete: { summary: 'Delete (revertOnDeletion: revert the target first, 202)', parameters: params, responses: { 204: { description: 'deleted' }, 202: { description: 'reverting' }, 404: err } },
+      get: {
+        summary: 'Spec, status, explanation of the last step',
+        parameters: params,
+        responses: { 200: { description: 'canary' }, 404: err },
+      },
+      delete: {
+        summary: 'Delete (revertOnDeletion: revert the target first, 202)',
+        parameters: params,
+        responses: { 204: { description: 'deleted' }, 202: { description: 'reverting' }, 404: err },
+      },
     },
     '/canaries/{cluster}/{namespace}/{name}/history': {
-      get: { summary: 'Step and operator history, newest first', parameters: [...params, { name: 'limit', in: 'query', schema: { type: 'integer' } }, { name: 'before', in: 'query', schema: { type: 'integer' } }], responses: { 200: { description: '{ items }' } } },
+      get: {
+        summary: 'Step and operator history, newest first',
+        parameters: [
+          ...params,
+          { name: 'limit', in: 'query', schema: { type: 'integer' } },
+          { name: 'before', in: 'query', schema: { type: 'integer' } },
+        ],
+        responses: { 200: { description: '{ items }' } },
+      },
     },
     '/canaries/{cluster}/{namespace}/{name}/actions/{action}': {
       post: {
-        summary: 'Operator action: promote | abort | pause | resume | retry | approve (?gate=confirm-rollout|confirm-traffic-increase|confirm-promotion)',
-        parameters: [...params, { name: 'action', in: 'path', required: true, schema: { type: 'string', enum: ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] } }],
+        summary:
+          'Operator action: promote | abort | pause | resume | retry | approve (?gate=confirm-rollout|confirm-traffic-increase|confirm-promotion)',
+        parameters: [
+          ...params,
+          {
+            name: 'action',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', enum: ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] },
+          },
+        ],
         responses: { 202: { description: 'accepted; applied by the next step' }, 404: err, 409: err },
       },
     },
     '/templates/{namespace}/{name}': {
       get: { summary: 'A metric template', responses: { 200: { description: 'template' }, 404: err } },
-      put: { summary: 'Store a metric template ({provider:{type:prometheus,address}, query} or a Flagger MetricTemplate)', responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err } },
+      put: {
+        summary:
+          'Store a metric template ({provider:{type:prometheus,address}, query} or a Flagger MetricTemplate)',
+        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
+      },
     },
     '/alert-providers/{namespace}/{name}': {
-      get: { summary: 'An alert provider (address hidden)', responses: { 200: { description: 'provider' }, 404: err } },
-      put: { summary: 'Store an alert provider ({type: slack|msteams|discord|generic, address, channel?} or a Flagger AlertProvider)', responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err } },
+      get: {
+        summary: 'An alert provider (address hidden)',
+        responses: { 200: { description: 'provider' }, 404: err },
+      },
+      put: {
+        summary:
+          'Store an alert provider ({type: slack|msteams|discord|generic, address, channel?} or a Flagger AlertProvider)',
+        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
+      },
     },
-    '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3' } } } },
+    '/openapi.json': {
+      get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3' } } },
+    },
   },
 } as const;

@@ -46,7 +46,11 @@ export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> 
   const matching = routes.filter(([, re]) => re.test(req.path));
   if (matching.length === 0) throw new HttpError(404, `no route for ${req.method} ${req.path}`);
   const hit = matching.find(([m]) => m === req.method);
-  if (!hit) throw new HttpError(405, `${req.method} not allowed on ${req.path}; use ${matching.map(([m]) => m).join(', ')}`);
+  if (!hit)
+    throw new HttpError(
+      405,
+      `${req.method} not allowed on ${req.path}; use ${matching.map(([m]) => m).join(', ')}`,
+    );
   return hit[2](deps, req, hit[1].exec(req.path)!.slice(1));
 }
 
@@ -59,7 +63,10 @@ function bodyJson(req: ApiRequest): unknown {
   try {
     return parseYaml(req.body) as unknown;
   } catch (e) {
-    throw new HttpError(400, `request body is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new HttpError(
+      400,
+      `request body is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -83,22 +90,33 @@ async function getCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<
 
 async function removeCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const used = await deps.store.list({ cluster: p[0] }, req.signal);
-  if (used.length > 0) throw new HttpError(409, `cluster "${p[0]}" still has ${used.length} canaries; delete them first`);
+  if (used.length > 0)
+    throw new HttpError(409, `cluster "${p[0]}" still has ${used.length} canaries; delete them first`);
   await deps.clusters.delete(p[0], req.signal);
   return { status: 204 };
 }
 
 async function listCanaries(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const rows = await deps.store.list({ cluster: req.query.cluster, namespace: req.query.namespace }, req.signal);
+  const rows = await deps.store.list(
+    { cluster: req.query.cluster, namespace: req.query.namespace },
+    req.signal,
+  );
   return { status: 200, body: { items: rows.map((r) => canaryView(r, false)) } };
 }
 
 async function applyCanary(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   const cluster = req.query.cluster;
-  if (!cluster) throw new HttpError(400, 'query parameter "cluster" is required', [{ path: 'cluster', message: 'expected ?cluster=NAME of a registered cluster' }]);
-  if (req.body.trim() === '') throw new HttpError(400, 'request body is empty; expected a Canary manifest (YAML or JSON)');
+  if (!cluster)
+    throw new HttpError(400, 'query parameter "cluster" is required', [
+      { path: 'cluster', message: 'expected ?cluster=NAME of a registered cluster' },
+    ]);
+  if (req.body.trim() === '')
+    throw new HttpError(400, 'request body is empty; expected a Canary manifest (YAML or JSON)');
   const r = await registerCanary(deps, cluster, req.body, req.actor, req.signal);
-  return { status: r.created ? 201 : 200, body: { ...canaryView(r.record, true), unchanged: r.unchanged, warnings: r.warnings } };
+  return {
+    status: r.created ? 201 : 200,
+    body: { ...canaryView(r.record, true), unchanged: r.unchanged, warnings: r.warnings },
+  };
 }
 
 async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
@@ -110,7 +128,9 @@ async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<A
 
 async function removeCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const r = await deleteCanary(deps, keyOf(p), req.actor, req.signal);
-  return r.deleted ? { status: 204 } : { status: 202, body: { message: 'revertOnDeletion: reverting the target, then deleting' } };
+  return r.deleted
+    ? { status: 204 }
+    : { status: 202, body: { message: 'revertOnDeletion: reverting the target, then deleting' } };
 }
 
 async function history(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {

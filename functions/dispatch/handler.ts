@@ -11,7 +11,11 @@ import type { Logger } from '../../lib/ports/logger.js';
 export const WINDOW_MS = 60_000;
 
 export function makeHandler(deps: DispatchDeps & { logger: Logger }) {
-  return async (_event: ScheduledEvent, _context?: unknown, opts?: { signal?: AbortSignal }): Promise<{ queued: number }> => {
+  return async (
+    _event: ScheduledEvent,
+    _context?: unknown,
+    opts?: { signal?: AbortSignal },
+  ): Promise<{ queued: number }> => {
     const r = await dispatchDue(deps, WINDOW_MS, opts?.signal ?? AbortSignal.timeout(45_000));
     deps.logger.info('dispatched due steps', { queued: r.queued, reason: 'StepsDispatched' });
     return r;

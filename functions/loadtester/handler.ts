@@ -32,7 +32,11 @@ export function makeHandler(deps: LoadtesterHandlerDeps) {
     .handler(async (event, _context, { signal }) => {
       const method = event.requestContext.http.method;
       const res = await deps.loadtester({ method, path: pathOf(event), body: bodyOf(event) }, signal);
-      return { statusCode: res.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: res.body };
+      return {
+        statusCode: res.status,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: res.body,
+      };
     });
 }
 
@@ -48,14 +52,18 @@ function pathOf(event: LoadtesterEvent): string {
 
 /** The body as the parser left it; undecoded base64 text (non-JSON content types) is decoded here. */
 function bodyOf(event: LoadtesterEvent): unknown {
-  if (typeof event.body === 'string' && event.isBase64Encoded) return Buffer.from(event.body, 'base64').toString('utf8');
+  if (typeof event.body === 'string' && event.isBase64Encoded)
+    return Buffer.from(event.body, 'base64').toString('utf8');
   return event.body;
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
 
 /** The Lambda entry point: gate state in the DynamoDB table, shared by every instance. */
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
+export const handler = async (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyResultV2> => {
   if (!cached) {
     const { buildLoadtesterDeps } = await import('../../lib/wiring.js');
     const deps = buildLoadtesterDeps();

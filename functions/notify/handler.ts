@@ -17,25 +17,34 @@ export interface NotifyHandlerDeps {
 }
 
 export function makeHandler(deps: NotifyHandlerDeps) {
-  return async (event: EventBridgeEvent<string, DomainEvent>, _context?: unknown, opts?: { signal?: AbortSignal }): Promise<NotifyResult> => {
+  return async (
+    event: EventBridgeEvent<string, DomainEvent>,
+    _context?: unknown,
+    opts?: { signal?: AbortSignal },
+  ): Promise<NotifyResult> => {
     const signal = opts?.signal ?? AbortSignal.timeout(25_000);
     const e = event.detail;
     const record = await deps.store.get(e.canary, signal);
     // A deleted canary still gets its last messages, through the default provider.
-    const canary = (record?.manifest as Canary | undefined) ?? ({ metadata: { name: e.canary.name, namespace: e.canary.namespace }, spec: {} } as unknown as Canary);
+    const canary =
+      (record?.manifest as Canary | undefined) ??
+      ({ metadata: { name: e.canary.name, namespace: e.canary.namespace }, spec: {} } as unknown as Canary);
     const result = await notifyEvent(deps.notify, e, canary, signal);
-    for (const f of result.failures) deps.logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
+    for (const f of result.failures)
+      deps.logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
     return result;
   };
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
 
-export const handler = middy<EventBridgeEvent<string, DomainEvent>, NotifyResult>().handler(async (event, context, opts) => {
-  const { buildNotifyDeps } = await import('../../lib/wiring.js');
-  if (!cached) {
-    const { core, notify } = await buildNotifyDeps();
-    cached = makeHandler({ notify, store: core.store, logger: core.logger });
-  }
-  return cached(event, context, opts);
-});
+export const handler = middy<EventBridgeEvent<string, DomainEvent>, NotifyResult>().handler(
+  async (event, context, opts) => {
+    const { buildNotifyDeps } = await import('../../lib/wiring.js');
+    if (!cached) {
+      const { core, notify } = await buildNotifyDeps();
+      cached = makeHandler({ notify, store: core.store, logger: core.logger });
+    }
+    return cached(event, context, opts);
+  },
+);

@@ -22,4 +22,8 @@ export function awsSecretReader(sm: () => SecretsManagerClient, ssm: () => SSMCl
 
 /** Local mode has no secret store: references cannot be resolved there. */
 export const noSecrets: SecretReader = (ref) =>
-  Promise.reject(new Error(`secret ${ref.secret ?? ref.parameter} cannot be read in local mode; register the cluster with an inline kubeconfig`));
+  Promise.reject(
+    new Error(
+      `secret ${ref.secret ?? ref.parameter} cannot be read in local mode; register the cluster with an inline kubeconfig`,
+    ),
+  );

@@ -49,7 +49,11 @@ export type AdvanceOutcome =
 
 const MAX_SAVE_ATTEMPTS = 3;
 
-export async function advanceCanary(deps: AdvanceDeps, key: CanaryKey, signal: AbortSignal): Promise<AdvanceOutcome> {
+export async function advanceCanary(
+  deps: AdvanceDeps,
+  key: CanaryKey,
+  signal: AbortSignal,
+): Promise<AdvanceOutcome> {
   const now = deps.now();
   const record = await deps.store.get(key, signal);
   if (!record) return { kind: 'skipped', why: 'missing' };
@@ -58,7 +62,8 @@ export async function advanceCanary(deps: AdvanceDeps, key: CanaryKey, signal: A
     return { kind: 'skipped', why: 'notDue', nextRunAt: record.nextRunAt };
   }
   const owner = deps.newId();
-  if (!(await deps.leases.acquire(key, owner, now, deps.leaseMs, signal))) return { kind: 'skipped', why: 'leaseHeld' };
+  if (!(await deps.leases.acquire(key, owner, now, deps.leaseMs, signal)))
+    return { kind: 'skipped', why: 'leaseHeld' };
   try {
     // Re-read under the lease: the row may have moved on since the first read.
     const fresh = (await deps.store.get(key, signal)) ?? record;
@@ -67,7 +72,9 @@ export async function advanceCanary(deps: AdvanceDeps, key: CanaryKey, signal: A
     }
     return await step(deps, fresh, owner, now, signal);
   } finally {
-    await deps.leases.release(key, owner, signal).catch((e: Error) => deps.logger.warn('lease release failed', { error: e.message }));
+    await deps.leases
+      .release(key, owner, signal)
+      .catch((e: Error) => deps.logger.warn('lease release failed', { error: e.message }));
   }
 }
 
@@ -86,9 +93,27 @@ async function step(
     const provider = spec.provider(canary, cluster.record.defaultProvider ?? 'istio');
     const router = cluster.router(provider);
     if (record.status.phase === 'Initializing') await probeMetrics(deps, canary, cluster, now, signal);
-    ({ decision, obs } = await decideWithInputs(deps, canary, record.status, await observe(canary, cluster, router, provider, now, signal), provider, signal));
-    const executed = await execute(decision.actions, { canary, status: decision.status, cluster, router, hooks: deps.hooks, now, signal, provider, liveRoutes: obs.routes });
-    for (const w of executed.warnings) deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
+    ({ decision, obs } = await decideWithInputs(
+      deps,
+      canary,
+      record.status,
+      await observe(canary, cluster, router, provider, now, signal),
+      provider,
+      signal,
+    ));
+    const executed = await execute(decision.actions, {
+      canary,
+      status: decision.status,
+      cluster,
+      router,
+      hooks: deps.hooks,
+      now,
+      signal,
+      provider,
+      liveRoutes: obs.routes,
+    });
+    for (const w of executed.warnings)
+      deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
   } catch (e) {
     return failed(deps, record, stepId, now, e as Error, signal);
   }
@@ -105,9 +130,18 @@ async function step(
       explanation: decision.explanation,
       canaryWeight: decision.status.canaryWeight,
       failedChecks: decision.status.failedChecks,
-      checks: [...(obs.metrics ?? []), ...Object.entries(obs.hooks).flatMap(([type, list]) => list.map((h) => ({ type, ...h })))],
+      checks: [
+        ...(obs.metrics ?? []),
+        ...Object.entries(obs.hooks).flatMap(([type, list]) => list.map((h) => ({ type, ...h }))),
+      ],
       actions: decision.actions,
-      inputs: { target: obs.target, primary: obs.primary, canary: obs.canary, routes: obs.routes, operator: record.status.pendingCommand },
+      inputs: {
+        target: obs.target,
+        primary: obs.primary,
+        canary: obs.canary,
+        routes: obs.routes,
+        operator: record.status.pendingCommand,
+      },
     },
     signal,
   );
@@ -115,7 +149,11 @@ async function step(
   // revertOnDeletion: the row outlives DELETE until the target is reverted (Flagger's finalizer).
   if (decision.status.phase === 'Terminated') await deps.store.delete(record.key, signal);
   else await chain(deps, record.key, saved.nextRunAt, now, signal);
-  deps.logger.info(decision.explanation, { canary: keyString(record.key), reason: decision.reason, phase: decision.status.phase });
+  deps.logger.info(decision.explanation, {
+    canary: keyString(record.key),
+    reason: decision.reason,
+    phase: decision.status.phase,
+  });
   return { kind: 'stepped', decision, record: saved };
 }
 
@@ -123,13 +161,32 @@ async function step(
  * Flagger checks at initialization that the metrics server answers `vector(1)`; like Flagger it
  * only warns (a Kubernetes Event and a log line): the checks themselves fail safely later.
  */
-async function probeMetrics(deps: AdvanceDeps, canary: Canary, cluster: ClusterHandle, now: number, signal: AbortSignal): Promise<void> {
+async function probeMetrics(
+  deps: AdvanceDeps,
+  canary: Canary,
+  cluster: ClusterHandle,
+  now: number,
+  signal: AbortSignal,
+): Promise<void> {
   if (!spec.metrics(canary).some((m) => m.templateRef === undefined)) return;
-  const online = await deps.checks.metricsFor(undefined).isOnline(signal).catch(() => false);
+  const online = await deps.checks
+    .metricsFor(undefined)
+    .isOnline(signal)
+    .catch(() => false);
   if (online) return;
-  const message = 'Error checking metric providers: the metrics server did not answer vector(1); checks will fail until it does';
-  deps.logger.warn(message, { canary: keyString({ cluster: cluster.record.name, namespace: canary.metadata.namespace, name: canary.metadata.name }), reason: 'MetricsProviderUnavailable' });
-  await cluster.events.record(canary, { type: 'Warning', reason: 'MetricsProviderUnavailable', message }, new Date(now), signal).catch(() => undefined);
+  const message =
+    'Error checking metric providers: the metrics server did not answer vector(1); checks will fail until it does';
+  deps.logger.warn(message, {
+    canary: keyString({
+      cluster: cluster.record.name,
+      namespace: canary.metadata.namespace,
+      name: canary.metadata.name,
+    }),
+    reason: 'MetricsProviderUnavailable',
+  });
+  await cluster.events
+    .record(canary, { type: 'Warning', reason: 'MetricsProviderUnavailable', message }, new Date(now), signal)
+    .catch(() => undefined);
 }
 
 /** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
@@ -172,8 +229,14 @@ async function saveStatus(
   for (let attempt = 1; ; attempt++) {
     const incoming = base.status.pendingCommand;
     const consumed = record.status.pendingCommand;
-    const keep = incoming && JSON.stringify(incoming) !== JSON.stringify(consumed) ? { pendingCommand: incoming } : {};
-    const next = { ...base, status: { ...decision.status, ...keep }, nextRunAt: keep.pendingCommand ? now : decision.nextRunAt, updatedAt: now };
+    const keep =
+      incoming && JSON.stringify(incoming) !== JSON.stringify(consumed) ? { pendingCommand: incoming } : {};
+    const next = {
+      ...base,
+      status: { ...decision.status, ...keep },
+      nextRunAt: keep.pendingCommand ? now : decision.nextRunAt,
+      updatedAt: now,
+    };
     try {
       return await deps.store.save(next, base.version, signal);
     } catch (e) {
@@ -196,7 +259,11 @@ async function failed(
 ): Promise<AdvanceOutcome> {
   const canary = record.manifest as Canary;
   const retryAt = now + Math.min(spec.intervalSeconds(canary), 60) * 1000;
-  deps.logger.error('step failed', { canary: keyString(record.key), error: error.message, reason: 'StepFailed' });
+  deps.logger.error('step failed', {
+    canary: keyString(record.key),
+    error: error.message,
+    reason: 'StepFailed',
+  });
   let saved: CanaryRecord<CanaryStatus> | undefined;
   try {
     saved = await deps.store.save({ ...record, nextRunAt: retryAt, updatedAt: now }, record.version, signal);
@@ -221,7 +288,13 @@ async function failed(
 }
 
 /** Queues the next step when it is due before dispatch would find it. */
-async function chain(deps: AdvanceDeps, key: CanaryKey, nextRunAt: number | undefined, now: number, signal: AbortSignal): Promise<void> {
+async function chain(
+  deps: AdvanceDeps,
+  key: CanaryKey,
+  nextRunAt: number | undefined,
+  now: number,
+  signal: AbortSignal,
+): Promise<void> {
   if (nextRunAt === undefined || nextRunAt - now >= deps.chainWithinMs) return;
   await deps.queue.send([{ key, dueAt: nextRunAt }], now, signal);
 }

@@ -9,13 +9,36 @@ import type { FieldError } from '../domain/spec/parse.js';
 import type { ClusterRecord } from '../ports/cluster.js';
 import { ValidationError } from './errors.js';
 
-const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label such as "prod-eu"').max(63);
+const name = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label such as "prod-eu"')
+  .max(63);
 const base = { name, defaultProvider: z.enum(providers).optional() };
 
 export const clusterRegistration = z.discriminatedUnion('kind', [
-  z.strictObject({ ...base, kind: z.literal('eks'), eksClusterName: z.string().min(1), region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"') }),
-  z.strictObject({ ...base, kind: z.literal('kubeconfig'), kubeconfig: z.string().min(1).optional(), kubeconfigSecret: z.string().min(1).optional(), kubeconfigParameter: z.string().min(1).optional(), context: z.string().optional() }),
-  z.strictObject({ ...base, kind: z.literal('endpoint'), server: z.url(), caData: z.string().optional(), token: z.string().optional(), tokenSecret: z.string().optional(), skipTLSVerify: z.boolean().optional() }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('eks'),
+    eksClusterName: z.string().min(1),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"'),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('kubeconfig'),
+    kubeconfig: z.string().min(1).optional(),
+    kubeconfigSecret: z.string().min(1).optional(),
+    kubeconfigParameter: z.string().min(1).optional(),
+    context: z.string().optional(),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('endpoint'),
+    server: z.url(),
+    caData: z.string().optional(),
+    token: z.string().optional(),
+    tokenSecret: z.string().optional(),
+    skipTLSVerify: z.boolean().optional(),
+  }),
 ]);
 
 /** What is stored: a ClusterRecord, or one whose secret parts are references. */
@@ -25,12 +48,22 @@ export type ClusterRegistration = z.infer<typeof clusterRegistration>;
 export function parseClusterRegistration(body: unknown): ClusterRegistration {
   const r = clusterRegistration.safeParse(body);
   if (!r.success) {
-    const errors: FieldError[] = r.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-    throw new ValidationError(`invalid cluster: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+    const errors: FieldError[] = r.error.issues.map((i) => ({
+      path: i.path.join('.') || '(body)',
+      message: i.message,
+    }));
+    throw new ValidationError(
+      `invalid cluster: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      errors,
+    );
   }
   const c = r.data;
-  if (c.kind === 'kubeconfig' && [c.kubeconfig, c.kubeconfigSecret, c.kubeconfigParameter].filter(Boolean).length !== 1) {
-    const message = 'expected exactly one of kubeconfig, kubeconfigSecret (Secrets Manager) or kubeconfigParameter (SSM)';
+  if (
+    c.kind === 'kubeconfig' &&
+    [c.kubeconfig, c.kubeconfigSecret, c.kubeconfigParameter].filter(Boolean).length !== 1
+  ) {
+    const message =
+      'expected exactly one of kubeconfig, kubeconfigSecret (Secrets Manager) or kubeconfigParameter (SSM)';
     throw new ValidationError(`invalid cluster: ${message}`, [{ path: 'kubeconfig', message }]);
   }
   return c;
@@ -45,12 +78,30 @@ export function publicView(c: ClusterRegistration): Record<string, unknown> {
 }
 
 /** Resolves secret references into a ClusterRecord the Kubernetes adapter can use. */
-export async function resolveCluster(c: ClusterRegistration, secret: (ref: { secret?: string; parameter?: string }) => Promise<string>): Promise<ClusterRecord> {
+export async function resolveCluster(
+  c: ClusterRegistration,
+  secret: (ref: { secret?: string; parameter?: string }) => Promise<string>,
+): Promise<ClusterRecord> {
   if (c.kind === 'eks') return c;
   if (c.kind === 'kubeconfig') {
-    const kubeconfig = c.kubeconfig ?? (await secret({ secret: c.kubeconfigSecret, parameter: c.kubeconfigParameter }));
-    return { name: c.name, kind: 'kubeconfig', kubeconfig, context: c.context, defaultProvider: c.defaultProvider };
+    const kubeconfig =
+      c.kubeconfig ?? (await secret({ secret: c.kubeconfigSecret, parameter: c.kubeconfigParameter }));
+    return {
+      name: c.name,
+      kind: 'kubeconfig',
+      kubeconfig,
+      context: c.context,
+      defaultProvider: c.defaultProvider,
+    };
   }
   const token = c.token ?? (c.tokenSecret ? await secret({ secret: c.tokenSecret }) : undefined);
-  return { name: c.name, kind: 'endpoint', server: c.server, caData: c.caData, token, skipTLSVerify: c.skipTLSVerify, defaultProvider: c.defaultProvider };
+  return {
+    name: c.name,
+    kind: 'endpoint',
+    server: c.server,
+    caData: c.caData,
+    token,
+    skipTLSVerify: c.skipTLSVerify,
+    defaultProvider: c.defaultProvider,
+  };
 }

@@ -12,7 +12,11 @@ export interface DispatchDeps {
   now: () => number;
 }
 
-export async function dispatchDue(deps: DispatchDeps, windowMs: number, signal: AbortSignal): Promise<{ queued: number }> {
+export async function dispatchDue(
+  deps: DispatchDeps,
+  windowMs: number,
+  signal: AbortSignal,
+): Promise<{ queued: number }> {
   const now = deps.now();
   const due = await deps.store.listDue(now + windowMs, signal);
   await deps.queue.send(

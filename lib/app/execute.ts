@@ -85,7 +85,11 @@ async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
     case 'reconcileRoutes':
       return ctx.router.reconcile(canary, signal);
     case 'setRoutes':
-      return ctx.router.setRoutes(canary, { primary: action.primary, canary: action.canary, mirrored: action.mirror }, signal);
+      return ctx.router.setRoutes(
+        canary,
+        { primary: action.primary, canary: action.canary, mirrored: action.mirror },
+        signal,
+      );
     case 'finalizeRoutes':
       return ctx.router.finalize(canary, signal);
     case 'scaleTargetUp':
@@ -115,7 +119,10 @@ async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
   }
 }
 
-async function notify(action: Extract<Action, { kind: 'recordEvent' | 'runHooks' }>, ctx: ExecuteContext): Promise<void> {
+async function notify(
+  action: Extract<Action, { kind: 'recordEvent' | 'runHooks' }>,
+  ctx: ExecuteContext,
+): Promise<void> {
   if (action.kind === 'recordEvent') {
     const event = { type: action.type, reason: action.reason, message: action.message };
     return ctx.cluster.events.record(ctx.canary, event, new Date(ctx.now), ctx.signal);
@@ -124,10 +131,20 @@ async function notify(action: Extract<Action, { kind: 'recordEvent' | 'runHooks'
   for (const hook of spec.webhooks(ctx.canary, action.type)) {
     const payload = {
       ...hookPayload(ctx.canary, ctx.status, hook, action.phase),
-      ...(action.type === 'event' ? { eventMessage: action.eventMessage, eventType: action.eventType, timestamp: ctx.now } : {}),
+      ...(action.type === 'event'
+        ? { eventMessage: action.eventMessage, eventType: action.eventType, timestamp: ctx.now }
+        : {}),
     };
     const r = await ctx.hooks.call(
-      { name: hook.name, type: action.type, url: hook.url, timeoutMs: spec.webhookTimeoutMs(hook), retries: spec.webhookRetries(hook), metadata: hook.metadata, payload },
+      {
+        name: hook.name,
+        type: action.type,
+        url: hook.url,
+        timeoutMs: spec.webhookTimeoutMs(hook),
+        retries: spec.webhookRetries(hook),
+        metadata: hook.metadata,
+        payload,
+      },
       ctx.signal,
     );
     if (!r.ok) failures.push(r.explanation);

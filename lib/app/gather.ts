@@ -21,11 +21,19 @@ export interface CheckDeps {
 
 /** Flagger's webhook `checksum`: a hash of the revision and tracked configs under analysis. */
 export function checksum(status: CanaryStatus): string {
-  const input = JSON.stringify({ lastAppliedSpec: status.lastAppliedSpec ?? '', trackedConfigs: status.trackedConfigs ?? {} });
+  const input = JSON.stringify({
+    lastAppliedSpec: status.lastAppliedSpec ?? '',
+    trackedConfigs: status.trackedConfigs ?? {},
+  });
   return createHash('sha256').update(input).digest('hex').slice(0, 16);
 }
 
-export function hookPayload(canary: Canary, status: CanaryStatus, hook: WebhookSpec, phase: string): HookPayload {
+export function hookPayload(
+  canary: Canary,
+  status: CanaryStatus,
+  hook: WebhookSpec,
+  phase: string,
+): HookPayload {
   return {
     name: canary.metadata.name,
     namespace: canary.metadata.namespace,
@@ -82,7 +90,13 @@ export async function runMetricChecks(
   };
   const results: CheckResult[] = [];
   for (const m of spec.metrics(canary)) {
-    const def = { name: m.name, query: m.query, templateRef: m.templateRef, templateVariables: m.templateVariables, interval: `${spec.metricIntervalSeconds(m)}s` };
+    const def = {
+      name: m.name,
+      query: m.query,
+      templateRef: m.templateRef,
+      templateVariables: m.templateVariables,
+      interval: `${spec.metricIntervalSeconds(m)}s`,
+    };
     try {
       const resolved = await deps.resolver.resolve(def, context, signal);
       const outcome = await deps.metricsFor(resolved.template).query(resolved.query, signal);

@@ -24,11 +24,15 @@ export interface OperatorDeps {
 
 export function toCommand(action: string, by: string, gate?: string): OperatorCommand {
   if (!(operatorActions as readonly string[]).includes(action)) {
-    throw new ValidationError(`unknown action "${action}"`, [{ path: 'action', message: `expected one of ${operatorActions.join(', ')}, got "${action}"` }]);
+    throw new ValidationError(`unknown action "${action}"`, [
+      { path: 'action', message: `expected one of ${operatorActions.join(', ')}, got "${action}"` },
+    ]);
   }
   if (action === 'approve') {
     if (gate !== undefined && !(gates as readonly string[]).includes(gate)) {
-      throw new ValidationError(`unknown gate "${gate}"`, [{ path: 'gate', message: `expected one of ${gates.join(', ')}, got "${gate}"` }]);
+      throw new ValidationError(`unknown gate "${gate}"`, [
+        { path: 'gate', message: `expected one of ${gates.join(', ')}, got "${gate}"` },
+      ]);
     }
     return { kind: 'approve', ...(gate ? { gate: gate as ConfirmGate } : {}), by };
   }
@@ -47,13 +51,28 @@ export async function requestAction(
     if (!record) throw new NotFoundError(`canary ${keyString(key)} not found`);
     const pending = record.status.pendingCommand;
     if (pending && pending.kind !== command.kind) {
-      throw new StateConflictError(`canary ${keyString(key)} has a pending "${pending.kind}" command from ${pending.by ?? 'someone'}; wait for the next step`);
+      throw new StateConflictError(
+        `canary ${keyString(key)} has a pending "${pending.kind}" command from ${pending.by ?? 'someone'}; wait for the next step`,
+      );
     }
     const now = deps.now();
     try {
-      const saved = await deps.store.save({ ...record, status: { ...record.status, pendingCommand: command }, nextRunAt: now, updatedAt: now }, record.version, signal);
+      const saved = await deps.store.save(
+        { ...record, status: { ...record.status, pendingCommand: command }, nextRunAt: now, updatedAt: now },
+        record.version,
+        signal,
+      );
       await deps.history.append(
-        { key, at: now, id: deps.newId(), kind: 'operator', actor: command.by ?? 'unknown', phase: record.status.phase, reason: `Operator${command.kind[0].toUpperCase()}${command.kind.slice(1)}`, explanation: `${command.by ?? 'unknown'} requested ${command.kind}${command.kind === 'approve' && command.gate ? ` (${command.gate})` : ''}` },
+        {
+          key,
+          at: now,
+          id: deps.newId(),
+          kind: 'operator',
+          actor: command.by ?? 'unknown',
+          phase: record.status.phase,
+          reason: `Operator${command.kind[0].toUpperCase()}${command.kind.slice(1)}`,
+          explanation: `${command.by ?? 'unknown'} requested ${command.kind}${command.kind === 'approve' && command.gate ? ` (${command.gate})` : ''}`,
+        },
         signal,
       );
       await deps.queue.send([{ key, dueAt: now }], now, signal);

@@ -41,7 +41,10 @@ export async function registerCanary(
   if (!parsed.ok) throw new ValidationError(`invalid Canary:\n${formatErrors(parsed.errors)}`, parsed.errors);
   const canary = parsed.canary;
   const record = await deps.clusters.get(cluster, signal);
-  if (!record) throw new ValidationError(`cluster "${cluster}" is not registered`, [{ path: 'cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` }]);
+  if (!record)
+    throw new ValidationError(`cluster "${cluster}" is not registered`, [
+      { path: 'cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` },
+    ]);
   checkProvider(canary);
   const key = { cluster, namespace: canary.metadata.namespace, name: canary.metadata.name };
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -52,11 +55,28 @@ export async function registerCanary(
     }
     const next: CanaryRecord<CanaryStatus> = existing
       ? { ...existing, manifest: canary, nextRunAt: Math.min(existing.nextRunAt ?? now, now), updatedAt: now }
-      : { key, manifest: canary, status: initialStatus(), version: 0, nextRunAt: now, createdAt: now, updatedAt: now };
+      : {
+          key,
+          manifest: canary,
+          status: initialStatus(),
+          version: 0,
+          nextRunAt: now,
+          createdAt: now,
+          updatedAt: now,
+        };
     try {
       const saved = await deps.store.save(next, existing?.version ?? 0, signal);
       await deps.history.append(
-        { key, at: now, id: deps.newId(), kind: 'registration', actor, phase: saved.status.phase, reason: existing ? 'CanaryUpdated' : 'CanaryRegistered', explanation: `${existing ? 'updated' : 'registered'} by ${actor}` },
+        {
+          key,
+          at: now,
+          id: deps.newId(),
+          kind: 'registration',
+          actor,
+          phase: saved.status.phase,
+          reason: existing ? 'CanaryUpdated' : 'CanaryRegistered',
+          explanation: `${existing ? 'updated' : 'registered'} by ${actor}`,
+        },
         signal,
       );
       await deps.queue.send([{ key, dueAt: now }], now, signal);
@@ -65,13 +85,19 @@ export async function registerCanary(
       if (!(e instanceof ConflictError)) throw e;
     }
   }
-  throw new ConflictError(`canary ${cluster}/${key.namespace}/${key.name} is changing concurrently; try again`);
+  throw new ConflictError(
+    `canary ${cluster}/${key.namespace}/${key.name} is changing concurrently; try again`,
+  );
 }
 
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }
@@ -84,7 +110,9 @@ function checkProvider(canary: Canary): void {
   try {
     spec.provider(canary, 'istio');
   } catch (e) {
-    throw new ValidationError((e as Error).message, [{ path: 'spec.provider', message: (e as Error).message }]);
+    throw new ValidationError((e as Error).message, [
+      { path: 'spec.provider', message: (e as Error).message },
+    ]);
   }
 }
 
@@ -97,7 +125,12 @@ export interface DeleteResult {
  * Deletes a canary. With `revertOnDeletion` the row stays until the steps have reverted the
  * target (phase Terminating → Terminated), as Flagger's finalizer does.
  */
-export async function deleteCanary(deps: RegisterDeps, key: CanaryKey, actor: string, signal: AbortSignal): Promise<DeleteResult> {
+export async function deleteCanary(
+  deps: RegisterDeps,
+  key: CanaryKey,
+  actor: string,
+  signal: AbortSignal,
+): Promise<DeleteResult> {
   const existing = await deps.store.get(key, signal);
   if (!existing) throw new NotFoundError(`canary ${key.cluster}/${key.namespace}/${key.name} not found`);
   const canary = existing.manifest as Canary;

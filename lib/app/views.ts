@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
 import type { MetricTemplate } from '../ports/metrics.js';
-import { AlertProviderValidationError, parseAlertProvider as parseProvider, type AlertProvider } from '../ports/notifier.js';
+import {
+  AlertProviderValidationError,
+  parseAlertProvider as parseProvider,
+  type AlertProvider,
+} from '../ports/notifier.js';
 import type { CanaryRecord } from '../ports/store.js';
 import { ValidationError } from './errors.js';
 
@@ -49,7 +53,10 @@ export function parseTemplate(body: unknown, namespace: string, name: string): M
   if (!r.success) {
     const prefix = b && b.kind === 'MetricTemplate' ? 'spec.' : '';
     const errors = r.error.issues.map((i) => ({ path: prefix + i.path.join('.'), message: i.message }));
-    throw new ValidationError(`invalid metric template: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+    throw new ValidationError(
+      `invalid metric template: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      errors,
+    );
   }
   return { name, namespace, provider: r.data.provider, query: r.data.query };
 }

@@ -1,6 +1,14 @@
 import { CommandError } from './errors.js';
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 const TERM = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/.source;
 
 /**
@@ -15,7 +23,8 @@ export function parseGoDuration(text: string, what: string): number {
   while (term.lastIndex < text.length) {
     const at = term.lastIndex;
     const m = term.exec(text);
-    if (!m || m.index !== at) throw new CommandError(`${what}: invalid duration "${text}" (examples: 30s, 1m, 1m30s, 500ms)`);
+    if (!m || m.index !== at)
+      throw new CommandError(`${what}: invalid duration "${text}" (examples: 30s, 1m, 1m30s, 500ms)`);
     total += Number(m[1]) * UNIT_MS[m[2]];
   }
   if (text.length === 0) throw new CommandError(`${what}: empty duration`);

@@ -8,14 +8,15 @@ export interface LoadtesterResponse {
 }
 
 /** The stateful gate endpoints of Flagger's load tester (spec §2.12). */
-export const GATE_ROUTES: Readonly<Record<string, { kind: GateKind; action: 'check' | 'open' | 'close' }>> = Object.freeze({
-  '/gate/check': { kind: 'gate', action: 'check' },
-  '/gate/open': { kind: 'gate', action: 'open' },
-  '/gate/close': { kind: 'gate', action: 'close' },
-  '/rollback/check': { kind: 'rollback', action: 'check' },
-  '/rollback/open': { kind: 'rollback', action: 'open' },
-  '/rollback/close': { kind: 'rollback', action: 'close' },
-});
+export const GATE_ROUTES: Readonly<Record<string, { kind: GateKind; action: 'check' | 'open' | 'close' }>> =
+  Object.freeze({
+    '/gate/check': { kind: 'gate', action: 'check' },
+    '/gate/open': { kind: 'gate', action: 'open' },
+    '/gate/close': { kind: 'gate', action: 'close' },
+    '/rollback/check': { kind: 'rollback', action: 'check' },
+    '/rollback/open': { kind: 'rollback', action: 'open' },
+    '/rollback/close': { kind: 'rollback', action: 'close' },
+  });
 
 /**
  * Serves one gate endpoint with Flagger's answers: check → 200 `Approved` when open, 403
@@ -28,9 +29,15 @@ export async function serveGate(
   gates: GateStore,
   signal: AbortSignal,
 ): Promise<LoadtesterResponse> {
-  const key = gateKey(route.kind, { name: payload.name, namespace: payload.namespace, cluster: payload.metadata.cluster });
+  const key = gateKey(route.kind, {
+    name: payload.name,
+    namespace: payload.namespace,
+    cluster: payload.metadata.cluster,
+  });
   if (route.action === 'check') {
-    return (await gates.get(key, signal)) ? { status: 200, body: 'Approved' } : { status: 403, body: 'Forbidden' };
+    return (await gates.get(key, signal))
+      ? { status: 200, body: 'Approved' }
+      : { status: 403, body: 'Forbidden' };
   }
   await gates.set(key, route.action === 'open', signal);
   return { status: 202, body: `${route.kind} ${route.action === 'open' ? 'opened' : 'closed'} for ${key}` };

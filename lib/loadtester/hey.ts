@@ -33,9 +33,26 @@ export const MAX_CONCURRENCY = 1000;
 type FlagKind = 'value' | 'bool';
 /** hey 0.1.x flags. Ignored: -o (output is always the summary), -h2, -cpus, -disable-compression. */
 const FLAGS: Record<string, FlagKind> = {
-  n: 'value', c: 'value', q: 'value', z: 'value', o: 'value', m: 'value', H: 'value', t: 'value', A: 'value',
-  d: 'value', D: 'value', T: 'value', a: 'value', x: 'value', host: 'value', cpus: 'value',
-  h2: 'bool', 'disable-compression': 'bool', 'disable-keepalive': 'bool', 'disable-redirects': 'bool',
+  n: 'value',
+  c: 'value',
+  q: 'value',
+  z: 'value',
+  o: 'value',
+  m: 'value',
+  H: 'value',
+  t: 'value',
+  A: 'value',
+  d: 'value',
+  D: 'value',
+  T: 'value',
+  a: 'value',
+  x: 'value',
+  host: 'value',
+  cpus: 'value',
+  h2: 'bool',
+  'disable-compression': 'bool',
+  'disable-keepalive': 'bool',
+  'disable-redirects': 'bool',
 };
 
 /**
@@ -48,7 +65,9 @@ export function parseHeyCommand(cmd: string): HeyCommand {
   const [program, ...args] = splitShellWords(cmd);
   if (program === undefined) throw new CommandError('empty command');
   if (program.split('/').pop() !== 'hey') {
-    throw new CommandError(`unsupported command "${program}": only hey is supported (commands are never run in a shell)`);
+    throw new CommandError(
+      `unsupported command "${program}": only hey is supported (commands are never run in a shell)`,
+    );
   }
   const { flags, positional } = parseFlags(args);
   const url = positional[0];
@@ -87,16 +106,22 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
 
 const last = (flags: Flags, name: string): string | undefined => flags.get(name)?.at(-1);
 
-function parseCounts(flags: Flags): Pick<HeyCommand, 'concurrency' | 'requests' | 'durationMs' | 'ratePerWorker' | 'timeoutMs'> {
+function parseCounts(
+  flags: Flags,
+): Pick<HeyCommand, 'concurrency' | 'requests' | 'durationMs' | 'ratePerWorker' | 'timeoutMs'> {
   const concurrency = int(flags, 'c', 50);
-  const durationMs = last(flags, 'z') === undefined ? undefined : parseGoDuration(last(flags, 'z')!, 'hey -z');
+  const durationMs =
+    last(flags, 'z') === undefined ? undefined : parseGoDuration(last(flags, 'z')!, 'hey -z');
   const rate = last(flags, 'q');
-  if (rate !== undefined && !/^\d+(\.\d+)?$/.test(rate)) throw new CommandError(`hey -q: "${rate}" is not a number`);
+  if (rate !== undefined && !/^\d+(\.\d+)?$/.test(rate))
+    throw new CommandError(`hey -q: "${rate}" is not a number`);
   const ratePerWorker = rate === undefined || Number(rate) === 0 ? undefined : Number(rate);
   const timeoutMs = int(flags, 't', 20) * 1000;
   if (concurrency < 1) throw new CommandError('hey: -c cannot be smaller than 1');
-  if (concurrency > MAX_CONCURRENCY) throw new CommandError(`hey: -c cannot be larger than ${MAX_CONCURRENCY}`);
-  if (durationMs !== undefined && durationMs > 0) return { concurrency, durationMs, ratePerWorker, timeoutMs };
+  if (concurrency > MAX_CONCURRENCY)
+    throw new CommandError(`hey: -c cannot be larger than ${MAX_CONCURRENCY}`);
+  if (durationMs !== undefined && durationMs > 0)
+    return { concurrency, durationMs, ratePerWorker, timeoutMs };
   const requests = int(flags, 'n', 200);
   if (requests < 1) throw new CommandError('hey: -n and -c cannot be smaller than 1');
   if (requests < concurrency) throw new CommandError('hey: -n cannot be less than -c');
@@ -110,7 +135,9 @@ function int(flags: Flags, name: string, fallback: number): number {
   return Number(value);
 }
 
-function parseRequest(flags: Flags): Pick<HeyCommand, 'method' | 'headers' | 'body' | 'followRedirects' | 'keepAlive'> {
+function parseRequest(
+  flags: Flags,
+): Pick<HeyCommand, 'method' | 'headers' | 'body' | 'followRedirects' | 'keepAlive'> {
   if (flags.has('D')) throw new CommandError('hey -D (body from a file) is not supported; use -d');
   if (flags.has('x')) throw new CommandError('hey -x (proxy) is not supported');
   const method = (last(flags, 'm') ?? 'GET').toUpperCase();
@@ -146,6 +173,7 @@ function checkUrl(raw: string): string {
   } catch (err) {
     throw new CommandError('hey: the target is not an absolute URL', { cause: err });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CommandError(`hey: unsupported scheme ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CommandError(`hey: unsupported scheme ${url.protocol}`);
   return url.href;
 }

@@ -39,7 +39,11 @@ const MAX_REDIRECTS = 10;
  * `ratePerWorker × concurrency × z + concurrency` requests. With `requests` (`-n`) exactly that many
  * are sent in total (hey itself sends `⌊n/c⌋·c`). Resolves when done; `signal` aborts everything.
  */
-export async function runLoad(cmd: HeyCommand, signal: AbortSignal, clock: LoadClock = {}): Promise<LoadReport> {
+export async function runLoad(
+  cmd: HeyCommand,
+  signal: AbortSignal,
+  clock: LoadClock = {},
+): Promise<LoadReport> {
   const now = clock.now ?? (() => performance.now());
   const agentOptions = { keepAlive: cmd.keepAlive, maxSockets: cmd.concurrency };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
@@ -48,9 +52,19 @@ export async function runLoad(cmd: HeyCommand, signal: AbortSignal, clock: LoadC
   // AbortSignal.any on a long-lived signal, and no MaxListeners warnings at high concurrency).
   const run = linkedController([signal]);
   const stop = linkedController([run.signal]);
-  const timer = cmd.durationMs ? setTimeout(() => stop.abort(new Error('duration reached')), cmd.durationMs) : undefined;
+  const timer = cmd.durationMs
+    ? setTimeout(() => stop.abort(new Error('duration reached')), cmd.durationMs)
+    : undefined;
   const deadline = cmd.durationMs ? started + cmd.durationMs : Number.POSITIVE_INFINITY;
-  const ctx: Ctx = { cmd, signal: run.signal, stop: stop.signal, deadline, agents, stats: new LoadStats(), now };
+  const ctx: Ctx = {
+    cmd,
+    signal: run.signal,
+    stop: stop.signal,
+    deadline,
+    agents,
+    stats: new LoadStats(),
+    now,
+  };
   try {
     await Promise.all(quotas(cmd).map((quota) => worker(ctx, quota)));
   } finally {
@@ -137,7 +151,8 @@ async function followRedirects(ctx: Ctx, signal: AbortSignal): Promise<number> {
   let headers = ctx.cmd.headers;
   for (let hop = 0; ; hop += 1) {
     const { status, location } = await send(ctx, { url, method, body, headers }, signal);
-    if (!ctx.cmd.followRedirects || !location || !REDIRECTS.has(status) || hop >= MAX_REDIRECTS) return status;
+    if (!ctx.cmd.followRedirects || !location || !REDIRECTS.has(status) || hop >= MAX_REDIRECTS)
+      return status;
     const next = new URL(location, url);
     if (next.host !== url.host) headers = withoutKeys(headers, ['host', 'authorization']);
     if (status <= 303 && method !== 'GET' && method !== 'HEAD') [method, body] = ['GET', undefined];

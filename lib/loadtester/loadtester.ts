@@ -66,7 +66,10 @@ interface Env {
 export function makeLoadtester(deps: LoadtesterDeps): Loadtester {
   const logger = deps.logger ?? jsonLineLogger;
   const env: Env = { deps, logger, runner: new TaskRunner(deps.taskTimeoutMs ?? 3_600_000, logger) };
-  const serve = async (req: LoadtesterRequest, signal: AbortSignal = new AbortController().signal): Promise<LoadtesterResponse> => {
+  const serve = async (
+    req: LoadtesterRequest,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<LoadtesterResponse> => {
     try {
       return await route(req, signal, env);
     } catch (err) {
@@ -91,17 +94,25 @@ async function route(req: LoadtesterRequest, signal: AbortSignal, env: Env): Pro
   if (!gate && path !== '/') return text(404, `unknown endpoint ${path}`);
   const payload = parsePayload(req.body);
   const pattern = env.deps.namespacePattern;
-  if (pattern && !pattern.test(payload.namespace)) return text(403, `namespace ${payload.namespace} is not allowed`);
+  if (pattern && !pattern.test(payload.namespace))
+    return text(403, `namespace ${payload.namespace} is not allowed`);
   return gate ? serveGate(gate, payload, env.deps.gates, signal) : serveTask(payload, signal, env);
 }
 
-async function serveTask(payload: WebhookPayload, signal: AbortSignal, env: Env): Promise<LoadtesterResponse> {
+async function serveTask(
+  payload: WebhookPayload,
+  signal: AbortSignal,
+  env: Env,
+): Promise<LoadtesterResponse> {
   if (Object.keys(payload.metadata).length === 0) return text(400, 'metadata not found in payload');
   const type = payload.metadata.type ?? 'cmd';
   if (type === 'cmd') return startCommand(payload, env);
   if (type === 'request') return checkRequest(payload, signal, env);
   if (SHELL_TYPES.has(type)) {
-    return text(400, `task type ${type} is not supported: this load tester never runs shell commands; use type "request" for blocking checks or type "cmd" with hey for load`);
+    return text(
+      400,
+      `task type ${type} is not supported: this load tester never runs shell commands; use type "request" for blocking checks or type "cmd" with hey for load`,
+    );
   }
   return text(400, `unknown task type ${type}`);
 }
@@ -114,7 +125,11 @@ function startCommand(payload: WebhookPayload, env: Env): LoadtesterResponse {
   const label = `${describeHey(hey)} for ${canary}`;
   const key = createHash('sha256').update(`${canary}\n${cmd}`).digest('hex');
   const logOutput = metadataFlag(payload.metadata, 'logCmdOutput');
-  const outcome = env.runner.start({ key, label, run: (signal) => runCommand(hey, label, logOutput, signal, env) });
+  const outcome = env.runner.start({
+    key,
+    label,
+    run: (signal) => runCommand(hey, label, logOutput, signal, env),
+  });
   if (outcome === 'skipped') {
     env.logger.info('command skipped: already running', { canary, task: label });
     return text(202, `command skipped: ${label} is already running`);
@@ -122,16 +137,34 @@ function startCommand(payload: WebhookPayload, env: Env): LoadtesterResponse {
   return text(202, `command started: ${label}`);
 }
 
-async function runCommand(hey: HeyCommand, label: string, logOutput: boolean, signal: AbortSignal, env: Env): Promise<void> {
+async function runCommand(
+  hey: HeyCommand,
+  label: string,
+  logOutput: boolean,
+  signal: AbortSignal,
+  env: Env,
+): Promise<void> {
   const now = env.deps.now ?? Date.now;
   env.logger.info('command starting', { task: label, at: now() });
   const report = await runLoad(hey, signal);
   const { requests, statusCodes, errors, durationMs, aborted } = report;
-  env.logger.info('command finished', { task: label, at: now(), requests, statusCodes, errors, durationMs, aborted });
+  env.logger.info('command finished', {
+    task: label,
+    at: now(),
+    requests,
+    statusCodes,
+    errors,
+    durationMs,
+    aborted,
+  });
   if (logOutput) env.logger.info('command output', { task: label, output: formatReport(report) });
 }
 
-async function checkRequest(payload: WebhookPayload, signal: AbortSignal, env: Env): Promise<LoadtesterResponse> {
+async function checkRequest(
+  payload: WebhookPayload,
+  signal: AbortSignal,
+  env: Env,
+): Promise<LoadtesterResponse> {
   const check = parseRequestCheck(payload.metadata);
   const result = await runRequestCheck(check, signal);
   env.logger.info(result.output, { canary: canaryId(payload), ok: result.ok });

@@ -15,7 +15,8 @@ export interface WebhookPayload {
  */
 export function parsePayload(body: unknown): WebhookPayload {
   const value = typeof body === 'string' || body instanceof Uint8Array ? decode(body) : body;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new PayloadError('the request body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new PayloadError('the request body must be a JSON object');
   const { name, namespace, phase, checksum, metadata } = value as Record<string, unknown>;
   if (typeof name !== 'string' || !name || typeof namespace !== 'string' || !namespace) {
     throw new PayloadError('the payload needs "name" and "namespace" strings');
@@ -41,7 +42,8 @@ function decode(body: string | Uint8Array): unknown {
 
 function readMetadata(metadata: unknown): Record<string, string> {
   if (metadata === undefined || metadata === null) return {};
-  if (typeof metadata !== 'object' || Array.isArray(metadata)) throw new PayloadError('"metadata" must be an object of strings');
+  if (typeof metadata !== 'object' || Array.isArray(metadata))
+    throw new PayloadError('"metadata" must be an object of strings');
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(metadata)) {
     if (typeof v !== 'string') throw new PayloadError(`metadata.${key} must be a string`);

@@ -40,7 +40,8 @@ export class LoadStats {
   /** The report so far. */
   report(durationMs: number, aborted: boolean): LoadReport {
     const sorted = [...this.latencies].sort((a, b) => a - b);
-    const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+    const at = (q: number): number =>
+      round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
     return {
       requests: this.count,
       statusCodes: Object.fromEntries([...this.statusCodes].map(([k, v]) => [String(k), v])),
@@ -50,7 +51,14 @@ export class LoadStats {
       latencyMs:
         sorted.length === 0
           ? undefined
-          : { fastest: round(sorted[0]), slowest: round(sorted.at(-1)!), average: round(this.sum / this.count), p50: at(0.5), p90: at(0.9), p99: at(0.99) },
+          : {
+              fastest: round(sorted[0]),
+              slowest: round(sorted.at(-1)!),
+              average: round(this.sum / this.count),
+              p50: at(0.5),
+              p90: at(0.9),
+              p99: at(0.99),
+            },
       aborted,
     };
   }
@@ -71,12 +79,22 @@ export function formatReport(report: LoadReport): string {
   const lines = ['Summary:', `  Total:\t${(report.durationMs / 1000).toFixed(4)} secs`];
   if (report.latencyMs) {
     const l = report.latencyMs;
-    lines.push(`  Slowest:\t${sec(l.slowest)} secs`, `  Fastest:\t${sec(l.fastest)} secs`, `  Average:\t${sec(l.average)} secs`);
+    lines.push(
+      `  Slowest:\t${sec(l.slowest)} secs`,
+      `  Fastest:\t${sec(l.fastest)} secs`,
+      `  Average:\t${sec(l.average)} secs`,
+    );
   }
   lines.push(`  Requests/sec:\t${report.requestsPerSecond.toFixed(4)}`);
   if (report.latencyMs) {
     const l = report.latencyMs;
-    lines.push('', 'Latency distribution:', `  50% in ${sec(l.p50)} secs`, `  90% in ${sec(l.p90)} secs`, `  99% in ${sec(l.p99)} secs`);
+    lines.push(
+      '',
+      'Latency distribution:',
+      `  50% in ${sec(l.p50)} secs`,
+      `  90% in ${sec(l.p90)} secs`,
+      `  99% in ${sec(l.p99)} secs`,
+    );
   }
   lines.push('', 'Status code distribution:');
   for (const [code, n] of Object.entries(report.statusCodes)) lines.push(`  [${code}]\t${n} responses`);

@@ -36,14 +36,25 @@ const BODY_LIMIT = 1024;
  * @throws {CommandError} when `url` is missing or a field is invalid.
  */
 export function parseRequestCheck(metadata: Record<string, string>): RequestCheck {
-  const { url, method = 'GET', headers = '', body, expectedStatus = '200', expectedBody, timeout = '10s' } = metadata;
+  const {
+    url,
+    method = 'GET',
+    headers = '',
+    body,
+    expectedStatus = '200',
+    expectedBody,
+    timeout = '10s',
+  } = metadata;
   if (!url) throw new CommandError('metadata.url is required for type request');
   if (!isHttpUrl(url)) throw new CommandError('metadata.url must be an absolute http(s) URL');
   if (new URL(url).username || new URL(url).password) {
-    throw new CommandError('metadata.url must not embed credentials; send them in metadata.headers (Authorization: …)');
+    throw new CommandError(
+      'metadata.url must not embed credentials; send them in metadata.headers (Authorization: …)',
+    );
   }
   if (!/^[A-Za-z]+$/.test(method)) throw new CommandError(`metadata.method: invalid method "${method}"`);
-  if (!/^[1-5]\d\d$/.test(expectedStatus)) throw new CommandError(`metadata.expectedStatus: "${expectedStatus}" is not an HTTP status`);
+  if (!/^[1-5]\d\d$/.test(expectedStatus))
+    throw new CommandError(`metadata.expectedStatus: "${expectedStatus}" is not an HTTP status`);
   return {
     url,
     method: method.toUpperCase(),
@@ -57,9 +68,15 @@ export function parseRequestCheck(metadata: Record<string, string>): RequestChec
 
 function parseHeaderLines(text: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const m = /^([\w-]+):\s*(.*)$/.exec(line);
-    if (!m) throw new CommandError(`metadata.headers: invalid header line "${line.split(':')[0]}" (expected "Name: value")`);
+    if (!m)
+      throw new CommandError(
+        `metadata.headers: invalid header line "${line.split(':')[0]}" (expected "Name: value")`,
+      );
     headers[m[1].toLowerCase()] = m[2]!;
   }
   return headers;
@@ -92,7 +109,9 @@ export async function runRequestCheck(check: RequestCheck, signal: AbortSignal):
     body = truncate((await res.text()).trim());
   } catch (err) {
     signal.throwIfAborted();
-    const reason = timeout.aborted ? `timed out after ${check.timeoutMs}ms` : `request failed (${causeCode(err)})`;
+    const reason = timeout.aborted
+      ? `timed out after ${check.timeoutMs}ms`
+      : `request failed (${causeCode(err)})`;
     return { ok: false, output: `request check failed: ${target}: ${reason}` };
   }
   return verdict(check, target, status, body);
@@ -100,10 +119,18 @@ export async function runRequestCheck(check: RequestCheck, signal: AbortSignal):
 
 function verdict(check: RequestCheck, target: string, status: number, body: string): RequestCheckResult {
   if (status !== check.expectedStatus) {
-    return { ok: false, body, output: `request check failed: ${target} answered ${status}, expected ${check.expectedStatus}${body ? `: ${body}` : ''}` };
+    return {
+      ok: false,
+      body,
+      output: `request check failed: ${target} answered ${status}, expected ${check.expectedStatus}${body ? `: ${body}` : ''}`,
+    };
   }
   if (check.expectedBody !== undefined && !body.includes(check.expectedBody)) {
-    return { ok: false, body, output: `request check failed: ${target} answered ${status} but the body does not contain "${check.expectedBody}": ${body}` };
+    return {
+      ok: false,
+      body,
+      output: `request check failed: ${target} answered ${status} but the body does not contain "${check.expectedBody}": ${body}`,
+    };
   }
   return { ok: true, body, output: `request check passed: ${target} answered ${status}` };
 }

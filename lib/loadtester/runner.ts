@@ -26,7 +26,10 @@ export class TaskRunner {
   start(task: BackgroundTask): 'started' | 'skipped' {
     if (this.running.has(task.key)) return 'skipped';
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`task timed out after ${this.timeoutMs}ms`)), this.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`task timed out after ${this.timeoutMs}ms`)),
+      this.timeoutMs,
+    );
     timer.unref();
     const done = task
       .run(controller.signal)

@@ -21,12 +21,19 @@ export async function startLoadtesterServer(
     const controller = new AbortController();
     res.on('close', () => controller.abort(new Error('client went away')));
     void readBody(req)
-      .then((body) => loadtester({ method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], body }, controller.signal))
+      .then((body) =>
+        loadtester(
+          { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], body },
+          controller.signal,
+        ),
+      )
       .then(
-        ({ status, body }) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body),
+        ({ status, body }) =>
+          res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(body),
         (err: unknown) => {
           logger?.error('load tester request failed', { error: String(err) });
-          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('internal error');
+          if (!res.headersSent)
+            res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('internal error');
         },
       );
   });

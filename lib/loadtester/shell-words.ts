@@ -63,10 +63,14 @@ function readDoubleQuoted(line: string, start: number): [string, number] {
 function rejectOperator(ch: string): void {
   if (ch === '$' || ch === '`') throw expansionError(ch);
   if (';|&<>()'.includes(ch)) {
-    throw new CommandError(`shell operator "${ch}" is not supported: commands are parsed, never run in a shell (quote the argument if it is literal)`);
+    throw new CommandError(
+      `shell operator "${ch}" is not supported: commands are parsed, never run in a shell (quote the argument if it is literal)`,
+    );
   }
 }
 
 function expansionError(ch: string): CommandError {
-  return new CommandError(`shell expansion "${ch}" is not supported: commands are parsed, never run in a shell (use single quotes for a literal)`);
+  return new CommandError(
+    `shell expansion "${ch}" is not supported: commands are parsed, never run in a shell (use single quotes for a literal)`,
+  );
 }

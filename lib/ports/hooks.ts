@@ -122,13 +122,43 @@ export interface HookGate {
 
 /** Gate semantics per hook type, Flagger spec §2.11. */
 export const HOOK_GATES: Readonly<Record<HookType, HookGate>> = Object.freeze({
-  'confirm-rollout': { blocking: true, onOk: 'proceed', onFail: 'wait', when: 'before scaling the canary up; phase Waiting while it fails' },
-  'pre-rollout': { blocking: true, onOk: 'proceed', onFail: 'failedCheck', when: 'once, before the first traffic shift' },
-  rollout: { blocking: true, onOk: 'proceed', onFail: 'failedCheck', when: 'every analysis tick, before metrics' },
-  'confirm-traffic-increase': { blocking: true, onOk: 'proceed', onFail: 'wait', when: 'before each weight increase' },
-  'confirm-promotion': { blocking: true, onOk: 'proceed', onFail: 'wait', when: 'just before promotion; WaitingPromotion while it fails' },
+  'confirm-rollout': {
+    blocking: true,
+    onOk: 'proceed',
+    onFail: 'wait',
+    when: 'before scaling the canary up; phase Waiting while it fails',
+  },
+  'pre-rollout': {
+    blocking: true,
+    onOk: 'proceed',
+    onFail: 'failedCheck',
+    when: 'once, before the first traffic shift',
+  },
+  rollout: {
+    blocking: true,
+    onOk: 'proceed',
+    onFail: 'failedCheck',
+    when: 'every analysis tick, before metrics',
+  },
+  'confirm-traffic-increase': {
+    blocking: true,
+    onOk: 'proceed',
+    onFail: 'wait',
+    when: 'before each weight increase',
+  },
+  'confirm-promotion': {
+    blocking: true,
+    onOk: 'proceed',
+    onFail: 'wait',
+    when: 'just before promotion; WaitingPromotion while it fails',
+  },
   'post-rollout': { blocking: false, onOk: 'logOnly', onFail: 'logOnly', when: 'after Succeeded or Failed' },
-  rollback: { blocking: true, onOk: 'rollBack', onFail: 'proceed', when: 'every tick in Progressing/Waiting/WaitingPromotion' },
+  rollback: {
+    blocking: true,
+    onOk: 'rollBack',
+    onFail: 'proceed',
+    when: 'every tick in Progressing/Waiting/WaitingPromotion',
+  },
   event: { blocking: false, onOk: 'none', onFail: 'none', when: 'every event the controller emits' },
 });
 

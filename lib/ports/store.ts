@@ -62,7 +62,11 @@ export interface HistoryRecord {
 export interface History {
   append(record: HistoryRecord, signal: AbortSignal): Promise<void>;
   /** Newest first. */
-  list(key: CanaryKey, opts: { limit: number; before?: number }, signal: AbortSignal): Promise<HistoryRecord[]>;
+  list(
+    key: CanaryKey,
+    opts: { limit: number; before?: number },
+    signal: AbortSignal,
+  ): Promise<HistoryRecord[]>;
 }
 
 /** Generic named documents: cluster records, metric templates, alert providers. */

@@ -43,16 +43,29 @@ function time(fn: () => void, n: number, batch: number): number[] {
 
 function benchDecide(): Row {
   const canary = aCanary({ stepWeight: 10, maxWeight: 50 });
-  const status = aStatus({ phase: 'Progressing', canaryWeight: 20, lastAppliedSpec: 'rev2', lastPromotedSpec: 'rev1' });
+  const status = aStatus({
+    phase: 'Progressing',
+    canaryWeight: 20,
+    lastAppliedSpec: 'rev2',
+    lastPromotedSpec: 'rev1',
+  });
   const obs = anObservation({ metrics: passing, routes: { primary: 80, canary: 20, mirrored: false } });
   for (let i = 0; i < 2000; i++) decide(canary, status, obs);
-  return stats('decide() on a Progressing step', time(() => decide(canary, status, obs), 200, 50), 'µs');
+  return stats(
+    'decide() on a Progressing step',
+    time(() => decide(canary, status, obs), 200, 50),
+    'µs',
+  );
 }
 
 function benchParse(): Row {
   const yaml = readFileSync('test/fixtures/podinfo-canary.yaml', 'utf8');
   for (let i = 0; i < 200; i++) parseCanary(yaml);
-  return stats('parseCanary() of the podinfo manifest', time(() => parseCanary(yaml), 100, 10), 'µs');
+  return stats(
+    'parseCanary() of the podinfo manifest',
+    time(() => parseCanary(yaml), 100, 10),
+    'µs',
+  );
 }
 
 async function benchSteps(): Promise<{ row: Row; heapMb: [number, number] }> {
@@ -60,9 +73,16 @@ async function benchSteps(): Promise<{ row: Row; heapMb: [number, number] }> {
   const cp = await startControlPlane();
   const signal = new AbortController().signal;
   try {
-    await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
+    await cp.api('POST', '/clusters', {
+      name: 'sandbox',
+      kind: 'endpoint',
+      server: sandbox.httpUrl,
+      token: sandbox.token,
+    });
     await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
-    await cp.api('POST', '/canaries', podinfoCanary('threshold: 2\nmaxWeight: 50\nstepWeight: 10'), { cluster: 'sandbox' });
+    await cp.api('POST', '/canaries', podinfoCanary('threshold: 2\nmaxWeight: 50\nstepWeight: 10'), {
+      cluster: 'sandbox',
+    });
     await cp.tick(podinfoKey, 0);
     const samples: number[] = [];
     global.gc?.();
@@ -76,7 +96,10 @@ async function benchSteps(): Promise<{ row: Row; heapMb: [number, number] }> {
     }
     global.gc?.();
     const after = process.memoryUsage().heapUsed;
-    return { row: stats('analysis step (dynalite + sandbox over HTTP)', samples, 'ms'), heapMb: [before / 2 ** 20, after / 2 ** 20] };
+    return {
+      row: stats('analysis step (dynalite + sandbox over HTTP)', samples, 'ms'),
+      heapMb: [before / 2 ** 20, after / 2 ** 20],
+    };
   } finally {
     await cp.close();
     await sandbox.close();
@@ -94,7 +117,10 @@ const report = [
   '',
   '| what | samples | p50 | p95 | max |',
   '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.n} | ${fmt(r.p50)} ${r.unit} | ${fmt(r.p95)} ${r.unit} | ${fmt(r.max)} ${r.unit} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.n} | ${fmt(r.p50)} ${r.unit} | ${fmt(r.p95)} ${r.unit} | ${fmt(r.max)} ${r.unit} |`,
+  ),
   '',
   `Heap used around 200 steps: ${steps.heapMb[0].toFixed(1)} MB → ${steps.heapMb[1].toFixed(1)} MB` +
     (global.gc ? ' (after GC)' : ' (run with node --expose-gc for after-GC numbers)'),

@@ -12,8 +12,10 @@ async function initialized(revertOnDeletion: boolean): Promise<void> {
   await initializeCanary(cp, sandbox, podinfoCanary('maxWeight: 50\nstepWeight: 10', { extraSpec }));
 }
 
-const apex = () => sandbox.store.get('v1', 'Service', 'test', 'podinfo') as { spec: { selector: Record<string, string> } };
-const target = () => sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo') as { spec: { replicas: number } };
+const apex = () =>
+  sandbox.store.get('v1', 'Service', 'test', 'podinfo') as { spec: { selector: Record<string, string> } };
+const target = () =>
+  sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo') as { spec: { replicas: number } };
 
 beforeEach(async () => {
   sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
@@ -38,10 +40,13 @@ describe('deleting a canary', () => {
     expect(apex().spec.selector).toEqual({ app: 'podinfo-primary' });
     const del = await cp.api('DELETE', '/canaries/sandbox/test/podinfo');
     expect(del.status).toBe(202);
-    for (let i = 0; i < 6 && (await cp.api('GET', '/canaries/sandbox/test/podinfo')).status === 200; i++) await cp.tick(key, 10_000);
+    for (let i = 0; i < 6 && (await cp.api('GET', '/canaries/sandbox/test/podinfo')).status === 200; i++)
+      await cp.tick(key, 10_000);
     expect((await cp.api('GET', '/canaries/sandbox/test/podinfo')).status).toBe(404);
     expect(target().spec.replicas).toBe(2);
     expect(apex().spec.selector).toEqual({ app: 'podinfo' });
-    expect(sandbox.store.get('networking.istio.io/v1beta1', 'VirtualService', 'test', 'podinfo')).toBeUndefined();
+    expect(
+      sandbox.store.get('networking.istio.io/v1beta1', 'VirtualService', 'test', 'podinfo'),
+    ).toBeUndefined();
   });
 });

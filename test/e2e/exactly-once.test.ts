@@ -7,7 +7,14 @@ import { advanceCanary } from '../../lib/app/advance-canary.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { CanaryRecord, CanaryStore } from '../../lib/ports/store.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
-import { apply, initializeCanary, podinfoCanary, podinfoDeployment, podinfoKey as key, virtualServiceWeights } from '../support/release.js';
+import {
+  apply,
+  initializeCanary,
+  podinfoCanary,
+  podinfoDeployment,
+  podinfoKey as key,
+  virtualServiceWeights,
+} from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 
 const signal = new AbortController().signal;
@@ -16,7 +23,11 @@ let cp: ControlPlane;
 
 /** Registers the cluster and the canary, initializes it, and starts a release (phase Progressing). */
 async function progressing(): Promise<CanaryRecord<CanaryStatus>> {
-  let row: CanaryRecord<CanaryStatus> | undefined = await initializeCanary(cp, sandbox, podinfoCanary('threshold: 2\nmaxWeight: 50\nstepWeight: 10'));
+  let row: CanaryRecord<CanaryStatus> | undefined = await initializeCanary(
+    cp,
+    sandbox,
+    podinfoCanary('threshold: 2\nmaxWeight: 50\nstepWeight: 10'),
+  );
   await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
   for (let i = 0; i < 5 && row?.status.phase !== 'Progressing'; i++) row = await cp.tick(key, 10_000);
   expect(row?.status.phase).toBe('Progressing');
@@ -44,7 +55,9 @@ describe('exactly-once analysis steps', () => {
     const before = await progressing();
     const steps = await historyCount();
     cp.clock.now += 10_000;
-    const results = await Promise.all(Array.from({ length: 20 }, () => advanceCanary(cp.stepDeps, key, signal)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => advanceCanary(cp.stepDeps, key, signal)),
+    );
     expect(results.filter((r) => r.kind === 'stepped')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'skipped').length).toBe(19);
     const after = await cp.core.store.get(key, signal);
@@ -70,7 +83,9 @@ describe('exactly-once analysis steps', () => {
       save: (r, v, s) => (crashes-- > 0 ? Promise.reject(new Error('Lambda timed out')) : real.save(r, v, s)),
     };
     cp.clock.now += 10_000;
-    await expect(advanceCanary({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow('Lambda timed out');
+    await expect(advanceCanary({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow(
+      'Lambda timed out',
+    );
     // The routes moved, the status did not: the cluster is ahead of the store.
     expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
     expect((await real.get(key, signal))!.status.canaryWeight).toBe(10);
@@ -90,8 +105,13 @@ describe('exactly-once analysis steps', () => {
   it('waits for a lease left by a crashed step to expire, then continues', async () => {
     const before = await progressing();
     cp.clock.now += 10_000;
-    expect(await cp.core.store.acquire(key, 'crashed-step', cp.clock.now, cp.stepDeps.leaseMs, signal)).toBe(true);
-    expect(await advanceCanary(cp.stepDeps, key, signal)).toMatchObject({ kind: 'skipped', why: 'leaseHeld' });
+    expect(await cp.core.store.acquire(key, 'crashed-step', cp.clock.now, cp.stepDeps.leaseMs, signal)).toBe(
+      true,
+    );
+    expect(await advanceCanary(cp.stepDeps, key, signal)).toMatchObject({
+      kind: 'skipped',
+      why: 'leaseHeld',
+    });
     expect((await cp.core.store.get(key, signal))!.version).toBe(before.version);
 
     cp.clock.now += cp.stepDeps.leaseMs + 1;

@@ -9,10 +9,21 @@ import { PrometheusClient } from '../../lib/adapters/prometheus/client.js';
 import { builtinQuery } from '../../lib/adapters/prometheus/queries.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { CanaryRecord } from '../../lib/ports/store.js';
-import { sandboxMetricsProvider, startTrafficSimulator, type TrafficSimulator } from '../../sandbox/traffic/index.js';
+import {
+  sandboxMetricsProvider,
+  startTrafficSimulator,
+  type TrafficSimulator,
+} from '../../sandbox/traffic/index.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
 import { prometheusAvailability, startPrometheus, type PrometheusServer } from '../support/prometheus.js';
-import { apply, initializeCanary, podinfoCanary, podinfoDeployment, podinfoKey as key, virtualServiceWeights } from '../support/release.js';
+import {
+  apply,
+  initializeCanary,
+  podinfoCanary,
+  podinfoDeployment,
+  podinfoKey as key,
+  virtualServiceWeights,
+} from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 
 const analysis = `threshold: 2
@@ -41,7 +52,9 @@ interface Run {
 }
 
 /** One interval: traffic flows for 10 s of simulated time, then the step runs. */
-async function interval(beforeStep: () => Promise<void> = () => Promise.resolve()): Promise<CanaryRecord<CanaryStatus> | undefined> {
+async function interval(
+  beforeStep: () => Promise<void> = () => Promise.resolve(),
+): Promise<CanaryRecord<CanaryStatus> | undefined> {
   for (let s = 0; s < 10; s++) {
     cp!.clock.now += 1000;
     sim!.tick();
@@ -50,7 +63,11 @@ async function interval(beforeStep: () => Promise<void> = () => Promise.resolve(
   return cp!.tick(key, 0);
 }
 
-async function release(image: string, until: (phase: string) => boolean, beforeStep?: () => Promise<void>): Promise<Run> {
+async function release(
+  image: string,
+  until: (phase: string) => boolean,
+  beforeStep?: () => Promise<void>,
+): Promise<Run> {
   await apply(sandbox!, podinfoDeployment(image));
   const run: Run = { row: undefined, weights: [] };
   for (let i = 0; i < 15 && !until(run.row?.status.phase ?? ''); i++) {
@@ -66,9 +83,19 @@ async function setUp(metrics: 'sandbox' | 'prometheus'): Promise<void> {
   const start = Date.now();
   // Deterministic runs: the simulator lives on the control plane's clock.
   const simNow = () => cp?.clock.now ?? start;
-  sim = await startTrafficSimulator({ store: sandbox.store, namespaces: ['test'], autoStart: metrics === 'prometheus', serve: metrics === 'prometheus', now: metrics === 'sandbox' ? simNow : undefined });
+  sim = await startTrafficSimulator({
+    store: sandbox.store,
+    namespaces: ['test'],
+    autoStart: metrics === 'prometheus',
+    serve: metrics === 'prometheus',
+    now: metrics === 'sandbox' ? simNow : undefined,
+  });
   if (metrics === 'prometheus') prom = await startPrometheus({ targets: [sim.target] });
-  cp = await startControlPlane({ metrics: metrics === 'sandbox' ? sandboxMetricsProvider(sim) : new PrometheusClient({ address: prom!.url }), start });
+  cp = await startControlPlane({
+    metrics:
+      metrics === 'sandbox' ? sandboxMetricsProvider(sim) : new PrometheusClient({ address: prom!.url }),
+    start,
+  });
   await initializeCanary(cp, sandbox, podinfoCanary(analysis));
 }
 
@@ -84,8 +111,14 @@ describe('metric-driven releases (traffic simulator, sandbox metrics provider)',
     expect(run.row?.status.phase).toBe('Succeeded');
     expect(run.weights).toEqual([0, 10, 20, 30, 0]);
     const history = await cp!.core.history.list(key, { limit: 100 }, new AbortController().signal);
-    const analysed = history.filter((h) => h.reason === 'CanaryWeightIncreased').flatMap((h) => h.checks as { name: string; verdict: string; value: number }[]);
-    expect(analysed.filter((c) => c.name === 'request-success-rate').every((c) => c.verdict === 'pass' && c.value === 100)).toBe(true);
+    const analysed = history
+      .filter((h) => h.reason === 'CanaryWeightIncreased')
+      .flatMap((h) => h.checks as { name: string; verdict: string; value: number }[]);
+    expect(
+      analysed
+        .filter((c) => c.name === 'request-success-rate')
+        .every((c) => c.verdict === 'pass' && c.value === 100),
+    ).toBe(true);
   });
 
   it('rolls back a version that answers 30 % errors, on the step the threshold is reached', async () => {
@@ -96,19 +129,27 @@ describe('metric-driven releases (traffic simulator, sandbox metrics provider)',
     const failing = (await checksOfLastStep()).find((c) => c.name === 'request-success-rate')!;
     expect(failing.verdict).toBe('fail');
     expect(failing.value).toBeCloseTo(70, 0);
-    const primary = sandbox!.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary') as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    const primary = sandbox!.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary') as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
     expect(primary.spec.template.spec.containers[0]!.image).toBe('podinfo:6.0.0');
     expect(cp!.events.map((e) => e.type)).toContain('RolledBack');
   });
 
   it('warns with a Kubernetes Event at initialization only when the metrics server does not answer', async () => {
     await setUp('sandbox');
-    const reasons = () => (sandbox!.store.list('v1', 'Event', 'test') as unknown as { reason: string }[]).map((e) => e.reason);
+    const reasons = () =>
+      (sandbox!.store.list('v1', 'Event', 'test') as unknown as { reason: string }[]).map((e) => e.reason);
     expect(reasons()).not.toContain('MetricsProviderUnavailable');
 
     const other = await startControlPlane(); // no Prometheus configured
     try {
-      await other.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox!.httpUrl, token: sandbox!.token });
+      await other.api('POST', '/clusters', {
+        name: 'sandbox',
+        kind: 'endpoint',
+        server: sandbox!.httpUrl,
+        token: sandbox!.token,
+      });
       await other.api('POST', '/canaries', podinfoCanary(analysis), { cluster: 'sandbox' });
       await other.tick(key, 0);
       expect(reasons()).toContain('MetricsProviderUnavailable');
@@ -135,7 +176,12 @@ describe.skipIf(prometheus.skip)('metric-driven releases (real Prometheus scrapi
   it('promotes a healthy version, then rolls back a faulty one', async () => {
     await setUp('prometheus');
     // Between steps, wait (real time) until Prometheus has scraped traffic of the current canary weight.
-    const canaryRate = builtinQuery('request-success-rate', { provider: 'istio', namespace: 'test', target: 'podinfo', interval: '10s' });
+    const canaryRate = builtinQuery('request-success-rate', {
+      provider: 'istio',
+      namespace: 'test',
+      target: 'podinfo',
+      interval: '10s',
+    });
     const hasCanaryData = async () => {
       if (virtualServiceWeights(sandbox!)[1] > 0) await prom!.waitForValue(canaryRate, { timeoutMs: 30_000 });
     };
@@ -143,9 +189,14 @@ describe.skipIf(prometheus.skip)('metric-driven releases (real Prometheus scrapi
     expect(good.row?.status.phase).toBe('Succeeded');
     expect(good.weights).toEqual([0, 10, 20, 30, 0]);
 
-    const bad = await release('podinfo:6.0.2-faulty', (p) => p === 'Failed', async () => {
-      if (virtualServiceWeights(sandbox!)[1] > 0) await prom!.waitForValue(canaryRate, { timeoutMs: 30_000, until: (v) => v < 90 });
-    });
+    const bad = await release(
+      'podinfo:6.0.2-faulty',
+      (p) => p === 'Failed',
+      async () => {
+        if (virtualServiceWeights(sandbox!)[1] > 0)
+          await prom!.waitForValue(canaryRate, { timeoutMs: 30_000, until: (v) => v < 90 });
+      },
+    );
     expect(bad.row?.status.phase).toBe('Failed');
     const failing = (await checksOfLastStep()).find((c) => c.name === 'request-success-rate')!;
     expect(failing.verdict).toBe('fail');

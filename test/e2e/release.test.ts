@@ -8,7 +8,13 @@ import type { CanaryRecord } from '../../lib/ports/store.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 import { startReceiver } from '../support/receiver.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
-import { apply, initializeCanary, podinfoCanary, podinfoDeployment, virtualServiceWeights } from '../support/release.js';
+import {
+  apply,
+  initializeCanary,
+  podinfoCanary,
+  podinfoDeployment,
+  virtualServiceWeights,
+} from '../support/release.js';
 
 const key = { cluster: 'sandbox', namespace: 'test', name: 'podinfo' };
 let sandbox: Sandbox;
@@ -78,7 +84,13 @@ describe('a full release through the handlers', () => {
     expect(history.status).toBe(200);
     const items = history.body.items as { kind: string; reason: string; phase: string }[];
     expect(items[0]).toMatchObject({ kind: 'step', phase: 'Succeeded' });
-    expect(items).toContainEqual(expect.objectContaining({ kind: 'registration', reason: 'CanaryRegistered', actor: 'arn:aws:iam::123456789012:user/tester' }));
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        kind: 'registration',
+        reason: 'CanaryRegistered',
+        actor: 'arn:aws:iam::123456789012:user/tester',
+      }),
+    );
     expect(items.map((h) => h.reason)).toEqual(expect.arrayContaining(['CanaryWeightIncreased', 'Promoted']));
 
     // Notifications: lifecycle messages reached the default Slack webhook.

@@ -31,7 +31,12 @@ export interface ControlPlane {
   clock: { now: number };
   queued: StepMessage[];
   events: DomainEvent[];
-  api(method: string, path: string, body?: unknown, query?: Record<string, string>): Promise<{ status: number; body: any }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   dispatch(): Promise<number>;
   /** Delivers every queued message to analyze (as SQS would), then every event to notify. */
   deliver(): Promise<void>;
@@ -40,9 +45,15 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-export async function startControlPlane(opts: { slackUrl?: string; metrics?: MetricsProvider; start?: number } = {}): Promise<ControlPlane> {
+export async function startControlPlane(
+  opts: { slackUrl?: string; metrics?: MetricsProvider; start?: number } = {},
+): Promise<ControlPlane> {
   const dyn: LocalDynamo = await startDynamo();
-  const config = loadConfig({ TABLE_NAME: dyn.table, DYNAMODB_ENDPOINT: dyn.endpoint, AWS_REGION: 'us-east-1' });
+  const config = loadConfig({
+    TABLE_NAME: dyn.table,
+    DYNAMODB_ENDPOINT: dyn.endpoint,
+    AWS_REGION: 'us-east-1',
+  });
   // Real time by default: the sandbox stamps Deployment conditions with the wall clock.
   const clock = { now: opts.start ?? Date.now() };
   const core: Core = { ...buildCore(config, silentLogger), now: () => clock.now };
@@ -50,12 +61,24 @@ export async function startControlPlane(opts: { slackUrl?: string; metrics?: Met
   const events: DomainEvent[] = [];
   const pendingEvents: DomainEvent[] = [];
   const queue = { send: (m: StepMessage[]) => (queued.push(...m), Promise.resolve()) };
-  const bus = { publish: (e: DomainEvent[]) => (events.push(...e), pendingEvents.push(...e), Promise.resolve()) };
+  const bus = {
+    publish: (e: DomainEvent[]) => (events.push(...e), pendingEvents.push(...e), Promise.resolve()),
+  };
   const api = makeApi({ ...core, queue, maxBodyBytes: config.maxBodyBytes, logger: silentLogger });
   const dispatch = makeDispatch({ store: core.store, queue, now: core.now, logger: silentLogger });
-  const stepDeps = advanceDeps(core, { queue, bus, secrets: noSecrets, defaultMetrics: opts.metrics, chainWithinMs: 0 });
+  const stepDeps = advanceDeps(core, {
+    queue,
+    bus,
+    secrets: noSecrets,
+    defaultMetrics: opts.metrics,
+    chainWithinMs: 0,
+  });
   const analyze = makeAnalyze(stepDeps);
-  const notify = makeNotify({ notify: notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined), store: core.store, logger: silentLogger });
+  const notify = makeNotify({
+    notify: notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined),
+    store: core.store,
+    logger: silentLogger,
+  });
 
   let n = 0;
   const cp: ControlPlane = {
@@ -78,7 +101,8 @@ export async function startControlPlane(opts: { slackUrl?: string; metrics?: Met
         const batch = queued.splice(0, queued.length);
         for (const m of batch) {
           const r = await analyze(sqsEvent(m, `m${++n}`));
-          if (r.batchItemFailures.length > 0) throw new Error(`analyze reported a failure for ${JSON.stringify(m)}`);
+          if (r.batchItemFailures.length > 0)
+            throw new Error(`analyze reported a failure for ${JSON.stringify(m)}`);
         }
       }
       for (const e of pendingEvents.splice(0, pendingEvents.length)) {
@@ -96,7 +120,12 @@ export async function startControlPlane(opts: { slackUrl?: string; metrics?: Met
   return cp;
 }
 
-function apiEvent(method: string, path: string, body: unknown, query?: Record<string, string>): APIGatewayProxyEventV2 {
+function apiEvent(
+  method: string,
+  path: string,
+  body: unknown,
+  query?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -106,7 +135,10 @@ function apiEvent(method: string, path: string, body: unknown, query?: Record<st
     queryStringParameters: query,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     isBase64Encoded: false,
-    requestContext: { http: { method, path }, authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/tester' } } },
+    requestContext: {
+      http: { method, path },
+      authorizer: { iam: { userArn: 'arn:aws:iam::123456789012:user/tester' } },
+    },
   } as unknown as APIGatewayProxyEventV2;
 }
 

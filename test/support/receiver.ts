@@ -18,7 +18,13 @@ import type { AddressInfo, Socket } from 'node:net';
 /** How the receiver answers one request. */
 export type Behaviour =
   /** Answer at once (after `delayMs`, if given) with this status, body and headers. */
-  | { kind: 'reply'; status: number; body?: string | object; headers?: Record<string, string>; delayMs?: number }
+  | {
+      kind: 'reply';
+      status: number;
+      body?: string | object;
+      headers?: Record<string, string>;
+      delayMs?: number;
+    }
   /** Never answer; the socket stays open until the client gives up or the receiver closes. */
   | { kind: 'hang' }
   /** Reset the TCP connection without answering (client sees ECONNRESET / "other side closed"). */
@@ -32,7 +38,12 @@ export const reply = (status = 200, body?: string | object, headers?: Record<str
   headers,
 });
 /** Answer after `delayMs`. */
-export const slow = (delayMs: number, status = 200, body?: string | object): Behaviour => ({ kind: 'reply', status, body, delayMs });
+export const slow = (delayMs: number, status = 200, body?: string | object): Behaviour => ({
+  kind: 'reply',
+  status,
+  body,
+  delayMs,
+});
 /** Answer 500 with `body`. */
 export const fail = (body = 'internal error'): Behaviour => reply(500, body);
 /** Never answer. */
@@ -141,7 +152,15 @@ async function record(req: IncomingMessage): Promise<RecordedRequest> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const [path, query] = q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q)];
-  return { method: req.method ?? 'GET', path, query, headers: req.headers, rawBody, body: parseJson(rawBody), receivedAt: Date.now() };
+  return {
+    method: req.method ?? 'GET',
+    path,
+    query,
+    headers: req.headers,
+    rawBody,
+    body: parseJson(rawBody),
+    receivedAt: Date.now(),
+  };
 }
 
 function parseJson(text: string): unknown {
@@ -153,7 +172,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-function act(behaviour: Behaviour, req: IncomingMessage, res: ServerResponse, timers: Set<NodeJS.Timeout>): void {
+function act(
+  behaviour: Behaviour,
+  req: IncomingMessage,
+  res: ServerResponse,
+  timers: Set<NodeJS.Timeout>,
+): void {
   switch (behaviour.kind) {
     case 'hang':
       return;
@@ -187,7 +211,10 @@ async function waitFor(
   for (;;) {
     const matching = path === undefined ? requests : requests.filter((r) => r.path === path);
     if (matching.length >= count) return matching;
-    if (Date.now() > deadline) throw new Error(`receiver: expected ${count} request(s)${path ? ` to ${path}` : ''}, got ${matching.length}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `receiver: expected ${count} request(s)${path ? ` to ${path}` : ''}, got ${matching.length}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -24,15 +24,22 @@ export function podinfoDeployment(image: string, annotations: Record<string, str
 }
 
 /** Server-side applies an object to the sandbox over HTTP, as `kubectl apply --server-side` would. */
-export async function apply(sandbox: Sandbox, obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void> {
+export async function apply(
+  sandbox: Sandbox,
+  obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+): Promise<void> {
   const plural = `${obj.kind.toLowerCase()}s`;
   const base = obj.apiVersion.includes('/') ? `/apis/${obj.apiVersion}` : `/api/${obj.apiVersion}`;
-  const res = await fetch(`${sandbox.httpUrl}${base}/namespaces/${obj.metadata.namespace ?? 'default'}/${plural}/${obj.metadata.name}?fieldManager=e2e&force=true`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/apply-patch+yaml' },
-    body: JSON.stringify(obj),
-  });
-  if (res.status >= 300) throw new Error(`apply ${obj.kind} ${obj.metadata.name}: HTTP ${res.status} ${await res.text()}`);
+  const res = await fetch(
+    `${sandbox.httpUrl}${base}/namespaces/${obj.metadata.namespace ?? 'default'}/${plural}/${obj.metadata.name}?fieldManager=e2e&force=true`,
+    {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/apply-patch+yaml' },
+      body: JSON.stringify(obj),
+    },
+  );
+  if (res.status >= 300)
+    throw new Error(`apply ${obj.kind} ${obj.metadata.name}: HTTP ${res.status} ${await res.text()}`);
 }
 
 /** [primary, canary] weights of the podinfo VirtualService's first route. */
@@ -46,7 +53,10 @@ export function virtualServiceWeights(sandbox: Sandbox, name = 'podinfo'): [numb
 }
 
 /** A podinfo Canary (YAML) with a 10 s interval; `analysis` lines are inserted as given. */
-export function podinfoCanary(analysis: string, opts: { name?: string; provider?: string; extraSpec?: string } = {}): string {
+export function podinfoCanary(
+  analysis: string,
+  opts: { name?: string; provider?: string; extraSpec?: string } = {},
+): string {
   const name = opts.name ?? 'podinfo';
   return `apiVersion: flagger.app/v1beta1
 kind: Canary
@@ -67,8 +77,17 @@ ${analysis.replace(/^/gm, '    ')}
  * `manifest` (expects 201, Initializing) and runs the step registration queues, then up to five
  * more, until it is Initialized (expected). Returns the Initialized row.
  */
-export async function initializeCanary(cp: ControlPlane, sandbox: Sandbox, manifest: string): Promise<CanaryRecord<CanaryStatus>> {
-  const cluster = await cp.api('POST', '/clusters', { name: 'sandbox', kind: 'endpoint', server: sandbox.httpUrl, token: sandbox.token });
+export async function initializeCanary(
+  cp: ControlPlane,
+  sandbox: Sandbox,
+  manifest: string,
+): Promise<CanaryRecord<CanaryStatus>> {
+  const cluster = await cp.api('POST', '/clusters', {
+    name: 'sandbox',
+    kind: 'endpoint',
+    server: sandbox.httpUrl,
+    token: sandbox.token,
+  });
   expect(cluster.status).toBe(201);
   await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
   const created = await cp.api('POST', '/canaries', manifest, { cluster: 'sandbox' });

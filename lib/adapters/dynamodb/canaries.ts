@@ -1,4 +1,10 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { CanaryKey, CanaryRecord, CanaryStore, Leases } from '../../ports/store.js';
 import { keyString } from '../../ports/store.js';
 import { translate } from './errors.js';
@@ -21,7 +27,11 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     return out.Item ? fromItem<S>(out.Item) : undefined;
   }
 
-  async save(record: CanaryRecord<S>, expectedVersion: number, signal: AbortSignal): Promise<CanaryRecord<S>> {
+  async save(
+    record: CanaryRecord<S>,
+    expectedVersion: number,
+    signal: AbortSignal,
+  ): Promise<CanaryRecord<S>> {
     const next = { ...record, version: expectedVersion + 1 };
     const condition = expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected';
     try {
@@ -62,7 +72,11 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
   async listDue(until: number, signal: AbortSignal): Promise<{ key: CanaryKey; nextRunAt: number }[]> {
     const shards = await Promise.all(
       Array.from({ length: DUE_SHARDS }, (_, shard) =>
-        this.queryIndex('gsi1pk = :p AND gsi1sk <= :until', { ':p': `DUE#${shard}`, ':until': until }, signal),
+        this.queryIndex(
+          'gsi1pk = :p AND gsi1sk <= :until',
+          { ':p': `DUE#${shard}`, ':until': until },
+          signal,
+        ),
       ),
     );
     return shards
@@ -71,20 +85,35 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
       .sort((a, b) => a.nextRunAt - b.nextRunAt);
   }
 
-  async list(filter: { cluster?: string; namespace?: string }, signal: AbortSignal): Promise<CanaryRecord<S>[]> {
+  async list(
+    filter: { cluster?: string; namespace?: string },
+    signal: AbortSignal,
+  ): Promise<CanaryRecord<S>[]> {
     const shards = await Promise.all(
-      Array.from({ length: DUE_SHARDS }, (_, shard) => this.queryIndex('gsi1pk = :p', { ':p': `DUE#${shard}` }, signal)),
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        this.queryIndex('gsi1pk = :p', { ':p': `DUE#${shard}` }, signal),
+      ),
     );
     const keys = shards
       .flat()
       .map((i) => keyFromPk(i.pk as string))
-      .filter((k) => (!filter.cluster || k.cluster === filter.cluster) && (!filter.namespace || k.namespace === filter.namespace))
+      .filter(
+        (k) =>
+          (!filter.cluster || k.cluster === filter.cluster) &&
+          (!filter.namespace || k.namespace === filter.namespace),
+      )
       .sort((a, b) => keyString(a).localeCompare(keyString(b)));
     const rows = await Promise.all(keys.map((k) => this.get(k, signal)));
     return rows.filter((r): r is CanaryRecord<S> => r !== undefined);
   }
 
-  async acquire(key: CanaryKey, owner: string, now: number, ttlMs: number, signal: AbortSignal): Promise<boolean> {
+  async acquire(
+    key: CanaryKey,
+    owner: string,
+    now: number,
+    ttlMs: number,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({

@@ -3,7 +3,10 @@ import { ConflictError } from '../../ports/store.js';
 
 /** Turns a lost conditional write into the port's ConflictError; other errors pass through. */
 export function translate(e: unknown, what: string): unknown {
-  if (e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException') {
+  if (
+    e instanceof ConditionalCheckFailedException ||
+    (e as Error)?.name === 'ConditionalCheckFailedException'
+  ) {
     return new ConflictError(`${what}: condition failed (changed concurrently)`, { cause: e });
   }
   return e;

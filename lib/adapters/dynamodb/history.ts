@@ -13,25 +13,31 @@ export class DynamoHistory implements History {
   ) {}
 
   async append(record: HistoryRecord, signal: AbortSignal): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...record,
-          pk: canaryPk(record.key),
-          sk: historySk(record.at, record.id),
-          expiresAt: Math.floor(record.at / 1000) + this.retentionDays * DAY_SECONDS,
-        },
-        // A re-delivered step writes the same id: keep the first record.
-        ConditionExpression: 'attribute_not_exists(sk)',
-      }),
-      { abortSignal: signal },
-    ).catch((e: Error) => {
-      if (e.name !== 'ConditionalCheckFailedException') throw e;
-    });
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...record,
+            pk: canaryPk(record.key),
+            sk: historySk(record.at, record.id),
+            expiresAt: Math.floor(record.at / 1000) + this.retentionDays * DAY_SECONDS,
+          },
+          // A re-delivered step writes the same id: keep the first record.
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+        { abortSignal: signal },
+      )
+      .catch((e: Error) => {
+        if (e.name !== 'ConditionalCheckFailedException') throw e;
+      });
   }
 
-  async list(key: CanaryKey, opts: { limit: number; before?: number }, signal: AbortSignal): Promise<HistoryRecord[]> {
+  async list(
+    key: CanaryKey,
+    opts: { limit: number; before?: number },
+    signal: AbortSignal,
+  ): Promise<HistoryRecord[]> {
     const upper = opts.before === undefined ? 'H$' : historySk(opts.before, '');
     const out = await this.db.send(
       new QueryCommand({

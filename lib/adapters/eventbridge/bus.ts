@@ -28,7 +28,9 @@ export class EventBridgeBus implements EventBus {
         { abortSignal: signal },
       );
       if ((out.FailedEntryCount ?? 0) > 0) {
-        const why = (out.Entries ?? []).filter((x) => x.ErrorCode).map((x) => `${x.ErrorCode}: ${x.ErrorMessage}`);
+        const why = (out.Entries ?? [])
+          .filter((x) => x.ErrorCode)
+          .map((x) => `${x.ErrorCode}: ${x.ErrorMessage}`);
         throw new Error(`EventBridge rejected ${out.FailedEntryCount} event(s): ${why.join('; ')}`);
       }
     }

@@ -47,7 +47,9 @@ export function templateProvider(template: MetricTemplate, secret: SecretText): 
   const get = () =>
     (client ??= (async () => {
       const auth = secretRef ? secretAuth(secretRef.name, await secret(secretRef.name)) : ampAuth(address);
-      const flat = headers ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(', ')])) : undefined;
+      const flat = headers
+        ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(', ')]))
+        : undefined;
       return new PrometheusClient({ address, auth, headers: flat });
     })());
   return {
@@ -57,7 +59,10 @@ export function templateProvider(template: MetricTemplate, secret: SecretText): 
       } catch (e) {
         client = undefined;
         if (signal.aborted) throw e;
-        return { kind: 'error', message: `template ${template.namespace}/${template.name}: ${(e as Error).message}` };
+        return {
+          kind: 'error',
+          message: `template ${template.namespace}/${template.name}: ${(e as Error).message}`,
+        };
       }
     },
     async isOnline(signal: AbortSignal): Promise<boolean> {

@@ -28,7 +28,9 @@ export class SqsWorkQueue implements WorkQueue {
         { abortSignal: signal },
       );
       if (out.Failed && out.Failed.length > 0) {
-        const names = out.Failed.map((f) => `${keyString(chunk[Number(f.Id) - i].key)}: ${f.Message ?? f.Code}`);
+        const names = out.Failed.map(
+          (f) => `${keyString(chunk[Number(f.Id) - i].key)}: ${f.Message ?? f.Code}`,
+        );
         throw new Error(`SQS refused ${out.Failed.length} step message(s): ${names.join('; ')}`);
       }
     }

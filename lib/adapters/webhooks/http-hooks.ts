@@ -56,7 +56,12 @@ async function callHook(hook: HookCall, signal: AbortSignal, opts: Options): Pro
     target = parseHookUrl(hook.url);
   } catch (err) {
     if (!(err instanceof InvalidHookUrlError)) throw err;
-    return { ok: false, attempts: 0, durationMs: 0, explanation: `${describeHook(hook)} failed: ${err.message}` };
+    return {
+      ok: false,
+      attempts: 0,
+      durationMs: 0,
+      explanation: `${describeHook(hook)} failed: ${err.message}`,
+    };
   }
   const body = JSON.stringify(toWirePayload(hook));
   let attempts = 0;
@@ -70,12 +75,26 @@ async function callHook(hook: HookCall, signal: AbortSignal, opts: Options): Pro
   return toResult(hook, target, last, attempts, opts.now() - started);
 }
 
-async function attempt(hook: HookCall, target: HookTarget, body: string, signal: AbortSignal, opts: Options): Promise<Attempt> {
+async function attempt(
+  hook: HookCall,
+  target: HookTarget,
+  body: string,
+  signal: AbortSignal,
+  opts: Options,
+): Promise<Attempt> {
   const timeout = AbortSignal.timeout(hook.timeoutMs);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': opts.userAgent };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': opts.userAgent,
+  };
   if (target.authorization) headers.authorization = target.authorization;
   try {
-    const res = await fetch(target.href, { method: 'POST', headers, body, signal: AbortSignal.any([signal, timeout]) });
+    const res = await fetch(target.href, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.any([signal, timeout]),
+    });
     return { kind: 'response', status: res.status, body: await readLimited(res, opts.bodyLimit) };
   } catch (err) {
     if (signal.aborted) throw new HookAbortedError(hook, { cause: signal.reason });
@@ -150,11 +169,22 @@ function describeHook(hook: Pick<HookCall, 'type' | 'name'>): string {
   return `${hook.type} hook "${hook.name}"`;
 }
 
-function toResult(hook: HookCall, target: HookTarget, last: Attempt, attempts: number, durationMs: number): HookResult {
+function toResult(
+  hook: HookCall,
+  target: HookTarget,
+  last: Attempt,
+  attempts: number,
+  durationMs: number,
+): HookResult {
   const ok = last.kind === 'response' && last.status <= MAX_OK_STATUS;
   const where = `POST ${target.display}${attempts > 1 ? `, ${attempts} attempts` : ''}`;
   const text = `${describeHook(hook)} ${ok ? 'passed' : 'failed'}: ${describeAttempt(hook, last)} (${where})`;
-  const result: HookResult = { ok, attempts, durationMs: Math.round(durationMs), explanation: redact(text, target.secrets) };
+  const result: HookResult = {
+    ok,
+    attempts,
+    durationMs: Math.round(durationMs),
+    explanation: redact(text, target.secrets),
+  };
   if (last.kind === 'response') {
     result.status = last.status;
     result.body = last.body;
@@ -169,7 +199,10 @@ function describeAttempt(hook: HookCall, a: Attempt): string {
     case 'network':
       return a.reason;
     case 'response': {
-      const note = a.status >= 200 && a.status < 300 && a.status > MAX_OK_STATUS ? ' (only status ≤ 202 passes, as in Flagger)' : '';
+      const note =
+        a.status >= 200 && a.status < 300 && a.status > MAX_OK_STATUS
+          ? ' (only status ≤ 202 passes, as in Flagger)'
+          : '';
       return `HTTP ${a.status}${note}${a.body ? `: ${a.body}` : ''}`;
     }
   }

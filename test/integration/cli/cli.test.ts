@@ -79,7 +79,10 @@ describe('apply', () => {
       code: 0,
       stdout: 'canary sandbox/test/podinfo unchanged\n',
     });
-    const changed = readFileSync(path, 'utf8').replace('progressDeadlineSeconds: 60', 'progressDeadlineSeconds: 90');
+    const changed = readFileSync(path, 'utf8').replace(
+      'progressDeadlineSeconds: 60',
+      'progressDeadlineSeconds: 90',
+    );
     expect(await env.cli(['apply', '-f', '-', '--cluster', 'sandbox'], { stdin: changed })).toMatchObject({
       code: 0,
       stdout: 'canary sandbox/test/podinfo updated\n',

@@ -11,7 +11,10 @@ setMaxListeners(1000, signal);
 let dyn: LocalDynamo;
 let store: DynamoCanaryStore<{ phase: string }>;
 
-function aRecord(key: CanaryKey, over: Partial<CanaryRecord<{ phase: string }>> = {}): CanaryRecord<{ phase: string }> {
+function aRecord(
+  key: CanaryKey,
+  over: Partial<CanaryRecord<{ phase: string }>> = {},
+): CanaryRecord<{ phase: string }> {
   return {
     key,
     manifest: { kind: 'Canary' },
@@ -42,13 +45,25 @@ describe('DynamoCanaryStore (dynalite)', () => {
   });
 
   it('finds due canaries through the sharded index, in time order, and lists by cluster', async () => {
-    const keys = Array.from({ length: 12 }, (_, i) => ({ cluster: i % 2 ? 'east' : 'west', namespace: 'due', name: `app${i}` }));
+    const keys = Array.from({ length: 12 }, (_, i) => ({
+      cluster: i % 2 ? 'east' : 'west',
+      namespace: 'due',
+      name: `app${i}`,
+    }));
     await Promise.all(keys.map((k, i) => store.save(aRecord(k, { nextRunAt: 1000 + i * 100 }), 0, signal)));
     await store.save(aRecord({ cluster: 'east', namespace: 'due', name: 'unscheduled' }), 0, signal);
     const due = (await store.listDue(1550, signal)).filter((d) => d.key.namespace === 'due');
     expect(due.map((d) => d.key.name)).toEqual(['app0', 'app1', 'app2', 'app3', 'app4', 'app5']);
     const east = await store.list({ cluster: 'east', namespace: 'due' }, signal);
-    expect(east.map((r) => r.key.name)).toEqual(['app1', 'app11', 'app3', 'app5', 'app7', 'app9', 'unscheduled']);
+    expect(east.map((r) => r.key.name)).toEqual([
+      'app1',
+      'app11',
+      'app3',
+      'app5',
+      'app7',
+      'app9',
+      'unscheduled',
+    ]);
     expect(east.find((r) => r.key.name === 'unscheduled')?.nextRunAt).toBeUndefined();
   });
 
@@ -66,7 +81,9 @@ describe('DynamoCanaryStore (dynalite)', () => {
   });
 
   it('refuses a lease on a canary that does not exist', async () => {
-    expect(await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, 'x', 1, 1, signal)).toBe(false);
+    expect(await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, 'x', 1, 1, signal)).toBe(
+      false,
+    );
   });
 
   it('keeps the lease when the status is saved', async () => {
@@ -81,7 +98,9 @@ describe('DynamoCanaryStore (dynalite)', () => {
     const key = { cluster: 'c1', namespace: 'race', name: 'a' };
     const r = await store.save(aRecord(key), 0, signal);
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => store.save({ ...r, status: { phase: `w${i}` } }, r.version, signal)),
+      Array.from({ length: 20 }, (_, i) =>
+        store.save({ ...r, status: { phase: `w${i}` } }, r.version, signal),
+      ),
     );
     expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
   });
@@ -92,17 +111,44 @@ describe('DynamoHistory (dynalite)', () => {
     const history = new DynamoHistory(dyn.db, dyn.table, 7);
     const key = { cluster: 'c1', namespace: 'hist', name: 'a' };
     for (const at of [100, 200, 300]) {
-      await history.append({ key, at, id: `s${at}`, kind: 'step', actor: 'analyze', phase: 'Progressing', reason: 'CanaryWeightIncreased', explanation: `at ${at}` }, signal);
+      await history.append(
+        {
+          key,
+          at,
+          id: `s${at}`,
+          kind: 'step',
+          actor: 'analyze',
+          phase: 'Progressing',
+          reason: 'CanaryWeightIncreased',
+          explanation: `at ${at}`,
+        },
+        signal,
+      );
     }
-    await history.append({ key, at: 300, id: 's300', kind: 'step', actor: 'analyze', phase: 'Failed', reason: 'Aborted', explanation: 'dup' }, signal);
+    await history.append(
+      {
+        key,
+        at: 300,
+        id: 's300',
+        kind: 'step',
+        actor: 'analyze',
+        phase: 'Failed',
+        reason: 'Aborted',
+        explanation: 'dup',
+      },
+      signal,
+    );
     const all = await history.list(key, { limit: 10 }, signal);
     expect(all.map((h) => h.explanation)).toEqual(['at 300', 'at 200', 'at 100']);
     const page = await history.list(key, { limit: 10, before: 300 }, signal);
     expect(page.map((h) => h.at)).toEqual([200, 100]);
-    const { Items } = await dyn.db.send(new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
-      TableName: dyn.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
-      ExpressionAttributeValues: { ':pk': 'C#c1/hist/a', ':h': 'H#' },
-    }));
+    const { Items } = await dyn.db.send(
+      new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
+        TableName: dyn.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :h)',
+        ExpressionAttributeValues: { ':pk': 'C#c1/hist/a', ':h': 'H#' },
+      }),
+    );
     expect(Items?.[0]?.expiresAt).toBe(0 + 7 * 86_400);
   });
 });

@@ -16,7 +16,13 @@ const baseEvent: APIGatewayProxyEventV2 = {
     apiId: 'abc',
     domainName: 'abc.execute-api.eu-west-1.amazonaws.com',
     domainPrefix: 'abc',
-    http: { method: 'POST', path: '/gate/check', protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'flagger' },
+    http: {
+      method: 'POST',
+      path: '/gate/check',
+      protocol: 'HTTP/1.1',
+      sourceIp: '10.0.0.1',
+      userAgent: 'flagger',
+    },
     requestId: 'r1',
     routeKey: '$default',
     stage: '$default',
@@ -28,7 +34,9 @@ const baseEvent: APIGatewayProxyEventV2 = {
 };
 
 /** A fresh event per call: the JSON body parser mutates `body` in place. */
-function anEvent(overrides: Partial<APIGatewayProxyEventV2> & { method?: string } = {}): APIGatewayProxyEventV2 {
+function anEvent(
+  overrides: Partial<APIGatewayProxyEventV2> & { method?: string } = {},
+): APIGatewayProxyEventV2 {
   const event = structuredClone(baseEvent);
   const { method, ...rest } = overrides;
   Object.assign(event, rest);
@@ -42,7 +50,8 @@ const context = { getRemainingTimeInMillis: () => 10_000 } as unknown as Context
 const gates = new MemoryGateStore();
 const loadtester = makeLoadtester({ gates, logger: silentLogger });
 const handler = makeHandler({ loadtester });
-const invoke = async (event: APIGatewayProxyEventV2) => (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
+const invoke = async (event: APIGatewayProxyEventV2) =>
+  (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
 
 let rx: Receiver;
 beforeAll(async () => {
@@ -57,8 +66,14 @@ describe('functions/loadtester handler (API Gateway v2)', () => {
   it('opens and checks a gate through the injected store', async () => {
     expect(await invoke(anEvent())).toMatchObject({ statusCode: 403, body: 'Forbidden' });
     expect(await invoke(anEvent({ rawPath: '/gate/open' }))).toMatchObject({ statusCode: 202 });
-    expect(await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(1000))).toBe(true);
-    expect(await invoke(anEvent())).toMatchObject({ statusCode: 200, body: 'Approved', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    expect(
+      await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(1000)),
+    ).toBe(true);
+    expect(await invoke(anEvent())).toMatchObject({
+      statusCode: 200,
+      body: 'Approved',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   });
 
   it('strips a named stage from rawPath', async () => {
@@ -75,23 +90,43 @@ describe('functions/loadtester handler (API Gateway v2)', () => {
       isBase64Encoded: true,
     });
     expect(await invoke(event)).toMatchObject({ statusCode: 202 });
-    expect(await gates.get(gateKey('rollback', { name: 'b64', namespace: 'test' }), AbortSignal.timeout(1000))).toBe(true);
+    expect(
+      await gates.get(gateKey('rollback', { name: 'b64', namespace: 'test' }), AbortSignal.timeout(1000)),
+    ).toBe(true);
   });
 
   it('runs a blocking request check', async () => {
     rx.respond('/ready', reply(200, 'ready'));
-    const body = JSON.stringify({ name: 'podinfo', namespace: 'test', metadata: { type: 'request', url: `${rx.url}/ready`, expectedBody: 'ready' } });
-    expect(await invoke(anEvent({ rawPath: '/', body }))).toMatchObject({ statusCode: 200, body: expect.stringMatching(/^request check passed/) as unknown });
+    const body = JSON.stringify({
+      name: 'podinfo',
+      namespace: 'test',
+      metadata: { type: 'request', url: `${rx.url}/ready`, expectedBody: 'ready' },
+    });
+    expect(await invoke(anEvent({ rawPath: '/', body }))).toMatchObject({
+      statusCode: 200,
+      body: expect.stringMatching(/^request check passed/) as unknown,
+    });
   });
 
   it('answers 400 with the reason for a bad command, and 415 for malformed JSON', async () => {
-    const body = JSON.stringify({ name: 'podinfo', namespace: 'test', metadata: { cmd: 'sh -c "hey http://x/"' } });
-    expect(await invoke(anEvent({ rawPath: '/', body }))).toMatchObject({ statusCode: 400, body: expect.stringMatching(/unsupported command "sh"/) as unknown });
+    const body = JSON.stringify({
+      name: 'podinfo',
+      namespace: 'test',
+      metadata: { cmd: 'sh -c "hey http://x/"' },
+    });
+    expect(await invoke(anEvent({ rawPath: '/', body }))).toMatchObject({
+      statusCode: 400,
+      body: expect.stringMatching(/unsupported command "sh"/) as unknown,
+    });
     expect(await invoke(anEvent({ body: '{nope' }))).toMatchObject({ statusCode: 415 });
   });
 
   it('serves /healthz on GET and 405 for other GETs', async () => {
-    expect(await invoke(anEvent({ rawPath: '/healthz', method: 'GET', body: undefined, headers: {} }))).toMatchObject({ statusCode: 200, body: 'OK' });
-    expect(await invoke(anEvent({ rawPath: '/gate/check', method: 'GET', body: undefined, headers: {} }))).toMatchObject({ statusCode: 405 });
+    expect(
+      await invoke(anEvent({ rawPath: '/healthz', method: 'GET', body: undefined, headers: {} })),
+    ).toMatchObject({ statusCode: 200, body: 'OK' });
+    expect(
+      await invoke(anEvent({ rawPath: '/gate/check', method: 'GET', body: undefined, headers: {} })),
+    ).toMatchObject({ statusCode: 405 });
   });
 });

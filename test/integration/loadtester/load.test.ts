@@ -11,7 +11,8 @@ afterAll(async () => {
 });
 beforeEach(() => rx.reset());
 
-const run = (cmd: string, signal: AbortSignal = AbortSignal.timeout(20_000)) => runLoad(parseHeyCommand(cmd), signal);
+const run = (cmd: string, signal: AbortSignal = AbortSignal.timeout(20_000)) =>
+  runLoad(parseHeyCommand(cmd), signal);
 
 describe('runLoad against a receiver', () => {
   it.each([
@@ -38,7 +39,12 @@ describe('runLoad against a receiver', () => {
     await run(cmd);
     const [first] = rx.requestsTo('/h');
     expect(rx.requestsTo('/h')).toHaveLength(2);
-    expect(first).toMatchObject({ method: 'PUT', query: '?x=1', rawBody: '{"a": "b c"}', body: { a: 'b c' } });
+    expect(first).toMatchObject({
+      method: 'PUT',
+      query: '?x=1',
+      rawBody: '{"a": "b c"}',
+      body: { a: 'b c' },
+    });
     expect(first.headers).toMatchObject({
       'x-canary': 'yes',
       authorization: 'Bearer t0k',
@@ -55,7 +61,9 @@ describe('runLoad against a receiver', () => {
     expect(report.errors.timeout).toBe(1);
     expect(report.requests).toBe(5);
     expect(Object.values(report.errors).reduce((a, b) => a + b, 0)).toBe(2);
-    expect(formatReport(report)).toMatch(/\[404\]\t1 responses[\s\S]*Error distribution:[\s\S]*\[1\]\ttimeout/);
+    expect(formatReport(report)).toMatch(
+      /\[404\]\t1 responses[\s\S]*Error distribution:[\s\S]*\[1\]\ttimeout/,
+    );
   });
 
   it('follows redirects unless -disable-redirects, switching POST to GET on 302', async () => {

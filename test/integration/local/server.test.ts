@@ -13,13 +13,19 @@ const dataDir = mkdtempSync(join(tmpdir(), 'flagger-local-'));
 let stack: Stack;
 
 function call(path: string, init: RequestInit & { token?: string | null } = {}) {
-  const headers: Record<string, string> = init.token === null ? {} : { authorization: `Bearer ${init.token ?? 't'}` };
+  const headers: Record<string, string> =
+    init.token === null ? {} : { authorization: `Bearer ${init.token ?? 't'}` };
   return fetch(`${stack.url}${path}`, { ...init, headers });
 }
 
 beforeAll(async () => {
   stack = await startStack({ token: 't', dataDir, logger: silentLogger, dispatchEveryMs: 60_000 });
-  await stack.registerCluster({ name: 'sandbox', kind: 'endpoint', server: 'http://127.0.0.1:9', token: 'x' });
+  await stack.registerCluster({
+    name: 'sandbox',
+    kind: 'endpoint',
+    server: 'http://127.0.0.1:9',
+    token: 'x',
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -39,7 +45,12 @@ describe('local mode API', () => {
     const yaml = readFileSync('test/fixtures/podinfo-canary.yaml', 'utf8');
     const res = await call('/canaries?cluster=sandbox', { method: 'POST', body: yaml, token: 't' });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ cluster: 'sandbox', namespace: 'test', name: 'podinfo', phase: 'Initializing' });
+    expect(await res.json()).toMatchObject({
+      cluster: 'sandbox',
+      namespace: 'test',
+      name: 'podinfo',
+      phase: 'Initializing',
+    });
     const again = await call('/canaries?cluster=sandbox', { method: 'POST', body: yaml });
     expect(again.status).toBe(200);
     const list = (await (await call('/canaries')).json()) as { items: { name: string }[] };
@@ -47,11 +58,15 @@ describe('local mode API', () => {
   });
 
   it('answers a bad manifest with 400 naming the field and what was expected', async () => {
-    const bad = 'apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: bad, namespace: test}\nspec:\n  targetRef: {kind: Deployment, name: bad}\n  service: {port: "http"}\n  analysis: {stepWeight: 10}\n';
+    const bad =
+      'apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: {name: bad, namespace: test}\nspec:\n  targetRef: {kind: Deployment, name: bad}\n  service: {port: "http"}\n  analysis: {stepWeight: 10}\n';
     const res = await call('/canaries?cluster=sandbox', { method: 'POST', body: bad });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: { path: string; message: string }[] };
-    expect(body.errors).toContainEqual({ path: 'spec.service.port', message: 'expected a number, got string "http"' });
+    expect(body.errors).toContainEqual({
+      path: 'spec.service.port',
+      message: 'expected a number, got string "http"',
+    });
   });
 
   it('rejects an unknown cluster, an unknown route and a wrong method clearly', async () => {

@@ -17,15 +17,26 @@ function ofType(type: string): [string, Resource][] {
 }
 
 beforeAll(() => {
-  const stale = !existsSync(templatePath) || ['serverless.yml', 'infra/aws/roles.yml', 'infra/aws/resources.yml'].some((f) => statSync(f).mtimeMs > statSync(templatePath).mtimeMs);
+  const stale =
+    !existsSync(templatePath) ||
+    ['serverless.yml', 'infra/aws/roles.yml', 'infra/aws/resources.yml'].some(
+      (f) => statSync(f).mtimeMs > statSync(templatePath).mtimeMs,
+    );
   if (stale) execFileSync('npx', ['osls', 'package'], { stdio: 'ignore', timeout: 240_000 });
-  resources = (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+  resources = (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> })
+    .Resources;
 }, 300_000);
 
 describe('serverless.yml template', () => {
   it('declares the five functions on nodejs22.x arm64, each with its own role', () => {
     const fns = ofType('AWS::Lambda::Function');
-    expect(fns.map(([n]) => n).sort()).toEqual(['AnalyzeLambdaFunction', 'ApiLambdaFunction', 'DispatchLambdaFunction', 'LoadtesterLambdaFunction', 'NotifyLambdaFunction']);
+    expect(fns.map(([n]) => n).sort()).toEqual([
+      'AnalyzeLambdaFunction',
+      'ApiLambdaFunction',
+      'DispatchLambdaFunction',
+      'LoadtesterLambdaFunction',
+      'NotifyLambdaFunction',
+    ]);
     const roles = new Set<string>();
     for (const [, f] of fns) {
       expect(f.Properties.Runtime).toBe('nodejs22.x');
@@ -60,30 +71,47 @@ describe('serverless.yml template', () => {
     const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression);
     expect(schedule![1].Properties.ScheduleExpression).toBe('rate(1 minute)');
     const queue = resources.StepQueue!.Properties;
-    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['StepDeadLetterQueue', 'Arn'] }, maxReceiveCount: 3 });
-    expect(queue.VisibilityTimeout).toBeGreaterThan(resources.AnalyzeLambdaFunction!.Properties.Timeout as number);
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['StepDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 3,
+    });
+    expect(queue.VisibilityTimeout).toBeGreaterThan(
+      resources.AnalyzeLambdaFunction!.Properties.Timeout as number,
+    );
     const [, mapping] = ofType('AWS::Lambda::EventSourceMapping')[0]!;
-    expect(mapping.Properties).toMatchObject({ BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(mapping.Properties).toMatchObject({
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     const busRule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.EventPattern);
     expect(busRule![1].Properties.EventPattern).toEqual({ source: ['flagger-serverless'] });
     expect(JSON.stringify(busRule![1].Properties.Targets)).toContain('NotifyLambdaFunction');
   });
 
   it('protects every API route with IAM authorization except the OpenAPI document', () => {
-    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties.AuthorizationType]);
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType,
+    ]);
     expect(routes.length).toBeGreaterThanOrEqual(7);
-    for (const [key, auth] of routes) expect(auth, key).toBe(key === 'GET /openapi.json' ? undefined : 'AWS_IAM');
+    for (const [key, auth] of routes)
+      expect(auth, key).toBe(key === 'GET /openapi.json' ? undefined : 'AWS_IAM');
   });
 
   it('grants no IAM action "*" and no resource "*"', () => {
     const statements = ofType('AWS::IAM::Role').flatMap(([, r]) =>
-      (r.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Record<string, unknown>[] } }) => p.PolicyDocument.Statement),
+      (r.Properties.Policies ?? []).flatMap(
+        (p: { PolicyDocument: { Statement: Record<string, unknown>[] } }) => p.PolicyDocument.Statement,
+      ),
     );
     expect(statements.length).toBeGreaterThan(10);
     for (const s of statements) {
       const actions = ([] as unknown[]).concat(s.Action);
       const res = ([] as unknown[]).concat(s.Resource);
-      expect(actions.every((a) => typeof a === 'string' && !a.includes('*')), JSON.stringify(s)).toBe(true);
+      expect(
+        actions.every((a) => typeof a === 'string' && !a.includes('*')),
+        JSON.stringify(s),
+      ).toBe(true);
       expect(res.includes('*'), JSON.stringify(s)).toBe(false);
     }
   });

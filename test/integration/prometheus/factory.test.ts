@@ -5,7 +5,10 @@ import { reply, startReceiver } from '../../support/receiver.js';
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 let rx: Receiver;
 const signal = new AbortController().signal;
-const vector = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '42'] }] } });
+const vector = JSON.stringify({
+  status: 'success',
+  data: { resultType: 'vector', result: [{ metric: {}, value: [1, '42'] }] },
+});
 
 beforeAll(async () => {
   rx = await startReceiver();
@@ -14,7 +17,10 @@ afterAll(() => rx.close());
 
 describe('metrics provider factory', () => {
   it.each([
-    { address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1', want: { type: 'sigv4', region: 'eu-west-1' } },
+    {
+      address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1',
+      want: { type: 'sigv4', region: 'eu-west-1' },
+    },
     { address: 'http://prometheus.istio-system:9090', want: undefined },
   ])('signs $address as $want', ({ address, want }) => {
     expect(ampAuth(address)).toEqual(want);
@@ -36,7 +42,17 @@ describe('metrics provider factory', () => {
     rx.respond('/api/v1/query', reply(200, vector, { 'content-type': 'application/json' }));
     const read: string[] = [];
     const p = templateProvider(
-      { name: 'latency', namespace: 'test', query: 'x', provider: { type: 'prometheus', address: rx.url, secretRef: { name: 'prom-auth' }, headers: { 'X-Scope-OrgID': ['a', 'b'] } } },
+      {
+        name: 'latency',
+        namespace: 'test',
+        query: 'x',
+        provider: {
+          type: 'prometheus',
+          address: rx.url,
+          secretRef: { name: 'prom-auth' },
+          headers: { 'X-Scope-OrgID': ['a', 'b'] },
+        },
+      },
       (name) => (read.push(name), Promise.resolve('{"token":"s3cret"}')),
     );
     expect(await p.query('up', signal)).toEqual({ kind: 'value', value: 42 });
@@ -49,11 +65,22 @@ describe('metrics provider factory', () => {
 
   it('turns an unreadable secret into a failed check naming the template, and retries it next time', async () => {
     let calls = 0;
-    const p = templateProvider({ name: 'lat', namespace: 'test', query: 'x', provider: { type: 'prometheus', address: rx.url, secretRef: { name: 'gone' } } }, () => {
-      calls++;
-      return Promise.reject(new Error('ResourceNotFoundException'));
+    const p = templateProvider(
+      {
+        name: 'lat',
+        namespace: 'test',
+        query: 'x',
+        provider: { type: 'prometheus', address: rx.url, secretRef: { name: 'gone' } },
+      },
+      () => {
+        calls++;
+        return Promise.reject(new Error('ResourceNotFoundException'));
+      },
+    );
+    expect(await p.query('up', signal)).toEqual({
+      kind: 'error',
+      message: 'template test/lat: ResourceNotFoundException',
     });
-    expect(await p.query('up', signal)).toEqual({ kind: 'error', message: 'template test/lat: ResourceNotFoundException' });
     await p.query('up', signal);
     expect(calls).toBe(2);
   });

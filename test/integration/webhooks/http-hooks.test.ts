@@ -1,7 +1,23 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHttpHooks } from '../../../lib/adapters/webhooks/index.js';
-import { gateOutcome, HookAbortedError, HOOK_TYPES, type GateOutcome, type HookCall, type HookType } from '../../../lib/ports/hooks.js';
-import { fail, hang, reply, reset, slow, startReceiver, type Behaviour, type Receiver } from '../../support/receiver.js';
+import {
+  gateOutcome,
+  HookAbortedError,
+  HOOK_TYPES,
+  type GateOutcome,
+  type HookCall,
+  type HookType,
+} from '../../../lib/ports/hooks.js';
+import {
+  fail,
+  hang,
+  reply,
+  reset,
+  slow,
+  startReceiver,
+  type Behaviour,
+  type Receiver,
+} from '../../support/receiver.js';
 
 // Secrets embedded in every hook URL; none may appear in an explanation.
 const USER = 'hookuser';
@@ -32,19 +48,115 @@ interface Outcome {
 }
 
 const OUTCOMES: Outcome[] = [
-  { outcome: '200', behaviour: reply(200, 'fine'), ok: true, status: 200, attempts: 1, explanation: /passed: HTTP 200: fine \(POST / },
-  { outcome: '202', behaviour: reply(202), ok: true, status: 202, attempts: 1, explanation: /passed: HTTP 202 \(POST / },
-  { outcome: '203 fails', behaviour: reply(203, 'meh'), ok: false, status: 203, attempts: 1, explanation: /failed: HTTP 203 \(only status ≤ 202 passes, as in Flagger\): meh/ },
-  { outcome: '204 fails', behaviour: reply(204), ok: false, status: 204, attempts: 1, explanation: /failed: HTTP 204 \(only status ≤ 202 passes/ },
-  { outcome: '500', behaviour: fail('boom'), ok: false, status: 500, attempts: 1, explanation: /failed: HTTP 500: boom \(POST / },
-  { outcome: '404 is not retried', behaviour: reply(404, 'nope'), retries: 2, ok: false, status: 404, attempts: 1, explanation: /failed: HTTP 404: nope/ },
-  { outcome: 'slow within timeout', behaviour: slow(100, 200, 'late'), timeoutMs: 3000, ok: true, status: 200, attempts: 1, explanation: /passed: HTTP 200: late/ },
-  { outcome: 'slow past timeout', behaviour: slow(3000, 200), timeoutMs: 200, ok: false, attempts: 1, explanation: /failed: timed out after 200ms \(POST / },
-  { outcome: 'hang', behaviour: hang(), timeoutMs: 200, ok: false, attempts: 1, explanation: /failed: timed out after 200ms/ },
-  { outcome: 'connection reset', behaviour: reset(), ok: false, attempts: 1, explanation: /failed: connection reset \(POST / },
-  { outcome: 'retries then success', behaviour: [fail('x'), reset(), reply(200, 'ok')], retries: 2, ok: true, status: 200, attempts: 3, explanation: /passed: HTTP 200: ok \(POST .*, 3 attempts\)$/ },
-  { outcome: 'retries exhausted', behaviour: fail('still broken'), retries: 2, ok: false, status: 500, attempts: 3, explanation: /failed: HTTP 500: still broken \(POST .*, 3 attempts\)$/ },
-  { outcome: 'timeout retried', behaviour: [hang(), reply(201)], timeoutMs: 200, retries: 1, ok: true, status: 201, attempts: 2, explanation: /passed: HTTP 201/ },
+  {
+    outcome: '200',
+    behaviour: reply(200, 'fine'),
+    ok: true,
+    status: 200,
+    attempts: 1,
+    explanation: /passed: HTTP 200: fine \(POST /,
+  },
+  {
+    outcome: '202',
+    behaviour: reply(202),
+    ok: true,
+    status: 202,
+    attempts: 1,
+    explanation: /passed: HTTP 202 \(POST /,
+  },
+  {
+    outcome: '203 fails',
+    behaviour: reply(203, 'meh'),
+    ok: false,
+    status: 203,
+    attempts: 1,
+    explanation: /failed: HTTP 203 \(only status ≤ 202 passes, as in Flagger\): meh/,
+  },
+  {
+    outcome: '204 fails',
+    behaviour: reply(204),
+    ok: false,
+    status: 204,
+    attempts: 1,
+    explanation: /failed: HTTP 204 \(only status ≤ 202 passes/,
+  },
+  {
+    outcome: '500',
+    behaviour: fail('boom'),
+    ok: false,
+    status: 500,
+    attempts: 1,
+    explanation: /failed: HTTP 500: boom \(POST /,
+  },
+  {
+    outcome: '404 is not retried',
+    behaviour: reply(404, 'nope'),
+    retries: 2,
+    ok: false,
+    status: 404,
+    attempts: 1,
+    explanation: /failed: HTTP 404: nope/,
+  },
+  {
+    outcome: 'slow within timeout',
+    behaviour: slow(100, 200, 'late'),
+    timeoutMs: 3000,
+    ok: true,
+    status: 200,
+    attempts: 1,
+    explanation: /passed: HTTP 200: late/,
+  },
+  {
+    outcome: 'slow past timeout',
+    behaviour: slow(3000, 200),
+    timeoutMs: 200,
+    ok: false,
+    attempts: 1,
+    explanation: /failed: timed out after 200ms \(POST /,
+  },
+  {
+    outcome: 'hang',
+    behaviour: hang(),
+    timeoutMs: 200,
+    ok: false,
+    attempts: 1,
+    explanation: /failed: timed out after 200ms/,
+  },
+  {
+    outcome: 'connection reset',
+    behaviour: reset(),
+    ok: false,
+    attempts: 1,
+    explanation: /failed: connection reset \(POST /,
+  },
+  {
+    outcome: 'retries then success',
+    behaviour: [fail('x'), reset(), reply(200, 'ok')],
+    retries: 2,
+    ok: true,
+    status: 200,
+    attempts: 3,
+    explanation: /passed: HTTP 200: ok \(POST .*, 3 attempts\)$/,
+  },
+  {
+    outcome: 'retries exhausted',
+    behaviour: fail('still broken'),
+    retries: 2,
+    ok: false,
+    status: 500,
+    attempts: 3,
+    explanation: /failed: HTTP 500: still broken \(POST .*, 3 attempts\)$/,
+  },
+  {
+    outcome: 'timeout retried',
+    behaviour: [hang(), reply(201)],
+    timeoutMs: 200,
+    retries: 1,
+    ok: true,
+    status: 201,
+    attempts: 2,
+    explanation: /passed: HTTP 201/,
+  },
 ];
 
 const CASES = HOOK_TYPES.flatMap((type) => OUTCOMES.map((o) => ({ type, ...o })));
@@ -92,7 +204,12 @@ function expectedBody(type: HookType): unknown {
   // Flagger's CallEventWebhook: event fields live in metadata, as strings, and win over user keys.
   return {
     ...base,
-    metadata: { cmd, eventMessage: 'New revision detected podinfo.test', eventType: 'Normal', timestamp: '1700000000123' },
+    metadata: {
+      cmd,
+      eventMessage: 'New revision detected podinfo.test',
+      eventType: 'Normal',
+      timestamp: '1700000000123',
+    },
   };
 }
 
@@ -109,7 +226,8 @@ describe('HTTP hooks: every hook type × outcome, over HTTP', () => {
     expect(result.explanation).toMatch(new RegExp(`^${c.type} hook "acceptance-test" `));
     expect(result.explanation).toMatch(c.explanation);
     expect(result.explanation).toContain(`POST ${rx.url}${path}`);
-    for (const secret of [USER, PASSWORD, TOKEN, '?token', '&v=1']) expect(result.explanation).not.toContain(secret);
+    for (const secret of [USER, PASSWORD, TOKEN, '?token', '&v=1'])
+      expect(result.explanation).not.toContain(secret);
     expect(gateOutcome(c.type, result)).toBe(EXPECTED_GATES[c.type][c.ok ? 0 : 1]);
 
     const received = await rx.waitForRequests(c.attempts, { path });
@@ -127,7 +245,12 @@ describe('HTTP hooks: every hook type × outcome, over HTTP', () => {
 describe('HTTP hooks: edges', () => {
   it('omits metadata when the hook has none, as Flagger does', async () => {
     await hooks.call(aHook('rollout', `${rx.url}/plain`, { metadata: undefined }), AbortSignal.timeout(5000));
-    expect(rx.requests[0].body).toStrictEqual({ name: 'podinfo', namespace: 'test', phase: 'Progressing', checksum: 'abc123' });
+    expect(rx.requests[0].body).toStrictEqual({
+      name: 'podinfo',
+      namespace: 'test',
+      phase: 'Progressing',
+      checksum: 'abc123',
+    });
   });
 
   it('truncates a long response body to about 1 KB', async () => {
@@ -142,7 +265,10 @@ describe('HTTP hooks: edges', () => {
     rx.respond('/hang', hang());
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('lambda deadline')), 100);
-    const call = hooks.call(aHook('pre-rollout', `${rx.url}/hang`, { timeoutMs: 5000, retries: 3 }), controller.signal);
+    const call = hooks.call(
+      aHook('pre-rollout', `${rx.url}/hang`, { timeoutMs: 5000, retries: 3 }),
+      controller.signal,
+    );
     await expect(call).rejects.toBeInstanceOf(HookAbortedError);
     expect(rx.requestsTo('/hang')).toHaveLength(1);
   });
@@ -153,12 +279,16 @@ describe('HTTP hooks: edges', () => {
     await closed.close();
     const result = await hooks.call(aHook('rollout', url), AbortSignal.timeout(5000));
     expect(result).toMatchObject({ ok: false, attempts: 1 });
-    expect(result.explanation).toMatch(/failed: connection refused \(POST http:\/\/127\.0\.0\.1:\d+\/gone\)$/);
+    expect(result.explanation).toMatch(
+      /failed: connection refused \(POST http:\/\/127\.0\.0\.1:\d+\/gone\)$/,
+    );
   });
 
   it('rejects an invalid URL without echoing it', async () => {
     const result = await hooks.call(aHook('rollout', `not a url ${TOKEN}`), AbortSignal.timeout(5000));
     expect(result).toMatchObject({ ok: false, attempts: 0 });
-    expect(result.explanation).toBe('rollout hook "acceptance-test" failed: invalid URL (not an absolute URL)');
+    expect(result.explanation).toBe(
+      'rollout hook "acceptance-test" failed: invalid URL (not an absolute URL)',
+    );
   });
 });

@@ -11,7 +11,10 @@ function emf(outcomes: AdvanceOutcome[]): Record<string, unknown> {
 }
 
 const stepped = (phase: 'Progressing' | 'Failed', canaryWeight: number, failedChecks: number) =>
-  ({ kind: 'stepped', decision: { status: aStatus({ phase, canaryWeight, failedChecks }) } }) as unknown as AdvanceOutcome;
+  ({
+    kind: 'stepped',
+    decision: { status: aStatus({ phase, canaryWeight, failedChecks }) },
+  }) as unknown as AdvanceOutcome;
 
 describe('analyze step metrics (Powertools EMF)', () => {
   it('records weight and failed checks of a decided step', () => {
@@ -21,7 +24,11 @@ describe('analyze step metrics (Powertools EMF)', () => {
   });
 
   it('counts failed releases, skipped and failed steps', () => {
-    const out = emf([stepped('Failed', 0, 2), { kind: 'skipped', why: 'leaseHeld' }, { kind: 'failed', error: 'x' }]);
+    const out = emf([
+      stepped('Failed', 0, 2),
+      { kind: 'skipped', why: 'leaseHeld' },
+      { kind: 'failed', error: 'x' },
+    ]);
     expect(out).toMatchObject({ ReleasesFailed: 1, StepsSkipped: 1, StepsFailed: 1 });
   });
 });

@@ -28,13 +28,23 @@ describe('SqsWorkQueue', () => {
   it('sends batches of ten delayed to each step second and reports refused messages by canary', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const q = new SqsWorkQueue(new SQSClient({ region: 'us-east-1' }), 'https://sqs/q');
-    const msgs = Array.from({ length: 12 }, (_, i) => ({ key: { cluster: 'c', namespace: 'n', name: `a${i}` }, dueAt: 10_000 + i * 1000 }));
+    const msgs = Array.from({ length: 12 }, (_, i) => ({
+      key: { cluster: 'c', namespace: 'n', name: `a${i}` },
+      dueAt: 10_000 + i * 1000,
+    }));
     await q.send(msgs, 10_000, signal);
     const calls = sqs.commandCalls(SendMessageBatchCommand);
     expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 2]);
-    expect(calls[1].args[0].input.Entries![1]).toEqual({ Id: '11', MessageBody: JSON.stringify(msgs[11]), DelaySeconds: 11 });
+    expect(calls[1].args[0].input.Entries![1]).toEqual({
+      Id: '11',
+      MessageBody: JSON.stringify(msgs[11]),
+      DelaySeconds: 11,
+    });
 
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'X', Message: 'throttled', SenderFault: false }] });
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '0', Code: 'X', Message: 'throttled', SenderFault: false }],
+    });
     await expect(q.send(msgs.slice(0, 1), 10_000, signal)).rejects.toThrow('c/n/a0: throttled');
   });
 });
@@ -43,13 +53,24 @@ describe('EventBridgeBus', () => {
   it('publishes each event with our source, its type as detail-type and the event as detail', async () => {
     eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     const bus = new EventBridgeBus(new EventBridgeClient({ region: 'us-east-1' }), 'bus');
-    const e = { type: 'Promoted', at: '2026-01-01T00:00:00.000Z', canary: { cluster: 'c', namespace: 'n', name: 'a' } } as DomainEvent;
+    const e = {
+      type: 'Promoted',
+      at: '2026-01-01T00:00:00.000Z',
+      canary: { cluster: 'c', namespace: 'n', name: 'a' },
+    } as DomainEvent;
     await bus.publish([e], signal);
     const entry = eb.commandCalls(PutEventsCommand)[0].args[0].input.Entries![0];
-    expect(entry).toMatchObject({ EventBusName: 'bus', Source: 'flagger-serverless', DetailType: 'Promoted' });
+    expect(entry).toMatchObject({
+      EventBusName: 'bus',
+      Source: 'flagger-serverless',
+      DetailType: 'Promoted',
+    });
     expect(JSON.parse(entry.Detail!)).toEqual(e);
 
-    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'Throttled', ErrorMessage: 'slow down' }] });
+    eb.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'Throttled', ErrorMessage: 'slow down' }],
+    });
     await expect(bus.publish([e], signal)).rejects.toThrow('Throttled: slow down');
   });
 });

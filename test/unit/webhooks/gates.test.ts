@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { gateKey } from '../../../lib/ports/gates.js';
-import { gateOutcome, HOOK_GATES, HOOK_TYPES, type GateOutcome, type HookType } from '../../../lib/ports/hooks.js';
+import {
+  gateOutcome,
+  HOOK_GATES,
+  HOOK_TYPES,
+  type GateOutcome,
+  type HookType,
+} from '../../../lib/ports/hooks.js';
 
 describe('gateOutcome (spec §2.11)', () => {
   it.each<{ type: HookType; ok: GateOutcome; fail: GateOutcome; blocking: boolean }>([
@@ -27,8 +33,16 @@ describe('gateOutcome (spec §2.11)', () => {
 describe('gateKey', () => {
   it.each([
     { kind: 'gate' as const, owner: { name: 'podinfo', namespace: 'test' }, want: 'gate:test/podinfo' },
-    { kind: 'rollback' as const, owner: { name: 'podinfo', namespace: 'test' }, want: 'rollback:test/podinfo' },
-    { kind: 'gate' as const, owner: { name: 'podinfo', namespace: 'test', cluster: 'prod-eu' }, want: 'gate:prod-eu/test/podinfo' },
+    {
+      kind: 'rollback' as const,
+      owner: { name: 'podinfo', namespace: 'test' },
+      want: 'rollback:test/podinfo',
+    },
+    {
+      kind: 'gate' as const,
+      owner: { name: 'podinfo', namespace: 'test', cluster: 'prod-eu' },
+      want: 'gate:prod-eu/test/podinfo',
+    },
   ])('$want', ({ kind, owner, want }) => {
     expect(gateKey(kind, owner)).toBe(want);
   });

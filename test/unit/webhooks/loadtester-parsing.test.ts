@@ -126,7 +126,13 @@ describe('parseHeyCommand', () => {
 
 describe('parsePayload', () => {
   it('accepts JSON text, bytes and objects', () => {
-    const want = { name: 'p', namespace: 'n', phase: 'Progressing', checksum: undefined, metadata: { cmd: 'x' } };
+    const want = {
+      name: 'p',
+      namespace: 'n',
+      phase: 'Progressing',
+      checksum: undefined,
+      metadata: { cmd: 'x' },
+    };
     const json = '{"name":"p","namespace":"n","phase":"Progressing","metadata":{"cmd":"x"}}';
     expect(parsePayload(json)).toEqual(want);
     expect(parsePayload(Buffer.from(json))).toEqual(want);
@@ -167,7 +173,13 @@ describe('parseRequestCheck', () => {
       expectedBody: 'created',
       timeout: '2s',
     });
-    expect(check).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/json', 'x-a': '1' }, expectedStatus: 201, expectedBody: 'created', timeoutMs: 2000 });
+    expect(check).toMatchObject({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-a': '1' },
+      expectedStatus: 201,
+      expectedBody: 'created',
+      timeoutMs: 2000,
+    });
   });
   it.each([
     { metadata: {}, error: /metadata.url is required/ },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeNetworkError, InvalidHookUrlError, parseHookUrl, redact, toWirePayload } from '../../../lib/adapters/webhooks/index.js';
+import {
+  describeNetworkError,
+  InvalidHookUrlError,
+  parseHookUrl,
+  redact,
+  toWirePayload,
+} from '../../../lib/adapters/webhooks/index.js';
 import type { HookCall } from '../../../lib/ports/hooks.js';
 
 const aCall = (overrides: Partial<HookCall> = {}): HookCall => ({
@@ -14,18 +20,33 @@ const aCall = (overrides: Partial<HookCall> = {}): HookCall => ({
 
 describe('toWirePayload', () => {
   it.each([
-    { name: 'no metadata ⇒ field omitted', call: aCall(), want: { name: 'podinfo', namespace: 'test', phase: 'Progressing', checksum: 'c1' } },
+    {
+      name: 'no metadata ⇒ field omitted',
+      call: aCall(),
+      want: { name: 'podinfo', namespace: 'test', phase: 'Progressing', checksum: 'c1' },
+    },
     {
       name: 'hook metadata overlaid by call metadata',
       call: aCall({ metadata: { a: '1', b: '2' }, payload: { ...aCall().payload, metadata: { b: '3' } } }),
-      want: { name: 'podinfo', namespace: 'test', phase: 'Progressing', checksum: 'c1', metadata: { a: '1', b: '3' } },
+      want: {
+        name: 'podinfo',
+        namespace: 'test',
+        phase: 'Progressing',
+        checksum: 'c1',
+        metadata: { a: '1', b: '3' },
+      },
     },
     {
       name: 'event fields go into metadata as strings and win over user keys',
       call: aCall({
         type: 'event',
         metadata: { eventType: 'mine', team: 'x' },
-        payload: { ...aCall().payload, eventMessage: 'msg', eventType: 'Warning', timestamp: 1700000000123.9 },
+        payload: {
+          ...aCall().payload,
+          eventMessage: 'msg',
+          eventType: 'Warning',
+          timestamp: 1700000000123.9,
+        },
       }),
       want: {
         name: 'podinfo',
@@ -37,7 +58,9 @@ describe('toWirePayload', () => {
     },
     {
       name: 'event fields ignored for non-event hooks',
-      call: aCall({ payload: { ...aCall().payload, eventMessage: 'msg', eventType: 'Normal', timestamp: 1 } }),
+      call: aCall({
+        payload: { ...aCall().payload, eventMessage: 'msg', eventType: 'Normal', timestamp: 1 },
+      }),
       want: { name: 'podinfo', namespace: 'test', phase: 'Progressing', checksum: 'c1' },
     },
   ])('$name', ({ call, want }) => {
@@ -51,7 +74,9 @@ describe('parseHookUrl', () => {
     expect(t.href).toBe('https://hooks.example.com:8443/a/b?token=abcd1234&x=1#frag');
     expect(t.display).toBe('https://hooks.example.com:8443/a/b');
     expect(t.authorization).toBe(`Basic ${Buffer.from('bot:p@ss').toString('base64')}`);
-    expect(t.secrets).toEqual(expect.arrayContaining(['bot', 'p%40ss', 'p@ss', '?token=abcd1234&x=1', 'abcd1234']));
+    expect(t.secrets).toEqual(
+      expect.arrayContaining(['bot', 'p%40ss', 'p@ss', '?token=abcd1234&x=1', 'abcd1234']),
+    );
   });
 
   it.each(['not a url', 'ftp://host/x', '/relative/path'])('rejects %s without echoing it', (raw) => {
@@ -66,12 +91,15 @@ describe('parseHookUrl', () => {
 
 describe('redact', () => {
   it('replaces secrets, longest first, leaving short values alone', () => {
-    expect(redact('echo ?token=abcd1234&x=1 and abcd1234 and x=1', ['?token=abcd1234&x=1', 'abcd1234', '1'])).toBe('echo *** and *** and x=1');
+    expect(
+      redact('echo ?token=abcd1234&x=1 and abcd1234 and x=1', ['?token=abcd1234&x=1', 'abcd1234', '1']),
+    ).toBe('echo *** and *** and x=1');
   });
 });
 
 describe('describeNetworkError', () => {
-  const wrapped = (code: string): Error => new TypeError('fetch failed', { cause: Object.assign(new Error('inner'), { code }) });
+  const wrapped = (code: string): Error =>
+    new TypeError('fetch failed', { cause: Object.assign(new Error('inner'), { code }) });
   it.each([
     { code: 'ECONNRESET', want: 'connection reset' },
     { code: 'UND_ERR_SOCKET', want: 'connection reset' },
@@ -83,6 +111,8 @@ describe('describeNetworkError', () => {
   });
 
   it('falls back to the innermost message', () => {
-    expect(describeNetworkError(new TypeError('fetch failed', { cause: new Error('bad certificate') }))).toBe('network error: bad certificate');
+    expect(describeNetworkError(new TypeError('fetch failed', { cause: new Error('bad certificate') }))).toBe(
+      'network error: bad certificate',
+    );
   });
 });
