@@ -1,12 +1,12 @@
 // Flat config: type-aware TypeScript rules plus the dependency direction of STYLE.md:
-// functions → lib/app → lib/domain + lib/ports ← lib/adapters. Only lib/wiring.ts and local/
+// functions → lib/app → lib/domain + lib/ports ← lib/adapters. Only lib/wiring*.ts and local/
 // may import adapters; lib/domain imports nothing with I/O.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const adapters = {
   group: ['**/adapters/**'],
-  message: 'Only lib/wiring.ts and local/ import adapters (STYLE.md).',
+  message: 'Only lib/wiring*.ts and local/ import adapters (STYLE.md).',
 };
 const app = { group: ['**/app/**'], message: 'lib/domain and lib/ports must not depend on lib/app.' };
 const functionsDir = { group: ['**/functions/**'], message: 'lib/ must not import Lambda handlers.' };

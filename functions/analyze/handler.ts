@@ -44,7 +44,7 @@ const metrics = new Metrics({ namespace: 'FlaggerServerless', serviceName: 'anal
 export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 5_000 })
   .use(logMetrics(metrics))
   .handler(async (event, context, opts) => {
-    const { buildAnalyzeDeps } = await import('../../lib/wiring.js');
+    const { buildAnalyzeDeps } = await import('../../lib/wiring-step.js');
     cached ??= makeHandler(buildAnalyzeDeps(), metrics);
     return cached(event, context, opts);
   });

@@ -40,7 +40,7 @@ let cached: ReturnType<typeof makeHandler> | undefined;
 
 export const handler = middy<EventBridgeEvent<string, DomainEvent>, NotifyResult>().handler(
   async (event, context, opts) => {
-    const { buildNotifyDeps } = await import('../../lib/wiring.js');
+    const { buildNotifyDeps } = await import('../../lib/wiring-notify.js');
     if (!cached) {
       const { core, notify } = await buildNotifyDeps();
       cached = makeHandler({ notify, store: core.store, logger: core.logger });

@@ -19,7 +19,9 @@ import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import type { StepMessage } from '../../lib/ports/queue.js';
 import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
 import { silentLogger } from '../../lib/ports/logger.js';
-import { advanceDeps, buildCore, notifyDeps, type Core } from '../../lib/wiring.js';
+import { buildCore, type Core } from '../../lib/wiring.js';
+import { notifyDeps } from '../../lib/wiring-notify.js';
+import { advanceDeps } from '../../lib/wiring-step.js';
 import { startDynamo, type LocalDynamo } from './dynamo.js';
 
 export interface ControlPlane {

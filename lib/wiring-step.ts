@@ -1,0 +1,90 @@
+/**
+ * Wiring of the analyze function (and local mode): one analysis step needs the cluster, metrics
+ * and webhook adapters on top of the core of wiring.ts.
+ */
+import { EKSClient } from '@aws-sdk/client-eks';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { AdvanceDeps } from './app/advance-canary.js';
+import { resolveCluster } from './app/clusters.js';
+import { KubernetesClusterAccess } from './adapters/cluster-access.js';
+import { ClusterClientFactory } from './adapters/kubernetes/client.js';
+import { prometheusFor, templateProvider } from './adapters/prometheus/factory.js';
+import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
+import type { SecretReader } from './adapters/secrets.js';
+import { makeHttpHooks } from './adapters/webhooks/index.js';
+import type { EventBus } from './ports/bus.js';
+import type { MetricsProvider } from './ports/metrics.js';
+import type { WorkQueue } from './ports/queue.js';
+import { awsBus, awsCore, awsQueue, secrets, type Core } from './wiring.js';
+
+/** A metrics provider that always answers with an error: checks fail, nothing is promoted blind. */
+const noPrometheus: MetricsProvider = {
+  query: () =>
+    Promise.resolve({
+      kind: 'error',
+      message: 'no Prometheus configured (set PROMETHEUS_URL or use a templateRef)',
+    }),
+  isOnline: () => Promise.resolve(false),
+};
+
+export interface StepParts {
+  queue: WorkQueue;
+  bus: EventBus;
+  secrets: SecretReader;
+  /** Overrides for local mode (sandbox metrics). */
+  defaultMetrics?: MetricsProvider;
+  eks?: (region: string) => EKSClient;
+  chainWithinMs: number;
+}
+
+/** Dependencies of one analysis step. */
+export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
+  const defaultMetrics =
+    parts.defaultMetrics ??
+    (core.config.prometheusUrl ? prometheusFor(core.config.prometheusUrl) : noPrometheus);
+  // Template secrets live under this stage's prefix (Secrets Manager), as cluster credentials do.
+  const templateSecret = (name: string) => parts.secrets({ secret: `${core.config.secretsPrefix}${name}` });
+  const templates = new Map<string, MetricsProvider>();
+  const factory = new ClusterClientFactory({ eks: parts.eks, credentials: defaultProvider() });
+  const lookup = async (name: string, signal: AbortSignal) => {
+    const r = await core.clusters.get(name, signal);
+    return r && resolveCluster(r, parts.secrets);
+  };
+  return {
+    store: core.store,
+    leases: core.store,
+    history: core.history,
+    bus: parts.bus,
+    queue: parts.queue,
+    clusters: new KubernetesClusterAccess(lookup, factory),
+    hooks: makeHttpHooks(),
+    checks: {
+      resolver: new PrometheusCheckQueries({
+        get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal),
+      }),
+      metricsFor: (template) => {
+        if (!template) return defaultMetrics;
+        const id = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
+        if (!templates.has(id)) templates.set(id, templateProvider(template, templateSecret));
+        return templates.get(id)!;
+      },
+    },
+    logger: core.logger,
+    now: core.now,
+    newId: core.newId,
+    leaseMs: core.config.leaseSeconds * 1000,
+    chainWithinMs: parts.chainWithinMs,
+  };
+}
+
+export function buildAnalyzeDeps(): AdvanceDeps {
+  const core = awsCore();
+  const c = core.config;
+  return advanceDeps(core, {
+    queue: awsQueue(c),
+    bus: awsBus(c),
+    secrets: secrets(c.region),
+    eks: (region) => new EKSClient({ region }),
+    chainWithinMs: 50_000,
+  });
+}
