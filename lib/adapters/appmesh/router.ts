@@ -6,12 +6,11 @@
 import type { Canary } from '../../domain/spec/schema.js';
 import { apexName, canaryName, primaryName } from '../../domain/spec/accessors.js';
 import type { RouteWeights, Router } from '../../ports/router.js';
-import { NotFoundError } from '../kubernetes/errors.js';
-import { InvalidRoutesError } from '../kubernetes/router-errors.js';
 import { ownerLabels } from '../kubernetes/labels.js';
 import {
   CustomObjectStore,
-  describeRef,
+  liveRouteWeights,
+  reconciledWeights,
   type ApplyOptions,
   type CustomObjectClients,
   type ObjectRef,
@@ -26,7 +25,6 @@ import {
 
 const GROUP = 'appmesh.k8s.aws';
 const VERSION = 'v1beta2';
-const INITIAL: RouteWeights = { primary: 100, canary: 0, mirrored: false };
 const CANARY_ONLY: RouteWeights = { primary: 0, canary: 100, mirrored: false };
 
 type Kind = 'VirtualNode' | 'VirtualRouter' | 'VirtualService';
@@ -73,7 +71,7 @@ export class AppMeshRouter implements Router {
     const apexRouter = ref(canary, 'VirtualRouter', apexName(canary));
     const live = await this.store.get(apexRouter, signal);
     // Reconcile keeps the live split; a new or foreign router starts at 100 % primary.
-    const weights = (live && routeWeightsOf(canary, live.spec)) ?? INITIAL;
+    const weights = reconciledWeights(canary, live, routeWeightsOf);
     await this.store.applyTo(apexRouter, live, virtualRouterSpec(canary, 'apex', weights), signal, opts);
     const canaryRouter = ref(canary, 'VirtualRouter', canaryName(canary));
     await this.store.apply(canaryRouter, virtualRouterSpec(canary, 'canary', CANARY_ONLY), signal, opts);
@@ -92,16 +90,13 @@ export class AppMeshRouter implements Router {
   }
 
   async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
-    const apexRouter = ref(canary, 'VirtualRouter', apexName(canary));
-    const live = await this.store.get(apexRouter, signal);
-    if (!live) throw new NotFoundError(`${describeRef(apexRouter)} get failed: not found`);
-    const weights = routeWeightsOf(canary, live.spec);
-    if (!weights) {
-      throw new InvalidRoutesError(
-        `${describeRef(apexRouter)} does not contain routes for ${primaryName(canary)} and ${canaryName(canary)}`,
-      );
-    }
-    return weights;
+    return liveRouteWeights(
+      this.store,
+      ref(canary, 'VirtualRouter', apexName(canary)),
+      canary,
+      routeWeightsOf,
+      signal,
+    );
   }
 
   async setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void> {
