@@ -2,6 +2,7 @@
  * Register, update and delete canaries (the API's `POST /canaries` and `DELETE`). A manifest is
  * validated, its cluster must be registered; the target Deployment need not exist yet.
  */
+import { canonicalJson } from '../domain/canonical.js';
 import * as spec from '../domain/spec/accessors.js';
 import { formatErrors, parseCanary } from '../domain/spec/parse.js';
 import type { Canary } from '../domain/spec/schema.js';
@@ -90,20 +91,8 @@ export async function registerCanary(
   );
 }
 
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
-}
-
 function sameManifest(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 function checkProvider(canary: Canary): void {

@@ -3,27 +3,9 @@
  * stored at the last sync; their exact form only has to be stable across reads and processes.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../domain/canonical.js';
 
-/**
- * JSON with object keys sorted at every level; `undefined` and `null` members are dropped and
- * `Date`s become ISO strings, so a model class read by client-node and a plain object with the
- * same content give the same text.
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonical(value)) ?? 'null';
-}
-
-function canonical(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : canonical(v)));
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined && v !== null) out[key] = canonical(v);
-  }
-  return out;
-}
+export { canonicalJson };
 
 /** Kubernetes' "safe" alphabet (no vowels, no confusable digits), as in `pod-template-hash`. */
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
