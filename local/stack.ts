@@ -3,17 +3,12 @@
  * dynalite (on disk when `dataDir` is set), SQS and EventBridge are in-process, a timer replaces
  * the EventBridge schedule and a loopback HTTP server replaces API Gateway.
  */
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
 import { makeHandler as makeApiHandler } from '../functions/api/handler.js';
 import { makeHandler as makeLoadtesterHandler } from '../functions/loadtester/handler.js';
 import { advanceCanary, type AdvanceDeps } from '../lib/app/advance-canary.js';
 import type { ClusterRegistration } from '../lib/app/clusters.js';
 import { dispatchDue } from '../lib/app/dispatch-due.js';
 import { notifyEvent, type NotifyResult } from '../lib/app/notify-event.js';
-import { baseClient } from '../lib/adapters/dynamodb/client.js';
-import { createTable } from '../lib/adapters/dynamodb/table.js';
 import { noSecrets } from '../lib/adapters/secrets.js';
 import { loadConfig } from '../lib/config.js';
 import type { DomainEvent } from '../lib/domain/events.js';
@@ -26,6 +21,7 @@ import { buildCore, type Core } from '../lib/wiring.js';
 import { notifyDeps } from '../lib/wiring-notify.js';
 import { advanceDeps } from '../lib/wiring-step.js';
 import { LocalBus } from './bus.js';
+import { startLocalDynamo } from './dynamo.js';
 import { LocalQueue } from './queue.js';
 import { startLocalServer, type LocalServer } from './server.js';
 
@@ -63,15 +59,8 @@ export interface Stack {
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const db = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(opts.dataDir ? { path: opts.dataDir } : {}),
-  });
-  await new Promise<void>((resolve) => db.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
+  const db = await startLocalDynamo('flagger-local', opts.dataDir);
+  const endpoint = db.endpoint;
   const config = loadConfig({
     TABLE_NAME: 'flagger-local',
     DYNAMODB_ENDPOINT: endpoint,
@@ -79,9 +68,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     PROMETHEUS_URL: opts.prometheusUrl,
     STAGE: 'local',
   });
-  const admin = baseClient({ region: config.region, endpoint });
-  await createTable(admin, config.tableName);
-  admin.destroy();
 
   const logger = opts.logger ?? consoleLogger();
   const core = buildCore(config, logger);
@@ -160,7 +146,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await queue.drain();
       for (let i = 0; i < 250 && dispatching; i++) await new Promise((r) => setTimeout(r, 20));
       await server.close();
-      await new Promise<void>((resolve) => db.close(() => resolve()));
+      await db.close();
     },
   };
 }
