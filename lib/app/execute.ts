@@ -12,7 +12,7 @@ import type { ClusterHandle } from '../ports/clusters.js';
 import type { Hooks } from '../ports/hooks.js';
 import type { Provider } from '../domain/spec/accessors.js';
 import type { RouteWeights, Router } from '../ports/router.js';
-import { hookPayload } from './gather.js';
+import { hookCall } from './gather.js';
 
 export interface ExecuteContext {
   canary: Canary;
@@ -128,25 +128,13 @@ async function notify(
     return ctx.cluster.events.record(ctx.canary, event, new Date(ctx.now), ctx.signal);
   }
   const failures: string[] = [];
+  const event =
+    action.type === 'event'
+      ? { eventMessage: action.eventMessage, eventType: action.eventType, timestamp: ctx.now }
+      : {};
   for (const hook of spec.webhooks(ctx.canary, action.type)) {
-    const payload = {
-      ...hookPayload(ctx.canary, ctx.status, hook, action.phase),
-      ...(action.type === 'event'
-        ? { eventMessage: action.eventMessage, eventType: action.eventType, timestamp: ctx.now }
-        : {}),
-    };
-    const r = await ctx.hooks.call(
-      {
-        name: hook.name,
-        type: action.type,
-        url: hook.url,
-        timeoutMs: spec.webhookTimeoutMs(hook),
-        retries: spec.webhookRetries(hook),
-        metadata: hook.metadata,
-        payload,
-      },
-      ctx.signal,
-    );
+    const call = hookCall(ctx.canary, ctx.status, hook, action.type, action.phase, event);
+    const r = await ctx.hooks.call(call, ctx.signal);
     if (!r.ok) failures.push(r.explanation);
   }
   if (failures.length > 0) throw new Error(failures.join('; '));

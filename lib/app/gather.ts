@@ -10,7 +10,7 @@ import * as spec from '../domain/spec/accessors.js';
 import type { Provider } from '../domain/spec/accessors.js';
 import type { Canary, WebhookSpec } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
-import type { HookPayload, Hooks } from '../ports/hooks.js';
+import type { HookCall, HookPayload, HookType, Hooks } from '../ports/hooks.js';
 import type { CheckQueryResolver, MetricsProvider, MetricTemplate } from '../ports/metrics.js';
 
 export interface CheckDeps {
@@ -28,18 +28,33 @@ export function checksum(status: CanaryStatus): string {
   return createHash('sha256').update(input).digest('hex').slice(0, 16);
 }
 
-export function hookPayload(
+/**
+ * The call of one webhook of the spec: Flagger's payload for `phase`, plus the event fields for
+ * event hooks.
+ */
+export function hookCall(
   canary: Canary,
   status: CanaryStatus,
   hook: WebhookSpec,
+  type: HookType,
   phase: string,
-): HookPayload {
+  event: Pick<HookPayload, 'eventMessage' | 'eventType' | 'timestamp'> = {},
+): HookCall {
   return {
-    name: canary.metadata.name,
-    namespace: canary.metadata.namespace,
-    phase,
-    checksum: checksum(status),
-    ...(hook.metadata ? { metadata: hook.metadata } : {}),
+    name: hook.name,
+    type,
+    url: hook.url,
+    timeoutMs: spec.webhookTimeoutMs(hook),
+    retries: spec.webhookRetries(hook),
+    metadata: hook.metadata,
+    payload: {
+      name: canary.metadata.name,
+      namespace: canary.metadata.namespace,
+      phase,
+      checksum: checksum(status),
+      ...(hook.metadata ? { metadata: hook.metadata } : {}),
+      ...event,
+    },
   };
 }
 
@@ -56,18 +71,7 @@ export async function callGatingHooks(
 ): Promise<HookOutcome[]> {
   const outcomes: HookOutcome[] = [];
   for (const hook of spec.webhooks(canary, type)) {
-    const r = await hooks.call(
-      {
-        name: hook.name,
-        type,
-        url: hook.url,
-        timeoutMs: spec.webhookTimeoutMs(hook),
-        retries: spec.webhookRetries(hook),
-        metadata: hook.metadata,
-        payload: hookPayload(canary, status, hook, status.phase),
-      },
-      signal,
-    );
+    const r = await hooks.call(hookCall(canary, status, hook, type, status.phase), signal);
     outcomes.push({ name: hook.name, ok: r.ok, status: r.status, explanation: r.explanation });
     if (type === 'rollback' ? r.ok : !r.ok) break;
   }
