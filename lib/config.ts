@@ -16,10 +16,17 @@ export interface Config {
   readonly defaultProvider: 'istio' | 'gatewayapi' | 'appmesh' | 'kubernetes';
   /** Default Prometheus for builtin checks (a cluster record may override it). */
   readonly prometheusUrl?: string;
+  /**
+   * The stack's own load tester (`<HttpApiUrl>/loadtester`, behind the IAM authorizer): webhooks
+   * to URLs under it are signed with the function's role (SigV4, `execute-api`).
+   */
+  readonly loadtesterUrl?: string;
   /** SSM parameter (SecureString) holding the default Slack webhook URL. */
   readonly slackUrlParameter?: string;
   /** Secrets Manager name prefix for cluster kubeconfigs and metric template secrets. */
   readonly secretsPrefix: string;
+  /** SSM parameter name prefix the functions may read (kubeconfigs, the Slack URL). */
+  readonly parametersPrefix: string;
   readonly historyRetentionDays: number;
   readonly leaseSeconds: number;
   readonly maxBodyBytes: number;
@@ -69,8 +76,10 @@ export function loadConfig(env: Env = process.env): Config {
     eventBusName: env.EVENT_BUS_NAME || undefined,
     defaultProvider: provider(env),
     prometheusUrl: env.PROMETHEUS_URL || undefined,
+    loadtesterUrl: env.LOADTESTER_URL?.replace(/\/+$/, '') || undefined,
     slackUrlParameter: env.SLACK_URL_PARAMETER || undefined,
     secretsPrefix: env.SECRETS_PREFIX ?? '',
+    parametersPrefix: env.PARAMETERS_PREFIX ?? '',
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
     leaseSeconds: int(env, 'LEASE_SECONDS', 120),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),

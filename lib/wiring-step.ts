@@ -6,6 +6,7 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AdvanceDeps } from './app/advance-canary.js';
 import { resolveCluster } from './app/clusters.js';
+import { executeApiRegion, sigv4Signer, type RequestSigner } from './adapters/aws/sigv4.js';
 import { KubernetesClusterAccess } from './adapters/cluster-access.js';
 import { ClusterClientFactory } from './adapters/kubernetes/client.js';
 import { prometheusFor, templateProvider } from './adapters/prometheus/factory.js';
@@ -35,6 +36,8 @@ export interface StepParts {
   defaultMetrics?: MetricsProvider;
   eks?: (region: string) => EKSClient;
   chainWithinMs: number;
+  /** Signs webhooks to our own load tester (SigV4 in AWS, the bearer token in local mode). */
+  loadtesterSigner?: (url: URL) => RequestSigner | undefined;
 }
 
 /** Dependencies of one analysis step. */
@@ -57,7 +60,7 @@ export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
     bus: parts.bus,
     queue: parts.queue,
     clusters: new KubernetesClusterAccess(lookup, factory),
-    hooks: makeHttpHooks(),
+    hooks: makeHttpHooks({ signerFor: parts.loadtesterSigner }),
     checks: {
       resolver: new PrometheusCheckQueries({
         get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal),
@@ -77,6 +80,19 @@ export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
   };
 }
 
+/**
+ * Webhooks to the stack's own load tester go through the IAM authorizer: they are signed with the
+ * function's role (allowed `execute-api:Invoke` on the load tester routes only, infra/aws/roles.yml).
+ */
+export function ownLoadtesterSigner(
+  base: string | undefined,
+  signer: (base: URL) => RequestSigner,
+): (url: URL) => RequestSigner | undefined {
+  if (!base) return () => undefined;
+  const sign = signer(new URL(base));
+  return (url) => (url.href === base || url.href.startsWith(`${base}/`) ? sign : undefined);
+}
+
 export function buildAnalyzeDeps(): AdvanceDeps {
   const core = awsCore();
   const c = core.config;
@@ -86,5 +102,8 @@ export function buildAnalyzeDeps(): AdvanceDeps {
     secrets: secrets(c.region),
     eks: (region) => new EKSClient({ region }),
     chainWithinMs: 50_000,
+    loadtesterSigner: ownLoadtesterSigner(c.loadtesterUrl, (base) =>
+      sigv4Signer({ service: 'execute-api', region: executeApiRegion(base, c.region) }),
+    ),
   });
 }

@@ -99,7 +99,13 @@ export const secrets = (region: string) =>
 
 export function buildApiDeps() {
   const core = awsCore();
-  return { ...core, queue: awsQueue(core.config), maxBodyBytes: core.config.maxBodyBytes };
+  const c = core.config;
+  return {
+    ...core,
+    queue: awsQueue(c),
+    maxBodyBytes: c.maxBodyBytes,
+    secretPrefixes: { secrets: c.secretsPrefix, parameters: c.parametersPrefix },
+  };
 }
 
 export function buildDispatchDeps(): DispatchDeps & { logger: Logger } {

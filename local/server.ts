@@ -17,7 +17,10 @@ export interface LocalServer {
 
 const MAX_BODY = 1024 * 1024;
 
-/** Routes `/loadtester/...` to `loadtester` (no token: webhooks call it) and the rest to `api`. */
+/**
+ * Routes `/loadtester/...` to `loadtester` and the rest to `api`. Both need the token (webhooks
+ * to the local load tester carry it in their URL's userinfo or are sent by local mode itself).
+ */
 export async function startLocalServer(opts: {
   api: EventHandler;
   loadtester?: EventHandler;
@@ -31,7 +34,7 @@ export async function startLocalServer(opts: {
         const body = await readBody(req);
         const url = new URL(req.url ?? '/', 'http://local');
         const isLoadtester = url.pathname === '/loadtester' || url.pathname.startsWith('/loadtester/');
-        const isPublic = url.pathname === '/openapi.json' || isLoadtester;
+        const isPublic = url.pathname === '/openapi.json';
         if (!isPublic && !authorized(req.headers.authorization, opts.token)) {
           res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
           res.end(

@@ -77,12 +77,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const queue = new LocalQueue(async (m) => {
     if (holder.deps) await advanceCanary(holder.deps, m.key, stop.signal);
   });
+  const own: { base?: string } = {};
   holder.deps = advanceDeps(core, {
     queue,
     bus,
     secrets: noSecrets,
     defaultMetrics: opts.defaultMetrics,
     chainWithinMs: 0,
+    // Webhooks to this server's own load tester carry the token, as every caller must.
+    loadtesterSigner: (url) =>
+      own.base && (url.href === own.base || url.href.startsWith(`${own.base}/`))
+        ? ({ headers = {} }) => Promise.resolve({ ...headers, authorization: `Bearer ${opts.token}` })
+        : undefined,
   });
 
   const notifications: Stack['notifications'] = [];
@@ -105,6 +111,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     token: opts.token,
     port: opts.port,
   });
+  own.base = `${server.url}/loadtester`;
 
   let dispatching = false;
   const every = opts.dispatchEveryMs ?? 1000;

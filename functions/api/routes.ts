@@ -1,7 +1,12 @@
 /** The API's routes: each parses its input, calls one use case and shapes the answer. */
 import { parse as parseYaml } from 'yaml';
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
-import { parseClusterRegistration, publicView, type ClusterRegistration } from '../../lib/app/clusters.js';
+import {
+  parseClusterRegistration,
+  publicView,
+  type ClusterRegistration,
+  type SecretPrefixes,
+} from '../../lib/app/clusters.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
 import { canaryView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
@@ -18,6 +23,8 @@ export interface ApiDeps extends RegisterDeps, OperatorDeps {
   templates: Documents<MetricTemplate>;
   alertProviders: Documents<AlertProvider>;
   maxBodyBytes: number;
+  /** Secret and parameter name prefixes the functions may read (validated at registration). */
+  secretPrefixes?: SecretPrefixes;
 }
 
 type Handler = (deps: ApiDeps, req: ApiRequest, params: string[]) => Promise<ApiResult>;
@@ -76,7 +83,7 @@ async function listClusters(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> 
 }
 
 async function putCluster(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const c = parseClusterRegistration(bodyJson(req));
+  const c = parseClusterRegistration(bodyJson(req), deps.secretPrefixes);
   const existed = (await deps.clusters.get(c.name, req.signal)) !== undefined;
   await deps.clusters.put(c.name, c, req.signal);
   return { status: existed ? 200 : 201, body: publicView(c) };

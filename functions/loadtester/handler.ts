@@ -11,6 +11,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { makeLoadtester, type Loadtester } from '../../lib/loadtester/index.js';
+import { actorOf } from '../api/http.js';
 
 /** The API Gateway v2 event after the JSON body parser: `body` is parsed for JSON content types. */
 export type LoadtesterEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
@@ -31,7 +32,15 @@ export function makeHandler(deps: LoadtesterHandlerDeps) {
     .use(httpErrorHandler({ logger: false }))
     .handler(async (event, _context, { signal }) => {
       const method = event.requestContext.http.method;
-      const res = await deps.loadtester({ method, path: pathOf(event), body: bodyOf(event) }, signal);
+      const res = await deps.loadtester(
+        {
+          method,
+          path: pathOf(event),
+          body: bodyOf(event),
+          caller: actorOf(event as APIGatewayProxyEventV2),
+        },
+        signal,
+      );
       return {
         statusCode: res.status,
         headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -40,8 +49,12 @@ export function makeHandler(deps: LoadtesterHandlerDeps) {
     });
 }
 
-/** `rawPath` without the stage prefix API Gateway adds for named stages. */
+/**
+ * The load tester's own path: behind the `/loadtester/{proxy+}` route it is `/` + the proxy part
+ * (`/loadtester/gate/check` → `/gate/check`); elsewhere `rawPath` without a named stage's prefix.
+ */
 function pathOf(event: LoadtesterEvent): string {
+  if (event.routeKey?.includes('/loadtester')) return `/${event.pathParameters?.proxy ?? ''}`;
   const { stage } = event.requestContext;
   const prefix = `/${stage}`;
   if (stage && stage !== '$default' && (event.rawPath === prefix || event.rawPath.startsWith(`${prefix}/`))) {

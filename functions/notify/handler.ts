@@ -32,8 +32,23 @@ export function makeHandler(deps: NotifyHandlerDeps) {
     const result = await notifyEvent(deps.notify, e, canary, signal);
     for (const f of result.failures)
       deps.logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
+    // Nothing got through: fail the invocation so Lambda retries it (twice) and then puts the
+    // event on the notify dead-letter queue. A partial failure is not retried: that would post
+    // the delivered messages again.
+    if (result.failures.length > 0 && result.sent.length === 0)
+      throw new NotificationsFailedError(e.type, result.failures.length);
     return result;
   };
+}
+
+/** Every destination of one event failed; the invocation fails so Lambda retries it. */
+export class NotificationsFailedError extends Error {
+  override name = 'NotificationsFailedError';
+  constructor(event: string, failures: number) {
+    super(
+      `${event}: all ${failures} notification(s) failed; Lambda retries, then the notify DLQ keeps the event`,
+    );
+  }
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;

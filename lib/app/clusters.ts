@@ -44,8 +44,17 @@ export const clusterRegistration = z.discriminatedUnion('kind', [
 /** What is stored: a ClusterRecord, or one whose secret parts are references. */
 export type ClusterRegistration = z.infer<typeof clusterRegistration>;
 
+/**
+ * Where the functions may read secrets (their roles allow these prefixes only): Secrets Manager
+ * names and SSM parameter names must start with them. Empty or absent: no restriction (local mode).
+ */
+export interface SecretPrefixes {
+  secrets?: string;
+  parameters?: string;
+}
+
 /** Validates a registration body; exactly one kubeconfig source for kind kubeconfig. */
-export function parseClusterRegistration(body: unknown): ClusterRegistration {
+export function parseClusterRegistration(body: unknown, prefixes: SecretPrefixes = {}): ClusterRegistration {
   const r = clusterRegistration.safeParse(body);
   if (!r.success) {
     const errors: FieldError[] = r.error.issues.map((i) => ({
@@ -65,6 +74,21 @@ export function parseClusterRegistration(body: unknown): ClusterRegistration {
     const message =
       'expected exactly one of kubeconfig, kubeconfigSecret (Secrets Manager) or kubeconfigParameter (SSM)';
     throw new ValidationError(`invalid cluster: ${message}`, [{ path: 'kubeconfig', message }]);
+  }
+  const refs: [string, string | undefined, string | undefined][] = [
+    ['kubeconfigSecret', 'kubeconfigSecret' in c ? c.kubeconfigSecret : undefined, prefixes.secrets],
+    ['tokenSecret', 'tokenSecret' in c ? c.tokenSecret : undefined, prefixes.secrets],
+    [
+      'kubeconfigParameter',
+      'kubeconfigParameter' in c ? c.kubeconfigParameter : undefined,
+      prefixes.parameters,
+    ],
+  ];
+  for (const [path, value, prefix] of refs) {
+    if (value && prefix && !value.startsWith(prefix)) {
+      const message = `expected a name under "${prefix}" (the functions may read only those), got "${value}"`;
+      throw new ValidationError(`invalid cluster: ${path}: ${message}`, [{ path, message }]);
+    }
   }
   return c;
 }

@@ -28,6 +28,7 @@ export async function serveGate(
   payload: WebhookPayload,
   gates: GateStore,
   signal: AbortSignal,
+  caller?: string,
 ): Promise<LoadtesterResponse> {
   const key = gateKey(route.kind, {
     name: payload.name,
@@ -39,6 +40,6 @@ export async function serveGate(
       ? { status: 200, body: 'Approved' }
       : { status: 403, body: 'Forbidden' };
   }
-  await gates.set(key, route.action === 'open', signal);
+  await gates.set(key, { open: route.action === 'open', by: caller }, signal);
   return { status: 202, body: `${route.kind} ${route.action === 'open' ? 'opened' : 'closed'} for ${key}` };
 }

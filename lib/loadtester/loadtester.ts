@@ -33,6 +33,8 @@ export interface LoadtesterRequest {
   path: string;
   /** Raw JSON text, bytes, or an already parsed object. */
   body?: unknown;
+  /** Who is calling (IAM principal, token holder); recorded with every gate change. */
+  caller?: string;
 }
 
 /** The load tester: call it per request; `idle()`/`close()` manage background tasks. */
@@ -96,7 +98,15 @@ async function route(req: LoadtesterRequest, signal: AbortSignal, env: Env): Pro
   const pattern = env.deps.namespacePattern;
   if (pattern && !pattern.test(payload.namespace))
     return text(403, `namespace ${payload.namespace} is not allowed`);
-  return gate ? serveGate(gate, payload, env.deps.gates, signal) : serveTask(payload, signal, env);
+  if (!gate) return serveTask(payload, signal, env);
+  const res = await serveGate(gate, payload, env.deps.gates, signal, req.caller);
+  if (path !== '/gate/check' && path !== '/rollback/check')
+    env.logger.info(`${path} by ${req.caller ?? 'an unauthenticated caller'}`, {
+      canary: canaryId(payload),
+      caller: req.caller ?? null,
+      status: res.status,
+    });
+  return res;
 }
 
 async function serveTask(

@@ -1,4 +1,4 @@
-import type { GateStore } from '../ports/gates.js';
+import type { GateChange, GateStore } from '../ports/gates.js';
 
 /**
  * A {@link GateStore} in process memory: for tests and single-process local mode only. Like
@@ -14,9 +14,9 @@ export class MemoryGateStore implements GateStore {
   }
 
   /** @inheritdoc */
-  set(key: string, open: boolean, signal: AbortSignal): Promise<void> {
+  set(key: string, change: GateChange, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    this.open.set(key, open);
+    this.open.set(key, change.open);
     return Promise.resolve();
   }
 }

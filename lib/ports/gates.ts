@@ -5,8 +5,14 @@
 export interface GateStore {
   /** Whether the gate `key` is open; an unknown key is closed. */
   get(key: string, signal: AbortSignal): Promise<boolean>;
-  /** Opens or closes the gate `key`; idempotent. */
-  set(key: string, open: boolean, signal: AbortSignal): Promise<void>;
+  /** Opens or closes the gate `key` (recording who did); idempotent. */
+  set(key: string, change: GateChange, signal: AbortSignal): Promise<void>;
+}
+
+/** One opening or closing of a gate, and who asked for it (IAM principal, token holder). */
+export interface GateChange {
+  open: boolean;
+  by?: string;
 }
 
 /** Which of the two gate families a key belongs to. */

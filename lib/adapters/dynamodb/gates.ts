@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { GateStore } from '../../ports/gates.js';
+import type { GateChange, GateStore } from '../../ports/gates.js';
 import { DynamoDocuments } from './documents.js';
 
 /** Manual gates (confirm and rollback) of the load tester, kept in the table, not in memory. */
 export class DynamoGateStore implements GateStore {
-  private readonly docs: DynamoDocuments<{ open: boolean }>;
+  private readonly docs: DynamoDocuments<GateChange & { at: number }>;
   constructor(db: DynamoDBDocumentClient, table: string) {
     this.docs = new DynamoDocuments(db, table, 'gate');
   }
@@ -13,7 +13,8 @@ export class DynamoGateStore implements GateStore {
     return (await this.docs.get(key, signal))?.open === true;
   }
 
-  set(key: string, open: boolean, signal: AbortSignal): Promise<void> {
-    return this.docs.put(key, { open }, signal);
+  /** Keeps who changed the gate and when, beside its state. */
+  set(key: string, change: GateChange, signal: AbortSignal): Promise<void> {
+    return this.docs.put(key, { ...change, at: Date.now() }, signal);
   }
 }

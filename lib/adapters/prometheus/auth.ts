@@ -2,19 +2,9 @@
  * Request authentication for Prometheus-compatible servers: a bearer token, basic auth, or AWS
  * Signature V4 for Amazon Managed Service for Prometheus (signing service `aps`).
  */
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { sigv4Signer, type AwsCredentialsProvider } from '../aws/sigv4.js';
 
-/** AWS credentials as the SDK's providers return them. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** Resolves (and may refresh) AWS credentials. */
-export type AwsCredentialsProvider = () => Promise<AwsCredentials>;
+export type { AwsCredentials, AwsCredentialsProvider } from '../aws/sigv4.js';
 
 /** How to authenticate each request. */
 export type PrometheusAuth =
@@ -59,43 +49,17 @@ export function makeAuthorizer(auth: PrometheusAuth | undefined): Authorizer {
 }
 
 function sigv4Authorizer(auth: Extract<PrometheusAuth, { type: 'sigv4' }>): Authorizer {
-  const credentials = auth.credentials ?? lazyDefaultCredentials();
-  const signer = new SignatureV4({
+  const sign = sigv4Signer({
     service: auth.service ?? 'aps',
     region: auth.region,
-    credentials,
-    sha256: Hash.bind(null, 'sha256'),
+    credentials: auth.credentials,
+    now: auth.now,
   });
-  const now = auth.now ?? (() => new Date());
-  return async (url, query) => {
-    const request = new HttpRequest({
-      method: 'GET',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      query: { ...query },
-      // fetch sends exactly url.host, so the signed Host header matches what arrives.
-      headers: { host: url.host },
-    });
-    const signed = await signer.sign(request, { signingDate: now() });
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(signed.headers)) {
-      if (name.toLowerCase() !== 'host') headers[name.toLowerCase()] = value;
-    }
-    return headers;
-  };
-}
-
-/** The SDK's default chain, imported only when SigV4 is used without explicit credentials. */
-function lazyDefaultCredentials(): AwsCredentialsProvider {
-  let provider: AwsCredentialsProvider | undefined;
-  return async () => {
-    if (!provider) {
-      const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-      provider = defaultProvider();
-    }
-    return provider();
+  return (url, query) => {
+    const signed = new URL(url.href);
+    signed.search = '';
+    for (const [k, v] of Object.entries(query)) signed.searchParams.append(k, v);
+    return sign({ method: 'GET', url: signed });
   };
 }
 

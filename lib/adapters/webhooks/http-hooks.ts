@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { RequestSigner } from '../aws/sigv4.js';
 import { HookAbortedError, type HookCall, type HookResult, type Hooks } from '../../ports/hooks.js';
 import { toWirePayload } from './payload.js';
 import { InvalidHookUrlError, parseHookUrl, redact, type HookTarget } from './url.js';
@@ -15,6 +16,11 @@ export interface HttpHooksOptions {
   now?: () => number;
   /** `user-agent` header. Default `flagger-serverless`. */
   userAgent?: string;
+  /**
+   * The signer for a URL that must be signed (the stack's own IAM-protected load tester), or
+   * undefined for every other URL. Default: nothing is signed.
+   */
+  signerFor?: (url: URL) => RequestSigner | undefined;
 }
 
 /** What one attempt produced on the wire. */
@@ -44,6 +50,7 @@ export function makeHttpHooks(options: HttpHooksOptions = {}): Hooks {
     now: () => performance.now(),
     userAgent: 'flagger-serverless',
     ...options,
+    signerFor: options.signerFor ?? (() => undefined),
   };
   return { call: (hook, signal) => callHook(hook, signal, opts) };
 }
@@ -89,9 +96,11 @@ async function attempt(
   };
   if (target.authorization) headers.authorization = target.authorization;
   try {
+    const url = new URL(target.href);
+    const signer = opts.signerFor(url);
     const res = await fetch(target.href, {
       method: 'POST',
-      headers,
+      headers: signer ? await signer({ method: 'POST', url, headers, body }) : headers,
       body,
       signal: AbortSignal.any([signal, timeout]),
     });

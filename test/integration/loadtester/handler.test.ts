@@ -76,6 +76,28 @@ describe('functions/loadtester handler (API Gateway v2)', () => {
     });
   });
 
+  it('behind the /loadtester/{proxy+} route serves the proxy part and records who changed a gate', async () => {
+    const lines: { message: string; caller?: unknown }[] = [];
+    const logged = makeHandler({
+      loadtester: makeLoadtester({
+        gates,
+        logger: {
+          info: (message: string, f?: Record<string, unknown>) => lines.push({ message, ...f }),
+          error: () => undefined,
+        } as never,
+      }),
+    });
+    const event = anEvent({ rawPath: '/loadtester/gate/close', routeKey: 'ANY /loadtester/{proxy+}' });
+    event.pathParameters = { proxy: 'gate/close' };
+    const arn = 'arn:aws:iam::123456789012:user/release-engineer';
+    (event.requestContext as unknown as Record<string, unknown>).authorizer = { iam: { userArn: arn } };
+    expect(await logged(event, context)).toMatchObject({ statusCode: 202 });
+    expect(lines).toContainEqual(expect.objectContaining({ message: `/gate/close by ${arn}`, caller: arn }));
+    expect(
+      await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(1000)),
+    ).toBe(false);
+  });
+
   it('strips a named stage from rawPath', async () => {
     const event = anEvent({ rawPath: '/prod/rollback/check' });
     event.requestContext.stage = 'prod';

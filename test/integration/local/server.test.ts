@@ -41,6 +41,14 @@ describe('local mode API', () => {
     expect(((await doc.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty('/canaries');
   });
 
+  it('protects the load tester with the same token', async () => {
+    const body = JSON.stringify({ name: 'podinfo', namespace: 'test' });
+    expect((await call('/loadtester/gate/open', { method: 'POST', body, token: null })).status).toBe(401);
+    const opened = await call('/loadtester/gate/open', { method: 'POST', body });
+    expect(opened.status).toBe(202);
+    expect((await call('/loadtester/gate/check', { method: 'POST', body })).status).toBe(200);
+  });
+
   it('registers the podinfo canary from its YAML as curl --data-binary sends it', async () => {
     const yaml = readFileSync('test/fixtures/podinfo-canary.yaml', 'utf8');
     const res = await call('/canaries?cluster=sandbox', { method: 'POST', body: yaml, token: 't' });

@@ -3,12 +3,11 @@
  * wiring and least privilege. CI runs `npm run package` before the tests; a local run packages
  * first when the template is missing or older than serverless.yml.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../../lib/adapters/dynamodb/table.js';
+import { ensurePackaged } from '../../stack/package.js';
 
-const templatePath = '.serverless/cloudformation-template-update-stack.json';
 type Resource = { Type: string; Properties: Record<string, any> };
 let resources: Record<string, Resource>;
 
@@ -17,12 +16,7 @@ function ofType(type: string): [string, Resource][] {
 }
 
 beforeAll(() => {
-  const stale =
-    !existsSync(templatePath) ||
-    ['serverless.yml', 'infra/aws/roles.yml', 'infra/aws/resources.yml'].some(
-      (f) => statSync(f).mtimeMs > statSync(templatePath).mtimeMs,
-    );
-  if (stale) execFileSync('npx', ['osls', 'package'], { stdio: 'ignore', timeout: 240_000 });
+  const templatePath = `${ensurePackaged()}/cloudformation-template-update-stack.json`;
   resources = (JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource> })
     .Resources;
 }, 300_000);
@@ -116,10 +110,33 @@ describe('serverless.yml template', () => {
     }
   });
 
-  it('gives dispatch no write access to the table and notify no access to the queue', () => {
+  it('gives dispatch no write access to the table and notify no access to the step queue', () => {
     const policy = (role: string) => JSON.stringify(resources[role]!.Properties.Policies);
     expect(policy('DispatchRole')).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
-    expect(policy('NotifyRole')).not.toContain('sqs:');
+    expect(policy('NotifyRole')).not.toContain('StepQueue');
     expect(policy('LoadtesterRole')).not.toContain('eks:');
+  });
+
+  it("answers HTTP requests within API Gateway's 30 s and gives every statement a Sid", () => {
+    for (const fn of ['ApiLambdaFunction', 'LoadtesterLambdaFunction'])
+      expect(resources[fn]!.Properties.Timeout, fn).toBeLessThan(30);
+    const statements = ofType('AWS::IAM::Role').flatMap(([, r]) =>
+      (r.Properties.Policies ?? []).flatMap(
+        (p: { PolicyDocument: { Statement: { Sid?: string }[] } }) => p.PolicyDocument.Statement,
+      ),
+    );
+    expect(statements.filter((s) => !s.Sid)).toEqual([]);
+  });
+
+  it('alarms on both dead-letter queues, analyze errors and throttles, and a stopped dispatch', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(
+      ([, a]) => `${a.Properties.MetricName} ${JSON.stringify(a.Properties.Dimensions)}`,
+    );
+    expect(alarms).toHaveLength(5);
+    expect(alarms.join('\n')).toMatch(/ApproximateNumberOfMessagesVisible .*StepDeadLetterQueue/);
+    expect(alarms.join('\n')).toMatch(/ApproximateNumberOfMessagesVisible .*NotifyDeadLetterQueue/);
+    expect(alarms.join('\n')).toMatch(/Errors .*AnalyzeLambdaFunction/);
+    expect(alarms.join('\n')).toMatch(/Throttles .*AnalyzeLambdaFunction/);
+    expect(alarms.join('\n')).toMatch(/Invocations .*DispatchLambdaFunction/);
   });
 });

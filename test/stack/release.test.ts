@@ -1,0 +1,213 @@
+/**
+ * The stack test: a whole release through the functions `osls package` built, loaded from their
+ * zips with the template's environment and their roles' credentials — register an EKS cluster, a
+ * metric template and a canary through the HTTP API → dispatch (schedule) → analyze (SQS) →
+ * notify (EventBridge) → Slack — with the confirm gates of the deployed load tester opened by the
+ * release engineer. Every AWS call is judged against the calling function's role, every HTTP
+ * request against the template's routes and authorizers.
+ */
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { prometheusAvailability } from '../support/prometheus.js';
+import { fail } from '../support/receiver.js';
+import { apply, podinfoDeployment } from '../support/release.js';
+import { startSandbox } from '../support/sandbox.js';
+import { permissionRows, documentedPermissions } from './permissions.js';
+import { startWorld, until, type World } from './world.js';
+
+const available = prometheusAvailability('stack test');
+let w: World;
+
+const canary = (api: string) => `apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata: { name: podinfo, namespace: test }
+spec:
+  provider: istio
+  targetRef: { apiVersion: apps/v1, kind: Deployment, name: podinfo }
+  service: { port: 9898 }
+  analysis:
+    interval: 10s
+    threshold: 3
+    maxWeight: 50
+    stepWeight: 50
+    metrics:
+      - name: success-rate
+        templateRef: { name: success-rate, namespace: test }
+        thresholdRange: { min: 90 }
+        interval: 30s
+    webhooks:
+      - { name: start-gate, type: confirm-rollout, url: "${api}/loadtester/gate/check" }
+      - { name: promotion-gate, type: confirm-promotion, url: "${api}/loadtester/gate/check" }
+`;
+
+const template = (prometheus: string) => ({
+  apiVersion: 'flagger.app/v1beta1',
+  kind: 'MetricTemplate',
+  metadata: { name: 'success-rate', namespace: 'test' },
+  spec: {
+    provider: { type: 'prometheus', address: prometheus },
+    query:
+      'sum(rate(istio_requests_total{destination_workload_namespace="{{ namespace }}",destination_workload="{{ target }}",response_code!~"5.*"}[{{ interval }}])) / sum(rate(istio_requests_total{destination_workload_namespace="{{ namespace }}",destination_workload="{{ target }}"}[{{ interval }}])) * 100',
+  },
+});
+
+type View = { status?: { phase?: string; canaryWeight?: number } };
+const id = '/canaries/prod/test/podinfo';
+const json = (o: unknown) => ({ body: JSON.stringify(o), contentType: 'application/json' });
+
+/** Runs dispatch until the canary reaches one of `want`. */
+async function phaseOf(canaryId: string, want: string[]): Promise<string> {
+  return until(`${canaryId} in ${want.join('|')}`, async () => {
+    await w.stack.schedule();
+    const v = await w.client.call<View>('GET', canaryId).catch((e: { status?: number }) => {
+      if (e.status === 404) return { status: { phase: '(deleted)' } };
+      throw e;
+    });
+    const p = v.status?.phase ?? '';
+    return want.includes(p) ? p : undefined;
+  });
+}
+
+async function phase(want: string[]): Promise<string> {
+  return until(`phase ${want.join('|')} (history: ${id}/history)`, async () => {
+    if (w.stack.incidents.length > 0) throw new Error('a function failed');
+    await w.stack.schedule();
+    const v = await w.client.call<View>('GET', id);
+    const p = v.status?.phase ?? '';
+    return want.includes(p) ? p : undefined;
+  });
+}
+
+describe.skipIf(available.skip)('the packaged stack', () => {
+  beforeAll(async () => {
+    w = await startWorld();
+  }, 300_000);
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('runs a release from the zips: no IAM denial, no unrouted request, Slack told', async () => {
+    const { client, sandbox, stack } = w;
+    onTestFailed(async () => {
+      console.log(w.report());
+      const h = await w.client.call<{ items: unknown[] }>('GET', `${id}/history`, { query: { limit: '8' } });
+      console.log(JSON.stringify(h.items, null, 1).slice(0, 6000));
+    });
+    const body = (o: unknown) => ({ body: JSON.stringify(o), contentType: 'application/json' });
+    const cluster = { name: 'prod', kind: 'eks', eksClusterName: 'prod', region: 'us-east-1' };
+    expect((await client.request('POST', '/clusters', body(cluster))).status).toBe(201);
+    expect(await client.call('GET', '/clusters/prod')).toMatchObject({ name: 'prod', kind: 'eks' });
+    expect(
+      (await client.request('PUT', '/templates/test/success-rate', body(template(w.prometheus.url)))).status,
+    ).toBe(201);
+
+    await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
+    const created = await client.request('POST', '/canaries', {
+      query: { cluster: 'prod' },
+      body: canary(stack.api.url),
+    });
+    expect(created.status).toBe(201);
+    await phase(['Initialized']);
+
+    await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
+    await phase(['Waiting']);
+    const gate = { name: 'podinfo', namespace: 'test' };
+    expect(await w.signed('POST', '/loadtester/gate/open', gate)).toMatchObject({ status: 202 });
+    await phase(['Progressing']);
+    expect(await w.signed('POST', '/loadtester/gate/close', gate)).toMatchObject({ status: 202 });
+    await phase(['WaitingPromotion']);
+    await client.request('POST', `${id}/actions/approve`, { query: { gate: 'confirm-promotion' } });
+    await phase(['Succeeded']);
+    await stack.settle();
+
+    expect(stack.ledger.denials()).toEqual([]);
+    expect(stack.api.refused).toEqual([]);
+    expect(stack.aws.rejected).toEqual([]);
+    expect(stack.incidents).toEqual([]);
+    expect(w.eks.refused).toEqual([]);
+    const slack = w.slack.requests.map((r) => JSON.stringify(r.body));
+    expect(slack.some((m) => m.includes('promotion finished'))).toBe(true);
+    for (const f of stack.functions.values()) expect(f.invocations, f.spec.name).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('reads kubeconfigs from SSM and Secrets Manager, and finishes revertOnDeletion', async () => {
+    const { client, stack } = w;
+    const other = await startSandbox({ rolloutDelayMs: 100, namespaces: ['default', 'test', 'lab'] });
+    try {
+      stack.aws.state.parameters.set('/flagger-serverless/dev/kubeconfig-onprem', other.kubeconfigYaml());
+      stack.aws.state.secrets.set('flagger-serverless/dev/kubeconfig-lab', other.kubeconfigYaml());
+      const outside = { name: 'x', kind: 'kubeconfig', kubeconfigSecret: 'someone-else/kubeconfig' };
+      const refused = await client
+        .request('POST', '/clusters', json(outside))
+        .catch((e: { status: number; errors: unknown }) => e);
+      expect(refused).toMatchObject({ status: 400, errors: [{ path: 'kubeconfigSecret' }] });
+      const onprem = {
+        name: 'onprem',
+        kind: 'kubeconfig',
+        kubeconfigParameter: '/flagger-serverless/dev/kubeconfig-onprem',
+      };
+      const lab = {
+        name: 'lab',
+        kind: 'kubeconfig',
+        kubeconfigSecret: 'flagger-serverless/dev/kubeconfig-lab',
+      };
+      for (const c of [onprem, lab])
+        expect((await client.request('POST', '/clusters', json(c))).status).toBe(201);
+      const plain = (ns: string, extra = '') =>
+        `apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: { name: podinfo, namespace: ${ns} }\nspec:\n${extra}  targetRef: { apiVersion: apps/v1, kind: Deployment, name: podinfo }\n  service: { port: 9898 }\n  analysis: { interval: 10s, threshold: 2, maxWeight: 50, stepWeight: 50 }\n`;
+      await apply(other, {
+        ...podinfoDeployment('podinfo:6.0.0'),
+        metadata: { name: 'podinfo', namespace: 'test' },
+      });
+      await apply(other, {
+        ...podinfoDeployment('podinfo:6.0.0'),
+        metadata: { name: 'podinfo', namespace: 'lab' },
+      });
+      await client.request('POST', '/canaries', {
+        query: { cluster: 'onprem' },
+        body: plain('test', '  revertOnDeletion: true\n'),
+      });
+      await client.request('POST', '/canaries', { query: { cluster: 'lab' }, body: plain('lab') });
+      await phaseOf('/canaries/onprem/test/podinfo', ['Initialized']);
+      await phaseOf('/canaries/lab/lab/podinfo', ['Initialized']);
+
+      expect((await client.request('DELETE', '/canaries/onprem/test/podinfo')).status).toBe(202);
+      await phaseOf('/canaries/onprem/test/podinfo', ['(deleted)']);
+      const apex = other.store.get('v1', 'Service', 'test', 'podinfo') as { spec: { selector: unknown } };
+      expect(apex.spec.selector).toEqual({ app: 'podinfo' });
+      expect((await client.request('DELETE', '/canaries/lab/lab/podinfo')).status).toBe(204);
+      expect((await client.request('DELETE', '/clusters/lab')).status).toBe(204);
+      await stack.settle();
+      expect(stack.ledger.denials()).toEqual([]);
+      expect(stack.incidents).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  }, 300_000);
+
+  it('keeps notifications that could not be delivered in the notify dead-letter queue', async () => {
+    const { stack, sandbox } = w;
+    w.slack.respond('/services/T000/B000/XXXX', fail());
+    await apply(sandbox, podinfoDeployment('podinfo:6.0.2'));
+    const dlq = stack.aws.state.queues.get('flagger-serverless-dev-notify-dlq')!;
+    await until('a dead-lettered notification', async () => {
+      await stack.schedule();
+      return dlq.length > 0 ? true : undefined;
+    });
+    const [first] = dlq;
+    expect(JSON.parse(first!.body)).toMatchObject({
+      source: 'flagger-serverless',
+      detail: { canary: { name: 'podinfo' } },
+    });
+    expect(stack.incidents.filter((i) => i.function === 'notify').length).toBeGreaterThanOrEqual(3);
+    expect(stack.ledger.denials()).toEqual([]);
+  }, 300_000);
+
+  it('documents every AWS action each function calls and the statement that allows it', () => {
+    expect(documentedPermissions('docs/deploy.md')).toEqual(
+      permissionRows(
+        w.stack.ledger.calls,
+        [...w.stack.functions.values()].map((f) => f.spec.name),
+      ),
+    );
+  });
+});

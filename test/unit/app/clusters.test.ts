@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseClusterRegistration } from '../../../lib/app/clusters.js';
+import { ValidationError } from '../../../lib/app/errors.js';
+
+const prefixes = { secrets: 'flagger-serverless/prod/', parameters: '/flagger-serverless/prod/' };
+
+function refusal(body: unknown): { message: string; errors: { path: string }[] } {
+  try {
+    parseClusterRegistration(body, prefixes);
+  } catch (e) {
+    if (e instanceof ValidationError) return { message: e.message, errors: e.errors };
+    throw e;
+  }
+  throw new Error('accepted');
+}
+
+describe('cluster registration: secret references the functions may read', () => {
+  it.each([
+    { kind: 'kubeconfig', kubeconfigSecret: 'flagger-serverless/prod/kc' },
+    { kind: 'kubeconfig', kubeconfigParameter: '/flagger-serverless/prod/kc' },
+    { kind: 'endpoint', server: 'https://10.0.0.1:6443', tokenSecret: 'flagger-serverless/prod/token' },
+  ])('accepts names under the stage prefix: %o', (c) => {
+    expect(parseClusterRegistration({ name: 'onprem', ...c }, prefixes)).toMatchObject(c);
+  });
+
+  it.each([
+    [{ kind: 'kubeconfig', kubeconfigSecret: 'other/kc' }, 'kubeconfigSecret', 'flagger-serverless/prod/'],
+    [
+      { kind: 'kubeconfig', kubeconfigParameter: '/other/kc' },
+      'kubeconfigParameter',
+      '/flagger-serverless/prod/',
+    ],
+    [
+      { kind: 'endpoint', server: 'https://10.0.0.1:6443', tokenSecret: 'x' },
+      'tokenSecret',
+      'flagger-serverless/prod/',
+    ],
+  ])('refuses %o with the field path and the prefix', (c, path, prefix) => {
+    const r = refusal({ name: 'onprem', ...c });
+    expect(r.errors).toEqual([expect.objectContaining({ path })]);
+    expect(r.message).toContain(prefix);
+  });
+
+  it('accepts any name when no prefix is configured (local mode)', () => {
+    expect(
+      parseClusterRegistration({ name: 'x', kind: 'kubeconfig', kubeconfigSecret: 'other/kc' }),
+    ).toBeTruthy();
+  });
+});
