@@ -18,7 +18,7 @@ export class Terminal {
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];
       if (ch === '\x1b') {
-        const m = /^\x1b\[(\d*)([A-Za-z])/.exec(text.slice(i));
+        const m = /^.\[(\d*)([A-Za-z])/.exec(text.slice(i)); // ESC [ n X
         if (!m) throw new Error(`unsupported escape at ${JSON.stringify(text.slice(i, i + 8))}`);
         this.escape(m[2], m[1] === '' ? undefined : Number(m[1]));
         i += m[0].length - 1;
