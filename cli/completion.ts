@@ -5,12 +5,14 @@
  * asked of the API with the --url/--token typed on the line and a 2 s request timeout.
  */
 import { commonOptions, type Options } from './args.js';
+import { gates as gateNames } from './commands/actions.js';
 import type { CommandSpec } from './commands/context.js';
+
+const gates = gateNames.join(' ');
 
 export const shells = ['bash', 'zsh'] as const;
 export type Shell = (typeof shells)[number];
 
-const gates = 'confirm-rollout confirm-traffic-increase confirm-promotion';
 const globalFlags = ['--help', '--version'];
 
 function optionEntries(options: Options): [string, Options[string]][] {
@@ -19,7 +21,7 @@ function optionEntries(options: Options): [string, Options[string]][] {
 }
 
 /** `--name` and `-x` of each option, the common ones included. */
-export function flagsOf(options: Options): string[] {
+function flagsOf(options: Options): string[] {
   return optionEntries(options).flatMap(([name, o]) =>
     o.short ? [`--${name}`, `-${o.short}`] : [`--${name}`],
   );

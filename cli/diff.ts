@@ -29,7 +29,7 @@ function lines(text: string): string[] {
 }
 
 /** Equal lines (' '), removals ('-') and additions ('+') along a longest common subsequence. */
-export function lineOps(a: string[], b: string[]): Op[] {
+function lineOps(a: string[], b: string[]): Op[] {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;

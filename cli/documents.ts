@@ -80,7 +80,7 @@ export async function parseText(text: string, source: string): Promise<Manifest[
 }
 
 async function yamlDocuments(text: string, source: string): Promise<unknown[]> {
-  const { parseAllDocuments } = await import('yaml');
+  const { parseAllDocuments } = await import('./lazy.js');
   const parsed = parseAllDocuments(text);
   const docs = Array.isArray(parsed) ? parsed : [];
   const error = docs.flatMap((d) => d.errors)[0];

@@ -25,6 +25,6 @@ export function isData(format: OutputFormat): format is 'json' | 'yaml' {
 /** `data` as pretty JSON or YAML text ending with a newline (the YAML library is loaded on use). */
 export async function render(data: unknown, format: 'json' | 'yaml'): Promise<string> {
   if (format === 'json') return JSON.stringify(data, null, 2) + '\n';
-  const { stringify } = await import('yaml');
-  return stringify(data);
+  const { stringify } = await import('./lazy.js');
+  return stringify(data, { lineWidth: 0 });
 }

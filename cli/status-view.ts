@@ -27,7 +27,7 @@ export interface CanaryDetail {
   lastStep?: LastStep | null;
 }
 
-export interface LastStep {
+interface LastStep {
   at: number;
   kind: string;
   actor: string;

@@ -13,14 +13,14 @@ export interface CommandContext {
 }
 
 /** A command: arguments after its name → exit code. Errors are thrown and mapped by main(). */
-export type Command = (args: string[], io: Io, ctx: CommandContext) => Promise<number>;
+type Command = (args: string[], io: Io, ctx: CommandContext) => Promise<number>;
 
 /**
  * What a command's first argument is, for completion: canary ids (from `get -A -o name`), or fixed
  * words (subcommands, shells); with `ids`, the word after `get`/`delete` is an id listed by
  * `<command> list -o name`.
  */
-export type Operand = { kind: 'canary' } | { kind: 'words'; words: readonly string[]; ids?: boolean };
+type Operand = { kind: 'canary' } | { kind: 'words'; words: readonly string[]; ids?: boolean };
 
 export interface CommandSpec {
   name: string;

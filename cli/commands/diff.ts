@@ -38,7 +38,7 @@ async function diff(args: string[], io: Io, ctx: CommandContext): Promise<number
     throw new UsageError('diff needs --cluster NAME (or FLAGGER_CLUSTER) of a registered cluster');
   const local = await normalise(await selectDocuments(io, files, 'Canary', values.namespace));
   const client = clientFor(values, io, ctx.credentials);
-  const { stringify } = await import('yaml');
+  const { stringify } = await import('../lazy.js');
   const { canonicalJson } = await import('../../lib/domain/canonical.js');
   const asYaml = (v: unknown) => stringify(JSON.parse(canonicalJson(v)), { lineWidth: 0 });
   const diffs = await mapLimit(local, concurrency, async ({ source, manifest }) => {

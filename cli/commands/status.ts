@@ -119,10 +119,14 @@ async function finish(io: Io, f: Follow, d: CanaryDetail, end: 'succeeded' | 'fa
   return f.wait && end === 'failed' ? exitCodes.releaseFailed : exitCodes.ok;
 }
 
-/** --watch: in place on a terminal (log-update, loaded here), changes only in a pipe. */
+/**
+ * --watch: in place on a terminal (log-update, loaded here), changes only in a pipe — and on a
+ * terminal that reports no size (a pty without a window, e.g. under `script` or `docker -t` in
+ * CI), where log-update would draw nothing.
+ */
 async function watchView(io: Io, wide: boolean): Promise<View> {
-  if (!io.stdout.isTTY) return pipeView(io.stdout, io.stderr, wide);
-  const { createLogUpdate } = await import('log-update');
+  if (!io.stdout.isTTY || !io.stdout.columns || !io.stdout.rows) return pipeView(io.stdout, io.stderr, wide);
+  const { createLogUpdate } = await import('../lazy.js');
   return terminalView(io.stdout, wide, createLogUpdate);
 }
 

@@ -3,7 +3,7 @@
  * the launcher as a real process, against a local stack. The bundle must not need tsx or
  * TypeScript; without it, a development checkout falls back to tsx and says so.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,8 @@ beforeAll(async () => {
   await stack.registerCluster({ name: 'smoke', kind: 'endpoint', server: 'https://127.0.0.1:6443' });
 }, 120_000);
 afterAll(() => stack?.close());
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('the bundled CLI', () => {
   it('prints --help and --version without tsx', async () => {
@@ -85,6 +87,43 @@ describe('the bundled CLI', () => {
     expect(denied.code).toBe(4);
     expect(denied.stdout).toBe('');
     expect(denied.stderr).toMatch(/^error: missing or wrong bearer token [^\n]*\(HTTP 401\)\n$/);
+  });
+});
+
+describe('the bundle loads what commands load on use', () => {
+  const env = () => ({ FLAGGER_API_URL: stack.url, FLAGGER_API_TOKEN: stack.token });
+  const fixture = join(root, 'test/fixtures/podinfo-canary.yaml');
+
+  it('YAML in and out, the Canary parser for diff', async () => {
+    const applied = await run(bin, ['apply', '-f', fixture, '--cluster', 'smoke'], env());
+    expect(applied).toMatchObject({ code: 0, stdout: 'canary smoke/test/podinfo created\n' });
+    const yaml = await run(bin, ['get', 'smoke/test/podinfo', '-o', 'yaml'], env());
+    expect(yaml).toMatchObject({ code: 0, stdout: expect.stringMatching(/^cluster: smoke\n/) });
+    expect(await run(bin, ['diff', '-f', fixture, '--cluster', 'smoke'], env())).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+  });
+
+  it.skipIf(!hasScript)('log-update for status --watch on a terminal', async () => {
+    // Ctrl-C after 2 s (timeout -s INT): the CLI stops watching and exits 130.
+    const command = `stty cols 60 rows 30; timeout -s INT 2 ${process.execPath} ${bin} status smoke/test/podinfo --watch --interval 200ms`;
+    const r = await new Promise<Run>((resolve) =>
+      execFile(
+        'script',
+        ['-qec', command, '/dev/null'],
+        {
+          env: { PATH: process.env.PATH ?? '', TERM: 'xterm', ...env() },
+          timeout: 1500,
+          killSignal: 'SIGINT',
+        },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(r.stdout).toMatch(/^canary {4}smoke\/test\/podinfo/m);
+    expect(r.stdout).toContain('\x1b[2K'); // log-update erasing rows to redraw
+    expect(r.stdout).not.toMatch(/error/);
   });
 });
 

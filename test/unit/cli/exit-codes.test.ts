@@ -25,14 +25,18 @@ describe('the contract', () => {
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
 
 /** main() against `answers` (served in turn, the last one repeating); the clock advances on sleep. */
-async function run(args: string[], answers: Answer[], opts: { abortAfter?: number } = {}) {
+async function run(
+  args: string[],
+  answers: Answer[],
+  opts: { abortAfter?: number; tty?: { columns: number; rows: number } } = {},
+) {
   let stdout = '';
   let stderr = '';
   let clock = Date.UTC(2025, 0, 1);
   const requests: string[] = [];
   const ctrlC = new AbortController();
   const io: Io = {
-    stdout: { write: (s: string) => (stdout += s) },
+    stdout: { write: (s: string) => (stdout += s), ...(opts.tty ? { isTTY: true, ...opts.tty } : {}) },
     stderr: { write: (s: string) => (stderr += s) },
     env: { FLAGGER_API_URL: 'http://api.test', FLAGGER_API_TOKEN: 't' },
     readStdin: () => Promise.resolve(''),
@@ -147,6 +151,15 @@ describe('main() keeps the contract', () => {
   it('130: Ctrl-C while watching', async () => {
     const r = await run(['status', 'c/n/p', '--watch'], [canary('Progressing')], { abortAfter: 2 });
     expect(r.code).toBe(exitCodes.interrupted);
+  });
+
+  it('a terminal redraws in place; one without a size gets only the changes, as a pipe', async () => {
+    const polls = [canary('Progressing'), canary('Progressing'), canary('Succeeded')];
+    const sized = await run(['status', 'c/n/p', '--watch'], polls, { tty: { columns: 80, rows: 24 } });
+    expect(sized.stdout).toContain('\x1b[2K');
+    const sizeless = await run(['status', 'c/n/p', '--watch'], polls, { tty: { columns: 0, rows: 0 } });
+    expect(sizeless.stdout).not.toContain('\x1b');
+    expect(sizeless.stdout.match(/^phase/gm)).toEqual(['phase', 'phase']);
   });
 
   it('a pipe gets the --watch block once while nothing changes', async () => {
