@@ -65,6 +65,8 @@ export interface ClientOptions {
 }
 
 export class ApiClient {
+  private credentials?: Credentials;
+
   constructor(
     readonly baseUrl: string,
     private readonly auth: Auth,
@@ -131,8 +133,9 @@ export class ApiClient {
     try {
       // Loaded on first use: the AWS SDK is most of the CLI's start time.
       const { signRequest, defaultCredentials } = await import('./sigv4.js');
-      const credentials = this.auth.credentials ?? defaultCredentials();
-      return await signRequest({ method, url, headers, body }, credentials, this.auth.region);
+      // One provider per client: it caches what it resolves (SSO, IMDS) across --watch polls.
+      this.credentials ??= this.auth.credentials ?? defaultCredentials();
+      return await signRequest({ method, url, headers, body }, this.credentials, this.auth.region);
     } catch (e) {
       throw new CliError(
         `cannot sign the request with AWS SigV4 (an https URL without --token): ${(e as Error).message}`,
