@@ -7,10 +7,11 @@ export const commonOptions = {
   url: { type: 'string' },
   token: { type: 'string' },
   cluster: { type: 'string' },
+  'request-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs in strict mode; its errors become UsageErrors (exit 64). */
 export function parse<O extends Options>(args: string[], options: O) {

@@ -1,4 +1,4 @@
-/** Pure formatting: tables, the weight bar, relative times, history rows, error lines. */
+/** Pure formatting: tables (plain and `-o wide`), the weight bar, relative times, error lines. */
 
 /** Columns padded to their widest cell, separated by three spaces (like kubectl). */
 export function table(headers: string[], rows: string[][]): string {
@@ -49,20 +49,41 @@ export interface CanaryRow {
   failedChecks: number;
   paused: boolean;
   nextRunAt: string | null;
+  target?: string;
+  iterations?: number;
+  pendingCommand?: { kind: string; gate?: string } | null;
+  updatedAt?: string;
 }
 
-/** CLUSTER NAMESPACE NAME PHASE WEIGHT FAILED NEXT; NEXT says "paused" for a paused canary. */
-export function canaryTable(items: CanaryRow[], now: number): string {
-  const rows = items.map((c) => [
-    c.cluster,
-    c.namespace,
-    c.name,
-    c.phase,
-    `${c.canaryWeight}%`,
-    String(c.failedChecks),
-    c.paused ? 'paused' : relative(c.nextRunAt, now),
-  ]);
-  return table(['CLUSTER', 'NAMESPACE', 'NAME', 'PHASE', 'WEIGHT', 'FAILED', 'NEXT'], rows);
+/**
+ * CLUSTER NAMESPACE NAME PHASE WEIGHT FAILED NEXT; NEXT says "paused" for a paused canary.
+ * `wide` adds TARGET, ITERATIONS, PENDING (operator command) and UPDATED.
+ */
+export function canaryTable(items: CanaryRow[], now: number, wide = false): string {
+  const headers = ['CLUSTER', 'NAMESPACE', 'NAME', 'PHASE', 'WEIGHT', 'FAILED', 'NEXT'];
+  const rows = items.map((c) => {
+    const row = [
+      c.cluster,
+      c.namespace,
+      c.name,
+      c.phase,
+      `${c.canaryWeight}%`,
+      String(c.failedChecks),
+      c.paused ? 'paused' : relative(c.nextRunAt, now),
+    ];
+    if (!wide) return row;
+    const pending = c.pendingCommand
+      ? `${c.pendingCommand.kind}${c.pendingCommand.gate ? ` ${c.pendingCommand.gate}` : ''}`
+      : '-';
+    const updated = c.updatedAt ? ago(Date.parse(c.updatedAt), now) : '-';
+    return [...row, c.target ?? '-', String(c.iterations ?? 0), pending, updated];
+  });
+  return table(wide ? [...headers, 'TARGET', 'ITERATIONS', 'PENDING', 'UPDATED'] : headers, rows);
+}
+
+/** `-o name`: one `CLUSTER/NAMESPACE/NAME` per line (for scripts and shell completion). */
+export function canaryNames(items: Pick<CanaryRow, 'cluster' | 'namespace' | 'name'>[]): string {
+  return items.map((c) => `${c.cluster}/${c.namespace}/${c.name}\n`).join('');
 }
 
 /** One history record as the API returns it. */
@@ -74,29 +95,49 @@ export interface HistoryItem {
   reason: string;
   explanation: string;
   canaryWeight?: number;
+  failedChecks?: number;
+  checks?: { verdict?: string; ok?: boolean }[];
 }
 
-/** TIME KIND PHASE WEIGHT REASON ACTOR MESSAGE, newest first as the API lists them. */
-export function historyTable(items: HistoryItem[]): string {
-  const rows = items.map((h) => [
-    new Date(h.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    h.kind,
-    h.phase,
-    h.canaryWeight === undefined ? '-' : `${h.canaryWeight}%`,
-    h.reason,
-    h.actor,
-    oneLine(h.explanation),
-  ]);
-  return table(['TIME', 'KIND', 'PHASE', 'WEIGHT', 'REASON', 'ACTOR', 'MESSAGE'], rows);
+/**
+ * TIME KIND PHASE WEIGHT REASON ACTOR MESSAGE, newest first as the API lists them. `wide` adds
+ * FAILED (the failed-check count after the step) and CHECKS (passed/run) before MESSAGE.
+ */
+export function historyTable(items: HistoryItem[], wide = false): string {
+  const rows = items.map((h) => {
+    const head = [
+      new Date(h.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      h.kind,
+      h.phase,
+      h.canaryWeight === undefined ? '-' : `${h.canaryWeight}%`,
+      h.reason,
+      h.actor,
+    ];
+    const checks = h.checks ?? [];
+    const passed = checks.filter((k) => (k.verdict !== undefined ? k.verdict === 'pass' : k.ok === true));
+    const extra = wide
+      ? [
+          h.failedChecks === undefined ? '-' : String(h.failedChecks),
+          checks.length === 0 ? '-' : `${passed.length}/${checks.length}`,
+        ]
+      : [];
+    return [...head, ...extra, oneLine(h.explanation)];
+  });
+  const headers = ['TIME', 'KIND', 'PHASE', 'WEIGHT', 'REASON', 'ACTOR'];
+  return table([...headers, ...(wide ? ['FAILED', 'CHECKS'] : []), 'MESSAGE'], rows);
 }
 
 /** A registered cluster as GET /clusters shows it (secrets hidden by the API). */
 export type ClusterItem = Record<string, unknown> & { name: string; kind: string };
 
-/** NAME KIND TARGET PROVIDER, TARGET being the EKS cluster, kubeconfig source or server URL. */
-export function clusterTable(items: ClusterItem[]): string {
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * NAME KIND TARGET PROVIDER, TARGET being the EKS cluster, kubeconfig source or server URL.
+ * `wide` adds CONTEXT (kubeconfig) and AUTH (how the control plane signs in).
+ */
+export function clusterTable(items: ClusterItem[], wide = false): string {
   const target = (c: ClusterItem): string => {
-    const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
     const eks = text(c.eksClusterName) && `${text(c.eksClusterName)} (${text(c.region) ?? '?'})`;
     return (
       eks ??
@@ -107,13 +148,56 @@ export function clusterTable(items: ClusterItem[]): string {
       '-'
     );
   };
-  const rows = items.map((c) => [
-    c.name,
-    c.kind,
-    target(c),
-    typeof c.defaultProvider === 'string' ? c.defaultProvider : '-',
-  ]);
-  return table(['NAME', 'KIND', 'TARGET', 'PROVIDER'], rows);
+  const auth = (c: ClusterItem): string => {
+    if (c.kind === 'eks') return 'iam';
+    if (c.kind === 'kubeconfig') return 'kubeconfig';
+    if (text(c.tokenSecret)) return `token from ${text(c.tokenSecret)}`;
+    return text(c.token) ? 'token' : 'none';
+  };
+  const rows = items.map((c) => {
+    const row = [c.name, c.kind, target(c), text(c.defaultProvider) ?? '-'];
+    return wide ? [...row, text(c.context) ?? '-', auth(c)] : row;
+  });
+  const headers = ['NAME', 'KIND', 'TARGET', 'PROVIDER'];
+  return table(wide ? [...headers, 'CONTEXT', 'AUTH'] : headers, rows);
+}
+
+/** A metric template as the API shows it (header values and URL credentials hidden). */
+export interface TemplateItem {
+  namespace: string;
+  name: string;
+  provider: { type: string; address: string; secretRef?: { name: string } };
+  query: string;
+}
+
+/** NAMESPACE NAME PROVIDER ADDRESS; `wide` adds SECRET and QUERY (on one line). */
+export function templateTable(items: TemplateItem[], wide = false): string {
+  const rows = items.map((t) => {
+    const row = [t.namespace, t.name, t.provider.type, t.provider.address];
+    return wide ? [...row, t.provider.secretRef?.name ?? '-', oneLine(t.query)] : row;
+  });
+  const headers = ['NAMESPACE', 'NAME', 'PROVIDER', 'ADDRESS'];
+  return table(wide ? [...headers, 'SECRET', 'QUERY'] : headers, rows);
+}
+
+/** An alert provider as the API shows it (its address is never shown). */
+export interface AlertProviderItem {
+  namespace: string;
+  name: string;
+  type: string;
+  channel?: string;
+  username?: string;
+  verbose?: boolean;
+}
+
+/** NAMESPACE NAME TYPE CHANNEL; `wide` adds USERNAME and VERBOSE. */
+export function alertProviderTable(items: AlertProviderItem[], wide = false): string {
+  const rows = items.map((a) => {
+    const row = [a.namespace, a.name, a.type, a.channel ?? '-'];
+    return wide ? [...row, a.username ?? '-', a.verbose ? 'yes' : 'no'] : row;
+  });
+  const headers = ['NAMESPACE', 'NAME', 'TYPE', 'CHANNEL'];
+  return table(wide ? [...headers, 'USERNAME', 'VERBOSE'] : headers, rows);
 }
 
 /** The API's error as lines for stderr: one `error: path: message` per field error, else the message. */

@@ -3,11 +3,17 @@
  * environment, stdin, the clock, sleeping, and the Ctrl-C signal.
  */
 import { readFile } from 'node:fs/promises';
+import { exitCodes } from './exit-codes.js';
 
-/** An output stream; `isTTY` turns on in-place redraws for `status --watch`. */
+/**
+ * An output stream; `isTTY` turns on in-place redraws for `status --watch`, which wraps its lines
+ * at `columns` and keeps within `rows` (a terminal's size; 80×24 when unknown).
+ */
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  columns?: number;
+  rows?: number;
 }
 
 export interface Io {
@@ -29,6 +35,10 @@ export interface Io {
 export function processIo(): Io {
   const ctrlC = new AbortController();
   process.on('SIGINT', () => (ctrlC.signal.aborted ? process.exit(exitCodes.interrupted) : ctrlC.abort()));
+  // The shell's SIGPIPE (`… | head`): stop quietly instead of failing on a closed stdout.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(exitCodes.ok);
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -58,25 +68,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Reads `-f` input: a path, or `-` for standard input. */
+/** Reads `-f` input of one document: a path, or `-` for standard input. */
 export async function readInput(io: Io, path: string): Promise<string> {
   if (path === '-') return io.readStdin();
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new CliError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   }
 }
 
-/** A failure to report as one line on stderr, exit 1. */
+/** The request could not be made (e.g. it cannot be signed): one line on stderr, exit 4. */
 export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** Bad invocation (unknown command or option, missing argument): exit 64 (EX_USAGE). */
+/**
+ * Bad invocation (unknown command or option, missing argument) or unusable input (a -f file that
+ * cannot be read or parsed): exit 64 (EX_USAGE), nothing sent.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
-
-export const exitCodes = { ok: 0, failure: 1, timeout: 2, usage: 64, interrupted: 130 } as const;

@@ -1,11 +1,11 @@
 /**
  * SigV4 signing for the deployed API (API Gateway HTTP API with IAM authorization): service
- * `execute-api`, region from the `*.execute-api.<region>.amazonaws.com` host or AWS_REGION.
+ * `execute-api`. Imported lazily by the client: the AWS SDK is most of the CLI's start time.
  */
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { UsageError } from './io.js';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 
 /** Static credentials or a provider such as the SDK's default chain. */
 export type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
@@ -17,15 +17,9 @@ export interface UnsignedRequest {
   body?: string;
 }
 
-/** The region of an API Gateway URL, else AWS_REGION / AWS_DEFAULT_REGION; a usage error when neither. */
-export function regionFor(url: URL, env: Readonly<Record<string, string | undefined>>): string {
-  const m = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname);
-  const region = m?.[1] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region)
-    throw new UsageError(
-      `cannot tell the AWS region of ${url.origin}; set AWS_REGION (or pass --token for a bearer-token API)`,
-    );
-  return region;
+/** The default AWS credential chain (environment, profile/SSO, web identity, container, instance). */
+export function defaultCredentials(): Credentials {
+  return defaultProvider();
 }
 
 /** Returns `req.headers` plus host, x-amz-date, x-amz-content-sha256, authorization (and the session token). */

@@ -1,6 +1,12 @@
 /** The `status` block (pure) and the end states `--watch` and `--wait` stop at. */
 import { ago, oneLine, relative, weightBar } from './format.js';
 
+/**
+ * How the block shows instants: `relative` (`in 45s`, `12s ago`) for a terminal that redraws it,
+ * `absolute` (`12:00:45Z`) for a pipe, where a block is printed only when it changes.
+ */
+export type Clock = 'relative' | 'absolute';
+
 /** GET /canaries/{c}/{ns}/{n}: canaryView(full) plus the last history record. */
 export interface CanaryDetail {
   cluster: string;
@@ -15,10 +21,13 @@ export interface CanaryDetail {
   pendingCommand: { kind: string; by?: string; gate?: string } | null;
   nextRunAt: string | null;
   spec?: { analysis?: { threshold?: number; iterations?: number } };
+  status?: { lastAppliedSpec?: string; lastPromotedSpec?: string; lastTransitionTime?: string };
+  updatedAt?: string;
+  version?: number;
   lastStep?: LastStep | null;
 }
 
-export interface LastStep {
+interface LastStep {
   at: number;
   kind: string;
   actor: string;
@@ -36,29 +45,59 @@ interface Check {
   explanation?: string;
 }
 
-/** Lines of the status block, e.g. `weight    [##--------] 20%`. */
-export function statusBlock(c: CanaryDetail, now: number): string[] {
+/**
+ * Lines of the status block, e.g. `weight    [##--------] 20%`. `failures` counts the failed
+ * checks of this analysis against `threshold`, the count at which the release rolls back.
+ * `wide` adds the revisions and the record's last update.
+ */
+export function statusBlock(c: CanaryDetail, now: number, clock: Clock = 'relative', wide = false): string[] {
   const threshold = Math.max(1, c.spec?.analysis?.threshold ?? 1);
   const iterations = c.spec?.analysis?.iterations ?? 0;
   const lines = [
     `canary    ${c.cluster}/${c.namespace}/${c.name} (target Deployment/${c.target})`,
     `phase     ${c.phase}${c.paused ? ' (paused)' : ''}`,
     `weight    ${weightBar(c.canaryWeight)}`,
-    `failed    ${c.failedChecks} of ${threshold} checks`,
+    `failures  ${failures(c.failedChecks, threshold)}`,
   ];
   if (iterations > 0) lines.push(`iteration ${c.iterations} of ${iterations}`);
-  lines.push(`next      ${c.paused ? 'paused' : relative(c.nextRunAt, now)}`);
+  lines.push(`next      ${c.paused ? 'paused' : at(c.nextRunAt, now, clock)}`);
   if (c.pendingCommand) lines.push(`pending   ${describeCommand(c.pendingCommand)}`);
-  if (c.lastStep) lines.push(...lastStepLines(c.lastStep, now));
+  if (wide) lines.push(...wideLines(c));
+  if (c.lastStep) lines.push(...lastStepLines(c.lastStep, now, clock));
   return lines;
+}
+
+/** `2 (rollback at 5)`: never "2 of 5", which reads as "2 of 5 checks failed". */
+export function failures(failedChecks: number, threshold: number): string {
+  return `${failedChecks} (rollback at ${threshold})`;
+}
+
+function at(iso: string | null, now: number, clock: Clock): string {
+  if (clock === 'relative' || !iso) return relative(iso, now);
+  return isoSeconds(Date.parse(iso));
+}
+
+function isoSeconds(ms: number): string {
+  return Number.isNaN(ms) ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function wideLines(c: CanaryDetail): string[] {
+  const applied = c.status?.lastAppliedSpec ?? '-';
+  const promoted = c.status?.lastPromotedSpec ?? '-';
+  return [
+    `revision  ${applied} (promoted ${promoted})`,
+    `since     ${c.status?.lastTransitionTime ?? '-'}`,
+    `updated   ${c.updatedAt ?? '-'} (version ${c.version ?? '-'})`,
+  ];
 }
 
 function describeCommand(p: NonNullable<CanaryDetail['pendingCommand']>): string {
   return `${p.kind}${p.gate ? ` ${p.gate}` : ''}${p.by ? ` (by ${p.by})` : ''}`;
 }
 
-function lastStepLines(s: LastStep, now: number): string[] {
-  const head = `last      ${ago(s.at, now)} ${s.kind} by ${s.actor}: ${s.reason}`;
+function lastStepLines(s: LastStep, now: number, clock: Clock): string[] {
+  const when = clock === 'relative' ? ago(s.at, now) : `at ${isoSeconds(s.at)}`;
+  const head = `last      ${when} ${s.kind} by ${s.actor}: ${s.reason}`;
   const checks = (s.checks ?? []).map(
     (k) => `  ${checkMark(k)} ${checkLabel(k)}${k.explanation ? `: ${oneLine(k.explanation)}` : ''}`,
   );

@@ -1,24 +1,33 @@
 /**
- * Operator actions: `promote|abort|pause|resume|retry C/NS/NAME` and
- * `approve C/NS/NAME [--gate G]`. The API stores the command; the next step applies it.
+ * `promote | abort | pause | resume | retry | approve C/NS/NAME`: POST …/actions/{action}; the API
+ * stores the command and queues the step that applies it. An action that does not apply now is
+ * refused with 409 and the reason ("no pending gate", "nothing to promote in phase X"): exit 3.
  */
 import { idPath, noExtra, parse, parseCanaryId } from '../args.js';
 import { clientFor } from '../client.js';
 import type { Io } from '../io.js';
-import type { Command, CommandContext } from './context.js';
+import type { CommandContext, CommandSpec } from './context.js';
 
-export const actionNames = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
+const actionNames = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
+type Action = (typeof actionNames)[number];
 
-export function usageOf(action: string): string {
+/** The confirmation gates `approve --gate` names. */
+export const gates = ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'] as const;
+
+function usageOf(action: Action): string {
   return action === 'approve'
-    ? 'approve CLUSTER/NAMESPACE/NAME [--gate confirm-rollout|confirm-traffic-increase|confirm-promotion]'
+    ? `approve CLUSTER/NAMESPACE/NAME [--gate ${gates.join('|')}]`
     : `${action} CLUSTER/NAMESPACE/NAME`;
 }
 
-/** The command for one action name. */
-export function actionCommand(action: (typeof actionNames)[number]): Command {
+const approveOptions = { gate: { type: 'string' } } as const;
+
+function actionCommand(action: Action): CommandSpec['run'] {
   return async (args: string[], io: Io, ctx: CommandContext) => {
-    const { values, positionals } = parse(args, action === 'approve' ? { gate: { type: 'string' } } : {});
+    const { values, positionals } = parse<{ gate?: { type: 'string' } }>(
+      args,
+      action === 'approve' ? approveOptions : {},
+    );
     if (values.help) return ctx.help(usageOf(action));
     noExtra(positionals, 1, usageOf(action));
     const id = parseCanaryId(positionals[0], values.cluster ?? io.env.FLAGGER_CLUSTER);
@@ -31,3 +40,11 @@ export function actionCommand(action: (typeof actionNames)[number]): Command {
     return 0;
   };
 }
+
+export const actionSpecs: CommandSpec[] = actionNames.map((action) => ({
+  name: action,
+  usage: usageOf(action),
+  options: action === 'approve' ? approveOptions : {},
+  operand: { kind: 'canary' },
+  run: actionCommand(action),
+}));

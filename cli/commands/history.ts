@@ -1,18 +1,16 @@
-/** `history C/NS/NAME [--limit N] [-o json|yaml]`: steps, operator actions and registrations, newest first. */
+/** `history C/NS/NAME [--limit N] [-o json|yaml|wide]`: steps, operator actions and registrations, newest first. */
 import { idPath, noExtra, parse, parseCanaryId, parseCount } from '../args.js';
 import { clientFor } from '../client.js';
 import { historyTable, type HistoryItem } from '../format.js';
 import type { Io } from '../io.js';
-import { outputFormat, render } from '../output.js';
-import type { CommandContext } from './context.js';
+import { isData, outputFormat, readFormats, render } from '../output.js';
+import type { CommandContext, CommandSpec } from './context.js';
 
-export const usage = 'history CLUSTER/NAMESPACE/NAME [--limit N] [-o json|yaml]';
+const usage = 'history CLUSTER/NAMESPACE/NAME [--limit N] [-o json|yaml|wide]';
+const options = { limit: { type: 'string' }, output: { type: 'string', short: 'o' } } as const;
 
-export async function history(args: string[], io: Io, ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parse(args, {
-    limit: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-  });
+async function history(args: string[], io: Io, ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parse(args, options);
   if (values.help) return ctx.help(usage);
   noExtra(positionals, 1, usage);
   const id = parseCanaryId(positionals[0], values.cluster ?? io.env.FLAGGER_CLUSTER);
@@ -22,6 +20,15 @@ export async function history(args: string[], io: Io, ctx: CommandContext): Prom
   const { items } = await client.call<{ items: HistoryItem[] }>('GET', `${idPath(id)}/history`, {
     query: { limit: String(limit) },
   });
-  io.stdout.write(format === 'table' ? historyTable(items) : render(items, format));
+  io.stdout.write(isData(format) ? await render(items, format) : historyTable(items, format === 'wide'));
   return 0;
 }
+
+export const spec: CommandSpec = {
+  name: 'history',
+  usage,
+  options,
+  formats: readFormats,
+  operand: { kind: 'canary' },
+  run: history,
+};

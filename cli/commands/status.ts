@@ -1,38 +1,51 @@
 /**
- * `status C/NS/NAME [--watch] [--wait] [--timeout 10m] [--interval 2s]`: the live status block.
- * --watch redraws it until a terminal phase or Ctrl-C; --wait exits 0 on Succeeded, 1 on Failed,
- * 2 when --timeout passes first (one progress line per change unless --watch is also given).
+ * `status C/NS/NAME [--watch] [--wait] [--timeout 10m] [--interval 2s] [-o json|yaml|wide]`.
+ * --watch redraws the status block until a terminal phase or Ctrl-C; --wait exits 0 on Succeeded,
+ * 1 on Failed, 2 when --timeout passes first (one progress line per change unless --watch is also
+ * given). While following, 429/5xx answers and lost connections are retried with backoff until
+ * the deadline; then, or for any other API error, exit 4.
  */
 import { idPath, noExtra, parse, parseCanaryId, parseDuration, type CanaryId } from '../args.js';
-import { clientFor, type ApiClient } from '../client.js';
+import { ApiError, clientFor, isTransient, type ApiClient } from '../client.js';
+import { exitCodes } from '../exit-codes.js';
 import { weightBar } from '../format.js';
-import { exitCodes, sleep as realSleep, type Io } from '../io.js';
-import { endState, statusBlock, type CanaryDetail } from '../status-view.js';
-import type { CommandContext } from './context.js';
+import { sleep as realSleep, UsageError, type Io } from '../io.js';
+import { isData, outputFormat, readFormats, render, type OutputFormat } from '../output.js';
+import { backoffMs, pollRetries } from '../retry.js';
+import { pipeView, terminalView, type View } from '../screen.js';
+import { endState, failures, statusBlock, type CanaryDetail } from '../status-view.js';
+import type { CommandContext, CommandSpec } from './context.js';
 
-export const usage = 'status CLUSTER/NAMESPACE/NAME [--watch] [--wait] [--timeout 10m] [--interval 2s]';
+const usage =
+  'status CLUSTER/NAMESPACE/NAME [--watch] [--wait] [--timeout 10m] [--interval 2s] [-o json|yaml|wide]';
 
 const options = {
   watch: { type: 'boolean', short: 'w' },
   wait: { type: 'boolean' },
   timeout: { type: 'string' },
   interval: { type: 'string' },
+  output: { type: 'string', short: 'o' },
 } as const;
 
 interface Follow {
   client: ApiClient;
   id: CanaryId;
-  watch: boolean;
+  format: OutputFormat;
   wait: boolean;
   deadline: number;
   intervalMs: number;
 }
 
-export async function status(args: string[], io: Io, ctx: CommandContext): Promise<number> {
+async function status(args: string[], io: Io, ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse(args, options);
   if (values.help) return ctx.help(usage);
   noExtra(positionals, 1, usage);
   const id = parseCanaryId(positionals[0], values.cluster ?? io.env.FLAGGER_CLUSTER);
+  const format = outputFormat(values.output);
+  if (values.watch && isData(format))
+    throw new UsageError(
+      `--watch draws the status block; -o ${format} prints one state (add --wait for the last)`,
+    );
   const timeoutMs =
     values.timeout === undefined
       ? values.wait
@@ -43,33 +56,52 @@ export async function status(args: string[], io: Io, ctx: CommandContext): Promi
   const client = clientFor(values, io, ctx.credentials);
   const now = io.now ?? Date.now;
   if (!values.watch && !values.wait) {
-    io.stdout.write(statusBlock(await fetchDetail(client, id), now()).join('\n') + '\n');
+    const detail = await fetchDetail(client, id);
+    io.stdout.write(
+      isData(format)
+        ? await render(detail, format)
+        : statusBlock(detail, now(), 'relative', format === 'wide').join('\n') + '\n',
+    );
     return exitCodes.ok;
   }
-  return follow(io, {
-    client,
-    id,
-    watch: values.watch === true,
-    wait: values.wait === true,
-    deadline: now() + timeoutMs,
-    intervalMs,
-  });
+  const view = values.watch
+    ? await watchView(io, format === 'wide')
+    : isData(format)
+      ? undefined
+      : progressView(io);
+  const follow = { client, id, format, wait: values.wait === true, deadline: now() + timeoutMs, intervalMs };
+  try {
+    return await followUntilEnd(io, follow, view);
+  } finally {
+    view?.done();
+  }
 }
 
 function fetchDetail(client: ApiClient, id: CanaryId): Promise<CanaryDetail> {
   return client.call<CanaryDetail>('GET', idPath(id));
 }
 
-/** Polls until a terminal phase, the deadline or Ctrl-C, drawing each change. */
-async function follow(io: Io, f: Follow): Promise<number> {
+/** Polls until a terminal phase, the deadline or Ctrl-C, showing each state; retries transient failures. */
+async function followUntilEnd(io: Io, f: Follow, view: View | undefined): Promise<number> {
   const now = io.now ?? Date.now;
   const sleep = io.sleep ?? realSleep;
-  const draw = f.watch ? redrawer(io) : progressPrinter(io);
-  for (;;) {
-    const detail = await fetchDetail(f.client, f.id);
-    draw(detail, now());
+  for (let failed = 0; ;) {
+    let detail: CanaryDetail;
+    try {
+      detail = await fetchDetail(f.client, f.id);
+      failed = 0;
+    } catch (e) {
+      if (!isTransient(e) || now() >= f.deadline) throw e;
+      failed++;
+      const wait = backoffMs(failed, pollRetries, e instanceof ApiError ? e.retryAfter : undefined, now());
+      view?.problem(`${(e as Error).message}${e instanceof ApiError ? ` (HTTP ${e.status})` : ''}; retrying`);
+      await sleep(Math.max(0, Math.min(wait, f.deadline - now())), io.signal);
+      if (io.signal?.aborted) return exitCodes.interrupted;
+      continue;
+    }
+    view?.show(detail, now());
     const end = endState(detail);
-    if (end) return f.wait && end === 'failed' ? exitCodes.failure : exitCodes.ok;
+    if (end) return finish(io, f, detail, end);
     if (io.signal?.aborted) return exitCodes.interrupted;
     if (now() >= f.deadline) {
       io.stderr.write(
@@ -82,35 +114,53 @@ async function follow(io: Io, f: Follow): Promise<number> {
   }
 }
 
-/** --watch: a terminal redraws the block in place; a pipe gets each changed block once. */
-function redrawer(io: Io): (d: CanaryDetail, now: number) => void {
-  let previous: string[] = [];
-  return (d, now) => {
-    const frame = statusBlock(d, now);
-    if (io.stdout.isTTY) io.stdout.write(redraw(previous.length, frame));
-    else if (frame.join('\n') !== previous.join('\n'))
-      io.stdout.write((previous.length > 0 ? '\n' : '') + frame.join('\n') + '\n');
-    previous = frame;
-  };
+async function finish(io: Io, f: Follow, d: CanaryDetail, end: 'succeeded' | 'failed'): Promise<number> {
+  if (isData(f.format)) io.stdout.write(await render(d, f.format));
+  return f.wait && end === 'failed' ? exitCodes.releaseFailed : exitCodes.ok;
 }
 
-/** Moves the cursor up over the last frame, clears to the end of the screen and writes `frame`. */
-export function redraw(previousLines: number, frame: string[]): string {
-  return (previousLines > 0 ? `\x1b[${previousLines}A\x1b[J` : '') + frame.join('\n') + '\n';
+/**
+ * --watch: in place on a terminal (log-update, loaded here), changes only in a pipe — and on a
+ * terminal that reports no size (a pty without a window, e.g. under `script` or `docker -t` in
+ * CI), where log-update would draw nothing.
+ */
+async function watchView(io: Io, wide: boolean): Promise<View> {
+  if (!io.stdout.isTTY || !io.stdout.columns || !io.stdout.rows) return pipeView(io.stdout, io.stderr, wide);
+  const { createLogUpdate } = await import('../lazy.js');
+  return terminalView(io.stdout, wide, createLogUpdate);
 }
 
-/** --wait alone: one line per change of phase, weight, failed checks or pending command (CI logs). */
-function progressPrinter(io: Io): (d: CanaryDetail, now: number) => void {
+/** --wait alone: one line per change of phase, weight, failures or pending command (CI logs). */
+function progressView(io: Io): View {
   let previous = '';
-  return (d, now) => {
-    const line = progressLine(d);
-    if (line !== previous) io.stdout.write(`${new Date(now).toISOString().slice(11, 19)} ${line}\n`);
-    previous = line;
+  let lastProblem = '';
+  return {
+    show: (d, now) => {
+      lastProblem = '';
+      const line = progressLine(d);
+      if (line !== previous) io.stdout.write(`${new Date(now).toISOString().slice(11, 19)} ${line}\n`);
+      previous = line;
+    },
+    problem: (message) => {
+      if (message !== lastProblem) io.stderr.write(`warning: ${message}\n`);
+      lastProblem = message;
+    },
+    done: () => undefined,
   };
 }
 
-/** `Progressing [##--------] 20% failed 0` (+ ` paused`, ` pending promote`). */
+/** `Progressing [##--------] 20% failures 0 (rollback at 5)` (+ ` paused`, ` pending promote`). */
 export function progressLine(d: CanaryDetail): string {
   const pending = d.pendingCommand ? ` pending ${d.pendingCommand.kind}` : '';
-  return `${d.phase} ${weightBar(d.canaryWeight)} failed ${d.failedChecks}${d.paused ? ' paused' : ''}${pending}`;
+  const threshold = Math.max(1, d.spec?.analysis?.threshold ?? 1);
+  return `${d.phase} ${weightBar(d.canaryWeight)} failures ${failures(d.failedChecks, threshold)}${d.paused ? ' paused' : ''}${pending}`;
 }
+
+export const spec: CommandSpec = {
+  name: 'status',
+  usage,
+  options,
+  formats: readFormats,
+  operand: { kind: 'canary' },
+  run: status,
+};

@@ -1,6 +1,8 @@
 /** The API description served at GET /openapi.json (kept beside the routes it describes). */
 const canaryPath = { name: 'cluster', in: 'path', required: true, schema: { type: 'string' } };
 const params = [canaryPath, { ...canaryPath, name: 'namespace' }, { ...canaryPath, name: 'name' }];
+const docParams = params.slice(1);
+const namespaceQuery = [{ name: 'namespace', in: 'query', schema: { type: 'string' } }];
 const err = { description: 'error: { message, errors: [{ path, message }] }' };
 
 export const openapi = {
@@ -105,12 +107,31 @@ export const openapi = {
         responses: { 202: { description: 'accepted; applied by the next step' }, 404: err, 409: err },
       },
     },
+    '/templates': {
+      get: {
+        summary: 'List metric templates (header values and address credentials hidden)',
+        parameters: namespaceQuery,
+        responses: { 200: { description: '{ items }' } },
+      },
+    },
     '/templates/{namespace}/{name}': {
       get: { summary: 'A metric template', responses: { 200: { description: 'template' }, 404: err } },
       put: {
         summary:
           'Store a metric template ({provider:{type:prometheus,address}, query} or a Flagger MetricTemplate)',
         responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
+      },
+      delete: {
+        summary: 'Delete a metric template',
+        parameters: docParams,
+        responses: { 204: { description: 'deleted' }, 404: err },
+      },
+    },
+    '/alert-providers': {
+      get: {
+        summary: 'List alert providers (addresses hidden)',
+        parameters: namespaceQuery,
+        responses: { 200: { description: '{ items }' } },
       },
     },
     '/alert-providers/{namespace}/{name}': {
@@ -122,6 +143,11 @@ export const openapi = {
         summary:
           'Store an alert provider ({type: slack|msteams|discord|generic, address, channel?} or a Flagger AlertProvider)',
         responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
+      },
+      delete: {
+        summary: 'Delete an alert provider',
+        parameters: docParams,
+        responses: { 204: { description: 'deleted' }, 404: err },
       },
     },
     '/openapi.json': {

@@ -42,10 +42,14 @@ const routes: [string, RegExp, Handler][] = [
   ['DELETE', new RegExp(`^/canaries/${seg}/${seg}/${seg}$`), removeCanary],
   ['GET', new RegExp(`^/canaries/${seg}/${seg}/${seg}/history$`), history],
   ['POST', new RegExp(`^/canaries/${seg}/${seg}/${seg}/actions/([a-z]+)$`), action],
+  ['GET', /^\/templates$/, listTemplates],
   ['GET', new RegExp(`^/templates/${seg}/${seg}$`), getTemplate],
   ['PUT', new RegExp(`^/templates/${seg}/${seg}$`), putTemplate],
+  ['DELETE', new RegExp(`^/templates/${seg}/${seg}$`), removeTemplate],
+  ['GET', /^\/alert-providers$/, listAlertProviders],
   ['GET', new RegExp(`^/alert-providers/${seg}/${seg}$`), getAlertProvider],
   ['PUT', new RegExp(`^/alert-providers/${seg}/${seg}$`), putAlertProvider],
+  ['DELETE', new RegExp(`^/alert-providers/${seg}/${seg}$`), removeAlertProvider],
 ];
 
 /** Finds the route; 404 for an unknown path, 405 for a known path with another method. */
@@ -153,28 +157,85 @@ async function action(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiR
   return { status: 202, body: { accepted: command, canary: canaryView(r, false) } };
 }
 
+/** Stored documents are keyed `namespace/name`; `?namespace=` keeps one namespace. */
+function inNamespace(key: string, namespace: string | undefined): boolean {
+  return namespace === undefined || key.startsWith(`${namespace}/`);
+}
+
+/** A template without its secrets: header values and credentials in the address are hidden. */
+function templateView(t: MetricTemplate): MetricTemplate {
+  const headers = t.provider.headers
+    ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
+    : undefined;
+  return { ...t, provider: { ...t.provider, address: hideCredentials(t.provider.address), headers } };
+}
+
+function hideCredentials(address: string): string {
+  try {
+    const url = new URL(address);
+    if (!url.username && !url.password) return address;
+    url.username = '(hidden)';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return '(hidden)';
+  }
+}
+
+function alertProviderView(a: AlertProvider): Record<string, unknown> {
+  return { ...a, address: '(hidden)' };
+}
+
+async function listTemplates(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
+  const all = await deps.templates.list(req.signal);
+  const items = all.filter((t) => inNamespace(t.name, req.query.namespace)).map((t) => templateView(t.doc));
+  return { status: 200, body: { items } };
+}
+
 async function getTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const t = await deps.templates.get(`${p[0]}/${p[1]}`, req.signal);
   if (!t) throw new HttpError(404, `metric template ${p[0]}/${p[1]} not found`);
-  return { status: 200, body: t };
+  return { status: 200, body: templateView(t) };
 }
 
 async function putTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const t = parseTemplate(bodyJson(req), p[0], p[1]);
   const existed = (await deps.templates.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
   await deps.templates.put(`${p[0]}/${p[1]}`, t, req.signal);
-  return { status: existed ? 200 : 201, body: t };
+  return { status: existed ? 200 : 201, body: templateView(t) };
+}
+
+async function removeTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
+  if (!(await deps.templates.get(`${p[0]}/${p[1]}`, req.signal)))
+    throw new HttpError(404, `metric template ${p[0]}/${p[1]} not found`);
+  await deps.templates.delete(`${p[0]}/${p[1]}`, req.signal);
+  return { status: 204 };
+}
+
+async function listAlertProviders(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
+  const all = await deps.alertProviders.list(req.signal);
+  const items = all
+    .filter((a) => inNamespace(a.name, req.query.namespace))
+    .map((a) => alertProviderView(a.doc));
+  return { status: 200, body: { items } };
 }
 
 async function getAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const a = await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal);
   if (!a) throw new HttpError(404, `alert provider ${p[0]}/${p[1]} not found`);
-  return { status: 200, body: { ...a, address: a.address ? '(hidden)' : undefined } };
+  return { status: 200, body: alertProviderView(a) };
 }
 
 async function putAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const a = parseAlertProvider(bodyJson(req), p[0], p[1]);
   const existed = (await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
   await deps.alertProviders.put(`${p[0]}/${p[1]}`, a, req.signal);
-  return { status: existed ? 200 : 201, body: { ...a, address: '(hidden)' } };
+  return { status: existed ? 200 : 201, body: alertProviderView(a) };
+}
+
+async function removeAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
+  if (!(await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal)))
+    throw new HttpError(404, `alert provider ${p[0]}/${p[1]} not found`);
+  await deps.alertProviders.delete(`${p[0]}/${p[1]}`, req.signal);
+  return { status: 204 };
 }

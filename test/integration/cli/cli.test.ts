@@ -58,11 +58,11 @@ describe('clusters', () => {
     expect(r.stdout + (await env.cli(['clusters', '-o', 'json'])).stdout).not.toContain(env.sandbox.token);
   });
 
-  it('prints the field errors of a bad registration', async () => {
+  it('prints the field errors of a bad registration, exit 4', async () => {
     const r = await env.cli(['register-cluster', '-f', '-'], {
       stdin: '{"name":"Bad_Name","kind":"endpoint","server":"x"}',
     });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^error: name: .*DNS-1123/m);
     expect(r.stderr).toMatch(/^error: server: /m);
   });
@@ -97,12 +97,12 @@ describe('apply', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'canary sandbox/prod/podinfo created\n' });
   });
 
-  it('prints each field error of a bad manifest on its own line, exit 1', async () => {
+  it('prints each field error of a bad manifest on its own line, exit 4', async () => {
     const bad = (await readFile(fixture, 'utf8'))
       .replace('stepWeight: 10', 'stepWeight: "10"')
       .replace('port: 9898\n', 'port: 0\n');
     const r = await env.cli(['apply', '-f', await env.file('bad.yaml', bad), '--cluster', 'sandbox']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines.every((l) => l.startsWith('error: spec.'))).toBe(true);
@@ -110,17 +110,17 @@ describe('apply', () => {
     expect(r.stderr).toMatch(/^error: spec\.service\.port: /m);
   });
 
-  it('refuses an unregistered cluster (1) and a missing cluster or file (64)', async () => {
+  it('refuses an unregistered cluster (4) and a missing cluster or file (64)', async () => {
     const r = await env.cli(['apply', '-f', new URL(fixture).pathname, '--cluster', 'nope']);
     expect(r).toMatchObject({
-      code: 1,
+      code: 4,
       stderr: 'error: cluster: expected a registered cluster (GET /clusters), got "nope"\n',
     });
     expect((await env.cli(['apply', '-f', new URL(fixture).pathname])).code).toBe(64);
     expect((await env.cli(['apply', '--cluster', 'sandbox'])).code).toBe(64);
     expect(await env.cli(['apply', '-f', '/no/such.yaml', '--cluster', 'sandbox'])).toMatchObject({
-      code: 1,
-      stderr: 'error: cannot read /no/such.yaml: no such file\n',
+      code: 64,
+      stderr: 'error: cannot read /no/such.yaml: no such file or directory\n',
     });
   });
 });
@@ -157,9 +157,9 @@ describe('get, status and history', () => {
     expect(parseYaml(yaml.stdout)).toMatchObject({ name: 'podinfo', target: 'podinfo' });
   });
 
-  it('says a missing canary is not found, exit 1', async () => {
+  it('says a missing canary is not found, exit 4', async () => {
     expect(await env.cli(['get', 'canary', 'sandbox/test/nope'])).toMatchObject({
-      code: 1,
+      code: 4,
       stdout: '',
       stderr: 'error: canary sandbox/test/nope not found (HTTP 404)\n',
     });
@@ -170,7 +170,7 @@ describe('get, status and history', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^canary {4}sandbox\/test\/podinfo \(target Deployment\/podinfo\)$/m);
     expect(r.stdout).toMatch(/^weight {4}\[----------\] 0%$/m);
-    expect(r.stdout).toMatch(/^failed {4}0 of 5 checks$/m);
+    expect(r.stdout).toMatch(/^failures {2}0 \(rollback at 5\)$/m);
     expect(r.stdout).toMatch(/^last {6}.* by /m);
   });
 
@@ -197,7 +197,7 @@ describe('get, status and history', () => {
     ]);
     expect(r.code).toBe(2);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d Initializing \[----------\] 0% failed 0$/m);
+    expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d Initializing \[----------\] 0% failures 0 \(rollback at 5\)$/m);
     expect(r.stderr).toBe('error: timed out waiting for sandbox/test/podinfo: still Initializing at 0%\n');
   });
 
@@ -240,7 +240,7 @@ describe('operator actions', () => {
 
   it('approve checks the gate name', async () => {
     const r = await env.cli(['approve', id, '--gate', 'confirm-everything']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toBe(
       'error: gate: expected one of confirm-rollout, confirm-traffic-increase, confirm-promotion, got "confirm-everything"\n',
     );
@@ -248,16 +248,16 @@ describe('operator actions', () => {
 });
 
 describe('failures for CI scripts', () => {
-  it('a wrong token is one line on stderr, exit 1', async () => {
+  it('a wrong token is one line on stderr, exit 4', async () => {
     const r = await cliFor({ FLAGGER_API_URL: env.stack.url, FLAGGER_API_TOKEN: 'wrong' })(['get', '-A']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^error: missing or wrong bearer token .*\(HTTP 401\)\n$/);
   });
 
-  it('an unreachable API is one line on stderr, exit 1', async () => {
+  it('an unreachable API is one line on stderr, exit 4', async () => {
     const url = await closedPortUrl();
     const r = await cliFor({ FLAGGER_API_URL: url })(['clusters']);
-    expect(r).toEqual({ code: 1, stdout: '', stderr: `error: cannot reach ${url}: ECONNREFUSED\n` });
+    expect(r).toEqual({ code: 4, stdout: '', stderr: `error: cannot reach ${url}: ECONNREFUSED\n` });
   });
 
   it.each([
@@ -276,7 +276,7 @@ describe('failures for CI scripts', () => {
       args: ['status', 'a/b/c', '--wait', '--timeout', 'soon'],
       want: expect.stringMatching(/^error: --timeout: expected a duration/),
     },
-    { args: ['get', '-o', 'xml'], want: 'error: -o: expected json or yaml, got "xml"\n' },
+    { args: ['get', '-o', 'xml'], want: 'error: -o: expected json, yaml, wide or name, got "xml"\n' },
     {
       args: ['history', 'a/b/c', 'extra'],
       want: expect.stringMatching(/^error: unexpected argument "extra"/),
@@ -294,7 +294,7 @@ describe('failures for CI scripts', () => {
     expect(r.stdout).toContain('flagger-serverless status CLUSTER/NAMESPACE/NAME [--watch] [--wait]');
     expect(await env.cli(['apply', '--help'])).toEqual({
       code: 0,
-      stdout: 'Usage: flagger-serverless apply -f FILE|- [--cluster NAME]\n',
+      stdout: 'Usage: flagger-serverless apply -f FILE|DIR|- [-f …] [--cluster NAME] [-n NAMESPACE]\n',
       stderr: '',
     });
   });

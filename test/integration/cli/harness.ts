@@ -35,12 +35,16 @@ export interface Env {
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export async function startEnv(): Promise<Env> {
+export async function startEnv(opts: { token?: string } = {}): Promise<Env> {
   const sandbox = await startSandbox({
     namespaces: ['default', 'test', 'prod', 'stage'],
     rolloutDelayMs: 20,
   });
-  const stack = await startStack({ token: 'cli-test-token', dispatchEveryMs: 200, logger: quiet });
+  const stack = await startStack({
+    token: opts.token ?? 'cli-test-token',
+    dispatchEveryMs: 200,
+    logger: quiet,
+  });
   const dir = await mkdtemp(join(tmpdir(), 'flagger-cli-'));
   const cli = cliFor({ FLAGGER_API_URL: stack.url, FLAGGER_API_TOKEN: stack.token });
   return {

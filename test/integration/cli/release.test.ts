@@ -89,7 +89,7 @@ it('status --wait exits 0 when the release is promoted (Succeeded)', async () =>
   const r = await waitDriving(manifest, 'sandbox/prod/podinfo');
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/ Succeeded \[----------\] 0% failed 0\n$/);
+  expect(r.stdout).toMatch(/ Succeeded \[----------\] 0% failures 0 \(rollback at 2\)\n$/);
   expect((await env.cli(['history', 'sandbox/prod/podinfo', '--limit', '100'])).stdout).toMatch(
     /step\s+Succeeded\s/,
   );
@@ -100,7 +100,7 @@ it('status --wait exits 1 when the release is rolled back (Failed)', async () =>
   await newRevision('stage', manifest);
   const r = await waitDriving(manifest, 'sandbox/stage/podinfo');
   expect(r.code).toBe(1);
-  expect(r.stdout).toMatch(/ Failed \[----------\] 0% failed \d+\n$/);
+  expect(r.stdout).toMatch(/ Failed \[----------\] 0% failures \d+ \(rollback at 1\)\n$/);
   const status = await env.cli(['status', 'sandbox/stage/podinfo']);
   expect(status.stdout).toMatch(/^phase {5}Failed$/m);
   // The last step may be a later no-op one (the driving applies), so read the rollback from history.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { idPath, parseCanaryId, parseCount, parseDuration } from '../../../cli/args.js';
+import { parseResourceId } from '../../../cli/commands/resources.js';
 import { UsageError } from '../../../cli/io.js';
+import { outputFormat } from '../../../cli/output.js';
 
 describe('parseCanaryId', () => {
   it('takes CLUSTER/NAMESPACE/NAME', () => {
@@ -56,5 +58,35 @@ describe('parseCount', () => {
     expect(parseCount('5', 'limit')).toBe(5);
     expect(() => parseCount('0', 'limit')).toThrow(/--limit/);
     expect(() => parseCount('2.5', 'limit')).toThrow(/--limit/);
+  });
+});
+
+describe('parseResourceId', () => {
+  it('takes NAMESPACE/NAME, or NAME with -n', () => {
+    expect(parseResourceId('apps/error-rate', undefined, 'metric template')).toEqual({
+      namespace: 'apps',
+      name: 'error-rate',
+    });
+    expect(parseResourceId('error-rate', 'apps', 'metric template')).toEqual({
+      namespace: 'apps',
+      name: 'error-rate',
+    });
+  });
+
+  it('refuses anything else as a usage error', () => {
+    expect(() => parseResourceId('error-rate', undefined, 'metric template')).toThrow(
+      new UsageError('bad metric template id "error-rate": expected NAMESPACE/NAME, or NAME with -n'),
+    );
+    expect(() => parseResourceId(undefined, 'apps', 'alert provider')).toThrow('missing alert provider id');
+    expect(() => parseResourceId('a/b/c', undefined, 'alert provider')).toThrow(UsageError);
+  });
+});
+
+describe('outputFormat', () => {
+  it('accepts the formats a command offers, the table by default', () => {
+    expect(outputFormat(undefined)).toBe('table');
+    expect(outputFormat('wide')).toBe('wide');
+    expect(outputFormat('name', ['json', 'name'])).toBe('name');
+    expect(() => outputFormat('name')).toThrow(new UsageError('-o: expected json, yaml or wide, got "name"'));
   });
 });

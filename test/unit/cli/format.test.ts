@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   ago,
+  alertProviderTable,
+  canaryNames,
   canaryTable,
   clusterTable,
   errorLines,
   historyTable,
   relative,
   table,
+  templateTable,
   weightBar,
 } from '../../../cli/format.js';
 
@@ -123,5 +126,83 @@ describe('errorLines', () => {
       'error: canary a/b/c not found (HTTP 404)',
     ]);
     expect(errorLines('first\nsecond', [])).toEqual(['error: first; second']);
+  });
+});
+
+describe('-o wide and -o name', () => {
+  const row = {
+    cluster: 'prod',
+    namespace: 'test',
+    name: 'podinfo',
+    phase: 'Progressing',
+    canaryWeight: 20,
+    failedChecks: 1,
+    paused: false,
+    nextRunAt: new Date(T0 + 30_000).toISOString(),
+    target: 'podinfo',
+    iterations: 2,
+    pendingCommand: { kind: 'approve', gate: 'confirm-promotion' },
+    updatedAt: new Date(T0 - 90_000).toISOString(),
+  };
+
+  it('adds TARGET ITERATIONS PENDING UPDATED to the canary table', () => {
+    const out = canaryTable([row, { ...row, name: 'idle', pendingCommand: null }], T0, true).split('\n');
+    expect(out[0]).toMatch(/FAILED\s+NEXT\s+TARGET\s+ITERATIONS\s+PENDING\s+UPDATED$/);
+    expect(out[1]).toMatch(/in 30s\s+podinfo\s+2\s+approve confirm-promotion\s+90s ago$/);
+    expect(out[2]).toMatch(/\s+-\s+90s ago$/);
+  });
+
+  it('lists canary ids one per line', () => {
+    expect(canaryNames([row, { ...row, cluster: 'dev' }])).toBe('prod/test/podinfo\ndev/test/podinfo\n');
+  });
+
+  it('adds FAILED and CHECKS (passed/run) to the history', () => {
+    const out = historyTable(
+      [
+        {
+          at: T0,
+          kind: 'step',
+          actor: 'analyze',
+          phase: 'Progressing',
+          reason: 'CanaryWeightIncreased',
+          explanation: 'ok',
+          canaryWeight: 20,
+          failedChecks: 1,
+          checks: [{ verdict: 'pass' }, { verdict: 'fail' }, { ok: true }],
+        },
+      ],
+      true,
+    ).split('\n');
+    expect(out[0]).toMatch(/ACTOR\s+FAILED\s+CHECKS\s+MESSAGE$/);
+    expect(out[1]).toMatch(/analyze\s+1\s+2\/3\s+ok$/);
+  });
+
+  it('adds CONTEXT and AUTH to the cluster table', () => {
+    const out = clusterTable(
+      [
+        { name: 'eu', kind: 'eks', eksClusterName: 'prod-eu', region: 'eu-west-1' },
+        { name: 's', kind: 'endpoint', server: 'https://x', tokenSecret: 'arn:secret' },
+      ],
+      true,
+    );
+    expect(out).toMatch(/^eu\s+eks\s+prod-eu \(eu-west-1\)\s+-\s+-\s+iam$/m);
+    expect(out).toMatch(/^s\s+endpoint\s+https:\/\/x\s+-\s+-\s+token from arn:secret$/m);
+  });
+
+  it('shows templates and alert providers, with more columns when wide', () => {
+    const template = {
+      namespace: 'apps',
+      name: 'error-rate',
+      provider: { type: 'prometheus', address: 'http://prom:9090', secretRef: { name: 'prom-auth' } },
+      query: 'sum(rate(x[1m]))\n/ 2',
+    };
+    expect(templateTable([template])).toBe(
+      'NAMESPACE   NAME         PROVIDER     ADDRESS\napps        error-rate   prometheus   http://prom:9090\n',
+    );
+    expect(templateTable([template], true)).toMatch(/prom-auth\s+sum\(rate\(x\[1m\]\)\); \/ 2\n$/);
+    const provider = { namespace: 'apps', name: 'on-call', type: 'slack', channel: 'alerts', verbose: true };
+    expect(alertProviderTable([provider], true).split('\n')[1]).toMatch(
+      /^apps\s+on-call\s+slack\s+alerts\s+-\s+yes$/,
+    );
   });
 });

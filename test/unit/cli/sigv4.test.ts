@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { clientFor } from '../../../cli/client.js';
+import { clientFor, regionFor } from '../../../cli/client.js';
 import type { Io } from '../../../cli/io.js';
-import { regionFor, signRequest } from '../../../cli/sigv4.js';
+import { signRequest } from '../../../cli/sigv4.js';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',

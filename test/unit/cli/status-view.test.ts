@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressLine, redraw } from '../../../cli/commands/status.js';
+import { progressLine } from '../../../cli/commands/status.js';
 import { endState, statusBlock, type CanaryDetail } from '../../../cli/status-view.js';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -24,13 +24,42 @@ function aDetail(o: Partial<CanaryDetail> = {}): CanaryDetail {
 }
 
 describe('statusBlock', () => {
-  it('shows phase, the weight bar, failed checks out of the threshold and the next step', () => {
+  it('shows phase, the weight bar, failures with the threshold that rolls back, and the next step', () => {
     expect(statusBlock(aDetail(), T0)).toEqual([
       'canary    prod/test/podinfo (target Deployment/podinfo)',
       'phase     Progressing',
       'weight    [##--------] 20%',
-      'failed    1 of 5 checks',
+      'failures  1 (rollback at 5)',
       'next      in 45s',
+    ]);
+  });
+
+  it('never words failures as "N of M checks", which reads as "N of M checks failed"', () => {
+    const text = statusBlock(aDetail({ failedChecks: 2 }), T0).join('\n') + progressLine(aDetail());
+    expect(text).not.toMatch(/\d+ of \d+ checks/);
+    expect(text).toContain('failures  2 (rollback at 5)');
+  });
+
+  it('shows absolute times for a pipe, so an unchanged canary gives an identical block', () => {
+    const d = aDetail({
+      lastStep: { at: T0 - 12_000, kind: 'step', actor: 'a', reason: 'R', explanation: 'e' },
+    });
+    const a = statusBlock(d, T0, 'absolute');
+    expect(a).toContain('next      2025-01-01T00:00:45Z');
+    expect(a).toContain('last      at 2024-12-31T23:59:48Z step by a: R');
+    expect(statusBlock(d, T0 + 7_000, 'absolute')).toEqual(a);
+  });
+
+  it('-o wide adds the revisions and the last update', () => {
+    const d = aDetail({
+      status: { lastAppliedSpec: 'abc', lastPromotedSpec: 'def', lastTransitionTime: '2025-01-01T00:00:00Z' },
+      updatedAt: '2025-01-01T00:00:01Z',
+      version: 7,
+    });
+    expect(statusBlock(d, T0, 'relative', true).slice(5, 8)).toEqual([
+      'revision  abc (promoted def)',
+      'since     2025-01-01T00:00:00Z',
+      'updated   2025-01-01T00:00:01Z (version 7)',
     ]);
   });
 
@@ -61,7 +90,7 @@ describe('statusBlock', () => {
       'canary    prod/test/podinfo (target Deployment/podinfo)',
       'phase     Progressing (paused)',
       'weight    [##--------] 20%',
-      'failed    1 of 1 checks',
+      'failures  1 (rollback at 1)',
       'iteration 3 of 10',
       'next      paused',
       'pending   approve confirm-promotion (by alice)',
@@ -87,15 +116,10 @@ describe('endState', () => {
   });
 });
 
-describe('progressLine and redraw', () => {
+describe('progressLine', () => {
   it('summarises a step on one line', () => {
     expect(progressLine(aDetail({ paused: true, pendingCommand: { kind: 'resume' } }))).toBe(
-      'Progressing [##--------] 20% failed 1 paused pending resume',
+      'Progressing [##--------] 20% failures 1 (rollback at 5) paused pending resume',
     );
-  });
-
-  it('moves the cursor over the previous frame before drawing', () => {
-    expect(redraw(0, ['a', 'b'])).toBe('a\nb\n');
-    expect(redraw(2, ['c'])).toBe('\x1b[2A\x1b[Jc\n');
   });
 });

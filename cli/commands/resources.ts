@@ -1,0 +1,149 @@
+/**
+ * `templates` and `alert-providers`: list, get, apply and delete the MetricTemplates and
+ * AlertProviders the API stores (PUT/GET/DELETE /templates/{ns}/{name}, GET /templates), with
+ * their secrets hidden by the API. `apply -f` takes Flagger's manifests (`kind: MetricTemplate`,
+ * `kind: AlertProvider`), from a file, a multi-document file or a folder.
+ */
+import { noExtra, parse } from '../args.js';
+import { ApiError, clientFor, type ApiClient } from '../client.js';
+import { alertProviderTable, templateTable, type AlertProviderItem, type TemplateItem } from '../format.js';
+import { UsageError, type Io } from '../io.js';
+import { isData, outputFormat, readFormats, render } from '../output.js';
+import { mapLimit } from '../pool.js';
+import {
+  concurrency,
+  inputOptions,
+  printOutcomes,
+  requireFiles,
+  selectDocuments,
+  type Outcome,
+} from './apply.js';
+import type { CommandSpec } from './context.js';
+
+interface Resource {
+  command: string;
+  path: string;
+  kind: string;
+  noun: string;
+  table(items: never[], wide: boolean): string;
+}
+
+const formats = [...readFormats, 'name'] as const;
+const verbs = ['list', 'get', 'apply', 'delete'] as const;
+const options = {
+  ...inputOptions,
+  output: { type: 'string', short: 'o' },
+} as const;
+
+function usageOf(r: Resource): string {
+  return [
+    `${r.command} [list] [-n NAMESPACE] [-o json|yaml|wide|name]`,
+    `${r.command} get NAMESPACE/NAME [-o json|yaml|wide]`,
+    `${r.command} apply -f FILE|DIR|- [-f …] [-n NAMESPACE]   (Flagger ${r.kind} manifests)`,
+    `${r.command} delete NAMESPACE/NAME`,
+  ].join('\n');
+}
+
+/** `NAMESPACE/NAME`, or `NAME` with -n. */
+export function parseResourceId(
+  text: string | undefined,
+  namespace: string | undefined,
+  noun: string,
+): { namespace: string; name: string } {
+  const parts = (text ?? '').split('/');
+  if (parts.length === 2 && parts.every((p) => p !== '')) return { namespace: parts[0], name: parts[1] };
+  if (parts.length === 1 && parts[0] !== '' && namespace) return { namespace, name: parts[0] };
+  throw new UsageError(
+    text
+      ? `bad ${noun} id "${text}": expected NAMESPACE/NAME, or NAME with -n`
+      : `missing ${noun} id: NAMESPACE/NAME`,
+  );
+}
+
+type Values = ReturnType<typeof parse<typeof options>>['values'];
+
+function command(r: Resource): CommandSpec['run'] {
+  return async (args, io, ctx) => {
+    const { values, positionals } = parse(args, options);
+    if (values.help) return ctx.help(usageOf(r));
+    const [verb = 'list', id, ...rest] = positionals;
+    if (!(verbs as readonly string[]).includes(verb))
+      throw new UsageError(`${r.command}: unknown subcommand "${verb}"; expected ${verbs.join(', ')}`);
+    const ids = id === undefined ? [] : [id];
+    noExtra(verb === 'get' || verb === 'delete' ? rest : [...ids, ...rest], 0, usageOf(r));
+    const client = clientFor(values, io, ctx.credentials);
+    if (verb === 'apply') return applyAll(r, client, values, io);
+    if (verb === 'list') return list(r, client, values, io);
+    const one = parseResourceId(id, values.namespace, r.noun);
+    const path = `${r.path}/${encodeURIComponent(one.namespace)}/${encodeURIComponent(one.name)}`;
+    if (verb === 'delete') {
+      await client.call('DELETE', path);
+      io.stdout.write(`${r.noun} ${one.namespace}/${one.name} deleted\n`);
+      return 0;
+    }
+    const format = outputFormat(values.output);
+    const item = await client.call<never>('GET', path);
+    io.stdout.write(isData(format) ? await render(item, format) : r.table([item], format === 'wide'));
+    return 0;
+  };
+}
+
+async function list(r: Resource, client: ApiClient, values: Values, io: Io): Promise<number> {
+  const format = outputFormat(values.output, formats);
+  const { items } = await client.call<{ items: never[] }>('GET', r.path, {
+    query: { namespace: values.namespace },
+  });
+  const names = (items as { namespace: string; name: string }[]).map((i) => `${i.namespace}/${i.name}\n`);
+  if (isData(format)) io.stdout.write(await render(items, format));
+  else if (format === 'name') io.stdout.write(names.join(''));
+  else if (items.length === 0) io.stderr.write(`no ${r.noun}s found\n`);
+  else io.stdout.write(r.table(items, format === 'wide'));
+  return 0;
+}
+
+/** PUTs every document of the input's kind; one line each and a summary, as `apply` does. */
+async function applyAll(r: Resource, client: ApiClient, values: Values, io: Io): Promise<number> {
+  const docs = await selectDocuments(io, requireFiles(values.file, usageOf(r)), r.kind, values.namespace);
+  const missing = docs.find((d) => !d.name);
+  if (missing) throw new UsageError(`${missing.manifest.source}: ${r.kind} has no metadata.name`);
+  const outcomes = await mapLimit(docs, concurrency, async (d): Promise<Outcome> => {
+    const label = `${r.noun} ${d.namespace}/${d.name}`;
+    const path = `${r.path}/${encodeURIComponent(d.namespace)}/${encodeURIComponent(d.name)}`;
+    try {
+      const body = JSON.stringify(d.body);
+      const res = await client.request('PUT', path, { body, contentType: 'application/json' });
+      return { label, result: res.status === 201 ? 'created' : 'updated', warnings: [] };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error; // unreachable API, Ctrl-C: stop here
+      return { label, warnings: [], error };
+    }
+  });
+  return printOutcomes(outcomes, io);
+}
+
+function resourceSpec(r: Resource): CommandSpec {
+  return {
+    name: r.command,
+    usage: usageOf(r),
+    options,
+    formats,
+    operand: { kind: 'words', words: verbs, ids: true },
+    run: command(r),
+  };
+}
+
+export const templatesSpec = resourceSpec({
+  command: 'templates',
+  path: '/templates',
+  kind: 'MetricTemplate',
+  noun: 'metric template',
+  table: (items: TemplateItem[], wide) => templateTable(items, wide),
+});
+
+export const alertProvidersSpec = resourceSpec({
+  command: 'alert-providers',
+  path: '/alert-providers',
+  kind: 'AlertProvider',
+  noun: 'alert provider',
+  table: (items: AlertProviderItem[], wide) => alertProviderTable(items, wide),
+});
