@@ -118,6 +118,14 @@ async function step(
     return failed(deps, record, stepId, now, e as Error, signal);
   }
   const saved = await saveStatus(deps, record, decision, now, signal);
+  if (!saved) {
+    // Deleted through the API while this step ran: nothing left to save or schedule.
+    deps.logger.info('canary deleted during the step', {
+      canary: keyString(record.key),
+      reason: 'CanaryDeleted',
+    });
+    return { kind: 'skipped', why: 'missing' };
+  }
   await deps.history.append(
     {
       key: record.key,
@@ -224,7 +232,7 @@ async function saveStatus(
   decision: StepDecision,
   now: number,
   signal: AbortSignal,
-): Promise<CanaryRecord<CanaryStatus>> {
+): Promise<CanaryRecord<CanaryStatus> | undefined> {
   let base = record;
   for (let attempt = 1; ; attempt++) {
     const incoming = base.status.pendingCommand;
@@ -242,7 +250,7 @@ async function saveStatus(
     } catch (e) {
       if (!(e instanceof ConflictError) || attempt >= MAX_SAVE_ATTEMPTS) throw e;
       const reread = await deps.store.get(record.key, signal);
-      if (!reread) throw e;
+      if (!reread) return undefined;
       base = reread;
     }
   }
