@@ -39,6 +39,8 @@ export interface ResourceRequest {
 export interface Reply {
   code: number;
   body: unknown;
+  /** Content-Type when not plain `application/json` (Table and metadata answers carry parameters). */
+  contentType?: string;
 }
 
 /** Patch media types. */

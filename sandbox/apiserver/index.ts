@@ -118,6 +118,8 @@ export interface Sandbox {
   writes(since?: RequestMark): RecordedRequest[];
   /** Forgets recorded requests (marks taken before stay usable). */
   clearRequests(): void;
+  /** Number of watch streams currently open (clients that disconnect are dropped at once). */
+  openWatches(): number;
   /** Kubeconfig for the main URL, or the http URL with `{ http: true }`. */
   kubeconfig(options?: { http?: boolean; namespace?: string }): KubeconfigDocument;
   /** The same kubeconfig as YAML. */
@@ -243,6 +245,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apiRequestCount: (since) => log.select({ since, proxied: false }).length,
     writes: (since) => log.select({ since, proxied: false, writes: true }),
     clearRequests: () => log.clear(),
+    openWatches: () => hub.size(),
     kubeconfig,
     kubeconfigYaml: (o) => kubeconfigYaml(kubeconfig(o)),
     writeKubeconfig: (path, o) => writeKubeconfigFile(path, kubeconfig(o)),

@@ -188,7 +188,19 @@ async function route(
   const how = negotiate(req.headers.accept, routed.name === undefined ? 'list' : 'item');
   const reply = handleResource(ctx, { ...routed, query: url.searchParams, contentType, body });
   const includeObject = url.searchParams.get('includeObject') ?? 'Metadata';
-  return { code: reply.code, body: represent(routed.rt, reply.body, how, includeObject) };
+  const kind =
+    how.as === 'table'
+      ? 'Table'
+      : routed.name === undefined
+        ? 'PartialObjectMetadataList'
+        : 'PartialObjectMetadata';
+  return {
+    code: reply.code,
+    body: represent(routed.rt, reply.body, how, includeObject),
+    ...(how.as === 'object' || reply.code >= 300
+      ? {}
+      : { contentType: `application/json;as=${kind};g=meta.k8s.io;v=${how.version}` }),
+  };
 }
 
 /** The request listener shared by the http and https servers of one sandbox. */
@@ -213,7 +225,8 @@ export function requestListener(ctx: ServerContext): (req: IncomingMessage, res:
       });
     const send = (reply: Reply, kind?: { proxied?: boolean }) => {
       record(reply.code, kind);
-      if (!res.headersSent) res.writeHead(reply.code, { 'Content-Type': 'application/json' });
+      if (!res.headersSent)
+        res.writeHead(reply.code, { 'Content-Type': reply.contentType ?? 'application/json' });
       res.end(JSON.stringify(reply.body));
     };
     const fail = (error: unknown, kind?: { proxied?: boolean }) => {

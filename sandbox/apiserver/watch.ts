@@ -56,6 +56,11 @@ export class WatchHub {
     return this.history.filter((e) => e.resourceVersion > rv);
   }
 
+  /** Number of open watch streams. */
+  size(): number {
+    return this.listeners.size;
+  }
+
   /** Calls `listener` with every change from now on; returns the unsubscribe function. */
   listen(listener: (event: ChangeEvent) => void): () => void {
     this.listeners.add(listener);
