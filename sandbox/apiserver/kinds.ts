@@ -11,6 +11,8 @@ interface Options {
   status?: boolean;
   shortNames?: string[];
   columns?: PrinterColumn[];
+  /** `['all']` for the kinds `kubectl get all` lists. */
+  categories?: string[];
 }
 
 const builtin = (group: string, version: string, kind: string, plural: string, o: Options = {}) =>
@@ -23,6 +25,7 @@ const builtin = (group: string, version: string, kind: string, plural: string, o
     shortNames: o.shortNames ?? [],
     builtin: true,
     status: o.status ?? true,
+    ...(o.categories ? { categories: o.categories } : {}),
   }) as const;
 
 const custom = (group: string, versions: string[], kind: string, plural: string, o: Options = {}) =>
@@ -44,20 +47,22 @@ const column = (name: string, jsonPath: string, type = 'string', priority = 0): 
   jsonPath,
   priority,
 });
+const ALL = ['all'];
 const age = column('Age', '.metadata.creationTimestamp', 'date');
 
 /** Static kinds; the first entry must stay Namespace (see NAMESPACES). */
 export const STATIC_KINDS: readonly ResourceType[] = [
   builtin('', 'v1', 'Namespace', 'namespaces', { namespaced: false, shortNames: ['ns'] }),
-  builtin('', 'v1', 'Service', 'services', { shortNames: ['svc'] }),
+  builtin('', 'v1', 'Service', 'services', { shortNames: ['svc'], categories: ALL }),
   builtin('', 'v1', 'ConfigMap', 'configmaps', { status: false, shortNames: ['cm'] }),
   builtin('', 'v1', 'Secret', 'secrets', { status: false }),
   builtin('', 'v1', 'Event', 'events', { status: false, shortNames: ['ev'] }),
-  builtin('', 'v1', 'Pod', 'pods', { shortNames: ['po'] }),
-  builtin('apps', 'v1', 'Deployment', 'deployments', { shortNames: ['deploy'] }),
-  builtin('apps', 'v1', 'DaemonSet', 'daemonsets', { shortNames: ['ds'] }),
+  builtin('', 'v1', 'Pod', 'pods', { shortNames: ['po'], categories: ALL }),
+  builtin('apps', 'v1', 'Deployment', 'deployments', { shortNames: ['deploy'], categories: ALL }),
+  builtin('apps', 'v1', 'DaemonSet', 'daemonsets', { shortNames: ['ds'], categories: ALL }),
   builtin('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', {
     shortNames: ['hpa'],
+    categories: ALL,
   }),
   builtin('networking.k8s.io', 'v1', 'Ingress', 'ingresses', { shortNames: ['ing'] }),
   builtin('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', {

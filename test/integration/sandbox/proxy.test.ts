@@ -173,6 +173,12 @@ describe('service proxy', () => {
       'POST /api/v1/namespaces/test/services/flagger-loadtester:80/proxy/one 201',
       'GET /api/v1/namespaces/test/services/flagger-loadtester:80/proxy/two 200',
     ]);
+    const later = sandbox.mark();
+    sandbox.clearRequests(); // marks stay valid
+    await core.readNamespacedService({ name: 'prometheus', namespace: 'test' });
+    expect([sandbox.apiRequestCount(mark), sandbox.apiRequestCount(later), sandbox.requestCount()]).toEqual([
+      1, 1, 1,
+    ]);
   });
 
   it("works with client-node's connect*ServiceProxy calls", async () => {
