@@ -96,6 +96,7 @@ describe('discovery and protocol details', () => {
         kind: 'Deployment',
         verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
         shortNames: ['deploy'],
+        categories: ['all'],
       },
       {
         name: 'deployments/status',
