@@ -4,7 +4,8 @@
  *   --port <n>          https port (default 0 = any free port)
  *   --token <t>         bearer token (default random)
  *   --kubeconfig <path> where to write the kubeconfig (default <repo>/.data/sandbox-kubeconfig.yaml)
- *   --rollout-delay-ms <n>  Deployment rollout time (default 2000 for a watchable demo)
+ *   --rollout-delay-ms <n>  Deployment/DaemonSet rollout time (default 2000 for a watchable demo)
+ *   --data-file <path>  keep the cluster's objects in this JSON file across restarts (default: none)
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     token: { type: 'string' },
     kubeconfig: { type: 'string' },
     'rollout-delay-ms': { type: 'string', default: '2000' },
+    'data-file': { type: 'string' },
   },
 });
 
@@ -26,11 +28,13 @@ const sandbox = await startSandbox({
   port: Number(values.port),
   token: values.token,
   rolloutDelayMs: Number(values['rollout-delay-ms']),
+  dataFile: values['data-file'] && resolve(values['data-file']),
 });
 await sandbox.writeKubeconfig(kubeconfigPath);
 
 console.log(`sandbox Kubernetes API server listening on ${sandbox.url} (plain http: ${sandbox.httpUrl})`);
 console.log(`kubeconfig written to ${kubeconfigPath}`);
+if (values['data-file']) console.log(`objects kept in ${resolve(values['data-file'])}`);
 console.log(`try: KUBECONFIG=${kubeconfigPath} kubectl get deployments -A`);
 console.log('press Ctrl-C to stop');
 

@@ -1,9 +1,11 @@
 /**
- * Discovery documents derived from the resource table: /version, /api, /api/v1, /apis,
- * /apis/<group>, /apis/<group>/<version>, plus minimal /openapi/v2 and /openapi/v3 answers.
- * The version reported is v1.30.0 so version-dispatching kubectl binaries pick a 1.30 client.
+ * Discovery documents derived from the sandbox's registry (static kinds plus CRD-defined ones, so
+ * a CRD is discoverable as soon as it is written): /version, /api, /api/v1, /apis, /apis/<group>,
+ * /apis/<group>/<version>, plus minimal /openapi/v2 and /openapi/v3 answers. The version reported
+ * is v1.30.0 so version-dispatching kubectl binaries pick a 1.30 client.
  */
-import { apiGroups, resourcesIn } from './resources.js';
+import { createHash } from 'node:crypto';
+import type { Registry } from './registry.js';
 
 /** The Kubernetes version the sandbox claims to be. */
 export const SERVER_VERSION = { major: '1', minor: '30', gitVersion: 'v1.30.0-sandbox' } as const;
@@ -36,43 +38,53 @@ function group(name: string, versions: string[]): Record<string, unknown> {
 }
 
 /** GET /apis. */
-export function groupList(): Record<string, unknown> {
+export function groupList(registry: Registry): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: apiGroups().map((g) => group(g.name, g.versions)),
+    groups: registry.groups().map((g) => group(g.name, g.versions)),
   };
 }
 
 /** GET /apis/<group>, or undefined when the group is not served. */
-export function groupInfo(name: string): Record<string, unknown> | undefined {
-  const found = apiGroups().find((g) => g.name === name);
+export function groupInfo(registry: Registry, name: string): Record<string, unknown> | undefined {
+  const found = registry.groups().find((g) => g.name === name);
   return found && { kind: 'APIGroup', apiVersion: 'v1', ...group(found.name, found.versions) };
 }
 
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'];
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** GET /api/v1 or /apis/<group>/<version>, or undefined when not served. */
-export function resourceList(groupName: string, version: string): Record<string, unknown> | undefined {
-  const served = resourcesIn(groupName, version);
+export function resourceList(
+  registry: Registry,
+  groupName: string,
+  version: string,
+): Record<string, unknown> | undefined {
+  const served = registry.in(groupName, version);
   if (served.length === 0) return undefined;
   const resources = served.flatMap((r) => {
     const main = {
       name: r.plural,
-      singularName: r.kind.toLowerCase(),
+      singularName: r.singular ?? r.kind.toLowerCase(),
       namespaced: r.namespaced,
       kind: r.kind,
       verbs: VERBS,
       ...(r.shortNames && r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
+      ...(r.categories && r.categories.length > 0 ? { categories: r.categories } : {}),
     };
-    const status = {
-      name: `${r.plural}/status`,
+    const sub = (name: string, verbs: string[]) => ({
+      name: `${r.plural}/${name}`,
       singularName: '',
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: ['get', 'patch', 'update'],
-    };
-    return r.status ? [main, status] : [main];
+      verbs,
+    });
+    const proxy = r.group === '' && r.kind === 'Service';
+    return [
+      main,
+      ...(r.status ? [sub('status', ['get', 'patch', 'update'])] : []),
+      ...(proxy ? [sub('proxy', ['create', 'delete', 'get', 'patch', 'update'])] : []),
+    ];
   });
   return {
     kind: 'APIResourceList',
@@ -97,13 +109,16 @@ function gvPath(groupName: string, version: string): string {
 }
 
 /** GET /openapi/v3: the index of per-group-version documents, one per served group-version. */
-export function openApiV3(): Record<string, unknown> {
-  const gvs = [{ name: '', versions: ['v1'] }, ...apiGroups()].flatMap((g) =>
-    g.versions.map((v) => gvPath(g.name, v)),
+export function openApiV3(registry: Registry): Record<string, unknown> {
+  const gvs = [{ name: '', versions: ['v1'] }, ...registry.groups()].flatMap((g) =>
+    g.versions.map((v) => ({ path: gvPath(g.name, v), types: registry.in(g.name, v) })),
   );
+  // The hash changes with the served kinds, so clients drop cached documents when a CRD changes.
+  const hash = (types: unknown) =>
+    createHash('sha256').update(JSON.stringify(types)).digest('hex').slice(0, 16).toUpperCase();
   return {
     paths: Object.fromEntries(
-      gvs.map((p) => [p, { serverRelativeURL: `/openapi/v3/${p}?hash=${SERVER_VERSION.gitVersion}` }]),
+      gvs.map(({ path, types }) => [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hash(types)}` }]),
     ),
   };
 }
@@ -114,11 +129,11 @@ export function openApiV3(): Record<string, unknown> {
  * server validates fields itself, so `kubectl apply/create` work without `--validate=false`.
  * (The sandbox accepts fieldValidation and does not validate fields.)
  */
-export function openApiV3GroupVersion(path: string): Record<string, unknown> | undefined {
+export function openApiV3GroupVersion(registry: Registry, path: string): Record<string, unknown> | undefined {
   const m = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
   if (!m) return undefined;
   const groupName = m[2] ?? '';
-  const served = resourcesIn(groupName, m[1] ?? m[3] ?? '');
+  const served = registry.in(groupName, m[1] ?? m[3] ?? '');
   if (served.length === 0) return undefined;
   const paths = Object.fromEntries(
     served.map((r) => [

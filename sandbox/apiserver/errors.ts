@@ -105,7 +105,7 @@ export function unsupportedMediaType(contentType: string, accepted: string[]): A
   );
 }
 
-/** 405 for verbs a resource does not serve (watch, deletecollection). */
+/** 405 for verbs a resource does not serve (deletecollection, creates in a terminating CRD). */
 export function methodNotAllowed(method: string): ApiError {
   return new ApiError(
     405,
@@ -117,4 +117,40 @@ export function methodNotAllowed(method: string): ApiError {
 /** 401 for a missing or wrong bearer token. */
 export function unauthorized(): ApiError {
   return new ApiError(401, 'Unauthorized', 'Unauthorized');
+}
+
+/** 403, e.g. creating in a namespace that is being terminated. */
+export function forbidden(message: string): ApiError {
+  return new ApiError(403, 'Forbidden', message);
+}
+
+/** 406 when no media type in the Accept header can be served. */
+export function notAcceptable(): ApiError {
+  return new ApiError(
+    406,
+    'NotAcceptable',
+    'only the following media types are accepted: application/json, application/yaml',
+  );
+}
+
+/** 410 for a watch or continue token older than the retained history. */
+export function expired(message: string): ApiError {
+  return new ApiError(410, 'Expired', message);
+}
+
+/** 503, e.g. a service proxy without a target. */
+export function serviceUnavailable(message: string): ApiError {
+  return new ApiError(503, 'ServiceUnavailable', message);
+}
+
+/** 504 for a list at a resourceVersion the store has not reached. */
+export function tooLargeResourceVersion(requested: string, current: string): ApiError {
+  return new ApiError(504, 'Timeout', `Too large resource version: ${requested}, current: ${current}`, {
+    causes: [
+      {
+        reason: 'ResourceVersionTooLarge',
+        message: `Too large resource version`,
+      },
+    ],
+  });
 }

@@ -1,7 +1,9 @@
 /**
- * REST verbs over the store for one resource path: get, list, create, replace, patch (json, merge,
- * strategic, apply), delete, and the /status subresource. Inputs are already-parsed bodies; outputs
- * are `{ code, body }`. Objects are presented in the requested version (shared storage).
+ * REST verbs over the store for one resource path: get, list (list.ts), create, replace, patch
+ * (json, merge, strategic, apply), delete and deletecollection (lifecycle.ts: finalizers, garbage
+ * collection, `propagationPolicy` from a DeleteOptions body or the query), and the /status
+ * subresource. Inputs are already-parsed bodies; outputs are `{ code, body }` before content
+ * negotiation. Objects are presented in the requested version (shared storage).
  */
 import {
   badRequest,
@@ -13,9 +15,10 @@ import {
   unsupportedMediaType,
 } from './errors.js';
 import { asKubeObject, isObject, type KubeObject } from './json.js';
+import type { DeleteOptions, Lifecycle, PropagationPolicy } from './lifecycle.js';
+import { listObjects, selectObjects } from './list.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
-import { fieldSelector, labelSelector } from './selectors.js';
 import type { Store } from './store.js';
 import { applyConfig, strategicMergePatch } from './strategic.js';
 
@@ -36,6 +39,8 @@ export interface ResourceRequest {
 export interface Reply {
   code: number;
   body: unknown;
+  /** Content-Type when not plain `application/json` (Table and metadata answers carry parameters). */
+  contentType?: string;
 }
 
 /** Patch media types. */
@@ -63,15 +68,24 @@ function bodyObject(req: ResourceRequest): KubeObject {
   return obj;
 }
 
+/** What the verbs work on. */
+export interface HandlerContext {
+  store: Store;
+  lifecycle: Lifecycle;
+}
+
 /** Dispatches one resource request. */
-export function handleResource(store: Store, req: ResourceRequest): Reply {
+export function handleResource(ctx: HandlerContext, req: ResourceRequest): Reply {
+  const { store } = ctx;
   const { rt, name, subresource, method } = req;
   if (subresource && (subresource !== 'status' || !rt.status)) throw noRoute(`${rt.plural}/${subresource}`);
   const dryRun = req.query.get('dryRun') === 'All';
   if (name === undefined) {
-    if (method === 'GET') return list(store, req);
+    if (method === 'GET')
+      return { code: 200, body: listObjects(store, rt, req.namespace, req.query, (o) => present(rt, o)) };
     if (method === 'POST')
       return { code: 201, body: present(rt, store.create(rt, req.namespace, bodyObject(req), { dryRun })) };
+    if (method === 'DELETE') return deleteCollection(ctx, req);
     throw methodNotAllowed(method);
   }
   switch (method) {
@@ -90,39 +104,57 @@ export function handleResource(store: Store, req: ResourceRequest): Reply {
     case 'PATCH':
       return patch(store, req, name, dryRun);
     case 'DELETE':
-      return remove(store, rt, req.namespace, name);
+      return remove(ctx, req, name);
     default:
       throw methodNotAllowed(method);
   }
 }
 
-function list(store: Store, req: ResourceRequest): Reply {
-  if (req.query.get('watch') === 'true' || req.query.get('watch') === '1') throw methodNotAllowed('watch');
-  const byLabel = labelSelector(req.query.get('labelSelector'));
-  const byField = fieldSelector(req.query.get('fieldSelector'));
-  const items = store
-    .list(req.rt, req.rt.namespaced && req.namespace ? req.namespace : undefined)
-    .filter((o) => byLabel(o) && byField(o))
-    .map((o) => present(req.rt, o));
+/** DeleteOptions from the body (kind DeleteOptions) and the query (propagationPolicy, orphanDependents). */
+function deleteOptions(req: ResourceRequest): DeleteOptions {
+  const body = isObject(req.body) ? req.body : {};
+  const orphan = body.orphanDependents ?? req.query.get('orphanDependents');
+  const policy =
+    (body.propagationPolicy as string | undefined) ??
+    req.query.get('propagationPolicy') ??
+    (orphan === true || orphan === 'true' ? 'Orphan' : undefined);
+  if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy))
+    throw invalid(undefined, '', 'propagationPolicy', `Unsupported value: "${policy}"`);
+  const dry = body.dryRun;
   return {
-    code: 200,
-    body: {
-      apiVersion: apiVersionOf(req.rt),
-      kind: `${req.rt.kind}List`,
-      metadata: { resourceVersion: store.resourceVersion() },
-      items,
-    },
+    propagationPolicy: policy as PropagationPolicy | undefined,
+    preconditions: isObject(body.preconditions) ? body.preconditions : undefined,
+    dryRun: req.query.get('dryRun') === 'All' || (Array.isArray(dry) && dry.includes('All')),
   };
 }
 
-function remove(store: Store, rt: ResourceType, namespace: string, name: string): Reply {
-  const obj = store.remove(rt, namespace, name);
-  if (!rt.builtin || rt.kind === 'Namespace') {
-    if (rt.kind === 'Namespace') obj.status = { phase: 'Terminating' };
-    return { code: 200, body: present(rt, obj) };
+function remove(ctx: HandlerContext, req: ResourceRequest, name: string): Reply {
+  const { rt } = req;
+  const { object, deleted } = ctx.lifecycle.delete(rt, req.namespace, name, deleteOptions(req));
+  if (!deleted || !rt.builtin || rt.kind === 'Namespace') {
+    if (rt.kind === 'Namespace') object.status = { phase: 'Terminating' };
+    return { code: 200, body: present(rt, object) };
   }
-  const details = { name, group: rt.group, kind: rt.plural, uid: obj.metadata.uid };
+  const details = { name, group: rt.group, kind: rt.plural, uid: object.metadata.uid };
   return { code: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details } };
+}
+
+/** DELETE on a collection: deletes every selected object; answers the list of them. */
+function deleteCollection(ctx: HandlerContext, req: ResourceRequest): Reply {
+  const { rt } = req;
+  const options = deleteOptions(req);
+  const items = selectObjects(ctx.store, rt, req.namespace, req.query).map(
+    (o) => ctx.lifecycle.delete(rt, o.metadata.namespace ?? '', o.metadata.name ?? '', options).object,
+  );
+  return {
+    code: 200,
+    body: {
+      apiVersion: apiVersionOf(rt),
+      kind: `${rt.kind}List`,
+      metadata: { resourceVersion: ctx.store.resourceVersion() },
+      items: items.map((o) => present(rt, o)),
+    },
+  };
 }
 
 function patch(store: Store, req: ResourceRequest, name: string, dryRun: boolean): Reply {

@@ -1,18 +1,23 @@
 /**
  * The sandbox Kubernetes API server: a stand-in cluster for tests and the demo.
  *
- * `startSandbox()` starts one independent cluster (own store, ports, token and certificate); many
- * can run in one process. It serves https (self-signed, for kubectl and client-node with caData) and
- * always also plain http on a second port (client-node with skipTLSVerify). The contracts live in
- * the module comments: store.ts (write semantics), handlers.ts (verbs and patches), deployments.ts
- * (rollout simulation), discovery.ts, table.ts.
+ * `startSandbox()` starts one independent cluster (own store, types, ports, token and certificate);
+ * many can run in one process. It serves https (self-signed, for kubectl and client-node with
+ * caData) and always also plain http on a second port (client-node with skipTLSVerify). The
+ * contracts live in the module comments: store.ts (write semantics), handlers.ts and list.ts (verbs,
+ * patches, pagination), lifecycle.ts (finalizers, garbage collection, namespace and CRD deletion),
+ * crds.ts (CustomResourceDefinitions), watch.ts, media.ts (Table and PartialObjectMetadata answers),
+ * table.ts, proxy.ts (service proxy), rollout.ts with deployments.ts and daemonsets.ts (workload
+ * controllers), discovery.ts, persistence.ts (dataFile) and requests.ts (the request log).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generateCertificate } from './certs.js';
-import { DeploymentSimulator } from './deployments.js';
+import { CrdController } from './crds.js';
+import { daemonSets } from './daemonsets.js';
+import { DEPLOYMENTS } from './deployments.js';
 import type { KubeObject } from './json.js';
 import {
   buildKubeconfig,
@@ -20,15 +25,25 @@ import {
   writeKubeconfigFile,
   type KubeconfigDocument,
 } from './kubeconfig.js';
-import { NAMESPACES, resourceForKind, type ResourceType } from './resources.js';
-import { requestListener, type RecordedRequest } from './server.js';
+import { Lifecycle } from './lifecycle.js';
+import { loadSnapshot, Persister } from './persistence.js';
+import { ProxyTargets } from './proxy.js';
+import { Registry } from './registry.js';
+import { RequestLog, type RecordedRequest, type RequestFilter, type RequestMark } from './requests.js';
+import { NAMESPACES, type ResourceType } from './resources.js';
+import { WorkloadSimulator } from './rollout.js';
+import { requestListener } from './server.js';
 import { Store } from './store.js';
+import { WatchHub } from './watch.js';
 
+export { DAEMONSET_POD_OWNER } from './daemonsets.js';
 export { DEADLINE_EXCEEDED, NEVER_READY, POD_OWNER } from './deployments.js';
 export type { KubeObject, ObjectMeta } from './json.js';
 export type { KubeconfigDocument } from './kubeconfig.js';
-export { RESOURCES, type ResourceType } from './resources.js';
-export type { RecordedRequest } from './server.js';
+export { CRD_CLEANUP, FOREGROUND } from './lifecycle.js';
+export { PROXY_TO, ProxyTargets, type ProxyTargetKey } from './proxy.js';
+export type { RecordedRequest, RequestFilter, RequestMark, RequestQuery } from './requests.js';
+export { RESOURCES, type PrinterColumn, type ResourceType } from './resources.js';
 
 /** Options of startSandbox; every field is optional. */
 export interface SandboxOptions {
@@ -44,15 +59,22 @@ export interface SandboxOptions {
   host?: string;
   /** Bearer token every request must carry. Default: random. */
   token?: string;
-  /** Time from a Deployment spec change until it reports ready; 0 = same write. Default 200. */
+  /** Time from a Deployment/DaemonSet spec change until it reports ready; 0 = same write. Default 200. */
   rolloutDelayMs?: number;
   /** Create missing namespaces on namespaced creates instead of answering 404. Default false. */
   autoCreateNamespaces?: boolean;
-  /** Namespaces created at start. Default ['default']. */
+  /** Namespaces created at start (when missing). Default ['default']. */
   namespaces?: string[];
+  /** Schedulable nodes: every DaemonSet runs one Pod on each. Default 2. */
+  nodes?: number;
+  /**
+   * JSON file holding the cluster's objects: loaded at start when it exists, written after changes
+   * (debounced) and on close, so a restarted sandbox has the same objects, uids and resourceVersions.
+   */
+  dataFile?: string;
 }
 
-/** Direct store access for tests: bypasses HTTP, auth and the Deployment simulator. */
+/** Direct store access for tests: bypasses HTTP, auth and the workload simulators' rollouts. */
 export interface SandboxStore {
   /** One object by apiVersion/kind (namespace ignored for cluster-scoped kinds), or undefined. */
   get(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined;
@@ -60,7 +82,10 @@ export interface SandboxStore {
   list(apiVersion: string, kind: string, namespace?: string): KubeObject[];
   /** Upsert keeping the given status (namespace defaults to 'default' and is created if missing). */
   put(obj: KubeObject & { apiVersion: string; kind: string }): KubeObject;
-  /** Deletes one object; false when it did not exist. */
+  /**
+   * Removes one object at once, ignoring its finalizers (its dependents are still garbage-collected);
+   * false when it did not exist.
+   */
   delete(apiVersion: string, kind: string, namespace: string, name: string): boolean;
   /** The latest resourceVersion. */
   resourceVersion(): string;
@@ -77,21 +102,33 @@ export interface Sandbox {
   /** Base64 of the PEM certificate (the CA to trust); undefined when https is off. */
   readonly caData: string | undefined;
   readonly store: SandboxStore;
+  /** Endpoints of the service proxy (see also the `sandbox.flagger.app/proxy-to` Service annotation). */
+  readonly proxyTargets: ProxyTargets;
   /** Every request served so far (health checks excluded), oldest first. */
   readonly requests: readonly RecordedRequest[];
-  /** Number of recorded requests matching `filter` (all when omitted). */
-  requestCount(filter?: (r: RecordedRequest) => boolean): number;
-  /** Recorded requests that were not GETs (creates, updates, patches, deletes). */
-  writes(): RecordedRequest[];
-  /** Forgets recorded requests. */
+  /** Number of recorded requests matching `filter` (a predicate or a query; all when omitted). */
+  requestCount(filter?: RequestFilter): number;
+  /** Recorded requests matching `filter` (all when omitted), oldest first. */
+  selectRequests(filter?: RequestFilter): RecordedRequest[];
+  /** A mark at the end of the request log, for `since` in queries. */
+  mark(): RequestMark;
+  /** Kubernetes API requests (service-proxy calls excluded) recorded after `since` (all when omitted). */
+  apiRequestCount(since?: RequestMark): number;
+  /** Kubernetes API writes (not GET; service-proxy calls excluded), optionally only those after `since`. */
+  writes(since?: RequestMark): RecordedRequest[];
+  /** Forgets recorded requests (marks taken before stay usable). */
   clearRequests(): void;
+  /** Number of watch streams currently open (clients that disconnect are dropped at once). */
+  openWatches(): number;
   /** Kubeconfig for the main URL, or the http URL with `{ http: true }`. */
   kubeconfig(options?: { http?: boolean; namespace?: string }): KubeconfigDocument;
   /** The same kubeconfig as YAML. */
   kubeconfigYaml(options?: { http?: boolean; namespace?: string }): string;
   /** Writes the kubeconfig YAML to `path` (parent directories created, mode 0600). */
   writeKubeconfig(path: string, options?: { http?: boolean; namespace?: string }): Promise<void>;
-  /** Stops listening, drops connections and pending rollout timers. Idempotent. */
+  /** Writes the data file now (no-op without `dataFile`). */
+  save(): Promise<void>;
+  /** Stops listening, drops connections (watches too) and rollout timers, writes the data file. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -109,9 +146,9 @@ function stop(server: Server): Promise<void> {
   });
 }
 
-function directStore(store: Store): SandboxStore {
+function directStore(store: Store, registry: Registry): SandboxStore {
   const rtFor = (apiVersion: string, kind: string): ResourceType => {
-    const rt = resourceForKind(apiVersion, kind);
+    const rt = registry.forKind(apiVersion, kind);
     if (!rt) throw new Error(`sandbox does not serve ${apiVersion} ${kind}`);
     return rt;
   };
@@ -122,11 +159,39 @@ function directStore(store: Store): SandboxStore {
     delete: (apiVersion, kind, namespace, name) => {
       const rt = rtFor(apiVersion, kind);
       if (!store.get(rt, namespace, name)) return false;
-      store.remove(rt, namespace, name);
+      store.removeNow(rt, namespace, name);
       return true;
     },
     resourceVersion: () => store.resourceVersion(),
   };
+}
+
+/** The store with every controller wired in, loaded from the data file when there is one. */
+async function buildCluster(options: SandboxOptions) {
+  const store = new Store({ autoCreateNamespaces: options.autoCreateNamespaces ?? false });
+  const registry = new Registry();
+  const lifecycle = new Lifecycle(store);
+  const crds = new CrdController(store, registry);
+  const workloads = new WorkloadSimulator(store, options.rolloutDelayMs ?? 200, [
+    DEPLOYMENTS,
+    daemonSets(options.nodes ?? 2),
+  ]);
+  for (const hooks of [crds.hooks(), lifecycle.hooks(), workloads.hooks()]) store.use(hooks);
+  const snapshot = options.dataFile ? await loadSnapshot(options.dataFile) : undefined;
+  if (snapshot) {
+    store.restore(snapshot);
+    crds.syncAll();
+    workloads.resume(registry.storages());
+  }
+  const hub = new WatchHub(store);
+  const persister = options.dataFile ? new Persister(options.dataFile, () => store.snapshot()) : undefined;
+  if (persister) {
+    store.subscribe(() => persister.changed());
+    if (!snapshot) persister.changed();
+  }
+  for (const ns of options.namespaces ?? ['default'])
+    if (!store.get(NAMESPACES, '', ns)) store.create(NAMESPACES, '', { metadata: { name: ns } });
+  return { store, registry, lifecycle, hub, workloads, persister };
 }
 
 /** Starts one sandbox cluster; resolves once it is listening. */
@@ -135,14 +200,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const useHttps = options.https ?? true;
-  const store = new Store({ autoCreateNamespaces: options.autoCreateNamespaces ?? false });
-  const simulator = new DeploymentSimulator(store, options.rolloutDelayMs ?? 200);
-  store.hooks = simulator.hooks();
-  for (const ns of options.namespaces ?? ['default'])
-    store.create(NAMESPACES, '', { metadata: { name: ns } });
-
-  const recorded: RecordedRequest[] = [];
-  const listener = requestListener({ store, token, record: (r) => recorded.push(r) });
+  const { store, registry, lifecycle, hub, workloads, persister } = await buildCluster(options);
+  const log = new RequestLog();
+  const targets = new ProxyTargets();
+  const listener = requestListener({ store, registry, lifecycle, hub, targets, token, log });
   const httpServer = createHttpServer(listener);
   const servers: Server[] = [httpServer];
   let caData: string | undefined;
@@ -173,19 +234,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     httpUrl,
     token,
     caData,
-    store: directStore(store),
+    store: directStore(store, registry),
+    proxyTargets: targets,
     get requests() {
-      return [...recorded];
+      return log.select();
     },
-    requestCount: (filter) => (filter ? recorded.filter(filter).length : recorded.length),
-    writes: () => recorded.filter((r) => r.method !== 'GET'),
-    clearRequests: () => void recorded.splice(0),
+    requestCount: (filter) => log.select(filter).length,
+    selectRequests: (filter) => log.select(filter),
+    mark: () => log.mark(),
+    apiRequestCount: (since) => log.select({ since, proxied: false }).length,
+    writes: (since) => log.select({ since, proxied: false, writes: true }),
+    clearRequests: () => log.clear(),
+    openWatches: () => hub.size(),
     kubeconfig,
     kubeconfigYaml: (o) => kubeconfigYaml(kubeconfig(o)),
     writeKubeconfig: (path, o) => writeKubeconfigFile(path, kubeconfig(o)),
+    save: () => persister?.flush() ?? Promise.resolve(),
     close: () => {
-      simulator.close();
-      closed ??= Promise.all(servers.map(stop)).then(() => undefined);
+      workloads.close();
+      closed ??= Promise.all(servers.map(stop)).then(() => persister?.flush());
       return closed;
     },
   };

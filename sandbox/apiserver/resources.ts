@@ -1,8 +1,23 @@
 /**
- * The served resource table. Everything the server routes, stores and advertises in discovery is
- * derived from RESOURCES; adding a kind is one line here. Several versions of one group share storage
- * (keyed by group and plural), so an Istio VirtualService written as v1beta1 reads back as v1.
+ * What a served resource is, and the static resource table. Everything the server routes, stores and
+ * advertises in discovery is derived from a {@link ResourceType}: the static ones below (adding a kind
+ * is one entry in kinds.ts) plus those registered at run time by CustomResourceDefinitions
+ * (registry.ts). Several versions of one group share storage (keyed by group and plural), so an
+ * Istio VirtualService written as v1beta1 reads back as v1, as with a CRD with `conversion: None`.
  */
+import { STATIC_KINDS } from './kinds.js';
+
+/** One additionalPrinterColumn of a CRD version (`kubectl get` columns). */
+export interface PrinterColumn {
+  readonly name: string;
+  /** OpenAPI type: string, integer, number, boolean or date. */
+  readonly type: string;
+  readonly jsonPath: string;
+  /** 0 = always shown; > 0 only with `kubectl get -o wide`. */
+  readonly priority?: number;
+  readonly description?: string;
+  readonly format?: string;
+}
 
 /** One served (group, version, plural). */
 export interface ResourceType {
@@ -17,63 +32,16 @@ export interface ResourceType {
   readonly builtin: boolean;
   /** Has a /status subresource: writes to the main resource keep status, /status writes keep the rest. */
   readonly status: boolean;
+  /** Printer columns of a custom resource (from its CRD); built-in kinds use table.ts. */
+  readonly columns?: readonly PrinterColumn[];
+  readonly singular?: string;
+  readonly categories?: readonly string[];
+  /** Name of the CustomResourceDefinition that registered this type; undefined for static kinds. */
+  readonly crd?: string;
 }
 
-const core = (
-  kind: string,
-  plural: string,
-  namespaced: boolean,
-  status: boolean,
-  shortNames: string[] = [],
-) => ({ group: '', version: 'v1', kind, plural, namespaced, shortNames, builtin: true, status }) as const;
-
-const crd = (group: string, versions: string[], kind: string, plural: string, shortNames: string[] = []) =>
-  versions.map((version) => ({
-    group,
-    version,
-    kind,
-    plural,
-    namespaced: true,
-    shortNames,
-    builtin: false,
-    status: true,
-  }));
-
-/** Every resource the sandbox serves. Within a group, the first version listed is the preferred one. */
-export const RESOURCES: readonly ResourceType[] = [
-  core('Namespace', 'namespaces', false, true, ['ns']),
-  core('Service', 'services', true, true, ['svc']),
-  core('ConfigMap', 'configmaps', true, false, ['cm']),
-  core('Secret', 'secrets', true, false),
-  core('Event', 'events', true, false, ['ev']),
-  core('Pod', 'pods', true, true, ['po']),
-  {
-    group: 'apps',
-    version: 'v1',
-    kind: 'Deployment',
-    plural: 'deployments',
-    namespaced: true,
-    shortNames: ['deploy'],
-    builtin: true,
-    status: true,
-  },
-  {
-    group: 'autoscaling',
-    version: 'v2',
-    kind: 'HorizontalPodAutoscaler',
-    plural: 'horizontalpodautoscalers',
-    namespaced: true,
-    shortNames: ['hpa'],
-    builtin: true,
-    status: true,
-  },
-  ...crd('networking.istio.io', ['v1', 'v1beta1'], 'VirtualService', 'virtualservices', ['vs']),
-  ...crd('networking.istio.io', ['v1', 'v1beta1'], 'DestinationRule', 'destinationrules', ['dr']),
-  ...crd('gateway.networking.k8s.io', ['v1', 'v1beta1'], 'HTTPRoute', 'httproutes'),
-  ...crd('appmesh.k8s.aws', ['v1beta2'], 'VirtualNode', 'virtualnodes'),
-  ...crd('appmesh.k8s.aws', ['v1beta2'], 'VirtualRouter', 'virtualrouters'),
-  ...crd('appmesh.k8s.aws', ['v1beta2'], 'VirtualService', 'virtualservices'),
-];
+/** Every statically served resource. Within a group, the first version listed is the preferred one. */
+export const RESOURCES: readonly ResourceType[] = STATIC_KINDS;
 
 /** `apps/v1`, or `v1` for the core group. */
 export function apiVersionOf(rt: ResourceType): string {
@@ -85,12 +53,12 @@ export function storageKeyOf(rt: ResourceType): string {
   return `${rt.group}/${rt.plural}`;
 }
 
-/** The resource served at (group, version, plural), if any. */
+/** The statically served resource at (group, version, plural), if any. */
 export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
   return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
-/** The resource for an object's apiVersion and kind, if served. */
+/** The statically served resource for an object's apiVersion and kind, if any. */
 export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
   return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
 }
@@ -98,19 +66,21 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceType 
 /** The core Namespace resource (namespace existence checks go through it). */
 export const NAMESPACES: ResourceType = RESOURCES[0];
 
-/** Groups (excluding core) with their versions, preferred first, in table order. */
-export function apiGroups(): { name: string; versions: string[] }[] {
-  const groups = new Map<string, string[]>();
-  for (const r of RESOURCES) {
-    if (!r.group) continue;
-    const versions = groups.get(r.group) ?? [];
-    if (!versions.includes(r.version)) versions.push(r.version);
-    groups.set(r.group, versions);
-  }
-  return [...groups].map(([name, versions]) => ({ name, versions }));
-}
+/** apiextensions.k8s.io/v1 CustomResourceDefinition. */
+export const CRDS: ResourceType = findResource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
 
-/** Resources served in one group-version. */
-export function resourcesIn(group: string, version: string): ResourceType[] {
-  return RESOURCES.filter((r) => r.group === group && r.version === version);
+/**
+ * Kubernetes version priority (as `kubectl` and discovery order them): GA before beta before alpha,
+ * higher numbers first, anything else last in lexical order. Negative when `a` comes first.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number, string] => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [3, 0, 0, v];
+    const level = m[2] === undefined ? 0 : m[2] === 'beta' ? 1 : 2;
+    return [level, -Number(m[1]), -Number(m[3] ?? 0), v];
+  };
+  const [la, ma, na, sa] = rank(a);
+  const [lb, mb, nb, sb] = rank(b);
+  return la - lb || ma - mb || na - nb || sa.localeCompare(sb);
 }

@@ -1,7 +1,8 @@
 /**
- * HTTP plumbing: bearer-token auth, routing of discovery and resource paths, body parsing by
- * Content-Type, Status bodies for every error, and a record of every request for tests.
- * Health endpoints (/healthz, /livez, /readyz) are the only paths served without a token.
+ * HTTP plumbing: bearer-token auth, routing of discovery, resource, watch and service-proxy paths,
+ * body parsing by Content-Type, content negotiation of GET answers (media.ts), Status bodies for
+ * every error, and the request log. Health endpoints (/healthz, /livez, /readyz) are the only paths
+ * served without a token, and the only ones not recorded.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,27 +26,32 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from './errors.js';
-import { handleResource, PATCH_TYPES, type Reply, type ResourceRequest } from './handlers.js';
-import { findResource } from './resources.js';
+import { handleResource, PATCH_TYPES, present, type Reply, type ResourceRequest } from './handlers.js';
+import type { KubeObject } from './json.js';
+import type { Lifecycle } from './lifecycle.js';
+import { asPartialMetadata, negotiate, partialMetadata, type Representation } from './media.js';
+import { isProxyPath, serveProxy, type ProxyTargets } from './proxy.js';
+import type { Registry } from './registry.js';
+import type { RequestLog } from './requests.js';
+import type { ResourceType } from './resources.js';
 import type { Store } from './store.js';
-import { asTable, wantsTable } from './table.js';
-
-/** One request as the sandbox saw it; tests count writes with these. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  /** The raw query string without `?`, '' when absent. */
-  query: string;
-  /** Media type of the request body without parameters, '' when absent. */
-  contentType: string;
-  status: number;
-}
+import { asTable } from './table.js';
+import { prepareWatch, serveWatch, type WatchHub, type WatchRequest } from './watch.js';
 
 /** What the request listener needs from its sandbox. */
 export interface ServerContext {
   store: Store;
+  registry: Registry;
+  lifecycle: Lifecycle;
+  hub: WatchHub;
+  targets: ProxyTargets;
   token: string;
-  record(request: RecordedRequest): void;
+  log: RequestLog;
+}
+
+/** A routed request answered by a stream (watch) rather than one body. */
+interface Stream {
+  stream(res: ServerResponse): void;
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -79,35 +85,67 @@ function parseBody(text: string, contentType: string): unknown {
   }
 }
 
-/** Splits `/api/v1/...` or `/apis/<g>/<v>/...` into a ResourceRequest (without body), or a discovery reply. */
-function routeResource(
-  segments: string[],
-  method: string,
-): Omit<ResourceRequest, 'query' | 'contentType' | 'body'> | Reply {
+type Routed = Omit<ResourceRequest, 'query' | 'contentType' | 'body'> & { watch: boolean };
+
+/** Splits `/api/v1/...` or `/apis/<g>/<v>/...` (optionally `/watch/...`) into a request, or a discovery reply. */
+function routeResource(registry: Registry, segments: string[], method: string): Routed | Reply {
   const [root, ...tail] = segments;
   const group = root === 'api' ? '' : (tail.shift() ?? '');
   const version = tail.shift();
   if (root === 'apis' && version === undefined) {
-    const info = groupInfo(group);
+    const info = groupInfo(registry, group);
     if (!info) throw noRoute(`/apis/${group}`);
     return { code: 200, body: info };
   }
   if (version === undefined) throw noRoute(`/${segments.join('/')}`);
   if (tail.length === 0) {
-    const list = resourceList(group, version);
+    const list = resourceList(registry, group, version);
     if (!list) throw noRoute(`/${segments.join('/')}`);
     return { code: 200, body: list };
   }
+  const watchPath = tail[0] === 'watch';
+  if (watchPath) tail.shift();
   const scoped =
     tail[0] === 'namespaces' &&
     tail.length >= 3 &&
-    findResource(group, version, tail[2] ?? '')?.namespaced === true;
+    registry.find(group, version, tail[2] ?? '')?.namespaced === true;
   const [plural = '', name, subresource, extra] = scoped ? tail.slice(2) : tail;
-  const rt = findResource(group, version, plural);
-  if (!rt || extra !== undefined) throw noRoute(`/${segments.join('/')}`);
+  const rt = registry.find(group, version, plural);
+  if (!rt || extra !== undefined || (watchPath && subresource !== undefined))
+    throw noRoute(`/${segments.join('/')}`);
   const namespace = scoped ? (tail[1] ?? '') : '';
-  if (rt.namespaced && !namespace && (name !== undefined || method !== 'GET')) throw methodNotAllowed(method);
-  return { method, rt, namespace, name, subresource };
+  if (watchPath) return { method, rt, namespace, name, watch: true };
+  if (rt.namespaced && !namespace && (name !== undefined || !['GET'].includes(method)))
+    throw methodNotAllowed(method);
+  return { method, rt, namespace, name, subresource, watch: false };
+}
+
+/** Applies the negotiated representation to one presented object or list. */
+function represent(rt: ResourceType, body: unknown, how: Representation, includeObject: string): unknown {
+  if (how.as === 'table') return asTable(rt, body, includeObject, how.version);
+  if (how.as === 'metadata') return asPartialMetadata(body, how.version);
+  return body;
+}
+
+function watchStream(ctx: ServerContext, req: IncomingMessage, url: URL, routed: Routed): Stream {
+  const { rt, namespace, name } = routed;
+  const query = new URLSearchParams(url.searchParams);
+  if (name !== undefined) {
+    const byName = `metadata.name=${name}`;
+    query.set(
+      'fieldSelector',
+      query.get('fieldSelector') ? `${query.get('fieldSelector')},${byName}` : byName,
+    );
+  }
+  const how = negotiate(req.headers.accept, 'watch');
+  const includeObject = query.get('includeObject') ?? 'Metadata';
+  const render = (obj: KubeObject): unknown =>
+    how.as === 'metadata'
+      ? partialMetadata(present(rt, obj), how.version)
+      : represent(rt, present(rt, obj), how, includeObject);
+  const watch: WatchRequest = { rt, namespace, query, render, bookmarks: how.as !== 'table' };
+  prepareWatch(watch);
+  return { stream: (res) => serveWatch(ctx.hub, ctx.store, watch, res) };
 }
 
 async function route(
@@ -115,7 +153,7 @@ async function route(
   req: IncomingMessage,
   url: URL,
   contentType: string,
-): Promise<Reply> {
+): Promise<Reply | Stream> {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
   const text = await readBody(req);
@@ -124,28 +162,45 @@ async function route(
   const fixed: Record<string, () => unknown> = {
     '/version': versionInfo,
     '/api': () => coreVersions(req.headers.host ?? '127.0.0.1'),
-    '/apis': groupList,
+    '/apis': () => groupList(ctx.registry),
     '/openapi/v2': openApiV2,
-    '/openapi/v3': openApiV3,
+    '/openapi/v3': () => openApiV3(ctx.registry),
   };
   const fixedReply = fixed[path];
   if (fixedReply) {
     if (method !== 'GET') throw methodNotAllowed(method);
     return { code: 200, body: fixedReply() };
   }
-  const openApiDoc = openApiV3GroupVersion(path);
+  const openApiDoc = openApiV3GroupVersion(ctx.registry, path);
   if (openApiDoc) return { code: 200, body: openApiDoc };
   const segments = path.split('/').slice(1);
   if (segments[0] !== 'api' && segments[0] !== 'apis') throw noRoute(path);
-  const routed = routeResource(segments, method);
+  const routed = routeResource(ctx.registry, segments, method);
   if ('code' in routed) return routed;
-  const reply = handleResource(ctx.store, { ...routed, query: url.searchParams, contentType, body });
-  return method === 'GET' && wantsTable(req.headers.accept)
-    ? {
-        code: reply.code,
-        body: asTable(routed.rt, reply.body, url.searchParams.get('includeObject') ?? 'Metadata'),
-      }
-    : reply;
+  const watchParam = url.searchParams.get('watch');
+  const isWatch =
+    routed.watch || (routed.name === undefined && (watchParam === 'true' || watchParam === '1'));
+  if (isWatch) {
+    if (method !== 'GET') throw methodNotAllowed(method);
+    return watchStream(ctx, req, url, routed);
+  }
+  if (method !== 'GET') return handleResource(ctx, { ...routed, query: url.searchParams, contentType, body });
+  const how = negotiate(req.headers.accept, routed.name === undefined ? 'list' : 'item');
+  const reply = handleResource(ctx, { ...routed, query: url.searchParams, contentType, body });
+  const includeObject = url.searchParams.get('includeObject') ?? 'Metadata';
+  const kind =
+    how.as === 'table'
+      ? 'Table'
+      : routed.name === undefined
+        ? 'PartialObjectMetadataList'
+        : 'PartialObjectMetadata';
+  return {
+    code: reply.code,
+    body: represent(routed.rt, reply.body, how, includeObject),
+    ...(how.as === 'object' || reply.code >= 300
+      ? {}
+      : { contentType: `application/json;as=${kind};g=meta.k8s.io;v=${how.version}` }),
+  };
 }
 
 /** The request listener shared by the http and https servers of one sandbox. */
@@ -153,27 +208,51 @@ export function requestListener(ctx: ServerContext): (req: IncomingMessage, res:
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    const send = (reply: Reply) => {
-      ctx.record({
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.search.slice(1),
-        contentType,
-        status: reply.code,
-      });
-      if (!res.headersSent) res.writeHead(reply.code, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(reply.body));
-    };
     if (['/healthz', '/livez', '/readyz'].includes(url.pathname)) {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
       return;
     }
-    route(ctx, req, url, contentType).then(send, (error: unknown) => {
+    const record = (status: number, kind: { proxied?: boolean; watch?: boolean } = {}) =>
+      ctx.log.record({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.search.slice(1),
+        contentType,
+        status,
+        accept: req.headers.accept ?? '',
+        proxied: kind.proxied ?? false,
+        watch: kind.watch ?? false,
+      });
+    const send = (reply: Reply, kind?: { proxied?: boolean }) => {
+      record(reply.code, kind);
+      if (!res.headersSent)
+        res.writeHead(reply.code, { 'Content-Type': reply.contentType ?? 'application/json' });
+      res.end(JSON.stringify(reply.body));
+    };
+    const fail = (error: unknown, kind?: { proxied?: boolean }) => {
       const apiError =
         error instanceof ApiError
           ? error
           : new ApiError(500, 'InternalError', `internal error: ${String(error)}`);
-      send({ code: apiError.code, body: statusBody(apiError) });
-    });
+      send({ code: apiError.code, body: statusBody(apiError) }, kind);
+    };
+    if (isProxyPath(url.pathname)) {
+      if (!authorized(req.headers.authorization, ctx.token)) {
+        req.resume();
+        fail(unauthorized(), { proxied: true });
+        return;
+      }
+      serveProxy(ctx, req, res, url).then(
+        (status) => record(status, { proxied: true }),
+        (error: unknown) => fail(error, { proxied: true }),
+      );
+      return;
+    }
+    route(ctx, req, url, contentType).then((outcome) => {
+      if ('stream' in outcome) {
+        record(200, { watch: true });
+        outcome.stream(res);
+      } else send(outcome);
+    }, fail);
   };
 }

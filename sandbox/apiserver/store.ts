@@ -1,60 +1,59 @@
 /**
  * In-memory object storage with kube-apiserver write semantics: one global resourceVersion counter
- * (bumped by every committed write), uid and creationTimestamp on create, `generation` starting at 1
- * and bumped only when something other than metadata and status changes, status kept on main-resource
- * writes (and everything but status kept on /status writes) for kinds with a status subresource,
- * optimistic concurrency on metadata.resourceVersion, and namespace existence checks.
- * Objects go in and come out as deep copies; callers never hold references to stored objects.
+ * (bumped by every committed write and every removal), uid and creationTimestamp on create,
+ * `generation` starting at 1 and bumped when something other than metadata changes (status excluded
+ * for kinds with a status subresource) and when deletion starts, status kept on main-resource writes
+ * (and everything but status kept on /status writes) for kinds with a status subresource, optimistic
+ * concurrency on metadata.resourceVersion, namespace existence and termination checks.
+ *
+ * Deletion is two-phase as in Kubernetes: {@link Store.markDeleting} sets deletionTimestamp (the
+ * object stays while it has finalizers; no new finalizers may be added), an update that leaves a
+ * deleting object without finalizers removes it, and {@link Store.removeNow} removes at once. Who
+ * decides between them (propagation, garbage collection) is lifecycle.ts.
+ *
+ * Every committed change is published to subscribers (ADDED, MODIFIED, DELETED with the new
+ * resourceVersion) before afterCommit/afterDelete hooks run, so watchers see a write before the
+ * writes it causes. Objects go in and come out as deep copies.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { alreadyExists, badRequest, conflict, invalid, notFound } from './errors.js';
+import { alreadyExists, badRequest, conflict, forbidden, notFound } from './errors.js';
 import { clone, deepEqual, type KubeObject } from './json.js';
 import { apiVersionOf, NAMESPACES, storageKeyOf, type ResourceType } from './resources.js';
-
-/** Why a write happens; hooks use it (the deployment simulator reacts to create/update only). */
-export type WriteCause = 'create' | 'update' | 'status' | 'controller' | 'direct';
-
-/** One write about to commit (beforeCommit) or just committed (afterCommit). */
-export interface WriteEvent {
-  readonly rt: ResourceType;
-  readonly next: KubeObject;
-  readonly prev: KubeObject | undefined;
-  readonly cause: WriteCause;
-}
-
-/** Observers of writes. beforeCommit may mutate `next` but must not write; afterCommit may write. */
-export interface StoreHooks {
-  beforeCommit?(event: WriteEvent): void;
-  afterCommit?(event: WriteEvent): void;
-  afterDelete?(rt: ResourceType, obj: KubeObject): void;
-}
-
-/** Options shared by write calls. `dryRun` validates and returns the result without storing it. */
-export interface WriteOptions {
-  dryRun?: boolean;
-}
-
-const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Everything that counts for `generation`: the object without metadata, status, apiVersion, kind. */
-function specOf(obj: KubeObject): unknown {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return rest;
-}
+import {
+  checkNewFinalizers,
+  now,
+  replacement,
+  specOf,
+  validateName,
+  type ChangeEvent,
+  type StoredEntry,
+  type StoreHooks,
+  type StoreSnapshot,
+  type WriteCause,
+  type WriteEvent,
+  type WriteOptions,
+} from './writes.js';
 
 /** The object store of one sandbox cluster. */
 export class Store {
-  private readonly objects = new Map<string, KubeObject>();
+  private readonly objects = new Map<string, StoredEntry>();
   private readonly applied = new Map<string, KubeObject>();
+  private readonly hookList: StoreHooks[] = [];
+  private readonly subscribers = new Set<(event: ChangeEvent) => void>();
   private counter = 0;
-  /** Write observers; set once by the sandbox that owns the store. */
-  hooks: StoreHooks = {};
 
   constructor(private readonly options: { autoCreateNamespaces?: boolean } = {}) {}
+
+  /** Adds write observers; they run in the order added. */
+  use(hooks: StoreHooks): void {
+    this.hookList.push(hooks);
+  }
+
+  /** Calls `listener` with every committed change; returns the unsubscribe function. */
+  subscribe(listener: (event: ChangeEvent) => void): () => void {
+    this.subscribers.add(listener);
+    return () => void this.subscribers.delete(listener);
+  }
 
   private key(rt: ResourceType, namespace: string, name: string): string {
     return `${storageKeyOf(rt)}/${rt.namespaced ? namespace : ''}/${name}`;
@@ -65,10 +64,15 @@ export class Store {
     return String(this.counter);
   }
 
+  /** The current resourceVersion as a number. */
+  revision(): number {
+    return this.counter;
+  }
+
   /** A copy of one object, or undefined. `namespace` is ignored for cluster-scoped kinds. */
   get(rt: ResourceType, namespace: string, name: string): KubeObject | undefined {
     const found = this.objects.get(this.key(rt, namespace, name));
-    return found && clone(found);
+    return found && clone(found.obj);
   }
 
   /** Copies of all objects of a kind, in one namespace or (undefined) all, sorted by namespace/name. */
@@ -77,7 +81,14 @@ export class Store {
     return [...this.objects]
       .filter(([key]) => key.startsWith(prefix))
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([, obj]) => clone(obj));
+      .map(([, entry]) => clone(entry.obj));
+  }
+
+  /** Copies of every stored object matching `predicate`, with its type. */
+  find(predicate: (obj: KubeObject, rt: ResourceType) => boolean): StoredEntry[] {
+    return [...this.objects.values()]
+      .filter((e) => predicate(e.obj, e.rt))
+      .map((e) => ({ rt: e.rt, obj: clone(e.obj) }));
   }
 
   /** POST semantics: 404 for a missing namespace (unless auto-created), 409 AlreadyExists, 422 bad name. */
@@ -88,19 +99,13 @@ export class Store {
       ? meta.generateName + randomBytes(3).toString('hex').slice(0, 5)
       : undefined;
     const name = meta.name ?? '';
-    if (!name) throw invalid(rt, '', 'metadata.name', 'Required value: name or generateName is required');
-    if (!NAME.test(name) || name.length > 253) {
-      throw invalid(
-        rt,
-        name,
-        'metadata.name',
-        `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
-      );
-    }
+    validateName(rt, name);
     this.placeInNamespace(rt, namespace, obj);
     if (this.objects.has(this.key(rt, namespace, name))) throw alreadyExists(rt, name);
     if (rt.status) delete obj.status;
     if (rt === NAMESPACES) obj.status = { phase: 'Active' };
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
     Object.assign(meta, { uid: randomUUID(), creationTimestamp: now(), generation: 1 });
     return this.commit(rt, obj, undefined, 'create', options);
   }
@@ -116,7 +121,13 @@ export class Store {
       );
     }
     obj.metadata.namespace = namespace;
-    if (this.objects.has(this.key(NAMESPACES, '', namespace))) return;
+    const ns = this.objects.get(this.key(NAMESPACES, '', namespace));
+    if (ns?.obj.metadata.deletionTimestamp) {
+      throw forbidden(
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+    }
+    if (ns) return;
     if (!this.options.autoCreateNamespaces) throw notFound(NAMESPACES, namespace);
     this.create(NAMESPACES, '', { metadata: { name: namespace } });
   }
@@ -124,7 +135,8 @@ export class Store {
   /**
    * PUT semantics for the main resource (cause 'update') or /status ('status', 'controller').
    * 404 when absent, 400 on a name mismatch, 409 Conflict when body.metadata.resourceVersion is set
-   * and stale (an absent resourceVersion means an unconditional update).
+   * and stale (an absent resourceVersion means an unconditional update). Removes a deleting object
+   * (but a Namespace) whose last finalizer the update takes away.
    */
   update(
     rt: ResourceType,
@@ -145,19 +157,16 @@ export class Store {
     if (rv !== undefined && rv !== '' && rv !== prev.metadata.resourceVersion) throw conflict(rt, name);
     let next: KubeObject;
     if (cause === 'update') {
-      next = clone(body);
-      const { uid, creationTimestamp, generation, namespace: ns } = prev.metadata;
-      Object.assign(next.metadata, {
-        name,
-        uid,
-        creationTimestamp,
-        generation,
-        ...(ns ? { namespace: ns } : {}),
-      });
-      if (rt.status) next.status = prev.status;
-      if (next.status === undefined) delete next.status;
+      next = replacement(rt, prev, body, name);
+      checkNewFinalizers(rt, prev, next);
     } else {
       next = { ...prev, status: clone(body.status) };
+    }
+    const finalized = !(next.metadata.finalizers as unknown[] | undefined)?.length;
+    // Namespaces go when they are empty (lifecycle.ts), not when their last finalizer does.
+    if (next.metadata.deletionTimestamp && finalized && rt !== NAMESPACES) {
+      if (options.dryRun) return clone(next);
+      return this.removeNow(rt, namespace, name);
     }
     return this.commit(rt, next, prev, cause, options);
   }
@@ -185,19 +194,52 @@ export class Store {
     return this.commit(rt, obj, prev, cause, {});
   }
 
-  /** Deletes one object (404 when absent); deleting a namespace deletes everything in it. */
-  remove(rt: ResourceType, namespace: string, name: string): KubeObject {
+  /**
+   * Starts deletion: sets deletionTimestamp (once; generation bumped then) and deletionGracePeriodSeconds
+   * 0, adds `finalizers`, and lets `mutate` adjust the object (e.g. a Terminating phase).
+   */
+  markDeleting(
+    rt: ResourceType,
+    namespace: string,
+    name: string,
+    finalizers: string[] = [],
+    mutate?: (obj: KubeObject) => void,
+  ): KubeObject {
+    const prev = this.get(rt, namespace, name);
+    if (!prev) throw notFound(rt, name);
+    const next = clone(prev);
+    const meta = next.metadata;
+    if (!meta.deletionTimestamp) {
+      meta.deletionTimestamp = now();
+      meta.deletionGracePeriodSeconds = 0;
+      meta.generation = (meta.generation ?? 1) + 1;
+    }
+    const existing = (meta.finalizers as string[] | undefined) ?? [];
+    const merged = [...existing, ...finalizers.filter((f) => !existing.includes(f))];
+    if (merged.length > 0) meta.finalizers = merged;
+    mutate?.(next);
+    return this.commit(rt, next, prev, 'controller', {}, false);
+  }
+
+  /** Removes one object at once (404 when absent), publishing DELETED and running afterDelete hooks. */
+  removeNow(rt: ResourceType, namespace: string, name: string): KubeObject {
     const key = this.key(rt, namespace, name);
-    const obj = this.objects.get(key);
-    if (!obj) throw notFound(rt, name);
+    const entry = this.objects.get(key);
+    if (!entry) throw notFound(rt, name);
     this.objects.delete(key);
     for (const k of [...this.applied.keys()]) if (k.startsWith(`${key}#`)) this.applied.delete(k);
     this.counter++;
-    if (rt === NAMESPACES) {
-      for (const [k, o] of [...this.objects]) if (o.metadata.namespace === name) this.objects.delete(k);
-    }
-    this.hooks.afterDelete?.(rt, clone(obj));
-    return clone(obj);
+    const obj = clone(entry.obj);
+    obj.metadata.resourceVersion = String(this.counter);
+    this.publish({
+      type: 'DELETED',
+      rt: entry.rt,
+      object: obj,
+      prev: undefined,
+      resourceVersion: this.counter,
+    });
+    for (const h of this.hookList) h.afterDelete?.(entry.rt, clone(obj));
+    return obj;
   }
 
   /** What `manager` last applied (server-side apply) to an object or its status ('/status' suffix). */
@@ -216,25 +258,57 @@ export class Store {
     this.applied.set(`${this.key(rt, namespace, name)}#${manager}`, clone(config));
   }
 
+  /** A deep copy of the whole state. */
+  snapshot(): StoreSnapshot {
+    return clone({
+      resourceVersion: this.counter,
+      objects: [...this.objects.values()],
+      applied: Object.fromEntries(this.applied),
+    });
+  }
+
+  /** Replaces the whole state (no hooks run, nothing is published). */
+  restore(snapshot: StoreSnapshot): void {
+    this.objects.clear();
+    this.applied.clear();
+    for (const { rt, obj } of clone(snapshot.objects)) {
+      this.objects.set(this.key(rt, obj.metadata.namespace ?? '', obj.metadata.name ?? ''), { rt, obj });
+    }
+    for (const [k, v] of Object.entries(clone(snapshot.applied))) this.applied.set(k, v);
+    this.counter = snapshot.resourceVersion;
+  }
+
+  private publish(event: ChangeEvent): void {
+    for (const listener of [...this.subscribers]) listener(event);
+  }
+
   private commit(
     rt: ResourceType,
     next: KubeObject,
     prev: KubeObject | undefined,
     cause: WriteCause,
     options: WriteOptions,
+    bumpGeneration = true,
   ): KubeObject {
     next.apiVersion = apiVersionOf(rt);
     next.kind = rt.kind;
-    if (prev && !deepEqual(specOf(prev), specOf(next)))
+    if (bumpGeneration && prev && !deepEqual(specOf(rt, prev), specOf(rt, next)))
       next.metadata.generation = (prev.metadata.generation ?? 1) + 1;
     next.metadata.resourceVersion = String(this.counter + 1);
     const event: WriteEvent = { rt, next, prev, cause };
-    this.hooks.beforeCommit?.(event);
+    for (const h of this.hookList) h.beforeCommit?.(event);
     if (options.dryRun) return clone(next);
     this.counter++;
     const key = this.key(rt, next.metadata.namespace ?? '', next.metadata.name ?? '');
-    this.objects.set(key, clone(next));
-    this.hooks.afterCommit?.(event);
+    this.objects.set(key, { rt, obj: clone(next) });
+    this.publish({
+      type: prev ? 'MODIFIED' : 'ADDED',
+      rt,
+      object: clone(next),
+      prev,
+      resourceVersion: this.counter,
+    });
+    for (const h of this.hookList) h.afterCommit?.(event);
     return clone(next);
   }
 }

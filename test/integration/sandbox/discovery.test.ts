@@ -42,9 +42,21 @@ describe('discovery and protocol details', () => {
     expect(byName).toEqual({
       apps: ['v1'],
       autoscaling: ['v2'],
+      'networking.k8s.io': ['v1'],
+      'apiextensions.k8s.io': ['v1'],
       'networking.istio.io': ['v1', 'v1beta1'],
       'gateway.networking.k8s.io': ['v1', 'v1beta1'],
       'appmesh.k8s.aws': ['v1beta2'],
+      'split.smi-spec.io': ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'],
+      'consul.hashicorp.com': ['v1alpha1'],
+      'projectcontour.io': ['v1'],
+      'gateway.solo.io': ['v1'],
+      'gloo.solo.io': ['v1'],
+      'traefik.io': ['v1alpha1'],
+      'traefik.containo.us': ['v1alpha1'],
+      'apisix.apache.org': ['v2'],
+      'kuma.io': ['v1alpha1'],
+      'elbv2.k8s.aws': ['v1beta1'],
     });
     expect((await get('/apis/networking.istio.io')).body).toMatchObject({
       kind: 'APIGroup',
@@ -74,15 +86,17 @@ describe('discovery and protocol details', () => {
     expect(core.resources.map((r) => r.name)).toEqual(
       expect.arrayContaining(['services', 'configmaps', 'secrets', 'events', 'pods', 'pods/status']),
     );
+    expect(core.resources.find((r) => r.name === 'services/proxy')?.verbs).toContain('get');
     const apps = (await get('/apis/apps/v1')).body as typeof core;
-    expect(apps.resources).toEqual([
+    expect(apps.resources.filter((r) => r.name.startsWith('deployments'))).toEqual([
       {
         name: 'deployments',
         singularName: 'deployment',
         namespaced: true,
         kind: 'Deployment',
-        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
         shortNames: ['deploy'],
+        categories: ['all'],
       },
       {
         name: 'deployments/status',
@@ -147,16 +161,17 @@ describe('discovery and protocol details', () => {
     ).toBe('Table');
   });
 
-  it('answers 405 for watch and deletecollection, 400 for malformed bodies and mismatched names', async () => {
-    expect((await get('/api/v1/namespaces/default/configmaps?watch=true')).body).toMatchObject({
-      code: 405,
-      reason: 'MethodNotAllowed',
-    });
-    const collection = await fetch(`${sandbox.httpUrl}/api/v1/namespaces/default/configmaps`, {
-      method: 'DELETE',
+  it('answers 405 for unsupported verbs, 400 for malformed bodies and mismatched names', async () => {
+    const post = await fetch(`${sandbox.httpUrl}/api/v1/namespaces/default/configmaps?watch=true`, {
+      method: 'POST',
       headers: { Authorization: `Bearer ${sandbox.token}` },
     });
-    expect(collection.status).toBe(405);
+    expect(post.status).toBe(405);
+    const putList = await fetch(`${sandbox.httpUrl}/api/v1/namespaces/default/configmaps`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${sandbox.token}` },
+    });
+    expect(putList.status).toBe(405);
     expect((await send('POST', '/api/v1/namespaces/default/configmaps', '{not json')).body).toMatchObject({
       code: 400,
       reason: 'BadRequest',
@@ -221,6 +236,10 @@ describe('discovery and protocol details', () => {
         query: '',
         contentType: 'application/json',
         status: 201,
+        accept: '*/*',
+        proxied: false,
+        watch: false,
+        seq: expect.any(Number) as number,
       },
       {
         method: 'PATCH',
@@ -228,6 +247,10 @@ describe('discovery and protocol details', () => {
         query: '',
         contentType: 'application/merge-patch+json',
         status: 200,
+        accept: '*/*',
+        proxied: false,
+        watch: false,
+        seq: expect.any(Number) as number,
       },
     ]);
     expect(sandbox.requestCount((r) => r.method === 'GET')).toBe(1);

@@ -1,13 +1,17 @@
 // Shared object builders and set-up for the sandbox integration tests.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
+  type V1CustomResourceDefinition,
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { kubeConfigFor, startSandbox, type Sandbox } from '../../support/sandbox.js';
 
 /** Call options of client-node's patch methods, one per patch type (its Content-Type). */
@@ -104,6 +108,37 @@ export function virtualService(name: string): VirtualServiceBody {
             { destination: { host: `${name}-primary` }, weight: 100 },
             { destination: { host: `${name}-canary` }, weight: 0 },
           ],
+        },
+      ],
+    },
+  };
+}
+
+/** Path of the Flagger CRD fixture (test/fixtures/flagger-crds.yaml), e.g. for `kubectl apply -f`. */
+export const FLAGGER_CRDS = fileURLToPath(new URL('../../fixtures/flagger-crds.yaml', import.meta.url));
+
+/** Flagger's CRDs from the test fixture. */
+export async function flaggerCrds(): Promise<V1CustomResourceDefinition[]> {
+  const text = await readFile(FLAGGER_CRDS, 'utf8');
+  return parseAllDocuments(text).map((d) => d.toJS() as V1CustomResourceDefinition);
+}
+
+/** A CRD for `widgets.example.com` with the given scope and a status subresource. */
+export function widgetCrd(scope = 'Cluster', name = 'widgets.example.com'): V1CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name },
+    spec: {
+      group: 'example.com',
+      scope,
+      names: { kind: 'Widget', plural: 'widgets', listKind: 'WidgetList', singular: 'widget' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } },
         },
       ],
     },
