@@ -9,7 +9,7 @@ import { ClusterClientFactory } from './kubernetes/client.js';
 import { KubernetesEventRecorder } from './kubernetes/events.js';
 import { KubernetesScaler } from './kubernetes/scaler.js';
 import { KubernetesWorkloads } from './kubernetes/workloads.js';
-import { makeRouter } from './routers.js';
+import { makeRouter } from './routers/index.js';
 
 export class KubernetesClusterAccess implements ClusterAccess {
   /** `lookup` resolves a registered cluster (secrets included) or answers undefined. */

@@ -4,7 +4,7 @@
  * `Error` for bugs). Messages name the object and the verb:
  * `Deployment test/podinfo-primary get failed: not found`.
  *
- * This API is shared with the routers (lib/adapters/kubernetes/router*.ts, lib/adapters/istio…):
+ * This API is shared with the routers (lib/adapters/routers/**):
  * keep the class names, constructor shapes and `translate` signature stable.
  */
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppMeshRouter } from '../../../lib/adapters/appmesh/router.js';
-import { virtualRouterSpec } from '../../../lib/adapters/appmesh/objects.js';
+import { AppMeshRouter } from '../../../lib/adapters/routers/appmesh/router.js';
+import { virtualRouterSpec } from '../../../lib/adapters/routers/appmesh/objects.js';
 import { abCanary, routedCanary } from '../../unit/routers/fixtures.js';
 import { never, startCluster, writes, type TestCluster } from './cluster.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { httpRouteSpec } from '../../../lib/adapters/gatewayapi/http-route.js';
-import { GatewayApiRouter } from '../../../lib/adapters/gatewayapi/router.js';
+import { httpRouteSpec } from '../../../lib/adapters/routers/gatewayapi/http-route.js';
+import { GatewayApiRouter } from '../../../lib/adapters/routers/gatewayapi/router.js';
 import { COMPONENT, MANAGED_BY_LABEL } from '../../../lib/adapters/kubernetes/labels.js';
-import { ORIGINAL_CONFIGURATION } from '../../../lib/adapters/kubernetes/router-objects.js';
+import { ORIGINAL_CONFIGURATION } from '../../../lib/adapters/routers/engine/objects.js';
 import { abCanary, mirrorCanary, routedCanary } from '../../unit/routers/fixtures.js';
 import { never, startCluster, writes, type TestCluster } from './cluster.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IstioRouter } from '../../../lib/adapters/istio/router.js';
-import { virtualServiceSpec } from '../../../lib/adapters/istio/virtual-service.js';
+import { IstioRouter } from '../../../lib/adapters/routers/istio/router.js';
+import { virtualServiceSpec } from '../../../lib/adapters/routers/istio/virtual-service.js';
 import { NotFoundError, UnavailableError } from '../../../lib/adapters/kubernetes/errors.js';
-import { InvalidRoutesError } from '../../../lib/adapters/kubernetes/router-errors.js';
-import { ORIGINAL_CONFIGURATION } from '../../../lib/adapters/kubernetes/router-objects.js';
+import { InvalidRoutesError } from '../../../lib/adapters/routers/engine/errors.js';
+import { ORIGINAL_CONFIGURATION } from '../../../lib/adapters/routers/engine/objects.js';
 import { abCanary, mirrorCanary, richService, routedCanary } from '../../unit/routers/fixtures.js';
 import { never, startCluster, writes, type TestCluster } from './cluster.js';
 

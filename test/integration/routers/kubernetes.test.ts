@@ -3,8 +3,8 @@ import { NotFoundError } from '../../../lib/adapters/kubernetes/errors.js';
 import {
   InvalidRoutesError,
   UnsupportedRoutingError,
-} from '../../../lib/adapters/kubernetes/router-errors.js';
-import { KubernetesRouter } from '../../../lib/adapters/kubernetes/router.js';
+} from '../../../lib/adapters/routers/engine/errors.js';
+import { KubernetesRouter } from '../../../lib/adapters/routers/kubernetes/router.js';
 import { routedCanary } from '../../unit/routers/fixtures.js';
 import { never, startCluster, writes, type TestCluster } from './cluster.js';
 

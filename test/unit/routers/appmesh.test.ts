@@ -4,8 +4,8 @@ import {
   virtualNodeSpec,
   virtualRouterSpec,
   virtualServiceSpec,
-} from '../../../lib/adapters/appmesh/objects.js';
-import { UnsupportedRoutingError } from '../../../lib/adapters/kubernetes/router-errors.js';
+} from '../../../lib/adapters/routers/appmesh/objects.js';
+import { UnsupportedRoutingError } from '../../../lib/adapters/routers/engine/errors.js';
 import { abCanary, routedCanary } from './fixtures.js';
 
 const start = { primary: 100, canary: 0, mirrored: false };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { httpRouteSpec, routeWeightsOf } from '../../../lib/adapters/gatewayapi/http-route.js';
-import { toGatewayMatch } from '../../../lib/adapters/gatewayapi/matches.js';
-import { UnsupportedRoutingError } from '../../../lib/adapters/kubernetes/router-errors.js';
+import { httpRouteSpec, routeWeightsOf } from '../../../lib/adapters/routers/gatewayapi/http-route.js';
+import { toGatewayMatch } from '../../../lib/adapters/routers/gatewayapi/matches.js';
+import { UnsupportedRoutingError } from '../../../lib/adapters/routers/engine/errors.js';
 import { abCanary, mirrorCanary, routedCanary } from './fixtures.js';
 
 const start = { primary: 100, canary: 0, mirrored: false };

@@ -5,7 +5,7 @@ import {
   hosts,
   routeWeightsOf,
   virtualServiceSpec,
-} from '../../../lib/adapters/istio/virtual-service.js';
+} from '../../../lib/adapters/routers/istio/virtual-service.js';
 import { abCanary, mirrorCanary, richService, routedCanary } from './fixtures.js';
 
 const start = { primary: 100, canary: 0, mirrored: false };

@@ -1,12 +1,12 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { AppMeshRouter } from '../../../lib/adapters/appmesh/router.js';
-import { GatewayApiRouter } from '../../../lib/adapters/gatewayapi/router.js';
-import { IstioRouter } from '../../../lib/adapters/istio/router.js';
-import { KubernetesRouter, selectorValue, sideFor } from '../../../lib/adapters/kubernetes/router.js';
-import { UnsupportedRoutingError } from '../../../lib/adapters/kubernetes/router-errors.js';
+import { AppMeshRouter } from '../../../lib/adapters/routers/appmesh/router.js';
+import { GatewayApiRouter } from '../../../lib/adapters/routers/gatewayapi/router.js';
+import { IstioRouter } from '../../../lib/adapters/routers/istio/router.js';
+import { KubernetesRouter, selectorValue, sideFor } from '../../../lib/adapters/routers/kubernetes/router.js';
+import { UnsupportedRoutingError } from '../../../lib/adapters/routers/engine/errors.js';
 import { makeClusterClients } from '../../../lib/adapters/kubernetes/client.js';
-import { makeRouter } from '../../../lib/adapters/routers.js';
+import { makeRouter } from '../../../lib/adapters/routers/index.js';
 import { providers } from '../../../lib/domain/spec/accessors.js';
 import { routedCanary } from './fixtures.js';
 

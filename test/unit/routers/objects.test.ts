@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepEqual, prune } from '../../../lib/adapters/kubernetes/router-json.js';
-import { mergeMatches } from '../../../lib/adapters/kubernetes/router-match.js';
+import { deepEqual, prune } from '../../../lib/adapters/routers/engine/json.js';
+import { mergeMatches } from '../../../lib/adapters/routers/engine/match.js';
 import { COMPONENT as MANAGED_BY, MANAGED_BY_LABEL } from '../../../lib/adapters/kubernetes/labels.js';
 import {
   ORIGINAL_CONFIGURATION,
@@ -8,7 +8,7 @@ import {
   planFinalize,
   type KubeObject,
   type ObjectRef,
-} from '../../../lib/adapters/kubernetes/router-objects.js';
+} from '../../../lib/adapters/routers/engine/objects.js';
 
 const ref: ObjectRef = {
   group: 'networking.istio.io',

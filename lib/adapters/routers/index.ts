@@ -3,12 +3,12 @@
  * the union does not know cannot reach here (the spec accessor rejects it), and adding one to the
  * union fails to compile until it is handled below.
  */
-import type { Provider } from '../domain/spec/accessors.js';
-import type { Router } from '../ports/router.js';
+import type { Provider } from '../../domain/spec/accessors.js';
+import type { Router } from '../../ports/router.js';
 import { AppMeshRouter } from './appmesh/router.js';
 import { GatewayApiRouter, type GatewayApiRouterOptions } from './gatewayapi/router.js';
 import { IstioRouter, type IstioRouterOptions } from './istio/router.js';
-import type { ClusterClients } from './kubernetes/client.js';
+import type { ClusterClients } from '../kubernetes/client.js';
 import { KubernetesRouter, type KubernetesRouterOptions } from './kubernetes/router.js';
 
 /** What the routers use of one cluster's clients (kubernetes/client.ts `makeClusterClients`). */

@@ -13,7 +13,7 @@
  * dropped it for the same reason). `meshRef` is filled by the App Mesh webhook from the namespace's
  * mesh, so it is never written; `awsName` is immutable, so it is written only on create.
  */
-import type { Canary } from '../../domain/spec/schema.js';
+import type { Canary } from '../../../domain/spec/schema.js';
 import {
   apexName,
   canaryName,
@@ -21,11 +21,11 @@ import {
   primaryName,
   strategy,
   targetName,
-} from '../../domain/spec/accessors.js';
-import type { RouteWeights } from '../../ports/router.js';
-import { UnsupportedRoutingError } from '../kubernetes/router-errors.js';
-import { prune, type Json } from '../kubernetes/router-json.js';
-import { analysisMatches, serviceMatches } from '../kubernetes/router-match.js';
+} from '../../../domain/spec/accessors.js';
+import type { RouteWeights } from '../../../ports/router.js';
+import { UnsupportedRoutingError } from '../engine/errors.js';
+import { prune, type Json } from '../engine/json.js';
+import { analysisMatches, serviceMatches } from '../engine/match.js';
 
 /** Spec keys App Mesh owns after create; the router keeps the live values and ignores them in diffs. */
 export const APPMESH_PRESERVED = ['awsName', 'meshRef'] as const;

@@ -10,14 +10,14 @@
  *   annotation. (Flagger skips the annotation when kubectl's last-applied annotation exists; we
  *   always store it, because last-applied may be older than the live spec we replace.)
  */
-import { canaryName, primaryName } from '../../domain/spec/accessors.js';
-import type { Canary } from '../../domain/spec/schema.js';
-import type { RouteWeights } from '../../ports/router.js';
-import type { ClusterClients } from './client.js';
-import { NotFoundError } from './errors.js';
-import { COMPONENT, MANAGED_BY_LABEL } from './labels.js';
-import { InvalidRoutesError } from './router-errors.js';
-import { deepEqual, isJson, prune, type Json } from './router-json.js';
+import { canaryName, primaryName } from '../../../domain/spec/accessors.js';
+import type { Canary } from '../../../domain/spec/schema.js';
+import type { RouteWeights } from '../../../ports/router.js';
+import type { ClusterClients } from '../../kubernetes/client.js';
+import { NotFoundError } from '../../kubernetes/errors.js';
+import { COMPONENT, MANAGED_BY_LABEL } from '../../kubernetes/labels.js';
+import { InvalidRoutesError } from './errors.js';
+import { deepEqual, isJson, prune, type Json } from './json.js';
 
 /** Annotation holding the JSON spec of an adopted object, as it was before adoption. */
 export const ORIGINAL_CONFIGURATION = 'flagger.kubernetes.io/original-configuration';

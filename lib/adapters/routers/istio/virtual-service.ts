@@ -2,11 +2,11 @@
  * Pure builders for Istio's VirtualService and DestinationRules (Flagger spec §4.2 newest form,
  * §4.3). The router diffs their output against the live objects and writes only on change.
  */
-import type { Canary, HttpMatch } from '../../domain/spec/schema.js';
-import { apexName, canaryName, mirrorWeight, primaryName, strategy } from '../../domain/spec/accessors.js';
-import type { RouteWeights } from '../../ports/router.js';
-import { prune, type Json } from '../kubernetes/router-json.js';
-import { analysisMatches, mergeMatches, serviceMatches } from '../kubernetes/router-match.js';
+import type { Canary, HttpMatch } from '../../../domain/spec/schema.js';
+import { apexName, canaryName, mirrorWeight, primaryName, strategy } from '../../../domain/spec/accessors.js';
+import type { RouteWeights } from '../../../ports/router.js';
+import { prune, type Json } from '../engine/json.js';
+import { analysisMatches, mergeMatches, serviceMatches } from '../engine/match.js';
 
 /** An Istio `Destination`. */
 export interface Destination {

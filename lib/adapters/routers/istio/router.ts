@@ -3,17 +3,17 @@
  * (networking.istio.io, v1beta1 by default, v1 on request). Objects are built by the pure
  * functions of virtual-service.ts and applied with one GET and at most one PUT each.
  */
-import type { Canary } from '../../domain/spec/schema.js';
-import { apexName, canaryName, primaryName } from '../../domain/spec/accessors.js';
-import type { RouteWeights, Router } from '../../ports/router.js';
-import { ownerLabels } from '../kubernetes/labels.js';
+import type { Canary } from '../../../domain/spec/schema.js';
+import { apexName, canaryName, primaryName } from '../../../domain/spec/accessors.js';
+import type { RouteWeights, Router } from '../../../ports/router.js';
+import { ownerLabels } from '../../kubernetes/labels.js';
 import {
   CustomObjectStore,
   liveRouteWeights,
   reconciledWeights,
   type CustomObjectClients,
   type ObjectRef,
-} from '../kubernetes/router-objects.js';
+} from '../engine/objects.js';
 import { destinationRuleSpec, routeWeightsOf, virtualServiceSpec } from './virtual-service.js';
 
 /** Istio API versions the router can write. */

@@ -3,17 +3,17 @@
  * backendRefs to the primary and canary Services, built by http-route.ts and applied with one GET
  * and at most one PUT.
  */
-import type { Canary } from '../../domain/spec/schema.js';
-import { apexName } from '../../domain/spec/accessors.js';
-import type { RouteWeights, Router } from '../../ports/router.js';
-import { ownerLabels } from '../kubernetes/labels.js';
+import type { Canary } from '../../../domain/spec/schema.js';
+import { apexName } from '../../../domain/spec/accessors.js';
+import type { RouteWeights, Router } from '../../../ports/router.js';
+import { ownerLabels } from '../../kubernetes/labels.js';
 import {
   CustomObjectStore,
   liveRouteWeights,
   reconciledWeights,
   type CustomObjectClients,
   type ObjectRef,
-} from '../kubernetes/router-objects.js';
+} from '../engine/objects.js';
 import { httpRouteSpec, routeWeightsOf } from './http-route.js';
 
 /** Options of {@link GatewayApiRouter}. */

@@ -6,7 +6,7 @@
  * replaces the service one. Flagger merges only headers and sourceLabels, which silently drops an
  * analysis `uri`; we keep it.
  */
-import type { Canary, HttpMatch } from '../../domain/spec/schema.js';
+import type { Canary, HttpMatch } from '../../../domain/spec/schema.js';
 
 const MAP_FIELDS = ['headers', 'queryParams', 'sourceLabels'] as const;
 

@@ -3,10 +3,10 @@
  * 2026; this router is kept correct for existing users, not extended. Objects are built by
  * objects.ts and applied with one GET and at most one PUT each.
  */
-import type { Canary } from '../../domain/spec/schema.js';
-import { apexName, canaryName, primaryName } from '../../domain/spec/accessors.js';
-import type { RouteWeights, Router } from '../../ports/router.js';
-import { ownerLabels } from '../kubernetes/labels.js';
+import type { Canary } from '../../../domain/spec/schema.js';
+import { apexName, canaryName, primaryName } from '../../../domain/spec/accessors.js';
+import type { RouteWeights, Router } from '../../../ports/router.js';
+import { ownerLabels } from '../../kubernetes/labels.js';
 import {
   CustomObjectStore,
   liveRouteWeights,
@@ -14,7 +14,7 @@ import {
   type ApplyOptions,
   type CustomObjectClients,
   type ObjectRef,
-} from '../kubernetes/router-objects.js';
+} from '../engine/objects.js';
 import {
   APPMESH_PRESERVED,
   routeWeightsOf,

@@ -3,11 +3,11 @@
  * spec §4.5). It serves every Gateway API implementation: Amazon VPC Lattice, Istio, Envoy Gateway.
  * The router diffs the output against the live object and writes only on change.
  */
-import type { Canary } from '../../domain/spec/schema.js';
-import { apexName, canaryName, mirrorWeight, primaryName, strategy } from '../../domain/spec/accessors.js';
-import type { RouteWeights } from '../../ports/router.js';
-import { prune } from '../kubernetes/router-json.js';
-import { analysisMatches, mergeMatches, serviceMatches } from '../kubernetes/router-match.js';
+import type { Canary } from '../../../domain/spec/schema.js';
+import { apexName, canaryName, mirrorWeight, primaryName, strategy } from '../../../domain/spec/accessors.js';
+import type { RouteWeights } from '../../../ports/router.js';
+import { prune } from '../engine/json.js';
+import { analysisMatches, mergeMatches, serviceMatches } from '../engine/match.js';
 import { toGatewayMatches, type GatewayMatch } from './matches.js';
 
 /** A `parentRef`: a Gateway (north-south) or, with no `gatewayRefs`, the apex Service (GAMMA mesh). */

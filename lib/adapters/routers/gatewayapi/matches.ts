@@ -5,8 +5,8 @@
  * canary. Defaults the API server would fill in (`PathPrefix /`, `Exact`) are written explicitly
  * so the live object diffs clean.
  */
-import type { HttpMatch, StringMatch } from '../../domain/spec/schema.js';
-import { UnsupportedRoutingError } from '../kubernetes/router-errors.js';
+import type { HttpMatch, StringMatch } from '../../../domain/spec/schema.js';
+import { UnsupportedRoutingError } from '../engine/errors.js';
 
 /** A Gateway API path match. */
 export interface PathMatch {

@@ -5,12 +5,12 @@
  * workloads step (Flagger tick step 7); this router only reads and switches its selector.
  */
 import { PatchStrategy, type V1Service } from '@kubernetes/client-node';
-import type { Canary } from '../../domain/spec/schema.js';
-import { apexName, targetName } from '../../domain/spec/accessors.js';
-import type { RouteWeights, Router } from '../../ports/router.js';
-import type { ClusterClients } from './client.js';
-import { SELECTOR_LABELS } from './labels.js';
-import { InvalidRoutesError, UnsupportedRoutingError } from './router-errors.js';
+import type { Canary } from '../../../domain/spec/schema.js';
+import { apexName, targetName } from '../../../domain/spec/accessors.js';
+import type { RouteWeights, Router } from '../../../ports/router.js';
+import type { ClusterClients } from '../../kubernetes/client.js';
+import { SELECTOR_LABELS } from '../../kubernetes/labels.js';
+import { InvalidRoutesError, UnsupportedRoutingError } from '../engine/errors.js';
 
 /** Options of {@link KubernetesRouter}. */
 export interface KubernetesRouterOptions {
