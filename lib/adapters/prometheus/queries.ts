@@ -2,21 +2,24 @@
  * The builtin checks as PromQL, in their newest upstream form (flagger-spec.md §3.1;
  * `fluxcd/flagger` pkg/metrics/observers). Pure: same input, same string.
  *
- * Success rate is the percentage of non-5xx responses (threshold = minimum); duration is the P99
- * in milliseconds (threshold = maximum). The regexes are PromQL-anchored, so
- * `destination_workload=~"podinfo"` never matches `podinfo-primary`, and the App Mesh pod regex
- * `<target>-<hash>-<suffix>` never matches `<target>-primary-<hash>-<suffix>`.
+ * Success rate is the percentage of successful responses (threshold = minimum); duration is the
+ * P99 in milliseconds (threshold = maximum). Both come from the provider's observer
+ * (observers.ts), for the canary or, with `side: 'primary'`, for the primary workload.
  */
 import type { Provider } from '../../domain/spec/accessors.js';
 import type { BuiltinCheck } from '../../ports/metrics.js';
 import { CheckResolutionError } from './errors.js';
+import {
+  observerFor,
+  sideWorkload,
+  type DurationSeries,
+  type IstioDurationUnit,
+  type RequestSeries,
+  type Side,
+} from './observers.js';
 import { renderTemplate } from './template.js';
 
-/**
- * Which Istio latency histogram to read: `milliseconds` (Istio ≥ 1.5 telemetry v2, the default)
- * or the older `seconds` one, whose P99 is multiplied by 1000.
- */
-export type IstioDurationUnit = 'milliseconds' | 'seconds';
+export type { IstioDurationUnit } from './observers.js';
 
 /** What a builtin query needs. */
 export interface BuiltinQueryInput {
@@ -28,6 +31,8 @@ export interface BuiltinQueryInput {
   interval: string;
   /** Istio / Gateway API only; default `milliseconds`. */
   istioDurationUnit?: IstioDurationUnit;
+  /** Which workload: the canary (default) or the primary (`<target>-primary`). */
+  side?: Side;
 }
 
 /** A builtin metric name and what it stands for. */
@@ -61,55 +66,30 @@ export function builtinAlias(name: string): BuiltinAlias | undefined {
   return Object.hasOwn(builtinAliases, name) ? builtinAliases[name] : undefined;
 }
 
-const ISTIO_SELECTOR =
-  'reporter="destination",destination_workload_namespace="{{ namespace }}",destination_workload=~"{{ target }}"';
-const ENVOY_SELECTOR =
-  'kubernetes_namespace="{{ namespace }}",kubernetes_pod_name=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"';
-
-function successRate(metric: string, selector: string, codeLabel: string): string {
-  const ok = `${selector},${codeLabel}!~"5.*"`;
+function successRate(r: RequestSeries): string {
   return (
-    `sum(rate(${metric}{${ok}}[{{ interval }}]))` +
-    ` / sum(rate(${metric}{${selector}}[{{ interval }}])) * 100`
+    `sum(rate(${r.metric}{${r.selector},${r.ok}}[{{ interval }}]))` +
+    ` / sum(rate(${r.metric}{${r.selector}}[{{ interval }}])) * 100`
   );
 }
 
-function p99(bucket: string, selector: string): string {
-  return `histogram_quantile(0.99, sum(rate(${bucket}{${selector}}[{{ interval }}])) by (le))`;
+function p99(d: DurationSeries): string {
+  const q = `histogram_quantile(0.99, sum(rate(${d.bucket}{${d.selector}}[{{ interval }}])) by (le))`;
+  return d.scale === 1 ? q : `${q} * ${d.scale}`;
 }
 
-/** The unrendered query templates per provider family and check. */
+/** The unrendered query template of a check, from the provider's observer. */
 function templateFor(check: BuiltinCheck, input: BuiltinQueryInput): string {
-  switch (input.provider) {
-    // Gateway API has no builtin queries of its own upstream (the observer factory falls back to
-    // Istio's); with Istio implementing the Gateway API, the destination sidecars report the
-    // same istio_* metrics, so the Istio queries apply unchanged.
-    case 'istio':
-    case 'gatewayapi':
-      if (check === 'request-success-rate') {
-        return successRate('istio_requests_total', ISTIO_SELECTOR, 'response_code');
-      }
-      return input.istioDurationUnit === 'seconds'
-        ? `${p99('istio_request_duration_seconds_bucket', ISTIO_SELECTOR)} * 1000`
-        : p99('istio_request_duration_milliseconds_bucket', ISTIO_SELECTOR);
-    case 'appmesh':
-      // Envoy's upstream_rq_time buckets are already milliseconds.
-      return check === 'request-success-rate'
-        ? successRate('envoy_cluster_upstream_rq', ENVOY_SELECTOR, 'envoy_response_code')
-        : p99('envoy_cluster_upstream_rq_time_bucket', ENVOY_SELECTOR);
-    case 'kubernetes':
-      throw new CheckResolutionError(
-        'BuiltinNotAvailable',
-        `builtin check "${check}" needs mesh metrics; provider "kubernetes" has none (use query or templateRef)`,
-      );
-    default: {
-      const never: never = input.provider;
-      throw new CheckResolutionError(
-        'BuiltinNotAvailable',
-        `no builtin checks for provider "${String(never)}"`,
-      );
-    }
+  const observer = observerFor(input.provider);
+  if (!observer) {
+    throw new CheckResolutionError(
+      'BuiltinNotAvailable',
+      `builtin check "${check}" needs mesh metrics; provider "${input.provider}" has none (use query or templateRef)`,
+    );
   }
+  return check === 'request-success-rate'
+    ? successRate(observer.requests())
+    : p99(observer.duration(input.istioDurationUnit));
 }
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -148,13 +128,14 @@ export function assertQueryInputs(
  */
 export function builtinQuery(check: BuiltinCheck, input: BuiltinQueryInput): string {
   assertQueryInputs(input);
+  const workload = sideWorkload(input.target, input.side ?? 'canary');
   return renderTemplate(templateFor(check, input), {
     name: input.target,
     namespace: input.namespace,
-    target: input.target,
-    service: input.target,
-    ingress: input.target,
-    route: input.target,
+    target: workload,
+    service: workload,
+    ingress: workload,
+    route: workload,
     interval: input.interval,
     variables: {},
   });

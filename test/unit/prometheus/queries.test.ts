@@ -134,3 +134,17 @@ describe('builtin names agree with the domain catalog', () => {
     expect(ours).toEqual(theirs);
   });
 });
+
+describe('the primary side', () => {
+  it.each(['istio', 'gatewayapi', 'appmesh'] as const)(
+    '%s: the same query over <target>-primary, never matching the canary',
+    (provider) => {
+      const base = { provider, namespace: 'test', target: 'podinfo', interval: '1m' };
+      for (const check of ['request-success-rate', 'request-duration'] as const) {
+        const canary = builtinQuery(check, base);
+        const primary = builtinQuery(check, { ...base, side: 'primary' });
+        expect(primary).toBe(canary.split('"podinfo').join('"podinfo-primary'));
+      }
+    },
+  );
+});
