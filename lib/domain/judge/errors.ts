@@ -122,29 +122,31 @@ interface PpBounds {
 }
 
 /**
- * α accounting. Fail side: with zero tolerance only the exact ratio test (at alphaFail); otherwise
- * the ratio at alphaFail/2 and three rate bounds at ≤ alphaFail/6 each. Pass side: the ratio at
- * alphaPass/2 and three rate bounds at ≤ alphaPass/6 each. Union bounds keep each side within its α.
+ * α accounting. The ratio's lower bound uses alphaFail (alphaFail/2 with a tolerance), its upper
+ * bound alphaPass/2; each of the four one-sided rate bounds a = min(alphaFail, alphaPass)/8. The
+ * fail test at zero tolerance is the exact ratio test alone (alphaFail); with a tolerance it uses
+ * the ratio and three rate bounds (≤ alphaFail/2 + 3a < alphaFail); the pass test the ratio and
+ * three rate bounds (≤ alphaPass/2 + 3a < alphaPass); the whole interval covers with probability
+ * ≥ 1 − alphaFail − alphaPass.
  */
 function ppBounds(ev: ErrorEvidence, o: CompareOptions): PpBounds {
-  const tolZero = o.tolerance === 0;
   const r = mixtureBounds(
     ev.loglik,
     ERROR_GRID,
     LOG_W,
-    tolZero ? o.alphaFail : o.alphaFail / 2,
+    o.tolerance === 0 ? o.alphaFail : o.alphaFail / 2,
     o.alphaPass / 2,
   );
-  const armAlpha = Math.min(o.alphaFail, o.alphaPass) / 6;
-  const c = rateBounds(ev.canary.errors, ev.canary.requests, armAlpha, armAlpha);
-  const p = rateBounds(ev.primary.errors, ev.primary.requests, armAlpha, armAlpha);
+  const a = Math.min(o.alphaFail, o.alphaPass) / 8;
+  const c = rateBounds(ev.canary.errors, ev.canary.requests, a, a);
+  const p = rateBounds(ev.primary.errors, ev.primary.requests, a, a);
   const ratio = { lower: Math.exp(r.lower), upper: Math.exp(r.upper) };
   const rc = ev.canary.requests > 0 ? ev.canary.errors / ev.canary.requests : 0;
   const rp = ev.primary.requests > 0 ? ev.primary.errors / ev.primary.requests : 0;
   const region = { c, p, ratio };
   return {
     estimate: 100 * (rc - rp),
-    lower: 100 * (tolZero ? viaRatioOnly(p, ratio.lower) : minDifference(region)),
+    lower: 100 * minDifference(region),
     upper: 100 * maxDifference(region),
     ratio: { estimate: Math.exp(r.estimate), ...ratio },
   };
@@ -160,11 +162,6 @@ interface Region {
   c: Range;
   p: Range;
   ratio: Range;
-}
-
-/** The smallest p_p·(λ − 1) with λ ≥ λ_L and p_p in its box: the fail side's bound at zero tolerance. */
-function viaRatioOnly(p: Range, lamL: number): number {
-  return lamL >= 1 ? p.lower * (lamL - 1) : p.upper * (lamL - 1);
 }
 
 /**

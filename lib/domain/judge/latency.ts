@@ -25,10 +25,9 @@ import {
   fromBins,
   histogramProblem,
   histogramQuantile,
-  interpolateCdf,
   sameLayout,
 } from './histogram.js';
-import { binProbabilities, referenceCdf } from './latency-model.js';
+import { binProbabilities, evalSmoothCdf, referenceCdf, smoothCdf } from './latency-model.js';
 import type { CompareOptions, HistogramSnapshot, Judgement } from './types.js';
 
 /** The grid of η = ln θ: factors from e^−1 ≈ 0.37 to e^1.6 ≈ 5. */
@@ -125,6 +124,7 @@ function accumulate(
   if (nc === 0 || np === 0) return loglik;
   const s = nc / (nc + np);
   const cdf = referenceCdf(primaryBefore.map((n, j) => n + c[j] + p[j]));
+  const smooth = smoothCdf(bounds, cdf);
   const base = binProbabilities(cdf);
   const used = c.map((_, j) => j).filter((j) => c[j] + p[j] > 0);
   const last = bounds.length;
@@ -137,8 +137,8 @@ function accumulate(
     } else {
       const theta = Math.exp(LATENCY_GRID.min + i * LATENCY_GRID.step);
       for (const j of used) {
-        if (j < last) shiftedCdf[j] = interpolateCdf(bounds, cdf, bounds[j] / theta);
-        if (j > 0) shiftedCdf[j - 1] = interpolateCdf(bounds, cdf, bounds[j - 1] / theta);
+        if (j < last) shiftedCdf[j] = evalSmoothCdf(smooth, bounds[j] / theta);
+        if (j > 0) shiftedCdf[j - 1] = evalSmoothCdf(smooth, bounds[j - 1] / theta);
       }
       for (const j of used) {
         const f = (j < last ? shiftedCdf[j] : 1) - (j > 0 ? shiftedCdf[j - 1] : 0);
