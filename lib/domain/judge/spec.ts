@@ -219,7 +219,8 @@ export function judgeConfig(a: JudgedAnalysis): JudgeConfig {
   const comparisons = compared.map(({ m }): Comparison => {
     const c = (m.compare ?? {}) as MetricCompare;
     const conf = c.confidence ?? judge.confidence ?? JUDGE_DEFAULTS.confidence;
-    const alpha = 1 - conf;
+    // Confidences are written as decimals (0.99); keep 1 − 0.99 = 0.01 exact.
+    const alpha = Number((1 - conf).toPrecision(12));
     const errors = builtinMetric(m) === 'request-success-rate';
     const margin = c.margin ?? (errors ? JUDGE_DEFAULTS.errorsMargin : JUDGE_DEFAULTS.latencyMarginPercent);
     const tolerance =
