@@ -3,7 +3,8 @@
 /** `3,210`. */
 export function count(n: number): string {
   if (!Number.isFinite(n)) return 'an unbounded number of';
-  return Math.round(n).toLocaleString('en-US');
+  // Not toLocaleString: it is slow and depends on the runtime's ICU data.
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** A rate in percent from a fraction: `0.52%`. */

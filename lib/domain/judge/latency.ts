@@ -30,8 +30,8 @@ import {
 import { binProbabilities, evalSmoothCdf, referenceCdf, smoothCdf } from './latency-model.js';
 import type { CompareOptions, HistogramSnapshot, Judgement } from './types.js';
 
-/** The grid of η = ln θ: factors from e^−1 ≈ 0.37 to e^1.6 ≈ 5. */
-export const LATENCY_GRID = makeGrid(-1, 1.6, 0.01);
+/** The grid of η = ln θ: factors from e^−1 ≈ 0.37 to e^1.4 ≈ 4, in steps of 2 %. */
+export const LATENCY_GRID = makeGrid(-1, 1.4, 0.02);
 const PI_FLOOR = 1e-9;
 
 /** Everything the judge keeps between steps: JSON-serialisable. */
