@@ -72,9 +72,8 @@ export function explainLatency(j: Judgement): string {
         j.detectable !== undefined
           ? `; so far only a slowdown above ${f.ratio(j.detectable)} would have been caught`
           : '';
-      const range = `${Number.isFinite(e.upper) ? f.ratio(e.lower) : 'unknown'} and ${f.ratio(e.upper)}`;
       return (
-        `${j.metric}: inconclusive — ${seen}; the latency factor lies between ${range} at ${conf} confidence; ` +
+        `${j.metric}: inconclusive — ${seen}; the latency factor lies between ${f.ratio(e.lower)} and ${f.ratio(e.upper)} at ${conf} confidence; ` +
         `${needs(j, `a ${f.ratio(j.margin)} slowdown from none`)}${caught}.`
       );
     }
