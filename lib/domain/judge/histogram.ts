@@ -69,7 +69,8 @@ export function fromBins(bounds: readonly number[], bins: readonly number[]): Bu
 
 /** Total observations (the `+Inf` bucket). */
 export function total(h: Histogram): number {
-  return h.length === 0 ? 0 : Math.max(...monotoneCounts(h).slice(-1));
+  const cum = monotoneCounts(h);
+  return cum.length === 0 ? 0 : cum[cum.length - 1];
 }
 
 /**

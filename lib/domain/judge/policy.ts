@@ -63,14 +63,16 @@ export interface JudgeStepInput {
 /** Decides the step from the verdicts (see the module comment). */
 export function judgeStep(input: JudgeStepInput): JudgeStep {
   const { judgements, config } = input;
+  const count = input.inconclusiveSteps;
   const failed = judgements.filter((j) => j.verdict === 'fail');
   if (failed.length > 0) {
+    const action = config.failFast ? 'rollback' : 'failedCheck';
     return {
-      action: config.failFast ? 'rollback' : 'failedCheck',
+      action,
       reason: 'JudgeFailed',
-      inconclusiveSteps: input.inconclusiveSteps,
+      inconclusiveSteps: count,
       deciding: failed,
-      explanation: failed.map((j) => j.explanation).join(' '),
+      explanation: explain(failed),
     };
   }
   const pending = judgements.filter((j) => j.verdict === 'inconclusive');
@@ -78,56 +80,65 @@ export function judgeStep(input: JudgeStepInput): JudgeStep {
     return {
       action: 'advance',
       reason: 'JudgePassed',
-      inconclusiveSteps: input.inconclusiveSteps,
+      inconclusiveSteps: count,
       deciding: [...judgements],
-      explanation: judgements.map((j) => j.explanation).join(' '),
+      explanation: explain(judgements),
     };
   }
-  const why = pending.map((j) => j.explanation).join(' ');
   if (config.advance === 'unlessFail' && !input.atMaxWeight) {
+    const explanation = `no regression found yet, more traffic to the canary: ${explain(pending)}`;
     return {
       action: 'advance',
       reason: 'JudgeInconclusiveAdvance',
-      inconclusiveSteps: input.inconclusiveSteps,
+      inconclusiveSteps: count,
       deciding: pending,
-      explanation: `no regression found yet, more traffic to the canary: ${why}`,
+      explanation,
     };
   }
-  const steps = input.inconclusiveSteps + 1;
-  const { maxSteps, outcome } = config.inconclusive;
-  if (steps < maxSteps) {
+  return inconclusiveStep(pending, count + 1, config.inconclusive);
+}
+
+function explain(js: readonly Judgement[]): string {
+  return js.map((j) => j.explanation).join(' ');
+}
+
+/** A step that held the weight for an inconclusive verdict: wait, or apply the outcome at the bound. */
+function inconclusiveStep(
+  pending: Judgement[],
+  steps: number,
+  bound: JudgeConfig['inconclusive'],
+): JudgeStep {
+  const why = explain(pending);
+  const base = { inconclusiveSteps: steps, deciding: pending };
+  if (steps < bound.maxSteps) {
     return {
+      ...base,
       action: 'wait',
       reason: 'JudgeInconclusive',
-      inconclusiveSteps: steps,
-      deciding: pending,
-      explanation: `inconclusive step ${steps}/${maxSteps}: ${why}`,
+      explanation: `inconclusive step ${steps}/${bound.maxSteps}: ${why}`,
     };
   }
   const last = `still inconclusive after ${steps} steps`;
-  switch (outcome) {
+  switch (bound.outcome) {
     case 'hold':
       return {
+        ...base,
         action: 'hold',
         reason: 'JudgeHeldForDecision',
-        inconclusiveSteps: steps,
-        deciding: pending,
         explanation: `${last}: waiting for an operator to promote or abort. ${why}`,
       };
     case 'fail':
       return {
+        ...base,
         action: 'rollback',
         reason: 'JudgeInconclusiveFailed',
-        inconclusiveSteps: steps,
-        deciding: pending,
         explanation: `${last}: rolling back as configured. ${why}`,
       };
     case 'proceed':
       return {
+        ...base,
         action: 'advance',
         reason: 'JudgeInconclusiveProceed',
-        inconclusiveSteps: steps,
-        deciding: pending,
         explanation: `${last}: proceeding without evidence as configured. ${why}`,
       };
   }

@@ -37,17 +37,39 @@ export function twoProportionTest(
   if (!(n1 > 0 && n2 > 0)) throw new RangeError('prop.test needs n1 > 0 and n2 > 0');
   const p1 = x1 / n1;
   const p2 = x2 / n2;
-  const delta = p1 - p2;
   const invN = 1 / n1 + 1 / n2;
-  const yates = correct ? Math.min(0.5, Math.abs(delta) / invN) : 0;
+  const yates = correct ? Math.min(0.5, Math.abs(p1 - p2) / invN) : 0;
+  const confInt = differenceInterval(p1, n1, p2, n2, yates, alternative, conf);
+  const statistic = pearson(x1, n1, x2, n2, yates);
+  let pValue: number;
+  if (alternative === 'two.sided') pValue = chisqUpper(statistic, 1);
+  else {
+    const zs = Math.sign(p1 - p2) * Math.sqrt(statistic);
+    pValue = alternative === 'less' ? pnorm(zs) : pnormUpper(zs);
+  }
+  return { statistic, pValue, estimates: [p1, p2], confInt };
+}
+
+/** R's Wald interval for p1 − p2, widened by the continuity correction and clipped to [−1, 1]. */
+function differenceInterval(
+  p1: number,
+  n1: number,
+  p2: number,
+  n2: number,
+  yates: number,
+  alternative: Alternative,
+  conf: number,
+): [number, number] {
+  const delta = p1 - p2;
   const z = qnorm(alternative === 'two.sided' ? (1 + conf) / 2 : conf);
-  const width = z * Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2) + yates * invN;
-  const confInt: [number, number] =
-    alternative === 'two.sided'
-      ? [Math.max(delta - width, -1), Math.min(delta + width, 1)]
-      : alternative === 'less'
-        ? [-1, Math.min(delta + width, 1)]
-        : [Math.max(delta - width, -1), 1];
+  const width = z * Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2) + yates * (1 / n1 + 1 / n2);
+  if (alternative === 'less') return [-1, Math.min(delta + width, 1)];
+  if (alternative === 'greater') return [Math.max(delta - width, -1), 1];
+  return [Math.max(delta - width, -1), Math.min(delta + width, 1)];
+}
+
+/** Pearson's chi-squared statistic of the 2×2 table, each |O − E| reduced by `yates`. */
+function pearson(x1: number, n1: number, x2: number, n2: number, yates: number): number {
   const pooled = (x1 + x2) / (n1 + n2);
   let statistic = 0;
   for (const [x, n] of [
@@ -61,13 +83,7 @@ export function twoProportionTest(
       if (exp > 0) statistic += (Math.abs(obs - exp) - yates) ** 2 / exp;
     }
   }
-  let pValue: number;
-  if (alternative === 'two.sided') pValue = chisqUpper(statistic, 1);
-  else {
-    const zs = Math.sign(delta) * Math.sqrt(statistic);
-    pValue = alternative === 'less' ? pnorm(zs) : pnormUpper(zs);
-  }
-  return { statistic, pValue, estimates: [p1, p2], confInt };
+  return statistic;
 }
 
 /** The binomial probability mass P(X = k), X ~ Bin(n, p). */
