@@ -15,6 +15,8 @@ export type {
 } from './types.js';
 export type { Bucket, Histogram } from './histogram.js';
 export { histogramQuantile } from './histogram.js';
+export { rankSumTest, rankSumTestHistograms, type RankSumTest } from './ranks.js';
+export { binomialTest, twoProportionTest, type Alternative } from './proportions.js';
 export {
   addErrorSnapshot,
   emptyErrorEvidence,

@@ -6,6 +6,7 @@
  * (latency.ts) is the one to use step after step. Pure.
  */
 import type { Alternative } from './proportions.js';
+import { binCounts, sameLayout, type Histogram } from './histogram.js';
 import { pnorm, pnormUpper } from './special.js';
 
 /** Result of a rank-sum test of x (e.g. the canary) against y (the primary). */
@@ -69,4 +70,17 @@ export function rankSumTest(
 
 function sum(v: readonly number[]): number {
   return v.reduce((s, a) => s + a, 0);
+}
+
+/**
+ * {@link rankSumTest} on two cumulative `le` histograms with the same buckets (canary first):
+ * is the canary stochastically slower than the primary, looking once?
+ */
+export function rankSumTestHistograms(
+  x: Histogram,
+  y: Histogram,
+  opts: { alternative?: Alternative; correct?: boolean } = {},
+): RankSumTest {
+  if (!sameLayout(x, y)) throw new RangeError('histograms must have the same buckets');
+  return rankSumTest(binCounts(x), binCounts(y), opts);
 }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { binomialTest, dbinom, pbinom, twoProportionTest } from '../../../lib/domain/judge/proportions.js';
-import { rankSumTest } from '../../../lib/domain/judge/ranks.js';
+import { fromBins } from '../../../lib/domain/judge/histogram.js';
+import { rankSumTest, rankSumTestHistograms } from '../../../lib/domain/judge/ranks.js';
 
 function close(got: number, want: number, rel = 1e-10): void {
   expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want) + 1e-15);
@@ -128,6 +129,16 @@ describe('rankSumTest = R wilcox.test(exact = FALSE) on bucketed data', () => {
     const t = rankSumTest(bins(x), bins(y), { alternative: 'greater' });
     expect(t.statistic).toBe(35);
     close(t.pValue, 0.12231180256349168, 1e-9);
+  });
+
+  it('takes cumulative le histograms as Prometheus returns them (same W and p as R)', () => {
+    const bounds = [1, 2, 3, 4, 5, 6];
+    const t = rankSumTestHistograms(fromBins(bounds, xc), fromBins(bounds, yc), { alternative: 'greater' });
+    expect(t.statistic).toBe(2482);
+    close(t.pValue, 3.5065557557102285e-2, 1e-9);
+    expect(() => rankSumTestHistograms(fromBins(bounds, xc), fromBins([1, 2, 3, 4, 5, 7], yc))).toThrow(
+      /same buckets/,
+    );
   });
 
   it('refuses empty samples and all-tied data', () => {
