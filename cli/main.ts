@@ -13,6 +13,7 @@ import { spec as remove } from './commands/delete.js';
 import { spec as diff } from './commands/diff.js';
 import { spec as get } from './commands/get.js';
 import { spec as history } from './commands/history.js';
+import { spec as clusterRbac } from './commands/rbac.js';
 import { alertProvidersSpec, templatesSpec } from './commands/resources.js';
 import { spec as status } from './commands/status.js';
 import { exitCodes } from './exit-codes.js';
@@ -32,6 +33,7 @@ export const commands: readonly CommandSpec[] = [
   remove,
   clustersSpec,
   registerSpec,
+  clusterRbac,
   templatesSpec,
   alertProvidersSpec,
   completion,

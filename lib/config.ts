@@ -27,6 +27,8 @@ export interface Config {
   readonly secretsPrefix: string;
   /** SSM parameter name prefix the functions may read (kubeconfigs, the Slack URL). */
   readonly parametersPrefix: string;
+  /** Roles cluster records may name in `assumeRole` (comma-separated ARN patterns); undefined: any. */
+  readonly assumableRoles?: string;
   readonly historyRetentionDays: number;
   readonly leaseSeconds: number;
   readonly maxBodyBytes: number;
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     slackUrlParameter: env.SLACK_URL_PARAMETER || undefined,
     secretsPrefix: env.SECRETS_PREFIX ?? '',
     parametersPrefix: env.PARAMETERS_PREFIX ?? '',
+    assumableRoles: env.ASSUMABLE_ROLES,
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
     leaseSeconds: int(env, 'LEASE_SECONDS', 120),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),

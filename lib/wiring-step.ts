@@ -6,8 +6,15 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { AdvanceDeps } from './app/advance-canary.js';
 import { resolveCluster } from './app/clusters.js';
-import { executeApiRegion, sigv4Signer, type RequestSigner } from './adapters/aws/sigv4.js';
-import { KubernetesClusterAccess } from './adapters/cluster-access.js';
+import { assumeRoleCredentials } from './adapters/aws/assume-role.js';
+import {
+  executeApiRegion,
+  sigv4Signer,
+  type AwsCredentialsProvider,
+  type RequestSigner,
+} from './adapters/aws/sigv4.js';
+import type { ClusterRecord, EksClusterRecord } from './ports/cluster.js';
+import { KubernetesClusterAccess, type ClusterIo } from './adapters/cluster-access.js';
 import { ClusterClientFactory } from './adapters/kubernetes/client.js';
 import { prometheusFor, templateProvider } from './adapters/prometheus/factory.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
@@ -34,7 +41,7 @@ export interface StepParts {
   secrets: SecretReader;
   /** Overrides for local mode (sandbox metrics). */
   defaultMetrics?: MetricsProvider;
-  eks?: (region: string) => EKSClient;
+  eks?: (region: string, credentials?: AwsCredentialsProvider) => EKSClient;
   chainWithinMs: number;
   /** Signs webhooks to our own load tester (SigV4 in AWS, the bearer token in local mode). */
   loadtesterSigner?: (url: URL) => RequestSigner | undefined;
@@ -42,13 +49,42 @@ export interface StepParts {
 
 /** Dependencies of one analysis step. */
 export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
-  const defaultMetrics =
-    parts.defaultMetrics ??
-    (core.config.prometheusUrl ? prometheusFor(core.config.prometheusUrl) : noPrometheus);
   // Template secrets live under this stage's prefix (Secrets Manager), as cluster credentials do.
   const templateSecret = (name: string) => parts.secrets({ secret: `${core.config.secretsPrefix}${name}` });
-  const templates = new Map<string, MetricsProvider>();
-  const factory = new ClusterClientFactory({ eks: parts.eks, credentials: defaultProvider() });
+  // Metrics providers per cluster (each reaches in-cluster addresses through its own API server).
+  const providers = new Map<string, MetricsProvider>();
+  const cached = (id: string, make: () => MetricsProvider) => {
+    if (!providers.has(id)) providers.set(id, make());
+    return providers.get(id)!;
+  };
+  // Clusters in other accounts: their role's credentials, per role and external ID.
+  const assumed = new Map<string, AwsCredentialsProvider>();
+  const assumedCredentials = (r: EksClusterRecord): AwsCredentialsProvider => {
+    const { roleArn, externalId } = r.assumeRole!;
+    const id = `${roleArn}|${externalId ?? ''}`;
+    if (!assumed.has(id)) assumed.set(id, assumeRoleCredentials({ roleArn, externalId, region: r.region }));
+    return assumed.get(id)!;
+  };
+  const credentialsOf = (c: ClusterRecord) =>
+    c.kind === 'eks' && c.assumeRole ? assumedCredentials(c) : undefined;
+  const io: ClusterIo = {
+    hooks: (fetch) => makeHttpHooks({ signerFor: parts.loadtesterSigner, fetch }),
+    metrics: (template, cluster, fetch) => {
+      if (!template) {
+        if (parts.defaultMetrics) return parts.defaultMetrics;
+        const url = core.config.prometheusUrl;
+        if (!url) return noPrometheus;
+        return cached(`${cluster.name}|${url}`, () => prometheusFor(url, fetch, credentialsOf(cluster)));
+      }
+      const id = `${cluster.name}|${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
+      return cached(id, () => templateProvider(template, templateSecret, fetch, credentialsOf(cluster)));
+    },
+  };
+  const factory = new ClusterClientFactory({
+    eks: parts.eks,
+    credentials: defaultProvider(),
+    assumedCredentials,
+  });
   const lookup = async (name: string, signal: AbortSignal) => {
     const r = await core.clusters.get(name, signal);
     return r && resolveCluster(r, parts.secrets);
@@ -59,18 +95,11 @@ export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
     history: core.history,
     bus: parts.bus,
     queue: parts.queue,
-    clusters: new KubernetesClusterAccess(lookup, factory),
-    hooks: makeHttpHooks({ signerFor: parts.loadtesterSigner }),
+    clusters: new KubernetesClusterAccess(lookup, factory, io),
     checks: {
       resolver: new PrometheusCheckQueries({
         get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal),
       }),
-      metricsFor: (template) => {
-        if (!template) return defaultMetrics;
-        const id = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
-        if (!templates.has(id)) templates.set(id, templateProvider(template, templateSecret));
-        return templates.get(id)!;
-      },
     },
     logger: core.logger,
     now: core.now,
@@ -100,7 +129,7 @@ export function buildAnalyzeDeps(): AdvanceDeps {
     queue: awsQueue(c),
     bus: awsBus(c),
     secrets: secrets(c.region),
-    eks: (region) => new EKSClient({ region }),
+    eks: (region, credentials) => new EKSClient({ region, credentials }),
     chainWithinMs: 50_000,
     loadtesterSigner: ownLoadtesterSigner(c.loadtesterUrl, (base) =>
       sigv4Signer({ service: 'execute-api', region: executeApiRegion(base, c.region) }),

@@ -104,7 +104,11 @@ export function buildApiDeps() {
     ...core,
     queue: awsQueue(c),
     maxBodyBytes: c.maxBodyBytes,
-    secretPrefixes: { secrets: c.secretsPrefix, parameters: c.parametersPrefix },
+    secretPrefixes: {
+      secrets: c.secretsPrefix,
+      parameters: c.parametersPrefix,
+      assumableRoles: c.assumableRoles,
+    },
   };
 }
 

@@ -1,33 +1,74 @@
 /**
  * ClusterAccess over the Kubernetes adapters: a registered cluster → its clients (cached per
- * record) → the workloads, scaler, event recorder and routers of that cluster.
+ * record) → the workloads, scaler, event recorder and routers of that cluster, and the webhooks
+ * and metrics servers as seen from it (in-cluster addresses through its service proxy).
  */
 import type { ClusterRecord } from '../ports/cluster.js';
+import { serviceProxyPolicy } from '../ports/cluster.js';
 import type { ClusterAccess, ClusterHandle } from '../ports/clusters.js';
 import { UnknownClusterError } from '../ports/clusters.js';
-import { ClusterClientFactory } from './kubernetes/client.js';
+import type { Hooks } from '../ports/hooks.js';
+import type { MetricsProvider, MetricTemplate } from '../ports/metrics.js';
+import type { ClusterClientFactory, ClusterClients } from './kubernetes/client.js';
 import { KubernetesEventRecorder } from './kubernetes/events.js';
 import { KubernetesScaler } from './kubernetes/scaler.js';
+import { clusterFetch } from './kubernetes/service-proxy.js';
 import { KubernetesWorkloads } from './kubernetes/workloads.js';
 import { makeRouter } from './routers/index.js';
 
+/** The HTTP adapters of one cluster, built over its `fetch`. */
+export interface ClusterIo {
+  hooks(fetch: typeof globalThis.fetch): Hooks;
+  metrics(
+    template: MetricTemplate | undefined,
+    cluster: ClusterRecord,
+    fetch: typeof globalThis.fetch,
+  ): MetricsProvider;
+}
+
+/** How long a cluster's namespace list is trusted for classifying `svc.ns` hosts. */
+const NAMESPACES_TTL_MS = 5 * 60_000;
+
 export class KubernetesClusterAccess implements ClusterAccess {
+  private readonly namespaceCache = new Map<string, { at: number; names: Promise<ReadonlySet<string>> }>();
+
   /** `lookup` resolves a registered cluster (secrets included) or answers undefined. */
   constructor(
     private readonly lookup: (cluster: string, signal: AbortSignal) => Promise<ClusterRecord | undefined>,
     private readonly factory: ClusterClientFactory,
+    private readonly io: ClusterIo,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async get(cluster: string, signal: AbortSignal): Promise<ClusterHandle> {
     const record = await this.lookup(cluster, signal);
     if (!record) throw new UnknownClusterError(cluster);
     const clients = await this.factory.clusterClients(record, signal);
+    const fetch = clusterFetch({
+      policy: serviceProxyPolicy(record),
+      namespaces: (s) => this.namespaces(clients, s),
+      send: (req) => clients.raw(req),
+    });
     return {
       record,
       workloads: new KubernetesWorkloads({ clients }),
       scaler: new KubernetesScaler(clients),
       events: new KubernetesEventRecorder(clients),
       router: (provider) => makeRouter(provider, clients),
+      hooks: this.io.hooks(fetch),
+      metrics: (template) => this.io.metrics(template, record, fetch),
     };
+  }
+
+  /** The cluster's namespace names, listed at most every few minutes. */
+  private namespaces(clients: ClusterClients, signal: AbortSignal): Promise<ReadonlySet<string>> {
+    const hit = this.namespaceCache.get(clients.cluster);
+    if (hit && this.now() - hit.at < NAMESPACES_TTL_MS) return hit.names;
+    const names = clients
+      .call('Namespace list', signal, (o) => clients.core.listNamespace({}, o))
+      .then((l) => new Set(l.items.map((n) => n.metadata?.name ?? '')) as ReadonlySet<string>);
+    names.catch(() => this.namespaceCache.delete(clients.cluster));
+    this.namespaceCache.set(clients.cluster, { at: this.now(), names });
+    return names;
   }
 }

@@ -11,7 +11,6 @@ import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
 import type { EventBus } from '../ports/bus.js';
 import type { ClusterAccess, ClusterHandle } from '../ports/clusters.js';
-import type { Hooks } from '../ports/hooks.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkQueue } from '../ports/queue.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, History, Leases } from '../ports/store.js';
@@ -26,8 +25,8 @@ export interface AdvanceDeps {
   history: History;
   bus: EventBus;
   clusters: ClusterAccess;
-  hooks: Hooks;
-  checks: CheckDeps;
+  /** Turns a metric check into its query (webhooks and metrics servers come with the cluster). */
+  checks: Pick<CheckDeps, 'resolver'>;
   logger: Logger;
   now: () => number;
   newId: () => string;
@@ -95,6 +94,7 @@ async function step(
     if (record.status.phase === 'Initializing') await probeMetrics(deps, canary, cluster, now, signal);
     ({ decision, obs } = await decideWithInputs(
       deps,
+      cluster,
       canary,
       record.status,
       await observe(canary, cluster, router, provider, now, signal),
@@ -106,7 +106,7 @@ async function step(
       status: decision.status,
       cluster,
       router,
-      hooks: deps.hooks,
+      hooks: cluster.hooks,
       now,
       signal,
       provider,
@@ -177,8 +177,8 @@ async function probeMetrics(
   signal: AbortSignal,
 ): Promise<void> {
   if (!spec.metrics(canary).some((m) => m.templateRef === undefined)) return;
-  const online = await deps.checks
-    .metricsFor(undefined)
+  const online = await cluster
+    .metrics(undefined)
     .isOnline(signal)
     .catch(() => false);
   if (online) return;
@@ -200,6 +200,7 @@ async function probeMetrics(
 /** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
 async function decideWithInputs(
   deps: AdvanceDeps,
+  cluster: ClusterHandle,
   canary: Canary,
   status: CanaryStatus,
   initial: Observations,
@@ -212,9 +213,10 @@ async function decideWithInputs(
     if (d.kind === 'step') return { decision: d, obs };
     for (const need of d.inputs) {
       if (need.kind === 'metrics') {
-        obs = { ...obs, metrics: await runMetricChecks(deps.checks, canary, provider, signal) };
+        const checks = { resolver: deps.checks.resolver, metricsFor: cluster.metrics.bind(cluster) };
+        obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, signal) };
       } else {
-        const outcomes = await callGatingHooks(deps.hooks, canary, status, need.type, signal);
+        const outcomes = await callGatingHooks(cluster.hooks, canary, status, need.type, signal);
         obs = { ...obs, hooks: { ...obs.hooks, [need.type]: outcomes } };
       }
     }

@@ -13,7 +13,23 @@ const name = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label such as "prod-eu"')
   .max(63);
-const base = { name, defaultProvider: z.enum(providers).optional() };
+const namespace = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name (DNS-1123 label)')
+  .max(63);
+const base = {
+  name,
+  defaultProvider: z.enum(providers).optional(),
+  serviceProxy: z
+    .strictObject({ enabled: z.boolean().optional(), namespaces: z.array(namespace).max(200).optional() })
+    .optional(),
+};
+const roleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    'an IAM role ARN such as "arn:aws:iam::210987654321:role/flagger-serverless"',
+  );
 
 export const clusterRegistration = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -21,6 +37,7 @@ export const clusterRegistration = z.discriminatedUnion('kind', [
     kind: z.literal('eks'),
     eksClusterName: z.string().min(1),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"'),
+    assumeRole: z.strictObject({ roleArn, externalId: z.string().min(2).max(1224).optional() }).optional(),
   }),
   z.strictObject({
     ...base,
@@ -51,6 +68,21 @@ export type ClusterRegistration = z.infer<typeof clusterRegistration>;
 export interface SecretPrefixes {
   secrets?: string;
   parameters?: string;
+  /**
+   * Roles the analyze role may assume (the stack's `assumableRoles`: comma-separated ARNs, `*`
+   * matching any run of characters). Empty: no cluster may name a role.
+   */
+  assumableRoles?: string;
+}
+
+/** True when `arn` matches one of the comma-separated patterns (`*` matches any run of characters). */
+export function roleAllowed(arn: string, patterns: string): boolean {
+  const escape = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return patterns
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .some((p) => new RegExp(`^${p.split('*').map(escape).join('.*')}$`).test(arn));
 }
 
 /** Validates a registration body; exactly one kubeconfig source for kind kubeconfig. */
@@ -84,6 +116,15 @@ export function parseClusterRegistration(body: unknown, prefixes: SecretPrefixes
       prefixes.parameters,
     ],
   ];
+  const role = c.kind === 'eks' ? c.assumeRole?.roleArn : undefined;
+  if (role && prefixes.assumableRoles !== undefined && !roleAllowed(role, prefixes.assumableRoles)) {
+    const message = prefixes.assumableRoles
+      ? `expected a role the stack may assume (assumableRoles: ${prefixes.assumableRoles}), got "${role}"`
+      : `this deployment may assume no roles (deploy with --param="assumableRoles=arn:aws:iam::ACCOUNT:role/NAME") , got "${role}"`;
+    throw new ValidationError(`invalid cluster: assumeRole.roleArn: ${message}`, [
+      { path: 'assumeRole.roleArn', message },
+    ]);
+  }
   for (const [path, value, prefix] of refs) {
     if (value && prefix && !value.startsWith(prefix)) {
       const message = `expected a name under "${prefix}" (the functions may read only those), got "${value}"`;
@@ -116,6 +157,7 @@ export async function resolveCluster(
       kubeconfig,
       context: c.context,
       defaultProvider: c.defaultProvider,
+      serviceProxy: c.serviceProxy,
     };
   }
   const token = c.token ?? (c.tokenSecret ? await secret({ secret: c.tokenSecret }) : undefined);
@@ -127,5 +169,6 @@ export async function resolveCluster(
     token,
     skipTLSVerify: c.skipTLSVerify,
     defaultProvider: c.defaultProvider,
+    serviceProxy: c.serviceProxy,
   };
 }

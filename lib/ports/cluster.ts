@@ -10,6 +10,12 @@ interface ClusterRecordBase {
   name: string;
   /** Provider used by canaries of this cluster that do not set `spec.provider`. */
   defaultProvider?: Provider;
+  /**
+   * In-cluster webhook and Prometheus addresses (`svc.ns`, `*.svc[.cluster.local]`) reached
+   * through the API server's service proxy. Default: on for `eks` records, off otherwise;
+   * `namespaces` limits it to those (where RBAC grants `services/proxy`).
+   */
+  serviceProxy?: { enabled?: boolean; namespaces?: string[] };
 }
 
 /**
@@ -21,6 +27,12 @@ export interface EksClusterRecord extends ClusterRecordBase {
   /** The cluster's name in EKS (may differ from `name`). */
   eksClusterName: string;
   region: string;
+  /**
+   * A role to assume for this cluster (another account): EKS DescribeCluster, the EKS token and
+   * Amazon Managed Prometheus queries use its credentials. The analyze role may assume only the
+   * roles the stack's `assumableRoles` parameter names.
+   */
+  assumeRole?: { roleArn: string; externalId?: string };
 }
 
 /**
@@ -47,4 +59,13 @@ export interface EndpointClusterRecord extends ClusterRecordBase {
 
 /** How to reach one cluster. */
 export type ClusterRecord = EksClusterRecord | KubeconfigClusterRecord | EndpointClusterRecord;
+
+/** The service proxy policy of a record, defaults applied. */
+export function serviceProxyPolicy(record: ClusterRecord): { enabled: boolean; namespaces?: string[] } {
+  const p = record.serviceProxy ?? {};
+  return {
+    enabled: p.enabled ?? (p.namespaces !== undefined || record.kind === 'eks'),
+    namespaces: p.namespaces,
+  };
+}
 export type ClusterKind = ClusterRecord['kind'];

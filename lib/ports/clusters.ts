@@ -4,6 +4,8 @@
  */
 import type { Provider } from '../domain/spec/accessors.js';
 import type { ClusterRecord } from './cluster.js';
+import type { Hooks } from './hooks.js';
+import type { MetricsProvider, MetricTemplate } from './metrics.js';
 import type { Router } from './router.js';
 import type { EventRecorder, Scaler, Workloads } from './workloads.js';
 
@@ -13,6 +15,10 @@ export interface ClusterHandle {
   scaler: Scaler;
   events: EventRecorder;
   router(provider: Provider): Router;
+  /** Webhooks as seen from this cluster (in-cluster addresses through its service proxy). */
+  hooks: Hooks;
+  /** The metrics server of a template, or the default one, as seen from this cluster. */
+  metrics(template: MetricTemplate | undefined): MetricsProvider;
 }
 
 export interface ClusterAccess {

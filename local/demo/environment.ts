@@ -5,6 +5,12 @@
  * `close()`, in reverse order, also when a later start fails.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  makeLoadtester,
+  MemoryGateStore,
+  silentLogger as quietLoadtester,
+  startLoadtesterServer,
+} from '../../lib/loadtester/index.js';
 import { silentLogger, type Logger } from '../../lib/ports/logger.js';
 import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import { startSandbox, type Sandbox } from '../../sandbox/apiserver/index.js';
@@ -48,6 +54,7 @@ export async function startEnvironment(opts: EnvironmentOptions): Promise<DemoEn
   try {
     const sandbox = await startSandbox({ rolloutDelayMs: 1500, namespaces: [DEMO.namespace] });
     closers.push(() => sandbox.close());
+    await startInClusterLoadtester(sandbox, closers);
     const simulator = await startTrafficSimulator({
       store: sandbox.store,
       namespaces: [DEMO.namespace],
@@ -100,7 +107,29 @@ async function startMetrics(
   return { prometheusUrl: prometheus.url, stop: () => prometheus.stop() };
 }
 
-/** Registers the sandbox as cluster `sandbox` (https with its CA and token; Istio by default). */
+/**
+ * Flagger's load tester as it runs in a cluster: Service `flagger-loadtester` in the demo
+ * namespace, port 80, unauthenticated (the cluster network protects it), served by our load tester
+ * behind the sandbox's service proxy.
+ */
+async function startInClusterLoadtester(sandbox: Sandbox, closers: (() => Promise<void>)[]): Promise<void> {
+  const server = await startLoadtesterServer(
+    makeLoadtester({ gates: new MemoryGateStore(), logger: quietLoadtester }),
+  );
+  closers.push(() => server.close());
+  sandbox.store.put({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'flagger-loadtester', namespace: DEMO.namespace },
+    spec: { selector: { app: 'flagger-loadtester' }, ports: [{ name: 'http', port: 80 }] },
+  });
+  sandbox.proxyTargets.set({ namespace: DEMO.namespace, service: 'flagger-loadtester' }, server.url);
+}
+
+/**
+ * Registers the sandbox as cluster `sandbox` (https with its CA and token; Istio by default), with
+ * in-cluster addresses reached through its service proxy.
+ */
 function registerSandbox(stack: Stack, sandbox: Sandbox): Promise<void> {
   const { url: server, caData, token } = sandbox;
   return stack.registerCluster({
@@ -110,5 +139,6 @@ function registerSandbox(stack: Stack, sandbox: Sandbox): Promise<void> {
     caData,
     token,
     defaultProvider: 'istio',
+    serviceProxy: { enabled: true },
   });
 }

@@ -69,4 +69,13 @@ spec:
         thresholdRange:
           max: 500
         interval: 20s
+    # Flagger's in-cluster load tester, addressed as in Flagger's docs: the functions reach it
+    # through the cluster's API server (service proxy).
+    webhooks:
+      - name: approve-rollout
+        type: confirm-rollout
+        url: http://flagger-loadtester.${DEMO.namespace}/gate/approve
+      - name: manual-rollback
+        type: rollback
+        url: http://flagger-loadtester.${DEMO.namespace}/rollback/check
 `;

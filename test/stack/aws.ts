@@ -97,7 +97,8 @@ export class LocalAws {
       throw new Error(`session token missing or wrong for ${caller.principal.name}`);
     if (!(await verifySigned(req, caller.secret)))
       throw new Error(`signature does not match for ${caller.principal.name}`);
-    const op = operationOf(req, by, ACCOUNT);
+    // Resources belong to the caller's account (a role assumed in another account sees its own).
+    const op = operationOf(req, by, /^arn:aws:[a-z]+::(\d{12}):/.exec(caller.principal.arn)?.[1] ?? ACCOUNT);
     for (const resource of op.resources) {
       const call = await this.ledger.evaluate(caller.principal, iamAction(op), resource);
       if (!call.allowed) return denied(op, caller.principal, resource);

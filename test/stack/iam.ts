@@ -27,8 +27,29 @@ export interface Call {
   error?: string;
 }
 
-/** AWSLambdaBasicExecutionRole, the one managed policy our roles attach. */
+/** The managed policies our roles attach (AWS's documents). */
 const managed: Record<string, unknown> = {
+  'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole': {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AWSLambdaVPCAccessExecutionPermissions',
+        Effect: 'Allow',
+        Action: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        Resource: '*',
+      },
+    ],
+  },
   'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole': {
     Version: '2012-10-17',
     Statement: [
@@ -50,8 +71,15 @@ export function rolePrincipal(resolver: Resolver, name: string, roleLogicalId: s
     Policies?: { PolicyName: string; PolicyDocument: unknown }[];
     ManagedPolicyArns?: string[];
   };
-  const policies = (props.Policies ?? []).map((p) => ({ name: p.PolicyName, policy: p.PolicyDocument }));
-  for (const arn of props.ManagedPolicyArns ?? []) {
+  // Conditional statements and policies (Fn::If … AWS::NoValue) resolve to undefined: drop them.
+  const policies: { name: string; policy: unknown }[] = (props.Policies ?? []).map((p) => {
+    const doc = p.PolicyDocument as { Statement: unknown[] };
+    return {
+      name: p.PolicyName,
+      policy: { ...doc, Statement: doc.Statement.filter((s) => s !== undefined) },
+    };
+  });
+  for (const arn of (props.ManagedPolicyArns ?? []).filter((a) => a !== undefined)) {
     const doc = managed[arn];
     if (!doc) throw new Error(`managed policy ${arn} is not known to the stack test`);
     policies.push({ name: arn, policy: doc });
@@ -68,7 +96,9 @@ export class IamLedger {
       request: {
         principal: principal.arn,
         action,
-        resource: { resource, accountId: ACCOUNT },
+        // The identity side of the call, as in the caller's own account. Resource policies (a
+        // role's trust policy) are judged where they apply: the local STS's AssumeRole.
+        resource: { resource, accountId: accountOf(principal.arn) ?? ACCOUNT },
         contextVariables: {},
       },
       identityPolicies: principal.policies,
@@ -85,7 +115,17 @@ export class IamLedger {
         statementName(s.explain as { identifier?: string }),
       );
     } else {
+      // A `*` resource (actions without a resource type) is judged per resource pattern.
       call.allowed = r.overallResult === 'Allowed';
+      call.allowedBy = [
+        ...new Set(
+          r.results.flatMap((x) =>
+            (x.analysis?.identityAnalysis?.allowStatements ?? []).map((s) =>
+              statementName(s.explain as { identifier?: string }),
+            ),
+          ),
+        ),
+      ];
     }
     this.calls.push(call);
     return call;
@@ -97,6 +137,11 @@ export class IamLedger {
       .filter((c) => !c.allowed)
       .map((c) => `${c.principal}: ${c.action} on ${c.resource}${c.error ? ` (${c.error})` : ' denied'}`);
   }
+}
+
+function accountOf(arn: string): string | undefined {
+  const account = arn.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 function statementName(explain: { identifier?: string }): string {

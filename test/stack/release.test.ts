@@ -11,6 +11,7 @@ import { prometheusAvailability } from '../support/prometheus.js';
 import { fail } from '../support/receiver.js';
 import { apply, podinfoDeployment } from '../support/release.js';
 import { startSandbox } from '../support/sandbox.js';
+import { EXTERNAL_ID, PARTNER_ROLE, startPartnerCluster } from './accounts.js';
 import { permissionRows, documentedPermissions } from './permissions.js';
 import { startWorld, until, type World } from './world.js';
 
@@ -79,7 +80,10 @@ async function phase(want: string[]): Promise<string> {
 
 describe.skipIf(available.skip)('the packaged stack', () => {
   beforeAll(async () => {
-    w = await startWorld();
+    // A deployment that serves clusters of another account too (assumableRoles).
+    w = await startWorld({
+      parameters: { assumableRoles: 'arn:aws:iam::210987654321:role/flagger-serverless-*' },
+    });
   }, 300_000);
   afterAll(async () => {
     await w?.close();
@@ -181,6 +185,48 @@ describe.skipIf(available.skip)('the packaged stack', () => {
       expect(stack.incidents).toEqual([]);
     } finally {
       await other.close();
+    }
+  }, 300_000);
+
+  it('reaches a cluster in another account through the role it names', async () => {
+    const { client, stack } = w;
+    const partner = await startPartnerCluster(stack, 'partner');
+    onTestFailed(async () => {
+      console.log(w.report(), '\n--- partner EKS refused\n', partner.eks.refused.join('\n'));
+      const h = await client.call<{ items: unknown[] }>('GET', '/canaries/partner/test/podinfo/history', {
+        query: { limit: '3' },
+      });
+      console.log(JSON.stringify(h.items, null, 1).slice(0, 3000));
+    });
+    try {
+      const cluster = { name: 'partner', kind: 'eks', eksClusterName: 'partner', region: 'us-east-1' };
+      const outside = { ...cluster, assumeRole: { roleArn: 'arn:aws:iam::999999999999:role/admin' } };
+      const refused = await client
+        .request('POST', '/clusters', json(outside))
+        .catch((e: { status: number; errors: unknown }) => e);
+      expect(refused).toMatchObject({ status: 400, errors: [{ path: 'assumeRole.roleArn' }] });
+      const record = { ...cluster, assumeRole: { roleArn: PARTNER_ROLE, externalId: EXTERNAL_ID } };
+      expect((await client.request('POST', '/clusters', json(record))).status).toBe(201);
+      await apply(partner.sandbox, podinfoDeployment('podinfo:6.0.0'));
+      const yaml = `apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: { name: podinfo, namespace: test }\nspec:\n  targetRef: { apiVersion: apps/v1, kind: Deployment, name: podinfo }\n  service: { port: 9898 }\n  analysis: { interval: 10s, threshold: 2, maxWeight: 50, stepWeight: 50 }\n`;
+      await client.request('POST', '/canaries', { query: { cluster: 'partner' }, body: yaml });
+      await phaseOf('/canaries/partner/test/podinfo', ['Initialized']);
+      expect(new Set(partner.eks.admitted.map((a) => a.split('/').slice(0, 2).join('/')))).toEqual(
+        new Set(['arn:aws:sts::210987654321:assumed-role/flagger-serverless-access']),
+      );
+      const assumed = stack.ledger.calls.filter((c) => c.action === 'sts:AssumeRole');
+      expect(assumed.length).toBeGreaterThan(0);
+      expect(assumed.every((c) => c.allowed && c.allowedBy.includes('AnalyzeAssumeClusterRoles'))).toBe(true);
+      expect(
+        stack.ledger.calls.some(
+          (c) => c.principal === 'partner-access' && c.action === 'eks:DescribeCluster' && c.allowed,
+        ),
+      ).toBe(true);
+      expect((await client.request('DELETE', '/canaries/partner/test/podinfo')).status).toBe(204);
+      await stack.settle();
+      expect(stack.ledger.denials()).toEqual([]);
+    } finally {
+      await partner.close();
     }
   }, 300_000);
 

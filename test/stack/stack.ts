@@ -212,8 +212,22 @@ export class PackagedStack {
     }
   }
 
-  /** What the Lambda service does with each function's role: poll its queue, send to its destination. */
+  /**
+   * What the Lambda service does with each function's role: manage its network interfaces in a
+   * VPC, poll its queue, send to its destination.
+   */
   private async checkServiceRoles(): Promise<void> {
+    const eni = [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ];
+    for (const [id, f] of resourcesOf(this.template, 'AWS::Lambda::Function')) {
+      if (!(this.resolver.resolve(f.Properties) as { VpcConfig?: unknown }).VpcConfig) continue;
+      for (const action of eni) await this.ledger.evaluate(this.principalOf(this.fn(id)), action, '*');
+    }
     for (const [, m] of resourcesOf(this.template, 'AWS::Lambda::EventSourceMapping')) {
       const fn = this.fn((m.Properties.FunctionName as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]);
       const queueArn = this.resolver.resolve(m.Properties.EventSourceArn) as string;

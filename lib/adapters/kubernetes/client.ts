@@ -19,6 +19,7 @@ import type { ClusterRecord, EksClusterRecord } from '../../ports/cluster.js';
 import { EksClusterInfo } from '../eks/cluster-info.js';
 import { EksTokenCache, type CredentialsProvider } from '../eks/token.js';
 import { canonicalJson } from './hashing.js';
+import { rawRequest, type RawRequest } from './raw.js';
 import { callApi, type TokenSource } from './request.js';
 
 /** Default upper bound of one API request. */
@@ -43,6 +44,8 @@ export interface ClusterClients {
     fn: (options: ConfigurationOptions) => Promise<T>,
     contentType?: PatchStrategy,
   ): Promise<T>;
+  /** One raw HTTP request to the API server with the cluster's credentials (the service proxy). */
+  raw(req: RawRequest): Promise<Response>;
 }
 
 /** Where the connection comes from; EKS records also need a token source. */
@@ -119,15 +122,18 @@ export function makeClusterClients(
     custom: kc.makeApiClient(CustomObjectsApi),
     call: (what, signal, fn, contentType) =>
       callApi(what, { signal, timeoutMs, token: conn.token, contentType }, fn),
+    raw: (req) => rawRequest(kc, conn.token, req),
   };
 }
 
 /** What the factory needs; EKS parts only for `eks` records. */
 export interface ClusterClientFactoryDeps {
-  /** An EKSClient for a region (share one per region). */
-  eks?: (region: string) => EKSClient;
+  /** An EKSClient for a region, with other credentials when given (one per region and role). */
+  eks?: (region: string, credentials?: CredentialsProvider) => EKSClient;
   /** Credentials that sign EKS tokens, e.g. `fromNodeProviderChain()`. */
   credentials?: CredentialsProvider;
+  /** Credentials of a record's `assumeRole` (STS AssumeRole as the function's role). */
+  assumedCredentials?: (record: EksClusterRecord) => CredentialsProvider;
   /** Clock for token reuse; default `Date.now`. */
   now?: () => number;
   /** Upper bound of one request; default {@link DEFAULT_TIMEOUT_MS}. */
@@ -146,7 +152,7 @@ interface Cached {
 export class ClusterClientFactory {
   private readonly cache = new Map<string, Cached>();
   private readonly infos = new Map<string, EksClusterInfo>();
-  private tokens?: EksTokenCache;
+  private readonly tokens = new Map<string, EksTokenCache>();
 
   constructor(private readonly deps: ClusterClientFactoryDeps = {}) {}
 
@@ -166,15 +172,15 @@ export class ClusterClientFactory {
   /** Drops the cached clients (and EKS endpoint) of a cluster. */
   forget(record: ClusterRecord): void {
     this.cache.delete(record.name);
-    if (record.kind === 'eks') this.infos.get(record.region)?.forget(record.eksClusterName);
+    if (record.kind === 'eks') this.infos.get(identity(record))?.forget(record.eksClusterName);
   }
 
   private async build(record: ClusterRecord, signal?: AbortSignal): Promise<ClusterClients> {
     const timeoutMs = this.deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (record.kind !== 'eks')
       return makeClusterClients(record.name, { kubeConfig: staticKubeConfig(record) }, timeoutMs);
-    const { server, caData } = await this.info(record.region).endpoint(record.eksClusterName, signal);
-    const tokens = this.tokenCache();
+    const { server, caData } = await this.info(record).endpoint(record.eksClusterName, signal);
+    const tokens = this.tokenCache(record);
     const token = () => tokens.token(record.eksClusterName, record.region);
     return makeClusterClients(
       record.name,
@@ -183,21 +189,43 @@ export class ClusterClientFactory {
     );
   }
 
-  private info(region: string): EksClusterInfo {
-    let info = this.infos.get(region);
+  private info(record: EksClusterRecord): EksClusterInfo {
+    const key = identity(record);
+    let info = this.infos.get(key);
     if (!info) {
       if (!this.deps.eks)
         throw new Error('ClusterClientFactory: an EKSClient is required for eks cluster records');
-      info = new EksClusterInfo(this.deps.eks(region));
-      this.infos.set(region, info);
+      const assumed = record.assumeRole ? this.credentials(record) : undefined;
+      info = new EksClusterInfo(this.deps.eks(record.region, assumed));
+      this.infos.set(key, info);
     }
     return info;
   }
 
-  private tokenCache(): EksTokenCache {
+  private tokenCache(record: EksClusterRecord): EksTokenCache {
+    const key = record.assumeRole?.roleArn ?? '';
+    let tokens = this.tokens.get(key);
+    if (!tokens) {
+      tokens = new EksTokenCache({ credentials: this.credentials(record), now: this.deps.now });
+      this.tokens.set(key, tokens);
+    }
+    return tokens;
+  }
+
+  /** The function's own credentials, or the assumed role's for a record in another account. */
+  private credentials(record: EksClusterRecord): CredentialsProvider {
+    if (record.assumeRole) {
+      if (!this.deps.assumedCredentials)
+        throw new Error('ClusterClientFactory: assumedCredentials are required for records with assumeRole');
+      return this.deps.assumedCredentials(record);
+    }
     if (!this.deps.credentials)
       throw new Error('ClusterClientFactory: credentials are required for eks cluster records');
-    this.tokens ??= new EksTokenCache({ credentials: this.deps.credentials, now: this.deps.now });
-    return this.tokens;
+    return this.deps.credentials;
   }
+}
+
+/** EKS clients and token caches are shared per region and assumed role. */
+function identity(record: EksClusterRecord): string {
+  return `${record.region}|${record.assumeRole?.roleArn ?? ''}`;
 }

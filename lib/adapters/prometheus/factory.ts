@@ -5,7 +5,7 @@
  * (`token`, or `username` + `password`), read once per provider when the first query runs.
  */
 import type { MetricsProvider, MetricTemplate, QueryResult } from '../../ports/metrics.js';
-import type { PrometheusAuth } from './auth.js';
+import type { AwsCredentialsProvider, PrometheusAuth } from './auth.js';
 import { PrometheusClient } from './client.js';
 
 /** Reads one secret's text (JSON with token / username / password). */
@@ -13,11 +13,11 @@ export type SecretText = (name: string) => Promise<string>;
 
 const ampHost = /^aps-workspaces\.([a-z0-9-]+)\.amazonaws\.com$/;
 
-/** SigV4 for an AMP workspace address, else undefined. */
-export function ampAuth(address: string): PrometheusAuth | undefined {
+/** SigV4 for an AMP workspace address (as `credentials`, default the function's role), else undefined. */
+export function ampAuth(address: string, credentials?: AwsCredentialsProvider): PrometheusAuth | undefined {
   const host = new URL(address).hostname;
   const m = ampHost.exec(host);
-  return m ? { type: 'sigv4', region: m[1] } : undefined;
+  return m ? { type: 'sigv4', region: m[1], credentials } : undefined;
 }
 
 /** Flagger's secret keys → auth; unknown shapes are an error naming the secret. */
@@ -35,22 +35,33 @@ export function secretAuth(name: string, text: string): PrometheusAuth {
   throw new Error(`secret ${name} has neither "token" nor "username" and "password"`);
 }
 
-/** The default provider for an address (AMP → SigV4). */
-export function prometheusFor(address: string): MetricsProvider {
-  return new PrometheusClient({ address, auth: ampAuth(address) });
+/** The default provider for an address (AMP → SigV4); `fetch` reaches in-cluster addresses. */
+export function prometheusFor(
+  address: string,
+  fetch?: typeof globalThis.fetch,
+  credentials?: AwsCredentialsProvider,
+): MetricsProvider {
+  return new PrometheusClient({ address, auth: ampAuth(address, credentials), fetch });
 }
 
 /** A provider for a template's server; the secret is read when the first query runs. */
-export function templateProvider(template: MetricTemplate, secret: SecretText): MetricsProvider {
+export function templateProvider(
+  template: MetricTemplate,
+  secret: SecretText,
+  fetch?: typeof globalThis.fetch,
+  credentials?: AwsCredentialsProvider,
+): MetricsProvider {
   const { address, secretRef, headers } = template.provider;
   let client: Promise<PrometheusClient> | undefined;
   const get = () =>
     (client ??= (async () => {
-      const auth = secretRef ? secretAuth(secretRef.name, await secret(secretRef.name)) : ampAuth(address);
+      const auth = secretRef
+        ? secretAuth(secretRef.name, await secret(secretRef.name))
+        : ampAuth(address, credentials);
       const flat = headers
         ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(', ')]))
         : undefined;
-      return new PrometheusClient({ address, auth, headers: flat });
+      return new PrometheusClient({ address, auth, headers: flat, fetch });
     })());
   return {
     async query(q: string, signal: AbortSignal): Promise<QueryResult> {

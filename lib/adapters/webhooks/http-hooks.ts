@@ -21,6 +21,8 @@ export interface HttpHooksOptions {
    * undefined for every other URL. Default: nothing is signed.
    */
   signerFor?: (url: URL) => RequestSigner | undefined;
+  /** The fetch to call hooks with (one cluster's, reaching in-cluster addresses). Default global. */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** What one attempt produced on the wire. */
@@ -51,6 +53,7 @@ export function makeHttpHooks(options: HttpHooksOptions = {}): Hooks {
     userAgent: 'flagger-serverless',
     ...options,
     signerFor: options.signerFor ?? (() => undefined),
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
   };
   return { call: (hook, signal) => callHook(hook, signal, opts) };
 }
@@ -98,7 +101,7 @@ async function attempt(
   try {
     const url = new URL(target.href);
     const signer = opts.signerFor(url);
-    const res = await fetch(target.href, {
+    const res = await opts.fetch(target.href, {
       method: 'POST',
       headers: signer ? await signer({ method: 'POST', url, headers, body }) : headers,
       body,
