@@ -23,7 +23,7 @@ interface IngressSpec {
 }
 
 function spec(o: KubeObject): IngressSpec {
-  return (o.spec ?? {});
+  return o.spec ?? {};
 }
 
 function backends(o: KubeObject): IngressBackend[] {
