@@ -105,39 +105,9 @@ function nginxRules(c: Canary, f: Findings): void {
   requireRef(f, 'ingressRef', c.spec.ingressRef, 'Ingress', 'nginx');
   ignoredServiceMatch(c, f, 'the Ingress named by ingressRef');
   const matches = analysisMatches(c);
-  let headers = 0;
-  let cookies = 0;
-  matches.forEach((m, i) => {
-    const at = [...MATCH, i] as const;
-    for (const k of extraKeys(m, ['headers'])) {
-      f.errors.push({
-        path: [...at, k],
-        message: 'NGINX canary annotations match one header or cookie only',
-      });
-    }
-    const entries = Object.entries(m.headers ?? {});
-    if (entries.length !== 1) {
-      f.errors.push({
-        path: [...at, 'headers'],
-        message: `expected one header or cookie per match entry (NGINX cannot combine conditions), got ${entries.length}`,
-      });
-      return;
-    }
-    const [name, value] = entries[0];
-    if (name.toLowerCase() === 'cookie') {
-      cookies++;
-      if (value.exact === undefined || Object.keys(value).length !== 1) {
-        f.errors.push({
-          path: [...at, 'headers', name],
-          message:
-            'expected exact: <cookie name> (NGINX routes requests whose cookie of that name is "always")',
-        });
-      }
-    } else {
-      headers++;
-      checkValue(f, [...at, 'headers', name], value);
-    }
-  });
+  const kinds = matches.map((m, i) => nginxEntry(f, m, [...MATCH, i]));
+  const headers = kinds.filter((k) => k === 'header').length;
+  const cookies = kinds.filter((k) => k === 'cookie').length;
   if (headers > 1 || cookies > 1) {
     f.errors.push({
       path: [...MATCH],
@@ -150,6 +120,33 @@ function nginxRules(c: Canary, f: Findings): void {
       message: 'NGINX A/B routes matched requests all or nothing; promotion cannot be stepped',
     });
   }
+}
+
+/** Checks one NGINX match entry; which annotation it becomes, if it is valid enough to count. */
+function nginxEntry(f: Findings, m: HttpMatch, at: Path): 'header' | 'cookie' | undefined {
+  for (const k of extraKeys(m, ['headers'])) {
+    f.errors.push({ path: [...at, k], message: 'NGINX canary annotations match one header or cookie only' });
+  }
+  const entries = Object.entries(m.headers ?? {});
+  if (entries.length !== 1) {
+    f.errors.push({
+      path: [...at, 'headers'],
+      message: `expected one header or cookie per match entry (NGINX cannot combine conditions), got ${entries.length}`,
+    });
+    return undefined;
+  }
+  const [name, value] = entries[0];
+  if (name.toLowerCase() !== 'cookie') {
+    checkValue(f, [...at, 'headers', name], value);
+    return 'header';
+  }
+  if (value.exact === undefined || Object.keys(value).length !== 1) {
+    f.errors.push({
+      path: [...at, 'headers', name],
+      message: 'expected exact: <cookie name> (NGINX routes requests whose cookie of that name is "always")',
+    });
+  }
+  return 'cookie';
 }
 
 const contourKeys = ['name', 'uri', 'headers', 'queryParams'] as const;
