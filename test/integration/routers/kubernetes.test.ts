@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../lib/adapters/kubernetes/errors.js';
-import { InvalidRoutesError, UnsupportedRoutingError } from '../../../lib/adapters/routers/engine/errors.js';
+import {
+  InvalidRoutesError,
+  UnsupportedRoutingError,
+} from '../../../lib/adapters/routers/engine/errors.js';
 import { KubernetesRouter } from '../../../lib/adapters/routers/kubernetes/router.js';
 import { routedCanary } from '../../unit/routers/fixtures.js';
 import { never, startCluster, writes, type TestCluster } from './cluster.js';
