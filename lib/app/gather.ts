@@ -90,6 +90,8 @@ export async function runMetricChecks(
     namespace: canary.metadata.namespace,
     target: spec.targetName(canary),
     service: spec.apexName(canary),
+    ingress: spec.ingressName(canary),
+    route: spec.routeName(canary),
     provider,
   };
   const results: CheckResult[] = [];

@@ -8,8 +8,11 @@
  * - `envoy_cluster_upstream_rq{kubernetes_namespace,kubernetes_pod_name,envoy_cluster_name,
  *   envoy_response_code}` and the `envoy_cluster_upstream_rq_time` histogram (no code label).
  *
- * Labels are those lib/adapters/prometheus/queries.ts selects on. Counters only grow.
+ * Labels are those lib/adapters/prometheus/queries.ts selects on. Counters only grow. Requests that
+ * came through an ingress controller are also counted as that controller reports them
+ * (edge-counters.ts).
  */
+import { EdgeCounters, type EdgeTag } from './edge-counters.js';
 
 /** Bucket bounds (ms) of Istio's request duration histogram; Envoy's upstream_rq_time uses the same. */
 export const BUCKETS_MS = [
@@ -42,6 +45,8 @@ export interface ServedRequest {
   /** HTTP status code. */
   code: number;
   durationMs: number;
+  /** The ingress controller that forwarded the request, if one did. */
+  edge?: EdgeTag;
 }
 
 interface Histogram {
@@ -80,9 +85,11 @@ function observe(h: Histogram, ms: number): void {
 export class TrafficCounters {
   private readonly istio = new Map<string, IstioCell>();
   private readonly envoy = new Map<string, EnvoyCell>();
+  private readonly edges = new EdgeCounters();
 
   /** Counts one served request. */
   record(r: ServedRequest): void {
+    if (r.edge) this.edges.record(r.edge, r);
     const code = String(r.code);
     const istioKey = `${r.namespace}\u0000${r.workload}\u0000${r.service}\u0000${code}`;
     let cell = this.istio.get(istioKey);
@@ -147,6 +154,7 @@ export class TrafficCounters {
       }
       histogram(out, 'envoy_cluster_upstream_rq_time', proxy.labels, proxy, 1);
     }
+    out.push(...this.edges.samples());
     return out;
   }
 }

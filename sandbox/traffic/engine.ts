@@ -135,6 +135,7 @@ export class TrafficEngine {
       port: endpoint.port,
       code,
       durationMs,
+      edge: backend.edge,
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * Recognises the PromQL of the builtin checks (lib/adapters/prometheus/queries.ts) — nothing
- * more: a success rate `sum(rate(M{…}[w])) / sum(rate(M{…}[w])) * 100` and a P99
+ * more: a success rate `sum(rate(M{…}[w])) / sum(rate(M{…}[w])) * 100`, NGINX's mean latency
+ * `sum(rate(H_sum{…}[w])) / sum(rate(H_count{…}[w])) * 1000` and a P99
  * `histogram_quantile(q, sum(rate(B{…}[w])) by (le))`, optionally `* 1000`. Pure.
  */
 
@@ -24,12 +25,27 @@ export type BuiltinExpr =
   | { kind: 'quantile'; q: number; buckets: RangeSelector; factor: number };
 
 /** Counters the success-rate form may use. */
-export const RATIO_METRICS = ['istio_requests_total', 'envoy_cluster_upstream_rq'] as const;
+export const RATIO_METRICS = [
+  'istio_requests_total',
+  'envoy_cluster_upstream_rq',
+  'nginx_ingress_controller_requests',
+  'traefik_service_request_duration_seconds_bucket',
+  'apisix_http_status',
+] as const;
+/** `[sum, count]` of the histograms whose mean the latency form may take. */
+export const MEAN_METRICS = [
+  [
+    'nginx_ingress_controller_response_duration_seconds_sum',
+    'nginx_ingress_controller_response_duration_seconds_count',
+  ],
+] as const;
 /** Histograms the P99 form may use. */
 export const QUANTILE_METRICS = [
   'istio_request_duration_milliseconds_bucket',
   'istio_request_duration_seconds_bucket',
   'envoy_cluster_upstream_rq_time_bucket',
+  'traefik_service_request_duration_seconds_bucket',
+  'apisix_http_latency_bucket',
 ] as const;
 
 const SELECTOR = String.raw`rate\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}\s*\[\s*([0-9a-z]+)\s*\]\s*\)`;
@@ -47,8 +63,7 @@ export function parseBuiltin(query: string): BuiltinExpr | undefined {
   if (r) {
     const numerator = selector(r[1], r[2], r[3]);
     const denominator = selector(r[4], r[5], r[6]);
-    const known = (RATIO_METRICS as readonly string[]).includes(numerator?.metric ?? '');
-    if (!numerator || !denominator || !known || numerator.metric !== denominator.metric) return undefined;
+    if (!numerator || !denominator || !knownRatio(numerator.metric, denominator.metric)) return undefined;
     return { kind: 'ratio', numerator, denominator, factor: Number(r[7]) };
   }
   const h = QUANTILE.exec(text);
@@ -60,6 +75,11 @@ export function parseBuiltin(query: string): BuiltinExpr | undefined {
     return { kind: 'quantile', q, buckets, factor: h[5] === undefined ? 1 : Number(h[5]) };
   }
   return undefined;
+}
+
+function knownRatio(numerator: string, denominator: string): boolean {
+  if (numerator === denominator) return (RATIO_METRICS as readonly string[]).includes(numerator);
+  return MEAN_METRICS.some(([sum, count]) => sum === numerator && count === denominator);
 }
 
 function selector(metric: string, body: string, window: string): RangeSelector | undefined {

@@ -4,10 +4,13 @@
  *
  * Precedence, as only one router manages an apex at a time: an Istio VirtualService (named after
  * the apex or listing it in `hosts`), else a Gateway API HTTPRoute (named after it or attached to
- * the apex Service), else an App Mesh VirtualRouter named after it, else the apex Service's own
- * selector (the `kubernetes` provider, blue/green by selector switch).
+ * the apex Service), else an App Mesh VirtualRouter named after it, else an ingress controller's
+ * objects (edges/: NGINX, Contour, Gloo, Traefik, APISIX), else the apex Service's own selector
+ * (the `kubernetes` provider, blue/green by selector switch).
  */
 import type { KubeObject, SandboxStore } from '../apiserver/index.js';
+import type { EdgeTag } from './edge-counters.js';
+import { edgeRouting, readEdgeWorld, type EdgeWorld } from './edges/index.js';
 import {
   gatewayMatches,
   istioMatches,
@@ -27,6 +30,8 @@ export interface World {
   httpRoutes: KubeObject[];
   virtualRouters: KubeObject[];
   virtualNodes: KubeObject[];
+  /** Objects of the ingress controllers. */
+  edge: EdgeWorld;
 }
 
 /** Reads a {@link World} from the store. */
@@ -39,6 +44,7 @@ export function readWorld(store: Pick<SandboxStore, 'list'>, namespace: string):
     httpRoutes: store.list('gateway.networking.k8s.io/v1', 'HTTPRoute', namespace),
     virtualRouters: store.list('appmesh.k8s.aws/v1beta2', 'VirtualRouter', namespace),
     virtualNodes: store.list('appmesh.k8s.aws/v1beta2', 'VirtualNode', namespace),
+    edge: readEdgeWorld(store, namespace),
   };
 }
 
@@ -46,6 +52,8 @@ export function readWorld(store: Pick<SandboxStore, 'list'>, namespace: string):
 export interface Backend {
   kind: 'service' | 'virtualnode';
   name: string;
+  /** The ingress controller forwarding to it, and the labels it reports the request under. */
+  edge?: EdgeTag;
 }
 
 /** One route: its condition, its weighted backends and an optional mirror. */
@@ -56,7 +64,8 @@ export interface SimRoute {
 }
 
 /** Which router drives an apex. */
-export type RoutingSource = 'istio' | 'gatewayapi' | 'appmesh' | 'kubernetes';
+export type RoutingSource =
+  'istio' | 'gatewayapi' | 'appmesh' | 'kubernetes' | 'nginx' | 'contour' | 'gloo' | 'traefik' | 'apisix';
 
 /** How an apex is routed; the first route whose test passes takes the request. */
 export interface AppRouting {
@@ -81,6 +90,8 @@ export function routingFor(world: World, apex: string): AppRouting | undefined {
   if (route) return { source: 'gatewayapi', routes: gatewayRoutes(route) };
   const router = world.virtualRouters.find((o) => o.metadata.name === apex);
   if (router) return { source: 'appmesh', routes: meshRoutes(router) };
+  const edge = edgeRouting(world.edge, world.namespace, apex);
+  if (edge) return edge;
   if (!world.services.some((s) => s.metadata.name === apex)) return undefined;
   return {
     source: 'kubernetes',

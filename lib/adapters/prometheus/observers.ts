@@ -6,8 +6,13 @@
  * from these, for the canary side (`targetRef.name`) and the primary side (`<target>-primary`).
  *
  * Selectors may use `{{ namespace }}` and `{{ target }}` (rendered by queries.ts; `target` is the
- * side's workload name). Regex matchers are PromQL-anchored, so `podinfo` never matches
- * `podinfo-primary`.
+ * side's workload name), and `{{ service }}`, `{{ ingress }}`, `{{ route }}` (the apex Service,
+ * `ingressRef` and `routeRef` names, as Flagger renders them). Regex matchers are PromQL-anchored,
+ * so `podinfo` never matches `podinfo-primary`.
+ *
+ * The ingress controllers report per routing object, not per workload; their primary side is
+ * worked out from how the router names things (see each observer). APISIX names only the route,
+ * which carries both backends: it has no primary side.
  */
 import type { Provider } from '../../domain/spec/accessors.js';
 
@@ -24,16 +29,19 @@ export interface RequestSeries {
   ok: string;
 }
 
-/** One provider's latency histogram: `bucket{selector}` with `le`; times `scale` is milliseconds. */
-export interface DurationSeries {
-  bucket: string;
-  selector: string;
-  scale: number;
-}
+/**
+ * One provider's latency: a histogram `bucket{selector}` with `le` (P99), or for NGINX the mean
+ * `sum{selector} / count{selector}` (Flagger's query); times `scale` is milliseconds.
+ */
+export type DurationSeries =
+  | { kind?: 'histogram'; bucket: string; selector: string; scale: number }
+  | { kind: 'mean'; sum: string; count: string; selector: string; scale: number };
 
 export interface Observer {
-  requests(): RequestSeries;
-  duration(unit?: IstioDurationUnit): DurationSeries;
+  requests(side: Side): RequestSeries;
+  duration(unit?: IstioDurationUnit, side?: Side): DurationSeries;
+  /** The sides whose series this provider tells apart; both when absent. */
+  sides?: readonly Side[];
 }
 
 const ISTIO_SELECTOR =
@@ -61,6 +69,85 @@ const envoy: Observer = {
 };
 
 /**
+ * ingress-nginx: requests through the `ingressRef` Ingress; the canary's carry the `canary` label
+ * (the alternative upstream that served them), the primary's an empty one.
+ */
+const nginx: Observer = {
+  requests: (side) => ({
+    metric: 'nginx_ingress_controller_requests',
+    selector: nginxSelector(side),
+    ok: 'status!~"5.*"',
+  }),
+  duration: (_unit, side = 'canary') => ({
+    kind: 'mean',
+    sum: 'nginx_ingress_controller_response_duration_seconds_sum',
+    count: 'nginx_ingress_controller_response_duration_seconds_count',
+    selector: nginxSelector(side),
+    scale: 1000,
+  }),
+};
+
+function nginxSelector(side: Side): string {
+  return `namespace="{{ namespace }}",ingress="{{ ingress }}",canary${side === 'canary' ? '!=' : '='}""`;
+}
+
+/** An Envoy edge proxy (Contour, Gloo): one cluster per upstream, named by `cluster(side)`. */
+function envoyEdge(cluster: (side: Side) => string): Observer {
+  const selector = (side: Side) => `envoy_cluster_name=~"${cluster(side)}"`;
+  return {
+    requests: (side) => ({
+      metric: 'envoy_cluster_upstream_rq',
+      selector: selector(side),
+      ok: 'envoy_response_code!~"5.*"',
+    }),
+    duration: (_unit, side = 'canary') => ({
+      bucket: 'envoy_cluster_upstream_rq_time_bucket',
+      selector: selector(side),
+      scale: 1,
+    }),
+  };
+}
+
+/** Contour: Envoy clusters `<ns>_<service>_<port>` of the `-primary`/`-canary` Services. */
+const contour = envoyEdge((side) => `{{ namespace }}_{{ service }}-${side}_[0-9a-zA-Z-]+`);
+
+/** Gloo: Envoy clusters `<upstream>_<upstream ns>` of the generated `<ns>-<apex>-<side>upstream-<port>`. */
+const gloo = envoyEdge((side) => `{{ namespace }}-{{ service }}-${side}upstream-[0-9a-zA-Z-]+_[0-9a-zA-Z-]+`);
+
+/** Traefik: per-service histogram; its `+Inf` bucket counts the requests (Flagger's query). */
+function traefikSelector(side: Side): string {
+  return `service=~"{{ namespace }}-{{ service }}-${side}-[0-9a-zA-Z-]+@kubernetescrd"`;
+}
+
+const traefik: Observer = {
+  requests: (side) => ({
+    metric: 'traefik_service_request_duration_seconds_bucket',
+    selector: `${traefikSelector(side)},le="+Inf"`,
+    ok: 'code!~"5.."',
+  }),
+  duration: (_unit, side = 'canary') => ({
+    bucket: 'traefik_service_request_duration_seconds_bucket',
+    selector: traefikSelector(side),
+    scale: 1000,
+  }),
+};
+
+/**
+ * APISIX: per route `<ns>_<route>-<apex>-canary_<rule>`. That route carries both backends, so the
+ * canary side is the canary route's traffic (Flagger's query) and there is no primary side.
+ */
+const APISIX_ROUTE = 'route=~"{{ namespace }}_{{ route }}-{{ service }}-canary_.+"';
+const apisix: Observer = {
+  requests: () => ({ metric: 'apisix_http_status', selector: APISIX_ROUTE, ok: 'code!~"5.."' }),
+  duration: () => ({
+    bucket: 'apisix_http_latency_bucket',
+    selector: `type=~"request",${APISIX_ROUTE}`,
+    scale: 1,
+  }),
+  sides: ['canary'],
+};
+
+/**
  * The observer of `provider`, or undefined when its data plane exports no request metrics
  * (`kubernetes`: Service selectors only).
  */
@@ -75,6 +162,16 @@ export function observerFor(provider: Provider): Observer | undefined {
       return envoy;
     case 'kubernetes':
       return undefined;
+    case 'nginx':
+      return nginx;
+    case 'contour':
+      return contour;
+    case 'gloo':
+      return gloo;
+    case 'traefik':
+      return traefik;
+    case 'apisix':
+      return apisix;
     default: {
       const never: never = provider;
       throw new Error(`no observer for provider "${String(never)}"`);

@@ -33,6 +33,12 @@ export interface BuiltinQueryInput {
   istioDurationUnit?: IstioDurationUnit;
   /** Which workload: the canary (default) or the primary (`<target>-primary`). */
   side?: Side;
+  /** The apex Service (`service.name` or the target); Flagger's `{{ service }}`. */
+  service?: string;
+  /** `ingressRef.name` (default the target); Flagger's `{{ ingress }}`. */
+  ingress?: string;
+  /** `routeRef.name` (default the target); Flagger's `{{ route }}`. */
+  route?: string;
 }
 
 /** A builtin metric name and what it stands for. */
@@ -73,7 +79,11 @@ function successRate(r: RequestSeries): string {
   );
 }
 
-function p99(d: DurationSeries): string {
+function latency(d: DurationSeries): string {
+  if (d.kind === 'mean') {
+    // NGINX (Flagger's query): the mean, not a quantile.
+    return `sum(rate(${d.sum}{${d.selector}}[{{ interval }}])) / sum(rate(${d.count}{${d.selector}}[{{ interval }}])) * ${d.scale}`;
+  }
   const q = `histogram_quantile(0.99, sum(rate(${d.bucket}{${d.selector}}[{{ interval }}])) by (le))`;
   return d.scale === 1 ? q : `${q} * ${d.scale}`;
 }
@@ -87,9 +97,16 @@ function templateFor(check: BuiltinCheck, input: BuiltinQueryInput): string {
       `builtin check "${check}" needs mesh metrics; provider "${input.provider}" has none (use query or templateRef)`,
     );
   }
+  const side = input.side ?? 'canary';
+  if (observer.sides && !observer.sides.includes(side)) {
+    throw new CheckResolutionError(
+      'BuiltinNotAvailable',
+      `builtin check "${check}" has no ${side} side for provider "${input.provider}": its metrics name the route, which serves primary and canary together`,
+    );
+  }
   return check === 'request-success-rate'
-    ? successRate(observer.requests())
-    : p99(observer.duration(input.istioDurationUnit));
+    ? successRate(observer.requests(side))
+    : latency(observer.duration(input.istioDurationUnit, side));
 }
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -100,14 +117,24 @@ const PROM_DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
  * `prefix` starts the error message (e.g. `metric "latency": `).
  */
 export function assertQueryInputs(
-  input: { namespace: string; target: string; interval: string },
+  input: {
+    namespace: string;
+    target: string;
+    interval: string;
+    service?: string;
+    ingress?: string;
+    route?: string;
+  },
   prefix = '',
 ): void {
   for (const [label, value] of [
     ['namespace', input.namespace],
     ['target', input.target],
+    ['service', input.service],
+    ['ingress', input.ingress],
+    ['route', input.route],
   ] as const) {
-    if (!K8S_NAME.test(value)) {
+    if (value !== undefined && !K8S_NAME.test(value)) {
       throw new CheckResolutionError(
         'InvalidInput',
         `${prefix}${label} "${value}" is not a Kubernetes object name`,
@@ -124,7 +151,8 @@ export function assertQueryInputs(
 
 /**
  * The PromQL of one builtin check for one canary; throws {@link CheckResolutionError} for the
- * `kubernetes` provider (no mesh metrics) and for unsafe names or intervals.
+ * `kubernetes` provider (no mesh metrics), for a side the provider cannot select (APISIX's
+ * primary) and for unsafe names or intervals.
  */
 export function builtinQuery(check: BuiltinCheck, input: BuiltinQueryInput): string {
   assertQueryInputs(input);
@@ -133,9 +161,9 @@ export function builtinQuery(check: BuiltinCheck, input: BuiltinQueryInput): str
     name: input.target,
     namespace: input.namespace,
     target: workload,
-    service: workload,
-    ingress: workload,
-    route: workload,
+    service: input.service ?? input.target,
+    ingress: input.ingress ?? input.target,
+    route: input.route ?? input.target,
     interval: input.interval,
     variables: {},
   });

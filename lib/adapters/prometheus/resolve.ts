@@ -62,6 +62,9 @@ export async function resolveCheckQuery(
     provider: canary.provider,
     namespace: canary.namespace,
     target: canary.target,
+    service: canary.service,
+    ingress: canary.ingress,
+    route: canary.route,
     interval: check.interval,
     istioDurationUnit: alias.istioDurationUnit ?? options.istioDurationUnit,
   });

@@ -5,11 +5,16 @@
  */
 import type { Provider } from '../../domain/spec/accessors.js';
 import type { Router } from '../../ports/router.js';
+import { ApisixRouter } from './apisix/router.js';
 import { AppMeshRouter } from './appmesh/router.js';
+import { ContourRouter, type ContourRouterOptions } from './contour/router.js';
+import { GlooRouter } from './gloo/router.js';
 import { GatewayApiRouter, type GatewayApiRouterOptions } from './gatewayapi/router.js';
 import { IstioRouter, type IstioRouterOptions } from './istio/router.js';
 import type { ClusterClients } from '../kubernetes/client.js';
 import { KubernetesRouter, type KubernetesRouterOptions } from './kubernetes/router.js';
+import { NginxRouter, type NginxRouterOptions } from './nginx/router.js';
+import { TraefikRouter, type TraefikRouterOptions } from './traefik/router.js';
 
 /** What the routers use of one cluster's clients (kubernetes/client.ts `makeClusterClients`). */
 export type RouterClients = Pick<ClusterClients, 'custom' | 'core' | 'call'>;
@@ -19,6 +24,9 @@ export interface RouterOptions {
   istio?: IstioRouterOptions;
   gatewayapi?: GatewayApiRouterOptions;
   kubernetes?: KubernetesRouterOptions;
+  nginx?: NginxRouterOptions;
+  contour?: ContourRouterOptions;
+  traefik?: TraefikRouterOptions;
 }
 
 /** The router of `provider` for one cluster. */
@@ -32,6 +40,16 @@ export function makeRouter(provider: Provider, clients: RouterClients, options: 
       return new AppMeshRouter(clients);
     case 'kubernetes':
       return new KubernetesRouter(clients, options.kubernetes);
+    case 'nginx':
+      return new NginxRouter(clients, options.nginx);
+    case 'contour':
+      return new ContourRouter(clients, options.contour);
+    case 'gloo':
+      return new GlooRouter(clients);
+    case 'traefik':
+      return new TraefikRouter(clients, options.traefik);
+    case 'apisix':
+      return new ApisixRouter(clients);
     default: {
       const unknown: never = provider;
       throw new Error(`unsupported provider "${String(unknown)}"`);

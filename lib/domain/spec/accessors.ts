@@ -5,7 +5,17 @@
 import { builtinMetricName, type BuiltinMetric } from './catalog.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
-export const providers = ['istio', 'gatewayapi', 'appmesh', 'kubernetes'] as const;
+export const providers = [
+  'istio',
+  'gatewayapi',
+  'appmesh',
+  'kubernetes',
+  'nginx',
+  'contour',
+  'gloo',
+  'traefik',
+  'apisix',
+] as const;
 export type Provider = (typeof providers)[number];
 export type Strategy = 'canary' | 'ab-testing' | 'blue-green';
 
@@ -131,6 +141,22 @@ export function primaryName(c: Canary): string {
 
 export function canaryName(c: Canary): string {
   return `${apexName(c)}-canary`;
+}
+
+/** `ingressRef.name`, else the target's name (Flagger's `{{ ingress }}` query variable). */
+export function ingressName(c: Canary): string {
+  return c.spec.ingressRef?.name ?? c.spec.targetRef.name;
+}
+
+/** `routeRef.name`, else the target's name (Flagger's `{{ route }}` query variable). */
+export function routeName(c: Canary): string {
+  return c.spec.routeRef?.name ?? c.spec.targetRef.name;
+}
+
+/** Gloo's `upstreamRef` (namespace defaulted to the canary's), or undefined. */
+export function upstreamRef(c: Canary): { name: string; namespace: string } | undefined {
+  const ref = c.spec.upstreamRef;
+  return ref ? { name: ref.name, namespace: ref.namespace ?? c.metadata.namespace } : undefined;
 }
 
 export function portName(c: Canary): string {

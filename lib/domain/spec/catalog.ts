@@ -11,6 +11,11 @@ export const providerVersions: Readonly<Record<Provider, readonly string[]>> = {
   gatewayapi: ['v1', 'v1beta1'],
   appmesh: ['v1beta2'],
   kubernetes: [],
+  nginx: [],
+  contour: [],
+  gloo: [],
+  traefik: [],
+  apisix: [],
 };
 
 /** Every `spec.provider` value we accept, for messages and docs. */
@@ -24,12 +29,7 @@ export const unsupportedFlaggerProviders: readonly string[] = [
   'smi',
   'osm',
   'kuma',
-  'nginx',
-  'contour',
-  'gloo',
-  'traefik',
   'skipper',
-  'apisix',
   'knative',
 ];
 
@@ -67,9 +67,6 @@ export const supportedTargetKinds = ['Deployment'] as const;
  * reported as a warning. The value is the reason shown to the user.
  */
 export const unsupportedFields: Readonly<Record<string, string>> = {
-  'spec.ingressRef': 'used by the NGINX provider only',
-  'spec.upstreamRef': 'used by the Gloo provider only',
-  'spec.routeRef': 'used by the Knative provider only',
   'spec.metricsServer': 'the Prometheus address is configured per cluster',
   'spec.analysis.sessionAffinity': 'session affinity is not implemented',
   'spec.service.portDiscovery': 'only service.port is exposed',

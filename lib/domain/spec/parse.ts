@@ -1,7 +1,7 @@
 /**
  * `parseCanary`: manifest text (YAML or JSON) or an already-decoded object → a validated, normalised
  * Canary plus warnings, or field-path errors. Order: load the document, normalise `canaryAnalysis`
- * (v1alpha3) into `analysis`, check the shape (schema.ts), apply the namespace default, then the
+ * (v1alpha3) into `analysis`, refuse unsupported providers and targets by name, check the shape (schema.ts), apply the namespace default, then the
  * semantic rules (validate.ts) and the unknown-field scan (fields.ts). Errors and warnings name the
  * field as the user wrote it, so a v1alpha3 manifest gets `spec.canaryAnalysis.…` paths.
  */
@@ -16,6 +16,7 @@ import {
 } from './errors.js';
 import { unknownFields } from './fields.js';
 import { canaryManifest, type Canary } from './schema.js';
+import { refuseUnsupported } from './unsupported.js';
 import { validateCanary } from './validate.js';
 
 export { formatErrors, formatPath, type FieldError } from './errors.js';
@@ -43,6 +44,9 @@ export function parseCanary(input: string | object, opts: ParseOptions = {}): Pa
   const norm = normalise(loaded.data);
   if ('error' in norm) return fail([norm.error]);
   const { data, legacy } = norm;
+  // An unsupported provider or target is the first and only answer (unsupported.ts).
+  const refused = refuseUnsupported(data);
+  if (refused) return fail([refused]);
   const render = (issues: readonly RawIssue[]): FieldError[] =>
     issues.map((i) => ({ path: formatPath(legacy ? legacyPath(i.path) : i.path), message: i.message }));
 

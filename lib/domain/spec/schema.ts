@@ -164,6 +164,12 @@ export const canarySpec = z.looseObject({
   provider: z.string().optional(),
   targetRef: crossRef,
   autoscalerRef: autoscalerRef.optional(),
+  /** NGINX: the Ingress that routes to the apex Service. */
+  ingressRef: crossRef.optional(),
+  /** APISIX: the ApisixRoute that routes to the apex Service. */
+  routeRef: crossRef.optional(),
+  /** Gloo: an Upstream whose settings the generated Upstreams copy. */
+  upstreamRef: crossRef.extend({ namespace: z.string().optional() }).optional(),
   progressDeadlineSeconds: z.number().int().min(1).optional(),
   skipAnalysis: z.boolean().optional(),
   suspend: z.boolean().optional(),

@@ -14,6 +14,7 @@ import {
 } from './accessors.js';
 import { builtinMetricName, checkProvider, supportedTargetKinds } from './catalog.js';
 import type { RawIssue } from './errors.js';
+import { ingressRoutingFindings } from './routing-rules.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
 export interface Findings {
@@ -29,6 +30,11 @@ export function validateCanary(c: Canary): Findings {
   const provider = checkProviderField(c, f);
   checkTarget(c, f);
   checkService(c, provider, f);
+  if (provider !== undefined) {
+    const routing = ingressRoutingFindings(c, provider);
+    f.errors.push(...routing.errors);
+    f.warnings.push(...routing.warnings);
+  }
   const a = c.spec.analysis;
   if (a === undefined) {
     if (c.spec.skipAnalysis !== true) {

@@ -10,7 +10,7 @@ describe('semantic errors', () => {
       edits: { 'spec.provider': 'envoy' },
       path: 'spec.provider',
       message:
-        /^unknown provider "envoy"; supported: istio, gatewayapi, gatewayapi:v1, gatewayapi:v1beta1, appmesh, appmesh:v1beta2, kubernetes$/,
+        /^unknown provider "envoy"; supported: istio, gatewayapi, gatewayapi:v1, gatewayapi:v1beta1, appmesh, appmesh:v1beta2, kubernetes, nginx, contour, gloo, traefik, apisix/,
     },
     {
       name: 'provider in capitals',
@@ -18,24 +18,18 @@ describe('semantic errors', () => {
       path: 'spec.provider',
       message: /^unknown provider "Istio"; did you mean "istio"\?/,
     },
-    ...[
-      'nginx',
-      'contour',
-      'linkerd',
-      'gloo',
-      'traefik',
-      'skipper',
-      'kuma',
-      'apisix',
-      'osm',
-      'knative',
-      'smi:v1alpha3',
-    ].map((p) => ({
+    ...['linkerd', 'skipper', 'kuma', 'osm', 'smi:v1alpha3'].map((p) => ({
       name: `Flagger provider ${p}`,
       edits: { 'spec.provider': p },
       path: 'spec.provider',
       message: new RegExp(`^provider "${p}" is not supported by Flagger Serverless yet; supported: istio, `),
     })),
+    {
+      name: 'Flagger provider knative',
+      edits: { 'spec.provider': 'knative' },
+      path: 'spec.provider',
+      message: /^Knative is not supported by Flagger Serverless: .*expected targetRef kind Deployment$/,
+    },
     {
       name: 'gatewayapi with an unknown version',
       edits: { 'spec.provider': 'gatewayapi:v2', 'spec.service.gatewayRefs': [{ name: 'gw' }] },

@@ -76,16 +76,6 @@ describe('warnings: accepted, but said', () => {
       want: 'spec.metricsServer: not supported by Flagger Serverless yet (the Prometheus address is configured per cluster); the field is ignored',
     },
     {
-      name: 'ingressRef',
-      edits: { 'spec.ingressRef': { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'podinfo' } },
-      want: 'spec.ingressRef: not supported by Flagger Serverless yet (used by the NGINX provider only); the field is ignored',
-    },
-    {
-      name: 'upstreamRef',
-      edits: { 'spec.upstreamRef': { kind: 'Upstream', name: 'podinfo' } },
-      want: 'spec.upstreamRef: not supported by Flagger Serverless yet (used by the Gloo provider only); the field is ignored',
-    },
-    {
       name: 'KEDA ScaledObject',
       edits: { 'spec.autoscalerRef': { kind: 'ScaledObject', name: 'podinfo' } },
       want: 'spec.autoscalerRef: KEDA ScaledObject autoscalers are not supported by Flagger Serverless yet; autoscalerRef is ignored',

@@ -68,6 +68,12 @@ export interface ApplyOptions {
   preserve?: readonly string[];
   /** Labels of a created object; default just the managed-by label. */
   labels?: Record<string, string>;
+  /**
+   * The object's whole annotation set besides the engine's own (NGINX keeps its canary state in
+   * annotations): written on create, compared and replaced on update. Absent: annotations are not
+   * the router's and are left as they are.
+   */
+  annotations?: Record<string, string>;
 }
 
 /** True when we created the object. */
@@ -91,18 +97,22 @@ export function planApply(
   options: ApplyOptions = {},
 ): ApplyPlan {
   const desired = prune(spec) ?? {};
-  if (!live)
-    return {
-      action: 'create',
-      body: newObject(ref, desired, options.labels ?? { [MANAGED_BY_LABEL]: COMPONENT }),
-    };
+  if (!live) {
+    const body = newObject(ref, desired, options.labels ?? { [MANAGED_BY_LABEL]: COMPONENT });
+    if (options.annotations && Object.keys(options.annotations).length > 0)
+      body.metadata.annotations = { ...options.annotations };
+    return { action: 'create', body };
+  }
   const kept = pick(live.spec, options.preserve ?? []);
   const next = { ...desired, ...kept };
   const adopt = !isManaged(live) && !isAdopted(live);
-  if (!adopt && deepEqual(prune(live.spec ?? {}) ?? {}, next)) return { action: 'none' };
+  const wanted = wantedAnnotations(live, options.annotations);
+  const annotationsChanged = !deepEqual(live.metadata.annotations ?? {}, wanted);
+  if (!adopt && !annotationsChanged && deepEqual(prune(live.spec ?? {}) ?? {}, next))
+    return { action: 'none' };
   const annotations = adopt
-    ? { ...live.metadata.annotations, [ORIGINAL_CONFIGURATION]: JSON.stringify(live.spec ?? {}) }
-    : live.metadata.annotations;
+    ? { ...wanted, [ORIGINAL_CONFIGURATION]: JSON.stringify(live.spec ?? {}) }
+    : wanted;
   const metadata = prune({ ...live.metadata, annotations }) ?? {};
   return {
     action: 'update',
@@ -132,6 +142,17 @@ export function planFinalize(ref: ObjectRef, live: KubeObject | undefined): Fina
     spec: isJson(spec) ? spec : {},
   };
   return { action: 'restore', body };
+}
+
+/** The annotations `live` must end up with: the router's set plus the engine's own, or the live ones. */
+function wantedAnnotations(
+  live: KubeObject,
+  own: Record<string, string> | undefined,
+): Record<string, string> {
+  const current = live.metadata.annotations ?? {};
+  if (!own) return current;
+  const original = current[ORIGINAL_CONFIGURATION];
+  return original === undefined ? { ...own } : { ...own, [ORIGINAL_CONFIGURATION]: original };
 }
 
 function apiVersion(ref: ObjectRef): string {
