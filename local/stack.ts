@@ -15,6 +15,7 @@ import type { DomainEvent } from '../lib/domain/events.js';
 import type { Canary } from '../lib/domain/spec/schema.js';
 import { makeLoadtester } from '../lib/loadtester/index.js';
 import type { Logger } from '../lib/ports/logger.js';
+import { ConflictError } from '../lib/ports/errors.js';
 import type { CanaryKey } from '../lib/ports/store.js';
 import type { MetricsProvider } from '../lib/ports/metrics.js';
 import { buildCore, type Core } from '../lib/wiring.js';
@@ -141,7 +142,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           await queue.send([{ key, dueAt: now }], now);
           return;
         } catch (e) {
-          if ((e as Error).name !== 'ConflictError') throw e;
+          if (!(e instanceof ConflictError)) throw e;
         }
       }
     },

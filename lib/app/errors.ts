@@ -1,9 +1,12 @@
-/** Errors of the use cases; the HTTP API maps each to a status code. */
+/** Errors of the use cases; the HTTP API maps each to a status code (ports/errors.ts classes). */
 import type { FieldError } from '../domain/spec/parse.js';
+import { ConflictError, InvalidError } from '../ports/errors.js';
+
+export { ForbiddenError, NotFoundError } from '../ports/errors.js';
 
 /** Bad input: a 4xx with the field paths and what was expected. */
-export class ValidationError extends Error {
-  override name = 'ValidationError';
+export class ValidationError extends InvalidError {
+  override readonly name: string = 'ValidationError';
   constructor(
     message: string,
     readonly errors: FieldError[] = [],
@@ -12,11 +15,7 @@ export class ValidationError extends Error {
   }
 }
 
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
-
-/** The request cannot be applied in the canary's current state (e.g. a command is pending). */
-export class StateConflictError extends Error {
-  override name = 'StateConflictError';
+/** The request cannot be applied in the canary's current state (a command is pending, no gate waits). */
+export class StateConflictError extends ConflictError {
+  override readonly name: string = 'StateConflictError';
 }

@@ -1,12 +1,15 @@
 /**
  * Observes one canary's cluster for a step: the target's revision, both workloads' readiness and
- * the live route weights. A missing object is an observation (undefined), not an error; any other
- * failure (API server down, forbidden) propagates and the step ends without a decision.
+ * the live route weights. A missing object is an observation (undefined), not an error — so are
+ * routes that are not ours yet (a VirtualService or HTTPRoute a team already had, which the router
+ * takes over once the primary is ready); any other failure (API server down, forbidden) propagates
+ * and the step ends without a decision.
  */
 import type { Observations } from '../domain/observations.js';
 import type { Provider } from '../domain/spec/accessors.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { ClusterHandle } from '../ports/clusters.js';
+import { NotFoundError } from '../ports/errors.js';
 import type { Router } from '../ports/router.js';
 
 export async function observe(
@@ -22,7 +25,7 @@ export async function observe(
     orMissing(cluster.workloads.revision(canary, signal)),
     orMissing(cluster.workloads.readiness(canary, 'primary', at, signal)),
     orMissing(cluster.workloads.readiness(canary, 'canary', at, signal)),
-    orMissing(router.getRoutes(canary, signal)),
+    router.getRoutes(canary, signal),
   ]);
   return {
     now,
@@ -36,13 +39,12 @@ export async function observe(
   };
 }
 
-/** NotFound (and a router's "no routes yet") become undefined; everything else propagates. */
+/** A missing object becomes undefined; everything else propagates. */
 async function orMissing<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (e) {
-    const err = e as Error;
-    if (err.name === 'NotFoundError' || err.name === 'NoRoutesError') return undefined;
+    if (e instanceof NotFoundError) return undefined;
     throw e;
   }
 }

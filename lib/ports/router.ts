@@ -22,8 +22,12 @@ export interface Router {
    * Call it after the apex Service points at the primary pods (Flagger tick step 8).
    */
   reconcile(canary: Canary, signal: AbortSignal): Promise<void>;
-  /** Reads the split that is live in the cluster; the routing object is the source of truth. */
-  getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights>;
+  /**
+   * Reads the split that is live in the cluster; the routing object is the source of truth.
+   * Undefined when there are no routes to the primary and canary yet: the object does not exist,
+   * or it is someone else's, which `reconcile` takes over.
+   */
+  getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined>;
   /** Sets the split; no write when the live objects already carry it. */
   setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void>;
   /** Deletes the objects we created and restores the ones we adopted. */

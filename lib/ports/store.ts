@@ -78,12 +78,7 @@ export interface Documents<T> {
 }
 
 /** Raised when a conditional write loses a race (stale version, lease held). */
-export class ConflictError extends Error {
-  override name = 'ConflictError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export { ConflictError } from './errors.js';
 
 export function keyString(k: CanaryKey): string {
   return `${k.cluster}/${k.namespace}/${k.name}`;

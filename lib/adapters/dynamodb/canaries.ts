@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { CanaryKey, CanaryRecord, CanaryStore, Leases } from '../../ports/store.js';
+import { ConflictError } from '../../ports/errors.js';
 import { keyString } from '../../ports/store.js';
 import { translate } from './errors.js';
 import { DUE_SHARDS, NEVER, canaryPk, keyFromPk, shardOf } from './table.js';
@@ -129,7 +130,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
       return true;
     } catch (e) {
       const t = translate(e, 'lease');
-      if (t instanceof Error && t.name === 'ConflictError') return false;
+      if (t instanceof ConflictError) return false;
       throw t;
     }
   }
@@ -148,7 +149,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
       );
     } catch (e) {
       const t = translate(e, 'lease release');
-      if (!(t instanceof Error && t.name === 'ConflictError')) throw t;
+      if (!(t instanceof ConflictError)) throw t;
     }
   }
 

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CanaryKey, History, HistoryRecord } from '../../ports/store.js';
 import { canaryPk } from './table.js';
@@ -28,8 +29,8 @@ export class DynamoHistory implements History {
         }),
         { abortSignal: signal },
       )
-      .catch((e: Error) => {
-        if (e.name !== 'ConditionalCheckFailedException') throw e;
+      .catch((e: unknown) => {
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
       });
   }
 

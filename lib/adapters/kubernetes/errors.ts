@@ -4,70 +4,21 @@
  * `Error` for bugs). Messages name the object and the verb:
  * `Deployment test/podinfo-primary get failed: not found`.
  *
- * This API is shared with the routers (lib/adapters/routers/**):
- * keep the class names, constructor shapes and `translate` signature stable.
+ * The classes are the ports' (lib/ports/errors.ts); this module translates what client-node
+ * and the network say into them.
  */
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidError,
+  NotFoundError,
+  UnavailableError,
+  type ErrorOptions,
+} from '../../ports/errors.js';
 
-/** Options every error takes: the original failure and, when known, the HTTP status. */
-export interface KubeErrorOptions {
-  cause?: unknown;
-  status?: number;
-}
+export { ConflictError, ForbiddenError, InvalidError, NotFoundError, UnavailableError };
+export type KubeErrorOptions = ErrorOptions;
 
-/** The object does not exist (HTTP 404). */
-export class NotFoundError extends Error {
-  override readonly name = 'NotFoundError';
-  readonly status?: number;
-  constructor(message: string, options: KubeErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.status = options.status;
-  }
-}
-
-/** A write lost a race or the object already exists (HTTP 409). Re-read and retry. */
-export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
-  readonly status?: number;
-  constructor(message: string, options: KubeErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.status = options.status;
-  }
-}
-
-/** Authentication or RBAC refused the call (HTTP 401/403): fix the access entry or the role. */
-export class ForbiddenError extends Error {
-  override readonly name = 'ForbiddenError';
-  readonly status?: number;
-  constructor(message: string, options: KubeErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.status = options.status;
-  }
-}
-
-/**
- * The API server could not answer: HTTP 5xx or 429, a timeout, an aborted call, a refused or
- * reset connection. Transient; the next run may succeed.
- */
-export class UnavailableError extends Error {
-  override readonly name = 'UnavailableError';
-  readonly status?: number;
-  constructor(message: string, options: KubeErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.status = options.status;
-  }
-}
-
-/** The API server rejected the object (HTTP 422, or 400 for a malformed request). */
-export class InvalidError extends Error {
-  override readonly name = 'InvalidError';
-  readonly status?: number;
-  constructor(message: string, options: KubeErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.status = options.status;
-  }
-}
-
-/** Any of the adapter's typed errors. */
 export type KubeError = NotFoundError | ConflictError | ForbiddenError | UnavailableError | InvalidError;
 
 const NETWORK_CODES = new Set([

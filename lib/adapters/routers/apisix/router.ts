@@ -59,7 +59,7 @@ export class ApisixRouter implements Router {
     await this.write(canary, source, live, reconciledWeights(canary, live, routeWeightsOf), signal);
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
     return liveRouteWeights(this.store, this.canaryRoute(canary), canary, routeWeightsOf, signal);
   }
 

@@ -89,7 +89,7 @@ export class AppMeshRouter implements Router {
     );
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
     return liveRouteWeights(
       this.store,
       ref(canary, 'VirtualRouter', apexName(canary)),

@@ -16,7 +16,6 @@ import type { RouteWeights } from '../../../ports/router.js';
 import type { ClusterClients } from '../../kubernetes/client.js';
 import { NotFoundError } from '../../kubernetes/errors.js';
 import { COMPONENT, MANAGED_BY_LABEL } from '../../kubernetes/labels.js';
-import { InvalidRoutesError } from './errors.js';
 import { deepEqual, isJson, prune, type Json } from './json.js';
 
 /** Annotation holding the JSON spec of an adopted object, as it was before adoption. */
@@ -276,8 +275,8 @@ export function reconciledWeights(
 }
 
 /**
- * The split of the live routing object `ref`. Throws NotFoundError when it does not exist, and
- * InvalidRoutesError when it carries no routes to the primary and canary.
+ * The split of the live routing object `ref`; undefined when it does not exist or carries no
+ * routes to the primary and canary (not ours yet: reconcile takes it over).
  */
 export async function liveRouteWeights(
   store: CustomObjectStore,
@@ -285,14 +284,7 @@ export async function liveRouteWeights(
   canary: Canary,
   weightsOf: RouteWeightsOf,
   signal: AbortSignal,
-): Promise<RouteWeights> {
+): Promise<RouteWeights | undefined> {
   const live = await store.get(ref, signal);
-  if (!live) throw new NotFoundError(`${describeRef(ref)} get failed: not found`);
-  const weights = weightsOf(canary, live.spec);
-  if (!weights) {
-    throw new InvalidRoutesError(
-      `${describeRef(ref)} does not contain routes for ${primaryName(canary)} and ${canaryName(canary)}`,
-    );
-  }
-  return weights;
+  return live && weightsOf(canary, live.spec);
 }

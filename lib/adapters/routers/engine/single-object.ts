@@ -50,7 +50,7 @@ export class SingleObjectRouter implements Router {
     });
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
     return liveRouteWeights(this.store, this.kind.ref(canary), canary, this.kind.weightsOf, signal);
   }
 

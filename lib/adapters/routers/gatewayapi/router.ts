@@ -41,7 +41,7 @@ export class GatewayApiRouter implements Router {
     });
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
     return await liveRouteWeights(this.store, this.httpRoute(canary), canary, routeWeightsOf, signal);
   }
 

@@ -68,7 +68,7 @@ export class GlooRouter implements Router {
     });
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
     return liveRouteWeights(this.store, routeTableRef(canary), canary, routeWeightsOf, signal);
   }
 

@@ -58,7 +58,7 @@ export class IstioRouter implements Router {
     await this.store.applyTo(ref, live, { ...virtualServiceSpec(canary, weights) }, signal, options);
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
     return await liveRouteWeights(this.store, this.virtualService(canary), canary, routeWeightsOf, signal);
   }
 

@@ -9,6 +9,7 @@ import type { Canary } from '../../../domain/spec/schema.js';
 import { apexName, targetName } from '../../../domain/spec/accessors.js';
 import type { RouteWeights, Router } from '../../../ports/router.js';
 import type { ClusterClients } from '../../kubernetes/client.js';
+import { NotFoundError } from '../../../ports/errors.js';
 import { SELECTOR_LABELS } from '../../kubernetes/labels.js';
 import { InvalidRoutesError, UnsupportedRoutingError } from '../engine/errors.js';
 
@@ -52,8 +53,15 @@ export class KubernetesRouter implements Router {
     this.selected(canary, await this.read(canary, signal));
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
-    const { side } = this.selected(canary, await this.read(canary, signal));
+  /** Undefined while the apex Service is missing or selects neither side (not set up yet). */
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
+    let side: Side;
+    try {
+      ({ side } = this.selected(canary, await this.read(canary, signal)));
+    } catch (e) {
+      if (e instanceof NotFoundError || e instanceof InvalidRoutesError) return undefined;
+      throw e;
+    }
     return side === 'primary'
       ? { primary: 100, canary: 0, mirrored: false }
       : { primary: 0, canary: 100, mirrored: false };

@@ -57,7 +57,7 @@ export class NginxRouter implements Router {
     await this.write(canary, source, live, weights, signal);
   }
 
-  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights> {
+  async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
     const ref = this.canaryIngress(canary);
     const live = await this.store.get(ref, signal);
     if (!live) throw new NotFoundError(`${describeRef(ref)} get failed: not found`);
