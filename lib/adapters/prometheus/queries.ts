@@ -58,7 +58,7 @@ export const builtinAliases: Readonly<Record<string, BuiltinAlias>> = {
     providers: ['istio', 'gatewayapi'],
     istioDurationUnit: 'seconds',
   },
-  envoy_cluster_upstream_rq: { check: 'request-success-rate', providers: ['appmesh'] },
+  envoy_cluster_upstream_rq: { check: 'request-success-rate', providers: ['appmesh', 'consul', 'kuma'] },
 };
 
 /** The builtin a metric name stands for, or undefined when the name is not a builtin. */
@@ -87,9 +87,10 @@ function templateFor(check: BuiltinCheck, input: BuiltinQueryInput): string {
       `builtin check "${check}" needs mesh metrics; provider "${input.provider}" has none (use query or templateRef)`,
     );
   }
+  const side = input.side ?? 'canary';
   return check === 'request-success-rate'
-    ? successRate(observer.requests())
-    : p99(observer.duration(input.istioDurationUnit));
+    ? successRate(observer.requests(side))
+    : p99(observer.duration(input.istioDurationUnit, side));
 }
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

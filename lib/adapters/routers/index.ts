@@ -6,10 +6,14 @@
 import type { Provider } from '../../domain/spec/accessors.js';
 import type { Router } from '../../ports/router.js';
 import { AppMeshRouter } from './appmesh/router.js';
+import { ConsulRouter } from './consul/router.js';
 import { GatewayApiRouter, type GatewayApiRouterOptions } from './gatewayapi/router.js';
 import { IstioRouter, type IstioRouterOptions } from './istio/router.js';
 import type { ClusterClients } from '../kubernetes/client.js';
 import { KubernetesRouter, type KubernetesRouterOptions } from './kubernetes/router.js';
+import { KumaRouter } from './kuma/router.js';
+import { LinkerdRouter, type LinkerdRouterOptions } from './linkerd/router.js';
+import { SmiRouter, type SmiRouterOptions } from './smi/router.js';
 
 /** What the routers use of one cluster's clients (kubernetes/client.ts `makeClusterClients`). */
 export type RouterClients = Pick<ClusterClients, 'custom' | 'core' | 'call'>;
@@ -19,6 +23,8 @@ export interface RouterOptions {
   istio?: IstioRouterOptions;
   gatewayapi?: GatewayApiRouterOptions;
   kubernetes?: KubernetesRouterOptions;
+  linkerd?: LinkerdRouterOptions;
+  smi?: SmiRouterOptions;
 }
 
 /** The router of `provider` for one cluster. */
@@ -32,6 +38,14 @@ export function makeRouter(provider: Provider, clients: RouterClients, options: 
       return new AppMeshRouter(clients);
     case 'kubernetes':
       return new KubernetesRouter(clients, options.kubernetes);
+    case 'linkerd':
+      return new LinkerdRouter(clients, options.linkerd);
+    case 'smi':
+      return new SmiRouter(clients, options.smi);
+    case 'consul':
+      return new ConsulRouter(clients);
+    case 'kuma':
+      return new KumaRouter(clients);
     default: {
       const unknown: never = provider;
       throw new Error(`unsupported provider "${String(unknown)}"`);

@@ -5,7 +5,16 @@
 import { builtinMetricName, type BuiltinMetric } from './catalog.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
-export const providers = ['istio', 'gatewayapi', 'appmesh', 'kubernetes'] as const;
+export const providers = [
+  'istio',
+  'gatewayapi',
+  'appmesh',
+  'kubernetes',
+  'linkerd',
+  'smi',
+  'consul',
+  'kuma',
+] as const;
 export type Provider = (typeof providers)[number];
 export type Strategy = 'canary' | 'ab-testing' | 'blue-green';
 

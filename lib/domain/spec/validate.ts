@@ -14,6 +14,7 @@ import {
 } from './accessors.js';
 import { builtinMetricName, checkProvider, supportedTargetKinds } from './catalog.js';
 import type { RawIssue } from './errors.js';
+import { checkMeshRouting } from './meshes.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
 export interface Findings {
@@ -29,6 +30,7 @@ export function validateCanary(c: Canary): Findings {
   const provider = checkProviderField(c, f);
   checkTarget(c, f);
   checkService(c, provider, f);
+  checkMeshRouting(c, provider, f);
   const a = c.spec.analysis;
   if (a === undefined) {
     if (c.spec.skipAnalysis !== true) {
