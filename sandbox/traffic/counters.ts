@@ -8,8 +8,10 @@
  * - `envoy_cluster_upstream_rq{kubernetes_namespace,kubernetes_pod_name,envoy_cluster_name,
  *   envoy_response_code}` and the `envoy_cluster_upstream_rq_time` histogram (no code label).
  *
- * Labels are those lib/adapters/prometheus/queries.ts selects on. Counters only grow.
+ * Linkerd's, Consul's and Kuma's series are kept by mesh-series.ts. Labels are those
+ * lib/adapters/prometheus/observers.ts selects on. Counters only grow.
  */
+import { MeshSeries } from './mesh-series.js';
 
 /** Bucket bounds (ms) of Istio's request duration histogram; Envoy's upstream_rq_time uses the same. */
 export const BUCKETS_MS = [
@@ -39,6 +41,8 @@ export interface ServedRequest {
   pod: string;
   /** Container port, for `envoy_cluster_name`. */
   port: number;
+  /** Port of the Service the request was addressed to (Kuma's service tag); default `port`. */
+  servicePort?: number;
   /** HTTP status code. */
   code: number;
   durationMs: number;
@@ -80,6 +84,7 @@ function observe(h: Histogram, ms: number): void {
 export class TrafficCounters {
   private readonly istio = new Map<string, IstioCell>();
   private readonly envoy = new Map<string, EnvoyCell>();
+  private readonly meshes = new MeshSeries(BUCKETS_MS);
 
   /** Counts one served request. */
   record(r: ServedRequest): void {
@@ -117,6 +122,7 @@ export class TrafficCounters {
     }
     observe(proxy, r.durationMs);
     proxy.codes.set(code, (proxy.codes.get(code) ?? 0) + 1);
+    this.meshes.record(r);
   }
 
   /** Requests received by one workload (all services, all codes). */
@@ -147,6 +153,7 @@ export class TrafficCounters {
       }
       histogram(out, 'envoy_cluster_upstream_rq_time', proxy.labels, proxy, 1);
     }
+    out.push(...this.meshes.samples());
     return out;
   }
 }

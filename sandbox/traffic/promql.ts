@@ -24,12 +24,13 @@ export type BuiltinExpr =
   | { kind: 'quantile'; q: number; buckets: RangeSelector; factor: number };
 
 /** Counters the success-rate form may use. */
-export const RATIO_METRICS = ['istio_requests_total', 'envoy_cluster_upstream_rq'] as const;
+export const RATIO_METRICS = ['istio_requests_total', 'envoy_cluster_upstream_rq', 'response_total'] as const;
 /** Histograms the P99 form may use. */
 export const QUANTILE_METRICS = [
   'istio_request_duration_milliseconds_bucket',
   'istio_request_duration_seconds_bucket',
   'envoy_cluster_upstream_rq_time_bucket',
+  'response_latency_ms_bucket',
 ] as const;
 
 const SELECTOR = String.raw`rate\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}\s*\[\s*([0-9a-z]+)\s*\]\s*\)`;

@@ -4,8 +4,9 @@
  *
  * Precedence, as only one router manages an apex at a time: an Istio VirtualService (named after
  * the apex or listing it in `hosts`), else a Gateway API HTTPRoute (named after it or attached to
- * the apex Service), else an App Mesh VirtualRouter named after it, else the apex Service's own
- * selector (the `kubernetes` provider, blue/green by selector switch).
+ * the apex Service), else an App Mesh VirtualRouter named after it, else an SMI TrafficSplit, else
+ * Consul config entries, else a Kuma TrafficRoute (meshes.ts reads these three), else the apex
+ * Service's own selector (the `kubernetes` provider, blue/green by selector switch).
  */
 import type { KubeObject, SandboxStore } from '../apiserver/index.js';
 import {
@@ -17,6 +18,7 @@ import {
   type MeshMatch,
   type SimRequest,
 } from './matching.js';
+import { consulRoutes, kumaRoutes, routesKumaApex, smiRoutes, splitsApex } from './meshes.js';
 
 /** The objects of one namespace the simulator needs. */
 export interface World {
@@ -27,6 +29,12 @@ export interface World {
   httpRoutes: KubeObject[];
   virtualRouters: KubeObject[];
   virtualNodes: KubeObject[];
+  trafficSplits: KubeObject[];
+  serviceRouters: KubeObject[];
+  serviceSplitters: KubeObject[];
+  serviceResolvers: KubeObject[];
+  /** Kuma TrafficRoutes are cluster-scoped: all of them. */
+  trafficRoutes: KubeObject[];
 }
 
 /** Reads a {@link World} from the store. */
@@ -39,13 +47,22 @@ export function readWorld(store: Pick<SandboxStore, 'list'>, namespace: string):
     httpRoutes: store.list('gateway.networking.k8s.io/v1', 'HTTPRoute', namespace),
     virtualRouters: store.list('appmesh.k8s.aws/v1beta2', 'VirtualRouter', namespace),
     virtualNodes: store.list('appmesh.k8s.aws/v1beta2', 'VirtualNode', namespace),
+    trafficSplits: store.list('split.smi-spec.io/v1alpha4', 'TrafficSplit', namespace),
+    serviceRouters: store.list('consul.hashicorp.com/v1alpha1', 'ServiceRouter', namespace),
+    serviceSplitters: store.list('consul.hashicorp.com/v1alpha1', 'ServiceSplitter', namespace),
+    serviceResolvers: store.list('consul.hashicorp.com/v1alpha1', 'ServiceResolver', namespace),
+    trafficRoutes: store.list('kuma.io/v1alpha1', 'TrafficRoute'),
   };
 }
 
-/** Where a route sends requests: a Service (Istio, Gateway API, kubernetes) or an App Mesh VirtualNode. */
+/**
+ * Where a route sends requests: a Service (Istio, Gateway API, SMI, Kuma, kubernetes), an App Mesh
+ * VirtualNode, or a Consul service (`name`) and subset.
+ */
 export interface Backend {
-  kind: 'service' | 'virtualnode';
+  kind: 'service' | 'virtualnode' | 'consul';
   name: string;
+  subset?: string;
 }
 
 /** One route: its condition, its weighted backends and an optional mirror. */
@@ -56,7 +73,7 @@ export interface SimRoute {
 }
 
 /** Which router drives an apex. */
-export type RoutingSource = 'istio' | 'gatewayapi' | 'appmesh' | 'kubernetes';
+export type RoutingSource = 'istio' | 'gatewayapi' | 'appmesh' | 'smi' | 'consul' | 'kuma' | 'kubernetes';
 
 /** How an apex is routed; the first route whose test passes takes the request. */
 export interface AppRouting {
@@ -81,6 +98,19 @@ export function routingFor(world: World, apex: string): AppRouting | undefined {
   if (route) return { source: 'gatewayapi', routes: gatewayRoutes(route) };
   const router = world.virtualRouters.find((o) => o.metadata.name === apex);
   if (router) return { source: 'appmesh', routes: meshRoutes(router) };
+  const split = world.trafficSplits.find((o) => splitsApex(o, apex));
+  if (split) return { source: 'smi', routes: smiRoutes(split) };
+  const named = (list: KubeObject[]) => list.find((o) => o.metadata.name === apex);
+  const consul = {
+    service: apex,
+    router: named(world.serviceRouters),
+    splitter: named(world.serviceSplitters),
+    resolver: named(world.serviceResolvers),
+  };
+  if (consul.router || consul.splitter || consul.resolver)
+    return { source: 'consul', routes: consulRoutes(consul) };
+  const kuma = world.trafficRoutes.find((o) => routesKumaApex(o, apex, world.namespace));
+  if (kuma) return { source: 'kuma', routes: kumaRoutes(kuma) };
   if (!world.services.some((s) => s.metadata.name === apex)) return undefined;
   return {
     source: 'kubernetes',
