@@ -107,6 +107,13 @@ describe('ConsulRouter against the sandbox API server', () => {
     expect(entry('ServiceResolver')?.spec).toEqual(original);
   });
 
+  it('drops the requestTimeout of a resolver it created when service.timeout goes away', async () => {
+    await router.reconcile(routedCanary({ timeout: '5s' }), never);
+    expect((entry('ServiceResolver')?.spec as { requestTimeout?: string }).requestTimeout).toBe('5s');
+    await router.reconcile(routedCanary(), never);
+    expect(entry('ServiceResolver')?.spec).toEqual(serviceResolverSpec(routedCanary()));
+  });
+
   it('finalizes router, splitter, resolver and defaults in that order', async () => {
     const ab = abCanary();
     await router.reconcile(ab, never);

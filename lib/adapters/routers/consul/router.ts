@@ -71,12 +71,9 @@ export class ConsulRouter implements Router {
   }
 
   async reconcile(canary: Canary, signal: AbortSignal): Promise<void> {
-    const labels = ownerLabels(canary);
     await this.reconcileDefaults(canary, signal);
-    await this.store.apply(ref(canary, 'ServiceResolver'), serviceResolverSpec(canary), signal, {
-      labels,
-      preserve: resolverPreserved(canary),
-    });
+    await this.reconcileResolver(canary, signal);
+    const labels = ownerLabels(canary);
     const splitter = ref(canary, 'ServiceSplitter');
     const liveSplitter = await this.store.get(splitter, signal);
     if (!isAbTest(canary)) {
@@ -87,6 +84,7 @@ export class ConsulRouter implements Router {
       await this.store.finalize(ref(canary, 'ServiceRouter'), signal);
       return;
     }
+    // A/B: the splitter holds everyone else on the primary; the router carries the test.
     const start = { primary: 100, canary: 0, mirrored: false };
     await this.store.applyTo(splitter, liveSplitter, { ...serviceSplitterSpec(canary, start) }, signal, {
       labels,
@@ -121,6 +119,17 @@ export class ConsulRouter implements Router {
     for (const kind of ['ServiceRouter', 'ServiceSplitter', 'ServiceResolver', 'ServiceDefaults'] as const) {
       await this.store.finalize(ref(canary, kind), signal);
     }
+  }
+
+  /** The user's resolver fields survive adoption; on a resolver we created, ours are the only ones. */
+  private async reconcileResolver(canary: Canary, signal: AbortSignal): Promise<void> {
+    const resolver = ref(canary, 'ServiceResolver');
+    const live = await this.store.get(resolver, signal);
+    const preserve = live && !isManaged(live) ? resolverPreserved(canary) : [];
+    await this.store.applyTo(resolver, live, serviceResolverSpec(canary), signal, {
+      labels: ownerLabels(canary),
+      preserve,
+    });
   }
 
   /** Creates ServiceDefaults (or repairs ours); checks one that belongs to someone else. */
