@@ -102,6 +102,28 @@ describe('Linkerd (SMI TrafficSplit)', () => {
   });
 });
 
+describe('Linkerd (SMI TrafficSplit) A/B', () => {
+  it('is refused at registration, at the field that asks for it', async () => {
+    const w = await startMeshWorld();
+    await w.cp.api('POST', '/clusters', {
+      name: 'sandbox',
+      kind: 'endpoint',
+      server: w.sandbox.httpUrl,
+      token: w.sandbox.token,
+    });
+    const r = await w.cp.api('POST', '/canaries', podinfoCanary(AB_ANALYSIS, { provider: 'linkerd' }), {
+      cluster: 'sandbox',
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      expect.objectContaining({
+        path: 'spec.analysis.match',
+        message: expect.stringMatching(/^provider "linkerd" routes with an SMI TrafficSplit/),
+      }),
+    ]);
+  });
+});
+
 describe('Linkerd (Gateway API HTTPRoute, as Flagger v1.44 runs it)', () => {
   const manifest = (analysis: string) =>
     podinfoCanary(analysis, { provider: 'linkerd' }).replace('service: { port: 9898 }', SERVICE_PARENT);
