@@ -2,6 +2,8 @@
  * The environment, read once into a typed, frozen object (STYLE.md habit 11). Nothing else reads
  * process.env. A missing required variable fails fast and names the variable.
  */
+import { providers, type Provider } from './domain/spec/accessors.js';
+
 export interface Config {
   readonly stage: string;
   readonly region: string;
@@ -13,7 +15,7 @@ export interface Config {
   /** EventBridge bus for domain events (AWS); absent in local mode (in-process bus). */
   readonly eventBusName?: string;
   /** Provider used when a Canary names none and its cluster record has no default. */
-  readonly defaultProvider: 'istio' | 'gatewayapi' | 'appmesh' | 'kubernetes';
+  readonly defaultProvider: Provider;
   /** Default Prometheus for builtin checks (a cluster record may override it). */
   readonly prometheusUrl?: string;
   /**
@@ -55,14 +57,12 @@ function int(env: Env, name: string, fallback: number): number {
   return n;
 }
 
-const providerNames = ['istio', 'gatewayapi', 'appmesh', 'kubernetes'] as const;
-
 function provider(env: Env): Config['defaultProvider'] {
   const raw = env.DEFAULT_PROVIDER ?? 'istio';
-  const found = providerNames.find((p) => p === raw);
+  const found = providers.find((p) => p === raw);
   if (!found)
     throw new ConfigError(
-      `environment variable DEFAULT_PROVIDER must be one of ${providerNames.join(', ')}, got "${raw}"`,
+      `environment variable DEFAULT_PROVIDER must be one of ${providers.join(', ')}, got "${raw}"`,
     );
   return found;
 }

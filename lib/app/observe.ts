@@ -25,7 +25,7 @@ export async function observe(
     orMissing(cluster.workloads.revision(canary, signal)),
     orMissing(cluster.workloads.readiness(canary, 'primary', at, signal)),
     orMissing(cluster.workloads.readiness(canary, 'canary', at, signal)),
-    router.getRoutes(canary, signal),
+    orMissing(router.getRoutes(canary, signal)).then((r) => r ?? undefined),
   ]);
   return {
     now,

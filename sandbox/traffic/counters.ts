@@ -8,11 +8,12 @@
  * - `envoy_cluster_upstream_rq{kubernetes_namespace,kubernetes_pod_name,envoy_cluster_name,
  *   envoy_response_code}` and the `envoy_cluster_upstream_rq_time` histogram (no code label).
  *
- * Labels are those lib/adapters/prometheus/queries.ts selects on. Counters only grow. Requests that
- * came through an ingress controller are also counted as that controller reports them
- * (edge-counters.ts).
+ * Labels are those lib/adapters/prometheus/observers.ts selects on. Counters only grow. Requests
+ * that came through an ingress controller are also counted as that controller reports them
+ * (edge-counters.ts); Linkerd's, Consul's and Kuma's series are kept by mesh-series.ts.
  */
 import { EdgeCounters, type EdgeTag } from './edge-counters.js';
+import { MeshSeries } from './mesh-series.js';
 
 /** Bucket bounds (ms) of Istio's request duration histogram; Envoy's upstream_rq_time uses the same. */
 export const BUCKETS_MS = [
@@ -42,6 +43,8 @@ export interface ServedRequest {
   pod: string;
   /** Container port, for `envoy_cluster_name`. */
   port: number;
+  /** Port of the Service the request was addressed to (Kuma's service tag); default `port`. */
+  servicePort?: number;
   /** HTTP status code. */
   code: number;
   durationMs: number;
@@ -86,6 +89,7 @@ export class TrafficCounters {
   private readonly istio = new Map<string, IstioCell>();
   private readonly envoy = new Map<string, EnvoyCell>();
   private readonly edges = new EdgeCounters();
+  private readonly meshes = new MeshSeries(BUCKETS_MS);
 
   /** Counts one served request. */
   record(r: ServedRequest): void {
@@ -124,6 +128,7 @@ export class TrafficCounters {
     }
     observe(proxy, r.durationMs);
     proxy.codes.set(code, (proxy.codes.get(code) ?? 0) + 1);
+    this.meshes.record(r);
   }
 
   /** Requests received by one workload (all services, all codes). */
@@ -155,6 +160,7 @@ export class TrafficCounters {
       histogram(out, 'envoy_cluster_upstream_rq_time', proxy.labels, proxy, 1);
     }
     out.push(...this.edges.samples());
+    out.push(...this.meshes.samples());
     return out;
   }
 }

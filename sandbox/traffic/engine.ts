@@ -100,7 +100,7 @@ export class TrafficEngine {
   /** Delivers one request to the Deployment behind `backend` and counts it there. */
   private serve(ctx: RunContext, backend: Backend, key: string, stats: AppStats): void {
     const { world } = ctx;
-    const rk = `${backend.kind}/${backend.name}`;
+    const rk = `${backend.kind}/${backend.name}/${backend.subset ?? ''}`;
     if (!ctx.resolved.has(rk)) ctx.resolved.set(rk, resolveBackend(world, backend));
     const resolution = ctx.resolved.get(rk);
     if (!resolution || resolution.endpoints.length === 0) {
@@ -133,6 +133,7 @@ export class TrafficEngine {
       service: resolution.service,
       pod: endpoint.pod,
       port: endpoint.port,
+      servicePort: resolution.servicePort,
       code,
       durationMs,
       edge: backend.edge,

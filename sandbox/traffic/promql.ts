@@ -31,6 +31,7 @@ export const RATIO_METRICS = [
   'nginx_ingress_controller_requests',
   'traefik_service_request_duration_seconds_bucket',
   'apisix_http_status',
+  'response_total',
 ] as const;
 /** `[sum, count]` of the histograms whose mean the latency form may take. */
 export const MEAN_METRICS = [
@@ -46,6 +47,7 @@ export const QUANTILE_METRICS = [
   'envoy_cluster_upstream_rq_time_bucket',
   'traefik_service_request_duration_seconds_bucket',
   'apisix_http_latency_bucket',
+  'response_latency_ms_bucket',
 ] as const;
 
 const SELECTOR = String.raw`rate\(\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}\s*\[\s*([0-9a-z]+)\s*\]\s*\)`;

@@ -1,11 +1,18 @@
 /**
  * From a route's backend to the Deployments that serve it, as kube-proxy / the mesh would: a
  * Service's selector (or a VirtualNode's podSelector) picks the Deployments whose pod-template
- * labels it matches. Only Deployments with ready replicas receive requests. Pure.
+ * labels it matches. A Consul service's instances are the pods registered under its name (the
+ * `consul.hashicorp.com/connect-service` pod annotation, else the name of a Service selecting
+ * them), narrowed by the subset's filter on the instance ID `<pod>-<service>`. Only Deployments
+ * with ready replicas receive requests. Pure.
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../apiserver/index.js';
+import { consulFilterPasses } from './meshes.js';
 import type { Backend, World } from './routing.js';
+
+/** The pod annotation naming the Consul service a pod registers as. */
+export const CONSUL_SERVICE_ANNOTATION = 'consul.hashicorp.com/connect-service';
 
 /** A Deployment able to receive requests, with what the counters need to know about it. */
 export interface Endpoint {
@@ -23,15 +30,23 @@ export interface Resolution {
   service: string;
   /** Every Deployment the selector matches (ready or not). */
   endpoints: Endpoint[];
+  /** The Service's (first) port, when the backend is a Service. */
+  servicePort?: number;
 }
 
 /** Resolves a backend, or undefined when the Service/VirtualNode does not exist or selects nothing. */
 export function resolveBackend(world: World, backend: Backend): Resolution | undefined {
+  if (backend.kind === 'consul') return resolveConsul(world, backend);
   if (backend.kind === 'service') {
     const svc = world.services.find((s) => s.metadata.name === backend.name);
-    const selector = (svc?.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    const spec = svc?.spec as { selector?: Record<string, string>; ports?: { port?: number }[] } | undefined;
+    const selector = spec?.selector;
     if (!svc || !selector || Object.keys(selector).length === 0) return undefined;
-    return { service: backend.name, endpoints: selected(world, selector) };
+    return {
+      service: backend.name,
+      endpoints: selected(world, selector),
+      servicePort: spec?.ports?.[0]?.port,
+    };
   }
   const node = world.virtualNodes.find((n) => n.metadata.name === backend.name);
   const spec = node?.spec as
@@ -49,6 +64,32 @@ export function resolveBackend(world: World, backend: Backend): Resolution | und
   };
 }
 
+/** A Consul subset: the service's instances whose ID `<pod>-<service>` passes the subset filter. */
+function resolveConsul(world: World, backend: Backend): Resolution | undefined {
+  const resolver = world.serviceResolvers.find((r) => r.metadata.name === backend.name);
+  const subsets = (resolver?.spec as { subsets?: Record<string, { filter?: string }> } | undefined)?.subsets;
+  if (backend.subset !== undefined && !subsets?.[backend.subset]) return undefined;
+  const filter = backend.subset === undefined ? undefined : subsets?.[backend.subset]?.filter;
+  const endpoints = consulInstances(world, backend.name).filter((e) =>
+    consulFilterPasses(filter, `${e.pod}-${backend.name}`),
+  );
+  return { service: backend.name, endpoints };
+}
+
+/** Deployments whose pods register as Consul service `service`. */
+function consulInstances(world: World, service: string): Endpoint[] {
+  return world.deployments
+    .filter((d) => {
+      const named = templateOf(d).metadata?.annotations?.[CONSUL_SERVICE_ANNOTATION];
+      if (named) return named === service;
+      const svc = world.services.find((s) => s.metadata.name === service);
+      const selector = (svc?.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+      const labels = templateOf(d).metadata?.labels ?? {};
+      return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+    })
+    .map(endpointOf);
+}
+
 function selected(world: World, selector: Record<string, string>): Endpoint[] {
   return world.deployments
     .filter((d) => {
@@ -59,7 +100,7 @@ function selected(world: World, selector: Record<string, string>): Endpoint[] {
 }
 
 interface Template {
-  metadata?: { labels?: Record<string, string> };
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: { containers?: { ports?: { containerPort?: number }[] }[] };
 }
 

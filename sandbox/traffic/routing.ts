@@ -4,9 +4,10 @@
  *
  * Precedence, as only one router manages an apex at a time: an Istio VirtualService (named after
  * the apex or listing it in `hosts`), else a Gateway API HTTPRoute (named after it or attached to
- * the apex Service), else an App Mesh VirtualRouter named after it, else an ingress controller's
- * objects (edges/: NGINX, Contour, Gloo, Traefik, APISIX), else the apex Service's own selector
- * (the `kubernetes` provider, blue/green by selector switch).
+ * the apex Service), else an App Mesh VirtualRouter named after it, else an SMI TrafficSplit, else
+ * Consul config entries, else a Kuma TrafficRoute (meshes.ts reads these three), else an ingress
+ * controller's objects (edges/: NGINX, Contour, Gloo, Traefik, APISIX), else the apex Service's own
+ * selector (the `kubernetes` provider, blue/green by selector switch).
  */
 import type { KubeObject, SandboxStore } from '../apiserver/index.js';
 import type { EdgeTag } from './edge-counters.js';
@@ -20,6 +21,7 @@ import {
   type MeshMatch,
   type SimRequest,
 } from './matching.js';
+import { consulRoutes, kumaRoutes, routesKumaApex, smiRoutes, splitsApex } from './meshes.js';
 
 /** The objects of one namespace the simulator needs. */
 export interface World {
@@ -32,6 +34,12 @@ export interface World {
   virtualNodes: KubeObject[];
   /** Objects of the ingress controllers. */
   edge: EdgeWorld;
+  trafficSplits: KubeObject[];
+  serviceRouters: KubeObject[];
+  serviceSplitters: KubeObject[];
+  serviceResolvers: KubeObject[];
+  /** Kuma TrafficRoutes are cluster-scoped: all of them. */
+  trafficRoutes: KubeObject[];
 }
 
 /** Reads a {@link World} from the store. */
@@ -45,15 +53,24 @@ export function readWorld(store: Pick<SandboxStore, 'list'>, namespace: string):
     virtualRouters: store.list('appmesh.k8s.aws/v1beta2', 'VirtualRouter', namespace),
     virtualNodes: store.list('appmesh.k8s.aws/v1beta2', 'VirtualNode', namespace),
     edge: readEdgeWorld(store, namespace),
+    trafficSplits: store.list('split.smi-spec.io/v1alpha4', 'TrafficSplit', namespace),
+    serviceRouters: store.list('consul.hashicorp.com/v1alpha1', 'ServiceRouter', namespace),
+    serviceSplitters: store.list('consul.hashicorp.com/v1alpha1', 'ServiceSplitter', namespace),
+    serviceResolvers: store.list('consul.hashicorp.com/v1alpha1', 'ServiceResolver', namespace),
+    trafficRoutes: store.list('kuma.io/v1alpha1', 'TrafficRoute'),
   };
 }
 
-/** Where a route sends requests: a Service (Istio, Gateway API, kubernetes) or an App Mesh VirtualNode. */
+/**
+ * Where a route sends requests: a Service (Istio, Gateway API, SMI, Kuma, kubernetes), an App Mesh
+ * VirtualNode, or a Consul service (`name`) and subset.
+ */
 export interface Backend {
-  kind: 'service' | 'virtualnode';
+  kind: 'service' | 'virtualnode' | 'consul';
   name: string;
   /** The ingress controller forwarding to it, and the labels it reports the request under. */
   edge?: EdgeTag;
+  subset?: string;
 }
 
 /** One route: its condition, its weighted backends and an optional mirror. */
@@ -65,7 +82,18 @@ export interface SimRoute {
 
 /** Which router drives an apex. */
 export type RoutingSource =
-  'istio' | 'gatewayapi' | 'appmesh' | 'kubernetes' | 'nginx' | 'contour' | 'gloo' | 'traefik' | 'apisix';
+  | 'istio'
+  | 'gatewayapi'
+  | 'appmesh'
+  | 'smi'
+  | 'consul'
+  | 'kuma'
+  | 'kubernetes'
+  | 'nginx'
+  | 'contour'
+  | 'gloo'
+  | 'traefik'
+  | 'apisix';
 
 /** How an apex is routed; the first route whose test passes takes the request. */
 export interface AppRouting {
@@ -90,6 +118,19 @@ export function routingFor(world: World, apex: string): AppRouting | undefined {
   if (route) return { source: 'gatewayapi', routes: gatewayRoutes(route) };
   const router = world.virtualRouters.find((o) => o.metadata.name === apex);
   if (router) return { source: 'appmesh', routes: meshRoutes(router) };
+  const split = world.trafficSplits.find((o) => splitsApex(o, apex));
+  if (split) return { source: 'smi', routes: smiRoutes(split) };
+  const named = (list: KubeObject[]) => list.find((o) => o.metadata.name === apex);
+  const consul = {
+    service: apex,
+    router: named(world.serviceRouters),
+    splitter: named(world.serviceSplitters),
+    resolver: named(world.serviceResolvers),
+  };
+  if (consul.router || consul.splitter || consul.resolver)
+    return { source: 'consul', routes: consulRoutes(consul) };
+  const kuma = world.trafficRoutes.find((o) => routesKumaApex(o, apex, world.namespace));
+  if (kuma) return { source: 'kuma', routes: kumaRoutes(kuma) };
   const edge = edgeRouting(world.edge, world.namespace, apex);
   if (edge) return edge;
   if (!world.services.some((s) => s.metadata.name === apex)) return undefined;

@@ -37,8 +37,9 @@ export type DurationSeries =
   | { kind?: 'histogram'; bucket: string; selector: string; scale: number }
   | { kind: 'mean'; sum: string; count: string; selector: string; scale: number };
 
+/** One provider's series; `side` matters only where a series is named after a Service (Kuma). */
 export interface Observer {
-  requests(side: Side): RequestSeries;
+  requests(side?: Side): RequestSeries;
   duration(unit?: IstioDurationUnit, side?: Side): DurationSeries;
   /** The sides whose series this provider tells apart; both when absent. */
   sides?: readonly Side[];
@@ -68,12 +69,57 @@ const envoy: Observer = {
   duration: () => ({ bucket: 'envoy_cluster_upstream_rq_time_bucket', selector: ENVOY_SELECTOR, scale: 1 }),
 };
 
+const LINKERD_SELECTOR = 'namespace="{{ namespace }}",deployment=~"{{ target }}",direction="inbound"';
+
+/** Linkerd proxies, as Linkerd Viz's Prometheus labels them (Flagger's linkerd observer). */
+const linkerd: Observer = {
+  requests: () => ({ metric: 'response_total', selector: LINKERD_SELECTOR, ok: 'classification!="failure"' }),
+  duration: () => ({ bucket: 'response_latency_ms_bucket', selector: LINKERD_SELECTOR, scale: 1 }),
+};
+
+/**
+ * Consul's Envoy sidecars (Flagger has no Consul observer): the inbound cluster `local_app` of the
+ * side's pods, labelled `namespace`/`pod` by Prometheus' pod discovery, as HashiCorp's
+ * consul-release-controller reads it.
+ */
+const CONSUL_SELECTOR =
+  'namespace="{{ namespace }}",pod=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)",envoy_cluster_name="local_app"';
+const consul: Observer = {
+  requests: () => ({
+    metric: 'envoy_cluster_upstream_rq',
+    selector: CONSUL_SELECTOR,
+    ok: 'envoy_response_code!~"5.*"',
+  }),
+  duration: () => ({ bucket: 'envoy_cluster_upstream_rq_time_bucket', selector: CONSUL_SELECTOR, scale: 1 }),
+};
+
+/**
+ * Kuma's Envoy sidecars, labelled with the Kuma service of the scraped dataplane (Flagger's kuma
+ * observer): `<target>-canary_<ns>_svc_<port>` for the canary, `<target>-primary_…` for the primary.
+ */
+function kumaSelector(side: Side = 'canary'): string {
+  const service = side === 'canary' ? '{{ target }}-canary' : '{{ target }}';
+  return `service=~"${service}_{{ namespace }}_svc_[0-9a-zA-Z-]+"`;
+}
+const kuma: Observer = {
+  requests: (side) => ({
+    metric: 'envoy_cluster_upstream_rq',
+    selector: kumaSelector(side),
+    ok: 'envoy_response_code!~"5.*"',
+  }),
+  duration: (_unit, side) => ({
+    bucket: 'envoy_cluster_upstream_rq_time_bucket',
+    selector: kumaSelector(side),
+    scale: 1,
+  }),
+};
+
 /**
  * ingress-nginx: requests through the `ingressRef` Ingress; the canary's carry the `canary` label
  * (the alternative upstream that served them), the primary's an empty one.
  */
 const nginx: Observer = {
-  requests: (side) => ({
+  requests: (side = 'canary') => ({
     metric: 'nginx_ingress_controller_requests',
     selector: nginxSelector(side),
     ok: 'status!~"5.*"',
@@ -95,7 +141,7 @@ function nginxSelector(side: Side): string {
 function envoyEdge(cluster: (side: Side) => string): Observer {
   const selector = (side: Side) => `envoy_cluster_name=~"${cluster(side)}"`;
   return {
-    requests: (side) => ({
+    requests: (side = 'canary') => ({
       metric: 'envoy_cluster_upstream_rq',
       selector: selector(side),
       ok: 'envoy_response_code!~"5.*"',
@@ -120,7 +166,7 @@ function traefikSelector(side: Side): string {
 }
 
 const traefik: Observer = {
-  requests: (side) => ({
+  requests: (side = 'canary') => ({
     metric: 'traefik_service_request_duration_seconds_bucket',
     selector: `${traefikSelector(side)},le="+Inf"`,
     ok: 'code!~"5.."',
@@ -155,9 +201,17 @@ export function observerFor(provider: Provider): Observer | undefined {
   switch (provider) {
     // Gateway API has no observer of its own upstream (Flagger falls back to Istio's); with Istio
     // implementing the Gateway API the destination sidecars report the same istio_* metrics.
+    // Flagger's SMI providers fall back to the Istio observer; Linkerd users pick `linkerd`.
     case 'istio':
     case 'gatewayapi':
+    case 'smi':
       return istio;
+    case 'linkerd':
+      return linkerd;
+    case 'consul':
+      return consul;
+    case 'kuma':
+      return kuma;
     case 'appmesh':
       return envoy;
     case 'kubernetes':

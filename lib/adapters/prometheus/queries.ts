@@ -64,7 +64,7 @@ export const builtinAliases: Readonly<Record<string, BuiltinAlias>> = {
     providers: ['istio', 'gatewayapi'],
     istioDurationUnit: 'seconds',
   },
-  envoy_cluster_upstream_rq: { check: 'request-success-rate', providers: ['appmesh'] },
+  envoy_cluster_upstream_rq: { check: 'request-success-rate', providers: ['appmesh', 'consul', 'kuma'] },
 };
 
 /** The builtin a metric name stands for, or undefined when the name is not a builtin. */

@@ -9,12 +9,16 @@ import { ApisixRouter } from './apisix/router.js';
 import { AppMeshRouter } from './appmesh/router.js';
 import { ContourRouter, type ContourRouterOptions } from './contour/router.js';
 import { GlooRouter } from './gloo/router.js';
+import { ConsulRouter } from './consul/router.js';
 import { GatewayApiRouter, type GatewayApiRouterOptions } from './gatewayapi/router.js';
 import { IstioRouter, type IstioRouterOptions } from './istio/router.js';
 import type { ClusterClients } from '../kubernetes/client.js';
 import { KubernetesRouter, type KubernetesRouterOptions } from './kubernetes/router.js';
 import { NginxRouter, type NginxRouterOptions } from './nginx/router.js';
 import { TraefikRouter, type TraefikRouterOptions } from './traefik/router.js';
+import { KumaRouter } from './kuma/router.js';
+import { LinkerdRouter, type LinkerdRouterOptions } from './linkerd/router.js';
+import { SmiRouter, type SmiRouterOptions } from './smi/router.js';
 
 /** What the routers use of one cluster's clients (kubernetes/client.ts `makeClusterClients`). */
 export type RouterClients = Pick<ClusterClients, 'custom' | 'core' | 'call'>;
@@ -27,6 +31,8 @@ export interface RouterOptions {
   nginx?: NginxRouterOptions;
   contour?: ContourRouterOptions;
   traefik?: TraefikRouterOptions;
+  linkerd?: LinkerdRouterOptions;
+  smi?: SmiRouterOptions;
 }
 
 /** The router of `provider` for one cluster. */
@@ -50,6 +56,14 @@ export function makeRouter(provider: Provider, clients: RouterClients, options: 
       return new TraefikRouter(clients, options.traefik);
     case 'apisix':
       return new ApisixRouter(clients);
+    case 'linkerd':
+      return new LinkerdRouter(clients, options.linkerd);
+    case 'smi':
+      return new SmiRouter(clients, options.smi);
+    case 'consul':
+      return new ConsulRouter(clients);
+    case 'kuma':
+      return new KumaRouter(clients);
     default: {
       const unknown: never = provider;
       throw new Error(`unsupported provider "${String(unknown)}"`);

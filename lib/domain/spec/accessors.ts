@@ -15,6 +15,10 @@ export const providers = [
   'gloo',
   'traefik',
   'apisix',
+  'linkerd',
+  'smi',
+  'consul',
+  'kuma',
 ] as const;
 export type Provider = (typeof providers)[number];
 export type Strategy = 'canary' | 'ab-testing' | 'blue-green';

@@ -16,22 +16,30 @@ export const providerVersions: Readonly<Record<Provider, readonly string[]>> = {
   gloo: [],
   traefik: [],
   apisix: [],
+  linkerd: [],
+  // Flagger's SMI providers name the TrafficSplit version; a bare `smi` is refused (Flagger routes
+  // it to Istio by its fallback, which is never what the author meant).
+  smi: ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'],
+  consul: [],
+  kuma: [],
 };
+
+/** Families whose version suffix is mandatory. */
+const versionRequired: readonly Provider[] = ['smi'];
+
+/** Families that accept Flagger's third segment naming the mesh (`smi:v1alpha3:linkerd`). */
+const meshSegment: readonly Provider[] = ['smi'];
 
 /** Every `spec.provider` value we accept, for messages and docs. */
 export const supportedProviderValues: readonly string[] = Object.entries(providerVersions).flatMap(
-  ([family, versions]) => [family, ...versions.map((v) => `${family}:${v}`)],
+  ([family, versions]) => [
+    ...(versionRequired.includes(family as Provider) ? [] : [family]),
+    ...versions.map((v) => `${family}:${v}`),
+  ],
 );
 
 /** Flagger providers (families, before any `:` suffix) that Flagger Serverless does not implement yet. */
-export const unsupportedFlaggerProviders: readonly string[] = [
-  'linkerd',
-  'smi',
-  'osm',
-  'kuma',
-  'skipper',
-  'knative',
-];
+export const unsupportedFlaggerProviders: readonly string[] = ['osm', 'skipper', 'knative'];
 
 export type BuiltinMetric = 'request-success-rate' | 'request-duration';
 
@@ -51,7 +59,7 @@ export const builtinMetricNames: Readonly<Record<string, BuiltinMetricName>> = {
   'request-duration': { check: 'request-duration' },
   istio_requests_total: { check: 'request-success-rate', providers: ['istio', 'gatewayapi'] },
   istio_request_duration_seconds_bucket: { check: 'request-duration', providers: ['istio', 'gatewayapi'] },
-  envoy_cluster_upstream_rq: { check: 'request-success-rate', providers: ['appmesh'] },
+  envoy_cluster_upstream_rq: { check: 'request-success-rate', providers: ['appmesh', 'consul', 'kuma'] },
 };
 
 /** The builtin a metric name selects, or undefined. */
@@ -101,7 +109,15 @@ export function checkProvider(raw: string): ProviderCheck {
     return { ok: false, message: `unknown provider "${raw}"${suggestion}; ${supported}` };
   }
   const versions = providerVersions[family as Provider];
-  if (version !== undefined && (rest.length > 0 || !versions.includes(version))) {
+  const named = meshSegment.includes(family as Provider) && /^[a-z0-9-]+$/.test(rest[0] ?? '');
+  const extra = named ? rest.slice(1) : rest;
+  if (version === undefined && versionRequired.includes(family as Provider)) {
+    return {
+      ok: false,
+      message: `provider "${raw}" needs a version: ${versions.map((v) => `${family}:${v}`).join(', ')}`,
+    };
+  }
+  if (version !== undefined && (extra.length > 0 || !versions.includes(version))) {
     const allowed = versions.length === 0 ? 'takes no version suffix' : `versions: ${versions.join(', ')}`;
     return {
       ok: false,

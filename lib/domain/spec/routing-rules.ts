@@ -41,6 +41,10 @@ export function ingressRoutingFindings(c: Canary, provider: Provider): Findings 
     case 'gatewayapi':
     case 'appmesh':
     case 'kubernetes':
+    case 'linkerd': // the meshes have their own rules (meshes.ts)
+    case 'smi':
+    case 'consul':
+    case 'kuma':
       break;
     default: {
       const never: never = provider;

@@ -15,6 +15,7 @@ import {
 import { builtinMetricName, checkProvider, supportedTargetKinds } from './catalog.js';
 import type { RawIssue } from './errors.js';
 import { ingressRoutingFindings } from './routing-rules.js';
+import { checkMeshRouting } from './meshes.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
 export interface Findings {
@@ -35,6 +36,7 @@ export function validateCanary(c: Canary): Findings {
     f.errors.push(...routing.errors);
     f.warnings.push(...routing.warnings);
   }
+  checkMeshRouting(c, provider, f);
   const a = c.spec.analysis;
   if (a === undefined) {
     if (c.spec.skipAnalysis !== true) {

@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import { routeWeightsOf } from '../../../lib/adapters/routers/apisix/apisix-route.js';
 import { podinfoApisixRoute } from '../../unit/routers/ingress-fixtures.js';
-import type { ProviderSetup } from './harness.js';
+import type { ProviderSetup } from './ingress-harness.js';
 import { releaseSuite } from './suite.js';
 
 const apisix: ProviderSetup = {

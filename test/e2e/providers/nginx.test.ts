@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { routeWeightsOf } from '../../../lib/adapters/routers/nginx/ingress.js';
 import { podinfoIngress } from '../../unit/routers/ingress-fixtures.js';
-import { release, startProvider, type ProviderSetup } from './harness.js';
+import { release, startProvider, type ProviderSetup } from './ingress-harness.js';
 import { releaseSuite } from './suite.js';
 
 const nginx: ProviderSetup = {

@@ -16,7 +16,7 @@ import {
   startProvider,
   type ProviderSetup,
   type ProviderWorld,
-} from './harness.js';
+} from './ingress-harness.js';
 
 /** What a provider's releases must show. */
 export interface SuiteExpectations {

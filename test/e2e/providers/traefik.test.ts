@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import { routeWeightsOf } from '../../../lib/adapters/routers/traefik/traefik-service.js';
-import type { ProviderSetup } from './harness.js';
+import type { ProviderSetup } from './ingress-harness.js';
 import { releaseSuite } from './suite.js';
 
 const traefik: ProviderSetup = {

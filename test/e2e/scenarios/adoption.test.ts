@@ -25,12 +25,22 @@ describe('taking over existing routes', () => {
       spec: {
         hosts: ['podinfo.example.com'],
         gateways: ['istio-system/public-gateway'],
-        http: [{ match: [{ uri: { prefix: '/api' } }], route: [{ destination: { host: 'podinfo', port: { number: 9898 } } }] }],
+        http: [
+          {
+            match: [{ uri: { prefix: '/api' } }],
+            route: [{ destination: { host: 'podinfo', port: { number: 9898 } } }],
+          },
+        ],
       },
     });
     await initialize(world, key, podinfoCanary(analysis));
     expect((await historyOf(world.cp, key)).filter((h) => h.reason === 'StepFailed')).toEqual([]);
-    const vs = world.sandbox.store.get('networking.istio.io/v1beta1', 'VirtualService', 'test', 'podinfo') as any;
+    const vs = world.sandbox.store.get(
+      'networking.istio.io/v1beta1',
+      'VirtualService',
+      'test',
+      'podinfo',
+    ) as any;
     expect(vs.spec.hosts).toEqual(['podinfo.example.com', 'podinfo']);
     expect(vs.spec.gateways).toEqual(['istio-system/public-gateway']);
     expect(vs.spec.http).toEqual([
@@ -42,12 +52,16 @@ describe('taking over existing routes', () => {
         ],
       },
     ]);
-    expect(JSON.parse(vs.metadata.annotations['flagger.kubernetes.io/original-configuration'])).toMatchObject({
-      hosts: ['podinfo.example.com'],
-    });
+    expect(JSON.parse(vs.metadata.annotations['flagger.kubernetes.io/original-configuration'])).toMatchObject(
+      {
+        hosts: ['podinfo.example.com'],
+      },
+    );
     const adopted = events().filter((e) => e.reason === 'RoutesAdopted');
     expect(adopted).toHaveLength(1);
-    expect(adopted[0]!.message).toMatch(/VirtualService test\/podinfo taken over: routes to podinfo replaced by podinfo-primary \(100%\) and podinfo-canary \(0%\)/);
+    expect(adopted[0]!.message).toMatch(
+      /VirtualService test\/podinfo taken over: routes to podinfo replaced by podinfo-primary \(100%\) and podinfo-canary \(0%\)/,
+    );
   });
 
   it('Gateway API: keeps parentRefs, hostnames and matches; routes to primary/canary; says so', async () => {
@@ -58,12 +72,22 @@ describe('taking over existing routes', () => {
       spec: {
         parentRefs: [{ name: 'public', namespace: 'gateway' }],
         hostnames: ['podinfo.example.com'],
-        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'podinfo', port: 9898 }] }],
+        rules: [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+            backendRefs: [{ name: 'podinfo', port: 9898 }],
+          },
+        ],
       },
     });
     await initialize(world, key, podinfoCanary(analysis, { provider: 'gatewayapi' }));
     expect((await historyOf(world.cp, key)).filter((h) => h.reason === 'StepFailed')).toEqual([]);
-    const route = world.sandbox.store.get('gateway.networking.k8s.io/v1', 'HTTPRoute', 'test', 'podinfo') as any;
+    const route = world.sandbox.store.get(
+      'gateway.networking.k8s.io/v1',
+      'HTTPRoute',
+      'test',
+      'podinfo',
+    ) as any;
     expect(route.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway' }]);
     expect(route.spec.hostnames).toEqual(['podinfo.example.com']);
     expect(route.spec.rules).toHaveLength(1);

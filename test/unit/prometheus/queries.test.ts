@@ -107,7 +107,10 @@ describe('builtinAlias', () => {
       name: 'istio_request_duration_seconds_bucket',
       want: { check: 'request-duration', providers: ['istio', 'gatewayapi'], istioDurationUnit: 'seconds' },
     },
-    { name: 'envoy_cluster_upstream_rq', want: { check: 'request-success-rate', providers: ['appmesh'] } },
+    {
+      name: 'envoy_cluster_upstream_rq',
+      want: { check: 'request-success-rate', providers: ['appmesh', 'consul', 'kuma'] },
+    },
   ])('$name', ({ name, want }) => {
     expect(builtinAlias(name)).toEqual(want);
   });

@@ -155,7 +155,7 @@ describe('resolveCheckQuery', () => {
       def: check({ name: 'envoy_cluster_upstream_rq' }),
       reason: 'BuiltinNotAvailable',
       message:
-        'metric "envoy_cluster_upstream_rq": builtin is only available for appmesh, not for provider "istio"',
+        'metric "envoy_cluster_upstream_rq": builtin is only available for appmesh, consul, kuma, not for provider "istio"',
     },
     {
       name: 'a missing template',

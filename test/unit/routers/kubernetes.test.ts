@@ -7,6 +7,10 @@ import { KubernetesRouter, selectorValue, sideFor } from '../../../lib/adapters/
 import { UnsupportedRoutingError } from '../../../lib/adapters/routers/engine/errors.js';
 import { makeClusterClients } from '../../../lib/adapters/kubernetes/client.js';
 import { makeRouter } from '../../../lib/adapters/routers/index.js';
+import { ConsulRouter } from '../../../lib/adapters/routers/consul/router.js';
+import { KumaRouter } from '../../../lib/adapters/routers/kuma/router.js';
+import { LinkerdRouter } from '../../../lib/adapters/routers/linkerd/router.js';
+import { SmiRouter } from '../../../lib/adapters/routers/smi/router.js';
 import { providers } from '../../../lib/domain/spec/accessors.js';
 import { routedCanary } from './fixtures.js';
 
@@ -51,6 +55,10 @@ describe('makeRouter', () => {
     { provider: 'gatewayapi', type: GatewayApiRouter },
     { provider: 'appmesh', type: AppMeshRouter },
     { provider: 'kubernetes', type: KubernetesRouter },
+    { provider: 'linkerd', type: LinkerdRouter },
+    { provider: 'smi', type: SmiRouter },
+    { provider: 'consul', type: ConsulRouter },
+    { provider: 'kuma', type: KumaRouter },
   ] as const)('builds the $provider router', ({ provider, type }) => {
     expect(makeRouter(provider, clients)).toBeInstanceOf(type);
   });

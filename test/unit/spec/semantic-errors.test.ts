@@ -10,7 +10,7 @@ describe('semantic errors', () => {
       edits: { 'spec.provider': 'envoy' },
       path: 'spec.provider',
       message:
-        /^unknown provider "envoy"; supported: istio, gatewayapi, gatewayapi:v1, gatewayapi:v1beta1, appmesh, appmesh:v1beta2, kubernetes, nginx, contour, gloo, traefik, apisix/,
+        /^unknown provider "envoy"; supported: istio, gatewayapi, gatewayapi:v1, gatewayapi:v1beta1, appmesh, appmesh:v1beta2, kubernetes, nginx, contour, gloo, traefik, apisix, linkerd, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4, consul, kuma$/,
     },
     {
       name: 'provider in capitals',
@@ -18,7 +18,7 @@ describe('semantic errors', () => {
       path: 'spec.provider',
       message: /^unknown provider "Istio"; did you mean "istio"\?/,
     },
-    ...['linkerd', 'skipper', 'kuma', 'osm', 'smi:v1alpha3'].map((p) => ({
+    ...['skipper', 'osm'].map((p) => ({
       name: `Flagger provider ${p}`,
       edits: { 'spec.provider': p },
       path: 'spec.provider',

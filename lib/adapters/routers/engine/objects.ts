@@ -10,7 +10,6 @@
  *   annotation. (Flagger skips the annotation when kubectl's last-applied annotation exists; we
  *   always store it, because last-applied may be older than the live spec we replace.)
  */
-import { canaryName, primaryName } from '../../../domain/spec/accessors.js';
 import type { Canary } from '../../../domain/spec/schema.js';
 import type { RouteWeights } from '../../../ports/router.js';
 import type { ClusterClients } from '../../kubernetes/client.js';
@@ -21,13 +20,13 @@ import { deepEqual, isJson, prune, type Json } from './json.js';
 /** Annotation holding the JSON spec of an adopted object, as it was before adoption. */
 export const ORIGINAL_CONFIGURATION = 'flagger.kubernetes.io/original-configuration';
 
-/** Where one custom object lives. */
+/** Where one custom object lives; no namespace means a cluster-scoped object (Kuma's TrafficRoute). */
 export interface ObjectRef {
   group: string;
   version: string;
   plural: string;
   kind: string;
-  namespace: string;
+  namespace?: string;
   name: string;
 }
 
@@ -41,7 +40,7 @@ export interface ObjectMeta {
   [key: string]: unknown;
 }
 
-/** A namespaced custom object as the API returns it. */
+/** A custom object as the API returns it. */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
@@ -50,9 +49,9 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** `VirtualService test/podinfo`: how messages name an object. */
+/** `VirtualService test/podinfo` (`TrafficRoute podinfo` when cluster-scoped): how messages name an object. */
 export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace}/${ref.name}`;
+  return ref.namespace === undefined ? `${ref.kind} ${ref.name}` : `${ref.kind} ${ref.namespace}/${ref.name}`;
 }
 
 /** What {@link planApply} decided. */
@@ -73,6 +72,11 @@ export interface ApplyOptions {
    * the router's and are left as they are.
    */
   annotations?: Record<string, string>;
+  /**
+   * Fields of a created object beside `spec` (Kuma's `mesh`); an existing object keeps its own,
+   * and they are not diffed.
+   */
+  topLevel?: Json;
 }
 
 /** True when we created the object. */
@@ -97,7 +101,10 @@ export function planApply(
 ): ApplyPlan {
   const desired = prune(spec) ?? {};
   if (!live) {
-    const body = newObject(ref, desired, options.labels ?? { [MANAGED_BY_LABEL]: COMPONENT });
+    const body: KubeObject = {
+      ...options.topLevel,
+      ...newObject(ref, desired, options.labels ?? { [MANAGED_BY_LABEL]: COMPONENT }),
+    };
     if (options.annotations && Object.keys(options.annotations).length > 0)
       body.metadata.annotations = { ...options.annotations };
     return { action: 'create', body };
@@ -162,7 +169,7 @@ function newObject(ref: ObjectRef, spec: Json, labels: Record<string, string>): 
   return {
     apiVersion: apiVersion(ref),
     kind: ref.kind,
-    metadata: { name: ref.name, namespace: ref.namespace, labels },
+    metadata: prune({ name: ref.name, namespace: ref.namespace, labels }) ?? {},
     spec,
   };
 }
@@ -180,7 +187,7 @@ export type ApplyResult = 'created' | 'updated' | 'unchanged';
 export type CustomObjectClients = Pick<ClusterClients, 'custom' | 'call'>;
 
 /**
- * Namespaced custom objects over client-node's CustomObjectsApi: one GET, at most one write.
+ * Custom objects (namespaced or cluster-scoped) over client-node's CustomObjectsApi: one GET, at most one write.
  * Updates are PUTs carrying the live `resourceVersion`, so a concurrent edit fails with
  * `ConflictError` instead of being overwritten. Every call goes through `ClusterClients.call`:
  * the caller's AbortSignal, the request timeout, a fresh EKS token and typed errors.
@@ -191,12 +198,12 @@ export class CustomObjectStore {
   /** The live object, or undefined when it does not exist. */
   async get(ref: ObjectRef, signal: AbortSignal): Promise<KubeObject | undefined> {
     const { group, version, namespace, plural, name } = ref;
+    const { custom } = this.clients;
     try {
       return await this.clients.call(`${describeRef(ref)} get`, signal, async (o) => {
-        return (await this.clients.custom.getNamespacedCustomObject(
-          { group, version, namespace, plural, name },
-          o,
-        )) as KubeObject;
+        return (await (namespace === undefined
+          ? custom.getClusterCustomObject({ group, version, plural, name }, o)
+          : custom.getNamespacedCustomObject({ group, version, namespace, plural, name }, o))) as KubeObject;
       });
     } catch (e) {
       if (e instanceof NotFoundError) return undefined;
@@ -238,18 +245,26 @@ export class CustomObjectStore {
   ): Promise<void> {
     const { group, version, namespace, plural, name } = ref;
     const { custom } = this.clients;
-    await this.clients.call(`${describeRef(ref)} ${action}`, signal, (o) =>
-      action === 'create'
+    await this.clients.call(`${describeRef(ref)} ${action}`, signal, (o) => {
+      if (namespace === undefined) {
+        return action === 'create'
+          ? custom.createClusterCustomObject({ group, version, plural, body }, o)
+          : custom.replaceClusterCustomObject({ group, version, plural, name, body }, o);
+      }
+      return action === 'create'
         ? custom.createNamespacedCustomObject({ group, version, namespace, plural, body }, o)
-        : custom.replaceNamespacedCustomObject({ group, version, namespace, plural, name, body }, o),
-    );
+        : custom.replaceNamespacedCustomObject({ group, version, namespace, plural, name, body }, o);
+    });
   }
 
   private async remove(ref: ObjectRef, signal: AbortSignal): Promise<void> {
     const { group, version, namespace, plural, name } = ref;
+    const { custom } = this.clients;
     try {
       await this.clients.call(`${describeRef(ref)} delete`, signal, (o) =>
-        this.clients.custom.deleteNamespacedCustomObject({ group, version, namespace, plural, name }, o),
+        namespace === undefined
+          ? custom.deleteClusterCustomObject({ group, version, plural, name }, o)
+          : custom.deleteNamespacedCustomObject({ group, version, namespace, plural, name }, o),
       );
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;

@@ -1,0 +1,99 @@
+/**
+ * Kuma end to end: the cluster-scoped TrafficRoute Flagger's `kuma` provider writes (in the mesh
+ * the Canary's `kuma.io/mesh` annotation names) splits `podinfo_test_svc_9898` between the primary
+ * and canary services, and the analysis reads Envoy's series by Kuma service, as Flagger's kuma
+ * observer does.
+ */
+import { describe, expect, it } from 'vitest';
+import { podinfoCanary } from '../../support/release.js';
+import {
+  AB_ANALYSIS,
+  analysedChecks,
+  ANALYSIS,
+  initialize,
+  metricNames,
+  primaryImage,
+  release,
+  REQUESTS_PER_INTERVAL,
+  startMeshWorld,
+  type MeshWorld,
+} from './mesh-harness.js';
+
+interface Split {
+  weight: number;
+  destination: { 'kuma.io/service': string };
+}
+
+interface TrafficRouteView {
+  mesh?: string;
+  metadata: { namespace?: string; labels?: Record<string, string> };
+  spec: { conf: { split: Split[]; http?: { split: Split[] }[] } };
+}
+
+const route = (w: MeshWorld) =>
+  w.sandbox.store.get('kuma.io/v1alpha1', 'TrafficRoute', '', 'podinfo') as unknown as
+    TrafficRouteView | undefined;
+
+const weightOf = (splits: Split[] | undefined) =>
+  splits?.find((s) => s.destination['kuma.io/service'] === 'podinfo-canary_test_svc_9898')?.weight ?? NaN;
+
+const kumaCanary = (analysis: string) =>
+  podinfoCanary(analysis, { provider: 'kuma' }).replace(
+    'metadata: { name: podinfo, namespace: test }',
+    "metadata: { name: podinfo, namespace: test, annotations: { 'kuma.io/mesh': demo } }",
+  );
+
+describe('Kuma', () => {
+  it('promotes a healthy version through the cluster-scoped TrafficRoute', async () => {
+    const w = await startMeshWorld();
+    await initialize(w, kumaCanary(ANALYSIS));
+    const created = route(w);
+    expect(created?.mesh).toBe('demo');
+    expect(created?.metadata.namespace).toBeUndefined();
+    expect(created?.metadata.labels?.['flagger-serverless.io/namespace']).toBe('test');
+    const run = await release(
+      w,
+      'podinfo:6.0.1',
+      (p) => p === 'Succeeded',
+      () => weightOf(route(w)?.spec.conf.split),
+    );
+    expect(run.row?.status.phase).toBe('Succeeded');
+    expect(run.weights).toEqual([0, 10, 20, 30, 0]);
+    expect(primaryImage(w)).toBe('podinfo:6.0.1');
+    expect(metricNames(w.queries)).toEqual([
+      'envoy_cluster_upstream_rq',
+      'envoy_cluster_upstream_rq_time_bucket',
+    ]);
+    expect(w.queries.every((q) => q.includes('service=~"podinfo-canary_test_svc_[0-9a-zA-Z-]+"'))).toBe(true);
+    const canaryShare = run.during.reduce((n, x) => n + x, 0);
+    expect(w.sim.totals('test', 'podinfo').requests).toBe((REQUESTS_PER_INTERVAL * canaryShare) / 100);
+  });
+
+  it('rolls back a version that answers 30 % errors', async () => {
+    const w = await startMeshWorld();
+    await initialize(w, kumaCanary(ANALYSIS));
+    const run = await release(
+      w,
+      'podinfo:6.0.1-faulty',
+      (p) => p === 'Failed',
+      () => weightOf(route(w)?.spec.conf.split),
+    );
+    expect(run.row?.status).toMatchObject({ phase: 'Failed', failedChecks: 2, canaryWeight: 0 });
+    expect(run.weights).toEqual([0, 10, 0]);
+    const rate = (await analysedChecks(w)).at(-1)!.checks.find((c) => c.name === 'request-success-rate')!;
+    expect(rate.value).toBeCloseTo(70, 0);
+    expect(primaryImage(w)).toBe('podinfo:6.0.0');
+  });
+
+  it('A/B: the L7 rule sends requests with the header to the canary, the default split stays on the primary', async () => {
+    const w = await startMeshWorld();
+    await initialize(w, kumaCanary(AB_ANALYSIS));
+    const matched = () => weightOf(route(w)?.spec.conf.http?.[0]?.split);
+    const run = await release(w, 'podinfo:6.0.1', (p) => p === 'Succeeded', matched);
+    expect(run.row?.status.phase).toBe('Succeeded');
+    expect(run.weights).toEqual([0, 100, 0]);
+    expect(weightOf(route(w)?.spec.conf.split)).toBe(0);
+    const tested = run.during.filter((x) => x === 100).length;
+    expect(w.sim.totals('test', 'podinfo').requests).toBe((tested * REQUESTS_PER_INTERVAL) / 10);
+  });
+});

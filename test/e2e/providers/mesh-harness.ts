@@ -1,0 +1,171 @@
+/**
+ * End-to-end releases per mesh provider: the sandbox API server, the traffic simulator on the
+ * control plane's virtual clock (routing by whatever routing objects the provider wrote) and the
+ * sandbox metrics provider answering the builtin checks from the simulator's counters. Every query
+ * the analysis sends is recorded, so a test can show it read the mesh's own metric names.
+ */
+import { afterEach, expect } from 'vitest';
+import type { MetricsProvider } from '../../../lib/ports/metrics.js';
+import type { CanaryStatus } from '../../../lib/domain/status.js';
+import type { CanaryRecord, HistoryRecord } from '../../../lib/ports/store.js';
+import {
+  sandboxMetricsProvider,
+  startTrafficSimulator,
+  type TrafficSimulator,
+} from '../../../sandbox/traffic/index.js';
+import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
+import { apply, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
+import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+
+export { key };
+
+/** The analysis of every provider release: 10 % steps to 30 %, both builtin checks, threshold 2. */
+export const ANALYSIS = `threshold: 2
+maxWeight: 30
+stepWeight: 10
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
+  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }`;
+
+/** A/B: two iterations for requests carrying `x-canary: insider` (the simulator sends 10 % so). */
+export const AB_ANALYSIS = `threshold: 2
+iterations: 2
+match:
+  - headers:
+      x-canary:
+        exact: insider
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }`;
+
+/** One running world. */
+export interface MeshWorld {
+  sandbox: Sandbox;
+  cp: ControlPlane;
+  sim: TrafficSimulator;
+  /** Every query the analysis sent, in order. */
+  queries: string[];
+  /** The pod-template annotations of every podinfo version applied. */
+  annotations: Record<string, string>;
+}
+
+let current: MeshWorld | undefined;
+
+afterEach(async () => {
+  await current?.sim.close();
+  await current?.cp.close();
+  await current?.sandbox.close();
+  current = undefined;
+});
+
+/** Starts a world whose podinfo versions carry `annotations` (Consul's connect-service, say). */
+export async function startMeshWorld(annotations: Record<string, string> = {}): Promise<MeshWorld> {
+  const sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
+  const start = Date.now();
+  // The simulator runs on the control plane's clock, which exists only once the plane has started.
+  const plane: { cp?: ControlPlane } = {};
+  const sim = await startTrafficSimulator({
+    store: sandbox.store,
+    namespaces: ['test'],
+    autoStart: false,
+    serve: false,
+    now: () => plane.cp?.clock.now ?? start,
+  });
+  const queries: string[] = [];
+  const inner = sandboxMetricsProvider(sim);
+  const metrics: MetricsProvider = {
+    query: (q, signal) => (queries.push(q), inner.query(q, signal)),
+    isOnline: (signal) => inner.isOnline(signal),
+  };
+  const cp = await startControlPlane({ metrics, start });
+  plane.cp = cp;
+  current = { sandbox, cp, sim, queries, annotations };
+  return current;
+}
+
+/** Registers the sandbox, applies podinfo:6.0.0 and the Canary, and steps until Initialized. */
+export async function initialize(w: MeshWorld, manifest: string): Promise<void> {
+  const cluster = await w.cp.api('POST', '/clusters', {
+    name: 'sandbox',
+    kind: 'endpoint',
+    server: w.sandbox.httpUrl,
+    token: w.sandbox.token,
+  });
+  expect(cluster.status).toBe(201);
+  await apply(w.sandbox, podinfoDeployment('podinfo:6.0.0', w.annotations));
+  const created = await w.cp.api('POST', '/canaries', manifest, { cluster: 'sandbox' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  let row = await w.cp.tick(key, 0);
+  for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await w.cp.tick(key, 10_000);
+  expect(row?.status.phase).toBe('Initialized');
+}
+
+/** What a release left behind. */
+export interface Release {
+  row: CanaryRecord<CanaryStatus> | undefined;
+  /** The distinct canary weights read from the routing objects after each step, in order. */
+  weights: number[];
+  /** The canary weight during each interval of traffic (read before it), one per step. */
+  during: number[];
+}
+
+/** Requests the simulator sends per app and interval (20 per second, 10 s). */
+export const REQUESTS_PER_INTERVAL = 200;
+
+/**
+ * Applies `image` and runs analysis intervals (10 s of simulated traffic, then the step) until
+ * `done(phase)` or 15 steps; `canaryWeight()` reads the live routing object after each step.
+ */
+export async function release(
+  w: MeshWorld,
+  image: string,
+  done: (phase: string) => boolean,
+  canaryWeight: () => number,
+): Promise<Release> {
+  await apply(w.sandbox, podinfoDeployment(image, w.annotations));
+  const run: Release = { row: undefined, weights: [], during: [] };
+  for (let i = 0; i < 15 && !done(run.row?.status.phase ?? ''); i++) {
+    run.during.push(canaryWeight());
+    for (let s = 0; s < 10; s++) {
+      w.cp.clock.now += 1000;
+      w.sim.tick();
+    }
+    run.row = await w.cp.tick(key, 0);
+    const weight = canaryWeight();
+    if (run.weights.at(-1) !== weight) run.weights.push(weight);
+  }
+  return run;
+}
+
+/** The checks of every analysed step, oldest first. */
+export async function analysedChecks(
+  w: MeshWorld,
+): Promise<{ reason: string; checks: { name: string; verdict: string; value?: number }[] }[]> {
+  const history: HistoryRecord[] = await w.cp.core.history.list(
+    key,
+    { limit: 200 },
+    new AbortController().signal,
+  );
+  return [...history]
+    .reverse()
+    .filter((h) => (h.checks?.length ?? 0) > 0)
+    .map((h) => ({
+      reason: h.reason,
+      checks: h.checks as { name: string; verdict: string; value?: number }[],
+    }));
+}
+
+/** The metric names (`response_total`, `envoy_cluster_upstream_rq_time_bucket`…) the queries read. */
+export function metricNames(queries: readonly string[]): string[] {
+  const names = queries.flatMap((q) =>
+    [...q.matchAll(/rate\(([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)].map((m) => m[1]),
+  );
+  return [...new Set(names)].sort();
+}
+
+/** The image of the primary Deployment. */
+export function primaryImage(w: MeshWorld): string {
+  const d = w.sandbox.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary') as unknown as {
+    spec: { template: { spec: { containers: { image: string }[] } } };
+  };
+  return d.spec.template.spec.containers[0].image;
+}
