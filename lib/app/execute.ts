@@ -82,8 +82,15 @@ async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
       // the canary, only the router's setRoutes may move it back.
       if (ctx.provider === 'kubernetes' && (ctx.liveRoutes?.canary ?? 0) > 0) return;
       return cluster.workloads.routeToPrimary(canary, signal);
-    case 'reconcileRoutes':
-      return ctx.router.reconcile(canary, signal);
+    case 'reconcileRoutes': {
+      // A routing object taken over from its team is said so on the target (a Kubernetes Event).
+      const notes = (await ctx.router.reconcile(canary, signal)) ?? [];
+      for (const message of notes) {
+        const event = { type: 'Normal' as const, reason: 'RoutesAdopted', message };
+        await cluster.events.record(canary, event, new Date(ctx.now), signal).catch(() => undefined);
+      }
+      return;
+    }
     case 'setRoutes':
       return ctx.router.setRoutes(
         canary,

@@ -19,9 +19,10 @@ export interface RouteWeights {
 export interface Router {
   /**
    * Creates or adopts the routing objects. Keeps the live weights; writes only on drift.
-   * Call it after the apex Service points at the primary pods (Flagger tick step 8).
+   * Call it after the apex Service points at the primary pods (Flagger tick step 8). Resolves to
+   * one sentence per object it took over from someone else (for a Kubernetes Event), if any.
    */
-  reconcile(canary: Canary, signal: AbortSignal): Promise<void>;
+  reconcile(canary: Canary, signal: AbortSignal): Promise<string[] | void>;
   /**
    * Reads the split that is live in the cluster; the routing object is the source of truth.
    * Undefined when there are no routes to the primary and canary yet: the object does not exist,

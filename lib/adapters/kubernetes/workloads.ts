@@ -26,6 +26,7 @@ import { InvalidError } from './errors.js';
 import { revisionHash } from './hashing.js';
 import { primaryHpa, primaryHpaName, updatedHpa } from './hpa.js';
 import { selectorLabel } from './labels.js';
+import { releaseFromFlagger } from './ownership.js';
 import { deploymentReadiness } from './readiness.js';
 import { optional, Resources } from './resources.js';
 import { desiredService, servicePatch, type ServiceRole } from './services.js';
@@ -63,6 +64,8 @@ export class KubernetesWorkloads implements Workloads {
     await syncPrimaryConfigs(r, canary, configs, false, signal);
     const primary = await optional(r.getDeployment(`${targetName(canary)}-primary`, signal));
     if (!primary) await r.createDeployment(primaryDeployment(this.inputs(canary, target, configs)), signal);
+    const release = releaseFromFlagger(primary?.metadata);
+    if (primary && release) await r.patchDeployment(primary.metadata!.name!, { metadata: release }, signal);
     await this.syncHpa(r, canary, false, signal);
   }
 
@@ -136,7 +139,8 @@ export class KubernetesWorkloads implements Workloads {
       return;
     }
     const patch = servicePatch(live, desired);
-    if (patch) await r.patchService(name, patch, signal);
+    const release = releaseFromFlagger(live.metadata);
+    if (patch || release) await r.patchService(name, { ...patch, ...(release && { metadata: release }) }, signal);
   }
 
   /** Creates the primary HPA when absent; with `update`, also corrects a differing one. */
@@ -154,7 +158,11 @@ export class KubernetesWorkloads implements Workloads {
       await r.writeHpa(desired, signal);
       return;
     }
+    const release = releaseFromFlagger(live.metadata);
     const next = update ? updatedHpa(live, desired) : undefined;
-    if (next) await r.writeHpa(next, signal);
+    if (next || release) {
+      const body = next ?? live;
+      await r.writeHpa(release ? { ...body, metadata: { ...body.metadata, ...release } } as typeof body : body, signal);
+    }
   }
 }

@@ -114,8 +114,8 @@ export function virtualService(name: string): VirtualServiceBody {
   };
 }
 
-/** Path of the Flagger CRD fixture (test/fixtures/flagger-crds.yaml), e.g. for `kubectl apply -f`. */
-export const FLAGGER_CRDS = fileURLToPath(new URL('../../fixtures/flagger-crds.yaml', import.meta.url));
+/** Path of the Flagger CRD fixture (infra/kubernetes/flagger-crds.yaml), e.g. for `kubectl apply -f`. */
+export const FLAGGER_CRDS = fileURLToPath(new URL('../../../infra/kubernetes/flagger-crds.yaml', import.meta.url));
 
 /** Flagger's CRDs from the test fixture. */
 export async function flaggerCrds(): Promise<V1CustomResourceDefinition[]> {

@@ -15,6 +15,7 @@ import type { RouteWeights } from '../../../ports/router.js';
 import type { ClusterClients } from '../../kubernetes/client.js';
 import { NotFoundError } from '../../kubernetes/errors.js';
 import { COMPONENT, MANAGED_BY_LABEL } from '../../kubernetes/labels.js';
+import { releaseFromFlagger } from '../../kubernetes/ownership.js';
 import { deepEqual, isJson, prune, type Json } from './json.js';
 
 /** Annotation holding the JSON spec of an adopted object, as it was before adoption. */
@@ -84,6 +85,33 @@ export function isManaged(obj: KubeObject): boolean {
   return obj.metadata.labels?.[MANAGED_BY_LABEL] === COMPONENT;
 }
 
+/**
+ * The spec of a routing object a team already had, which the router takes over: the live spec
+ * while it is someone else's, the stored original once adopted; undefined for objects we created.
+ * Routers keep what it says about *where* traffic enters (hosts, gateways, matches).
+ */
+export function originalSpec(live: KubeObject | undefined): Record<string, unknown> | undefined {
+  if (!live || isManaged(live)) return undefined;
+  const stored = live.metadata.annotations?.[ORIGINAL_CONFIGURATION];
+  if (stored === undefined) return (live.spec ?? {}) as Record<string, unknown>;
+  try {
+    return JSON.parse(stored) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when applying now takes over someone else's object (not created by us, not adopted yet). */
+export function isForeign(live: KubeObject | undefined): boolean {
+  return live !== undefined && !isManaged(live) && !isAdopted(live);
+}
+
+/** The Kubernetes Event text of a takeover: what was routed where, and what now. */
+export function takeoverMessage(ref: ObjectRef, was: readonly string[], now: string): string {
+  const before = was.length > 0 ? `routes to ${[...new Set(was)].join(', ')}` : 'its routes';
+  return `${describeRef(ref)} taken over: ${before} replaced by ${now}; its hosts, gateways and matches are kept, and its original spec (annotation ${ORIGINAL_CONFIGURATION}) is restored when the canary is deleted`;
+}
+
 /** True when we adopted the object and still hold its original spec. */
 export function isAdopted(obj: KubeObject): boolean {
   return obj.metadata.annotations?.[ORIGINAL_CONFIGURATION] !== undefined;
@@ -114,12 +142,14 @@ export function planApply(
   const adopt = !isManaged(live) && !isAdopted(live);
   const wanted = wantedAnnotations(live, options.annotations);
   const annotationsChanged = !deepEqual(live.metadata.annotations ?? {}, wanted);
-  if (!adopt && !annotationsChanged && deepEqual(prune(live.spec ?? {}) ?? {}, next))
+  // Objects Flagger created are released from its Canary (owner references, finalizers).
+  const release = releaseFromFlagger(live.metadata as { ownerReferences?: { kind?: string }[]; finalizers?: string[] });
+  if (!adopt && !release && !annotationsChanged && deepEqual(prune(live.spec ?? {}) ?? {}, next))
     return { action: 'none' };
   const annotations = adopt
     ? { ...wanted, [ORIGINAL_CONFIGURATION]: JSON.stringify(live.spec ?? {}) }
     : wanted;
-  const metadata = prune({ ...live.metadata, annotations }) ?? {};
+  const metadata = prune({ ...live.metadata, ...release, annotations }) ?? {};
   return {
     action: 'update',
     body: { ...live, apiVersion: apiVersion(ref), kind: ref.kind, metadata, spec: next },

@@ -57,8 +57,21 @@ export interface HttpRouteSpec {
   rules: RouteRule[];
 }
 
-function parentRefs(c: Canary): ParentRef[] {
+/** What an HTTPRoute the team already had says about where traffic enters (takeover). */
+export interface InheritedRoute {
+  parentRefs?: ParentRef[];
+  hostnames?: string[];
+  rules?: { matches?: GatewayMatch[]; backendRefs?: { name?: string }[] }[];
+}
+
+/** The backends an HTTPRoute sent traffic to (for the takeover Event). */
+export function routedBackends(spec: InheritedRoute | undefined): string[] {
+  return (spec?.rules ?? []).flatMap((r) => (r.backendRefs ?? []).map((b) => b.name ?? '?'));
+}
+
+function parentRefs(c: Canary, inherited?: InheritedRoute): ParentRef[] {
   const refs = c.spec.service.gatewayRefs ?? [];
+  if (refs.length === 0 && inherited?.parentRefs?.length) return inherited.parentRefs;
   if (refs.length === 0)
     return [{ group: '', kind: 'Service', name: apexName(c), port: c.spec.service.port }];
   return refs.map((r) => ({
@@ -134,8 +147,10 @@ function weightedRule(c: Canary, matches: GatewayMatch[], w: RouteWeights): Rout
  * the analysis matches (merged with the service matches; cookies match as a `Cookie` header regex)
  * carrying `w`, then the default rule, 100 % primary.
  */
-export function httpRouteSpec(c: Canary, w: RouteWeights): HttpRouteSpec {
-  const service = toGatewayMatches(serviceMatches(c), 'spec.service.match');
+export function httpRouteSpec(c: Canary, w: RouteWeights, inherited?: InheritedRoute): HttpRouteSpec {
+  const kept = inherited?.rules?.find((r) => r.matches && r.matches.length > 0)?.matches;
+  const service =
+    serviceMatches(c).length === 0 && kept ? kept : toGatewayMatches(serviceMatches(c), 'spec.service.match');
   const rules =
     strategy(c, 'gatewayapi') === 'ab-testing'
       ? [
@@ -147,8 +162,9 @@ export function httpRouteSpec(c: Canary, w: RouteWeights): HttpRouteSpec {
           rule(c, service, [backend(c, primaryName(c), 100)]),
         ]
       : [weightedRule(c, service, w)];
-  const hostnames = c.spec.service.hosts?.filter((h) => h !== '*');
-  return prune({ parentRefs: parentRefs(c), hostnames, rules }) as HttpRouteSpec;
+  const own = c.spec.service.hosts?.filter((h) => h !== '*');
+  const hostnames = own?.length ? own : inherited?.hostnames;
+  return prune({ parentRefs: parentRefs(c, inherited), hostnames, rules }) as HttpRouteSpec;
 }
 
 /**

@@ -7,14 +7,18 @@ import type { Canary } from '../../../domain/spec/schema.js';
 import { apexName } from '../../../domain/spec/accessors.js';
 import type { RouteWeights, Router } from '../../../ports/router.js';
 import { ownerLabels } from '../../kubernetes/labels.js';
+import { canaryName, primaryName } from '../../../domain/spec/accessors.js';
 import {
   CustomObjectStore,
+  isForeign,
   liveRouteWeights,
+  originalSpec,
   reconciledWeights,
+  takeoverMessage,
   type CustomObjectClients,
   type ObjectRef,
 } from '../engine/objects.js';
-import { httpRouteSpec, routeWeightsOf } from './http-route.js';
+import { httpRouteSpec, routedBackends, routeWeightsOf, type InheritedRoute } from './http-route.js';
 
 /** Options of {@link GatewayApiRouter}. */
 export interface GatewayApiRouterOptions {
@@ -32,13 +36,18 @@ export class GatewayApiRouter implements Router {
     this.version = options.version ?? 'v1';
   }
 
-  async reconcile(canary: Canary, signal: AbortSignal): Promise<void> {
+  /** An HTTPRoute the team already had is taken over: parentRefs, hostnames and matches kept. */
+  async reconcile(canary: Canary, signal: AbortSignal): Promise<string[]> {
     const ref = this.httpRoute(canary);
     const live = await this.store.get(ref, signal);
     const weights = reconciledWeights(canary, live, routeWeightsOf);
-    await this.store.applyTo(ref, live, { ...httpRouteSpec(canary, weights) }, signal, {
+    const inherited = originalSpec(live) as InheritedRoute | undefined;
+    await this.store.applyTo(ref, live, { ...httpRouteSpec(canary, weights, inherited) }, signal, {
       labels: ownerLabels(canary),
     });
+    if (!isForeign(live)) return [];
+    const now = `${primaryName(canary)} (${weights.primary}%) and ${canaryName(canary)} (${weights.canary}%)`;
+    return [takeoverMessage(ref, routedBackends(inherited), now)];
   }
 
   async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
@@ -46,7 +55,10 @@ export class GatewayApiRouter implements Router {
   }
 
   async setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void> {
-    await this.store.apply(this.httpRoute(canary), { ...httpRouteSpec(canary, w) }, signal, {
+    const ref = this.httpRoute(canary);
+    const live = await this.store.get(ref, signal);
+    const inherited = originalSpec(live) as InheritedRoute | undefined;
+    await this.store.applyTo(ref, live, { ...httpRouteSpec(canary, w, inherited) }, signal, {
       labels: ownerLabels(canary),
     });
   }

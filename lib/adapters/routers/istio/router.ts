@@ -9,12 +9,21 @@ import type { RouteWeights, Router } from '../../../ports/router.js';
 import { ownerLabels } from '../../kubernetes/labels.js';
 import {
   CustomObjectStore,
+  isForeign,
   liveRouteWeights,
+  originalSpec,
   reconciledWeights,
+  takeoverMessage,
   type CustomObjectClients,
   type ObjectRef,
 } from '../engine/objects.js';
-import { destinationRuleSpec, routeWeightsOf, virtualServiceSpec } from './virtual-service.js';
+import {
+  destinationRuleSpec,
+  routedHosts,
+  routeWeightsOf,
+  virtualServiceSpec,
+  type InheritedRouting,
+} from './virtual-service.js';
 
 /** Istio API versions the router can write. */
 export type IstioVersion = 'v1beta1' | 'v1';
@@ -37,8 +46,11 @@ export class IstioRouter implements Router {
     this.version = options.version ?? 'v1beta1';
   }
 
-  /** DestinationRules first, so the VirtualService never points at hosts without their policy. */
-  async reconcile(canary: Canary, signal: AbortSignal): Promise<void> {
+  /**
+   * DestinationRules first, so the VirtualService never points at hosts without their policy. A
+   * VirtualService the team already had is taken over: hosts, gateways and matches kept.
+   */
+  async reconcile(canary: Canary, signal: AbortSignal): Promise<string[]> {
     const options = { labels: ownerLabels(canary) };
     await this.store.apply(
       this.destinationRule(canary, 'primary'),
@@ -55,7 +67,11 @@ export class IstioRouter implements Router {
     const ref = this.virtualService(canary);
     const live = await this.store.get(ref, signal);
     const weights = reconciledWeights(canary, live, routeWeightsOf);
-    await this.store.applyTo(ref, live, { ...virtualServiceSpec(canary, weights) }, signal, options);
+    const inherited = originalSpec(live) as InheritedRouting | undefined;
+    await this.store.applyTo(ref, live, { ...virtualServiceSpec(canary, weights, inherited) }, signal, options);
+    if (!isForeign(live)) return [];
+    const now = `${primaryName(canary)} (${weights.primary}%) and ${canaryName(canary)} (${weights.canary}%)`;
+    return [takeoverMessage(ref, routedHosts(inherited), now)];
   }
 
   async getRoutes(canary: Canary, signal: AbortSignal): Promise<RouteWeights | undefined> {
@@ -63,7 +79,10 @@ export class IstioRouter implements Router {
   }
 
   async setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void> {
-    await this.store.apply(this.virtualService(canary), { ...virtualServiceSpec(canary, w) }, signal, {
+    const ref = this.virtualService(canary);
+    const live = await this.store.get(ref, signal);
+    const inherited = originalSpec(live) as InheritedRouting | undefined;
+    await this.store.applyTo(ref, live, { ...virtualServiceSpec(canary, w, inherited) }, signal, {
       labels: ownerLabels(canary),
     });
   }

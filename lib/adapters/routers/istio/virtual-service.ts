@@ -40,17 +40,44 @@ export interface VirtualServiceSpec {
   http: IstioHttpRoute[];
 }
 
-/** `spec.hosts`: the user's hosts plus the apex name, unless present or a `*` host is given. */
-export function hosts(c: Canary): string[] {
-  const given = c.spec.service.hosts ?? [];
+/** What a VirtualService the team already had says about where traffic enters (takeover). */
+export interface InheritedRouting {
+  hosts?: string[];
+  gateways?: string[];
+  http?: { match?: HttpMatch[]; route?: { destination?: { host?: string } }[] }[];
+}
+
+/**
+ * `spec.hosts`: the user's hosts (else those of a VirtualService taken over) plus the apex name,
+ * unless present or a `*` host is given.
+ */
+export function hosts(c: Canary, inherited?: InheritedRouting): string[] {
+  const own = c.spec.service.hosts ?? [];
+  const given = own.length > 0 ? own : (inherited?.hosts ?? []);
   const apex = apexName(c);
   return given.includes(apex) || given.includes('*') ? [...given] : [...given, apex];
 }
 
-/** `spec.gateways`: the user's gateways, or `mesh` when none are given (Flagger 0.11+). */
-export function gateways(c: Canary): string[] {
-  const given = c.spec.service.gateways ?? [];
+/**
+ * `spec.gateways`: the user's gateways (else those of a VirtualService taken over), or `mesh` when
+ * none are given (Flagger 0.11+).
+ */
+export function gateways(c: Canary, inherited?: InheritedRouting): string[] {
+  const own = c.spec.service.gateways ?? [];
+  const given = own.length > 0 ? own : (inherited?.gateways ?? []);
   return given.length > 0 ? [...given] : ['mesh'];
+}
+
+/** The service matches: the Canary's, else the first match of a VirtualService taken over. */
+function entryMatches(c: Canary, inherited?: InheritedRouting): HttpMatch[] {
+  const own = serviceMatches(c);
+  if (own.length > 0 || !inherited) return own;
+  return inherited.http?.find((r) => r.match && r.match.length > 0)?.match ?? own;
+}
+
+/** The hosts a VirtualService's routes sent traffic to (for the takeover Event). */
+export function routedHosts(spec: InheritedRouting | undefined): string[] {
+  return (spec?.http ?? []).flatMap((r) => (r.route ?? []).map((d) => d.destination?.host ?? '?'));
 }
 
 function destination(c: Canary, host: string): Destination {
@@ -87,8 +114,8 @@ function weightedRoute(c: Canary, match: HttpMatch[], w: RouteWeights): IstioHtt
  * canary-match route (analysis × service matches) carrying `w`, then the default route, always
  * 100 % primary (Flagger gives it the primary weight, which reads as 0 % but means 100 %).
  */
-export function virtualServiceSpec(c: Canary, w: RouteWeights): VirtualServiceSpec {
-  const service = serviceMatches(c);
+export function virtualServiceSpec(c: Canary, w: RouteWeights, inherited?: InheritedRouting): VirtualServiceSpec {
+  const service = entryMatches(c, inherited);
   const http =
     strategy(c, 'istio') === 'ab-testing'
       ? [
@@ -100,7 +127,7 @@ export function virtualServiceSpec(c: Canary, w: RouteWeights): VirtualServiceSp
           },
         ]
       : [weightedRoute(c, service, w)];
-  return prune({ hosts: hosts(c), gateways: gateways(c), http }) as VirtualServiceSpec;
+  return prune({ hosts: hosts(c, inherited), gateways: gateways(c, inherited), http }) as VirtualServiceSpec;
 }
 
 /**
