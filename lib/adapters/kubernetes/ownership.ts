@@ -26,7 +26,7 @@ export function releaseFromFlagger<M extends Metadata>(
   const keptFinalizers = finalizers.filter((f) => !f.includes('flagger.app'));
   if (kept.length === owners.length && keptFinalizers.length === finalizers.length) return undefined;
   return {
-    ownerReferences: kept.length > 0 ? (kept as M['ownerReferences']) : null,
+    ownerReferences: kept.length > 0 ? (kept) : null,
     ...(keptFinalizers.length !== finalizers.length
       ? { finalizers: keptFinalizers.length > 0 ? keptFinalizers : null }
       : {}),

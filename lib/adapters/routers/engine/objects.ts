@@ -93,7 +93,7 @@ export function isManaged(obj: KubeObject): boolean {
 export function originalSpec(live: KubeObject | undefined): Record<string, unknown> | undefined {
   if (!live || isManaged(live)) return undefined;
   const stored = live.metadata.annotations?.[ORIGINAL_CONFIGURATION];
-  if (stored === undefined) return (live.spec ?? {}) as Record<string, unknown>;
+  if (stored === undefined) return (live.spec ?? {});
   try {
     return JSON.parse(stored) as Record<string, unknown>;
   } catch {
