@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { sandboxCluster, startEnv, type Env } from './harness.js';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { hasKubectl, kubectlFor } from '../../support/sandbox.js';
+import { quickCanary, sandboxCluster, startEnv, type Env } from './harness.js';
 
 const root = new URL('../../../', import.meta.url);
 let env: Env;
@@ -72,4 +73,50 @@ it("README's CLI section", async () => {
   const lines = commands('README.md', '## CLI');
   expect(lines).toHaveLength(3);
   await runAll(lines);
+});
+
+it('docs/migrating-from-flagger.md: all canaries of a namespace in one command, from the cluster', async () => {
+  const doc = readFileSync(new URL('docs/migrating-from-flagger.md', root), 'utf8');
+  const line =
+    /^kubectl get canaries\.flagger\.app -n (\S+) -o yaml \| npx flagger-serverless (apply -f - --cluster) \S+$/m.exec(
+      doc,
+    );
+  expect(line, 'the one-command migration line').not.toBeNull();
+  const { sandbox } = env;
+  const auth = { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' };
+  for (const crd of parseAllDocuments(
+    readFileSync(new URL('infra/kubernetes/flagger-crds.yaml', root), 'utf8'),
+  ))
+    await fetch(`${sandbox.httpUrl}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify(crd.toJS()),
+    });
+  const ns = line![1]!;
+  for (const name of ['migrated-a', 'migrated-b']) {
+    const canary = parse(quickCanary(ns, name)) as Record<string, unknown>;
+    const res = await fetch(`${sandbox.httpUrl}/apis/flagger.app/v1beta1/namespaces/${ns}/canaries`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify(canary),
+    });
+    expect(res.status).toBe(201);
+  }
+  // What `kubectl get … -o yaml` prints (kubectl itself when installed): a List with server fields.
+  const listed = hasKubectl
+    ? await (await kubectlFor(sandbox)).run(['get', 'canaries.flagger.app', '-n', ns, '-o', 'yaml'])
+    : stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: (
+          (await (
+            await fetch(`${sandbox.httpUrl}/apis/flagger.app/v1beta1/namespaces/${ns}/canaries`, {
+              headers: auth,
+            })
+          ).json()) as { items: unknown[] }
+        ).items,
+      });
+  const r = await env.cli([...line![2]!.split(' '), 'sandbox'], { stdin: listed });
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/2 created/);
 });
