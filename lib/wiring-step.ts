@@ -105,6 +105,7 @@ export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
     now: core.now,
     newId: core.newId,
     leaseMs: core.config.leaseSeconds * 1000,
+    defaultProvider: core.config.defaultProvider,
     chainWithinMs: parts.chainWithinMs,
   };
 }

@@ -97,19 +97,25 @@ export const secrets = (region: string) =>
     () => new SSMClient({ region }),
   );
 
-export function buildApiDeps() {
-  const core = awsCore();
+/** What the API handler needs, over any queue (SQS in AWS, in-process locally). */
+export function apiDeps(core: Core, queue: WorkQueue) {
   const c = core.config;
   return {
     ...core,
-    queue: awsQueue(c),
+    queue,
     maxBodyBytes: c.maxBodyBytes,
+    defaultProvider: c.defaultProvider,
     secretPrefixes: {
       secrets: c.secretsPrefix,
       parameters: c.parametersPrefix,
       assumableRoles: c.assumableRoles,
     },
   };
+}
+
+export function buildApiDeps() {
+  const core = awsCore();
+  return apiDeps(core, awsQueue(core.config));
 }
 
 export function buildDispatchDeps(): DispatchDeps & { logger: Logger } {

@@ -18,7 +18,7 @@ import type { Logger } from '../lib/ports/logger.js';
 import { ConflictError } from '../lib/ports/errors.js';
 import type { CanaryKey } from '../lib/ports/store.js';
 import type { MetricsProvider } from '../lib/ports/metrics.js';
-import { buildCore, type Core } from '../lib/wiring.js';
+import { apiDeps, buildCore, type Core } from '../lib/wiring.js';
 import { notifyDeps } from '../lib/wiring-notify.js';
 import { advanceDeps } from '../lib/wiring-step.js';
 import { LocalBus } from './bus.js';
@@ -104,7 +104,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
   });
 
-  const api = makeApiHandler({ ...core, queue, maxBodyBytes: config.maxBodyBytes, logger });
+  const api = makeApiHandler({ ...apiDeps(core, queue), logger });
   const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates }) });
   const server: LocalServer = await startLocalServer({
     api,

@@ -31,6 +31,8 @@ export interface AdvanceDeps {
   now: () => number;
   newId: () => string;
   leaseMs: number;
+  /** The deployment's default provider (DEFAULT_PROVIDER), after the Canary's and the cluster record's. */
+  defaultProvider: spec.Provider;
   /**
    * Steps due sooner than this after a step are queued by the step itself (intervals shorter than
    * the dispatch period); later ones are left to dispatch. 0 disables chaining.
@@ -89,7 +91,7 @@ async function step(
   let obs: Observations;
   try {
     const cluster = await deps.clusters.get(record.key.cluster, signal);
-    const provider = spec.provider(canary, cluster.record.defaultProvider ?? 'istio');
+    const provider = spec.provider(canary, cluster.record.defaultProvider ?? deps.defaultProvider);
     const router = cluster.router(provider);
     if (record.status.phase === 'Initializing') await probeMetrics(deps, canary, cluster, now, signal);
     ({ decision, obs } = await decideWithInputs(

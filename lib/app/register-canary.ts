@@ -5,6 +5,7 @@
 import { canonicalJson } from '../domain/canonical.js';
 import * as spec from '../domain/spec/accessors.js';
 import { formatErrors, parseCanary } from '../domain/spec/parse.js';
+import { routingFindings } from '../domain/spec/validate.js';
 import type { Canary } from '../domain/spec/schema.js';
 import { initialStatus, type CanaryStatus } from '../domain/status.js';
 import type { ClusterRegistration } from './clusters.js';
@@ -20,6 +21,8 @@ export interface RegisterDeps {
   queue: WorkQueue;
   now: () => number;
   newId: () => string;
+  /** The deployment's default provider (DEFAULT_PROVIDER), after the cluster record's. */
+  defaultProvider: spec.Provider;
 }
 
 export interface RegisterResult {
@@ -46,7 +49,7 @@ export async function registerCanary(
     throw new ValidationError(`cluster "${cluster}" is not registered`, [
       { path: 'cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` },
     ]);
-  checkProvider(canary);
+  checkProvider(canary, record.defaultProvider ?? deps.defaultProvider);
   const key = { cluster, namespace: canary.metadata.namespace, name: canary.metadata.name };
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = deps.now();
@@ -95,14 +98,31 @@ function sameManifest(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function checkProvider(canary: Canary): void {
+/**
+ * The provider that will route the canary: its own, else the cluster's default, else the
+ * deployment's (DEFAULT_PROVIDER). A canary that provider cannot route is refused now, with the
+ * field path, rather than failing every step later.
+ */
+function checkProvider(canary: Canary, fallback: spec.Provider): void {
+  let provider: spec.Provider;
   try {
-    spec.provider(canary, 'istio');
+    provider = spec.provider(canary, fallback);
   } catch (e) {
     throw new ValidationError((e as Error).message, [
       { path: 'spec.provider', message: (e as Error).message },
     ]);
   }
+  if (canary.spec.provider !== undefined) return;
+  const { errors } = routingFindings(canary, provider);
+  if (errors.length === 0) return;
+  const fields = errors.map((e) => ({
+    path: e.path.join('.'),
+    message: `${e.message} (spec.provider is unset: the default provider "${provider}" routes this canary)`,
+  }));
+  throw new ValidationError(
+    `invalid Canary:\n${fields.map((f) => `${f.path}: ${f.message}`).join('\n')}`,
+    fields,
+  );
 }
 
 export interface DeleteResult {

@@ -19,7 +19,7 @@ import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import type { StepMessage } from '../../lib/ports/queue.js';
 import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
 import { silentLogger } from '../../lib/ports/logger.js';
-import { buildCore, type Core } from '../../lib/wiring.js';
+import { apiDeps, buildCore, type Core } from '../../lib/wiring.js';
 import { notifyDeps } from '../../lib/wiring-notify.js';
 import { advanceDeps } from '../../lib/wiring-step.js';
 import { startDynamo, type LocalDynamo } from './dynamo.js';
@@ -48,13 +48,14 @@ export interface ControlPlane {
 }
 
 export async function startControlPlane(
-  opts: { slackUrl?: string; metrics?: MetricsProvider; start?: number } = {},
+  opts: { slackUrl?: string; metrics?: MetricsProvider; start?: number; env?: Record<string, string> } = {},
 ): Promise<ControlPlane> {
   const dyn: LocalDynamo = await startDynamo();
   const config = loadConfig({
     TABLE_NAME: dyn.table,
     DYNAMODB_ENDPOINT: dyn.endpoint,
     AWS_REGION: 'us-east-1',
+    ...opts.env,
   });
   // Real time by default: the sandbox stamps Deployment conditions with the wall clock.
   const clock = { now: opts.start ?? Date.now() };
@@ -66,7 +67,7 @@ export async function startControlPlane(
   const bus = {
     publish: (e: DomainEvent[]) => (events.push(...e), pendingEvents.push(...e), Promise.resolve()),
   };
-  const api = makeApi({ ...core, queue, maxBodyBytes: config.maxBodyBytes, logger: silentLogger });
+  const api = makeApi({ ...apiDeps(core, queue), logger: silentLogger });
   const dispatch = makeDispatch({ store: core.store, queue, now: core.now, logger: silentLogger });
   const stepDeps = advanceDeps(core, {
     queue,

@@ -22,11 +22,13 @@ export function releaseFromFlagger<M extends Metadata>(
 ): { ownerReferences: M['ownerReferences'] | null; finalizers?: string[] | null } | undefined {
   const owners = meta?.ownerReferences ?? [];
   const finalizers = meta?.finalizers ?? [];
-  const kept = owners.filter((o) => !(o.kind === 'Canary' && (o.apiVersion ?? '').startsWith('flagger.app/')));
+  const kept = owners.filter(
+    (o) => !(o.kind === 'Canary' && (o.apiVersion ?? '').startsWith('flagger.app/')),
+  );
   const keptFinalizers = finalizers.filter((f) => !f.includes('flagger.app'));
   if (kept.length === owners.length && keptFinalizers.length === finalizers.length) return undefined;
   return {
-    ownerReferences: kept.length > 0 ? (kept) : null,
+    ownerReferences: kept.length > 0 ? kept : null,
     ...(keptFinalizers.length !== finalizers.length
       ? { finalizers: keptFinalizers.length > 0 ? keptFinalizers : null }
       : {}),

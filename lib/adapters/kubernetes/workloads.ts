@@ -97,6 +97,7 @@ export class KubernetesWorkloads implements Workloads {
       thresholdPercent,
       deadlineSeconds: progressDeadlineSeconds(canary),
       now,
+      isPrimary: role === 'primary',
     });
   }
 
@@ -140,7 +141,8 @@ export class KubernetesWorkloads implements Workloads {
     }
     const patch = servicePatch(live, desired);
     const release = releaseFromFlagger(live.metadata);
-    if (patch || release) await r.patchService(name, { ...patch, ...(release && { metadata: release }) }, signal);
+    if (patch || release)
+      await r.patchService(name, { ...patch, ...(release && { metadata: release }) }, signal);
   }
 
   /** Creates the primary HPA when absent; with `update`, also corrects a differing one. */
@@ -162,7 +164,10 @@ export class KubernetesWorkloads implements Workloads {
     const next = update ? updatedHpa(live, desired) : undefined;
     if (next || release) {
       const body = next ?? live;
-      await r.writeHpa(release ? { ...body, metadata: { ...body.metadata, ...release } } as typeof body : body, signal);
+      await r.writeHpa(
+        release ? ({ ...body, metadata: { ...body.metadata, ...release } } as typeof body) : body,
+        signal,
+      );
     }
   }
 }

@@ -1,17 +1,20 @@
 /**
- * Flagger's Deployment readiness algorithm (flagger-spec.md §2.5), pure, for the adapter that
- * observes workloads: it turns a Deployment's spec/status into the {@link Readiness} decide() reads.
- * Unlike upstream, the "primary scaled to zero" guard works (upstream compared two pointers, §2.9).
+ * The one readiness rule (Flagger spec §2.5, `isDeploymentReady`), pure: the adapters map a
+ * Deployment (or a DaemonSet) onto a {@link WorkloadSnapshot} and production calls this — there is
+ * no other copy. The first matching rule wins; `retriable` is false when stuck: the workload's own
+ * `ProgressDeadlineExceeded`, or `Available=False/MinimumReplicasUnavailable` older than the
+ * Canary's `progressDeadlineSeconds` while a rollout is in progress. Unlike upstream, the "primary
+ * scaled to zero" guard works (upstream compared two pointers, §2.9).
  */
 import type { Readiness } from '../observations.js';
 
-/** The fields of a Deployment (or similar) that readiness depends on. */
+/** The fields of a workload that readiness depends on. */
 export interface WorkloadSnapshot {
   name: string;
   generation: number;
   observedGeneration: number;
-  /** `spec.replicas` (Kubernetes default 1). */
-  replicas: number;
+  /** Desired replicas (`spec.replicas`); undefined when the API left it unset. */
+  replicas?: number;
   updatedReplicas: number;
   /** `status.replicas`. */
   statusReplicas: number;
@@ -29,41 +32,52 @@ export interface ReadinessOptions {
   isPrimary: boolean;
 }
 
-/** Readiness per §2.5: first matching rule wins; `retriable` is false past a deadline. */
+const WAITING = 'waiting for rollout to finish';
+
+/** Readiness per §2.5 as data; never throws. */
 export function assessReadiness(w: WorkloadSnapshot, o: ReadinessOptions): Readiness {
-  const halt = (retriable: boolean, message: string): Readiness => ({ ready: false, retriable, message });
   if (w.generation > w.observedGeneration)
-    return halt(true, `${w.name}: observed deployment generation less than desired generation`);
-  const available = w.conditions.find((c) => c.type === 'Available');
-  const stuck =
-    available?.status === 'False' &&
-    available.reason === 'MinimumReplicasUnavailable' &&
-    available.lastUpdateTime !== undefined &&
-    available.lastUpdateTime + o.progressDeadlineSeconds * 1000 < o.now;
-  const retriable = !stuck;
-  if (w.conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) {
-    return halt(false, `deployment "${w.name}" exceeded its progress deadline`);
-  }
+    return {
+      ready: false,
+      retriable: true,
+      message: `${WAITING}: observed deployment generation less than desired generation`,
+    };
+  const progressing = w.conditions.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded')
+    return {
+      ready: false,
+      retriable: false,
+      message: `deployment "${w.name}" exceeded its progress deadline`,
+    };
   if (o.isPrimary && w.replicas === 0)
-    return halt(true, `halt advancement ${w.name} primary deployment is scaled to zero`);
-  const prefix = stuck
-    ? `${w.name} does not have minimum availability for more than ${o.progressDeadlineSeconds}s:`
-    : `${w.name} waiting for rollout to finish:`;
-  if (w.updatedReplicas < w.replicas)
-    return halt(
-      retriable,
-      `${prefix} ${w.updatedReplicas} out of ${w.replicas} new replicas have been updated`,
-    );
+    return {
+      ready: false,
+      retriable: true,
+      message: `halt advancement ${w.name}: primary deployment is scaled to zero`,
+    };
+  const waiting = waitingFor(w, o.readyThresholdPercent);
+  if (waiting === undefined) return { ready: true };
+  const retriable = progressing === undefined || !stuckUnavailable(w, o);
+  const message = retriable
+    ? `${WAITING}: ${waiting}`
+    : `deployment does not have minimum availability for more than ${o.progressDeadlineSeconds}s (${waiting})`;
+  return { ready: false, retriable, message };
+}
+
+function waitingFor(w: WorkloadSnapshot, thresholdPercent: number): string | undefined {
+  const needed = Math.floor((w.updatedReplicas * thresholdPercent) / 100);
+  if (w.replicas !== undefined && w.updatedReplicas < w.replicas)
+    return `${w.updatedReplicas} out of ${w.replicas} new replicas have been updated`;
   if (w.statusReplicas > w.updatedReplicas)
-    return halt(
-      retriable,
-      `${prefix} ${w.statusReplicas - w.updatedReplicas} old replicas are pending termination`,
-    );
-  const needed = Math.floor((w.updatedReplicas * o.readyThresholdPercent) / 100);
+    return `${w.statusReplicas - w.updatedReplicas} old replicas are pending termination`;
   if (w.availableReplicas < needed)
-    return halt(
-      retriable,
-      `${prefix} ${w.availableReplicas} of ${w.updatedReplicas} (readyThreshold ${o.readyThresholdPercent}%) updated replicas are available`,
-    );
-  return { ready: true };
+    return `${w.availableReplicas} of ${needed} (readyThreshold ${thresholdPercent}%) updated replicas are available`;
+  return undefined;
+}
+
+function stuckUnavailable(w: WorkloadSnapshot, o: ReadinessOptions): boolean {
+  const available = w.conditions.find((c) => c.type === 'Available');
+  if (available?.status !== 'False' || available.reason !== 'MinimumReplicasUnavailable') return false;
+  if (available.lastUpdateTime === undefined) return false;
+  return available.lastUpdateTime + o.progressDeadlineSeconds * 1000 < o.now;
 }

@@ -25,6 +25,16 @@ export interface Findings {
 
 const A = ['spec', 'analysis'] as const;
 
+/**
+ * The routing rules of `provider` for `c` (what the provider cannot route is an error at its field):
+ * for canaries without `spec.provider`, checked against the provider that will route them.
+ */
+export function routingFindings(c: Canary, provider: Provider): Findings {
+  const f = ingressRoutingFindings(c, provider);
+  checkMeshRouting(c, provider, f);
+  return f;
+}
+
 /** All semantic errors and warnings for a shape-valid Canary (order: spec fields, then analysis). */
 export function validateCanary(c: Canary): Findings {
   const f: Findings = { errors: [], warnings: [] };

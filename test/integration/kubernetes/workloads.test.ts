@@ -1,4 +1,4 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterClients } from '../../../lib/adapters/kubernetes/client.js';
 import { KubernetesEventRecorder } from '../../../lib/adapters/kubernetes/events.js';
@@ -220,6 +220,31 @@ describe('readiness', () => {
       return !x.ready && !x.retriable ? x : undefined;
     });
     expect(r.message).toBe('deployment "podinfo" exceeded its progress deadline');
+  });
+
+  it('a primary scaled to zero is not ready (the one readiness rule, through the adapter)', async () => {
+    await seed(k);
+    await workloads.bootstrap(aCanary(), signal());
+    await ready('primary');
+    await k.apps.patchNamespacedDeployment(
+      { name: 'podinfo-primary', namespace: NS, body: { spec: { replicas: 0 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await eventually(
+      async () =>
+        (await get('podinfo-primary')).status?.observedGeneration ===
+        (await get('podinfo-primary')).metadata?.generation,
+    );
+    expect(await workloads.readiness(aCanary(), 'primary', new Date(), signal())).toEqual({
+      ready: false,
+      retriable: true,
+      message: 'halt advancement podinfo-primary: primary deployment is scaled to zero',
+    });
+    // The target scaled to zero is what Initialized looks like: it is not judged by this guard.
+    await scaler.scaleToZero(aCanary(), signal());
+    await eventually(
+      async () => (await workloads.readiness(aCanary(), 'canary', new Date(), signal())).ready,
+    );
   });
 
   it('a missing primary is a NotFoundError', async () => {

@@ -115,7 +115,9 @@ export function virtualService(name: string): VirtualServiceBody {
 }
 
 /** Path of the Flagger CRD fixture (infra/kubernetes/flagger-crds.yaml), e.g. for `kubectl apply -f`. */
-export const FLAGGER_CRDS = fileURLToPath(new URL('../../../infra/kubernetes/flagger-crds.yaml', import.meta.url));
+export const FLAGGER_CRDS = fileURLToPath(
+  new URL('../../../infra/kubernetes/flagger-crds.yaml', import.meta.url),
+);
 
 /** Flagger's CRDs from the test fixture. */
 export async function flaggerCrds(): Promise<V1CustomResourceDefinition[]> {

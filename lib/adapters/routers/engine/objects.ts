@@ -93,7 +93,7 @@ export function isManaged(obj: KubeObject): boolean {
 export function originalSpec(live: KubeObject | undefined): Record<string, unknown> | undefined {
   if (!live || isManaged(live)) return undefined;
   const stored = live.metadata.annotations?.[ORIGINAL_CONFIGURATION];
-  if (stored === undefined) return (live.spec ?? {});
+  if (stored === undefined) return live.spec ?? {};
   try {
     return JSON.parse(stored) as Record<string, unknown>;
   } catch {
@@ -143,7 +143,9 @@ export function planApply(
   const wanted = wantedAnnotations(live, options.annotations);
   const annotationsChanged = !deepEqual(live.metadata.annotations ?? {}, wanted);
   // Objects Flagger created are released from its Canary (owner references, finalizers).
-  const release = releaseFromFlagger(live.metadata as { ownerReferences?: { kind?: string }[]; finalizers?: string[] });
+  const release = releaseFromFlagger(
+    live.metadata as { ownerReferences?: { kind?: string }[]; finalizers?: string[] },
+  );
   if (!adopt && !release && !annotationsChanged && deepEqual(prune(live.spec ?? {}) ?? {}, next))
     return { action: 'none' };
   const annotations = adopt

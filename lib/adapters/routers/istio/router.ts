@@ -68,7 +68,13 @@ export class IstioRouter implements Router {
     const live = await this.store.get(ref, signal);
     const weights = reconciledWeights(canary, live, routeWeightsOf);
     const inherited = originalSpec(live) as InheritedRouting | undefined;
-    await this.store.applyTo(ref, live, { ...virtualServiceSpec(canary, weights, inherited) }, signal, options);
+    await this.store.applyTo(
+      ref,
+      live,
+      { ...virtualServiceSpec(canary, weights, inherited) },
+      signal,
+      options,
+    );
     if (!isForeign(live)) return [];
     const now = `${primaryName(canary)} (${weights.primary}%) and ${canaryName(canary)} (${weights.canary}%)`;
     return [takeoverMessage(ref, routedHosts(inherited), now)];

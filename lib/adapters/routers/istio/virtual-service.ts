@@ -114,7 +114,11 @@ function weightedRoute(c: Canary, match: HttpMatch[], w: RouteWeights): IstioHtt
  * canary-match route (analysis × service matches) carrying `w`, then the default route, always
  * 100 % primary (Flagger gives it the primary weight, which reads as 0 % but means 100 %).
  */
-export function virtualServiceSpec(c: Canary, w: RouteWeights, inherited?: InheritedRouting): VirtualServiceSpec {
+export function virtualServiceSpec(
+  c: Canary,
+  w: RouteWeights,
+  inherited?: InheritedRouting,
+): VirtualServiceSpec {
   const service = entryMatches(c, inherited);
   const http =
     strategy(c, 'istio') === 'ab-testing'
