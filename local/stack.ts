@@ -76,7 +76,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const stop = new AbortController();
   const holder: { deps?: AdvanceDeps } = {};
   const queue = new LocalQueue(async (m) => {
-    if (holder.deps) await advanceCanary(holder.deps, m.key, stop.signal);
+    if (holder.deps) await advanceCanary(holder.deps, m.key, stop.signal, { action: m.action === true });
   });
   const own: { base?: string } = {};
   holder.deps = advanceDeps(core, {

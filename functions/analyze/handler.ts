@@ -23,7 +23,7 @@ export function makeHandler(deps: AdvanceDeps, metrics?: MetricsSink) {
     for (const record of event.Records) {
       try {
         const message = JSON.parse(record.body) as StepMessage;
-        const outcome = await advanceCanary(deps, message.key, signal);
+        const outcome = await advanceCanary(deps, message.key, signal, { action: message.action === true });
         if (metrics) recordOutcome(metrics, outcome);
         deps.logger.info('step outcome', {
           outcome: outcome.kind,

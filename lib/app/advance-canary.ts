@@ -44,39 +44,60 @@ export interface AdvanceDeps {
 }
 
 export type AdvanceOutcome =
-  | { kind: 'skipped'; why: 'missing' | 'notDue' | 'leaseHeld' | 'unscheduled'; nextRunAt?: number }
+  | {
+      kind: 'skipped';
+      why: 'missing' | 'notDue' | 'leaseHeld' | 'unscheduled' | 'noCommand';
+      nextRunAt?: number;
+    }
   | { kind: 'stepped'; decision: StepDecision; record: CanaryRecord<CanaryStatus> }
   | { kind: 'failed'; error: string; record?: CanaryRecord<CanaryStatus> };
 
 const MAX_SAVE_ATTEMPTS = 3;
 
+/**
+ * One step of `key`: an analysis step when it is due, or — with `action` — an action-only step
+ * that applies the operator's pending command at once (no checks, no failure counted) and keeps
+ * the analysis schedule.
+ */
 export async function advanceCanary(
   deps: AdvanceDeps,
   key: CanaryKey,
   signal: AbortSignal,
+  opts: { action?: boolean } = {},
 ): Promise<AdvanceOutcome> {
   const now = deps.now();
   const record = await deps.store.get(key, signal);
   if (!record) return { kind: 'skipped', why: 'missing' };
-  if (record.nextRunAt === undefined) return { kind: 'skipped', why: 'unscheduled' };
-  if (record.nextRunAt > now + (deps.earlyToleranceMs ?? 1000)) {
-    return { kind: 'skipped', why: 'notDue', nextRunAt: record.nextRunAt };
-  }
+  const skip = notRunnable(deps, record, now, opts.action === true);
+  if (skip) return skip;
   const owner = deps.newId();
   if (!(await deps.leases.acquire(key, owner, now, deps.leaseMs, signal)))
     return { kind: 'skipped', why: 'leaseHeld' };
   try {
     // Re-read under the lease: the row may have moved on since the first read.
     const fresh = (await deps.store.get(key, signal)) ?? record;
-    if (fresh.nextRunAt === undefined || fresh.nextRunAt > now + (deps.earlyToleranceMs ?? 1000)) {
-      return { kind: 'skipped', why: 'notDue', nextRunAt: fresh.nextRunAt };
-    }
-    return await step(deps, fresh, owner, now, signal);
+    const moved = notRunnable(deps, fresh, now, opts.action === true);
+    if (moved) return moved;
+    return await step(deps, fresh, owner, now, signal, opts.action === true);
   } finally {
     await deps.leases
       .release(key, owner, signal)
       .catch((e: Error) => deps.logger.warn('lease release failed', { error: e.message }));
   }
+}
+
+/** Why `record` takes no step now (not due; for an action step: no command pending), or undefined. */
+function notRunnable(
+  deps: AdvanceDeps,
+  record: CanaryRecord<CanaryStatus>,
+  now: number,
+  action: boolean,
+): AdvanceOutcome | undefined {
+  if (action) return record.status.pendingCommand ? undefined : { kind: 'skipped', why: 'noCommand' };
+  if (record.nextRunAt === undefined) return { kind: 'skipped', why: 'unscheduled' };
+  if (record.nextRunAt > now + (deps.earlyToleranceMs ?? 1000))
+    return { kind: 'skipped', why: 'notDue', nextRunAt: record.nextRunAt };
+  return undefined;
 }
 
 async function step(
@@ -85,6 +106,7 @@ async function step(
   stepId: string,
   now: number,
   signal: AbortSignal,
+  actionOnly: boolean,
 ): Promise<AdvanceOutcome> {
   const canary = record.manifest as Canary;
   let decision: StepDecision;
@@ -93,16 +115,21 @@ async function step(
     const cluster = await deps.clusters.get(record.key.cluster, signal);
     const provider = spec.provider(canary, cluster.record.defaultProvider ?? deps.defaultProvider);
     const router = cluster.router(provider);
-    if (record.status.phase === 'Initializing') await probeMetrics(deps, canary, cluster, now, signal);
+    if (record.status.phase === 'Initializing' && !actionOnly)
+      await probeMetrics(deps, canary, cluster, now, signal);
+    const observed = await observe(canary, cluster, router, provider, now, signal);
     ({ decision, obs } = await decideWithInputs(
       deps,
       cluster,
       canary,
       record.status,
-      await observe(canary, cluster, router, provider, now, signal),
+      { ...observed, ...(actionOnly && { actionOnly }) },
       provider,
       signal,
     ));
+    // An action keeps the analysis on its schedule (sooner only if the action needs it).
+    if (actionOnly && record.nextRunAt !== undefined && decision.nextRunAt !== undefined)
+      decision = { ...decision, nextRunAt: Math.min(decision.nextRunAt, record.nextRunAt) };
     const executed = await execute(decision.actions, {
       canary,
       status: decision.status,

@@ -7,6 +7,7 @@ import type { CanaryStatus, ConfirmGate, OperatorCommand } from '../domain/statu
 import type { WorkQueue } from '../ports/queue.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, History } from '../ports/store.js';
 import { ConflictError, keyString } from '../ports/store.js';
+import { commandRefusal } from '../domain/commands.js';
 import { NotFoundError, StateConflictError, ValidationError } from './errors.js';
 
 export const operatorActions = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
@@ -55,10 +56,13 @@ export async function requestAction(
         `canary ${keyString(key)} has a pending "${pending.kind}" command from ${pending.by ?? 'someone'}; wait for the next step`,
       );
     }
+    const refusal = commandRefusal(record.status, command);
+    if (refusal) throw new StateConflictError(`${command.kind} refused for canary ${keyString(key)}: ${refusal}`);
     const now = deps.now();
     try {
+      // The analysis keeps its schedule: the action runs now, in an action-only step.
       const saved = await deps.store.save(
-        { ...record, status: { ...record.status, pendingCommand: command }, nextRunAt: now, updatedAt: now },
+        { ...record, status: { ...record.status, pendingCommand: command }, updatedAt: now },
         record.version,
         signal,
       );
@@ -75,7 +79,7 @@ export async function requestAction(
         },
         signal,
       );
-      await deps.queue.send([{ key, dueAt: now }], now, signal);
+      await deps.queue.send([{ key, dueAt: now, action: true }], now, signal);
       return saved;
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;

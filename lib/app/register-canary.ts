@@ -146,8 +146,8 @@ export async function deleteCanary(
   const now = deps.now();
   if (canary.spec.revertOnDeletion === true && existing.status.phase !== 'Terminated') {
     const status = { ...existing.status, pendingCommand: { kind: 'delete' as const, by: actor } };
-    await deps.store.save({ ...existing, status, nextRunAt: now, updatedAt: now }, existing.version, signal);
-    await deps.queue.send([{ key, dueAt: now }], now, signal);
+    await deps.store.save({ ...existing, status, updatedAt: now }, existing.version, signal);
+    await deps.queue.send([{ key, dueAt: now, action: true }], now, signal);
     return { deleted: false };
   }
   await deps.store.delete(key, signal);

@@ -67,4 +67,10 @@ export interface Observations {
   metrics?: readonly CheckResult[];
   /** An operator command for this step; falls back to `status.pendingCommand`. */
   operator?: OperatorCommand;
+  /**
+   * An action-only step: the operator's command takes effect now, and nothing else — no hook, no
+   * metric check, no failure counted. What the command cannot do without them waits for the next
+   * analysis step (the command stays pending).
+   */
+  actionOnly?: boolean;
 }

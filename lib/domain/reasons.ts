@@ -32,6 +32,7 @@ export const reasons = [
   'PrimaryNotReadyDuringPromotion',
   'Aborted',
   'Paused',
+  'Resumed',
   'RetryRequested',
   'PromotedByOperator',
   'InputsRequired',
@@ -40,5 +41,7 @@ export const reasons = [
   'Terminating',
   'Terminated',
   'CommandIgnored',
+  'CommandDeferred',
+  'RoutesAdopted',
 ] as const;
 export type Reason = (typeof reasons)[number];

@@ -1,9 +1,13 @@
 import type { CanaryKey } from './store.js';
 
-/** A request to run one analysis step of one canary, not before `dueAt` (epoch ms). */
+/**
+ * A request to run one step of one canary, not before `dueAt` (epoch ms): an analysis step, or
+ * with `action` an action-only step applying the operator's pending command at once.
+ */
 export interface StepMessage {
   key: CanaryKey;
   dueAt: number;
+  action?: true;
 }
 
 /** Delivers step messages to the analyze function (SQS in AWS, in-process locally). */

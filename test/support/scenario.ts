@@ -5,6 +5,7 @@
  * behind (phase, live routes) so a test can assert the exact sequence.
  */
 import { afterEach, beforeEach, expect } from 'vitest';
+import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import type { DomainEvent, DomainEventType } from '../../lib/domain/events.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { CanaryKey, CanaryRecord, HistoryRecord } from '../../lib/ports/store.js';
@@ -34,6 +35,8 @@ export interface WorldOptions {
   clusters?: string[];
   rolloutDelayMs?: number;
   clockStart?: number;
+  /** Replaces the metrics server of builtin checks (an in-memory MetricsProvider). */
+  metrics?: MetricsProvider;
 }
 
 /**
@@ -52,7 +55,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     });
   }
   const hooks = await startReceiver();
-  const cp = await startControlPlane({ start: opts.clockStart ?? Date.now() });
+  const cp = await startControlPlane({ start: opts.clockStart ?? Date.now(), metrics: opts.metrics });
   for (const name of names) {
     const r = await cp.api('POST', '/clusters', {
       name,

@@ -62,7 +62,8 @@ export function rollbackHook(
   ctx: Ctx,
 ): { triggered: false } | { triggered: true; hook: string; explanation: string } | NeedDecision {
   const { hooks, outcomes } = outcomesOf(ctx, 'rollback');
-  if (hooks.length === 0) return { triggered: false };
+  // Rollback hooks are polled by analysis steps, not by an operator's action-only step.
+  if (hooks.length === 0 || ctx.obs.actionOnly) return { triggered: false };
   if (outcomes === undefined) return needHooks('rollback');
   const hit = outcomes.find((o) => o.ok && hooks.includes(o.name));
   return hit ? { triggered: true, hook: hit.name, explanation: hit.explanation } : { triggered: false };

@@ -6,11 +6,12 @@ import type { Observations } from '../observations.js';
 import type { Canary } from '../spec/schema.js';
 import type { CanaryStatus } from '../status.js';
 import { analysis } from './analysis.js';
-import { context } from './context.js';
-import type { Decision } from './decision.js';
+import { context, type Ctx } from './context.js';
+import type { Decision, StepDecision } from './decision.js';
 import { initializing } from './initialize.js';
 import { preflight } from './preflight.js';
 import { steady } from './revision.js';
+import { step } from './step.js';
 
 export type { Decision, NeedDecision, NeedInput, StepDecision } from './decision.js';
 export { MAX_NEED_ROUNDS } from './decision.js';
@@ -41,6 +42,20 @@ export { configsChanged, revisionState } from './revision.js';
  */
 export function decide(canary: Canary, status: CanaryStatus, obs: Observations): Decision {
   const ctx = context(canary, status, obs);
-  return preflight(ctx) ?? initializing(ctx) ?? steady(ctx) ?? analysis(ctx);
+  const d = preflight(ctx) ?? initializing(ctx) ?? steady(ctx) ?? analysis(ctx);
+  // An action-only step never asks for hooks or metrics: the command waits for the analysis.
+  return obs.actionOnly && d.kind === 'need' ? deferred(ctx) : d;
+}
+
+/** The operator's command needs an analysis step to take effect: keep it pending, change nothing. */
+function deferred(ctx: Ctx): StepDecision {
+  ctx.commandUsed = true;
+  const kind = ctx.command?.kind ?? 'command';
+  return step(ctx, {
+    status: { pendingCommand: ctx.command },
+    reason: 'CommandDeferred',
+    explanation: `${kind} takes effect at the next analysis step (it needs this step's checks)`,
+    reconcile: false,
+  });
 }
 export { assessReadiness, type ReadinessOptions, type WorkloadSnapshot } from './workload.js';

@@ -95,7 +95,14 @@ function paused(ctx: Ctx): StepDecision | undefined {
       reconcile: false,
     });
   }
-  if (takeCommand(ctx, 'resume')) ctx.status = { ...ctx.status, paused: false };
+  const resume = takeCommand(ctx, 'resume');
+  if (resume) ctx.status = { ...ctx.status, paused: false };
+  if (resume && ctx.obs.actionOnly)
+    return step(ctx, {
+      reason: 'Resumed',
+      explanation: `resumed by ${resume.by ?? 'an operator'}: the analysis goes on at its next step`,
+      reconcile: false,
+    });
   // An abort is honoured even while paused (it also ends the pause).
   if (ctx.status.paused === true && ctx.command?.kind === 'abort')
     ctx.status = { ...ctx.status, paused: false };

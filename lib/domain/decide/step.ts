@@ -7,7 +7,7 @@ import type { CheckResult } from '../check.js';
 import type { DomainEvent, DomainEventType, Severity } from '../events.js';
 import type { Reason } from '../reasons.js';
 import * as spec from '../spec/accessors.js';
-import { promotedCondition, type CanaryStatus } from '../status.js';
+import { promotedCondition, type CanaryStatus, type ConfirmGate } from '../status.js';
 import { baseActions, canaryId, READINESS_POLL_MS, type Ctx } from './context.js';
 import type { NeedDecision, NeedInput, StepDecision } from './decision.js';
 
@@ -60,7 +60,7 @@ export function step(ctx: Ctx, s: StepSpec): StepDecision {
     ...(s.reconcile === false ? [] : baseActions(ctx)),
     ...ctx.prefix,
     ...(s.actions ?? []),
-    ...ignoredCommand(ctx),
+    ...ignoredCommand(ctx, status),
   ]);
   return {
     kind: 'step',
@@ -78,10 +78,29 @@ export function need(input: NeedInput, explanation: string): NeedDecision {
   return { kind: 'need', inputs: [input], reason: 'InputsRequired', explanation };
 }
 
+/**
+ * An approval no gate used yet (the step stopped before its gate, e.g. on a failed check) stays
+ * pending while the release can still meet that gate, like an opened load-tester gate.
+ */
+function keepsApproval(ctx: Ctx, phase: string): boolean {
+  const c = ctx.command;
+  if (c?.kind !== 'approve' || ctx.commandUsed) return false;
+  const reachable: Record<ConfirmGate, readonly string[]> = {
+    'confirm-rollout': ['Waiting'],
+    'confirm-traffic-increase': ['Progressing'],
+    'confirm-promotion': ['Progressing', 'WaitingPromotion'],
+  };
+  const gates = c.gate ? [c.gate] : (Object.keys(reachable) as ConfirmGate[]);
+  return gates.some((g) => reachable[g].includes(phase));
+}
+
 function finalStatus(ctx: Ctx, changes: Partial<CanaryStatus>, at: string): CanaryStatus {
   const next: CanaryStatus = { ...ctx.status, ...changes };
   // A command is consumed by the step that sees it, unless the stage explicitly kept it.
-  if (!('pendingCommand' in changes)) delete next.pendingCommand;
+  if (!('pendingCommand' in changes)) {
+    if (keepsApproval(ctx, next.phase)) next.pendingCommand = ctx.command;
+    else delete next.pendingCommand;
+  }
   for (const k of ['waitingSince', 'waitingFor', 'primaryWeight', 'pendingCommand'] as const)
     if (next[k] === undefined) delete next[k];
   const previous = ctx.status.conditions.find((c) => c.type === 'Promoted');
@@ -100,9 +119,9 @@ function nextRunAt(ctx: Ctx, schedule: Schedule): number | undefined {
 }
 
 /** A Warning for a command this step could not act on (it is consumed anyway). */
-function ignoredCommand(ctx: Ctx): Action[] {
+function ignoredCommand(ctx: Ctx, status: CanaryStatus): Action[] {
   const c = ctx.command;
-  if (c === undefined || ctx.commandUsed) return [];
+  if (c === undefined || ctx.commandUsed || status.pendingCommand === c) return [];
   return [
     kubeEvent(
       'Warning',

@@ -145,9 +145,12 @@ describe('operator actions', () => {
     expect(changes(paused.samples)).toEqual([[90, 10]]);
     expect(hooks.requestsTo('/rollout')).toHaveLength(calls);
 
+    // Resuming runs no analysis: the weight moves at the next scheduled step, not now.
     const resumed = await act(cp, key, 'resume');
-    expect(resumed.status).toMatchObject({ phase: 'Progressing', canaryWeight: 20 });
+    expect(resumed.status).toMatchObject({ phase: 'Progressing', canaryWeight: 10 });
     expect(resumed.status.paused).toBeFalsy();
+    expect(hooks.requestsTo('/rollout')).toHaveLength(calls);
+    expect((await stepUntil(cp, key, (r) => r.status.canaryWeight === 20, { max: 2 })).row.status.canaryWeight).toBe(20);
 
     const promoting = await act(cp, key, 'promote');
     expect(promoting.status.phase).toBe('Promoting');
@@ -165,5 +168,63 @@ describe('operator actions', () => {
     ]);
     const steps = history.filter((h) => h.kind === 'step').map((h) => h.reason);
     expect(steps).toEqual(expect.arrayContaining(['Paused', 'PromotedByOperator', 'Promoted']));
+  });
+});
+
+describe('operator actions are not analysis', () => {
+  it('pause, resume and approve within seconds count no failed check and keep the schedule', async () => {
+    const { hooks } = world;
+    // A metrics port whose answer the test switches (an in-memory fake of MetricsProvider).
+    let value = 100;
+    const metrics = { query: () => Promise.resolve({ kind: 'value' as const, value }), isOnline: () => Promise.resolve(true) };
+    await world.restart({ metrics });
+    const { cp, sandbox } = world;
+    hooks.respond('/promote', reply(403, 'closed'));
+    const yaml = podinfoCanary(`threshold: 5
+maxWeight: 20
+stepWeight: 10
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 1m }
+webhooks:
+  - { name: promote, type: confirm-promotion, url: "${world.hooks.url}/promote" }`);
+    world.hooks.respond('/promote', reply(403, 'closed'));
+    await initialize(world, key, yaml);
+    await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
+    await stepUntilPhase(cp, key, ['WaitingPromotion']);
+    value = 90; // the canary degrades while it waits for approval: each analysis step fails a check
+    const failing = await stepUntil(cp, key, (r) => r.status.failedChecks === 2);
+    expect(failing.row.status).toMatchObject({ phase: 'WaitingPromotion', failedChecks: 2 });
+    const scheduled = failing.row.nextRunAt;
+
+    for (const action of ['pause', 'resume', 'approve']) {
+      const row = await act(cp, key, action);
+      expect(row.status.failedChecks, `after ${action}`).toBe(2);
+      expect(row.nextRunAt, `after ${action}`).toBe(scheduled);
+    }
+    // The gate sits behind this step's checks: the approval waits for the next analysis step.
+    const [deferred] = await historyOf(cp, key).then((h) => h.filter((r) => r.kind === 'step').slice(-1));
+    expect(deferred).toMatchObject({ reason: 'CommandDeferred', failedChecks: 2 });
+    const refused = await cp.api('POST', '/canaries/sandbox/test/podinfo/actions/retry');
+    expect(refused).toMatchObject({ status: 409, body: { message: expect.stringMatching(/pending "approve" command/) } });
+
+    // The next analysis step runs at its time and counts as one; checks pass again → promoted.
+    const next = await cp.tick(key, scheduled! - cp.clock.now);
+    expect(next!.status.failedChecks).toBe(3);
+    value = 100;
+    const after = await cp.tick(key, 10_000);
+    expect(after!.status.phase).toBe('Promoting');
+  });
+
+  it.each([
+    ['approve', /no pending gate: nothing waits for approval in phase Initialized/],
+    ['promote', /nothing to promote in phase Initialized/],
+    ['resume', /the canary is not paused/],
+  ])('refuses %s when it cannot apply (409 with the reason)', async (action, reason) => {
+    const { cp, hooks } = world;
+    await initialize(world, key, canary(hooks.url));
+    const r = await cp.api('POST', `/canaries/sandbox/test/podinfo/actions/${action}`);
+    expect(r.status).toBe(409);
+    expect(r.body.message).toMatch(reason);
+    expect((await historyOf(cp, key)).filter((h) => h.kind === 'operator')).toEqual([]);
   });
 });

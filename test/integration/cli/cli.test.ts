@@ -221,7 +221,7 @@ describe('operator actions', () => {
       { timeoutMs: 20_000, intervalMs: 200, message: `${id} to settle with ${JSON.stringify(want)}` },
     );
 
-  it('pause, resume and abort return 0 and are recorded in the history', async () => {
+  it('pause and resume return 0 and are recorded in the history; a refused abort exits 3', async () => {
     await settled({});
     expect(await env.cli(['pause', id])).toMatchObject({
       code: 0,
@@ -231,9 +231,13 @@ describe('operator actions', () => {
     expect((await env.cli(['status', id])).stdout).toMatch(/^phase {5}\S+ \(paused\)$/m);
     expect((await env.cli(['resume', 'prod/podinfo', '--cluster', 'sandbox'])).code).toBe(0);
     await settled({ paused: false });
-    expect((await env.cli(['abort', id])).code).toBe(0);
+    // Nothing is releasing: an abort is refused (exit 3) with the reason, and not recorded.
+    const abort = await env.cli(['abort', id]);
+    expect(abort.code).toBe(3);
+    expect(abort.stderr).toMatch(/nothing to abort in phase \w+: no release is in progress/);
     const history = (await env.cli(['history', id])).stdout;
-    for (const reason of ['OperatorPause', 'OperatorResume', 'OperatorAbort']) {
+    expect(history).not.toMatch(/OperatorAbort/);
+    for (const reason of ['OperatorPause', 'OperatorResume']) {
       expect(history).toMatch(new RegExp(`operator\\s+\\S+\\s+-\\s+${reason}\\s+local-token\\s`));
     }
   });
