@@ -16,7 +16,7 @@ import {
 import type { ClusterRecord, EksClusterRecord } from './ports/cluster.js';
 import { KubernetesClusterAccess, type ClusterIo } from './adapters/cluster-access.js';
 import { ClusterClientFactory } from './adapters/kubernetes/client.js';
-import { prometheusFor, templateProvider } from './adapters/prometheus/factory.js';
+import { serverProvider, templateProvider } from './adapters/prometheus/factory.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
 import type { SecretReader } from './adapters/secrets.js';
 import { makeHttpHooks } from './adapters/webhooks/index.js';
@@ -72,9 +72,15 @@ export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
     metrics: (template, cluster, fetch) => {
       if (!template) {
         if (parts.defaultMetrics) return parts.defaultMetrics;
-        const url = core.config.prometheusUrl;
+        const own = cluster.metrics;
+        const url = own?.address ?? core.config.prometheusUrl;
         if (!url) return noPrometheus;
-        return cached(`${cluster.name}|${url}`, () => prometheusFor(url, fetch, credentialsOf(cluster)));
+        // A cluster's own server (and credentials) first, else the deployment's PROMETHEUS_URL.
+        const server = { address: url, secret: own?.secret, label: `cluster ${cluster.name} metrics` };
+        const read = (name: string) => parts.secrets({ secret: name });
+        return cached(`${cluster.name}|${url}|${own?.secret ?? ''}`, () =>
+          serverProvider(server, read, fetch, credentialsOf(cluster)),
+        );
       }
       const id = `${cluster.name}|${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
       return cached(id, () => templateProvider(template, templateSecret, fetch, credentialsOf(cluster)));

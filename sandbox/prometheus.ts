@@ -21,10 +21,13 @@ export interface PrometheusProcess {
   stop(): Promise<void>;
 }
 
+/** A target `host:port`, optionally with target labels (e.g. `{ cluster: 'prod-eu' }`). */
+export type ScrapeTarget = string | { address: string; labels: Readonly<Record<string, string>> };
+
 /** Options of {@link startPrometheusProcess}. */
 export interface PrometheusProcessOptions {
-  /** Static scrape targets as `host:port`. */
-  targets: readonly string[];
+  /** Static scrape targets as `host:port`, or with labels added to every series scraped from it. */
+  targets: readonly ScrapeTarget[];
   /** `job_name` of the scrape config. */
   job: string;
   /** Default `1s` (also the evaluation interval). */
@@ -90,11 +93,18 @@ async function writeConfig(options: PrometheusProcessOptions): Promise<string> {
     'scrape_configs:',
     `  - job_name: ${options.job}`,
     '    static_configs:',
-    `      - targets: [${options.targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+    ...options.targets.map(staticConfig),
     '',
   ].join('\n');
   await writeFile(join(dir, 'prometheus.yml'), config);
   return dir;
+}
+
+/** One `static_configs` entry (YAML flow style; JSON strings are valid YAML). */
+function staticConfig(t: ScrapeTarget): string {
+  if (typeof t === 'string') return `      - targets: [${JSON.stringify(t)}]`;
+  const labels = Object.entries(t.labels).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return `      - { targets: [${JSON.stringify(t.address)}], labels: { ${labels.join(', ')} } }`;
 }
 
 async function launch(

@@ -1,6 +1,8 @@
 /**
  * CloudWatch metrics of analysis steps (Powertools Metrics, EMF): one count per outcome and, for
  * decided steps, the canary weight and failed checks — Flagger's `flagger_canary_*` in CloudWatch.
+ * A release is counted once, on the step that ends it (the phase changes to Succeeded or Failed);
+ * the idle steps that follow emit no release metric.
  */
 import type { AdvanceOutcome } from '../../lib/app/advance-canary.js';
 
@@ -15,8 +17,10 @@ export function recordOutcome(sink: MetricsSink, outcome: AdvanceOutcome): void 
       sink.addMetric('StepsDecided', 'Count', 1);
       sink.addMetric('CanaryWeight', 'Percent', outcome.decision.status.canaryWeight);
       sink.addMetric('FailedChecks', 'Count', outcome.decision.status.failedChecks);
-      if (outcome.decision.status.phase === 'Succeeded') sink.addMetric('ReleasesSucceeded', 'Count', 1);
-      if (outcome.decision.status.phase === 'Failed') sink.addMetric('ReleasesFailed', 'Count', 1);
+      const phase = outcome.decision.status.phase;
+      if (phase === outcome.from) return;
+      if (phase === 'Succeeded') sink.addMetric('ReleasesSucceeded', 'Count', 1);
+      if (phase === 'Failed') sink.addMetric('ReleasesFailed', 'Count', 1);
       return;
     }
     case 'skipped':

@@ -49,7 +49,13 @@ export type AdvanceOutcome =
       why: 'missing' | 'notDue' | 'leaseHeld' | 'unscheduled' | 'noCommand';
       nextRunAt?: number;
     }
-  | { kind: 'stepped'; decision: StepDecision; record: CanaryRecord<CanaryStatus> }
+  | {
+      kind: 'stepped';
+      decision: StepDecision;
+      record: CanaryRecord<CanaryStatus>;
+      /** The phase before this step: a release ends when the phase changes to Succeeded or Failed. */
+      from: CanaryStatus['phase'];
+    }
   | { kind: 'failed'; error: string; record?: CanaryRecord<CanaryStatus> };
 
 const MAX_SAVE_ATTEMPTS = 3;
@@ -191,7 +197,7 @@ async function step(
     reason: decision.reason,
     phase: decision.status.phase,
   });
-  return { kind: 'stepped', decision, record: saved };
+  return { kind: 'stepped', decision, record: saved, from: record.status.phase };
 }
 
 /**
@@ -243,9 +249,9 @@ async function decideWithInputs(
     for (const need of d.inputs) {
       if (need.kind === 'metrics') {
         const checks = { resolver: deps.checks.resolver, metricsFor: cluster.metrics.bind(cluster) };
-        obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, signal) };
+        obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, cluster.record, signal) };
       } else {
-        const outcomes = await callGatingHooks(cluster.hooks, canary, status, need.type, signal);
+        const outcomes = await callGatingHooks(cluster, canary, status, need.type, signal);
         obs = { ...obs, hooks: { ...obs.hooks, [need.type]: outcomes } };
       }
     }

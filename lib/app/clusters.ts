@@ -17,9 +17,19 @@ const namespace = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name (DNS-1123 label)')
   .max(63);
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
+const labelValue = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:/-]{0,128}$/, 'letters, digits and _ . : / - (at most 128)');
+const clusterMetrics = z.strictObject({
+  address: z.url().optional(),
+  secret: z.string().min(1).optional(),
+  labels: z.record(labelName, labelValue).optional(),
+});
 const base = {
   name,
   defaultProvider: z.enum(providers).optional(),
+  metrics: clusterMetrics.optional(),
   serviceProxy: z
     .strictObject({ enabled: z.boolean().optional(), namespaces: z.array(namespace).max(200).optional() })
     .optional(),
@@ -108,6 +118,7 @@ export function parseClusterRegistration(body: unknown, prefixes: SecretPrefixes
     throw new ValidationError(`invalid cluster: ${message}`, [{ path: 'kubeconfig', message }]);
   }
   const refs: [string, string | undefined, string | undefined][] = [
+    ['metrics.secret', c.metrics?.secret, prefixes.secrets],
     ['kubeconfigSecret', 'kubeconfigSecret' in c ? c.kubeconfigSecret : undefined, prefixes.secrets],
     ['tokenSecret', 'tokenSecret' in c ? c.tokenSecret : undefined, prefixes.secrets],
     [
@@ -158,6 +169,7 @@ export async function resolveCluster(
       context: c.context,
       defaultProvider: c.defaultProvider,
       serviceProxy: c.serviceProxy,
+      metrics: c.metrics,
     };
   }
   const token = c.token ?? (c.tokenSecret ? await secret({ secret: c.tokenSecret }) : undefined);
@@ -170,5 +182,6 @@ export async function resolveCluster(
     skipTLSVerify: c.skipTLSVerify,
     defaultProvider: c.defaultProvider,
     serviceProxy: c.serviceProxy,
+    metrics: c.metrics,
   };
 }

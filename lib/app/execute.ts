@@ -140,7 +140,15 @@ async function notify(
       ? { eventMessage: action.eventMessage, eventType: action.eventType, timestamp: ctx.now }
       : {};
   for (const hook of spec.webhooks(ctx.canary, action.type)) {
-    const call = hookCall(ctx.canary, ctx.status, hook, action.type, action.phase, event);
+    const call = hookCall(
+      ctx.canary,
+      ctx.status,
+      hook,
+      action.type,
+      action.phase,
+      ctx.cluster.record.name,
+      event,
+    );
     const r = await ctx.hooks.call(call, ctx.signal);
     if (!r.ok) failures.push(r.explanation);
   }

@@ -10,7 +10,9 @@ import * as spec from '../domain/spec/accessors.js';
 import type { Provider } from '../domain/spec/accessors.js';
 import type { Canary, WebhookSpec } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
-import type { HookCall, HookPayload, HookType, Hooks } from '../ports/hooks.js';
+import type { ClusterRecord } from '../ports/cluster.js';
+import type { ClusterHandle } from '../ports/clusters.js';
+import type { HookCall, HookPayload, HookType } from '../ports/hooks.js';
 import type { CheckQueryResolver, MetricsProvider, MetricTemplate } from '../ports/metrics.js';
 
 export interface CheckDeps {
@@ -38,21 +40,25 @@ export function hookCall(
   hook: WebhookSpec,
   type: HookType,
   phase: string,
+  cluster: string,
   event: Pick<HookPayload, 'eventMessage' | 'eventType' | 'timestamp'> = {},
 ): HookCall {
+  // The cluster travels in the metadata (Flagger's payload has no field for it): a load tester
+  // serving several clusters keys its gates by it, so one cluster's gate never opens another's.
+  const metadata = { ...hook.metadata, cluster: hook.metadata?.cluster ?? cluster };
   return {
     name: hook.name,
     type,
     url: hook.url,
     timeoutMs: spec.webhookTimeoutMs(hook),
     retries: spec.webhookRetries(hook),
-    metadata: hook.metadata,
+    metadata,
     payload: {
       name: canary.metadata.name,
       namespace: canary.metadata.namespace,
       phase,
       checksum: checksum(status),
-      ...(hook.metadata ? { metadata: hook.metadata } : {}),
+      metadata,
       ...event,
     },
   };
@@ -63,7 +69,7 @@ export function hookCall(
  * is not ok (Flagger); rollback hooks stop at the first that is ok (it triggers the rollback).
  */
 export async function callGatingHooks(
-  hooks: Hooks,
+  cluster: Pick<ClusterHandle, 'hooks' | 'record'>,
   canary: Canary,
   status: CanaryStatus,
   type: GatingHookType,
@@ -71,7 +77,8 @@ export async function callGatingHooks(
 ): Promise<HookOutcome[]> {
   const outcomes: HookOutcome[] = [];
   for (const hook of spec.webhooks(canary, type)) {
-    const r = await hooks.call(hookCall(canary, status, hook, type, status.phase), signal);
+    const call = hookCall(canary, status, hook, type, status.phase, cluster.record.name);
+    const r = await cluster.hooks.call(call, signal);
     outcomes.push({ name: hook.name, ok: r.ok, status: r.status, explanation: r.explanation });
     if (type === 'rollback' ? r.ok : !r.ok) break;
   }
@@ -83,11 +90,14 @@ export async function runMetricChecks(
   deps: CheckDeps,
   canary: Canary,
   provider: Provider,
+  cluster: ClusterRecord,
   signal: AbortSignal,
 ): Promise<CheckResult[]> {
   const context = {
     name: canary.metadata.name,
     namespace: canary.metadata.namespace,
+    cluster: cluster.name,
+    clusterLabels: cluster.metrics?.labels,
     target: spec.targetName(canary),
     service: spec.apexName(canary),
     ingress: spec.ingressName(canary),

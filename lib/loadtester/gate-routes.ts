@@ -22,6 +22,11 @@ export const GATE_ROUTES: Readonly<Record<string, { kind: GateKind; action: 'che
  * Serves one gate endpoint with Flagger's answers: check → 200 `Approved` when open, 403
  * `Forbidden` when closed (the default); open/close → 202. A `/rollback/check` answering 200 makes a
  * `rollback` hook roll the canary back.
+ *
+ * Clusters: our webhooks carry `metadata.cluster`, so a check reads the gate of that cluster.
+ * An open or close that names a cluster changes only that cluster's gate; Flagger's body without
+ * one (`{"name","namespace"}`) changes the gate of that canary in every cluster that has not had
+ * its own gate set (a cluster's own state wins).
  */
 export async function serveGate(
   route: (typeof GATE_ROUTES)[string],
@@ -36,9 +41,12 @@ export async function serveGate(
     cluster: payload.metadata.cluster,
   });
   if (route.action === 'check') {
-    return (await gates.get(key, signal))
-      ? { status: 200, body: 'Approved' }
-      : { status: 403, body: 'Forbidden' };
+    const own = await gates.get(key, signal);
+    const shared =
+      own === undefined && payload.metadata.cluster
+        ? await gates.get(gateKey(route.kind, { name: payload.name, namespace: payload.namespace }), signal)
+        : undefined;
+    return (own ?? shared) ? { status: 200, body: 'Approved' } : { status: 403, body: 'Forbidden' };
   }
   await gates.set(key, { open: route.action === 'open', by: caller }, signal);
   return { status: 202, body: `${route.kind} ${route.action === 'open' ? 'opened' : 'closed'} for ${key}` };

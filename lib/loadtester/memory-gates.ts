@@ -8,9 +8,9 @@ export class MemoryGateStore implements GateStore {
   private readonly open = new Map<string, boolean>();
 
   /** @inheritdoc */
-  get(key: string, signal: AbortSignal): Promise<boolean> {
+  get(key: string, signal: AbortSignal): Promise<boolean | undefined> {
     signal.throwIfAborted();
-    return Promise.resolve(this.open.get(key) ?? false);
+    return Promise.resolve(this.open.get(key));
   }
 
   /** @inheritdoc */

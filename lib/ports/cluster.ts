@@ -16,6 +16,20 @@ interface ClusterRecordBase {
    * `namespaces` limits it to those (where RBAC grants `services/proxy`).
    */
   serviceProxy?: { enabled?: boolean; namespaces?: string[] };
+  /** This cluster's metrics (one Prometheus or AMP workspace may serve many clusters). */
+  metrics?: ClusterMetrics;
+}
+
+/**
+ * Where a cluster's metrics live and how to tell them apart: `address` (a Prometheus or an AMP
+ * workspace, SigV4 automatically) instead of the deployment's PROMETHEUS_URL, `secret` (Secrets
+ * Manager name under the stage prefix: Flagger's `token` or `username`/`password`), and `labels`
+ * that the builtin queries add to every selector (and templates get as `{{ clusterLabels }}`).
+ */
+export interface ClusterMetrics {
+  address?: string;
+  secret?: string;
+  labels?: Record<string, string>;
 }
 
 /**

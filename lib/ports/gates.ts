@@ -3,8 +3,8 @@
  * outlive one process (Lambda instances come and go), so it is kept behind this port.
  */
 export interface GateStore {
-  /** Whether the gate `key` is open; an unknown key is closed. */
-  get(key: string, signal: AbortSignal): Promise<boolean>;
+  /** Whether the gate `key` is open; undefined when it was never opened or closed. */
+  get(key: string, signal: AbortSignal): Promise<boolean | undefined>;
   /** Opens or closes the gate `key` (recording who did); idempotent. */
   set(key: string, change: GateChange, signal: AbortSignal): Promise<void>;
 }

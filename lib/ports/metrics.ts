@@ -72,6 +72,10 @@ export interface CheckContext {
   route?: string;
   /** Routing provider family; it selects the builtin queries. */
   provider: Provider;
+  /** The cluster record's name (`{{ cluster }}` in templates). */
+  cluster?: string;
+  /** Labels telling this cluster's series apart (ClusterMetrics.labels); added to builtin selectors. */
+  clusterLabels?: Readonly<Record<string, string>>;
 }
 
 /** The builtin check kinds; they decide how a threshold is read (minimum % vs maximum ms). */

@@ -14,7 +14,7 @@ import { loadConfig } from '../../lib/config.js';
 import type { DomainEvent } from '../../lib/domain/events.js';
 import type { Canary } from '../../lib/domain/spec/schema.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
-import { noSecrets } from '../../lib/adapters/secrets.js';
+import { noSecrets, type SecretReader } from '../../lib/adapters/secrets.js';
 import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import type { StepMessage } from '../../lib/ports/queue.js';
 import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
@@ -48,7 +48,14 @@ export interface ControlPlane {
 }
 
 export async function startControlPlane(
-  opts: { slackUrl?: string; metrics?: MetricsProvider; start?: number; env?: Record<string, string> } = {},
+  opts: {
+    slackUrl?: string;
+    metrics?: MetricsProvider;
+    start?: number;
+    env?: Record<string, string>;
+    /** Reads secrets (as Secrets Manager would); default: none can be read. */
+    secrets?: SecretReader;
+  } = {},
 ): Promise<ControlPlane> {
   const dyn: LocalDynamo = await startDynamo();
   const config = loadConfig({
@@ -72,7 +79,7 @@ export async function startControlPlane(
   const stepDeps = advanceDeps(core, {
     queue,
     bus,
-    secrets: noSecrets,
+    secrets: opts.secrets ?? noSecrets,
     defaultMetrics: opts.metrics,
     chainWithinMs: 0,
   });

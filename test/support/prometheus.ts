@@ -12,6 +12,7 @@ import {
   isExecutable,
   startPrometheusProcess,
   type PrometheusProcess,
+  type ScrapeTarget,
 } from '../../sandbox/prometheus.js';
 import { PrometheusClient } from '../../lib/adapters/prometheus/client.js';
 import type { QueryResult } from '../../lib/ports/metrics.js';
@@ -68,8 +69,8 @@ export interface WaitOptions {
 
 /** Options of {@link startPrometheus}. */
 export interface StartPrometheusOptions {
-  /** Static scrape targets as `host:port` (e.g. `exporter.target`). */
-  targets: readonly string[];
+  /** Static scrape targets as `host:port` (e.g. `exporter.target`), optionally with labels. */
+  targets: readonly ScrapeTarget[];
   /** Default {@link findPrometheusBinary}. */
   bin?: string;
   /** Default `1s` (also the evaluation interval). */

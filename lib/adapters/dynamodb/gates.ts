@@ -9,8 +9,8 @@ export class DynamoGateStore implements GateStore {
     this.docs = new DynamoDocuments(db, table, 'gate');
   }
 
-  async get(key: string, signal: AbortSignal): Promise<boolean> {
-    return (await this.docs.get(key, signal))?.open === true;
+  async get(key: string, signal: AbortSignal): Promise<boolean | undefined> {
+    return (await this.docs.get(key, signal))?.open;
   }
 
   /** Keeps who changed the gate and when, beside its state. */

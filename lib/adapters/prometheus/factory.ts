@@ -35,28 +35,32 @@ export function secretAuth(name: string, text: string): PrometheusAuth {
   throw new Error(`secret ${name} has neither "token" nor "username" and "password"`);
 }
 
-/** The default provider for an address (AMP → SigV4); `fetch` reaches in-cluster addresses. */
-export function prometheusFor(
-  address: string,
-  fetch?: typeof globalThis.fetch,
-  credentials?: AwsCredentialsProvider,
-): MetricsProvider {
-  return new PrometheusClient({ address, auth: ampAuth(address, credentials), fetch });
+/** A metrics server: its address, the secret holding its credentials, extra headers. */
+export interface MetricsServer {
+  address: string;
+  /** Secret name (Flagger's `token`, or `username` + `password`); none: AMP → SigV4, else no auth. */
+  secret?: string;
+  headers?: Readonly<Record<string, readonly string[]>>;
+  /** Names the server in errors (`template ns/name`, `cluster prod`). */
+  label: string;
 }
 
-/** A provider for a template's server; the secret is read when the first query runs. */
-export function templateProvider(
-  template: MetricTemplate,
+/**
+ * A provider for `server`; its secret is read when the first query runs (and again after a
+ * failure, so a rotated secret is picked up). Errors are answers that name the server.
+ */
+export function serverProvider(
+  server: MetricsServer,
   secret: SecretText,
   fetch?: typeof globalThis.fetch,
   credentials?: AwsCredentialsProvider,
 ): MetricsProvider {
-  const { address, secretRef, headers } = template.provider;
+  const { address, headers } = server;
   let client: Promise<PrometheusClient> | undefined;
   const get = () =>
     (client ??= (async () => {
-      const auth = secretRef
-        ? secretAuth(secretRef.name, await secret(secretRef.name))
+      const auth = server.secret
+        ? secretAuth(server.secret, await secret(server.secret))
         : ampAuth(address, credentials);
       const flat = headers
         ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(', ')]))
@@ -70,14 +74,23 @@ export function templateProvider(
       } catch (e) {
         client = undefined;
         if (signal.aborted) throw e;
-        return {
-          kind: 'error',
-          message: `template ${template.namespace}/${template.name}: ${(e as Error).message}`,
-        };
+        return { kind: 'error', message: `${server.label}: ${(e as Error).message}` };
       }
     },
     async isOnline(signal: AbortSignal): Promise<boolean> {
       return (await get()).isOnline(signal);
     },
   };
+}
+
+/** A provider for a template's server. */
+export function templateProvider(
+  template: MetricTemplate,
+  secret: SecretText,
+  fetch?: typeof globalThis.fetch,
+  credentials?: AwsCredentialsProvider,
+): MetricsProvider {
+  const { address, secretRef, headers } = template.provider;
+  const label = `template ${template.namespace}/${template.name}`;
+  return serverProvider({ address, secret: secretRef?.name, headers, label }, secret, fetch, credentials);
 }

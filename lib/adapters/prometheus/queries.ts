@@ -33,6 +33,8 @@ export interface BuiltinQueryInput {
   istioDurationUnit?: IstioDurationUnit;
   /** Which workload: the canary (default) or the primary (`<target>-primary`). */
   side?: Side;
+  /** Extra label matchers of the cluster (`cluster="prod-eu"`), added to every selector. */
+  clusterLabels?: Readonly<Record<string, string>>;
   /** The apex Service (`service.name` or the target); Flagger's `{{ service }}`. */
   service?: string;
   /** `ingressRef.name` (default the target); Flagger's `{{ ingress }}`. */
@@ -88,6 +90,24 @@ function latency(d: DurationSeries): string {
   return d.scale === 1 ? q : `${q} * ${d.scale}`;
 }
 
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** `k="v"` matchers of a cluster's labels; the values are escaped as PromQL strings. */
+export function clusterMatchers(labels: Readonly<Record<string, string>> | undefined): string {
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => {
+      if (!LABEL.test(k))
+        throw new CheckResolutionError('InvalidInput', `cluster label "${k}" is not a Prometheus label name`);
+      return `${k}=${JSON.stringify(v)}`;
+    })
+    .join(',');
+}
+
+/** A series with the cluster's matchers added to its selector. */
+function withMatchers<T extends { selector: string }>(series: T, extra: string): T {
+  return extra ? { ...series, selector: `${series.selector},${extra}` } : series;
+}
+
 /** The unrendered query template of a check, from the provider's observer. */
 function templateFor(check: BuiltinCheck, input: BuiltinQueryInput): string {
   const observer = observerFor(input.provider);
@@ -104,9 +124,10 @@ function templateFor(check: BuiltinCheck, input: BuiltinQueryInput): string {
       `builtin check "${check}" has no ${side} side for provider "${input.provider}": its metrics name the route, which serves primary and canary together`,
     );
   }
+  const extra = clusterMatchers(input.clusterLabels);
   return check === 'request-success-rate'
-    ? successRate(observer.requests(side))
-    : latency(observer.duration(input.istioDurationUnit, side));
+    ? successRate(withMatchers(observer.requests(side), extra))
+    : latency(withMatchers(observer.duration(input.istioDurationUnit, side), extra));
 }
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

@@ -14,7 +14,13 @@ import type {
   TemplateLookup,
 } from '../../ports/metrics.js';
 import { CheckResolutionError, TemplateRenderError } from './errors.js';
-import { assertQueryInputs, builtinAlias, builtinQuery, type IstioDurationUnit } from './queries.js';
+import {
+  assertQueryInputs,
+  builtinAlias,
+  builtinQuery,
+  clusterMatchers,
+  type IstioDurationUnit,
+} from './queries.js';
 import { renderTemplate, type TemplateVariables } from './template.js';
 
 /** Cluster-wide choices that affect query selection. */
@@ -67,6 +73,7 @@ export async function resolveCheckQuery(
     route: canary.route,
     interval: check.interval,
     istioDurationUnit: alias.istioDurationUnit ?? options.istioDurationUnit,
+    clusterLabels: canary.clusterLabels,
   });
   return { query, source: 'builtin', builtin: alias.check };
 }
@@ -106,6 +113,8 @@ function render(check: CheckDefinition, canary: CheckContext, text: string, wher
     ingress: canary.ingress ?? canary.target,
     route: canary.route ?? canary.target,
     interval: check.interval,
+    cluster: canary.cluster ?? '',
+    clusterLabels: clusterLabelsVariable(canary.clusterLabels),
     variables: check.templateVariables ?? {},
   };
   try {
@@ -116,6 +125,15 @@ function render(check: CheckDefinition, canary: CheckContext, text: string, wher
       cause: err,
     });
   }
+}
+
+/**
+ * `{{ clusterLabels }}`: the cluster's matchers followed by a comma (`cluster="prod-eu",`), or
+ * nothing, so a template writes `metric{ {{ clusterLabels }}namespace="{{ namespace }}" }`.
+ */
+function clusterLabelsVariable(labels: Readonly<Record<string, string>> | undefined): string {
+  const m = clusterMatchers(labels);
+  return m ? `${m},` : '';
 }
 
 /** {@link resolveCheckQuery} behind the {@link CheckQueryResolver} port. */

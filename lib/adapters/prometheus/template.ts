@@ -1,6 +1,7 @@
 /**
  * Flagger's query templating (flagger-spec.md §3.4) without Go: `{{ name }}`, `{{ namespace }}`,
- * `{{ target }}`, `{{ service }}`, `{{ ingress }}`, `{{ route }}`, `{{ interval }}` and
+ * `{{ target }}`, `{{ service }}`, `{{ ingress }}`, `{{ route }}`, `{{ interval }}`, our
+ * `{{ cluster }}` and `{{ clusterLabels }}` (cluster isolation) and
  * `{{ variables.<key> }}`. Spacing variants (`{{name}}`), trim markers (`{{- name -}}`) and
  * comments (`{{/* … *\/}}`) are accepted like Go's text/template does. Anything else, and any
  * variable that is not set, is an error naming it: a query never renders with a silent hole.
@@ -17,11 +18,25 @@ export interface TemplateVariables {
   ingress: string;
   route: string;
   interval: string;
+  /** The cluster record's name. */
+  cluster?: string;
+  /** The cluster's label matchers and a comma (`cluster="prod-eu",`), or ''. */
+  clusterLabels?: string;
   /** From the check's `templateVariables`. */
   variables: Readonly<Record<string, string>>;
 }
 
-const SCALARS = ['name', 'namespace', 'target', 'service', 'ingress', 'route', 'interval'] as const;
+const SCALARS = [
+  'name',
+  'namespace',
+  'target',
+  'service',
+  'ingress',
+  'route',
+  'interval',
+  'cluster',
+  'clusterLabels',
+] as const;
 type Scalar = (typeof SCALARS)[number];
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -98,7 +113,9 @@ function evaluate(expr: string, vars: TemplateVariables): string {
 
 function scalar(key: Scalar, vars: TemplateVariables): string {
   const value = vars[key];
-  if (value === '') {
+  // clusterLabels is empty for a cluster without labels: it renders as nothing.
+  if (key === 'clusterLabels') return value ?? '';
+  if (value === undefined || value === '') {
     throw new TemplateRenderError(`template variable "${key}" is empty`);
   }
   return value;

@@ -130,6 +130,11 @@ export function strategy(c: Canary, p: Provider): Strategy {
   return 'canary';
 }
 
+/** `service.appProtocol: tcp` (any case): Istio routes TCP connections, not HTTP requests (Flagger's isTcp). */
+export function tcp(c: Canary): boolean {
+  return c.spec.service.appProtocol?.toLowerCase() === 'tcp';
+}
+
 export function targetName(c: Canary): string {
   return c.spec.targetRef.name;
 }

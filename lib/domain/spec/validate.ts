@@ -16,6 +16,7 @@ import { builtinMetricName, checkProvider, supportedTargetKinds } from './catalo
 import type { RawIssue } from './errors.js';
 import { ingressRoutingFindings } from './routing-rules.js';
 import { checkMeshRouting } from './meshes.js';
+import { checkTcpRouting } from './tcp-rules.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
 export interface Findings {
@@ -32,6 +33,7 @@ const A = ['spec', 'analysis'] as const;
 export function routingFindings(c: Canary, provider: Provider): Findings {
   const f = ingressRoutingFindings(c, provider);
   checkMeshRouting(c, provider, f);
+  checkTcpRouting(c, provider, f);
   return f;
 }
 
@@ -47,6 +49,7 @@ export function validateCanary(c: Canary): Findings {
     f.warnings.push(...routing.warnings);
   }
   checkMeshRouting(c, provider, f);
+  checkTcpRouting(c, provider, f);
   const a = c.spec.analysis;
   if (a === undefined) {
     if (c.spec.skipAnalysis !== true) {

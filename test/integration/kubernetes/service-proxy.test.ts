@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesClusterAccess } from '../../../lib/adapters/cluster-access.js';
 import { ClusterClientFactory } from '../../../lib/adapters/kubernetes/client.js';
-import { prometheusFor, templateProvider } from '../../../lib/adapters/prometheus/factory.js';
+import { serverProvider, templateProvider } from '../../../lib/adapters/prometheus/factory.js';
 import { makeHttpHooks } from '../../../lib/adapters/webhooks/index.js';
 import {
   makeLoadtester,
@@ -44,7 +44,7 @@ function access(record: Partial<ClusterRecord> = {}): Promise<ClusterHandle> {
     metrics: (template, _c, fetch) =>
       template
         ? templateProvider(template, secret, fetch)
-        : prometheusFor('http://prometheus.istio-system:9090', fetch),
+        : serverProvider({ address: 'http://prometheus.istio-system:9090', label: 'default' }, secret, fetch),
   });
   return clusters.get('sandbox', AbortSignal.timeout(5000));
 }

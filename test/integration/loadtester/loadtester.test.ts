@@ -248,6 +248,23 @@ describe('gates', () => {
     expect((await post('/gate/check', { ...canary, metadata: { cluster: 'eu' } })).status).toBe(200);
   });
 
+  it("opens a gate in every cluster with Flagger's body; a cluster's own gate wins", async () => {
+    const eu = { ...canary, metadata: { cluster: 'eu' } };
+    const us = { ...canary, metadata: { cluster: 'us' } };
+    expect((await post('/gate/check', eu)).status).toBe(403);
+    await post('/gate/open', canary);
+    expect((await post('/gate/check', eu)).status).toBe(200);
+    expect((await post('/gate/check', us)).status).toBe(200);
+    await post('/gate/close', eu);
+    expect((await post('/gate/check', eu)).status).toBe(403);
+    expect((await post('/gate/check', us)).status).toBe(200);
+    await post('/gate/close', canary);
+    expect((await post('/gate/check', us)).status).toBe(403);
+    await post('/gate/open', eu);
+    expect((await post('/gate/check', eu)).status).toBe(200);
+    expect((await post('/gate/check', us)).status).toBe(403);
+  });
+
   it("accepts curl -d form posts, as in Flagger's docs", async () => {
     const res = await post(
       '/gate/open',

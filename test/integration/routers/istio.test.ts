@@ -137,6 +137,17 @@ describe('IstioRouter against the sandbox API server', () => {
     expect(await router.getRoutes(mirror, never)).toEqual({ primary: 100, canary: 0, mirrored: true });
   });
 
+  it('routes a TCP service with a tcp route only, replacing the http route it had', async () => {
+    await router.reconcile(routedCanary(), never);
+    const c = routedCanary({ appProtocol: 'tcp' });
+    await router.reconcile(c, never);
+    await router.setRoutes(c, { primary: 70, canary: 30, mirrored: false }, never);
+    const spec = vs()?.spec as { http?: unknown; tcp: { route: { weight: number }[] }[] };
+    expect(spec.http).toBeUndefined();
+    expect(spec.tcp.map((r) => r.route.map((d) => d.weight))).toEqual([[70, 30]]);
+    expect(await router.getRoutes(c, never)).toEqual({ primary: 70, canary: 30, mirrored: false });
+  });
+
   it('writes networking.istio.io/v1 when configured', async () => {
     const v1 = new IstioRouter(cluster.clients, { version: 'v1' });
     await v1.reconcile(routedCanary(), never);

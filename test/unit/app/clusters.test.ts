@@ -47,3 +47,26 @@ describe('cluster registration: secret references the functions may read', () =>
     ).toBeTruthy();
   });
 });
+
+describe('cluster registration: metrics', () => {
+  const endpoint = { name: 'eu', kind: 'endpoint', server: 'https://10.0.0.1:6443', token: 't' };
+
+  it('keeps an address, a secret under the stage prefix and labels', () => {
+    const metrics = {
+      address: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1',
+      secret: 'flagger-serverless/prod/prom',
+      labels: { cluster: 'prod-eu' },
+    };
+    expect(parseClusterRegistration({ ...endpoint, metrics }, prefixes)).toMatchObject({ metrics });
+  });
+
+  it.each([
+    [{ labels: { 'not-a-label': 'x' } }, 'metrics.labels.not-a-label'],
+    [{ labels: { cluster: 'a"b' } }, 'metrics.labels.cluster'],
+    [{ address: 'not a url' }, 'metrics.address'],
+    [{ secret: 'other/prom' }, 'metrics.secret'],
+    [{ region: 'eu' }, 'metrics'],
+  ])('refuses %o at %s', (metrics, path) => {
+    expect(refusal({ ...endpoint, metrics }).errors).toEqual([expect.objectContaining({ path })]);
+  });
+});

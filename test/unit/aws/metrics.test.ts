@@ -10,10 +10,12 @@ function emf(outcomes: AdvanceOutcome[]): Record<string, unknown> {
   return m.serializeMetrics() as unknown as Record<string, unknown>;
 }
 
-const stepped = (phase: 'Progressing' | 'Failed', canaryWeight: number, failedChecks: number) =>
+type Phase = 'Progressing' | 'Failed' | 'Succeeded' | 'Promoting' | 'Finalising';
+const stepped = (phase: Phase, canaryWeight: number, failedChecks: number, from: Phase = 'Progressing') =>
   ({
     kind: 'stepped',
     decision: { status: aStatus({ phase, canaryWeight, failedChecks }) },
+    from,
   }) as unknown as AdvanceOutcome;
 
 describe('analyze step metrics (Powertools EMF)', () => {
@@ -30,5 +32,14 @@ describe('analyze step metrics (Powertools EMF)', () => {
       { kind: 'failed', error: 'x' },
     ]);
     expect(out).toMatchObject({ ReleasesFailed: 1, StepsSkipped: 1, StepsFailed: 1 });
+  });
+
+  it('counts a release once, on the step that ends it; idle steps emit no release metric', () => {
+    const ended = emf([stepped('Succeeded', 0, 0, 'Finalising')]);
+    expect(ended).toMatchObject({ ReleasesSucceeded: 1, StepsDecided: 1 });
+    const idle = emf([stepped('Succeeded', 0, 0, 'Succeeded'), stepped('Failed', 0, 2, 'Failed')]);
+    expect(idle).toMatchObject({ StepsDecided: [1, 1] });
+    expect(idle).not.toHaveProperty('ReleasesSucceeded');
+    expect(idle).not.toHaveProperty('ReleasesFailed');
   });
 });

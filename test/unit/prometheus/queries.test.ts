@@ -72,6 +72,28 @@ describe('builtinQuery', () => {
     expect(builtinQuery(check, input)).toBe(want);
   });
 
+  it.each(['istio', 'appmesh', 'linkerd', 'nginx'] as const)(
+    "adds the cluster's labels to every %s selector",
+    (provider) => {
+      const clusterLabels = { cluster: 'prod-eu', region: 'eu-west-1' };
+      for (const check of ['request-success-rate', 'request-duration'] as const) {
+        const plain = builtinQuery(check, { ...base, provider });
+        const scoped = builtinQuery(check, { ...base, provider, clusterLabels });
+        const selectors = (q: string) => q.match(/\{[^}]*\}/g) ?? [];
+        expect(selectors(scoped).length).toBe(selectors(plain).length);
+        expect(selectors(scoped).every((s) => s.includes(',cluster="prod-eu",region="eu-west-1"'))).toBe(
+          true,
+        );
+      }
+    },
+  );
+
+  it('rejects a cluster label that is not a Prometheus label name', () => {
+    expect(() =>
+      builtinQuery('request-success-rate', { ...base, provider: 'istio', clusterLabels: { 'a-b': 'x' } }),
+    ).toThrow('cluster label "a-b" is not a Prometheus label name');
+  });
+
   it('uses the interval window', () => {
     expect(builtinQuery('request-success-rate', { ...base, provider: 'istio', interval: '30s' })).toContain(
       '}[30s]))',

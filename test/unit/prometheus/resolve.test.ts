@@ -172,9 +172,9 @@ describe('resolveCheckQuery', () => {
     },
     {
       name: 'an unknown variable in an inline query',
-      def: check({ name: 'custom', query: 'x{{ cluster }}' }),
+      def: check({ name: 'custom', query: 'x{{ region }}' }),
       reason: 'TemplateRender',
-      message: 'metric "custom": query: unknown template variable "cluster"',
+      message: 'metric "custom": query: unknown template variable "region"',
     },
     {
       name: 'a bad interval',

@@ -45,7 +45,7 @@ describe('renderTemplate', () => {
   });
 
   it.each([
-    { name: 'an unknown variable', text: 'x{{ cluster }}', message: 'unknown template variable "cluster"' },
+    { name: 'an unknown variable', text: 'x{{ region }}', message: 'unknown template variable "region"' },
     {
       name: 'a missing templateVariable',
       text: '{{ variables.zone }}',
@@ -69,6 +69,15 @@ describe('renderTemplate', () => {
     expect(() => renderTemplate('{{ service }}', { ...vars, service: '' })).toThrow(
       'template variable "service" is empty',
     );
+  });
+
+  it('renders the cluster and its label matchers; no labels render as nothing', () => {
+    const text = 'up{ {{ clusterLabels }}namespace="{{ namespace }}" } # {{ cluster }}';
+    expect(renderTemplate(text, { ...vars, cluster: 'prod-eu', clusterLabels: 'cluster="prod-eu",' })).toBe(
+      'up{ cluster="prod-eu",namespace="test" } # prod-eu',
+    );
+    expect(renderTemplate('up{ {{ clusterLabels }}job="x" }', vars)).toBe('up{ job="x" }');
+    expect(() => renderTemplate('{{ cluster }}', vars)).toThrow('template variable "cluster" is empty');
   });
 
   it('says when templateVariables is empty', () => {

@@ -98,7 +98,7 @@ describe('Istio VirtualService builder', () => {
 
   it('mirrors 100 % when mirrorWeight is unset', () => {
     const spec = virtualServiceSpec(routedCanary({}, { mirror: true }), { ...start, mirrored: true });
-    expect(spec.http[0].mirrorPercentage).toEqual({ value: 100 });
+    expect(spec.http![0].mirrorPercentage).toEqual({ value: 100 });
   });
 
   it.each([
@@ -112,7 +112,7 @@ describe('Istio VirtualService builder', () => {
   it('uses the service name override as apex and in destinations', () => {
     const spec = virtualServiceSpec(routedCanary({ name: 'frontend' }), start);
     expect(spec.hosts).toEqual(['frontend']);
-    expect(spec.http[0].route.map((r) => r.destination.host)).toEqual([
+    expect(spec.http![0].route.map((r) => r.destination.host)).toEqual([
       'frontend-primary',
       'frontend-canary',
     ]);
@@ -159,5 +159,38 @@ describe('Istio routeWeightsOf', () => {
       routeWeightsOf(c, virtualServiceSpec(c, { primary: 0, canary: 0, mirrored: false })),
     ).toBeUndefined();
     expect(routeWeightsOf(c, undefined)).toBeUndefined();
+  });
+});
+
+describe('Istio TCP services (service.appProtocol: tcp)', () => {
+  const tcpCanary = (service: Partial<Parameters<typeof routedCanary>[0]> = {}) =>
+    routedCanary({ appProtocol: 'TCP', ...service });
+
+  it('writes one weighted tcp route and no http route, keeping the L4 part of the matches', () => {
+    const c = tcpCanary({
+      gateways: ['mesh'],
+      match: [{ port: 5432, uri: { prefix: '/ignored' } }, { sourceLabels: { app: 'api' } }],
+      timeout: '5s',
+    });
+    expect(virtualServiceSpec(c, { primary: 80, canary: 20, mirrored: false })).toEqual({
+      hosts: ['podinfo'],
+      gateways: ['mesh'],
+      tcp: [
+        {
+          match: [{ port: 5432 }, { sourceLabels: { app: 'api' } }],
+          route: [
+            { destination: { host: 'podinfo-primary', port }, weight: 80 },
+            { destination: { host: 'podinfo-canary', port }, weight: 20 },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('reads the weights from the tcp route, never from a leftover http route', () => {
+    const c = tcpCanary();
+    const w = { primary: 60, canary: 40, mirrored: false };
+    expect(routeWeightsOf(c, virtualServiceSpec(c, w))).toEqual(w);
+    expect(routeWeightsOf(c, virtualServiceSpec(routedCanary(), w))).toBeUndefined();
   });
 });

@@ -3,7 +3,15 @@
  * §4.3). The router diffs their output against the live objects and writes only on change.
  */
 import type { Canary, HttpMatch } from '../../../domain/spec/schema.js';
-import { apexName, canaryName, mirrorWeight, primaryName, strategy } from '../../../domain/spec/accessors.js';
+import {
+  apexName,
+  canaryName,
+  mirrorWeight,
+  primaryName,
+  strategy,
+  tcp,
+} from '../../../domain/spec/accessors.js';
+import { L4_MATCH_KEYS } from '../../../domain/spec/tcp-rules.js';
 import type { RouteWeights } from '../../../ports/router.js';
 import { prune, type Json } from '../engine/json.js';
 import { analysisMatches, mergeMatches, serviceMatches } from '../engine/match.js';
@@ -33,18 +41,31 @@ export interface IstioHttpRoute {
   mirrorPercentage?: { value: number };
 }
 
-/** `VirtualService.spec` as written by the router. */
+/** Istio's `L4MatchAttributes`, the part of an HTTP match a TCP route keeps. */
+export type L4Match = Pick<HttpMatch, (typeof L4_MATCH_KEYS)[number]>;
+
+/** Istio's `TCPRoute`: connections split by weight. */
+export interface IstioTcpRoute {
+  match?: L4Match[];
+  route: RouteDestination[];
+}
+
+/** `VirtualService.spec` as written by the router: `http` routes, or `tcp` for a TCP service. */
 export interface VirtualServiceSpec {
   hosts: string[];
   gateways: string[];
-  http: IstioHttpRoute[];
+  http?: IstioHttpRoute[];
+  tcp?: IstioTcpRoute[];
 }
+
+type InheritedRoute = { match?: HttpMatch[]; route?: { destination?: { host?: string } }[] };
 
 /** What a VirtualService the team already had says about where traffic enters (takeover). */
 export interface InheritedRouting {
   hosts?: string[];
   gateways?: string[];
-  http?: { match?: HttpMatch[]; route?: { destination?: { host?: string } }[] }[];
+  http?: InheritedRoute[];
+  tcp?: InheritedRoute[];
 }
 
 /**
@@ -69,15 +90,31 @@ export function gateways(c: Canary, inherited?: InheritedRouting): string[] {
 }
 
 /** The service matches: the Canary's, else the first match of a VirtualService taken over. */
-function entryMatches(c: Canary, inherited?: InheritedRouting): HttpMatch[] {
+function entryMatches(c: Canary, routes: InheritedRoute[] | undefined): HttpMatch[] {
   const own = serviceMatches(c);
-  if (own.length > 0 || !inherited) return own;
-  return inherited.http?.find((r) => r.match && r.match.length > 0)?.match ?? own;
+  if (own.length > 0 || !routes) return own;
+  return routes.find((r) => r.match && r.match.length > 0)?.match ?? own;
 }
 
 /** The hosts a VirtualService's routes sent traffic to (for the takeover Event). */
 export function routedHosts(spec: InheritedRouting | undefined): string[] {
-  return (spec?.http ?? []).flatMap((r) => (r.route ?? []).map((d) => d.destination?.host ?? '?'));
+  return [...(spec?.http ?? []), ...(spec?.tcp ?? [])].flatMap((r) =>
+    (r.route ?? []).map((d) => d.destination?.host ?? '?'),
+  );
+}
+
+/** The L4 part of each match (Flagger keeps only `port`; sourceLabels and gateways are L4 too). */
+function l4Matches(matches: HttpMatch[]): L4Match[] {
+  return matches.map((m) =>
+    Object.fromEntries(L4_MATCH_KEYS.filter((k) => m[k] !== undefined).map((k) => [k, m[k]])),
+  );
+}
+
+function weightedDestinations(c: Canary, w: RouteWeights): RouteDestination[] {
+  return [
+    { destination: destination(c, primaryName(c)), weight: w.primary },
+    { destination: destination(c, canaryName(c)), weight: w.canary },
+  ];
 }
 
 function destination(c: Canary, host: string): Destination {
@@ -100,10 +137,7 @@ function weightedRoute(c: Canary, match: HttpMatch[], w: RouteWeights): IstioHtt
   const route: IstioHttpRoute = {
     match,
     ...routeOptions(c),
-    route: [
-      { destination: destination(c, primaryName(c)), weight: w.primary },
-      { destination: destination(c, canaryName(c)), weight: w.canary },
-    ],
+    route: weightedDestinations(c, w),
   };
   if (!w.mirrored) return route;
   return { ...route, mirror: destination(c, canaryName(c)), mirrorPercentage: { value: mirrorWeight(c) } };
@@ -119,7 +153,15 @@ export function virtualServiceSpec(
   w: RouteWeights,
   inherited?: InheritedRouting,
 ): VirtualServiceSpec {
-  const service = entryMatches(c, inherited);
+  const entry = { hosts: hosts(c, inherited), gateways: gateways(c, inherited) };
+  if (tcp(c)) {
+    // One weighted TCP route (Flagger): no A/B, no mirroring (validation refuses both).
+    const match = l4Matches(entryMatches(c, inherited?.tcp ?? inherited?.http)).filter(
+      (m) => Object.keys(m).length,
+    );
+    return prune({ ...entry, tcp: [{ match, route: weightedDestinations(c, w) }] }) as VirtualServiceSpec;
+  }
+  const service = entryMatches(c, inherited?.http);
   const http =
     strategy(c, 'istio') === 'ab-testing'
       ? [
@@ -131,16 +173,17 @@ export function virtualServiceSpec(
           },
         ]
       : [weightedRoute(c, service, w)];
-  return prune({ hosts: hosts(c, inherited), gateways: gateways(c, inherited), http }) as VirtualServiceSpec;
+  return prune({ ...entry, http }) as VirtualServiceSpec;
 }
 
 /**
- * Reads the weights from a live VirtualService spec: the first HTTP route with a canary
- * destination gives both weights and the mirror flag. Undefined when no route names the canary or
- * both weights are 0 (Flagger's "does not contain routes").
+ * Reads the weights from a live VirtualService spec: the first route (HTTP, or TCP for a TCP
+ * service) with a canary destination gives both weights and the mirror flag. Undefined when no
+ * route names the canary or both weights are 0 (Flagger's "does not contain routes").
  */
 export function routeWeightsOf(c: Canary, spec: unknown): RouteWeights | undefined {
-  const http = (spec as { http?: IstioHttpRoute[] } | undefined)?.http ?? [];
+  const live = spec as { http?: IstioHttpRoute[]; tcp?: IstioTcpRoute[] } | undefined;
+  const http: (IstioHttpRoute | IstioTcpRoute)[] = (tcp(c) ? live?.tcp : live?.http) ?? [];
   const canary = canaryName(c);
   const route = http.find((r) => (r.route ?? []).some((d) => d.destination?.host === canary));
   if (!route) return undefined;
@@ -148,7 +191,7 @@ export function routeWeightsOf(c: Canary, spec: unknown): RouteWeights | undefin
   const w = {
     primary: weightOf(primaryName(c)),
     canary: weightOf(canary),
-    mirrored: route.mirror?.host === canary,
+    mirrored: 'mirror' in route && route.mirror?.host === canary,
   };
   return w.primary === 0 && w.canary === 0 ? undefined : w;
 }
