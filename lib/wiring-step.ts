@@ -1,10 +1,10 @@
 /**
- * Wiring of the analyze function (and local mode): one analysis step needs the cluster, metrics
+ * Wiring of the step function (and local mode): one analysis step needs the cluster, metrics
  * and webhook adapters on top of the core of wiring.ts.
  */
 import { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { AdvanceDeps } from './app/advance-canary.js';
+import type { StepDeps } from './app/run-step.js';
 import { resolveCluster } from './app/clusters.js';
 import { assumeRoleCredentials } from './adapters/aws/assume-role.js';
 import {
@@ -48,7 +48,7 @@ export interface StepParts {
 }
 
 /** Dependencies of one analysis step. */
-export function advanceDeps(core: Core, parts: StepParts): AdvanceDeps {
+export function stepDeps(core: Core, parts: StepParts): StepDeps {
   // Template secrets live under this stage's prefix (Secrets Manager), as cluster credentials do.
   const templateSecret = (name: string) => parts.secrets({ secret: `${core.config.secretsPrefix}${name}` });
   // Metrics providers per cluster (each reaches in-cluster addresses through its own API server).
@@ -129,10 +129,10 @@ export function ownLoadtesterSigner(
   return (url) => (url.href === base || url.href.startsWith(`${base}/`) ? sign : undefined);
 }
 
-export function buildAnalyzeDeps(): AdvanceDeps {
+export function buildStepDeps(): StepDeps {
   const core = awsCore();
   const c = core.config;
-  return advanceDeps(core, {
+  return stepDeps(core, {
     queue: awsQueue(c),
     bus: awsBus(c),
     secrets: secrets(c.region),

@@ -2,7 +2,7 @@
  * The composition root: config → adapters → use-case dependencies. Only lib/wiring*.ts and local/
  * import adapters (enforced by ESLint). It is split so each Lambda bundles only what it uses:
  * this file has the store, queue and bus (api, dispatch, loadtester); wiring-step.ts adds the
- * cluster, metrics and webhook adapters (analyze); wiring-notify.ts the notifiers (notify).
+ * cluster, metrics and webhook adapters (step); wiring-notify.ts the notifiers (notify).
  */
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';

@@ -2,7 +2,7 @@ import type { StepMessage, WorkQueue } from '../lib/ports/queue.js';
 
 /**
  * The in-process stand-in for SQS: each message is delivered once its delay has passed, to one
- * consumer (the analyze handler). Like SQS it does not deduplicate: the consumer's lease does.
+ * consumer (the step handler). Like SQS it does not deduplicate: the consumer's lease does.
  */
 export class LocalQueue implements WorkQueue {
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -5,7 +5,7 @@
  */
 import { makeHandler as makeApiHandler } from '../functions/api/handler.js';
 import { makeHandler as makeLoadtesterHandler } from '../functions/loadtester/handler.js';
-import { advanceCanary, type AdvanceDeps } from '../lib/app/advance-canary.js';
+import { runStep, type StepDeps } from '../lib/app/run-step.js';
 import type { ClusterRegistration } from '../lib/app/clusters.js';
 import { dispatchDue } from '../lib/app/dispatch-due.js';
 import { notifyEvent, type NotifyResult } from '../lib/app/notify-event.js';
@@ -20,7 +20,7 @@ import type { CanaryKey } from '../lib/ports/store.js';
 import type { MetricsProvider } from '../lib/ports/metrics.js';
 import { apiDeps, buildCore, type Core } from '../lib/wiring.js';
 import { notifyDeps } from '../lib/wiring-notify.js';
-import { advanceDeps } from '../lib/wiring-step.js';
+import { stepDeps } from '../lib/wiring-step.js';
 import { LocalBus } from './bus.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalQueue } from './queue.js';
@@ -74,12 +74,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const core = buildCore(config, logger);
   const bus = new LocalBus();
   const stop = new AbortController();
-  const holder: { deps?: AdvanceDeps } = {};
+  const holder: { deps?: StepDeps } = {};
   const queue = new LocalQueue(async (m) => {
-    if (holder.deps) await advanceCanary(holder.deps, m.key, stop.signal, { action: m.action === true });
+    if (holder.deps) await runStep(holder.deps, m.key, stop.signal, { action: m.action === true });
   });
   const own: { base?: string } = {};
-  holder.deps = advanceDeps(core, {
+  holder.deps = stepDeps(core, {
     queue,
     bus,
     secrets: noSecrets,

@@ -3,7 +3,7 @@
 # entry (cluster authentication mode API or API_AND_CONFIG_MAP). RBAC then comes from rbac.yaml:
 # no EKS access policy is associated, so the role gets exactly the ClusterRole's permissions.
 #
-# Usage: CLUSTER=prod REGION=eu-west-1 ROLE_ARN=arn:aws:iam::123456789012:role/flagger-serverless-analyze ./access-entry.sh
+# Usage: CLUSTER=prod REGION=eu-west-1 ROLE_ARN=arn:aws:iam::123456789012:role/flagger-serverless-step ./access-entry.sh
 set -eu
 : "${CLUSTER:?}" "${REGION:?}" "${ROLE_ARN:?}"
 

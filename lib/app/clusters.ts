@@ -79,7 +79,7 @@ export interface SecretPrefixes {
   secrets?: string;
   parameters?: string;
   /**
-   * Roles the analyze role may assume (the stack's `assumableRoles`: comma-separated ARNs, `*`
+   * Roles the step role may assume (the stack's `assumableRoles`: comma-separated ARNs, `*`
    * matching any run of characters). Empty: no cluster may name a role.
    */
   assumableRoles?: string;

@@ -43,7 +43,7 @@ export interface EksClusterRecord extends ClusterRecordBase {
   region: string;
   /**
    * A role to assume for this cluster (another account): EKS DescribeCluster, the EKS token and
-   * Amazon Managed Prometheus queries use its credentials. The analyze role may assume only the
+   * Amazon Managed Prometheus queries use its credentials. The step role may assume only the
    * roles the stack's `assumableRoles` parameter names.
    */
   assumeRole?: { roleArn: string; externalId?: string };

@@ -10,7 +10,7 @@ export interface StepMessage {
   action?: true;
 }
 
-/** Delivers step messages to the analyze function (SQS in AWS, in-process locally). */
+/** Delivers step messages to the step function (SQS in AWS, in-process locally). */
 export interface WorkQueue {
   send(messages: StepMessage[], now: number, signal: AbortSignal): Promise<void>;
 }

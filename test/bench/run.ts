@@ -4,11 +4,11 @@
  *
  * - decide(): pure state machine, per call
  * - parseCanary(): YAML → validated Canary, per manifest
- * - one analysis step end to end (advanceCanary: dynalite + sandbox API server over HTTP)
+ * - one analysis step end to end (runStep: dynalite + sandbox API server over HTTP)
  * - heap growth over many steps
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { advanceCanary } from '../../lib/app/advance-canary.js';
+import { runStep } from '../../lib/app/run-step.js';
 import { decide } from '../../lib/domain/decide/index.js';
 import { parseCanary } from '../../lib/domain/spec/parse.js';
 import { aCanary, anObservation, aStatus, passing } from '../support/builders.js';
@@ -90,7 +90,7 @@ async function benchSteps(): Promise<{ row: Row; heapMb: [number, number] }> {
     for (let i = 0; i < 200; i++) {
       cp.clock.now += 10_000;
       const t = process.hrtime.bigint();
-      await advanceCanary(cp.stepDeps, podinfoKey, signal);
+      await runStep(cp.stepDeps, podinfoKey, signal);
       samples.push(Number(process.hrtime.bigint() - t) / 1e6);
       if (i % 20 === 0) await apply(sandbox, podinfoDeployment(`podinfo:6.0.${i + 1}`));
     }

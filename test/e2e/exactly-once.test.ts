@@ -3,7 +3,7 @@
  * lease left behind by a crashed step.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advanceCanary } from '../../lib/app/advance-canary.js';
+import { runStep } from '../../lib/app/run-step.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { CanaryRecord, CanaryStore } from '../../lib/ports/store.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
@@ -56,7 +56,7 @@ describe('exactly-once analysis steps', () => {
     const steps = await historyCount();
     cp.clock.now += 10_000;
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => advanceCanary(cp.stepDeps, key, signal)),
+      Array.from({ length: 20 }, () => runStep(cp.stepDeps, key, signal)),
     );
     expect(results.filter((r) => r.kind === 'stepped')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'skipped').length).toBe(19);
@@ -67,7 +67,7 @@ describe('exactly-once analysis steps', () => {
     expect(await historyCount()).toBe(steps + 1);
 
     // The same step delivered again later (an SQS redelivery) is not due any more.
-    const late = await advanceCanary(cp.stepDeps, key, signal);
+    const late = await runStep(cp.stepDeps, key, signal);
     expect(late).toMatchObject({ kind: 'skipped', why: 'notDue' });
   });
 
@@ -83,7 +83,7 @@ describe('exactly-once analysis steps', () => {
       save: (r, v, s) => (crashes-- > 0 ? Promise.reject(new Error('Lambda timed out')) : real.save(r, v, s)),
     };
     cp.clock.now += 10_000;
-    await expect(advanceCanary({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow(
+    await expect(runStep({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow(
       'Lambda timed out',
     );
     // The routes moved, the status did not: the cluster is ahead of the store.
@@ -108,14 +108,14 @@ describe('exactly-once analysis steps', () => {
     expect(await cp.core.store.acquire(key, 'crashed-step', cp.clock.now, cp.stepDeps.leaseMs, signal)).toBe(
       true,
     );
-    expect(await advanceCanary(cp.stepDeps, key, signal)).toMatchObject({
+    expect(await runStep(cp.stepDeps, key, signal)).toMatchObject({
       kind: 'skipped',
       why: 'leaseHeld',
     });
     expect((await cp.core.store.get(key, signal))!.version).toBe(before.version);
 
     cp.clock.now += cp.stepDeps.leaseMs + 1;
-    const r = await advanceCanary(cp.stepDeps, key, signal);
+    const r = await runStep(cp.stepDeps, key, signal);
     expect(r.kind).toBe('stepped');
     expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
   });

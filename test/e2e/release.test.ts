@@ -1,5 +1,5 @@
 /**
- * A whole release through the real handlers — api → dispatch → analyze → notify — against
+ * A whole release through the real handlers — api → dispatch → step → notify — against
  * dynalite, the sandbox API server and local receivers for the webhooks and Slack.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * A cluster in another AWS account for the stack test: a sandbox behind its own EKS endpoint that
- * admits only the partner account's role, that role (trusting the analyze role with an external
+ * admits only the partner account's role, that role (trusting the step role with an external
  * ID, allowed eks:DescribeCluster in its account) known to the local STS, and its cluster known to
  * the local EKS.
  */
@@ -12,7 +12,7 @@ export const PARTNER_ACCOUNT = '210987654321';
 export const PARTNER_ROLE = `arn:aws:iam::${PARTNER_ACCOUNT}:role/flagger-serverless-access`;
 export const EXTERNAL_ID = 'flagger-serverless-prod';
 
-/** The trust policy docs/clusters.md shows, for the analyze role. */
+/** The trust policy docs/clusters.md shows, for the step role. */
 export function trustPolicy(analyzeRoleArn: string): unknown {
   return {
     Version: '2012-10-17',
@@ -43,7 +43,7 @@ export async function startPartnerCluster(stack: PackagedStack, name: string): P
   });
   stack.aws.state.clusters.set(name, { endpoint: eks.url, caData: eks.caData });
   stack.aws.state.roles.set(PARTNER_ROLE, {
-    trustPolicy: trustPolicy(stack.roleFor('analyze', 'AnalyzeRole').arn),
+    trustPolicy: trustPolicy(stack.roleFor('step', 'StepRole').arn),
     principal: {
       name: 'partner-access',
       arn: PARTNER_ROLE,

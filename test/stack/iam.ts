@@ -9,7 +9,7 @@ import { ACCOUNT, PARTITION, type Resolver } from './template.js';
 
 /** A caller: its ARN and identity policies. */
 export interface Principal {
-  /** A short name for messages: the function (`analyze`) or the test user. */
+  /** A short name for messages: the function (`step`) or the test user. */
   name: string;
   arn: string;
   policies: { name: string; policy: unknown }[];

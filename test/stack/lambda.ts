@@ -15,7 +15,7 @@ import { unzip } from './unzip.js';
 const SERVICES = ['DYNAMODB', 'SQS', 'EVENTBRIDGE', 'SSM', 'SECRETS_MANAGER', 'STS', 'EKS', 'CLOUDWATCH'];
 
 export interface FunctionSpec {
-  /** serverless.yml's name (`analyze`). */
+  /** serverless.yml's name (`step`). */
   name: string;
   zip: string;
   handler: string;

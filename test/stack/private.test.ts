@@ -1,5 +1,5 @@
 /**
- * The stack packaged with the private-cluster parameters (analyze in a VPC) and assumable roles:
+ * The stack packaged with the private-cluster parameters (step in a VPC) and assumable roles:
  * a canary in another account's cluster whose confirm gate is Flagger's in-cluster load tester
  * (`http://flagger-loadtester.test/`, reached through the API server's service proxy) starts its
  * release — with no IAM denial, the VPC's network interfaces included.
@@ -72,14 +72,14 @@ describe.skipIf(available.skip)('the packaged stack in a VPC, for a cluster of a
     await w?.close();
   });
 
-  it('runs analyze in the subnets, assumes the partner role, and calls the in-cluster gate', async () => {
+  it('runs step in the subnets, assumes the partner role, and calls the in-cluster gate', async () => {
     onTestFailed(() => console.log(w.report()));
-    const analyze = w.stack.resolver.resolve(
-      w.stack.template.Resources.AnalyzeLambdaFunction!.Properties,
+    const step = w.stack.resolver.resolve(
+      w.stack.template.Resources.StepLambdaFunction!.Properties,
     ) as {
       VpcConfig?: unknown;
     };
-    expect(analyze.VpcConfig).toEqual({
+    expect(step.VpcConfig).toEqual({
       SubnetIds: ['subnet-0a1b', 'subnet-0c2d'],
       SecurityGroupIds: ['sg-0e3f'],
     });

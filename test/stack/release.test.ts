@@ -1,7 +1,7 @@
 /**
  * The stack test: a whole release through the functions `osls package` built, loaded from their
  * zips with the template's environment and their roles' credentials — register an EKS cluster, a
- * metric template and a canary through the HTTP API → dispatch (schedule) → analyze (SQS) →
+ * metric template and a canary through the HTTP API → dispatch (schedule) → step (SQS) →
  * notify (EventBridge) → Slack — with the confirm gates of the deployed load tester opened by the
  * release engineer. Every AWS call is judged against the calling function's role, every HTTP
  * request against the template's routes and authorizers.
@@ -216,7 +216,7 @@ describe.skipIf(available.skip)('the packaged stack', () => {
       );
       const assumed = stack.ledger.calls.filter((c) => c.action === 'sts:AssumeRole');
       expect(assumed.length).toBeGreaterThan(0);
-      expect(assumed.every((c) => c.allowed && c.allowedBy.includes('AnalyzeAssumeClusterRoles'))).toBe(true);
+      expect(assumed.every((c) => c.allowed && c.allowedBy.includes('StepAssumeClusterRoles'))).toBe(true);
       expect(
         stack.ledger.calls.some(
           (c) => c.principal === 'partner-access' && c.action === 'eks:DescribeCluster' && c.allowed,

@@ -116,7 +116,7 @@ export class PackagedStack {
     return p;
   }
 
-  /** The packaged function by logical id (`AnalyzeLambdaFunction`) or name (`analyze`). */
+  /** The packaged function by logical id (`StepLambdaFunction`) or name (`step`). */
   fn(idOrName: string): PackagedFunction {
     const f =
       this.functions.get(idOrName) ?? [...this.functions.values()].find((x) => x.spec.name === idOrName);

@@ -42,7 +42,7 @@ export async function startWorld(opts: { parameters?: Record<string, string> } =
     closers.push(() => stack.close());
     const sandbox = await startSandbox({ rolloutDelayMs: 100, namespaces: ['default', 'test'] });
     closers.push(() => sandbox.close());
-    const analyzeRole = stack.roleFor('analyze', 'AnalyzeRole').arn;
+    const analyzeRole = stack.roleFor('step', 'StepRole').arn;
     const eks = await startEksEndpoint({
       clusterName: 'prod',
       sandbox,

@@ -1,12 +1,12 @@
 /**
- * The control plane as Lambda runs it — the api, dispatch, analyze and notify handlers — wired to
+ * The control plane as Lambda runs it — the api, dispatch, step and notify handlers — wired to
  * dynalite, the sandbox API server and local receivers, with a controllable clock. SQS and
  * EventBridge have no local server: the queue and bus here record messages and the test delivers
  * them to the handlers, as AWS would.
  */
 import type { APIGatewayProxyEventV2, EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { AdvanceDeps } from '../../lib/app/advance-canary.js';
-import { makeHandler as makeAnalyze } from '../../functions/analyze/handler.js';
+import type { StepDeps } from '../../lib/app/run-step.js';
+import { makeHandler as makeStep } from '../../functions/step/handler.js';
 import { makeHandler as makeApi } from '../../functions/api/handler.js';
 import { makeHandler as makeDispatch } from '../../functions/dispatch/handler.js';
 import { makeHandler as makeNotify } from '../../functions/notify/handler.js';
@@ -21,15 +21,15 @@ import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
 import { silentLogger } from '../../lib/ports/logger.js';
 import { apiDeps, buildCore, type Core } from '../../lib/wiring.js';
 import { notifyDeps } from '../../lib/wiring-notify.js';
-import { advanceDeps } from '../../lib/wiring-step.js';
+import { stepDeps } from '../../lib/wiring-step.js';
 import { startDynamo, type LocalDynamo } from './dynamo.js';
 
 export interface ControlPlane {
   core: Core;
-  /** What analyze runs with (for tests that drive the use case directly). */
-  stepDeps: AdvanceDeps;
-  /** The analyze handler, one SQS message. */
-  analyze(m: StepMessage): Promise<SQSBatchResponse>;
+  /** What step runs with (for tests that drive the use case directly). */
+  stepDeps: StepDeps;
+  /** The step handler, one SQS message. */
+  step(m: StepMessage): Promise<SQSBatchResponse>;
   clock: { now: number };
   queued: StepMessage[];
   events: DomainEvent[];
@@ -40,7 +40,7 @@ export interface ControlPlane {
     query?: Record<string, string>,
   ): Promise<{ status: number; body: any }>;
   dispatch(): Promise<number>;
-  /** Delivers every queued message to analyze (as SQS would), then every event to notify. */
+  /** Delivers every queued message to step (as SQS would), then every event to notify. */
   deliver(): Promise<void>;
   /** Advances the clock by `ms`, dispatches and delivers; returns the canary row afterwards. */
   tick(key: CanaryKey, ms: number): Promise<CanaryRecord<CanaryStatus> | undefined>;
@@ -76,14 +76,14 @@ export async function startControlPlane(
   };
   const api = makeApi({ ...apiDeps(core, queue), logger: silentLogger });
   const dispatch = makeDispatch({ store: core.store, queue, now: core.now, logger: silentLogger });
-  const stepDeps = advanceDeps(core, {
+  const deps = stepDeps(core, {
     queue,
     bus,
     secrets: opts.secrets ?? noSecrets,
     defaultMetrics: opts.metrics,
     chainWithinMs: 0,
   });
-  const analyze = makeAnalyze(stepDeps);
+  const step = makeStep(deps);
   const notify = makeNotify({
     notify: notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined),
     store: core.store,
@@ -93,8 +93,8 @@ export async function startControlPlane(
   let n = 0;
   const cp: ControlPlane = {
     core,
-    stepDeps,
-    analyze: (m) => analyze(sqsEvent(m, `m${++n}`)),
+    stepDeps: deps,
+    step: (m) => step(sqsEvent(m, `m${++n}`)),
     clock,
     queued,
     events,
@@ -110,9 +110,9 @@ export async function startControlPlane(
       while (queued.length > 0) {
         const batch = queued.splice(0, queued.length);
         for (const m of batch) {
-          const r = await analyze(sqsEvent(m, `m${++n}`));
+          const r = await step(sqsEvent(m, `m${++n}`));
           if (r.batchItemFailures.length > 0)
-            throw new Error(`analyze reported a failure for ${JSON.stringify(m)}`);
+            throw new Error(`step reported a failure for ${JSON.stringify(m)}`);
         }
       }
       for (const e of pendingEvents.splice(0, pendingEvents.length)) {

@@ -1,7 +1,7 @@
 /**
  * Credentials of a role in another account (a cluster record's `assumeRole`): STS AssumeRole with
  * the external ID, as the function's own role, cached until five minutes before they expire.
- * The analyze role may assume only the roles the stack's `assumableRoles` parameter names.
+ * The step role may assume only the roles the stack's `assumableRoles` parameter names.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentials, AwsCredentialsProvider } from './sigv4.js';

@@ -26,12 +26,12 @@ function captured(): string {
     ['endpoints', [`ANY - ${url}/clusters`, `ANY - ${url}/canaries`, `ANY - ${url}/loadtester/{proxy+}`]],
     [
       'functions',
-      ['api: flagger-serverless-prod-api (447 kB)', 'analyze: flagger-serverless-prod-analyze (758 kB)'],
+      ['api: flagger-serverless-prod-api (447 kB)', 'step: flagger-serverless-prod-step (758 kB)'],
     ],
     [
       '\nStack Outputs',
       [
-        'AnalyzeRoleArn: arn:aws:iam::123456789012:role/flagger-serverless-prod-AnalyzeRole-1AbC',
+        'StepRoleArn: arn:aws:iam::123456789012:role/flagger-serverless-prod-StepRole-1AbC',
         `HttpApiUrl: ${url}`,
         `LoadtesterUrl: ${url}/loadtester`,
         'HttpApiId: abc123def4',

@@ -25,11 +25,11 @@ describe('serverless.yml template', () => {
   it('declares the five functions on nodejs22.x arm64, each with its own role', () => {
     const fns = ofType('AWS::Lambda::Function');
     expect(fns.map(([n]) => n).sort()).toEqual([
-      'AnalyzeLambdaFunction',
       'ApiLambdaFunction',
       'DispatchLambdaFunction',
       'LoadtesterLambdaFunction',
       'NotifyLambdaFunction',
+      'StepLambdaFunction',
     ]);
     const roles = new Set<string>();
     for (const [, f] of fns) {
@@ -61,7 +61,7 @@ describe('serverless.yml template', () => {
     expect(table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
   });
 
-  it('wires schedule → dispatch, queue (with DLQ) → analyze, bus rule → notify', () => {
+  it('wires schedule → dispatch, queue (with DLQ) → step, bus rule → notify', () => {
     const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression);
     expect(schedule![1].Properties.ScheduleExpression).toBe('rate(1 minute)');
     const queue = resources.StepQueue!.Properties;
@@ -70,7 +70,7 @@ describe('serverless.yml template', () => {
       maxReceiveCount: 3,
     });
     expect(queue.VisibilityTimeout).toBeGreaterThan(
-      resources.AnalyzeLambdaFunction!.Properties.Timeout as number,
+      resources.StepLambdaFunction!.Properties.Timeout as number,
     );
     const [, mapping] = ofType('AWS::Lambda::EventSourceMapping')[0]!;
     expect(mapping.Properties).toMatchObject({
@@ -132,15 +132,15 @@ describe('serverless.yml template', () => {
     expect(policyStatements().filter((s) => !s.Sid)).toEqual([]);
   });
 
-  it('alarms on both dead-letter queues, analyze errors and throttles, and a stopped dispatch', () => {
+  it('alarms on both dead-letter queues, step errors and throttles, and a stopped dispatch', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, a]) => `${a.Properties.MetricName} ${JSON.stringify(a.Properties.Dimensions)}`,
     );
     expect(alarms).toHaveLength(5);
     expect(alarms.join('\n')).toMatch(/ApproximateNumberOfMessagesVisible .*StepDeadLetterQueue/);
     expect(alarms.join('\n')).toMatch(/ApproximateNumberOfMessagesVisible .*NotifyDeadLetterQueue/);
-    expect(alarms.join('\n')).toMatch(/Errors .*AnalyzeLambdaFunction/);
-    expect(alarms.join('\n')).toMatch(/Throttles .*AnalyzeLambdaFunction/);
+    expect(alarms.join('\n')).toMatch(/Errors .*StepLambdaFunction/);
+    expect(alarms.join('\n')).toMatch(/Throttles .*StepLambdaFunction/);
     expect(alarms.join('\n')).toMatch(/Invocations .*DispatchLambdaFunction/);
   });
 });

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => rx.close());
 
-const credentials = () => Promise.resolve({ accessKeyId: 'AKIAANALYZE', secretAccessKey: 'analyze-secret' });
+const credentials = () => Promise.resolve({ accessKeyId: 'AKIAANALYZE', secretAccessKey: 'step-secret' });
 const call = (url: string): HookCall => ({
   name: 'gate',
   type: 'confirm-promotion',
@@ -55,7 +55,7 @@ describe('signing webhooks to our own load tester', () => {
       headers,
       body: req!.rawBody,
     };
-    expect(await verifySigned(received, 'analyze-secret')).toBe(true);
+    expect(await verifySigned(received, 'step-secret')).toBe(true);
     expect(await verifySigned(received, 'another-secret')).toBe(false);
   });
 

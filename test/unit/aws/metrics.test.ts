@@ -1,11 +1,11 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { recordOutcome } from '../../../functions/analyze/metrics.js';
-import type { AdvanceOutcome } from '../../../lib/app/advance-canary.js';
+import { recordOutcome } from '../../../functions/step/metrics.js';
+import type { StepOutcome } from '../../../lib/app/run-step.js';
 import { aStatus } from '../../support/builders.js';
 
-function emf(outcomes: AdvanceOutcome[]): Record<string, unknown> {
-  const m = new Metrics({ namespace: 'FlaggerServerless', serviceName: 'analyze' });
+function emf(outcomes: StepOutcome[]): Record<string, unknown> {
+  const m = new Metrics({ namespace: 'FlaggerServerless', serviceName: 'step' });
   for (const o of outcomes) recordOutcome(m, o);
   return m.serializeMetrics() as unknown as Record<string, unknown>;
 }
@@ -16,9 +16,9 @@ const stepped = (phase: Phase, canaryWeight: number, failedChecks: number, from:
     kind: 'stepped',
     decision: { status: aStatus({ phase, canaryWeight, failedChecks }) },
     from,
-  }) as unknown as AdvanceOutcome;
+  }) as unknown as StepOutcome;
 
-describe('analyze step metrics (Powertools EMF)', () => {
+describe('step step metrics (Powertools EMF)', () => {
   it('records weight and failed checks of a decided step', () => {
     const out = emf([stepped('Progressing', 20, 1)]);
     expect(out).toMatchObject({ StepsDecided: 1, CanaryWeight: 20, FailedChecks: 1 });

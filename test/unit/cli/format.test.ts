@@ -162,7 +162,7 @@ describe('-o wide and -o name', () => {
         {
           at: T0,
           kind: 'step',
-          actor: 'analyze',
+          actor: 'controller',
           phase: 'Progressing',
           reason: 'CanaryWeightIncreased',
           explanation: 'ok',
@@ -174,7 +174,7 @@ describe('-o wide and -o name', () => {
       true,
     ).split('\n');
     expect(out[0]).toMatch(/ACTOR\s+FAILED\s+CHECKS\s+MESSAGE$/);
-    expect(out[1]).toMatch(/analyze\s+1\s+2\/3\s+ok$/);
+    expect(out[1]).toMatch(/controller\s+1\s+2\/3\s+ok$/);
   });
 
   it('adds CONTEXT and AUTH to the cluster table', () => {

@@ -28,7 +28,7 @@ function aDetail(o: Partial<CanaryDetail> = {}): CanaryDetail {
 const longStep = {
   at: T0 - 5_000,
   kind: 'step',
-  actor: 'analyze',
+  actor: 'controller',
   reason: 'CanaryWeightIncreased',
   explanation: 'all checks passed; the canary weight goes from 10% to 20% and the next step is in 45 seconds',
 };

@@ -67,7 +67,7 @@ describe('statusBlock', () => {
     const lastStep = {
       at: T0 - 12_000,
       kind: 'step',
-      actor: 'analyze',
+      actor: 'controller',
       reason: 'CanaryWeightIncreased',
       explanation: 'all checks passed; canary weight 20%',
       checks: [
@@ -94,7 +94,7 @@ describe('statusBlock', () => {
       'iteration 3 of 10',
       'next      paused',
       'pending   approve confirm-promotion (by alice)',
-      'last      12s ago step by analyze: CanaryWeightIncreased',
+      'last      12s ago step by controller: CanaryWeightIncreased',
       '          all checks passed; canary weight 20%',
       '  ✓ request-success-rate: 99.9% ≥ 99% minimum',
       '  ✗ request-duration: no data',

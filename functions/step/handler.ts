@@ -8,11 +8,11 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { advanceCanary, type AdvanceDeps } from '../../lib/app/advance-canary.js';
+import { runStep, type StepDeps } from '../../lib/app/run-step.js';
 import type { StepMessage } from '../../lib/ports/queue.js';
 import { recordOutcome, type MetricsSink } from './metrics.js';
 
-export function makeHandler(deps: AdvanceDeps, metrics?: MetricsSink) {
+export function makeHandler(deps: StepDeps, metrics?: MetricsSink) {
   return async (
     event: SQSEvent,
     _context?: unknown,
@@ -23,7 +23,7 @@ export function makeHandler(deps: AdvanceDeps, metrics?: MetricsSink) {
     for (const record of event.Records) {
       try {
         const message = JSON.parse(record.body) as StepMessage;
-        const outcome = await advanceCanary(deps, message.key, signal, { action: message.action === true });
+        const outcome = await runStep(deps, message.key, signal, { action: message.action === true });
         if (metrics) recordOutcome(metrics, outcome);
         deps.logger.info('step outcome', {
           outcome: outcome.kind,
@@ -39,12 +39,12 @@ export function makeHandler(deps: AdvanceDeps, metrics?: MetricsSink) {
 }
 
 let cached: ReturnType<typeof makeHandler> | undefined;
-const metrics = new Metrics({ namespace: 'FlaggerServerless', serviceName: 'analyze' });
+const metrics = new Metrics({ namespace: 'FlaggerServerless', serviceName: 'step' });
 
 export const handler = middy<SQSEvent, SQSBatchResponse>({ timeoutEarlyInMillis: 5_000 })
   .use(logMetrics(metrics))
   .handler(async (event, context, opts) => {
-    const { buildAnalyzeDeps } = await import('../../lib/wiring-step.js');
-    cached ??= makeHandler(buildAnalyzeDeps(), metrics);
+    const { buildStepDeps } = await import('../../lib/wiring-step.js');
+    cached ??= makeHandler(buildStepDeps(), metrics);
     return cached(event, context, opts);
   });

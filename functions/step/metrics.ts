@@ -4,14 +4,14 @@
  * A release is counted once, on the step that ends it (the phase changes to Succeeded or Failed);
  * the idle steps that follow emit no release metric.
  */
-import type { AdvanceOutcome } from '../../lib/app/advance-canary.js';
+import type { StepOutcome } from '../../lib/app/run-step.js';
 
 /** The part of Powertools' Metrics this uses (so tests can pass a recorder). */
 export interface MetricsSink {
   addMetric(name: string, unit: 'Count' | 'Percent', value: number): unknown;
 }
 
-export function recordOutcome(sink: MetricsSink, outcome: AdvanceOutcome): void {
+export function recordOutcome(sink: MetricsSink, outcome: StepOutcome): void {
   switch (outcome.kind) {
     case 'stepped': {
       sink.addMetric('StepsDecided', 'Count', 1);

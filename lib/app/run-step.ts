@@ -19,7 +19,7 @@ import { execute } from './execute.js';
 import { callGatingHooks, runMetricChecks, type CheckDeps } from './gather.js';
 import { observe } from './observe.js';
 
-export interface AdvanceDeps {
+export interface StepDeps {
   store: CanaryStore<CanaryStatus>;
   leases: Leases;
   history: History;
@@ -43,7 +43,7 @@ export interface AdvanceDeps {
   earlyToleranceMs?: number;
 }
 
-export type AdvanceOutcome =
+export type StepOutcome =
   | {
       kind: 'skipped';
       why: 'missing' | 'notDue' | 'leaseHeld' | 'unscheduled' | 'noCommand';
@@ -65,12 +65,12 @@ const MAX_SAVE_ATTEMPTS = 3;
  * that applies the operator's pending command at once (no checks, no failure counted) and keeps
  * the analysis schedule.
  */
-export async function advanceCanary(
-  deps: AdvanceDeps,
+export async function runStep(
+  deps: StepDeps,
   key: CanaryKey,
   signal: AbortSignal,
   opts: { action?: boolean } = {},
-): Promise<AdvanceOutcome> {
+): Promise<StepOutcome> {
   const now = deps.now();
   const record = await deps.store.get(key, signal);
   if (!record) return { kind: 'skipped', why: 'missing' };
@@ -94,11 +94,11 @@ export async function advanceCanary(
 
 /** Why `record` takes no step now (not due; for an action step: no command pending), or undefined. */
 function notRunnable(
-  deps: AdvanceDeps,
+  deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
   now: number,
   action: boolean,
-): AdvanceOutcome | undefined {
+): StepOutcome | undefined {
   if (action) return record.status.pendingCommand ? undefined : { kind: 'skipped', why: 'noCommand' };
   if (record.nextRunAt === undefined) return { kind: 'skipped', why: 'unscheduled' };
   if (record.nextRunAt > now + (deps.earlyToleranceMs ?? 1000))
@@ -107,13 +107,13 @@ function notRunnable(
 }
 
 async function step(
-  deps: AdvanceDeps,
+  deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
   stepId: string,
   now: number,
   signal: AbortSignal,
   actionOnly: boolean,
-): Promise<AdvanceOutcome> {
+): Promise<StepOutcome> {
   const canary = record.manifest as Canary;
   let decision: StepDecision;
   let obs: Observations;
@@ -167,7 +167,7 @@ async function step(
       at: now,
       id: stepId,
       kind: 'step',
-      actor: 'analyze',
+      actor: 'controller',
       phase: decision.status.phase,
       reason: decision.reason,
       explanation: decision.explanation,
@@ -205,7 +205,7 @@ async function step(
  * only warns (a Kubernetes Event and a log line): the checks themselves fail safely later.
  */
 async function probeMetrics(
-  deps: AdvanceDeps,
+  deps: StepDeps,
   canary: Canary,
   cluster: ClusterHandle,
   now: number,
@@ -234,7 +234,7 @@ async function probeMetrics(
 
 /** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
 async function decideWithInputs(
-  deps: AdvanceDeps,
+  deps: StepDeps,
   cluster: ClusterHandle,
   canary: Canary,
   status: CanaryStatus,
@@ -264,7 +264,7 @@ async function decideWithInputs(
  * re-read, keep the command it wrote unless this step consumed it, and retry (bounded).
  */
 async function saveStatus(
-  deps: AdvanceDeps,
+  deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
   decision: StepDecision,
   now: number,
@@ -295,13 +295,13 @@ async function saveStatus(
 
 /** A step that could not decide or act: keep the status, explain, and try again next interval. */
 async function failed(
-  deps: AdvanceDeps,
+  deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
   stepId: string,
   now: number,
   error: Error,
   signal: AbortSignal,
-): Promise<AdvanceOutcome> {
+): Promise<StepOutcome> {
   const canary = record.manifest as Canary;
   const retryAt = now + Math.min(spec.intervalSeconds(canary), 60) * 1000;
   deps.logger.error('step failed', {
@@ -322,7 +322,7 @@ async function failed(
       at: now,
       id: stepId,
       kind: 'step',
-      actor: 'analyze',
+      actor: 'controller',
       phase: record.status.phase,
       reason: 'StepFailed',
       explanation: `step failed, status unchanged, retrying at ${new Date(retryAt).toISOString()}: ${error.message}`,
@@ -334,7 +334,7 @@ async function failed(
 
 /** Queues the next step when it is due before dispatch would find it. */
 async function chain(
-  deps: AdvanceDeps,
+  deps: StepDeps,
   key: CanaryKey,
   nextRunAt: number | undefined,
   now: number,
