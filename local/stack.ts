@@ -8,11 +8,10 @@ import { makeHandler as makeLoadtesterHandler } from '../functions/loadtester/ha
 import { runStep, type StepDeps } from '../lib/app/run-step.js';
 import type { ClusterRegistration } from '../lib/app/clusters.js';
 import { dispatchDue } from '../lib/app/dispatch-due.js';
-import { notifyEvent, type NotifyResult } from '../lib/app/notify-event.js';
+import { notifyStoredEvent, type NotifyResult } from '../lib/app/notify-event.js';
 import { noSecrets } from '../lib/adapters/secrets.js';
 import { loadConfig } from '../lib/config.js';
 import type { DomainEvent } from '../lib/domain/events.js';
-import type { Canary } from '../lib/domain/spec/schema.js';
 import { makeLoadtester } from '../lib/loadtester/index.js';
 import type { Logger } from '../lib/ports/logger.js';
 import { ConflictError } from '../lib/ports/errors.js';
@@ -95,10 +94,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const notifications: Stack['notifications'] = [];
   const notify = notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined);
   bus.subscribe(async (event) => {
-    const record = await core.store.get(event.canary, stop.signal);
-    const canary =
-      (record?.manifest as Canary | undefined) ?? ({ metadata: event.canary, spec: {} } as unknown as Canary);
-    const result = await notifyEvent(notify, event, canary, stop.signal);
+    const result = await notifyStoredEvent(notify, core.store, event, stop.signal);
     notifications.push({ event, result });
     for (const f of result.failures)
       logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });

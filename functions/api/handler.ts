@@ -5,8 +5,14 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { NotFoundError, StateConflictError, ValidationError } from '../../lib/app/errors.js';
-import { ConflictError } from '../../lib/ports/store.js';
+import { ValidationError } from '../../lib/app/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidError,
+  NotFoundError,
+  UnavailableError,
+} from '../../lib/ports/errors.js';
 import type { Logger } from '../../lib/ports/logger.js';
 import { actorOf, bodyOf, HttpError, json } from './http.js';
 import { route, type ApiDeps } from './routes.js';
@@ -42,9 +48,14 @@ export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
 export function errorResponse(e: unknown, logger: Logger): APIGatewayProxyResultV2 {
   if (e instanceof HttpError) return json(e.status, { message: e.message, errors: e.errors ?? [] });
   if (e instanceof ValidationError) return json(400, { message: e.message, errors: e.errors });
+  if (e instanceof InvalidError) return json(400, { message: e.message, errors: [] });
+  if (e instanceof ForbiddenError) return json(403, { message: e.message, errors: [] });
   if (e instanceof NotFoundError) return json(404, { message: e.message, errors: [] });
-  if (e instanceof StateConflictError || e instanceof ConflictError)
-    return json(409, { message: e.message, errors: [] });
+  if (e instanceof ConflictError) return json(409, { message: e.message, errors: [] });
+  if (e instanceof UnavailableError) {
+    logger.warn('API dependency unavailable', { error: e.message });
+    return json(503, { message: e.message, errors: [] });
+  }
   logger.error('unhandled API error', { error: (e as Error)?.message, stack: (e as Error)?.stack });
   return json(500, { message: 'internal error; see the function logs', errors: [] });
 }

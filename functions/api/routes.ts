@@ -1,12 +1,7 @@
 /** The API's routes: each parses its input, calls one use case and shapes the answer. */
 import { parse as parseYaml } from 'yaml';
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
-import {
-  parseClusterRegistration,
-  publicView,
-  type ClusterRegistration,
-  type SecretPrefixes,
-} from '../../lib/app/clusters.js';
+import { publicView, registerCluster, removeCluster, type ClusterDeps } from '../../lib/app/clusters.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
 import { canaryView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
@@ -16,15 +11,12 @@ import type { CanaryKey, CanaryStore, Documents, History } from '../../lib/ports
 import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { openapi } from './openapi.js';
 
-export interface ApiDeps extends RegisterDeps, OperatorDeps {
+export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps {
   store: CanaryStore<CanaryStatus>;
   history: History;
-  clusters: Documents<ClusterRegistration>;
   templates: Documents<MetricTemplate>;
   alertProviders: Documents<AlertProvider>;
   maxBodyBytes: number;
-  /** Secret and parameter name prefixes the functions may read (validated at registration). */
-  secretPrefixes?: SecretPrefixes;
 }
 
 type Handler = (deps: ApiDeps, req: ApiRequest, params: string[]) => Promise<ApiResult>;
@@ -35,7 +27,7 @@ const routes: [string, RegExp, Handler][] = [
   ['GET', /^\/clusters$/, listClusters],
   ['POST', /^\/clusters$/, putCluster],
   ['GET', new RegExp(`^/clusters/${seg}$`), getCluster],
-  ['DELETE', new RegExp(`^/clusters/${seg}$`), removeCluster],
+  ['DELETE', new RegExp(`^/clusters/${seg}$`), deleteCluster],
   ['GET', /^\/canaries$/, listCanaries],
   ['POST', /^\/canaries$/, applyCanary],
   ['GET', new RegExp(`^/canaries/${seg}/${seg}/${seg}$`), getCanary],
@@ -87,10 +79,8 @@ async function listClusters(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> 
 }
 
 async function putCluster(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const c = parseClusterRegistration(bodyJson(req), deps.secretPrefixes);
-  const existed = (await deps.clusters.get(c.name, req.signal)) !== undefined;
-  await deps.clusters.put(c.name, c, req.signal);
-  return { status: existed ? 200 : 201, body: publicView(c) };
+  const r = await registerCluster(deps, bodyJson(req), req.signal);
+  return { status: r.created ? 201 : 200, body: publicView(r.cluster) };
 }
 
 async function getCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
@@ -99,11 +89,8 @@ async function getCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<
   return { status: 200, body: publicView(c) };
 }
 
-async function removeCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const used = await deps.store.list({ cluster: p[0] }, req.signal);
-  if (used.length > 0)
-    throw new HttpError(409, `cluster "${p[0]}" still has ${used.length} canaries; delete them first`);
-  await deps.clusters.delete(p[0], req.signal);
+async function deleteCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
+  await removeCluster(deps, p[0], req.signal);
   return { status: 204 };
 }
 

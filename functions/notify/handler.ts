@@ -4,9 +4,8 @@
  */
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { notifyEvent, type NotifyEventDeps, type NotifyResult } from '../../lib/app/notify-event.js';
+import { notifyStoredEvent, type NotifyEventDeps, type NotifyResult } from '../../lib/app/notify-event.js';
 import type { DomainEvent } from '../../lib/domain/events.js';
-import type { Canary } from '../../lib/domain/spec/schema.js';
 import type { Logger } from '../../lib/ports/logger.js';
 import type { CanaryStore } from '../../lib/ports/store.js';
 
@@ -24,12 +23,7 @@ export function makeHandler(deps: NotifyHandlerDeps) {
   ): Promise<NotifyResult> => {
     const signal = opts?.signal ?? AbortSignal.timeout(25_000);
     const e = event.detail;
-    const record = await deps.store.get(e.canary, signal);
-    // A deleted canary still gets its last messages, through the default provider.
-    const canary =
-      (record?.manifest as Canary | undefined) ??
-      ({ metadata: { name: e.canary.name, namespace: e.canary.namespace }, spec: {} } as unknown as Canary);
-    const result = await notifyEvent(deps.notify, e, canary, signal);
+    const result = await notifyStoredEvent(deps.notify, deps.store, e, signal);
     for (const f of result.failures)
       deps.logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
     // Nothing got through: fail the invocation so Lambda retries it (twice) and then puts the

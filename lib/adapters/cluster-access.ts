@@ -51,10 +51,10 @@ export class KubernetesClusterAccess implements ClusterAccess {
     });
     return {
       record,
-      workloads: new KubernetesWorkloads({ clients }),
+      workloads: new KubernetesWorkloads({ clients, selectorLabels: record.routing?.selectorLabels }),
       scaler: new KubernetesScaler(clients),
       events: new KubernetesEventRecorder(clients),
-      router: (provider) => makeRouter(provider, clients),
+      router: (provider) => makeRouter(provider, clients, record.routing),
       hooks: this.io.hooks(fetch),
       metrics: (template) => this.io.metrics(template, record, fetch),
     };

@@ -1,5 +1,5 @@
 /**
- * Cluster registration (`POST /clusters`). The stored record holds no secret material in AWS: a
+ * Cluster registration (`POST /clusters`) and removal. The stored record holds no secret material in AWS: a
  * kubeconfig is referenced by its Secrets Manager secret or SSM parameter name and read when a
  * step needs it. Inline kubeconfigs and endpoint tokens are accepted for local mode.
  */
@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { providers } from '../domain/spec/accessors.js';
 import type { FieldError } from '../domain/spec/parse.js';
 import type { ClusterRecord } from '../ports/cluster.js';
-import { ValidationError } from './errors.js';
+import type { CanaryStore, Documents } from '../ports/store.js';
+import { StateConflictError, ValidationError } from './errors.js';
 
 const name = z
   .string()
@@ -26,10 +27,34 @@ const clusterMetrics = z.strictObject({
   secret: z.string().min(1).optional(),
   labels: z.record(labelName, labelValue).optional(),
 });
+const labelKey = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    'a Kubernetes label key',
+  )
+  .max(316);
+const clusterRouting = z.strictObject({
+  istio: z.strictObject({ version: z.enum(['v1beta1', 'v1']).optional() }).optional(),
+  gatewayapi: z.strictObject({ version: z.enum(['v1', 'v1beta1']).optional() }).optional(),
+  linkerd: z.strictObject({ gatewayApiVersion: z.enum(['v1', 'v1beta1']).optional() }).optional(),
+  nginx: z
+    .strictObject({
+      annotationsPrefix: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+        .optional(),
+    })
+    .optional(),
+  contour: z.strictObject({ ingressClass: z.string().min(1).max(253).optional() }).optional(),
+  traefik: z.strictObject({ group: z.enum(['traefik.io', 'traefik.containo.us']).optional() }).optional(),
+  selectorLabels: z.array(labelKey).min(1).max(10).optional(),
+});
 const base = {
   name,
   defaultProvider: z.enum(providers).optional(),
   metrics: clusterMetrics.optional(),
+  routing: clusterRouting.optional(),
   serviceProxy: z
     .strictObject({ enabled: z.boolean().optional(), namespaces: z.array(namespace).max(200).optional() })
     .optional(),
@@ -170,6 +195,7 @@ export async function resolveCluster(
       defaultProvider: c.defaultProvider,
       serviceProxy: c.serviceProxy,
       metrics: c.metrics,
+      routing: c.routing,
     };
   }
   const token = c.token ?? (c.tokenSecret ? await secret({ secret: c.tokenSecret }) : undefined);
@@ -183,5 +209,34 @@ export async function resolveCluster(
     defaultProvider: c.defaultProvider,
     serviceProxy: c.serviceProxy,
     metrics: c.metrics,
+    routing: c.routing,
   };
+}
+
+/** What the cluster use cases need. */
+export interface ClusterDeps {
+  clusters: Documents<ClusterRegistration>;
+  store: Pick<CanaryStore, 'list'>;
+  /** Secret and parameter name prefixes the functions may read (validated at registration). */
+  secretPrefixes?: SecretPrefixes;
+}
+
+/** Registers or updates a cluster from the API's body; `created` when the name is new. */
+export async function registerCluster(
+  deps: ClusterDeps,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<{ created: boolean; cluster: ClusterRegistration }> {
+  const cluster = parseClusterRegistration(body, deps.secretPrefixes);
+  const existed = (await deps.clusters.get(cluster.name, signal)) !== undefined;
+  await deps.clusters.put(cluster.name, cluster, signal);
+  return { created: !existed, cluster };
+}
+
+/** Removes a cluster record; refused while canaries still belong to it (their steps need it). */
+export async function removeCluster(deps: ClusterDeps, name: string, signal: AbortSignal): Promise<void> {
+  const used = await deps.store.list({ cluster: name }, signal);
+  if (used.length > 0)
+    throw new StateConflictError(`cluster "${name}" still has ${used.length} canaries; delete them first`);
+  await deps.clusters.delete(name, signal);
 }

@@ -9,9 +9,7 @@ import * as spec from '../domain/spec/accessors.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
 import type { ClusterHandle } from '../ports/clusters.js';
-import type { Hooks } from '../ports/hooks.js';
-import type { Provider } from '../domain/spec/accessors.js';
-import type { RouteWeights, Router } from '../ports/router.js';
+import type { Router } from '../ports/router.js';
 import { hookCall } from './gather.js';
 
 export interface ExecuteContext {
@@ -20,10 +18,6 @@ export interface ExecuteContext {
   status: CanaryStatus;
   cluster: ClusterHandle;
   router: Router;
-  /** The routing provider and the live routes observed at the start of the step. */
-  provider: Provider;
-  liveRoutes?: RouteWeights;
-  hooks: Hooks;
   now: number;
   signal: AbortSignal;
 }
@@ -47,7 +41,6 @@ export class ActionFailedError extends Error {
 
 export async function execute(actions: readonly Action[], ctx: ExecuteContext): Promise<ExecuteResult> {
   const result: ExecuteResult = { done: [], warnings: [] };
-  let bootstrapped = false;
   for (const action of actions) {
     if (action.kind === 'recordEvent' || action.kind === 'runHooks') {
       await notify(action, ctx).catch((e: Error) => result.warnings.push(`${action.kind}: ${e.message}`));
@@ -55,12 +48,7 @@ export async function execute(actions: readonly Action[], ctx: ExecuteContext): 
       continue;
     }
     try {
-      if (isBootstrap(action)) {
-        if (!bootstrapped) await ctx.cluster.workloads.bootstrap(ctx.canary, ctx.signal);
-        bootstrapped = true;
-      } else {
-        await effect(action, ctx);
-      }
+      await effect(action, ctx);
     } catch (e) {
       throw new ActionFailedError(action.kind, { cause: e });
     }
@@ -69,19 +57,13 @@ export async function execute(actions: readonly Action[], ctx: ExecuteContext): 
   return result;
 }
 
-/** Services, primary Deployment and configs, primary HPA: one idempotent bootstrap call. */
-function isBootstrap(a: Action): boolean {
-  return a.kind === 'reconcileServices' || a.kind === 'initializePrimary' || a.kind === 'syncPrimaryScaler';
-}
-
 async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
   const { canary, signal, cluster } = ctx;
   switch (action.kind) {
+    case 'bootstrap':
+      return cluster.workloads.bootstrap(canary, signal);
     case 'pointApexAtPrimary':
-      // With the kubernetes provider the apex selector *is* the route: while it sends traffic to
-      // the canary, only the router's setRoutes may move it back.
-      if (ctx.provider === 'kubernetes' && (ctx.liveRoutes?.canary ?? 0) > 0) return;
-      return cluster.workloads.routeToPrimary(canary, signal);
+      return cluster.workloads.pointApex(canary, 'primary', signal);
     case 'reconcileRoutes': {
       // A routing object taken over from its team is said so on the target (a Kubernetes Event).
       const notes = (await ctx.router.reconcile(canary, signal)) ?? [];
@@ -100,22 +82,14 @@ async function effect(action: Action, ctx: ExecuteContext): Promise<void> {
     case 'finalizeRoutes':
       return ctx.router.finalize(canary, signal);
     case 'scaleTargetUp':
-      await cluster.scaler.scaleUp(canary, signal);
+      await cluster.scaler.scaleUp(canary, action.replicas, signal);
       return;
     case 'scaleTargetToZero':
       return cluster.scaler.scaleToZero(canary, signal);
     case 'promote':
       return cluster.workloads.promote(canary, signal);
-    case 'pauseTargetScaler':
-    case 'resumeTargetScaler':
-      // HorizontalPodAutoscalers cannot be paused; Flagger pauses only KEDA ScaledObjects, which
-      // Flagger Serverless does not manage yet. Scaling to zero is what stops the target.
-      return;
     case 'pointApexAtTarget':
-      return cluster.workloads.routeToTarget(canary, signal);
-    case 'reconcileServices':
-    case 'initializePrimary':
-    case 'syncPrimaryScaler':
+      return cluster.workloads.pointApex(canary, 'target', signal);
     case 'recordEvent':
     case 'runHooks':
       return;
@@ -149,7 +123,7 @@ async function notify(
       ctx.cluster.record.name,
       event,
     );
-    const r = await ctx.hooks.call(call, ctx.signal);
+    const r = await ctx.cluster.hooks.call(call, ctx.signal);
     if (!r.ok) failures.push(r.explanation);
   }
   if (failures.length > 0) throw new Error(failures.join('; '));

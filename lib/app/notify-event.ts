@@ -20,6 +20,7 @@ import {
   type DefaultAlerts,
   type NotifierFactory,
 } from '../ports/notifier.js';
+import type { CanaryStore } from '../ports/store.js';
 
 /** What {@link notifyEvent} needs. */
 export interface NotifyEventDeps {
@@ -121,6 +122,23 @@ export async function notifyEvent(
     if (o.kind === 'failed') result.failures.push(o.failure);
   }
   return result;
+}
+
+/**
+ * Notifies `event` for its canary as stored now. A canary deleted since still gets its last
+ * messages, through the default provider (its alerts went with it).
+ */
+export async function notifyStoredEvent(
+  deps: NotifyEventDeps,
+  store: Pick<CanaryStore, 'get'>,
+  event: RoutableEvent,
+  signal: AbortSignal,
+): Promise<NotifyResult> {
+  const record = await store.get(event.canary, signal);
+  const { name, namespace } = event.canary;
+  const canary =
+    (record?.manifest as Canary | undefined) ?? ({ metadata: { name, namespace }, spec: {} } as Canary);
+  return notifyEvent(deps, event, canary, signal);
 }
 
 /** One destination before delivery: the provider record is resolved lazily (store lookup). */

@@ -57,7 +57,8 @@ export async function requestAction(
       );
     }
     const refusal = commandRefusal(record.status, command);
-    if (refusal) throw new StateConflictError(`${command.kind} refused for canary ${keyString(key)}: ${refusal}`);
+    if (refusal)
+      throw new StateConflictError(`${command.kind} refused for canary ${keyString(key)}: ${refusal}`);
     const now = deps.now();
     try {
       // The analysis keeps its schedule: the action runs now, in an action-only step.

@@ -141,11 +141,8 @@ async function step(
       status: decision.status,
       cluster,
       router,
-      hooks: cluster.hooks,
       now,
       signal,
-      provider,
-      liveRoutes: obs.routes,
     });
     for (const w of executed.warnings)
       deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });

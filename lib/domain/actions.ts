@@ -4,13 +4,15 @@
  * re-observes and converges, so every action must be idempotent).
  *
  * Ordering contract (decide() always emits actions in this order; the executor must keep it):
- * 1. `reconcileServices`, `initializePrimary`, `syncPrimaryScaler` — objects the rest relies on.
+ * 1. `bootstrap` — the objects the rest relies on.
  * 2. `pointApexAtPrimary` only once the primary is ready (decide() checks that), and
  *    `reconcileRoutes` after it: during initialization traffic leaves the target only now.
  * 3. `setRoutes` that move traffic **away** from the target always come before
- *    `pauseTargetScaler` / `scaleTargetToZero` (zero-downtime: no request reaches a pod being
- *    removed); `resumeTargetScaler` / `scaleTargetUp` come before any `setRoutes` that sends
- *    traffic to the canary (the canary is only routed to after a readiness check on a later step).
+ *    `scaleTargetToZero` (zero-downtime: no request reaches a pod being removed); `scaleTargetUp`
+ *    comes before any `setRoutes` that sends traffic to the canary (the canary is only routed to
+ *    after a readiness check on a later step). A target HPA needs no pausing: Kubernetes' HPA
+ *    does not act on a Deployment at 0 replicas, and scaling up hands the target back to it
+ *    (Flagger pauses only KEDA ScaledObjects, which are not managed here).
  * 4. `promote` (copy the target's template and configs to the primary) comes after the checks that
  *    justified it and never in the same step as scaling the target down, except for skipAnalysis
  *    (Flagger semantics: routes 100/0 first, then promote, then scale down).
@@ -25,16 +27,13 @@ export type EventKind = 'Normal' | 'Warning';
 
 /** One effect for the executor. */
 export type Action =
-  /** Create/update the `<apex>-canary` and `<apex>-primary` ClusterIP Services. */
-  | { kind: 'reconcileServices' }
-  /** Create the primary workload (and `-primary` copies of tracked configs) if absent; never updates it. */
-  | { kind: 'initializePrimary' }
-  /** Create/update the primary autoscaler from the target's (`primaryScalerReplicas` applied). */
-  | { kind: 'syncPrimaryScaler' }
-  /** Stop the target's autoscaler from scaling it back up (before scaling it to zero). */
-  | { kind: 'pauseTargetScaler' }
-  /** Let the target's autoscaler act again (before scaling the canary up). */
-  | { kind: 'resumeTargetScaler' }
+  /**
+   * Create what is missing and correct drift: the `<apex>-canary` and `<apex>-primary` ClusterIP
+   * Services, the primary workload and `-primary` copies of tracked configs (created if absent,
+   * never updated here: `promote` does that), the primary autoscaler (`primaryScalerReplicas`
+   * applied). Never touches the apex Service.
+   */
+  | { kind: 'bootstrap' }
   /** Create/update the apex Service with its selector on the primary pods. */
   | { kind: 'pointApexAtPrimary' }
   /** revertOnDeletion: point the apex Service back at the target pods. */

@@ -24,13 +24,17 @@ export function commandRefusal(status: CanaryStatus, command: OperatorCommand): 
     case 'resume':
       return status.paused ? undefined : 'the canary is not paused';
     case 'abort':
-      return releasing.has(phase) ? undefined : `nothing to abort in phase ${phase}: no release is in progress`;
+      return releasing.has(phase)
+        ? undefined
+        : `nothing to abort in phase ${phase}: no release is in progress`;
     case 'promote':
       return phase === 'Progressing' || phase === 'WaitingPromotion'
         ? undefined
         : `nothing to promote in phase ${phase}: only a release in analysis (Progressing, WaitingPromotion) can be promoted`;
     case 'retry':
-      return phase === 'Failed' ? undefined : `nothing to retry in phase ${phase}: only a Failed release can be retried`;
+      return phase === 'Failed'
+        ? undefined
+        : `nothing to retry in phase ${phase}: only a Failed release can be retried`;
     case 'approve':
       return approveRefusal(status, command.gate);
     case 'delete':
@@ -43,7 +47,9 @@ function approveRefusal(status: CanaryStatus, gate: ConfirmGate | undefined): st
     (g) => status.notified[g] === true && gatePhases[g] === status.phase,
   );
   if (gate === undefined)
-    return waiting.length > 0 ? undefined : `no pending gate: nothing waits for approval in phase ${status.phase}`;
+    return waiting.length > 0
+      ? undefined
+      : `no pending gate: nothing waits for approval in phase ${status.phase}`;
   return waiting.includes(gate)
     ? undefined
     : `no pending gate "${gate}"${waiting.length > 0 ? ` (waiting: ${waiting.join(', ')})` : ` in phase ${status.phase}`}`;

@@ -13,10 +13,16 @@ import type { OperatorCommand } from './status.js';
  */
 export type Readiness = { ready: true } | { ready: false; retriable: boolean; message: string };
 
-/** Live weights read from the routing object (the source of truth, §2.2 step 7). */
-export interface Routes {
+/**
+ * The split between primary and canary, in percent, and whether traffic is mirrored; as read from
+ * the routing object (the source of truth, §2.2 step 7) or written to it.
+ */
+export interface RouteWeights {
+  /** Percent of (unmatched) traffic served by the primary pods. */
   primary: number;
+  /** Percent of (matched, for A/B) traffic served by the canary pods. */
   canary: number;
+  /** True while a copy of the traffic is mirrored to the canary (responses dropped). */
   mirrored: boolean;
 }
 
@@ -35,7 +41,7 @@ export interface HookOutcome {
 export type GatingHookType = Exclude<WebhookType, 'post-rollout' | 'event'>;
 
 /** The target workload as observed now. */
-export interface TargetObservation {
+export interface TargetRevision {
   /** Stable hash of the target's pod template (metadata included, §2.4 newest). */
   revision: string;
   /** Tracked ConfigMaps/Secrets: `configmap/<name>` / `secret/<name>` → checksum of `.data`. */
@@ -51,13 +57,13 @@ export interface Observations {
   /** The cluster's routing provider, used when the Canary has no `spec.provider`. */
   clusterDefaultProvider: Provider;
   /** Undefined when the target workload does not exist. */
-  target?: TargetObservation;
+  target?: TargetRevision;
   /** Primary workload readiness; undefined when the primary workload does not exist. */
   primary?: Readiness;
   /** Target (canary) workload readiness; undefined when not observed. */
   canary?: Readiness;
   /** Live route weights; undefined when there is no routing object (yet), or none for the provider. */
-  routes?: Routes;
+  routes?: RouteWeights;
   /**
    * Outcomes of the hooks of each gating type, in call order. A type is absent until decide()
    * asked for it (ask-then-decide); `[]` is a valid answer.

@@ -18,6 +18,24 @@ interface ClusterRecordBase {
   serviceProxy?: { enabled?: boolean; namespaces?: string[] };
   /** This cluster's metrics (one Prometheus or AMP workspace may serve many clusters). */
   metrics?: ClusterMetrics;
+  /** What the routers and workloads write in this cluster (API versions, label keys). */
+  routing?: ClusterRouting;
+}
+
+/**
+ * Per-cluster routing choices, each optional (Flagger's command-line flags, per cluster):
+ * API versions of the routing objects, ingress-nginx's annotation prefix, Contour's ingress class,
+ * Traefik's API group, and the selector label keys that may carry the app name.
+ */
+export interface ClusterRouting {
+  istio?: { version?: 'v1beta1' | 'v1' };
+  gatewayapi?: { version?: 'v1' | 'v1beta1' };
+  linkerd?: { gatewayApiVersion?: 'v1' | 'v1beta1' };
+  nginx?: { annotationsPrefix?: string };
+  contour?: { ingressClass?: string };
+  traefik?: { group?: 'traefik.io' | 'traefik.containo.us' };
+  /** Flagger's `-selector-labels`; default `app`, `name`, `app.kubernetes.io/name`. */
+  selectorLabels?: string[];
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Provider } from '../domain/spec/accessors.js';
 import type { ClusterRecord } from './cluster.js';
+import { NotFoundError } from './errors.js';
 import type { Hooks } from './hooks.js';
 import type { MetricsProvider, MetricTemplate } from './metrics.js';
 import type { Router } from './router.js';
@@ -27,8 +28,8 @@ export interface ClusterAccess {
 }
 
 /** Raised when a canary names a cluster that is not registered. */
-export class UnknownClusterError extends Error {
-  override name = 'UnknownClusterError';
+export class UnknownClusterError extends NotFoundError {
+  override readonly name: string = 'UnknownClusterError';
   constructor(cluster: string) {
     super(`cluster "${cluster}" is not registered (POST /clusters first)`);
   }

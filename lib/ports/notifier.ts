@@ -7,6 +7,7 @@
  * (`scheme://host/…`). Nothing here or in the adapters puts a full address into an error message.
  */
 import type { DomainEvent, Severity } from '../domain/events.js';
+import { InvalidError } from './errors.js';
 
 /** The provider types we implement (Flagger also has `rocket` and `gchat`; we do not). */
 export const alertProviderTypes = ['slack', 'msteams', 'discord', 'generic'] as const;
@@ -71,8 +72,8 @@ export interface DefaultAlerts {
 }
 
 /** An AlertProvider record that cannot be used; the message lists every problem, never the address. */
-export class AlertProviderValidationError extends Error {
-  override readonly name = 'AlertProviderValidationError';
+export class AlertProviderValidationError extends InvalidError {
+  override readonly name: string = 'AlertProviderValidationError';
   constructor(
     readonly issues: readonly string[],
     options?: { cause?: unknown },

@@ -3,17 +3,10 @@
  * Finalize). Implementations are idempotent: calling any method twice has the effect of calling
  * it once, and a method that finds the cluster already as wanted writes nothing.
  */
+import type { RouteWeights } from '../domain/observations.js';
 import type { Canary } from '../domain/spec/schema.js';
 
-/** The live split between primary and canary, in percent, plus whether traffic is mirrored. */
-export interface RouteWeights {
-  /** Percent of (unmatched) traffic served by the primary pods. */
-  primary: number;
-  /** Percent of (matched, for A/B) traffic served by the canary pods. */
-  canary: number;
-  /** True while a copy of the traffic is mirrored to the canary (responses dropped). */
-  mirrored: boolean;
-}
+export type { RouteWeights } from '../domain/observations.js';
 
 /** Routes traffic between a canary's primary and canary workloads. */
 export interface Router {

@@ -12,46 +12,34 @@
  *    the apex Service is not touched, so clients keep reaching the target pods.
  * 2. `Workloads.readiness(canary, 'primary', now)` until `{ ready: true }` (retriable ⇒ end the
  *    tick and come back; non-retriable ⇒ roll back).
- * 3. `Workloads.routeToPrimary` — only now does the apex Service select the primary pods.
+ * 3. `Workloads.pointApex(canary, 'primary')` — only now does the apex Service select the primary pods.
  * 4. `Scaler.scaleToZero` — only after step 3, the target stops serving.
  */
+import type { Readiness, TargetRevision } from '../domain/observations.js';
 import type { Canary } from '../domain/spec/schema.js';
+
+/** Which pods the apex Service selects. */
+export type ApexTarget = 'primary' | 'target';
 
 /** Which Deployment a readiness check is about. */
 export type WorkloadRole = 'primary' | 'canary';
 
-/**
- * Readiness of a Deployment (spec §2.5). `retriable: false` means stuck beyond a deadline: the
- * Deployment's own progress deadline, or the Canary's `progressDeadlineSeconds` of minimum
- * availability.
- */
-export type Readiness = { ready: true } | { ready: false; retriable: boolean; message: string };
-
-/**
- * What identifies a release of the target (spec §2.4): a short hash of its pod template and the
- * checksums of the ConfigMaps/Secrets it references, keyed `configmap/<name>` / `secret/<name>`.
- */
-export interface TargetRevision {
-  revision: string;
-  trackedConfigs: Record<string, string>;
-}
+export type { Readiness, TargetRevision } from '../domain/observations.js';
 
 /** The primary side of a canary: creation, readiness, change detection and promotion. */
 export interface Workloads {
   /**
    * Creates what is missing (idempotent): `-canary` and `-primary` Services, `-primary` copies of
    * tracked configs, the `-primary` Deployment and, with an autoscalerRef, the `-primary` HPA.
-   * Never touches the apex Service: call {@link Workloads.routeToPrimary} after the primary is ready.
+   * Never touches the apex Service: call {@link Workloads.pointApex} after the primary is ready.
    */
   bootstrap(canary: Canary, signal: AbortSignal): Promise<void>;
   /**
    * Points the apex Service at the primary pods (creating it if absent, otherwise correcting its
-   * selector and ports). Call only after `readiness(…, 'primary')` is ready; then scale the target
-   * to zero.
+   * selector and ports): call only after `readiness(…, 'primary')` is ready, then scale the target
+   * to zero. Or, for revertOnDeletion, back at the target's pods (no-op when it is absent).
    */
-  routeToPrimary(canary: Canary, signal: AbortSignal): Promise<void>;
-  /** revertOnDeletion: points the apex Service back at the target's pods (no-op when it is absent). */
-  routeToTarget(canary: Canary, signal: AbortSignal): Promise<void>;
+  pointApex(canary: Canary, at: ApexTarget, signal: AbortSignal): Promise<void>;
   /** Readiness of the primary or the target (canary) Deployment at `now`, as data. */
   readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness>;
   /** The target's current revision hash and tracked config checksums. */
@@ -66,13 +54,15 @@ export interface Workloads {
 
 /** Scaling of the target (canary) Deployment. */
 export interface Scaler {
-  /** Scales the target to zero. During initialization only after `routeToPrimary`. */
+  /** Scales the target to zero. During initialization only after `pointApex('primary')`. */
   scaleToZero(canary: Canary, signal: AbortSignal): Promise<void>;
   /**
-   * Scales the target up for a new release (spec §2.10.6): its own replicas if > 0, else the
-   * primary's (without autoscaler), else the HPA's minReplicas if > 1, else 1. Returns the count.
+   * Scales the target up and returns the count. `canary`, for a new release (spec §2.10.6): its
+   * own replicas if > 0, else the primary's (without autoscaler), else the HPA's minReplicas if
+   * > 1, else 1. `primary`, to hand traffic back on revertOnDeletion: the primary's replicas
+   * (Flagger's Finalize), else as `canary` when there is no primary.
    */
-  scaleUp(canary: Canary, signal: AbortSignal): Promise<number>;
+  scaleUp(canary: Canary, like: 'canary' | 'primary', signal: AbortSignal): Promise<number>;
 }
 
 /** One step outcome to record on the target Deployment. */

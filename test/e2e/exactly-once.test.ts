@@ -55,9 +55,7 @@ describe('exactly-once analysis steps', () => {
     const before = await progressing();
     const steps = await historyCount();
     cp.clock.now += 10_000;
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => runStep(cp.stepDeps, key, signal)),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => runStep(cp.stepDeps, key, signal)));
     expect(results.filter((r) => r.kind === 'stepped')).toHaveLength(1);
     expect(results.filter((r) => r.kind === 'skipped').length).toBe(19);
     const after = await cp.core.store.get(key, signal);

@@ -74,9 +74,7 @@ describe.skipIf(available.skip)('the packaged stack in a VPC, for a cluster of a
 
   it('runs step in the subnets, assumes the partner role, and calls the in-cluster gate', async () => {
     onTestFailed(() => console.log(w.report()));
-    const step = w.stack.resolver.resolve(
-      w.stack.template.Resources.StepLambdaFunction!.Properties,
-    ) as {
+    const step = w.stack.resolver.resolve(w.stack.template.Resources.StepLambdaFunction!.Properties) as {
       VpcConfig?: unknown;
     };
     expect(step.VpcConfig).toEqual({

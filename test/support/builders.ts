@@ -154,11 +154,10 @@ export function routesOf(d: Decision): string[] {
 export function effects(d: Decision): Action['kind'][] {
   if (d.kind !== 'step') return [];
   const noise = new Set<Action['kind']>([
-    'reconcileServices',
+    'bootstrap',
     'pointApexAtPrimary',
     'reconcileRoutes',
     'recordEvent',
-    'syncPrimaryScaler',
   ]);
   return d.actions.map((a) => a.kind).filter((k) => !noise.has(k));
 }

@@ -37,6 +37,8 @@ export interface WorldOptions {
   clockStart?: number;
   /** Replaces the metrics server of builtin checks (an in-memory MetricsProvider). */
   metrics?: MetricsProvider;
+  /** Extra fields of every cluster registration (`routing`, `defaultProvider`, …). */
+  clusterFields?: Record<string, unknown>;
 }
 
 /**
@@ -62,8 +64,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       kind: 'endpoint',
       server: clusters[name].httpUrl,
       token: clusters[name].token,
+      ...opts.clusterFields,
     });
-    expect(r.status).toBe(201);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
   }
   return {
     cp,

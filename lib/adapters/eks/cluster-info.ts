@@ -5,6 +5,7 @@
  * while a cluster exists, and a failed lookup is not cached.
  */
 import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
+import { UnavailableError } from '../../ports/errors.js';
 
 /** The API endpoint (`https://…eks.amazonaws.com`) and the base64 PEM CA bundle. */
 export interface ClusterEndpoint {
@@ -13,8 +14,8 @@ export interface ClusterEndpoint {
 }
 
 /** Thrown when DescribeCluster answers without an endpoint or CA (a cluster still creating). */
-export class ClusterInfoError extends Error {
-  override readonly name = 'ClusterInfoError';
+export class ClusterInfoError extends UnavailableError {
+  override readonly name: string = 'ClusterInfoError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -20,11 +20,13 @@ export interface PrimaryInputs {
   tracked: ConfigRefs;
   /** A fresh id (injected randomness); written as the `flagger-id` pod annotation. */
   rolloutId: string;
+  /** Selector keys that may carry the app name (the cluster's `routing.selectorLabels`). */
+  selectorLabels?: readonly string[];
 }
 
 /** The primary's pod template: target template, primary selector label, `-primary` configs, new id. */
 export function primaryTemplate(i: PrimaryInputs): V1PodTemplateSpec {
-  const sel = selectorLabel(i.canary, i.target.spec?.selector);
+  const sel = selectorLabel(i.canary, i.target.spec?.selector, i.selectorLabels);
   const tpl = i.target.spec?.template ?? {};
   const meta = tpl.metadata ?? {};
   return {
@@ -38,7 +40,7 @@ export function primaryTemplate(i: PrimaryInputs): V1PodTemplateSpec {
 
 /** The `-primary` Deployment to create: replicas = target's if > 0, else 1. */
 export function primaryDeployment(i: PrimaryInputs): V1Deployment {
-  const sel = selectorLabel(i.canary, i.target.spec?.selector);
+  const sel = selectorLabel(i.canary, i.target.spec?.selector, i.selectorLabels);
   const spec = i.target.spec;
   const name = `${targetName(i.canary)}-primary`;
   const replicas = spec?.replicas && spec.replicas > 0 ? spec.replicas : 1;

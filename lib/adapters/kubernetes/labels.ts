@@ -38,16 +38,21 @@ export interface SelectorLabel {
 }
 
 /**
- * Finds the target's selector label among {@link SELECTOR_LABELS}; the primary value is
- * `<target>-primary`. Throws InvalidError when the target selects its pods otherwise.
+ * Finds the target's selector label among `keys` (the cluster's `routing.selectorLabels`, default
+ * {@link SELECTOR_LABELS}), first match wins; the primary value is `<target>-primary`. Throws
+ * InvalidError when the target selects its pods otherwise.
  */
-export function selectorLabel(canary: Canary, selector: V1LabelSelector | undefined): SelectorLabel {
+export function selectorLabel(
+  canary: Canary,
+  selector: V1LabelSelector | undefined,
+  keys: readonly string[] = SELECTOR_LABELS,
+): SelectorLabel {
   const labels = selector?.matchLabels ?? {};
-  const key = SELECTOR_LABELS.find((k) => labels[k] !== undefined);
+  const key = keys.find((k) => labels[k] !== undefined);
   const name = targetName(canary);
   if (key === undefined) {
     throw new InvalidError(
-      `Deployment ${canary.metadata.namespace}/${name} spec.selector.matchLabels must contain one of ${SELECTOR_LABELS.join(', ')}`,
+      `Deployment ${canary.metadata.namespace}/${name} spec.selector.matchLabels must contain one of ${keys.join(', ')}`,
     );
   }
   return { key, canaryValue: labels[key], primaryValue: `${name}-primary` };

@@ -3,19 +3,12 @@
  * the domain decides. No rule lives here.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
-import { assessReadiness, type WorkloadSnapshot } from '../../domain/decide/workload.js';
+import {
+  assessReadiness,
+  type ReadinessOptions,
+  type WorkloadSnapshot,
+} from '../../domain/decide/workload.js';
 import type { Readiness } from '../../ports/workloads.js';
-
-/** Inputs besides the Deployment. */
-export interface ReadinessOptions {
-  /** Percent of updated replicas that must be available (`primaryReadyThreshold` / `canaryReadyThreshold`). */
-  thresholdPercent: number;
-  /** The Canary's `progressDeadlineSeconds`. */
-  deadlineSeconds: number;
-  now: Date;
-  /** The primary: a primary scaled to zero is not ready. Default false. */
-  isPrimary?: boolean;
-}
 
 /** The fields of `d` readiness depends on. */
 export function deploymentSnapshot(d: V1Deployment): WorkloadSnapshot {
@@ -39,10 +32,5 @@ export function deploymentSnapshot(d: V1Deployment): WorkloadSnapshot {
 
 /** Readiness of `d` as data, by the domain's rule; never throws. */
 export function deploymentReadiness(d: V1Deployment, o: ReadinessOptions): Readiness {
-  return assessReadiness(deploymentSnapshot(d), {
-    readyThresholdPercent: o.thresholdPercent,
-    progressDeadlineSeconds: o.deadlineSeconds,
-    now: o.now.getTime(),
-    isPrimary: o.isPrimary ?? false,
-  });
+  return assessReadiness(deploymentSnapshot(d), o);
 }

@@ -16,7 +16,7 @@ import { optional, Resources } from './resources.js';
 export class KubernetesScaler implements Scaler {
   constructor(private readonly clients: ClusterClients) {}
 
-  /** During initialization, call only after `Workloads.routeToPrimary`. No write when already 0. */
+  /** During initialization, call only after `Workloads.pointApex('primary')`. No write when already 0. */
   async scaleToZero(canary: Canary, signal: AbortSignal): Promise<void> {
     const r = new Resources(this.clients, canary.metadata.namespace);
     const target = await r.getDeployment(targetName(canary), signal);
@@ -24,20 +24,25 @@ export class KubernetesScaler implements Scaler {
     await r.patchDeployment(targetName(canary), { spec: { replicas: 0 } }, signal);
   }
 
-  async scaleUp(canary: Canary, signal: AbortSignal): Promise<number> {
+  async scaleUp(canary: Canary, like: 'canary' | 'primary', signal: AbortSignal): Promise<number> {
     const r = new Resources(this.clients, canary.metadata.namespace);
     const name = targetName(canary);
     const target = await r.getDeployment(name, signal);
     const ref = canary.spec.autoscalerRef;
-    const primary = ref ? undefined : await optional(r.getDeployment(`${name}-primary`, signal));
-    const hpa =
-      ref?.kind === 'HorizontalPodAutoscaler' ? await optional(r.getHpa(ref.name, signal)) : undefined;
-    const replicas = scaleUpReplicas({
-      targetReplicas: target.spec?.replicas,
-      primaryReplicas: primary?.spec?.replicas,
-      hasAutoscaler: ref !== undefined,
-      hpaMinReplicas: hpa?.spec?.minReplicas,
-    });
+    const primary =
+      like === 'primary' || !ref ? await optional(r.getDeployment(`${name}-primary`, signal)) : undefined;
+    const replicas =
+      like === 'primary' && primary?.spec?.replicas
+        ? primary.spec.replicas
+        : scaleUpReplicas({
+            targetReplicas: target.spec?.replicas,
+            primaryReplicas: ref ? undefined : primary?.spec?.replicas,
+            hasAutoscaler: ref !== undefined,
+            hpaMinReplicas:
+              ref?.kind === 'HorizontalPodAutoscaler'
+                ? (await optional(r.getHpa(ref.name, signal)))?.spec?.minReplicas
+                : undefined,
+          });
     if (target.spec?.replicas !== replicas) await r.patchDeployment(name, { spec: { replicas } }, signal);
     return replicas;
   }

@@ -11,6 +11,7 @@
  * cannot be reached this way: such a request fails with {@link ProxyCredentialsError}, never
  * silently without them.
  */
+import { InvalidError } from '../../ports/errors.js';
 /** Which in-cluster addresses a cluster record lets through the service proxy. */
 export interface ServiceProxyPolicy {
   enabled: boolean;
@@ -29,8 +30,8 @@ export interface ServiceTarget {
 }
 
 /** Refused: the target needs credentials the API server would strip. */
-export class ProxyCredentialsError extends Error {
-  override name = 'ProxyCredentialsError';
+export class ProxyCredentialsError extends InvalidError {
+  override readonly name: string = 'ProxyCredentialsError';
   constructor(target: ServiceTarget) {
     super(
       `${target.service}.${target.namespace} is an in-cluster address reached through the Kubernetes API server's service proxy, ` +
@@ -41,8 +42,8 @@ export class ProxyCredentialsError extends Error {
 }
 
 /** Refused: a namespace outside the cluster record's `serviceProxy.namespaces`. */
-export class ProxyNamespaceError extends Error {
-  override name = 'ProxyNamespaceError';
+export class ProxyNamespaceError extends InvalidError {
+  override readonly name: string = 'ProxyNamespaceError';
   constructor(target: ServiceTarget, allowed: readonly string[]) {
     super(
       `${target.service}.${target.namespace} is an in-cluster address, but namespace "${target.namespace}" is not in the cluster record's serviceProxy.namespaces (${allowed.join(', ') || 'none'})`,

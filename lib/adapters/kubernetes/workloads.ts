@@ -4,8 +4,8 @@
  * is missing or different (STYLE.md habit 4).
  *
  * Zero-downtime ordering (Flagger spec §2.10.1 steps 3–7), which the caller follows:
- * `bootstrap` → `readiness('primary')` until ready → `routeToPrimary` → `Scaler.scaleToZero`.
- * `bootstrap` never touches the apex Service, so until `routeToPrimary` clients keep reaching the
+ * `bootstrap` → `readiness('primary')` until ready → `pointApex('primary')` → `Scaler.scaleToZero`.
+ * `bootstrap` never touches the apex Service, so until `pointApex('primary')` clients keep reaching the
  * target's pods; and the target is scaled down only once the apex selects the ready primary.
  */
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,13 @@ import {
   progressDeadlineSeconds,
   targetName,
 } from '../../domain/spec/accessors.js';
-import type { Readiness, TargetRevision, WorkloadRole, Workloads } from '../../ports/workloads.js';
+import type {
+  ApexTarget,
+  Readiness,
+  TargetRevision,
+  WorkloadRole,
+  Workloads,
+} from '../../ports/workloads.js';
 import type { ClusterClients } from './client.js';
 import { readTrackedConfigs, syncPrimaryConfigs } from './config-sync.js';
 import { trackedChecksums, trackedNames, type TrackedConfig } from './configs.js';
@@ -36,6 +42,8 @@ export interface KubernetesWorkloadsDeps {
   clients: ClusterClients;
   /** Fresh ids for the `flagger-id` annotation; default `crypto.randomUUID`. */
   newId?: () => string;
+  /** Selector keys that may carry the app name, first match wins (Flagger's `-selector-labels`). */
+  selectorLabels?: readonly string[];
 }
 
 /** {@link Workloads} for Deployment targets. */
@@ -69,18 +77,15 @@ export class KubernetesWorkloads implements Workloads {
     await this.syncHpa(r, canary, false, signal);
   }
 
-  /** The apex Service selects the primary pods. Only after the primary is ready. */
-  async routeToPrimary(canary: Canary, signal: AbortSignal): Promise<void> {
+  /**
+   * The apex Service selects the primary pods (only after the primary is ready), or — for
+   * revertOnDeletion, after the target was scaled up — the target's pods again.
+   */
+  async pointApex(canary: Canary, at: ApexTarget, signal: AbortSignal): Promise<void> {
     const r = this.resources(canary);
     const target = await r.getDeployment(targetName(canary), signal);
-    await this.ensureService(r, canary, target, 'apex', signal);
-  }
-
-  /** revertOnDeletion: the apex Service selects the target's pods again (the target is scaled up first). */
-  async routeToTarget(canary: Canary, signal: AbortSignal): Promise<void> {
-    const r = this.resources(canary);
-    const target = await r.getDeployment(targetName(canary), signal);
-    const sel = selectorLabel(canary, target.spec?.selector);
+    if (at === 'primary') return this.ensureService(r, canary, target, 'apex', signal);
+    const sel = selectorLabel(canary, target.spec?.selector, this.deps.selectorLabels);
     const desired = desiredService(canary, 'apex', { ...sel, primaryValue: sel.canaryValue });
     const live = await optional(r.getService(desired.metadata!.name!, signal));
     if (!live) return;
@@ -91,12 +96,11 @@ export class KubernetesWorkloads implements Workloads {
   async readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness> {
     const name = role === 'primary' ? `${targetName(canary)}-primary` : targetName(canary);
     const d = await this.resources(canary).getDeployment(name, signal);
-    const thresholdPercent =
-      role === 'primary' ? primaryReadyThreshold(canary) : canaryReadyThreshold(canary);
     return deploymentReadiness(d, {
-      thresholdPercent,
-      deadlineSeconds: progressDeadlineSeconds(canary),
-      now,
+      readyThresholdPercent:
+        role === 'primary' ? primaryReadyThreshold(canary) : canaryReadyThreshold(canary),
+      progressDeadlineSeconds: progressDeadlineSeconds(canary),
+      now: now.getTime(),
       isPrimary: role === 'primary',
     });
   }
@@ -122,7 +126,13 @@ export class KubernetesWorkloads implements Workloads {
   }
 
   private inputs(canary: Canary, target: V1Deployment, configs: readonly TrackedConfig[]): PrimaryInputs {
-    return { canary, target, tracked: trackedNames(configs), rolloutId: this.newId() };
+    return {
+      canary,
+      target,
+      tracked: trackedNames(configs),
+      rolloutId: this.newId(),
+      selectorLabels: this.deps.selectorLabels,
+    };
   }
 
   private async ensureService(
@@ -132,7 +142,11 @@ export class KubernetesWorkloads implements Workloads {
     role: ServiceRole,
     signal: AbortSignal,
   ): Promise<void> {
-    const desired = desiredService(canary, role, selectorLabel(canary, target.spec?.selector));
+    const desired = desiredService(
+      canary,
+      role,
+      selectorLabel(canary, target.spec?.selector, this.deps.selectorLabels),
+    );
     const name = desired.metadata!.name!;
     const live = await optional(r.getService(name, signal));
     if (!live) {

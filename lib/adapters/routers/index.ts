@@ -18,21 +18,20 @@ import { NginxRouter, type NginxRouterOptions } from './nginx/router.js';
 import { TraefikRouter, type TraefikRouterOptions } from './traefik/router.js';
 import { KumaRouter } from './kuma/router.js';
 import { LinkerdRouter, type LinkerdRouterOptions } from './linkerd/router.js';
-import { SmiRouter, type SmiRouterOptions } from './smi/router.js';
+import { SmiRouter } from './smi/router.js';
 
 /** What the routers use of one cluster's clients (kubernetes/client.ts `makeClusterClients`). */
 export type RouterClients = Pick<ClusterClients, 'custom' | 'core' | 'call'>;
 
-/** Per-provider options, all optional. */
+/** Per-provider options, all optional: a cluster record's `routing` (ports/cluster.ts). */
 export interface RouterOptions {
   istio?: IstioRouterOptions;
   gatewayapi?: GatewayApiRouterOptions;
-  kubernetes?: KubernetesRouterOptions;
   nginx?: NginxRouterOptions;
   contour?: ContourRouterOptions;
   traefik?: TraefikRouterOptions;
   linkerd?: LinkerdRouterOptions;
-  smi?: SmiRouterOptions;
+  selectorLabels?: KubernetesRouterOptions['selectorLabels'];
 }
 
 /** The router of `provider` for one cluster. */
@@ -45,7 +44,7 @@ export function makeRouter(provider: Provider, clients: RouterClients, options: 
     case 'appmesh':
       return new AppMeshRouter(clients);
     case 'kubernetes':
-      return new KubernetesRouter(clients, options.kubernetes);
+      return new KubernetesRouter(clients, { selectorLabels: options.selectorLabels });
     case 'nginx':
       return new NginxRouter(clients, options.nginx);
     case 'contour':
@@ -59,7 +58,7 @@ export function makeRouter(provider: Provider, clients: RouterClients, options: 
     case 'linkerd':
       return new LinkerdRouter(clients, options.linkerd);
     case 'smi':
-      return new SmiRouter(clients, options.smi);
+      return new SmiRouter(clients);
     case 'consul':
       return new ConsulRouter(clients);
     case 'kuma':

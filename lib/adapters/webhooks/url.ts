@@ -2,6 +2,7 @@
  * Webhook URLs may carry secrets (`https://user:token@host/path?key=…`). This module splits a URL
  * into what is sent and what may be shown, and scrubs secrets from any text we print.
  */
+import { InvalidError } from '../../ports/errors.js';
 
 /** A hook URL ready to call. */
 export interface HookTarget {
@@ -16,8 +17,8 @@ export interface HookTarget {
 }
 
 /** The hook URL is not an absolute http(s) URL. The message never echoes the URL. */
-export class InvalidHookUrlError extends Error {
-  override readonly name = 'InvalidHookUrlError';
+export class InvalidHookUrlError extends InvalidError {
+  override readonly name: string = 'InvalidHookUrlError';
 }
 
 /** Minimum length of a query value treated as a secret; shorter ones would mangle unrelated text. */

@@ -70,19 +70,16 @@ export function primaryId(ctx: Ctx): string {
   return `${spec.targetName(ctx.canary)}-primary.${ctx.canary.metadata.namespace}`;
 }
 
-/** Whether the canary has an autoscaler to pause, resume and mirror on the primary. */
-export function hasScaler(ctx: Ctx): boolean {
-  return ctx.canary.spec.autoscalerRef !== undefined;
-}
-
 /**
  * Idempotent reconciliation run at the start of every step after initialization (§8 "tick
- * contract"): Services, primary autoscaler, apex → primary, routing objects (weights preserved).
+ * contract"): Services and primary autoscaler, apex → primary, routing objects (weights kept).
+ * With the kubernetes provider the apex selector *is* the route: while it sends traffic to the
+ * canary, only `setRoutes` may move it back, so the apex is left alone.
  */
 export function baseActions(ctx: Ctx): Action[] {
-  const out: Action[] = [{ kind: 'reconcileServices' }];
-  if (hasScaler(ctx)) out.push({ kind: 'syncPrimaryScaler' });
-  out.push({ kind: 'pointApexAtPrimary' });
+  const out: Action[] = [{ kind: 'bootstrap' }];
+  const apexIsRoute = !ctx.routed && (ctx.obs.routes?.canary ?? 0) > 0;
+  if (!apexIsRoute) out.push({ kind: 'pointApexAtPrimary' });
   if (ctx.routed) out.push({ kind: 'reconcileRoutes' });
   return out;
 }

@@ -4,12 +4,12 @@
  * to the primary and scale the target to zero.
  */
 import type { Action } from '../actions.js';
-import { canaryId, hasScaler, type Ctx } from './context.js';
+import { canaryId, type Ctx } from './context.js';
 import type { StepDecision } from './decision.js';
 import { readinessGate, waitStep } from './readiness.js';
 import { kubeEvent, step } from './step.js';
 
-const prepare: Action[] = [{ kind: 'reconcileServices' }, { kind: 'initializePrimary' }];
+const prepare: Action[] = [{ kind: 'bootstrap' }];
 
 /**
  * Steps of phase Initializing. Deliberate difference from Flagger: a primary that misses the
@@ -53,9 +53,6 @@ function initialized(ctx: Ctx): StepDecision {
     },
     actions: [
       ...prepare,
-      ...(hasScaler(ctx)
-        ? [{ kind: 'syncPrimaryScaler' as const }, { kind: 'pauseTargetScaler' as const }]
-        : []),
       // Only now, with the primary ready, does traffic leave the target.
       { kind: 'pointApexAtPrimary' },
       ...(ctx.routed ? [{ kind: 'reconcileRoutes' as const }] : []),

@@ -3,7 +3,7 @@
  * operator's pause/resume, and a missing target (flagger-spec.md §2.10.1 step 1, §2.10.5).
  */
 import * as spec from '../spec/accessors.js';
-import { canaryId, hasScaler, takeCommand, targetId, type Ctx } from './context.js';
+import { canaryId, takeCommand, targetId, type Ctx } from './context.js';
 import type { StepDecision } from './decision.js';
 import { readinessGate, waitStep } from './readiness.js';
 import { kubeEvent, step } from './step.js';
@@ -39,10 +39,7 @@ function terminating(ctx: Ctx): StepDecision | undefined {
   return step(ctx, {
     status: { phase: 'Terminating', waitingSince: ctx.obs.now, waitingFor: 'canary' },
     // Scale the target back up first; traffic moves to it only once it is ready (next steps).
-    actions: [
-      ...(hasScaler(ctx) ? [{ kind: 'resumeTargetScaler' as const }] : []),
-      { kind: 'scaleTargetUp', replicas: 'primary' },
-    ],
+    actions: [{ kind: 'scaleTargetUp', replicas: 'primary' }],
     reason: 'Terminating',
     explanation: `canary deleted with revertOnDeletion: scaling ${targetId(ctx)} back up before reverting traffic`,
     schedule: 'soon',

@@ -6,15 +6,7 @@
 import type { Reason } from '../reasons.js';
 import * as spec from '../spec/accessors.js';
 import { nextPrimaryWeight } from '../weights.js';
-import {
-  canaryId,
-  hasScaler,
-  livePrimaryWeight,
-  primaryId,
-  routesTo,
-  targetId,
-  type Ctx,
-} from './context.js';
+import { canaryId, livePrimaryWeight, primaryId, routesTo, targetId, type Ctx } from './context.js';
 import type { StepDecision } from './decision.js';
 import { kubeEvent, step } from './step.js';
 
@@ -124,7 +116,6 @@ function succeed(ctx: Ctx, s: Success): StepDecision {
     actions: [
       ...routesTo(ctx, 0),
       ...(s.promote ? [{ kind: 'promote' as const }] : []),
-      ...(hasScaler(ctx) ? [{ kind: 'pauseTargetScaler' as const }] : []),
       { kind: 'scaleTargetToZero' },
       kubeEvent('Normal', s.reason, s.event),
       { kind: 'runHooks', type: 'post-rollout', phase: 'Succeeded' },

@@ -4,8 +4,8 @@
  * confirm-rollout gate.
  */
 import type { CanaryStatus } from '../status.js';
-import type { TargetObservation } from '../observations.js';
-import { canaryId, hasScaler, takeCommand, targetId, type Ctx } from './context.js';
+import type { TargetRevision } from '../observations.js';
+import { canaryId, takeCommand, targetId, type Ctx } from './context.js';
 import type { Decision, StepDecision } from './decision.js';
 import { closedGateStep, confirmGate, isNeed, rollbackHook } from './gates.js';
 import { rollback } from './rollback.js';
@@ -27,7 +27,7 @@ export function configsChanged(
  * `promoted` — the target is back at the primary's revision (e.g. `kubectl rollout undo` after a
  * failure), which is not a release (`lastPromotedSpec`, §2.4 newest).
  */
-export function revisionState(status: CanaryStatus, target: TargetObservation): 'new' | 'same' | 'promoted' {
+export function revisionState(status: CanaryStatus, target: TargetRevision): 'new' | 'same' | 'promoted' {
   if (status.lastAppliedSpec === undefined) return 'new';
   if (configsChanged(status.trackedConfigs, target.trackedConfigs)) return 'new';
   if (target.revision === status.lastAppliedSpec) return 'same';
@@ -123,7 +123,6 @@ function progressing(ctx: Ctx, reason: 'NewRevisionDetected' | 'RetryRequested',
       notified: {},
     },
     actions: [
-      ...(hasScaler(ctx) ? [{ kind: 'resumeTargetScaler' as const }] : []),
       { kind: 'scaleTargetUp', replicas: 'canary' },
       kubeEvent('Normal', reason, `New revision detected! Scaling up ${targetId(ctx)}`),
     ],

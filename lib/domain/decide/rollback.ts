@@ -3,7 +3,7 @@ import type { CheckResult } from '../check.js';
 import type { Reason } from '../reasons.js';
 import * as spec from '../spec/accessors.js';
 import type { CanaryStatus } from '../status.js';
-import { canaryId, hasScaler, routesTo, type Ctx } from './context.js';
+import { canaryId, routesTo, type Ctx } from './context.js';
 import type { StepDecision } from './decision.js';
 import { kubeEvent, step } from './step.js';
 
@@ -43,7 +43,6 @@ export function rollback(ctx: Ctx, cause: RollbackCause): StepDecision {
       kubeEvent('Warning', cause.reason, cause.event),
       ...routesTo(ctx, 0),
       kubeEvent('Warning', cause.reason, `Canary failed! Scaling down ${canaryId(ctx)}`),
-      ...(hasScaler(ctx) ? [{ kind: 'pauseTargetScaler' as const }] : []),
       { kind: 'scaleTargetToZero' },
       { kind: 'runHooks', type: 'post-rollout', phase: 'Failed' },
     ],

@@ -150,7 +150,9 @@ describe('operator actions', () => {
     expect(resumed.status).toMatchObject({ phase: 'Progressing', canaryWeight: 10 });
     expect(resumed.status.paused).toBeFalsy();
     expect(hooks.requestsTo('/rollout')).toHaveLength(calls);
-    expect((await stepUntil(cp, key, (r) => r.status.canaryWeight === 20, { max: 2 })).row.status.canaryWeight).toBe(20);
+    expect(
+      (await stepUntil(cp, key, (r) => r.status.canaryWeight === 20, { max: 2 })).row.status.canaryWeight,
+    ).toBe(20);
 
     const promoting = await act(cp, key, 'promote');
     expect(promoting.status.phase).toBe('Promoting');
@@ -176,7 +178,10 @@ describe('operator actions are not analysis', () => {
     const { hooks } = world;
     // A metrics port whose answer the test switches (an in-memory fake of MetricsProvider).
     let value = 100;
-    const metrics = { query: () => Promise.resolve({ kind: 'value' as const, value }), isOnline: () => Promise.resolve(true) };
+    const metrics = {
+      query: () => Promise.resolve({ kind: 'value' as const, value }),
+      isOnline: () => Promise.resolve(true),
+    };
     await world.restart({ metrics });
     const { cp, sandbox } = world;
     hooks.respond('/promote', reply(403, 'closed'));
@@ -205,7 +210,10 @@ webhooks:
     const [deferred] = await historyOf(cp, key).then((h) => h.filter((r) => r.kind === 'step').slice(-1));
     expect(deferred).toMatchObject({ reason: 'CommandDeferred', failedChecks: 2 });
     const refused = await cp.api('POST', '/canaries/sandbox/test/podinfo/actions/retry');
-    expect(refused).toMatchObject({ status: 409, body: { message: expect.stringMatching(/pending "approve" command/) } });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { message: expect.stringMatching(/pending "approve" command/) },
+    });
 
     // The next analysis step runs at its time and counts as one; checks pass again → promoted.
     const next = await cp.tick(key, scheduled! - cp.clock.now);

@@ -171,7 +171,7 @@ describe('zero-downtime initialization', () => {
     expect(first).toMatchObject({ ready: false, retriable: true });
     await ready('primary');
 
-    await workloads.routeToPrimary(canary, signal());
+    await workloads.pointApex(canary, 'primary', signal());
     expect((await svc('podinfo')).spec!.selector).toEqual({ app: 'podinfo-primary' });
     await scaler.scaleToZero(canary, signal());
     expect((await get('podinfo')).spec!.replicas).toBe(0);
@@ -305,7 +305,7 @@ describe('promotion, revision and scaling', () => {
     await workloads.bootstrap(canary, signal());
     await scaler.scaleToZero(canary, signal());
     expect((await get('podinfo')).spec!.replicas).toBe(0);
-    expect(await scaler.scaleUp(canary, signal())).toBe(2);
+    expect(await scaler.scaleUp(canary, 'canary', signal())).toBe(2);
     expect((await get('podinfo')).spec!.replicas).toBe(2);
   });
 
@@ -324,7 +324,34 @@ describe('promotion, revision and scaling', () => {
     });
     const canary = aCanary({ autoscalerRef: { kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
     await scaler.scaleToZero(canary, signal());
-    expect(await scaler.scaleUp(canary, signal())).toBe(3);
+    expect(await scaler.scaleUp(canary, 'canary', signal())).toBe(3);
+  });
+
+  it("reverting (revertOnDeletion) scales the target to the primary's replicas, even with an HPA", async () => {
+    await seed(k);
+    await k.autoscaling.createNamespacedHorizontalPodAutoscaler({
+      namespace: NS,
+      body: {
+        metadata: { name: 'podinfo' },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+          minReplicas: 1,
+          maxReplicas: 10,
+        },
+      },
+    });
+    const canary = aCanary({ autoscalerRef: { kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
+    await workloads.bootstrap(canary, signal());
+    await k.apps.patchNamespacedDeployment(
+      { namespace: NS, name: 'podinfo-primary', body: { spec: { replicas: 6 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await scaler.scaleToZero(canary, signal());
+    expect(await scaler.scaleUp(canary, 'primary', signal())).toBe(6);
+    expect((await get('podinfo')).spec!.replicas).toBe(6);
+    // A new release starts from the HPA's minimum instead.
+    await scaler.scaleToZero(canary, signal());
+    expect(await scaler.scaleUp(canary, 'canary', signal())).toBe(1);
   });
 });
 

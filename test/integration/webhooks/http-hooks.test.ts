@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHttpHooks } from '../../../lib/adapters/webhooks/index.js';
-import {
-  gateOutcome,
-  HookAbortedError,
-  HOOK_TYPES,
-  type GateOutcome,
-  type HookCall,
-  type HookType,
-} from '../../../lib/ports/hooks.js';
+import { HookAbortedError, HOOK_TYPES, type HookCall, type HookType } from '../../../lib/ports/hooks.js';
 import {
   fail,
   hang,
@@ -23,18 +16,6 @@ import {
 const USER = 'hookuser';
 const PASSWORD = 'p4ssw0rd-xyz';
 const TOKEN = 't0psecret-token';
-
-/** The spec's gate table (§2.11), restated independently of HOOK_GATES: [on ok, on failure]. */
-const EXPECTED_GATES: Record<HookType, [GateOutcome, GateOutcome]> = {
-  'confirm-rollout': ['proceed', 'wait'],
-  'pre-rollout': ['proceed', 'failedCheck'],
-  rollout: ['proceed', 'failedCheck'],
-  'confirm-traffic-increase': ['proceed', 'wait'],
-  'confirm-promotion': ['proceed', 'wait'],
-  'post-rollout': ['logOnly', 'logOnly'],
-  rollback: ['rollBack', 'proceed'],
-  event: ['none', 'none'],
-};
 
 interface Outcome {
   outcome: string;
@@ -228,7 +209,6 @@ describe('HTTP hooks: every hook type × outcome, over HTTP', () => {
     expect(result.explanation).toContain(`POST ${rx.url}${path}`);
     for (const secret of [USER, PASSWORD, TOKEN, '?token', '&v=1'])
       expect(result.explanation).not.toContain(secret);
-    expect(gateOutcome(c.type, result)).toBe(EXPECTED_GATES[c.type][c.ok ? 0 : 1]);
 
     const received = await rx.waitForRequests(c.attempts, { path });
     expect(received).toHaveLength(c.attempts);

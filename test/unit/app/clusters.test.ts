@@ -70,3 +70,27 @@ describe('cluster registration: metrics', () => {
     expect(refusal({ ...endpoint, metrics }).errors).toEqual([expect.objectContaining({ path })]);
   });
 });
+
+describe('cluster registration: routing', () => {
+  const endpoint = { name: 'eu', kind: 'endpoint', server: 'https://10.0.0.1:6443', token: 't' };
+
+  it('keeps the per-cluster routing choices', () => {
+    const routing = {
+      istio: { version: 'v1' },
+      gatewayapi: { version: 'v1beta1' },
+      nginx: { annotationsPrefix: 'custom.ingress.kubernetes.io' },
+      traefik: { group: 'traefik.containo.us' },
+      selectorLabels: ['app.kubernetes.io/instance', 'app'],
+    };
+    expect(parseClusterRegistration({ ...endpoint, routing }, prefixes)).toMatchObject({ routing });
+  });
+
+  it.each([
+    [{ istio: { version: 'v2' } }, 'routing.istio.version'],
+    [{ selectorLabels: ['not a key'] }, 'routing.selectorLabels.0'],
+    [{ selectorLabels: [] }, 'routing.selectorLabels'],
+    [{ smi: { version: 'v1alpha2' } }, 'routing'],
+  ])('refuses %o at %s', (routing, path) => {
+    expect(refusal({ ...endpoint, routing }).errors).toEqual([expect.objectContaining({ path })]);
+  });
+});

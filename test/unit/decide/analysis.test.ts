@@ -267,7 +267,7 @@ const checks: Row[] = [
     obs: anObservation({ metrics: [noData('request-success-rate')] }),
     want: {
       reason: 'RollbackThresholdReached',
-      effects: ['setRoutes', 'pauseTargetScaler', 'scaleTargetToZero', 'runHooks'],
+      effects: ['setRoutes', 'scaleTargetToZero', 'runHooks'],
     },
   },
   {

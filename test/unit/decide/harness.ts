@@ -11,7 +11,7 @@ import type {
   HookOutcome,
   Observations,
   Readiness,
-  Routes,
+  RouteWeights,
 } from '../../../lib/domain/observations.js';
 import type { Phase } from '../../../lib/domain/phase.js';
 import type { Reason } from '../../../lib/domain/reasons.js';
@@ -24,7 +24,7 @@ export interface World {
   now: number;
   revision: string;
   primaryRevision: string;
-  routes: Routes;
+  routes: RouteWeights;
   primary: Readiness;
   canary: Readiness;
   /** Answers for a hook type (default: every hook of that type answers OK). */

@@ -25,7 +25,8 @@ const initialization: Row[] = [
     want: {
       reason: 'Initializing',
       phase: 'Initializing',
-      effects: ['initializePrimary'],
+      effects: [],
+      includes: ['bootstrap'],
       excludes: ['pointApexAtPrimary', 'scaleTargetToZero'],
       nextRunIn: 10_000,
       status: { waitingSince: T0, waitingFor: 'primary' },
@@ -57,14 +58,14 @@ const initialization: Row[] = [
     want: {
       reason: 'Initialized',
       phase: 'Initialized',
-      effects: ['initializePrimary', 'scaleTargetToZero'],
+      effects: ['scaleTargetToZero'],
       events: ['Initialized', 'PhaseChanged'],
       status: { lastAppliedSpec: 'rev-2', lastPromotedSpec: 'rev-2', trackedConfigs: {}, canaryWeight: 0 },
       kubeEvent: 'Initialization done! podinfo.test',
     },
   },
   {
-    name: 'initializing with an HPA: syncs the primary scaler and pauses the target scaler before scaling down',
+    name: 'initializing with an HPA: bootstraps (the primary HPA with it) and scales the target down, no pause (an HPA does not act at 0 replicas)',
     canary: aCanary({
       autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
     }),
@@ -72,8 +73,8 @@ const initialization: Row[] = [
     obs: anObservation(),
     want: {
       reason: 'Initialized',
-      effects: ['initializePrimary', 'pauseTargetScaler', 'scaleTargetToZero'],
-      includes: ['pauseTargetScaler'],
+      effects: ['scaleTargetToZero'],
+      includes: ['bootstrap'],
     },
   },
   {
@@ -195,11 +196,11 @@ const revisions: Row[] = [
     want: { reason: 'NoNewRevision', kubeEvent: 'Operator command "retry" ignored' },
   },
   {
-    name: 'with an HPA the target scaler is resumed before scaling up',
+    name: 'with an HPA the target is scaled up (its HPA takes over from there)',
     canary: aCanary({ autoscalerRef: { kind: 'HorizontalPodAutoscaler', name: 'podinfo' } }),
     status: steady,
     obs: anObservation(),
-    want: { effects: ['resumeTargetScaler', 'scaleTargetUp'] },
+    want: { effects: ['scaleTargetUp'] },
   },
 ];
 

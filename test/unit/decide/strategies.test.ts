@@ -222,6 +222,20 @@ const blueGreen: Row[] = [
     want: { reason: 'Finalising', phase: 'Finalising', routes: [] },
   },
   {
+    name: 'kubernetes provider: the apex selector is the route; while it sends traffic to the canary only setRoutes moves it',
+    canary: k8s,
+    status: at(0, { phase: 'Progressing', iterations: 1 }),
+    obs: { ...checked, routes: { primary: 0, canary: 100, mirrored: false } },
+    want: { excludes: ['pointApexAtPrimary'] },
+  },
+  {
+    name: 'kubernetes provider: with the apex on the primary, each step re-asserts it',
+    canary: k8s,
+    status: at(0, { iterations: 1 }),
+    obs: { ...checked, routes: { primary: 100, canary: 0, mirrored: false } },
+    want: { includes: ['pointApexAtPrimary'] },
+  },
+  {
     name: 'cluster default provider kubernetes applies when the canary names none',
     canary: aCanary({ stepWeight: undefined, iterations: 2 }),
     status: at(0),
@@ -319,7 +333,7 @@ const promotion: Row[] = [
     canary: aCanary({ autoscalerRef: { kind: 'HorizontalPodAutoscaler', name: 'podinfo' } }),
     status: at(0, { phase: 'Finalising' }),
     obs: anObservation(),
-    want: { effects: ['setRoutes', 'pauseTargetScaler', 'scaleTargetToZero', 'runHooks'] },
+    want: { effects: ['setRoutes', 'scaleTargetToZero', 'runHooks'] },
   },
 ];
 

@@ -57,7 +57,12 @@ describe('hashing', () => {
 });
 
 const NOW = new Date('2025-01-01T01:00:00Z');
-const opts = { thresholdPercent: 100, deadlineSeconds: 600, now: NOW };
+const opts = {
+  readyThresholdPercent: 100,
+  progressDeadlineSeconds: 600,
+  now: NOW.getTime(),
+  isPrimary: false,
+};
 
 interface DepState {
   generation?: number;
@@ -201,7 +206,7 @@ describe('readiness (spec §2.5)', () => {
     ({ threshold, updated, available, ready }) => {
       const r = deploymentReadiness(dep({ replicas: updated, updated, available }), {
         ...opts,
-        thresholdPercent: threshold,
+        readyThresholdPercent: threshold,
       });
       expect(r.ready).toBe(ready);
     },

@@ -2,14 +2,15 @@
  * Errors of the routers that are about routing, not about reaching the API server (those are in
  * errors.ts). Both name the canary's object so that a history record explains itself.
  */
+import { InvalidError } from '../../../ports/errors.js';
 
 /**
  * The canary asks for something the provider cannot express: a weight other than 0/100 on the
  * `kubernetes` provider, mirroring on App Mesh, a suffix URI match on Gateway API. Not transient:
  * fix the Canary spec (or the decision that asked for it).
  */
-export class UnsupportedRoutingError extends Error {
-  override readonly name = 'UnsupportedRoutingError';
+export class UnsupportedRoutingError extends InvalidError {
+  override readonly name: string = 'UnsupportedRoutingError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -19,8 +20,8 @@ export class UnsupportedRoutingError extends Error {
  * The live routing object exists but carries no route to the primary and canary (someone edited
  * it, or it was never reconciled). Flagger: "VirtualService … does not contain routes for …".
  */
-export class InvalidRoutesError extends Error {
-  override readonly name = 'InvalidRoutesError';
+export class InvalidRoutesError extends InvalidError {
+  override readonly name: string = 'InvalidRoutesError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
