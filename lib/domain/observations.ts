@@ -8,12 +8,13 @@ import type { WebhookType } from './spec/schema.js';
 import type { OperatorCommand } from './status.js';
 
 /**
- * Readiness of a workload (flagger-spec.md §2.5). `retriable: false` means it will not recover by
- * waiting (e.g. the Deployment's own progress deadline was exceeded).
+ * Readiness of a workload (docs/flagger-compatibility.md#progress-deadline-and-readiness).
+ * `retriable: false` means it will not recover by waiting (e.g. the Deployment's own progress deadline
+ * was exceeded).
  */
 export type Readiness = { ready: true } | { ready: false; retriable: boolean; message: string };
 
-/** Live weights read from the routing object (the source of truth, §2.2 step 7). */
+/** Live weights read from the routing object (the source of truth). */
 export interface Routes {
   primary: number;
   canary: number;
@@ -36,7 +37,7 @@ export type GatingHookType = Exclude<WebhookType, 'post-rollout' | 'event'>;
 
 /** The target workload as observed now. */
 export interface TargetObservation {
-  /** Stable hash of the target's pod template (metadata included, §2.4 newest). */
+  /** Stable hash of the target's pod template (metadata included, as newest Flagger). */
   revision: string;
   /** Tracked ConfigMaps/Secrets: `configmap/<name>` / `secret/<name>` → checksum of `.data`. */
   trackedConfigs: Readonly<Record<string, string>>;

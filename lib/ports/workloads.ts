@@ -1,12 +1,13 @@
 /**
- * The workloads of one canary in its cluster, as the controller sees them (Flagger spec §2.3–2.6,
- * §2.10.1, §2.10.6): the `-primary` copy of the target Deployment and its configs, the ClusterIP
- * Services, the primary autoscaler, readiness, scaling and Kubernetes Events.
+ * The workloads of one canary in its cluster, as the controller sees them
+ * (docs/flagger-compatibility.md#workloads-and-services): the `-primary` copy of the target Deployment
+ * and its configs, the ClusterIP Services, the primary autoscaler, readiness, scaling and Kubernetes
+ * Events.
  *
  * Every method takes an AbortSignal and fails with the typed errors of the Kubernetes adapter
  * (NotFoundError, ConflictError, ForbiddenError, UnavailableError, InvalidError).
  *
- * Zero-downtime initialization (spec §2.10.1 steps 3–7) is an ordering the caller follows:
+ * Zero-downtime initialization (Flagger 0.20.4) is an ordering the caller follows:
  *
  * 1. `Workloads.bootstrap` — `-canary`/`-primary` Services, `-primary` configs, Deployment, HPA;
  *    the apex Service is not touched, so clients keep reaching the target pods.
@@ -21,15 +22,16 @@ import type { Canary } from '../domain/spec/schema.js';
 export type WorkloadRole = 'primary' | 'canary';
 
 /**
- * Readiness of a Deployment (spec §2.5). `retriable: false` means stuck beyond a deadline: the
- * Deployment's own progress deadline, or the Canary's `progressDeadlineSeconds` of minimum
- * availability.
+ * Readiness of a Deployment (docs/flagger-compatibility.md#progress-deadline-and-readiness).
+ * `retriable: false` means stuck beyond a deadline: the Deployment's own progress deadline, or the
+ * Canary's `progressDeadlineSeconds` of minimum availability.
  */
 export type Readiness = { ready: true } | { ready: false; retriable: boolean; message: string };
 
 /**
- * What identifies a release of the target (spec §2.4): a short hash of its pod template and the
- * checksums of the ConfigMaps/Secrets it references, keyed `configmap/<name>` / `secret/<name>`.
+ * What identifies a release of the target (docs/flagger-compatibility.md#change-detection): a short
+ * hash of its pod template and the checksums of the ConfigMaps/Secrets it references, keyed
+ * `configmap/<name>` / `secret/<name>`.
  */
 export interface TargetRevision {
   revision: string;
@@ -69,8 +71,8 @@ export interface Scaler {
   /** Scales the target to zero. During initialization only after `routeToPrimary`. */
   scaleToZero(canary: Canary, signal: AbortSignal): Promise<void>;
   /**
-   * Scales the target up for a new release (spec §2.10.6): its own replicas if > 0, else the
-   * primary's (without autoscaler), else the HPA's minReplicas if > 1, else 1. Returns the count.
+   * Scales the target up for a new release (Flagger's `ScaleFromZero`): its own replicas if > 0, else
+   * the primary's (without autoscaler), else the HPA's minReplicas if > 1, else 1. Returns the count.
    */
   scaleUp(canary: Canary, signal: AbortSignal): Promise<number>;
 }

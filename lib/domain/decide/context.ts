@@ -76,8 +76,8 @@ export function hasScaler(ctx: Ctx): boolean {
 }
 
 /**
- * Idempotent reconciliation run at the start of every step after initialization (§8 "tick
- * contract"): Services, primary autoscaler, apex → primary, routing objects (weights preserved).
+ * Idempotent reconciliation run at the start of every step after initialization: Services,
+ * primary autoscaler, apex → primary, routing objects (weights preserved).
  */
 export function baseActions(ctx: Ctx): Action[] {
   const out: Action[] = [{ kind: 'reconcileServices' }];

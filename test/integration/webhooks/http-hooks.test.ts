@@ -24,7 +24,7 @@ const USER = 'hookuser';
 const PASSWORD = 'p4ssw0rd-xyz';
 const TOKEN = 't0psecret-token';
 
-/** The spec's gate table (§2.11), restated independently of HOOK_GATES: [on ok, on failure]. */
+/** The gate table (docs/flagger-compatibility.md#webhook-types), restated independently of HOOK_GATES: [on ok, on failure]. */
 const EXPECTED_GATES: Record<HookType, [GateOutcome, GateOutcome]> = {
   'confirm-rollout': ['proceed', 'wait'],
   'pre-rollout': ['proceed', 'failedCheck'],

@@ -8,7 +8,7 @@ import {
   type HookType,
 } from '../../../lib/ports/hooks.js';
 
-describe('gateOutcome (spec §2.11)', () => {
+describe('gateOutcome (Flagger webhook types)', () => {
   it.each<{ type: HookType; ok: GateOutcome; fail: GateOutcome; blocking: boolean }>([
     { type: 'confirm-rollout', ok: 'proceed', fail: 'wait', blocking: true },
     { type: 'confirm-traffic-increase', ok: 'proceed', fail: 'wait', blocking: true },
