@@ -1,6 +1,6 @@
 /**
- * Use case: route one domain event to the chat/webhook providers of its canary (Flagger spec
- * §5.2). Order of decisions:
+ * Use case: route one domain event to the chat/webhook providers of its canary
+ * (docs/notifications.md). Order of decisions:
  *   1. muted? — gate alerts whose webhook has `muteAlert: true` are not sent (never for errors);
  *   2. which alerts — the canary's `analysis.alerts[]` filtered by severity, or, when the canary has
  *      none, the deployment-wide default (Flagger's `-slack-url`);

@@ -45,12 +45,16 @@ export type Action =
   /** revertOnDeletion: restore the routing objects we adopted (original spec) or remove ours. */
   | { kind: 'finalizeRoutes' }
   /**
-   * Scale the target up: `canary` uses Flagger's ScaleFromZero rules (§2.10.6: own replicas, else
-   * primary's when no autoscaler, else autoscaler minimum, else 1); `primary` copies the primary's count.
+   * Scale the target up: `canary` uses Flagger's ScaleFromZero rules
+   * (docs/flagger-compatibility.md#workloads-and-services: own replicas, else primary's when no
+   * autoscaler, else autoscaler minimum, else 1); `primary` copies the primary's count.
    */
   | { kind: 'scaleTargetUp'; replicas: 'canary' | 'primary' }
   | { kind: 'scaleTargetToZero' }
-  /** Copy the target's pod template (and tracked configs) to the primary (§2.6). */
+  /**
+   * Copy the target's pod template (and tracked configs) to the primary
+   * (docs/flagger-compatibility.md#promotion).
+   */
   | { kind: 'promote' }
   /**
    * Fire-and-forget hooks: `post-rollout` with the final phase, or `event` with the text of the

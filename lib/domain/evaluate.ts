@@ -1,8 +1,8 @@
 /**
- * Metric evaluation (flagger-spec.md §3.2), pure: a metric spec plus the outcome of its query gives
- * a CheckResult. "No data" is a value (STYLE.md habit 8): an empty result, a NaN sample and a query
- * error all yield a non-passing verdict, which decide() counts as a failed check — as Flagger
- * does since 2022 for NaN (#1095); in 2019 NaN silently passed.
+ * Metric evaluation (docs/flagger-compatibility.md#no-data-and-errors), pure: a metric spec plus the
+ * outcome of its query gives a CheckResult. "No data" is a value (STYLE.md habit 8): an empty result, a
+ * NaN sample and a query error all yield a non-passing verdict, which decide() counts as a failed check
+ * — as Flagger does since 2022 for NaN (#1095); in 2019 NaN silently passed.
  */
 import type { CheckResult } from './check.js';
 import { builtinMetric, metricBounds } from './spec/accessors.js';

@@ -8,14 +8,15 @@ import type { WebhookType } from './spec/schema.js';
 import type { OperatorCommand } from './status.js';
 
 /**
- * Readiness of a workload (flagger-spec.md §2.5). `retriable: false` means it will not recover by
- * waiting (e.g. the Deployment's own progress deadline was exceeded).
+ * Readiness of a workload (docs/flagger-compatibility.md#progress-deadline-and-readiness).
+ * `retriable: false` means it will not recover by waiting (e.g. the Deployment's own progress deadline
+ * was exceeded).
  */
 export type Readiness = { ready: true } | { ready: false; retriable: boolean; message: string };
 
 /**
  * The split between primary and canary, in percent, and whether traffic is mirrored; as read from
- * the routing object (the source of truth, §2.2 step 7) or written to it.
+ * the routing object (the source of truth) or written to it.
  */
 export interface RouteWeights {
   /** Percent of (unmatched) traffic served by the primary pods. */
@@ -42,7 +43,7 @@ export type GatingHookType = Exclude<WebhookType, 'post-rollout' | 'event'>;
 
 /** The target workload as observed now. */
 export interface TargetRevision {
-  /** Stable hash of the target's pod template (metadata included, §2.4 newest). */
+  /** Stable hash of the target's pod template (metadata included, as newest Flagger). */
   revision: string;
   /** Tracked ConfigMaps/Secrets: `configmap/<name>` / `secret/<name>` → checksum of `.data`. */
   trackedConfigs: Readonly<Record<string, string>>;

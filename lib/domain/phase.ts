@@ -1,4 +1,4 @@
-/** Flagger's newest phase machine (flagger-spec.md §2.10.3). */
+/** Flagger's newest phase machine (docs/flagger-compatibility.md#phases). */
 export const phases = [
   'Initializing',
   'Initialized',

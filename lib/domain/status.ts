@@ -1,11 +1,12 @@
 /**
- * The persisted state of one canary: Flagger's status fields (flagger-spec.md §1.2 and the newest
- * additions of §2.10) plus the few fields a timer-driven control plane needs (`waitingSince`,
- * `notified`, `paused`, `pendingCommand`). Only decide() produces new statuses.
+ * The persisted state of one canary: Flagger's status fields
+ * (docs/flagger-compatibility.md#kubernetes-events-and-status) plus the few fields a timer-driven
+ * control plane needs (`waitingSince`, `notified`, `paused`, `pendingCommand`). Only decide() produces
+ * new statuses.
  */
 import type { Phase } from './phase.js';
 
-/** Flagger's single `Promoted` condition (flagger-spec.md §2.10.4). */
+/** Flagger's single `Promoted` condition (docs/flagger-compatibility.md#kubernetes-events-and-status). */
 export interface PromotedCondition {
   type: 'Promoted';
   status: 'True' | 'False' | 'Unknown';
@@ -50,7 +51,7 @@ export type Notified = Partial<Record<ConfirmGate, true>>;
 /** The status of one canary, as persisted between steps. */
 export interface CanaryStatus {
   phase: Phase;
-  /** Last canary weight written (the routing object stays the source of truth, §2.2). */
+  /** Last canary weight written (the routing object stays the source of truth). */
   canaryWeight: number;
   primaryWeight?: number;
   /** Failed checks in the current analysis (cumulative, never reset by a passing step). */

@@ -7,7 +7,7 @@ export interface LoadtesterResponse {
   body: string;
 }
 
-/** The stateful gate endpoints of Flagger's load tester (spec §2.12). */
+/** The stateful gate endpoints of Flagger's load tester (docs/flagger-compatibility.md#load-tester). */
 export const GATE_ROUTES: Readonly<Record<string, { kind: GateKind; action: 'check' | 'open' | 'close' }>> =
   Object.freeze({
     '/gate/check': { kind: 'gate', action: 'check' },

@@ -58,11 +58,11 @@ interface Env {
 }
 
 /**
- * A Flagger-compatible load tester (spec §2.12): `POST /` runs tasks (`type: cmd` with a `hey`
- * command, asynchronous, 202; `type: request`, a blocking check, 200/500); `/gate/approve`,
- * `/gate/halt`, `/gate/{check,open,close}`, `/rollback/{check,open,close}` gate the analysis;
- * `/healthz` answers OK. Malformed payloads and commands get 400 with the reason. Nothing is ever
- * run in a shell. Background tasks live in this process: in Lambda they only progress while an
+ * A Flagger-compatible load tester (docs/flagger-compatibility.md#load-tester): `POST /` runs tasks
+ * (`type: cmd` with a `hey` command, asynchronous, 202; `type: request`, a blocking check, 200/500);
+ * `/gate/approve`, `/gate/halt`, `/gate/{check,open,close}`, `/rollback/{check,open,close}` gate the
+ * analysis; `/healthz` answers OK. Malformed payloads and commands get 400 with the reason. Nothing is
+ * ever run in a shell. Background tasks live in this process: in Lambda they only progress while an
  * invocation runs, so host `cmd` load on a long-lived process (local mode).
  */
 export function makeLoadtester(deps: LoadtesterDeps): Loadtester {

@@ -1,6 +1,7 @@
 /**
- * Manual gates of the load tester (Flagger spec §2.12: `/gate/*`, `/rollback/*`). The state must
- * outlive one process (Lambda instances come and go), so it is kept behind this port.
+ * Manual gates of the load tester (`/gate/*`, `/rollback/*`;
+ * docs/flagger-compatibility.md#load-tester). The state must outlive one process (Lambda instances come
+ * and go), so it is kept behind this port.
  */
 export interface GateStore {
   /** Whether the gate `key` is open; undefined when it was never opened or closed. */

@@ -1,6 +1,7 @@
 /**
- * Webhooks as the analysis sees them (Flagger spec §2.11): one HTTP call per hook, an outcome that
- * never throws for HTTP-level problems, and the gate semantics of each hook type as data.
+ * Webhooks as the analysis sees them (docs/flagger-compatibility.md#webhooks): one HTTP call per hook,
+ * an outcome that never throws for HTTP-level problems, and the gate semantics of each hook type as
+ * data.
  */
 
 /** The hook types Flagger knows. Flagger's empty type means `rollout`; the spec parser normalises it. */

@@ -1,5 +1,5 @@
 /**
- * Notifications (Flagger spec §5): one port to post a message to one chat/webhook provider, the
+ * Notifications (docs/notifications.md): one port to post a message to one chat/webhook provider, the
  * `AlertProvider` record that configures it, a lookup port for those records, and the
  * deployment-wide default (Flagger's global `-slack-url`).
  *
@@ -26,7 +26,7 @@ export interface AlertProvider {
   address: string;
   /**
    * Also post per-step events (`WeightChanged`, `PhaseChanged`). Default false: lifecycle messages
-   * only, as Flagger sends to Slack (spec §5.1, §8).
+   * only, as Flagger sends to Slack.
    */
   verbose?: boolean;
 }

@@ -1,12 +1,13 @@
 /**
- * The workloads of one canary in its cluster, as the controller sees them (Flagger spec §2.3–2.6,
- * §2.10.1, §2.10.6): the `-primary` copy of the target Deployment and its configs, the ClusterIP
- * Services, the primary autoscaler, readiness, scaling and Kubernetes Events.
+ * The workloads of one canary in its cluster, as the controller sees them
+ * (docs/flagger-compatibility.md#workloads-and-services): the `-primary` copy of the target Deployment
+ * and its configs, the ClusterIP Services, the primary autoscaler, readiness, scaling and Kubernetes
+ * Events.
  *
  * Every method takes an AbortSignal and fails with the typed errors of the Kubernetes adapter
  * (NotFoundError, ConflictError, ForbiddenError, UnavailableError, InvalidError).
  *
- * Zero-downtime initialization (spec §2.10.1 steps 3–7) is an ordering the caller follows:
+ * Zero-downtime initialization (Flagger 0.20.4) is an ordering the caller follows:
  *
  * 1. `Workloads.bootstrap` — `-canary`/`-primary` Services, `-primary` configs, Deployment, HPA;
  *    the apex Service is not touched, so clients keep reaching the target pods.
@@ -57,7 +58,7 @@ export interface Scaler {
   /** Scales the target to zero. During initialization only after `pointApex('primary')`. */
   scaleToZero(canary: Canary, signal: AbortSignal): Promise<void>;
   /**
-   * Scales the target up and returns the count. `canary`, for a new release (spec §2.10.6): its
+   * Scales the target up and returns the count. `canary`, for a new release (Flagger's `ScaleFromZero`): its
    * own replicas if > 0, else the primary's (without autoscaler), else the HPA's minReplicas if
    * > 1, else 1. `primary`, to hand traffic back on revertOnDeletion: the primary's replicas
    * (Flagger's Finalize), else as `canary` when there is no primary.

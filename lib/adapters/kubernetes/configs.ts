@@ -1,8 +1,8 @@
 /**
- * ConfigMap/Secret tracking (Flagger spec §2.4), pure: which configs a pod spec references, which
- * of them are tracked, their checksums, their `-primary` copies and the pod spec rewritten to use
- * the copies. Init containers are scanned too (Flagger does since 1.x); missing or untracked
- * configs keep their original references.
+ * ConfigMap/Secret tracking (docs/flagger-compatibility.md#change-detection), pure: which configs a pod
+ * spec references, which of them are tracked, their checksums, their `-primary` copies and the pod spec
+ * rewritten to use the copies. Init containers are scanned too (Flagger does since 1.x); missing or
+ * untracked configs keep their original references.
  */
 import type { V1ConfigMap, V1Container, V1PodSpec, V1Secret, V1Volume } from '@kubernetes/client-node';
 import { configChecksum } from './hashing.js';

@@ -1,7 +1,7 @@
 /**
- * The `-primary` Deployment, pure (Flagger spec §2.2 step 1 and §2.6): built from the target, with
- * the selector label rewritten to `<target>-primary`, tracked config references renamed to their
- * `-primary` copies and a fresh rollout id in the pod annotations.
+ * The `-primary` Deployment, pure (docs/flagger-compatibility.md#workloads-and-services): built from
+ * the target, with the selector label rewritten to `<target>-primary`, tracked config references
+ * renamed to their `-primary` copies and a fresh rollout id in the pod annotations.
  */
 import type { V1Deployment, V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { Canary } from '../../domain/spec/schema.js';
@@ -65,10 +65,11 @@ export function primaryDeployment(i: PrimaryInputs): V1Deployment {
 }
 
 /**
- * The primary after promotion (spec §2.6): the live object (resourceVersion kept, so the write is
- * optimistic) with template, progress deadline, minReadySeconds, revision history and strategy from
- * the target, and replicas too when `copyReplicas` (no autoscalerRef). `undefined` when the primary
- * already runs that template (ignoring the rollout id): promotion is then a no-op.
+ * The primary after promotion (docs/flagger-compatibility.md#promotion): the live object
+ * (resourceVersion kept, so the write is optimistic) with template, progress deadline, minReadySeconds,
+ * revision history and strategy from the target, and replicas too when `copyReplicas` (no
+ * autoscalerRef). `undefined` when the primary already runs that template (ignoring the rollout id):
+ * promotion is then a no-op.
  */
 export function promotedPrimary(
   live: V1Deployment,

@@ -1,9 +1,10 @@
 /**
  * The {@link EventRecorder} port over core/v1 Events on the target Deployment, so
- * `kubectl describe deployment <target>` lists the release step by step (Flagger spec §6.2; the
- * involved object is the Deployment because there is no Canary object in the cluster). Repeats
- * increment `count` and move `lastTimestamp` (event-objects.ts), written with the live
- * resourceVersion; on a lost race the write is retried a few times.
+ * `kubectl describe deployment <target>` lists the release step by step
+ * (docs/flagger-compatibility.md#kubernetes-events-and-status; the involved object is the Deployment
+ * because there is no Canary object in the cluster). Repeats increment `count` and move `lastTimestamp`
+ * (event-objects.ts), written with the live resourceVersion; on a lost race the write is retried a few
+ * times.
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { Canary } from '../../domain/spec/schema.js';

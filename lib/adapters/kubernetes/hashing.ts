@@ -1,6 +1,7 @@
 /**
- * Change detection hashes (Flagger spec §2.4), pure. The domain compares them with the values it
- * stored at the last sync; their exact form only has to be stable across reads and processes.
+ * Change detection hashes (docs/flagger-compatibility.md#change-detection), pure. The domain compares
+ * them with the values it stored at the last sync; their exact form only has to be stable across reads
+ * and processes.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../domain/canonical.js';

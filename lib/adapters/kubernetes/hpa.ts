@@ -1,7 +1,7 @@
 /**
  * The primary HorizontalPodAutoscaler (autoscaling/v2), pure: a copy of the target's HPA whose
  * `scaleTargetRef` is the `-primary` Deployment, with `primaryScalerReplicas` overriding
- * min/max (Flagger spec §2.2 step 1, §2.10.1 step 6).
+ * min/max (docs/flagger-compatibility.md#workloads-and-services).
  */
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { Canary } from '../../domain/spec/schema.js';

@@ -1,4 +1,7 @@
-/** Replica count for scaling the target up (Flagger spec §2.10.6, `ScaleFromZero`), pure. */
+/**
+ * Replica count for scaling the target up (Flagger's `ScaleFromZero`,
+ * docs/flagger-compatibility.md#workloads-and-services), pure.
+ */
 
 /** What the choice depends on. */
 export interface ScaleUpInputs {

@@ -1,6 +1,6 @@
 /**
- * Per-call plumbing for client-node 1.4 (TOOLCHAIN.md §3): an AbortSignal, a timeout and a fresh
- * bearer token on every request.
+ * Per-call plumbing for client-node 1.4: an AbortSignal, a timeout and a fresh bearer token on every
+ * request.
  *
  * The mechanism (read from node_modules/@kubernetes/client-node 1.4.0): every generated API method
  * takes a last `options: ConfigurationOptions` argument whose `middleware` runs after the KubeConfig

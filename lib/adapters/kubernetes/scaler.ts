@@ -2,8 +2,8 @@
  * The {@link Scaler} port: scales the target Deployment with a JSON merge patch on
  * `spec.replicas` (RBAC: `deployments` `patch`, no `deployments/scale` needed).
  *
- * A target HPA needs no pausing (Flagger spec §2.10.1 step 6): Kubernetes' HPA does not act on a
- * Deployment whose replicas are 0, and scaling up hands the target back to it.
+ * A target HPA needs no pausing (docs/flagger-compatibility.md#workloads-and-services): Kubernetes' HPA
+ * does not act on a Deployment whose replicas are 0, and scaling up hands the target back to it.
  */
 import type { Canary } from '../../domain/spec/schema.js';
 import { targetName } from '../../domain/spec/accessors.js';

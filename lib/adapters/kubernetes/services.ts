@@ -1,6 +1,7 @@
 /**
- * The three ClusterIP Services (Flagger spec §4.1), pure: desired objects and the minimal merge
- * patch that turns a live Service into the desired one (compute, then apply — STYLE.md habit 4).
+ * The three ClusterIP Services (docs/flagger-compatibility.md#workloads-and-services), pure: desired
+ * objects and the minimal merge patch that turns a live Service into the desired one (compute, then
+ * apply — STYLE.md habit 4).
  */
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { Canary } from '../../domain/spec/schema.js';

@@ -3,7 +3,8 @@
  * with the pure builders (deployments.ts, services.ts, hpa.ts, configs.ts) and writes only what
  * is missing or different (STYLE.md habit 4).
  *
- * Zero-downtime ordering (Flagger spec §2.10.1 steps 3–7), which the caller follows:
+ * Zero-downtime ordering (Flagger 0.20.4, docs/flagger-compatibility.md#workloads-and-services), which
+ * the caller follows:
  * `bootstrap` → `readiness('primary')` until ready → `pointApex('primary')` → `Scaler.scaleToZero`.
  * `bootstrap` never touches the apex Service, so until `pointApex('primary')` clients keep reaching the
  * target's pods; and the target is scaled down only once the apex selects the ready primary.

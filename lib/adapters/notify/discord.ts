@@ -1,6 +1,6 @@
 /**
- * Discord webhooks. Flagger posts its Slack payload to `<address>/slack` (spec §5.2); we post
- * Discord's native `embeds` to the address as given, so colours and fields render properly.
+ * Discord webhooks. Flagger posts its Slack payload to `<address>/slack`; we post Discord's native
+ * `embeds` to the address as given, so colours and fields render properly.
  */
 import type { DomainEvent, Severity } from '../../domain/events.js';
 import type { AlertProvider, Notifier } from '../../ports/notifier.js';

@@ -1,8 +1,9 @@
 /**
- * Slack incoming webhooks (Flagger spec §5.1). Flagger sends one legacy attachment with
- * `color`/`author_name`/`text`/`fields`; we send the same envelope (`channel`, `username`,
- * `icon_emoji`, one attachment with `color`) but the attachment's content is Block Kit: a header,
- * the alert text, the metadata as section fields and the failing checks' explanations.
+ * Slack incoming webhooks (docs/notifications.md#slack-slack--incoming-webhook-block-kit). Flagger
+ * sends one legacy attachment with `color`/`author_name`/`text`/`fields`; we send the same envelope
+ * (`channel`, `username`, `icon_emoji`, one attachment with `color`) but the attachment's content is
+ * Block Kit: a header, the alert text, the metadata as section fields and the failing checks'
+ * explanations.
  */
 import type { DomainEvent, Severity } from '../../domain/events.js';
 import type { AlertProvider, Notifier } from '../../ports/notifier.js';

@@ -1,9 +1,8 @@
 /**
- * Microsoft Teams. Flagger posts a legacy `MessageCard` (spec §5.2), which only Office 365
- * connectors accept; Microsoft retired those in favour of Workflows webhooks, which accept only
- * Adaptive Cards (fluxcd/flagger#1753 asks Flagger for the same change Flux made). We therefore
- * post an Adaptive Card 1.4 inside the `message` envelope both Workflows and the remaining
- * incoming webhooks accept.
+ * Microsoft Teams. Flagger posts a legacy `MessageCard`, which only Office 365 connectors accept;
+ * Microsoft retired those in favour of Workflows webhooks, which accept only Adaptive Cards
+ * (fluxcd/flagger#1753 asks Flagger for the same change Flux made). We therefore post an Adaptive Card
+ * 1.4 inside the `message` envelope both Workflows and the remaining incoming webhooks accept.
  */
 import type { DomainEvent, Severity } from '../../domain/events.js';
 import type { AlertProvider, Notifier } from '../../ports/notifier.js';

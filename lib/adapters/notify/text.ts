@@ -1,7 +1,8 @@
 /**
- * The provider-neutral wording of a notification: Flagger's alert texts (spec §5.1, §2.10), a
- * short title, the metadata facts and the failing checks' explanations. Every provider formatter
- * builds its payload from these, so the four providers always say the same thing. Pure.
+ * The provider-neutral wording of a notification: Flagger's alert texts
+ * (docs/notifications.md#messages), a short title, the metadata facts and the failing checks'
+ * explanations. Every provider formatter builds its payload from these, so the four providers always
+ * say the same thing. Pure.
  */
 import type { DomainEvent, DomainEventType, Severity } from '../../domain/events.js';
 import type { Reason } from '../../domain/reasons.js';
@@ -55,8 +56,8 @@ export function canaryLabel(event: DomainEvent): string {
 }
 
 /**
- * Flagger's alert text for the event (newest wording, spec §2.10 and §5.1). Where Flagger's text
- * embeds runtime detail (deadline error, primary not ready, who aborted) or Flagger has no alert,
+ * Flagger's alert text for the event (newest wording, docs/notifications.md#messages). Where Flagger's
+ * text embeds runtime detail (deadline error, primary not ready, who aborted) or Flagger has no alert,
  * the event's own message — written by the domain — is used.
  */
 export function alertText(event: DomainEvent): string {

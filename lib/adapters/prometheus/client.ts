@@ -11,7 +11,7 @@ import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from 
 import { PrometheusConfigError } from './errors.js';
 import { parseQueryResponse } from './response.js';
 
-/** Default per-query timeout, as Flagger's (flagger-spec.md §3.1). */
+/** Default per-query timeout, as Flagger's (docs/flagger-compatibility.md#no-data-and-errors). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
 
 /** How to reach one Prometheus-compatible server. */

@@ -1,6 +1,7 @@
 /**
- * The builtin checks as PromQL, in their newest upstream form (flagger-spec.md §3.1;
- * `fluxcd/flagger` pkg/metrics/observers). Pure: same input, same string.
+ * The builtin checks as PromQL, in their newest upstream form
+ * (docs/flagger-compatibility.md#builtin-checks-per-provider; `fluxcd/flagger` pkg/metrics/observers).
+ * Pure: same input, same string.
  *
  * Success rate is the percentage of successful responses (threshold = minimum); duration is the
  * P99 in milliseconds (threshold = maximum). Both come from the provider's observer
@@ -53,9 +54,9 @@ export interface BuiltinAlias {
 }
 
 /**
- * Builtin names: the 0.11 provider-neutral ones and the seed's metric names (flagger-spec.md §3.1),
- * which only make sense for the mesh whose metric they name. lib/domain/spec/catalog.ts holds the
- * same names (for threshold semantics); a unit test keeps the two tables equal.
+ * Builtin names: the 0.11 provider-neutral ones and the seed's metric names, which only make sense
+ * for the mesh whose metric they name. lib/domain/spec/catalog.ts holds the same names (for threshold
+ * semantics); a unit test keeps the two tables equal.
  */
 export const builtinAliases: Readonly<Record<string, BuiltinAlias>> = {
   'request-success-rate': { check: 'request-success-rate' },

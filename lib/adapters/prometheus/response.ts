@@ -1,9 +1,9 @@
 /**
  * Reads a `/api/v1/query` answer into a {@link QueryResult}. Pure, so every shape is unit-tested.
  *
- * Rules (flagger-spec.md §3.1–3.3, §8): one-series vector or scalar → value; empty vector, NaN
- * and ±Inf → noData; several series → error (upstream silently keeps the last one, which hides a
- * query that does not aggregate); matrix/string → error; HTTP error → error carrying
+ * Rules (docs/flagger-compatibility.md#no-data-and-errors): one-series vector or scalar → value; empty
+ * vector, NaN and ±Inf → noData; several series → error (upstream silently keeps the last one, which
+ * hides a query that does not aggregate); matrix/string → error; HTTP error → error carrying
  * Prometheus's own `error` text.
  */
 import type { QueryResult } from '../../ports/metrics.js';

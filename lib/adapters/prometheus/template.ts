@@ -1,11 +1,11 @@
 /**
- * Flagger's query templating (flagger-spec.md §3.4) without Go: `{{ name }}`, `{{ namespace }}`,
- * `{{ target }}`, `{{ service }}`, `{{ ingress }}`, `{{ route }}`, `{{ interval }}`, our
- * `{{ cluster }}` and `{{ clusterLabels }}` (cluster isolation) and
- * `{{ variables.<key> }}`. Spacing variants (`{{name}}`), trim markers (`{{- name -}}`) and
- * comments (`{{/* … *\/}}`) are accepted like Go's text/template does. Anything else, and any
- * variable that is not set, is an error naming it: a query never renders with a silent hole.
- * Values are inserted verbatim (Go templates do not escape either).
+ * Flagger's query templating (docs/flagger-compatibility.md#template-variables) without Go:
+ * `{{ name }}`, `{{ namespace }}`, `{{ target }}`, `{{ service }}`, `{{ ingress }}`, `{{ route }}`,
+ * `{{ interval }}`, our `{{ cluster }}` and `{{ clusterLabels }}` (cluster isolation) and
+ * `{{ variables.<key> }}`. Spacing variants (`{{name}}`), trim markers (`{{- name -}}`) and comments
+ * (`{{/* … *\/}}`) are accepted like Go's text/template does. Anything else, and any variable that is
+ * not set, is an error naming it: a query never renders with a silent hole. Values are inserted
+ * verbatim (Go templates do not escape either).
  */
 import { TemplateRenderError } from './errors.js';
 

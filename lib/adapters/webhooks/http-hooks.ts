@@ -37,12 +37,12 @@ type Options = Required<HttpHooksOptions>;
 export const MAX_OK_STATUS = 202;
 
 /**
- * Webhooks over HTTP with Flagger's contract (spec §2.11): `POST` of the JSON payload
- * (see {@link toWirePayload}); success iff the final status is ≤ 202 — so 203 and 204 count as
- * failure, a deliberate Flagger compatibility. Each attempt has its own timeout (`timeoutMs`,
- * combined with the caller's signal); connection errors, timeouts, 429 and 5xx except 501 are
- * retried `retries` times with exponential back-off, as Flagger's retryable client does.
- * Explanations carry the response body and show the URL as `scheme://host/path` only.
+ * Webhooks over HTTP with Flagger's contract (docs/flagger-compatibility.md#webhooks): `POST` of the
+ * JSON payload (see {@link toWirePayload}); success iff the final status is ≤ 202 — so 203 and 204
+ * count as failure, a deliberate Flagger compatibility. Each attempt has its own timeout (`timeoutMs`,
+ * combined with the caller's signal); connection errors, timeouts, 429 and 5xx except 501 are retried
+ * `retries` times with exponential back-off, as Flagger's retryable client does. Explanations carry the
+ * response body and show the URL as `scheme://host/path` only.
  */
 export function makeHttpHooks(options: HttpHooksOptions = {}): Hooks {
   const opts: Options = {

@@ -1,6 +1,6 @@
 /**
- * The active phases — Progressing, WaitingPromotion, Promoting, Finalising — in the newest tick
- * order of flagger-spec.md §2.10.1 (steps 11–23), with two deliberate changes:
+ * The active phases — Progressing, WaitingPromotion, Promoting, Finalising — in Flagger's newest tick
+ * order (docs/flagger-compatibility.md#analysis-and-the-state-machine), with two deliberate changes:
  * - an operator abort and the rollback hooks are honoured **before** the readiness gates, so a
  *   stuck canary can always be rolled back (upstream #1268);
  * - the canary's readiness is not checked in Promoting/Finalising: the primary then carries the
@@ -61,7 +61,7 @@ function abortOrRollbackHook(ctx: Ctx): Decision | undefined {
   });
 }
 
-/** Primary readiness (not checked with skipAnalysis, §2.8); failure in promotion keeps the canary. */
+/** Primary readiness (not checked with skipAnalysis); failure in promotion keeps the canary. */
 function primaryGate(ctx: Ctx): StepDecision | undefined {
   if (spec.skipAnalysis(ctx.canary)) return undefined;
   const gate = readinessGate(ctx, 'primary');
@@ -88,7 +88,7 @@ function deadlineRollback(ctx: Ctx, message: string): StepDecision {
   });
 }
 
-/** A new revision during the analysis restarts it: traffic back to primary, counters reset (§2.2 step 9). */
+/** A new revision during the analysis restarts it: traffic back to primary, counters reset. */
 function revisionChanged(ctx: Ctx): StepDecision | undefined {
   if (!analysing(ctx)) return undefined;
   const target = ctx.obs.target!;

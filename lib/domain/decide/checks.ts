@@ -1,5 +1,5 @@
 /**
- * The analysis checks of one step (flagger-spec.md §2.10.1 step 21, §3.2): on the first analysis
+ * The analysis checks of one step (docs/flagger-compatibility.md#metrics): on the first analysis
  * step the pre-rollout hooks; afterwards the rollout hooks, then every metric in spec order. The
  * first failure counts one failed check and ends the step (the weight is held, not reduced).
  */

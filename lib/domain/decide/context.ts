@@ -71,8 +71,8 @@ export function primaryId(ctx: Ctx): string {
 }
 
 /**
- * Idempotent reconciliation run at the start of every step after initialization (§8 "tick
- * contract"): Services and primary autoscaler, apex → primary, routing objects (weights kept).
+ * Idempotent reconciliation run at the start of every step after initialization (the tick
+ * contract, docs/state-machine.md): Services and primary autoscaler, apex → primary, routing objects (weights kept).
  * With the kubernetes provider the apex selector *is* the route: while it sends traffic to the
  * canary, only `setRoutes` may move it back, so the apex is left alone.
  */

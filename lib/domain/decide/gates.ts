@@ -1,7 +1,7 @@
 /**
- * Webhook gate semantics (flagger-spec.md §2.11) over the hook outcomes in the observations.
- * Hooks are judged in spec order; a configured hook without an outcome counts as not OK (the app
- * layer stops calling at the first failure, as Flagger does).
+ * Webhook gate semantics (docs/flagger-compatibility.md#webhook-types) over the hook outcomes in the
+ * observations. Hooks are judged in spec order; a configured hook without an outcome counts as not OK
+ * (the app layer stops calling at the first failure, as Flagger does).
  */
 import type { CheckResult } from '../check.js';
 import type { GatingHookType, HookOutcome } from '../observations.js';
@@ -57,7 +57,7 @@ export function confirmGate(ctx: Ctx, type: ConfirmGate): GateState {
     : { state: 'open', via: 'hooks' };
 }
 
-/** Rollback hooks: any hook answering OK asks for a rollback (§2.11). */
+/** Rollback hooks: any hook answering OK asks for a rollback. */
 export function rollbackHook(
   ctx: Ctx,
 ): { triggered: false } | { triggered: true; hook: string; explanation: string } | NeedDecision {

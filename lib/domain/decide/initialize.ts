@@ -1,7 +1,7 @@
 /**
- * Initialization (flagger-spec.md §2.10.1 steps 3–9, the 0.20.4 zero-downtime order): create the
- * Services and the primary, wait until the primary is ready, and only then move the apex Service
- * to the primary and scale the target to zero.
+ * Initialization (Flagger's 0.20.4 zero-downtime order): create the Services and the primary, wait
+ * until the primary is ready, and only then move the apex Service to the primary and scale the target
+ * to zero.
  */
 import type { Action } from '../actions.js';
 import { canaryId, type Ctx } from './context.js';

@@ -1,6 +1,6 @@
 /**
- * What happens before any analysis: deletion (Terminating/Terminated), `spec.suspend`, the
- * operator's pause/resume, and a missing target (flagger-spec.md §2.10.1 step 1, §2.10.5).
+ * What happens before any analysis: deletion (Terminating/Terminated), `spec.suspend`, the operator's
+ * pause/resume, and a missing target (docs/flagger-compatibility.md#deletion-and-revertondeletion).
  */
 import * as spec from '../spec/accessors.js';
 import { canaryId, takeCommand, targetId, type Ctx } from './context.js';

@@ -1,5 +1,5 @@
 /**
- * Promotion (flagger-spec.md §2.6, §2.10.1 steps 18–19): copy the target to the primary
+ * Promotion (docs/flagger-compatibility.md#promotion): copy the target to the primary
  * (→ Promoting), move traffic back to the primary once it is ready, at once or by
  * `stepWeightPromotion` (→ Finalising), then scale the target down (→ Succeeded).
  */
@@ -80,7 +80,7 @@ function finalising(ctx: Ctx): StepDecision {
   });
 }
 
-/** skipAnalysis (§2.8): routes to primary, promote, scale the target down, Succeeded — in one step. */
+/** skipAnalysis: routes to primary, promote, scale the target down, Succeeded — in one step. */
 export function skipAnalysisStep(ctx: Ctx): StepDecision {
   return succeed(ctx, {
     reason: 'AnalysisSkipped',

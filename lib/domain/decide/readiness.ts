@@ -1,7 +1,7 @@
 /**
  * Readiness gates with the Canary's progress deadline measured from `status.waitingSince` — the
- * step at which the wait began — rather than from Deployment conditions only (flagger-spec.md §2.5
- * and §7.1: upstream deadlines were often never reached).
+ * step at which the wait began — rather than from Deployment conditions only (upstream deadlines
+ * were often never reached; docs/flagger-compatibility.md#progress-deadline-and-readiness).
  *
  * While waiting, decide() schedules the next step sooner than the interval (at most
  * {@link READINESS_POLL_MS} later) so a release does not lose a whole interval per wait.

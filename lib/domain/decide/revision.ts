@@ -1,6 +1,6 @@
 /**
  * Steady phases (Initialized, Succeeded, Failed) and Waiting: new-revision detection
- * (flagger-spec.md §2.4, §2.10.1 steps 10 and 13) and the start of a release behind the
+ * (docs/flagger-compatibility.md#change-detection) and the start of a release behind the
  * confirm-rollout gate.
  */
 import type { CanaryStatus } from '../status.js';
@@ -11,7 +11,7 @@ import { closedGateStep, confirmGate, isNeed, rollbackHook } from './gates.js';
 import { rollback } from './rollback.js';
 import { kubeEvent, step } from './step.js';
 
-/** Whether the tracked configs differ from the snapshot (§2.4: nil snapshot with configs, count, checksum). */
+/** Whether the tracked configs differ from the snapshot (no snapshot but configs, count, checksums). */
 export function configsChanged(
   snapshot: Readonly<Record<string, string>> | undefined,
   now: Readonly<Record<string, string>>,
@@ -25,7 +25,7 @@ export function configsChanged(
 /**
  * How the target relates to the status: `new` (a release is due), `same` (nothing changed), or
  * `promoted` — the target is back at the primary's revision (e.g. `kubectl rollout undo` after a
- * failure), which is not a release (`lastPromotedSpec`, §2.4 newest).
+ * failure), which is not a release (`lastPromotedSpec`, as newest Flagger).
  */
 export function revisionState(status: CanaryStatus, target: TargetRevision): 'new' | 'same' | 'promoted' {
   if (status.lastAppliedSpec === undefined) return 'new';

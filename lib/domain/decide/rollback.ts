@@ -1,4 +1,4 @@
-/** Rollback (flagger-spec.md §2.10.2) and the failed-check bookkeeping that leads to it. */
+/** Rollback (docs/flagger-compatibility.md#rollback) and the failed-check bookkeeping that leads to it. */
 import type { CheckResult } from '../check.js';
 import type { Reason } from '../reasons.js';
 import * as spec from '../spec/accessors.js';

@@ -131,7 +131,7 @@ function ignoredCommand(ctx: Ctx, status: CanaryStatus): Action[] {
   ];
 }
 
-/** Each Kubernetes event is also posted to the canary's `event` hooks (§2.11), right after it. */
+/** Each Kubernetes event is also posted to the canary's `event` hooks, right after it. */
 function withEventHooks(ctx: Ctx, status: CanaryStatus, actions: Action[]): Action[] {
   if (spec.webhooks(ctx.canary, 'event').length === 0) return actions;
   return actions.flatMap((a): Action[] =>

@@ -1,6 +1,6 @@
 /**
- * The advance of one step once the checks passed, per strategy (flagger-spec.md §2.10.1
- * `runCanary`, `runAB`, `runBlueGreen`; §2.7).
+ * The advance of one step once the checks passed, per strategy (Flagger's `runCanary`, `runAB`,
+ * `runBlueGreen`; docs/flagger-compatibility.md#weights-and-iterations).
  */
 import * as spec from '../spec/accessors.js';
 import { nextCanaryWeight } from '../weights.js';

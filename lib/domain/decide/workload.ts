@@ -1,10 +1,11 @@
 /**
- * The one readiness rule (Flagger spec §2.5, `isDeploymentReady`), pure: the adapters map a
- * Deployment (or a DaemonSet) onto a {@link WorkloadSnapshot} and production calls this — there is
- * no other copy. The first matching rule wins; `retriable` is false when stuck: the workload's own
- * `ProgressDeadlineExceeded`, or `Available=False/MinimumReplicasUnavailable` older than the
- * Canary's `progressDeadlineSeconds` while a rollout is in progress. Unlike upstream, the "primary
- * scaled to zero" guard works (upstream compared two pointers, §2.9).
+ * The one readiness rule (Flagger's `isDeploymentReady`,
+ * docs/flagger-compatibility.md#progress-deadline-and-readiness), pure: the adapters map a Deployment
+ * (or a DaemonSet) onto a {@link WorkloadSnapshot} and production calls this — there is no other copy.
+ * The first matching rule wins; `retriable` is false when stuck: the workload's own
+ * `ProgressDeadlineExceeded`, or `Available=False/MinimumReplicasUnavailable` older than the Canary's
+ * `progressDeadlineSeconds` while a rollout is in progress. Unlike upstream, the "primary scaled to
+ * zero" guard works (upstream compares two pointers).
  */
 import type { Readiness } from '../observations.js';
 
@@ -34,7 +35,7 @@ export interface ReadinessOptions {
 
 const WAITING = 'waiting for rollout to finish';
 
-/** Readiness per §2.5 as data; never throws. */
+/** Readiness as data; never throws. */
 export function assessReadiness(w: WorkloadSnapshot, o: ReadinessOptions): Readiness {
   if (w.generation > w.observedGeneration)
     return {

@@ -3,9 +3,9 @@
  * 1e-12 matter when an e-value threshold is 1/α): log-gamma, the regularised incomplete gamma and
  * beta functions, the normal distribution and its quantile. Pure; no dependencies.
  *
- * Methods: Lanczos (g = 7, 9 terms) for ln Γ; series and Lentz continued fractions for the
- * incomplete gamma and beta functions (as in Numerical Recipes, 3rd ed., §6.2 and §6.4); the normal
- * CDF through the incomplete gamma function (Φ(−x) = Q(½, x²/2)/2); the normal quantile by Acklam's
+ * Methods: Lanczos (g = 7, 9 terms) for ln Γ; series and Lentz continued fractions for the incomplete
+ * gamma and beta functions (as in Numerical Recipes, 3rd ed., sections 6.2 and 6.4); the normal CDF
+ * through the incomplete gamma function (Φ(−x) = Q(½, x²/2)/2); the normal quantile by Acklam's
  * rational approximation refined with one Halley step against that CDF.
  */
 

@@ -51,8 +51,8 @@ export interface BuiltinMetricName {
 
 /**
  * Builtin metric names → the check they select. The `istio_*` and `envoy_*` names are Flagger's
- * pre-0.11 names (flagger-spec.md §3.1), still honoured as aliases for their own mesh (the same
- * table as lib/adapters/prometheus/queries.ts, which builds the queries).
+ * pre-0.11 names, still honoured as aliases for their own mesh (the same table as
+ * lib/adapters/prometheus/queries.ts, which builds the queries).
  */
 export const builtinMetricNames: Readonly<Record<string, BuiltinMetricName>> = {
   'request-success-rate': { check: 'request-success-rate' },

@@ -1,7 +1,7 @@
 /**
  * decide() table: the analysis of Progressing/WaitingPromotion — readiness, checks, rollback,
- * weights, gates, skipAnalysis, operator commands (flagger-spec.md §2.2 steps 9–16, §2.5, §2.8,
- * §2.10.1 steps 11–21, §2.11, §3.2).
+ * weights, gates, skipAnalysis, operator commands (docs/flagger-compatibility.md#analysis-and-the-state-machine,
+ * #webhooks, #metrics).
  */
 import { describe, it } from 'vitest';
 import {

@@ -1,6 +1,6 @@
 /**
  * decide() table: initialization, new-revision detection, confirm-rollout, suspend/pause, operator
- * commands and deletion (flagger-spec.md §2.2 steps 1–9, §2.4, §2.10.1 steps 1–13, §2.10.5).
+ * commands and deletion (docs/flagger-compatibility.md#change-detection, #deletion-and-revertondeletion).
  */
 import { describe, it } from 'vitest';
 import { initialStatus } from '../../../lib/domain/status.js';

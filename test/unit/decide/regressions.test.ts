@@ -1,6 +1,6 @@
 /**
- * Regression tests: one per upstream bug or quirk of flagger-spec.md §2.9 and elsewhere that we
- * must not reproduce, each showing we don't have it.
+ * Regression tests: one per upstream bug or quirk that we must not reproduce
+ * (docs/flagger-compatibility.md#upstream-bugs-we-do-not-reproduce), each showing we don't have it.
  */
 import { describe, expect, it } from 'vitest';
 import { assessReadiness, decide, type WorkloadSnapshot } from '../../../lib/domain/decide/index.js';
@@ -67,7 +67,7 @@ describe('regressions: upstream bugs we do not have', () => {
     expect(d.status).toMatchObject({ phase: 'Failed', failedChecks: 2 });
   });
 
-  it('§2.9: the primary scaled-to-zero guard fires', () => {
+  it('pointer comparison: the primary scaled-to-zero guard fires', () => {
     const primary: WorkloadSnapshot = {
       name: 'podinfo-primary',
       generation: 2,

@@ -1,7 +1,7 @@
 /**
  * decide() table: strategies and promotion phases — stepWeights, mirroring, A/B, blue/green,
- * kubernetes provider, Promoting/Finalising, stepWeightPromotion (flagger-spec.md §2.6, §2.7,
- * §2.10.1 steps 18–23, §2.10.3).
+ * kubernetes provider, Promoting/Finalising, stepWeightPromotion (docs/flagger-compatibility.md#strategies,
+ * #weights-and-iterations, #promotion).
  */
 import { describe, it } from 'vitest';
 import {

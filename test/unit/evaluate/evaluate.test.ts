@@ -1,4 +1,4 @@
-/** evaluate.ts: metric evaluation rules of flagger-spec.md §3.2, table-driven. */
+/** evaluate.ts: metric evaluation rules (docs/flagger-compatibility.md#no-data-and-errors), table-driven. */
 import { describe, expect, it } from 'vitest';
 import { evaluateMetric, type QueryOutcome } from '../../../lib/domain/evaluate.js';
 import type { MetricSpec } from '../../../lib/domain/spec/schema.js';

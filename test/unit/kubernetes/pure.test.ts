@@ -116,7 +116,7 @@ const fresh = {
 };
 const WAIT = 'waiting for rollout to finish: ';
 
-describe('readiness (spec §2.5)', () => {
+describe('readiness (Flagger isDeploymentReady)', () => {
   it.each([
     { name: 'a rolled-out Deployment is ready', state: {}, want: { ready: true } },
     {
@@ -213,7 +213,7 @@ describe('readiness (spec §2.5)', () => {
   );
 });
 
-describe('scale-up replicas (spec §2.10.6)', () => {
+describe('scale-up replicas (Flagger ScaleFromZero)', () => {
   it.each([
     {
       name: "the target's own replicas",

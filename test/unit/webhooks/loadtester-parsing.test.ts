@@ -1,5 +1,5 @@
-// Pure parsers of the load tester (the webhook target of §2.12): shell words, hey flags, durations,
-// payloads and request checks.
+// Pure parsers of the load tester (a webhook target, docs/flagger-compatibility.md#load-tester): shell
+// words, hey flags, durations, payloads and request checks.
 import { describe, expect, it } from 'vitest';
 import {
   CommandError,

@@ -1,5 +1,6 @@
 /**
- * Pure builders for App Mesh (appmesh.k8s.aws/v1beta2; Flagger spec §4.4 carried to v1beta2):
+ * Pure builders for App Mesh (appmesh.k8s.aws/v1beta2; Flagger's v1beta1 objects carried to v1beta2,
+ * docs/routing.md):
  *
  * - VirtualNodes `<apex>-primary` / `<apex>-canary`: podSelector, listener on the container port,
  *   DNS service discovery `<svc>.<ns>.svc.cluster.local`, backends from `service.backends`;

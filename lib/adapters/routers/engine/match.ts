@@ -1,10 +1,10 @@
 /**
- * A/B match conditions (Flagger spec §2.7, §4.2 newest): each `analysis.match` entry is combined
- * with each `service.match` entry (cartesian product), so the canary route only catches requests
- * the service route would catch. Map fields (headers, queryParams, sourceLabels) are merged with
- * the analysis side winning on a key clash; any other field set by the analysis entry (uri, method…)
- * replaces the service one. Flagger merges only headers and sourceLabels, which silently drops an
- * analysis `uri`; we keep it.
+ * A/B match conditions (Flagger's newest Istio form, docs/routing.md): each `analysis.match` entry is
+ * combined with each `service.match` entry (cartesian product), so the canary route only catches
+ * requests the service route would catch. Map fields (headers, queryParams, sourceLabels) are merged
+ * with the analysis side winning on a key clash; any other field set by the analysis entry (uri,
+ * method…) replaces the service one. Flagger merges only headers and sourceLabels, which silently drops
+ * an analysis `uri`; we keep it.
  */
 import type { Canary, HttpMatch } from '../../../domain/spec/schema.js';
 

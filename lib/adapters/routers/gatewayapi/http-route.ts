@@ -1,7 +1,7 @@
 /**
- * Pure builder for the Gateway API `HTTPRoute` `<apex>` (gateway.networking.k8s.io/v1; Flagger
- * spec §4.5). It serves every Gateway API implementation: Amazon VPC Lattice, Istio, Envoy Gateway.
- * The router diffs the output against the live object and writes only on change.
+ * Pure builder for the Gateway API `HTTPRoute` `<apex>` (gateway.networking.k8s.io/v1, as Flagger
+ * writes it; docs/routing.md). It serves every Gateway API implementation: Amazon VPC Lattice, Istio,
+ * Envoy Gateway. The router diffs the output against the live object and writes only on change.
  */
 import type { Canary } from '../../../domain/spec/schema.js';
 import { apexName, canaryName, mirrorWeight, primaryName, strategy } from '../../../domain/spec/accessors.js';

@@ -1,6 +1,6 @@
 /**
- * Pure builders for Istio's VirtualService and DestinationRules (Flagger spec §4.2 newest form,
- * §4.3). The router diffs their output against the live objects and writes only on change.
+ * Pure builders for Istio's VirtualService and DestinationRules (Flagger's newest form,
+ * docs/routing.md). The router diffs their output against the live objects and writes only on change.
  */
 import type { Canary, HttpMatch } from '../../../domain/spec/schema.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * Pure builder for the SMI `TrafficSplit` `<apex>` (split.smi-spec.io; Flagger spec §4.5) as
+ * Pure builder for the SMI `TrafficSplit` `<apex>` (split.smi-spec.io; docs/routing.md) as
  * Flagger's `linkerd` and `smi:<version>` providers write it: the root `service` clients call and
  * two weighted backends, the canary first. v1alpha1 weights are Kubernetes quantities (written as
  * strings, `"90"`), v1alpha2–v1alpha4 weights integers. A TrafficSplit only splits by weight: it
