@@ -10,8 +10,8 @@ import { ConflictError, keyString } from '../ports/store.js';
 import { commandRefusal } from '../domain/commands.js';
 import { NotFoundError, StateConflictError, ValidationError } from './errors.js';
 
-export const operatorActions = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
-export type OperatorAction = (typeof operatorActions)[number];
+const operatorActions = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
+type OperatorAction = (typeof operatorActions)[number];
 
 const gates: readonly ConfirmGate[] = ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'];
 
@@ -57,7 +57,8 @@ export async function requestAction(
       );
     }
     const refusal = commandRefusal(record.status, command);
-    if (refusal) throw new StateConflictError(`${command.kind} refused for canary ${keyString(key)}: ${refusal}`);
+    if (refusal)
+      throw new StateConflictError(`${command.kind} refused for canary ${keyString(key)}: ${refusal}`);
     const now = deps.now();
     try {
       // The analysis keeps its schedule: the action runs now, in an action-only step.

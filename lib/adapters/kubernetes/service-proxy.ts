@@ -12,7 +12,7 @@
  * silently without them.
  */
 /** Which in-cluster addresses a cluster record lets through the service proxy. */
-export interface ServiceProxyPolicy {
+interface ServiceProxyPolicy {
   enabled: boolean;
   /** When set, only Services in these namespaces (the RBAC grants services/proxy only there). */
   namespaces?: readonly string[];
@@ -29,7 +29,7 @@ export interface ServiceTarget {
 }
 
 /** Refused: the target needs credentials the API server would strip. */
-export class ProxyCredentialsError extends Error {
+class ProxyCredentialsError extends Error {
   override name = 'ProxyCredentialsError';
   constructor(target: ServiceTarget) {
     super(
@@ -41,7 +41,7 @@ export class ProxyCredentialsError extends Error {
 }
 
 /** Refused: a namespace outside the cluster record's `serviceProxy.namespaces`. */
-export class ProxyNamespaceError extends Error {
+class ProxyNamespaceError extends Error {
   override name = 'ProxyNamespaceError';
   constructor(target: ServiceTarget, allowed: readonly string[]) {
     super(

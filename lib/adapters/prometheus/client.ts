@@ -12,7 +12,7 @@ import { PrometheusConfigError } from './errors.js';
 import { parseQueryResponse } from './response.js';
 
 /** Default per-query timeout, as Flagger's (flagger-spec.md §3.1). */
-export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
 
 /** How to reach one Prometheus-compatible server. */
 export interface PrometheusClientOptions {
