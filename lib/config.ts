@@ -36,7 +36,7 @@ export interface Config {
   readonly maxBodyBytes: number;
 }
 
-export class ConfigError extends Error {
+class ConfigError extends Error {
   override name = 'ConfigError';
 }
 

@@ -5,11 +5,11 @@
  * A good version is promoted, a faulty one rolled back. Exits 1 when either ends differently.
  * Ctrl-C stops it and still cleans up (a second Ctrl-C exits at once). See docs/demo.md.
  */
+import { demoEnv } from './config.js';
 import { runDemo } from './demo/run.js';
 
-// This is an entry point: it reads its two settings here and hands them down.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const prometheusBin = process.env.PROMETHEUS_BIN || undefined;
+// This is an entry point: it reads its settings here (local/config.ts) and hands them down.
+const { prometheusBin } = demoEnv();
 
 const stop = new AbortController();
 process.once('SIGINT', () => {

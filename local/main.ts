@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSandbox } from '../sandbox/apiserver/index.js';
+import { localModeEnv } from './config.js';
 import { startStack } from './stack.js';
 
 const { values } = parseArgs({
@@ -21,15 +21,14 @@ const { values } = parseArgs({
   },
 });
 
-const env = process.env;
-const port = Number(env.PORT ?? 8080);
-const token = env.FLAGGER_API_TOKEN || randomBytes(18).toString('base64url');
+const env = localModeEnv();
+const token = env.apiToken ?? randomBytes(18).toString('base64url');
 const stack = await startStack({
   token,
-  port,
+  port: env.port,
   dataDir: values['data-dir'],
-  prometheusUrl: values['prometheus-url'] ?? env.PROMETHEUS_URL,
-  slackUrl: values['slack-url'] ?? env.SLACK_URL,
+  prometheusUrl: values['prometheus-url'] ?? env.prometheusUrl,
+  slackUrl: values['slack-url'] ?? env.slackUrl,
 });
 
 const closers: (() => Promise<void>)[] = [];
@@ -51,19 +50,18 @@ if (values.sandbox) {
   );
 }
 
-const kubeconfigPath = env.KUBECONFIG ?? join(homedir(), '.kube', 'config');
-if (existsSync(kubeconfigPath)) {
+if (existsSync(env.kubeconfigPath)) {
   await stack.registerCluster({
     name: 'local',
     kind: 'kubeconfig',
-    kubeconfig: readFileSync(kubeconfigPath, 'utf8'),
+    kubeconfig: readFileSync(env.kubeconfigPath, 'utf8'),
     defaultProvider: 'istio',
   });
-  console.log(`cluster "local" from ${kubeconfigPath} (current context)`);
+  console.log(`cluster "local" from ${env.kubeconfigPath} (current context)`);
 }
 
 console.log(`Flagger Serverless local mode on ${stack.url}`);
-console.log(env.FLAGGER_API_TOKEN ? 'API token: from FLAGGER_API_TOKEN' : `API token (generated): ${token}`);
+console.log(env.apiToken ? 'API token: from FLAGGER_API_TOKEN' : `API token (generated): ${token}`);
 console.log(`try: curl -H 'Authorization: Bearer <token>' ${stack.url}/canaries`);
 console.log(`  or: FLAGGER_API_URL=${stack.url} FLAGGER_API_TOKEN=<token> npx flagger-serverless get -A`);
 

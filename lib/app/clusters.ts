@@ -66,7 +66,7 @@ const roleArn = z
     'an IAM role ARN such as "arn:aws:iam::210987654321:role/flagger-serverless"',
   );
 
-export const clusterRegistration = z.discriminatedUnion('kind', [
+const clusterRegistration = z.discriminatedUnion('kind', [
   z.strictObject({
     ...base,
     kind: z.literal('eks'),
@@ -111,7 +111,7 @@ export interface SecretPrefixes {
 }
 
 /** True when `arn` matches one of the comma-separated patterns (`*` matches any run of characters). */
-export function roleAllowed(arn: string, patterns: string): boolean {
+function roleAllowed(arn: string, patterns: string): boolean {
   const escape = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   return patterns
     .split(',')

@@ -2,7 +2,7 @@
 import type { FieldError } from '../domain/spec/parse.js';
 import { ConflictError, InvalidError } from '../ports/errors.js';
 
-export { ForbiddenError, NotFoundError } from '../ports/errors.js';
+export { NotFoundError } from '../ports/errors.js';
 
 /** Bad input: a 4xx with the field paths and what was expected. */
 export class ValidationError extends InvalidError {

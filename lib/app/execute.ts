@@ -29,7 +29,7 @@ export interface ExecuteResult {
 }
 
 /** Raised when an effect fails; names the action so the history explains the step. */
-export class ActionFailedError extends Error {
+class ActionFailedError extends Error {
   override name = 'ActionFailedError';
   constructor(
     readonly action: Action['kind'],

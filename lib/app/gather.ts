@@ -22,7 +22,7 @@ export interface CheckDeps {
 }
 
 /** Flagger's webhook `checksum`: a hash of the revision and tracked configs under analysis. */
-export function checksum(status: CanaryStatus): string {
+function checksum(status: CanaryStatus): string {
   const input = JSON.stringify({
     lastAppliedSpec: status.lastAppliedSpec ?? '',
     trackedConfigs: status.trackedConfigs ?? {},

@@ -40,7 +40,7 @@ export interface NotifyEventDeps {
 export type RoutableEvent = DomainEvent & { muteAlert?: boolean };
 
 /** One provider that did not get the message. */
-export interface NotificationFailure {
+interface NotificationFailure {
   /** `analysis.alerts[].name`, or `default`. */
   alert: string;
   /** `<namespace>/<name>` of the AlertProvider, or `default`. */
@@ -59,10 +59,10 @@ export interface NotifyResult {
 }
 
 /** Events posted only to providers with `verbose: true`. */
-export const verboseOnlyEvents: readonly DomainEventType[] = ['WeightChanged', 'PhaseChanged'];
+const verboseOnlyEvents: readonly DomainEventType[] = ['WeightChanged', 'PhaseChanged'];
 
 /** Events a webhook's `muteAlert` can silence (gate alerts and webhook check failures). */
-export const mutableEvents: readonly DomainEventType[] = ['WaitingApproval', 'CheckFailed'];
+const mutableEvents: readonly DomainEventType[] = ['WaitingApproval', 'CheckFailed'];
 
 const rank: Readonly<Record<Severity, number>> = { info: 0, warn: 1, error: 2 };
 

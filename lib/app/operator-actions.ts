@@ -10,8 +10,8 @@ import { ConflictError, keyString } from '../ports/store.js';
 import { commandRefusal } from '../domain/commands.js';
 import { NotFoundError, StateConflictError, ValidationError } from './errors.js';
 
-export const operatorActions = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
-export type OperatorAction = (typeof operatorActions)[number];
+const operatorActions = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
+type OperatorAction = (typeof operatorActions)[number];
 
 const gates: readonly ConfirmGate[] = ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'];
 

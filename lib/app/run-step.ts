@@ -340,6 +340,3 @@ async function chain(
   if (nextRunAt === undefined || nextRunAt - now >= deps.chainWithinMs) return;
   await deps.queue.send([{ key, dueAt: nextRunAt }], now, signal);
 }
-
-/** Re-exported for handlers that map outcomes. */
-export type { ClusterHandle };

@@ -69,5 +69,3 @@ export type Action =
     }
   /** A Kubernetes Event on the Canary (Flagger's wording; its reason field is always `Synced` upstream). */
   | { kind: 'recordEvent'; type: EventKind; reason: Reason; message: string };
-
-export type ActionKind = Action['kind'];

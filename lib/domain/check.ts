@@ -2,7 +2,7 @@
  * The outcome of one analysis check (a metric or a gating webhook). "No data" is a value, not an
  * exception (STYLE.md habit 8); noData and error count as failed checks, as in Flagger.
  */
-export type CheckVerdict = 'pass' | 'fail' | 'noData' | 'error';
+type CheckVerdict = 'pass' | 'fail' | 'noData' | 'error';
 
 export interface CheckResult {
   /** Metric or webhook name as written in the spec. */

@@ -13,10 +13,10 @@ import type { MetricSpec } from './spec/schema.js';
 export type QueryOutcome =
   { kind: 'value'; value: number } | { kind: 'noData'; message: string } | { kind: 'error'; message: string };
 
-/** Builtin checks read their threshold differently: a minimum in percent, a maximum in ms. */
-export type { BuiltinMetric };
-
-/** The spec's bounds (accessor `metricBounds`), re-read when the caller overrides the builtin. */
+/**
+ * The spec's bounds (accessor `metricBounds`), re-read when the caller overrides the builtin:
+ * builtin checks read their threshold differently (a minimum in percent, a maximum in ms).
+ */
 function bounds(metric: MetricSpec, builtin: BuiltinMetric | undefined): { min?: number; max?: number } {
   const b = metricBounds(metric);
   if (builtin === builtinMetric(metric) || metric.thresholdRange || metric.threshold === undefined) return b;

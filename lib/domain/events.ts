@@ -6,24 +6,22 @@ import type { CheckResult } from './check.js';
 import type { Phase } from './phase.js';
 import type { Reason } from './reasons.js';
 
-export const eventTypes = [
-  'Initialized',
-  'ReleaseStarted',
-  'WeightChanged',
-  'CheckFailed',
-  'WaitingApproval',
-  'PromotionStarted',
-  'Promoted',
-  'RolledBack',
-  'PromotionFailed',
-  'PhaseChanged',
-] as const;
-export type DomainEventType = (typeof eventTypes)[number];
+export type DomainEventType =
+  | 'Initialized'
+  | 'ReleaseStarted'
+  | 'WeightChanged'
+  | 'CheckFailed'
+  | 'WaitingApproval'
+  | 'PromotionStarted'
+  | 'Promoted'
+  | 'RolledBack'
+  | 'PromotionFailed'
+  | 'PhaseChanged';
 
 export type Severity = 'info' | 'warn' | 'error';
 
 /** Identity of a canary across clusters: cluster/namespace/name. */
-export interface CanaryRef {
+interface CanaryRef {
   cluster: string;
   namespace: string;
   name: string;

@@ -3,45 +3,43 @@
  * events, Kubernetes Events and notifications (STYLE.md habit 12). decide() returns exactly one.
  * Add new codes here; never pass free-form strings where a Reason is expected.
  */
-export const reasons = [
-  'Suspended',
-  'Initializing',
-  'Initialized',
-  'WaitingForPrimary',
-  'WaitingForCanary',
-  'NoNewRevision',
-  'NewRevisionDetected',
-  'WaitingForApproval',
-  'RevisionChangedRestarting',
-  'PreRolloutHookFailed',
-  'CheckFailed',
-  'MetricsNoData',
-  'CanaryWeightIncreased',
-  'IterationAdvanced',
-  'MirroringStarted',
-  'TrafficIncreaseNotApproved',
-  'WaitingPromotion',
-  'PromotionStarted',
-  'PrimaryWeightIncreased',
-  'Finalising',
-  'Promoted',
-  'AnalysisSkipped',
-  'RollbackThresholdReached',
-  'ProgressDeadlineExceeded',
-  'RollbackHookTriggered',
-  'PrimaryNotReadyDuringPromotion',
-  'Aborted',
-  'Paused',
-  'Resumed',
-  'RetryRequested',
-  'PromotedByOperator',
-  'InputsRequired',
-  'TargetNotFound',
-  'TrafficRoutedToCanary',
-  'Terminating',
-  'Terminated',
-  'CommandIgnored',
-  'CommandDeferred',
-  'RoutesAdopted',
-] as const;
-export type Reason = (typeof reasons)[number];
+export type Reason =
+  | 'Suspended'
+  | 'Initializing'
+  | 'Initialized'
+  | 'WaitingForPrimary'
+  | 'WaitingForCanary'
+  | 'NoNewRevision'
+  | 'NewRevisionDetected'
+  | 'WaitingForApproval'
+  | 'RevisionChangedRestarting'
+  | 'PreRolloutHookFailed'
+  | 'CheckFailed'
+  | 'MetricsNoData'
+  | 'CanaryWeightIncreased'
+  | 'IterationAdvanced'
+  | 'MirroringStarted'
+  | 'TrafficIncreaseNotApproved'
+  | 'WaitingPromotion'
+  | 'PromotionStarted'
+  | 'PrimaryWeightIncreased'
+  | 'Finalising'
+  | 'Promoted'
+  | 'AnalysisSkipped'
+  | 'RollbackThresholdReached'
+  | 'ProgressDeadlineExceeded'
+  | 'RollbackHookTriggered'
+  | 'PrimaryNotReadyDuringPromotion'
+  | 'Aborted'
+  | 'Paused'
+  | 'Resumed'
+  | 'RetryRequested'
+  | 'PromotedByOperator'
+  | 'InputsRequired'
+  | 'TargetNotFound'
+  | 'TrafficRoutedToCanary'
+  | 'Terminating'
+  | 'Terminated'
+  | 'CommandIgnored'
+  | 'CommandDeferred'
+  | 'RoutesAdopted';

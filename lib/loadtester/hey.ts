@@ -28,7 +28,7 @@ export interface HeyCommand {
 }
 
 /** Upper bound on `-c`, so one webhook cannot exhaust the load tester's sockets. */
-export const MAX_CONCURRENCY = 1000;
+const MAX_CONCURRENCY = 1000;
 
 type FlagKind = 'value' | 'bool';
 /** hey 0.1.x flags. Ignored: -o (output is always the summary), -h2, -cpus, -disable-compression. */

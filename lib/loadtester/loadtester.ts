@@ -11,8 +11,6 @@ import { formatReport } from './report.js';
 import { parseRequestCheck, runRequestCheck } from './request-check.js';
 import { TaskRunner } from './runner.js';
 
-export type { LoadtesterResponse } from './gate-routes.js';
-
 /** What the load tester needs. */
 export interface LoadtesterDeps {
   /** Where `/gate/*` and `/rollback/*` state lives (shared between instances in production). */
@@ -27,7 +25,7 @@ export interface LoadtesterDeps {
 }
 
 /** One HTTP request, as any transport (node:http, API Gateway) sees it. */
-export interface LoadtesterRequest {
+interface LoadtesterRequest {
   method: string;
   /** Path without query string or API stage. */
   path: string;

@@ -27,7 +27,7 @@ interface ClusterRecordBase {
  * API versions of the routing objects, ingress-nginx's annotation prefix, Contour's ingress class,
  * Traefik's API group, and the selector label keys that may carry the app name.
  */
-export interface ClusterRouting {
+interface ClusterRouting {
   istio?: { version?: 'v1beta1' | 'v1' };
   gatewayapi?: { version?: 'v1' | 'v1beta1' };
   linkerd?: { gatewayApiVersion?: 'v1' | 'v1beta1' };
@@ -44,7 +44,7 @@ export interface ClusterRouting {
  * Manager name under the stage prefix: Flagger's `token` or `username`/`password`), and `labels`
  * that the builtin queries add to every selector (and templates get as `{{ clusterLabels }}`).
  */
-export interface ClusterMetrics {
+interface ClusterMetrics {
   address?: string;
   secret?: string;
   labels?: Record<string, string>;
@@ -71,7 +71,7 @@ export interface EksClusterRecord extends ClusterRecordBase {
  * Any cluster described by a kubeconfig document (YAML or JSON). Only static credentials work in
  * Lambda (token, client certificate); `exec` plugins need binaries the runtime lacks.
  */
-export interface KubeconfigClusterRecord extends ClusterRecordBase {
+interface KubeconfigClusterRecord extends ClusterRecordBase {
   kind: 'kubeconfig';
   kubeconfig: string;
   /** Context to use; default the kubeconfig's `current-context`. */
@@ -79,7 +79,7 @@ export interface KubeconfigClusterRecord extends ClusterRecordBase {
 }
 
 /** A bare API server URL with an optional CA and bearer token (the sandbox, local clusters). */
-export interface EndpointClusterRecord extends ClusterRecordBase {
+interface EndpointClusterRecord extends ClusterRecordBase {
   kind: 'endpoint';
   server: string;
   /** Base64 PEM CA bundle. */
@@ -100,4 +100,3 @@ export function serviceProxyPolicy(record: ClusterRecord): { enabled: boolean; n
     namespaces: p.namespaces,
   };
 }
-export type ClusterKind = ClusterRecord['kind'];

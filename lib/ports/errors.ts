@@ -6,7 +6,7 @@
  */
 
 /** Options of every error below. */
-export interface ErrorOptions {
+interface ErrorOptions {
   cause?: unknown;
   status?: number;
 }

@@ -89,7 +89,7 @@ export function unsupportedTypeIssue(type: unknown): string {
 }
 
 /** True for one of {@link alertProviderTypes}. */
-export function isAlertProviderType(value: unknown): value is AlertProviderType {
+function isAlertProviderType(value: unknown): value is AlertProviderType {
   return typeof value === 'string' && (alertProviderTypes as readonly string[]).includes(value);
 }
 

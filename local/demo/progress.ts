@@ -5,7 +5,7 @@
  */
 
 /** A check as the history records it (lib/domain/check.ts `CheckResult`, the fields shown). */
-export interface StepCheck {
+interface StepCheck {
   name: string;
   verdict?: string;
   value?: number;

@@ -28,7 +28,7 @@ export interface DemoOptions {
 }
 
 /** One history record as the API returns it (the fields the demo prints). */
-export interface HistoryItem {
+interface HistoryItem {
   at: number;
   kind: string;
   phase: string;
@@ -38,7 +38,7 @@ export interface HistoryItem {
 }
 
 /** What happened to one release. */
-export interface ReleaseOutcome {
+interface ReleaseOutcome {
   image: string;
   expected: string;
   outcome: string;

@@ -54,7 +54,7 @@ const specOf = (crd: KubeObject): CrdSpec => (isObject(crd.spec) ? crd.spec : {}
 const isCrd = (rt: ResourceType) => rt.group === CRDS.group && rt.kind === CRDS.kind;
 
 /** The resource types a CRD serves, preferred version first. */
-export function typesOfCrd(crd: KubeObject): ResourceType[] {
+function typesOfCrd(crd: KubeObject): ResourceType[] {
   const spec = specOf(crd);
   const names = spec.names ?? {};
   return (spec.versions ?? [])

@@ -21,7 +21,7 @@ export { NEVER_READY };
 /** Annotation: the Deployment reports Progressing False / ProgressDeadlineExceeded. */
 export const DEADLINE_EXCEEDED = 'sandbox.flagger.app/progress-deadline-exceeded';
 /** Annotation on fake Pods naming their Deployment. */
-export const POD_OWNER = 'sandbox.flagger.app/deployment';
+const POD_OWNER = 'sandbox.flagger.app/deployment';
 
 interface Condition {
   type: string;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Registry } from './registry.js';
 
 /** The Kubernetes version the sandbox claims to be. */
-export const SERVER_VERSION = { major: '1', minor: '30', gitVersion: 'v1.30.0-sandbox' } as const;
+const SERVER_VERSION = { major: '1', minor: '30', gitVersion: 'v1.30.0-sandbox' } as const;
 
 /** GET /version. */
 export function versionInfo(): Record<string, string> {

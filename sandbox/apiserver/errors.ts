@@ -41,7 +41,7 @@ export function statusBody(error: ApiError): Record<string, unknown> {
 }
 
 /** `deployments.apps` style name used in messages; core resources have no group suffix. */
-export function qualified(rt: ResourceType): string {
+function qualified(rt: ResourceType): string {
   return rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
 }
 

@@ -37,13 +37,11 @@ import { Store } from './store.js';
 import { WatchHub } from './watch.js';
 
 export { DAEMONSET_POD_OWNER } from './daemonsets.js';
-export { DEADLINE_EXCEEDED, NEVER_READY, POD_OWNER } from './deployments.js';
-export type { KubeObject, ObjectMeta } from './json.js';
-export type { KubeconfigDocument } from './kubeconfig.js';
-export { CRD_CLEANUP, FOREGROUND } from './lifecycle.js';
-export { PROXY_TO, ProxyTargets, type ProxyTargetKey } from './proxy.js';
-export type { RecordedRequest, RequestFilter, RequestMark, RequestQuery } from './requests.js';
-export { RESOURCES, type PrinterColumn, type ResourceType } from './resources.js';
+export { DEADLINE_EXCEEDED, NEVER_READY } from './deployments.js';
+export type { KubeObject } from './json.js';
+export { CRD_CLEANUP } from './lifecycle.js';
+export { PROXY_TO } from './proxy.js';
+export type { RecordedRequest } from './requests.js';
 
 /** Options of startSandbox; every field is optional. */
 export interface SandboxOptions {

@@ -7,7 +7,7 @@
 export type JsonObject = Record<string, unknown>;
 
 /** Object metadata fields the sandbox reads or writes; anything else is kept as given. */
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   generateName?: string;
   namespace?: string;

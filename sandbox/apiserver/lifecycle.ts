@@ -40,7 +40,7 @@ export interface DeleteResult {
 }
 
 /** Finalizer of owners in foreground deletion. */
-export const FOREGROUND = 'foregroundDeletion';
+const FOREGROUND = 'foregroundDeletion';
 /** Finalizer every CRD carries until its objects are gone. */
 export const CRD_CLEANUP = 'customresourcecleanup.apiextensions.k8s.io';
 

@@ -45,7 +45,7 @@ function decodeToken(token: string): ContinueToken {
 }
 
 /** Checks resourceVersion / resourceVersionMatch against the store (504 too new, 410 not kept). */
-export function checkResourceVersion(store: Store, query: URLSearchParams): void {
+function checkResourceVersion(store: Store, query: URLSearchParams): void {
   const rv = query.get('resourceVersion') ?? '';
   if (rv === '' || rv === '0') return;
   if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version "${rv}"`);

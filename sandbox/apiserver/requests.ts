@@ -36,7 +36,7 @@ export interface RequestMark {
 }
 
 /** Which recorded requests to count or return; every field narrows the selection. */
-export interface RequestQuery {
+interface RequestQuery {
   /** Only requests recorded after this mark. */
   since?: RequestMark;
   /** true: only service-proxy calls; false: only Kubernetes API calls. */

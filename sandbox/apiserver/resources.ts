@@ -58,11 +58,6 @@ export function findResource(group: string, version: string, plural: string): Re
   return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
-/** The statically served resource for an object's apiVersion and kind, if any. */
-export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
-  return RESOURCES.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
-}
-
 /** The core Namespace resource (namespace existence checks go through it). */
 export const NAMESPACES: ResourceType = RESOURCES[0];
 

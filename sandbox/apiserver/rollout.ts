@@ -23,7 +23,7 @@ export const NEVER_READY = 'sandbox.flagger.app/never-ready';
 const PODS = findResource('', 'v1', 'pods')!;
 
 /** The fake Pods a settled workload runs. */
-export interface PodPlan {
+interface PodPlan {
   count: number;
   /** Label telling Pods of the current template apart (`pod-template-hash`, `controller-revision-hash`). */
   hashLabel: string;

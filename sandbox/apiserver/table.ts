@@ -30,7 +30,7 @@ const str = (obj: KubeObject, path: string, fallback = '<none>'): string => {
 };
 
 /** kube's duration.HumanDuration: "45s", "3m20s", "15m", "5h3m", "20h", "3d4h", "90d", "3y20d". */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < -1) return '<invalid>';
   if (s < 0) return '0s';

@@ -11,9 +11,9 @@
 import type { KubeObject } from '../apiserver/index.js';
 
 /** Annotation: share of 5xx responses of this version (0..1). */
-export const ERROR_RATE_ANNOTATION = 'sandbox.flagger.app/error-rate';
+const ERROR_RATE_ANNOTATION = 'sandbox.flagger.app/error-rate';
 /** Annotation: P99 latency of this version in milliseconds. */
-export const LATENCY_ANNOTATION = 'sandbox.flagger.app/latency-ms';
+const LATENCY_ANNOTATION = 'sandbox.flagger.app/latency-ms';
 
 /** What one version does with the requests it receives. */
 export interface Behaviour {
@@ -24,11 +24,11 @@ export interface Behaviour {
 }
 
 /** A healthy version. */
-export const HEALTHY: Readonly<Behaviour> = Object.freeze({ errorRate: 0, p99Ms: 50 });
+const HEALTHY: Readonly<Behaviour> = Object.freeze({ errorRate: 0, p99Ms: 50 });
 /** What a `-faulty` image tag means. */
-export const FAULTY_ERROR_RATE = 0.3;
+const FAULTY_ERROR_RATE = 0.3;
 /** What a `-slow` image tag means. */
-export const SLOW_P99_MS = 800;
+const SLOW_P99_MS = 800;
 
 interface Template {
   metadata?: { annotations?: Record<string, string> };
@@ -50,7 +50,7 @@ export function behaviourOf(deployment: KubeObject): Behaviour {
 }
 
 /** The tag of an image reference (`repo/name:tag@digest` → `tag`), or ''. */
-export function imageTag(image: string): string {
+function imageTag(image: string): string {
   const withoutDigest = image.split('@')[0] ?? '';
   const lastSlash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.lastIndexOf(':');

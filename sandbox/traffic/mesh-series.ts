@@ -30,7 +30,7 @@ interface Vocabulary {
 const envoyCode = (code: number) => ({ envoy_response_code: String(code) });
 
 /** The vocabularies, by mesh. */
-export const VOCABULARIES: Readonly<Record<'linkerd' | 'consul' | 'kuma', Vocabulary>> = {
+const VOCABULARIES: Readonly<Record<'linkerd' | 'consul' | 'kuma', Vocabulary>> = {
   linkerd: {
     counter: 'response_total',
     histogram: 'response_latency_ms',

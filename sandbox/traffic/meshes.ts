@@ -21,7 +21,7 @@ const always = (): boolean => true;
 const QUANTITY = /^([0-9]+(?:\.[0-9]+)?)(m|k)?$/;
 
 /** An SMI weight (number or quantity string) as a number; 0 when unreadable. */
-export function smiWeight(w: unknown): number {
+function smiWeight(w: unknown): number {
   if (typeof w === 'number') return w;
   const m = typeof w === 'string' ? QUANTITY.exec(w.trim()) : null;
   if (!m) return 0;
@@ -83,7 +83,7 @@ function valueMatches(m: ConsulValueMatch, got: string | undefined): boolean {
 }
 
 /** True when `req` satisfies a Consul ServiceRouter HTTP match (query parameters: none are sent). */
-export function consulMatches(m: ConsulHttpMatch, req: SimRequest): boolean {
+function consulMatches(m: ConsulHttpMatch, req: SimRequest): boolean {
   if (m.pathExact !== undefined && req.path !== m.pathExact) return false;
   if (m.pathPrefix !== undefined && !req.path.startsWith(m.pathPrefix)) return false;
   if (m.pathRegex !== undefined && !fullMatch(m.pathRegex, req.path)) return false;
@@ -146,7 +146,7 @@ interface KumaRule {
 }
 
 /** `podinfo-canary_test_svc_9898` → `podinfo-canary` (the Service of a Kuma service tag). */
-export function kumaServiceName(tag: string | undefined): string {
+function kumaServiceName(tag: string | undefined): string {
   return (tag ?? '').replace(/_[^_]+_svc_[0-9]+$/, '');
 }
 

@@ -25,7 +25,7 @@ export type BuiltinExpr =
   | { kind: 'quantile'; q: number; buckets: RangeSelector; factor: number };
 
 /** Counters the success-rate form may use. */
-export const RATIO_METRICS = [
+const RATIO_METRICS = [
   'istio_requests_total',
   'envoy_cluster_upstream_rq',
   'nginx_ingress_controller_requests',
@@ -34,14 +34,14 @@ export const RATIO_METRICS = [
   'response_total',
 ] as const;
 /** `[sum, count]` of the histograms whose mean the latency form may take. */
-export const MEAN_METRICS = [
+const MEAN_METRICS = [
   [
     'nginx_ingress_controller_response_duration_seconds_sum',
     'nginx_ingress_controller_response_duration_seconds_count',
   ],
 ] as const;
 /** Histograms the P99 form may use. */
-export const QUANTILE_METRICS = [
+const QUANTILE_METRICS = [
   'istio_request_duration_milliseconds_bucket',
   'istio_request_duration_seconds_bucket',
   'envoy_cluster_upstream_rq_time_bucket',
@@ -93,7 +93,7 @@ function selector(metric: string, body: string, window: string): RangeSelector |
 const MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)/y;
 
 /** `a="x",b=~"y"` → matchers; undefined when the text is not a list of matchers. */
-export function parseMatchers(body: string): LabelMatcher[] | undefined {
+function parseMatchers(body: string): LabelMatcher[] | undefined {
   const out: LabelMatcher[] = [];
   MATCHER.lastIndex = 0;
   while (MATCHER.lastIndex < body.length && out.length < 50) {
@@ -116,7 +116,7 @@ const UNIT_MS: Record<string, number> = {
 };
 
 /** A Prometheus duration (`30s`, `1m30s`, `500ms`) in ms; undefined when invalid or zero. */
-export function parseDuration(text: string): number | undefined {
+function parseDuration(text: string): number | undefined {
   const parts = [...text.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
   const ms = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]], 0);

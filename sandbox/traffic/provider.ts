@@ -35,7 +35,7 @@ export function sandboxMetricsProvider(source: MetricsSource): MetricsProvider {
 }
 
 /** Evaluates one query against the source now. */
-export function evaluate(source: MetricsSource, query: string): QueryResult {
+function evaluate(source: MetricsSource, query: string): QueryResult {
   const expr = parseBuiltin(query);
   if (!expr) return { kind: 'error', message: UNSUPPORTED_QUERY };
   const samples = source.samples();

@@ -12,7 +12,7 @@ import { consulFilterPasses } from './meshes.js';
 import type { Backend, World } from './routing.js';
 
 /** The pod annotation naming the Consul service a pod registers as. */
-export const CONSUL_SERVICE_ANNOTATION = 'consul.hashicorp.com/connect-service';
+const CONSUL_SERVICE_ANNOTATION = 'consul.hashicorp.com/connect-service';
 
 /** A Deployment able to receive requests, with what the counters need to know about it. */
 export interface Endpoint {

@@ -81,7 +81,7 @@ export interface SimRoute {
 }
 
 /** Which router drives an apex. */
-export type RoutingSource =
+type RoutingSource =
   | 'istio'
   | 'gatewayapi'
   | 'appmesh'

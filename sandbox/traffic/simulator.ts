@@ -24,7 +24,7 @@ import { readWorld } from './routing.js';
  * (`x-canary: insider`, and cookie regexes such as `^(.*?;)?(type=insider)(;.*)?$`, which do not
  * allow a space after the `;`).
  */
-export const DEFAULT_AB_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+const DEFAULT_AB_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'x-canary': 'insider',
   cookie: 'canary=always;type=insider',
 });

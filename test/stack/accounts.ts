@@ -8,12 +8,12 @@ import { startSandbox, type Sandbox } from '../support/sandbox.js';
 import { startEksEndpoint, type EksEndpoint } from './eks.js';
 import type { PackagedStack } from './stack.js';
 
-export const PARTNER_ACCOUNT = '210987654321';
+const PARTNER_ACCOUNT = '210987654321';
 export const PARTNER_ROLE = `arn:aws:iam::${PARTNER_ACCOUNT}:role/flagger-serverless-access`;
 export const EXTERNAL_ID = 'flagger-serverless-prod';
 
 /** The trust policy docs/clusters.md shows, for the step role. */
-export function trustPolicy(analyzeRoleArn: string): unknown {
+function trustPolicy(analyzeRoleArn: string): unknown {
   return {
     Version: '2012-10-17',
     Statement: [

@@ -128,7 +128,7 @@ export function queueName(url: string): string {
   return new URL(url).pathname.split('/').pop()!;
 }
 
-export function busArn(nameOrArn: string | undefined, arn: Arn): string {
+function busArn(nameOrArn: string | undefined, arn: Arn): string {
   if (nameOrArn?.startsWith('arn:')) return nameOrArn;
   return arn('events', `event-bus/${nameOrArn ?? 'default'}`);
 }

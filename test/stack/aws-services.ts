@@ -21,7 +21,7 @@ export interface QueuedMessage {
 }
 
 /** A role other principals may assume: its trust policy and the principal it becomes. */
-export interface AssumableRole {
+interface AssumableRole {
   trustPolicy: unknown;
   principal: Principal;
 }

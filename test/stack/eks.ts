@@ -23,7 +23,7 @@ export interface EksEndpoint {
 }
 
 /** Role ARN of a principal ARN (an assumed-role session counts as its role). */
-export function roleOf(arn: string): string {
+function roleOf(arn: string): string {
   const m = /^arn:aws:sts::(\d+):assumed-role\/([^/]+)\//.exec(arn);
   return m ? `arn:aws:iam::${m[1]}:role/${m[2]}` : arn;
 }

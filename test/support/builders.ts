@@ -22,7 +22,7 @@ export const T0 = Date.UTC(2025, 0, 1);
 export const MINUTE = 60_000;
 
 /** The default metrics: success rate ≥ 99 %, p99 latency ≤ 500 ms. */
-export const defaultMetrics: MetricSpec[] = [
+const defaultMetrics: MetricSpec[] = [
   { name: 'request-success-rate', threshold: 99, interval: '1m' },
   { name: 'request-duration', threshold: 500, interval: '1m' },
 ];

@@ -12,7 +12,6 @@ import { makeHandler as makeDispatch } from '../../functions/dispatch/handler.js
 import { makeHandler as makeNotify } from '../../functions/notify/handler.js';
 import { loadConfig } from '../../lib/config.js';
 import type { DomainEvent } from '../../lib/domain/events.js';
-import type { Canary } from '../../lib/domain/spec/schema.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import { noSecrets, type SecretReader } from '../../lib/adapters/secrets.js';
 import type { MetricsProvider } from '../../lib/ports/metrics.js';
@@ -156,9 +155,4 @@ function apiEvent(
 
 function sqsEvent(m: StepMessage, id: string): SQSEvent {
   return { Records: [{ messageId: id, body: JSON.stringify(m) }] } as unknown as SQSEvent;
-}
-
-/** The canary manifest stored for `key`. */
-export function manifestOf(r: CanaryRecord<CanaryStatus> | undefined): Canary | undefined {
-  return r?.manifest as Canary | undefined;
 }

@@ -12,26 +12,26 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Bucket bounds (ms) of Istio's request duration histogram; Envoy's upstream_rq_time uses the same. */
-export const ISTIO_BUCKETS_MS = [
+const ISTIO_BUCKETS_MS = [
   0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
   3600000,
 ] as const;
 
 /** A share of requests that take `ms` milliseconds. */
-export interface LatencyShare {
+interface LatencyShare {
   ms: number;
   fraction: number;
 }
 
 /** Latencies whose P99 interpolates to ≈ 500 ms on {@link ISTIO_BUCKETS_MS}. */
-export const P99_500MS: readonly LatencyShare[] = [
+const P99_500MS: readonly LatencyShare[] = [
   { ms: 40, fraction: 0.9 },
   { ms: 400, fraction: 0.09 },
   { ms: 800, fraction: 0.01 },
 ];
 
 /** The traffic one workload receives. */
-export interface Traffic {
+interface Traffic {
   /** Requests per second. */
   rps: number;
   /** Share of responses that are 5xx (0..1); the rest are 200. */
@@ -41,7 +41,7 @@ export interface Traffic {
 }
 
 /** A workload and the traffic it starts with. */
-export interface WorkloadTraffic extends Traffic {
+interface WorkloadTraffic extends Traffic {
   namespace: string;
   /** Istio `destination_workload` (a Deployment name, e.g. `podinfo` or `podinfo-primary`). */
   workload: string;

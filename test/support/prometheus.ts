@@ -28,7 +28,7 @@ export interface PrometheusAvailability {
 }
 
 /** `PROMETHEUS_BIN` if set (must be executable), else the first `prometheus` on PATH. */
-export function findPrometheusBinary(): string | undefined {
+function findPrometheusBinary(): string | undefined {
   const explicit = process.env.PROMETHEUS_BIN;
   if (explicit) return isExecutable(explicit) ? explicit : undefined;
   return findPrometheus();
@@ -59,7 +59,7 @@ export interface PrometheusServer extends PrometheusProcess {
 }
 
 /** Polling options of {@link PrometheusServer.waitForValue}. */
-export interface WaitOptions {
+interface WaitOptions {
   /** Deadline in ms; default 20 000 (first samples arrive ≈ 5–7 s after start). */
   timeoutMs?: number;
   /** Poll period in ms; default 250. */

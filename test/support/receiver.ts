@@ -52,7 +52,7 @@ export const hang = (): Behaviour => ({ kind: 'hang' });
 export const reset = (): Behaviour => ({ kind: 'reset' });
 
 /** One request as it arrived. */
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   /** Path without the query string. */
   path: string;

@@ -8,9 +8,9 @@ import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/apiserver/index.js';
+import { startSandbox, type Sandbox } from '../../sandbox/apiserver/index.js';
 
-export { startSandbox, type Sandbox, type SandboxOptions };
+export { startSandbox, type Sandbox };
 
 /** How a KubeConfig reaches the sandbox. */
 export interface KubeConfigOptions {
@@ -91,7 +91,7 @@ export async function apiFailure(
 }
 
 /** One event of a watch stream. */
-export interface WatchEvent {
+interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: {
     kind?: string;
@@ -185,7 +185,7 @@ export async function openWatch(
 export const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
 /** A kubectl process started with {@link Kubectl.start}. */
-export interface KubectlProcess {
+interface KubectlProcess {
   /** Standard output so far. */
   output(): string;
   /** Resolves when it exits. */

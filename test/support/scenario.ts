@@ -15,7 +15,7 @@ import { apply, podinfoDeployment } from './release.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
 
 /** One analysis interval of the fixtures (`interval: 10s`). */
-export const INTERVAL_MS = 10_000;
+const INTERVAL_MS = 10_000;
 
 export type Row = CanaryRecord<CanaryStatus>;
 
@@ -46,7 +46,7 @@ export interface WorldOptions {
  * a control plane and a receiver. The control plane's clock starts at `clockStart`, by default the
  * wall clock, which the sandbox uses for the Deployment condition timestamps it writes.
  */
-export async function startWorld(opts: WorldOptions = {}): Promise<World> {
+async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const names = opts.clusters ?? ['sandbox'];
   const clusters: Record<string, Sandbox> = {};
   for (const name of names) {

@@ -18,7 +18,7 @@ export interface AwsCredentials {
 export type AwsCredentialsProvider = () => Promise<AwsCredentials>;
 
 /** One request to sign; `url` carries the query. */
-export interface SignableRequest {
+interface SignableRequest {
   method: string;
   url: URL;
   headers?: Record<string, string>;

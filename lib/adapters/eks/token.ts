@@ -21,9 +21,9 @@ export interface AwsCredentials {
 export type CredentialsProvider = () => Promise<AwsCredentials>;
 
 /** The prefix every EKS token starts with. */
-export const TOKEN_PREFIX = 'k8s-aws-v1.';
+const TOKEN_PREFIX = 'k8s-aws-v1.';
 /** Lifetime of the presigned URL, as `aws eks get-token` signs it. */
-export const TOKEN_EXPIRES_SECONDS = 60;
+const TOKEN_EXPIRES_SECONDS = 60;
 
 /** What one token is for, and how to sign it. */
 export interface TokenRequest {

@@ -2,7 +2,7 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import type { DomainEvent } from '../../domain/events.js';
 import type { EventBus } from '../../ports/bus.js';
 
-export const EVENT_SOURCE = 'flagger-serverless';
+const EVENT_SOURCE = 'flagger-serverless';
 const BATCH = 10;
 
 /** PutEvents to our bus; rules route them to the notify function and users' own targets. */

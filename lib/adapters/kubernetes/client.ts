@@ -23,7 +23,7 @@ import { rawRequest, type RawRequest } from './raw.js';
 import { callApi, type TokenSource } from './request.js';
 
 /** Default upper bound of one API request. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** The APIs of one cluster plus the per-call wrapper. */
 export interface ClusterClients {
@@ -55,7 +55,7 @@ export interface Connection {
 }
 
 /** A KubeConfig for a static record (kubeconfig or endpoint); `http://` servers skip TLS checks. */
-export function staticKubeConfig(record: Exclude<ClusterRecord, EksClusterRecord>): KubeConfig {
+function staticKubeConfig(record: Exclude<ClusterRecord, EksClusterRecord>): KubeConfig {
   const kc = new KubeConfig();
   if (record.kind === 'endpoint') {
     kc.loadFromOptions({
@@ -79,7 +79,7 @@ export function staticKubeConfig(record: Exclude<ClusterRecord, EksClusterRecord
 }
 
 /** A KubeConfig for an EKS endpoint; the token is added per request. */
-export function eksKubeConfig(name: string, server: string, caData: string): KubeConfig {
+function eksKubeConfig(name: string, server: string, caData: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name, server, caData, skipTLSVerify: skipTls(server, false) }],

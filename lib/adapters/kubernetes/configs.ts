@@ -17,7 +17,7 @@ export interface ConfigRefs {
 }
 
 /** Secret types whose content is application config (image-pull secrets and tokens are not). */
-export const TRACKED_SECRET_TYPES: readonly string[] = [
+const TRACKED_SECRET_TYPES: readonly string[] = [
   'Opaque',
   'kubernetes.io/basic-auth',
   'kubernetes.io/ssh-auth',
@@ -67,7 +67,7 @@ export function isTracked(kind: ConfigKind, obj: V1ConfigMap | V1Secret): boolea
 export type TrackedConfig = { kind: 'configmap'; object: V1ConfigMap } | { kind: 'secret'; object: V1Secret };
 
 /** Tracking key as Flagger writes it in `status.trackedConfigs`: `configmap/<name>`. */
-export function trackingKey(kind: ConfigKind, name: string): string {
+function trackingKey(kind: ConfigKind, name: string): string {
   return `${kind}/${name}`;
 }
 

@@ -25,7 +25,7 @@ export interface PrimaryInputs {
 }
 
 /** The primary's pod template: target template, primary selector label, `-primary` configs, new id. */
-export function primaryTemplate(i: PrimaryInputs): V1PodTemplateSpec {
+function primaryTemplate(i: PrimaryInputs): V1PodTemplateSpec {
   const sel = selectorLabel(i.canary, i.target.spec?.selector, i.selectorLabels);
   const tpl = i.target.spec?.template ?? {};
   const meta = tpl.metadata ?? {};

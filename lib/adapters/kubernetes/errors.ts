@@ -13,13 +13,11 @@ import {
   InvalidError,
   NotFoundError,
   UnavailableError,
-  type ErrorOptions,
 } from '../../ports/errors.js';
 
 export { ConflictError, ForbiddenError, InvalidError, NotFoundError, UnavailableError };
-export type KubeErrorOptions = ErrorOptions;
 
-export type KubeError = NotFoundError | ConflictError | ForbiddenError | UnavailableError | InvalidError;
+type KubeError = NotFoundError | ConflictError | ForbiddenError | UnavailableError | InvalidError;
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -37,7 +35,7 @@ const NETWORK_CODES = new Set([
 ]);
 
 /** Whether `e` is one of this module's typed errors. */
-export function isKubeError(e: unknown): e is KubeError {
+function isKubeError(e: unknown): e is KubeError {
   return (
     e instanceof NotFoundError ||
     e instanceof ConflictError ||

@@ -10,7 +10,7 @@ import type { RecordedEvent } from '../../ports/workloads.js';
 import { COMPONENT } from './labels.js';
 
 /** Core Events reject longer messages. */
-export const MAX_MESSAGE_LENGTH = 1024;
+const MAX_MESSAGE_LENGTH = 1024;
 
 /** The Deployment an event is about. */
 export interface Involved {

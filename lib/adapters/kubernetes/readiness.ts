@@ -11,7 +11,7 @@ import {
 import type { Readiness } from '../../ports/workloads.js';
 
 /** The fields of `d` readiness depends on. */
-export function deploymentSnapshot(d: V1Deployment): WorkloadSnapshot {
+function deploymentSnapshot(d: V1Deployment): WorkloadSnapshot {
   const s = d.status ?? {};
   return {
     name: d.metadata?.name ?? '',

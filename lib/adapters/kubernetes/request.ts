@@ -40,7 +40,7 @@ function pass<T>(value: T): Observable<T> {
 }
 
 /** Middleware that puts `signal` (and a fresh token) on the request. */
-export function requestMiddleware(signal: AbortSignal, token?: TokenSource): ObservableMiddleware {
+function requestMiddleware(signal: AbortSignal, token?: TokenSource): ObservableMiddleware {
   return {
     pre: (ctx) => {
       ctx.setSignal(signal);
@@ -57,7 +57,7 @@ export function requestMiddleware(signal: AbortSignal, token?: TokenSource): Obs
 }
 
 /** `ConfigurationOptions` for one call with an already combined signal. */
-export function requestOptions(
+function requestOptions(
   signal: AbortSignal,
   token?: TokenSource,
   contentType?: PatchStrategy,

@@ -13,7 +13,7 @@
  */
 import { InvalidError } from '../../ports/errors.js';
 /** Which in-cluster addresses a cluster record lets through the service proxy. */
-export interface ServiceProxyPolicy {
+interface ServiceProxyPolicy {
   enabled: boolean;
   /** When set, only Services in these namespaces (the RBAC grants services/proxy only there). */
   namespaces?: readonly string[];
@@ -30,7 +30,7 @@ export interface ServiceTarget {
 }
 
 /** Refused: the target needs credentials the API server would strip. */
-export class ProxyCredentialsError extends InvalidError {
+class ProxyCredentialsError extends InvalidError {
   override readonly name: string = 'ProxyCredentialsError';
   constructor(target: ServiceTarget) {
     super(
@@ -42,7 +42,7 @@ export class ProxyCredentialsError extends InvalidError {
 }
 
 /** Refused: a namespace outside the cluster record's `serviceProxy.namespaces`. */
-export class ProxyNamespaceError extends InvalidError {
+class ProxyNamespaceError extends InvalidError {
   override readonly name: string = 'ProxyNamespaceError';
   constructor(target: ServiceTarget, allowed: readonly string[]) {
     super(

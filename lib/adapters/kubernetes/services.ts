@@ -14,13 +14,13 @@ import { ownerLabels } from './labels.js';
 export type ServiceRole = 'apex' | 'canary' | 'primary';
 
 /** Service name per role: `<apex>`, `<apex>-canary`, `<apex>-primary`. */
-export function serviceName(canary: Canary, role: ServiceRole): string {
+function serviceName(canary: Canary, role: ServiceRole): string {
   if (role === 'apex') return apexName(canary);
   return role === 'canary' ? canaryName(canary) : primaryName(canary);
 }
 
 /** The single TCP port: `{ name: portName, port, targetPort, appProtocol? }`. */
-export function servicePort(canary: Canary): V1ServicePort {
+function servicePort(canary: Canary): V1ServicePort {
   const port: V1ServicePort = {
     name: portName(canary),
     port: canary.spec.service.port,

@@ -8,21 +8,21 @@ import { postJson, type HttpNotifierOptions } from './http.js';
 import { describe } from './text.js';
 
 /** Embed colour per severity, as integers: Slack's good #2EB886, warning #DAA038, danger #A30200. */
-export const discordColors: Readonly<Record<Severity, number>> = {
+const discordColors: Readonly<Record<Severity, number>> = {
   info: 0x2eb886,
   warn: 0xdaa038,
   error: 0xa30200,
 };
 
 /** One Discord embed field. */
-export interface DiscordField {
+interface DiscordField {
   name: string;
   value: string;
   inline: boolean;
 }
 
 /** The JSON body posted to a Discord webhook. */
-export interface DiscordPayload {
+interface DiscordPayload {
   username: string;
   embeds: [{ title: string; description: string; color: number; fields: DiscordField[]; timestamp: string }];
 }
@@ -31,10 +31,7 @@ export interface DiscordPayload {
 const FIELD_LIMIT = 1024;
 
 /** Formats one event for Discord. Pure. */
-export function formatDiscord(
-  event: DomainEvent,
-  provider: Pick<AlertProvider, 'username'> = {},
-): DiscordPayload {
+function formatDiscord(event: DomainEvent, provider: Pick<AlertProvider, 'username'> = {}): DiscordPayload {
   const d = describe(event);
   const fields: DiscordField[] = d.facts.map((f) => ({ name: f.title, value: f.value, inline: true }));
   if (d.explanations.length > 0) {

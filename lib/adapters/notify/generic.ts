@@ -10,16 +10,16 @@ import { postJson, type HttpNotifierOptions } from './http.js';
 import { alertText } from './text.js';
 
 /** Version of the generic payload; bumped on any incompatible change. */
-export const GENERIC_PAYLOAD_VERSION = 'v1';
+const GENERIC_PAYLOAD_VERSION = 'v1';
 
 /** One check of the generic payload. */
-export type GenericCheck = Pick<
+type GenericCheck = Pick<
   CheckResult,
   'name' | 'kind' | 'verdict' | 'explanation' | 'value' | 'min' | 'max' | 'query'
 >;
 
 /** The JSON body posted to a generic webhook. */
-export interface GenericPayload {
+interface GenericPayload {
   source: 'flagger-serverless';
   version: typeof GENERIC_PAYLOAD_VERSION;
   type: DomainEvent['type'];
@@ -43,7 +43,7 @@ export interface GenericPayload {
 }
 
 /** Formats one event as generic JSON. Pure. */
-export function formatGeneric(event: DomainEvent): GenericPayload {
+function formatGeneric(event: DomainEvent): GenericPayload {
   const payload: GenericPayload = {
     source: 'flagger-serverless',
     version: GENERIC_PAYLOAD_VERSION,

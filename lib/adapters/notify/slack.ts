@@ -11,10 +11,10 @@ import { postJson, type HttpNotifierOptions } from './http.js';
 import { describe } from './text.js';
 
 /** Slack's named attachment colours: green, amber, red. */
-export type SlackColor = 'good' | 'warning' | 'danger';
+type SlackColor = 'good' | 'warning' | 'danger';
 
 /** Attachment colour per severity (Flagger: `danger` for error, `good` otherwise; we add amber for warn). */
-export const slackColors: Readonly<Record<Severity, SlackColor>> = {
+const slackColors: Readonly<Record<Severity, SlackColor>> = {
   info: 'good',
   warn: 'warning',
   error: 'danger',
@@ -22,11 +22,11 @@ export const slackColors: Readonly<Record<Severity, SlackColor>> = {
 
 type Text = { type: 'plain_text' | 'mrkdwn'; text: string };
 /** The Block Kit blocks we use. */
-export type SlackBlock =
+type SlackBlock =
   { type: 'header'; text: Text } | { type: 'section'; text: Text } | { type: 'section'; fields: Text[] };
 
 /** The JSON body posted to a Slack incoming webhook. */
-export interface SlackPayload {
+interface SlackPayload {
   channel?: string;
   username: string;
   icon_emoji: string;
@@ -39,7 +39,7 @@ export interface SlackPayload {
 const HEADER_LIMIT = 150;
 
 /** Formats one event for Slack. Pure. */
-export function formatSlack(
+function formatSlack(
   event: DomainEvent,
   provider: Pick<AlertProvider, 'channel' | 'username'> = {},
 ): SlackPayload {

@@ -10,17 +10,17 @@ import { postJson, type HttpNotifierOptions } from './http.js';
 import { describe } from './text.js';
 
 /** Adaptive Card text colours: green, amber, red. */
-export type TeamsColor = 'Good' | 'Warning' | 'Attention';
+type TeamsColor = 'Good' | 'Warning' | 'Attention';
 
 /** Title colour per severity. */
-export const teamsColors: Readonly<Record<Severity, TeamsColor>> = {
+const teamsColors: Readonly<Record<Severity, TeamsColor>> = {
   info: 'Good',
   warn: 'Warning',
   error: 'Attention',
 };
 
 /** The Adaptive Card elements we use. */
-export type TeamsElement =
+type TeamsElement =
   | {
       type: 'TextBlock';
       text: string;
@@ -33,7 +33,7 @@ export type TeamsElement =
   | { type: 'FactSet'; facts: { title: string; value: string }[] };
 
 /** The JSON body posted to a Teams webhook. */
-export interface TeamsPayload {
+interface TeamsPayload {
   type: 'message';
   attachments: [
     {
@@ -50,7 +50,7 @@ export interface TeamsPayload {
 }
 
 /** Formats one event for Teams. Pure. */
-export function formatTeams(event: DomainEvent): TeamsPayload {
+function formatTeams(event: DomainEvent): TeamsPayload {
   const d = describe(event);
   const body: TeamsElement[] = [
     {

@@ -8,7 +8,7 @@ import type { DomainEvent, DomainEventType, Severity } from '../../domain/events
 import type { Reason } from '../../domain/reasons.js';
 
 /** One label/value pair shown under the message. */
-export interface Fact {
+interface Fact {
   title: string;
   value: string;
 }
@@ -51,7 +51,7 @@ export function describe(event: DomainEvent): Description {
 }
 
 /** `<name>.<namespace>`, as Flagger labels a canary in every message. */
-export function canaryLabel(event: DomainEvent): string {
+function canaryLabel(event: DomainEvent): string {
   return `${event.canary.name}.${event.canary.namespace}`;
 }
 

@@ -4,7 +4,7 @@
  */
 import { sigv4Signer, type AwsCredentialsProvider } from '../aws/sigv4.js';
 
-export type { AwsCredentials, AwsCredentialsProvider } from '../aws/sigv4.js';
+export type { AwsCredentialsProvider } from '../aws/sigv4.js';
 
 /** How to authenticate each request. */
 export type PrometheusAuth =

@@ -12,7 +12,7 @@ import { PrometheusConfigError } from './errors.js';
 import { parseQueryResponse } from './response.js';
 
 /** Default per-query timeout, as Flagger's (docs/flagger-compatibility.md#no-data-and-errors). */
-export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
 
 /** How to reach one Prometheus-compatible server. */
 export interface PrometheusClientOptions {

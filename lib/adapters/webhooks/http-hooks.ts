@@ -34,7 +34,7 @@ type Attempt =
 type Options = Required<HttpHooksOptions>;
 
 /** Highest status Flagger treats as success: 200–202 pass; 203, 204 and above fail. */
-export const MAX_OK_STATUS = 202;
+const MAX_OK_STATUS = 202;
 
 /**
  * Webhooks over HTTP with Flagger's contract (docs/flagger-compatibility.md#webhooks): `POST` of the

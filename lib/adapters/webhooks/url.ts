@@ -46,7 +46,7 @@ export function parseHookUrl(raw: string): HookTarget {
 }
 
 /** `scheme://host/path` of a URL: no userinfo, query or fragment. */
-export function displayUrl(url: URL): string {
+function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 

@@ -12,7 +12,7 @@ import { failedCheck } from './rollback.js';
 import { kubeEvent, need } from './step.js';
 
 /** Whether this is the first analysis step: no traffic, no iteration, no mirroring yet. */
-export function isFirstAnalysisStep(ctx: Ctx): boolean {
+function isFirstAnalysisStep(ctx: Ctx): boolean {
   return liveCanaryWeight(ctx) === 0 && ctx.status.iterations === 0 && !liveMirrored(ctx);
 }
 

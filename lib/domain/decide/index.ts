@@ -13,10 +13,8 @@ import { preflight } from './preflight.js';
 import { steady } from './revision.js';
 import { step } from './step.js';
 
-export type { Decision, NeedDecision, NeedInput, StepDecision } from './decision.js';
+export type { Decision, NeedInput, StepDecision } from './decision.js';
 export { MAX_NEED_ROUNDS } from './decision.js';
-export { READINESS_POLL_MS } from './context.js';
-export { configsChanged, revisionState } from './revision.js';
 
 /**
  * Decides one analysis step of `canary` from its persisted `status` and the observations. Pure:
@@ -58,4 +56,4 @@ function deferred(ctx: Ctx): StepDecision {
     reconcile: false,
   });
 }
-export { assessReadiness, type ReadinessOptions, type WorkloadSnapshot } from './workload.js';
+export { assessReadiness, type WorkloadSnapshot } from './workload.js';

@@ -27,7 +27,7 @@ export function configsChanged(
  * `promoted` — the target is back at the primary's revision (e.g. `kubectl rollout undo` after a
  * failure), which is not a release (`lastPromotedSpec`, as newest Flagger).
  */
-export function revisionState(status: CanaryStatus, target: TargetRevision): 'new' | 'same' | 'promoted' {
+function revisionState(status: CanaryStatus, target: TargetRevision): 'new' | 'same' | 'promoted' {
   if (status.lastAppliedSpec === undefined) return 'new';
   if (configsChanged(status.trackedConfigs, target.trackedConfigs)) return 'new';
   if (target.revision === status.lastAppliedSpec) return 'same';
@@ -94,11 +94,7 @@ function waiting(ctx: Ctx): Decision {
  * no failed check); open ⇒ snapshot the revision, reset the counters, scale the target up, phase
  * Progressing. The canary receives traffic only after a readiness check on a later step.
  */
-export function startRelease(
-  ctx: Ctx,
-  reason: 'NewRevisionDetected' | 'RetryRequested',
-  why: string,
-): Decision {
+function startRelease(ctx: Ctx, reason: 'NewRevisionDetected' | 'RetryRequested', why: string): Decision {
   const gate = confirmGate(ctx, 'confirm-rollout');
   if (gate.state === 'need') return gate.decision;
   if (gate.state === 'closed')

@@ -12,7 +12,7 @@ import { baseActions, canaryId, READINESS_POLL_MS, type Ctx } from './context.js
 import type { NeedDecision, NeedInput, StepDecision } from './decision.js';
 
 /** A domain event before the step's final status is known. */
-export interface EventSpec {
+interface EventSpec {
   type: DomainEventType;
   message: string;
   severity: Severity;
@@ -20,7 +20,7 @@ export interface EventSpec {
 }
 
 /** When the next step runs: after one interval, soon (readiness polling), or never. */
-export type Schedule = 'interval' | 'soon' | 'never';
+type Schedule = 'interval' | 'soon' | 'never';
 
 /** What a stage decided; everything else is derived. */
 export interface StepSpec {

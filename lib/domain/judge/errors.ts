@@ -27,9 +27,9 @@ import { rateBounds } from './rates.js';
 import type { CompareOptions, Counts, CountSnapshot, Judgement } from './types.js';
 
 /** The grid of η = ln(rate ratio): ratios from e^−5 ≈ 0.007 to e^5 ≈ 148. */
-export const ERROR_GRID = makeGrid(-5, 5, 0.05);
+const ERROR_GRID = makeGrid(-5, 5, 0.05);
 /** Mixture scale: ratios around e^±1 ≈ 2.7× carry most weight. */
-export const ERROR_MIXTURE_TAU = 1;
+const ERROR_MIXTURE_TAU = 1;
 const LOG_W = halfNormalLogWeights(ERROR_GRID.step, ERROR_MIXTURE_TAU);
 
 /** Everything the judge keeps between steps: JSON-serialisable, and small. */

@@ -41,7 +41,7 @@ export function sameLayout(a: Histogram, b: Histogram): boolean {
 }
 
 /** Cumulative counts made monotone (running maximum), as Prometheus does before interpolating. */
-export function monotoneCounts(h: Histogram): number[] {
+function monotoneCounts(h: Histogram): number[] {
   const out: number[] = [];
   let max = 0;
   for (const b of h) {

@@ -47,7 +47,7 @@ export function binProbabilities(cdf: readonly number[]): Float64Array {
 }
 
 /** Bin probabilities of the reference slowed down by `theta`: P(bin j) = F(b_j/θ) − F(b_{j−1}/θ). */
-export function shiftedBinProbabilities(
+function shiftedBinProbabilities(
   bounds: readonly number[],
   cdf: readonly number[],
   theta: number,

@@ -31,7 +31,7 @@ import { binProbabilities, evalSmoothCdf, referenceCdf, smoothCdf } from './late
 import type { CompareOptions, HistogramSnapshot, Judgement } from './types.js';
 
 /** The grid of η = ln θ: factors from e^−1 ≈ 0.37 to e^1.4 ≈ 4, in steps of 2 %. */
-export const LATENCY_GRID = makeGrid(-1, 1.4, 0.02);
+const LATENCY_GRID = makeGrid(-1, 1.4, 0.02);
 const PI_FLOOR = 1e-9;
 
 /** Everything the judge keeps between steps: JSON-serialisable. */

@@ -12,7 +12,7 @@
 import { qnorm } from './special.js';
 
 /** c_α: the effective z of a one-sided mixture boundary at level α. */
-export function boundaryZ(alpha: number): number {
+function boundaryZ(alpha: number): number {
   return Math.sqrt(2 * Math.log(1 / alpha) + 2);
 }
 

@@ -16,7 +16,7 @@ import type { JudgeConfig } from './spec.js';
 import type { Judgement } from './types.js';
 
 /** Reason codes the lead should add to domain/reasons.ts for these outcomes. */
-export type JudgeReason =
+type JudgeReason =
   | 'JudgeFailed'
   | 'JudgePassed'
   | 'JudgeInconclusive'
@@ -26,7 +26,7 @@ export type JudgeReason =
   | 'JudgeInconclusiveProceed';
 
 /** The step's action. */
-export type JudgeAction =
+type JudgeAction =
   /** Roll back now. */
   | 'rollback'
   /** Count one failed check (Flagger's threshold applies). */

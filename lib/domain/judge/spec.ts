@@ -36,7 +36,7 @@ import type { AnalysisSpec, MetricSpec } from '../spec/schema.js';
 import type { CompareOptions } from './types.js';
 
 /** `analysis.metrics[].compare`. */
-export const metricCompare = z.looseObject({
+const metricCompare = z.looseObject({
   against: z.enum(['primary', 'none']).optional(),
   margin: z.number().positive().optional(),
   tolerance: z.number().min(0).optional(),
@@ -44,7 +44,7 @@ export const metricCompare = z.looseObject({
 });
 
 /** `analysis.judge`. */
-export const analysisJudge = z.looseObject({
+const analysisJudge = z.looseObject({
   enabled: z.boolean().optional(),
   confidence: z.number().gt(0.5).lt(1).optional(),
   advance: z.enum(['unlessFail', 'onPass']).optional(),
@@ -57,11 +57,11 @@ export const analysisJudge = z.looseObject({
     .optional(),
 });
 
-export type MetricCompare = z.infer<typeof metricCompare>;
-export type AnalysisJudge = z.infer<typeof analysisJudge>;
+type MetricCompare = z.infer<typeof metricCompare>;
+type AnalysisJudge = z.infer<typeof analysisJudge>;
 
 /** Defaults, in one place. */
-export const JUDGE_DEFAULTS = {
+const JUDGE_DEFAULTS = {
   confidence: 0.99,
   advance: 'unlessFail',
   failFast: true,
@@ -76,7 +76,7 @@ export const JUDGE_DEFAULTS = {
 } as const;
 
 /** One compared metric, ready for judgeErrors / judgeLatency. */
-export interface Comparison {
+interface Comparison {
   /** Metric name as written in the spec. */
   name: string;
   kind: 'errors' | 'latency';

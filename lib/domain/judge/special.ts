@@ -155,11 +155,6 @@ export function pnormUpper(x: number): number {
   return pnorm(-x);
 }
 
-/** Standard normal density. */
-export function dnorm(x: number): number {
-  return Math.exp(-0.5 * x * x - LN_SQRT_2PI);
-}
-
 const A = [
   -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
   2.506628277459239,

@@ -45,7 +45,7 @@ export interface CompareOptions {
 }
 
 /** What the judge saw of one version. */
-export interface ArmSummary {
+interface ArmSummary {
   requests: number;
   /** Error ratios only. */
   errors?: number;
@@ -58,7 +58,7 @@ export interface ArmSummary {
 }
 
 /** The effect of the canary relative to the primary, with an anytime-valid confidence interval. */
-export interface EffectBound {
+interface EffectBound {
   /** `pp`: canary error rate − primary error rate, percentage points; `ratio`: canary latency ÷ primary latency. */
   unit: 'pp' | 'ratio';
   estimate: number;

@@ -6,7 +6,7 @@
 import type { Provider } from './accessors.js';
 
 /** Version suffixes Flagger accepts after `<family>:`; an empty list means no suffix is allowed. */
-export const providerVersions: Readonly<Record<Provider, readonly string[]>> = {
+const providerVersions: Readonly<Record<Provider, readonly string[]>> = {
   istio: [],
   gatewayapi: ['v1', 'v1beta1'],
   appmesh: ['v1beta2'],
@@ -31,7 +31,7 @@ const versionRequired: readonly Provider[] = ['smi'];
 const meshSegment: readonly Provider[] = ['smi'];
 
 /** Every `spec.provider` value we accept, for messages and docs. */
-export const supportedProviderValues: readonly string[] = Object.entries(providerVersions).flatMap(
+const supportedProviderValues: readonly string[] = Object.entries(providerVersions).flatMap(
   ([family, versions]) => [
     ...(versionRequired.includes(family as Provider) ? [] : [family]),
     ...versions.map((v) => `${family}:${v}`),

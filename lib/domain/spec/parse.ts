@@ -19,7 +19,7 @@ import { canaryManifest, type Canary } from './schema.js';
 import { refuseUnsupported } from './unsupported.js';
 import { validateCanary } from './validate.js';
 
-export { formatErrors, formatPath, type FieldError } from './errors.js';
+export { formatErrors, type FieldError } from './errors.js';
 
 export interface ParseOptions {
   /** Namespace for a manifest without `metadata.namespace`; default `default`. */

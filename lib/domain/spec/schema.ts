@@ -10,12 +10,12 @@
 import { z } from 'zod';
 
 /** A duration as Flagger writes it: `30s`, `1m`, `1h`, `1m30s`. */
-export const duration = z.string().regex(/^([0-9]+(ms|s|m|h))+$/, 'a duration such as "30s", "1m" or "1h"');
+const duration = z.string().regex(/^([0-9]+(ms|s|m|h))+$/, 'a duration such as "30s", "1m" or "1h"');
 
 const percent = z.number().int().min(0).max(100);
 
 /** Istio StringMatch: exactly one of exact / prefix / suffix / regex. */
-export const stringMatch = z.looseObject({
+const stringMatch = z.looseObject({
   exact: z.string().optional(),
   prefix: z.string().optional(),
   suffix: z.string().optional(),
@@ -23,7 +23,7 @@ export const stringMatch = z.looseObject({
 });
 
 /** Istio HTTPMatchRequest (the subset every router understands plus pass-through keys). */
-export const httpMatch = z.looseObject({
+const httpMatch = z.looseObject({
   name: z.string().optional(),
   uri: stringMatch.optional(),
   scheme: stringMatch.optional(),
@@ -36,13 +36,13 @@ export const httpMatch = z.looseObject({
   gateways: z.array(z.string()).optional(),
 });
 
-export const crossRef = z.looseObject({
+const crossRef = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.string().min(1),
   name: z.string().min(1),
 });
 
-export const autoscalerRef = crossRef.extend({
+const autoscalerRef = crossRef.extend({
   primaryScalerReplicas: z
     .looseObject({
       minReplicas: z.number().int().min(0).optional(),
@@ -57,7 +57,7 @@ const headerOps = z.looseObject({
   remove: z.array(z.string()).optional(),
 });
 
-export const gatewayRef = z.looseObject({
+const gatewayRef = z.looseObject({
   name: z.string().min(1),
   namespace: z.string().optional(),
   sectionName: z.string().optional(),
@@ -66,7 +66,7 @@ export const gatewayRef = z.looseObject({
   kind: z.string().optional(),
 });
 
-export const serviceSpec = z.looseObject({
+const serviceSpec = z.looseObject({
   name: z.string().optional(),
   port: z.number().int().min(1).max(65535),
   portName: z.string().optional(),
@@ -102,7 +102,7 @@ export const serviceSpec = z.looseObject({
   gatewayRefs: z.array(gatewayRef).optional(),
 });
 
-export const metricSpec = z.looseObject({
+const metricSpec = z.looseObject({
   name: z.string().min(1),
   threshold: z.number().optional(),
   thresholdRange: z.looseObject({ min: z.number().optional(), max: z.number().optional() }).optional(),
@@ -123,7 +123,7 @@ export const webhookTypes = [
   'event',
 ] as const;
 
-export const webhookSpec = z.looseObject({
+const webhookSpec = z.looseObject({
   name: z.string().min(1),
   type: z.enum(webhookTypes).optional(),
   url: z.url(),
@@ -134,15 +134,15 @@ export const webhookSpec = z.looseObject({
   disableTLS: z.boolean().optional(),
 });
 
-export const alertSeverities = ['info', 'warn', 'error'] as const;
+const alertSeverities = ['info', 'warn', 'error'] as const;
 
-export const alertSpec = z.looseObject({
+const alertSpec = z.looseObject({
   name: z.string().min(1),
   severity: z.enum(alertSeverities).optional(),
   providerRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
 });
 
-export const analysisSpec = z.looseObject({
+const analysisSpec = z.looseObject({
   interval: duration.optional(),
   threshold: z.number().int().optional(),
   maxWeight: percent.optional(),
@@ -160,7 +160,7 @@ export const analysisSpec = z.looseObject({
   alerts: z.array(alertSpec).optional(),
 });
 
-export const canarySpec = z.looseObject({
+const canarySpec = z.looseObject({
   provider: z.string().optional(),
   targetRef: crossRef,
   autoscalerRef: autoscalerRef.optional(),
@@ -197,12 +197,10 @@ export const canaryManifest = z.looseObject({
 
 export type StringMatch = z.infer<typeof stringMatch>;
 export type HttpMatch = z.infer<typeof httpMatch>;
-export type CrossRef = z.infer<typeof crossRef>;
 export type ServiceSpec = z.infer<typeof serviceSpec>;
 export type MetricSpec = z.infer<typeof metricSpec>;
 export type WebhookType = (typeof webhookTypes)[number];
 export type WebhookSpec = z.infer<typeof webhookSpec>;
-export type AlertSeverity = (typeof alertSeverities)[number];
 export type AlertSpec = z.infer<typeof alertSpec>;
 export type AnalysisSpec = z.infer<typeof analysisSpec>;
 export type CanarySpec = z.infer<typeof canarySpec>;

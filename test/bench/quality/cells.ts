@@ -31,7 +31,7 @@ export const ANALYSES = ['static', 'judge', 'judgeOnPass'] as const;
 export type Analysis = (typeof ANALYSES)[number];
 
 /** The judge as the bench configures it: both builtins compared, defaults otherwise. */
-export function benchJudge(advance: 'unlessFail' | 'onPass'): JudgeConfig {
+function benchJudge(advance: 'unlessFail' | 'onPass'): JudgeConfig {
   return judgeConfig({
     stepWeight: 10,
     maxWeight: 50,

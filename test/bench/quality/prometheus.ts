@@ -19,7 +19,7 @@ interface Sample {
  * window edges when the samples come close to them, never below the counter's zero.
  * Undefined (no result) with fewer than two samples.
  */
-export function extrapolatedRate(all: readonly Sample[], end: number, range: number): number | undefined {
+function extrapolatedRate(all: readonly Sample[], end: number, range: number): number | undefined {
   const start = end - range;
   const s = all.filter((x) => x.t > start && x.t <= end);
   if (s.length < 2) return undefined;

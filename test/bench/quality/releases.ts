@@ -28,7 +28,7 @@ import { seededRng } from './random.js';
 import { buckets, ReleaseTraffic, totals, type Behaviour } from './traffic.js';
 
 /** How a release ended. */
-export type Outcome = 'promoted' | 'rolledBack' | 'held';
+type Outcome = 'promoted' | 'rolledBack' | 'held';
 
 /** One release's result. */
 export interface Result {

@@ -1,12 +1,12 @@
 /** Tallies of the bench's cells and their markdown report. */
 import { planErrors, planLatency, referenceCdf, shiftInformation } from '../../../lib/domain/judge/index.js';
 import { pnorm } from '../../../lib/domain/judge/special.js';
-import { ANALYSES, KINDS, RATES, type Analysis, type CellResult } from './cells.js';
+import { ANALYSES, KINDS, type Analysis, type CellResult } from './cells.js';
 import type { Result } from './releases.js';
 import { ISTIO_BOUNDS, p99, PRIMARY } from './traffic.js';
 
 /** One analysis in one cell. */
-export interface Summary {
+interface Summary {
   n: number;
   promoted: number;
   rolledBack: number;
@@ -29,7 +29,7 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /** Tallies `results`; correctness needs the cell's kind and the time limit (2× static's median). */
-export function summarise(results: readonly Result[], bad: boolean, limitSeconds: number): Summary {
+function summarise(results: readonly Result[], bad: boolean, limitSeconds: number): Summary {
   const correct = (r: Result) => (bad ? r.outcome === 'rolledBack' : r.outcome === 'promoted');
   const times = results.map((r) => r.seconds).sort((a, b) => a - b);
   const correctTimes = results
@@ -227,5 +227,3 @@ export function renderReport(
     '',
   ].join('\n');
 }
-
-export { RATES };

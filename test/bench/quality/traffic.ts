@@ -47,7 +47,7 @@ function emptyArm(): ArmCounters {
 }
 
 /** The bin of a latency: the first bound ≥ ms (Prometheus `le` semantics), or the +Inf bin. */
-export function binOf(ms: number): number {
+function binOf(ms: number): number {
   let lo = 0;
   let hi = ISTIO_BOUNDS.length;
   while (lo < hi) {

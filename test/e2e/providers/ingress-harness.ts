@@ -26,7 +26,7 @@ import {
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
 
 /** The healthy-or-not release analysis of these tests: 10 % steps to 30 %, two failures roll back. */
-export const ANALYSIS = `threshold: 2
+const ANALYSIS = `threshold: 2
 maxWeight: 30
 stepWeight: 10
 metrics:
@@ -166,6 +166,6 @@ export function primaryImage(sandbox: Sandbox): string {
 }
 
 /** Requests served by a workload so far. */
-export function served(w: ProviderWorld, workload: string): number {
+function served(w: ProviderWorld, workload: string): number {
   return w.sim.totals('test', workload).requests;
 }

@@ -17,8 +17,6 @@ import { startControlPlane, type ControlPlane } from '../../support/controlplane
 import { apply, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
 
-export { key };
-
 /** The analysis of every provider release: 10 % steps to 30 %, both builtin checks, threshold 2. */
 export const ANALYSIS = `threshold: 2
 maxWeight: 30

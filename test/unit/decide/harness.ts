@@ -77,11 +77,7 @@ function observe(w: World): Observations {
 }
 
 /** One step: decide (answering needs), apply effects to the world, advance time. */
-export function stepOnce(
-  canary: Canary,
-  status: CanaryStatus,
-  w: World,
-): { decision: StepDecision; trace: Trace } {
+function stepOnce(canary: Canary, status: CanaryStatus, w: World): { decision: StepDecision; trace: Trace } {
   const obs = observe(w);
   let rounds = 0;
   let d = decide(canary, status, obs);

@@ -11,7 +11,7 @@ import type { CanaryStatus } from '../../../lib/domain/status.js';
 import { effects, routesOf } from '../../support/builders.js';
 
 /** What a row expects; only the fields given are checked. */
-export interface Want {
+interface Want {
   need?: NeedInput;
   reason?: Reason;
   phase?: Phase;

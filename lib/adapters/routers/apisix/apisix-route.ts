@@ -12,10 +12,10 @@ import { InvalidRoutesError, UnsupportedRoutingError } from '../engine/errors.js
 import { isJson, type Json } from '../engine/json.js';
 
 /** Flagger's priority of the canary rule. */
-export const CANARY_PRIORITY = 10000;
+const CANARY_PRIORITY = 10000;
 
 /** One ApisixRoute HTTP backend. */
-export interface RouteBackend {
+interface RouteBackend {
   serviceName: string;
   servicePort: number | string;
   weight?: number;
@@ -24,7 +24,7 @@ export interface RouteBackend {
 }
 
 /** One ApisixRoute HTTP rule (other fields are copied as they are). */
-export interface HttpRule {
+interface HttpRule {
   name: string;
   priority?: number;
   backends: RouteBackend[];

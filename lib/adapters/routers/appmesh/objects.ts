@@ -32,13 +32,13 @@ import { analysisMatches, serviceMatches } from '../engine/match.js';
 export const APPMESH_PRESERVED = ['awsName', 'meshRef'] as const;
 
 /** A weighted target of an App Mesh route. */
-export interface WeightedTarget {
+interface WeightedTarget {
   virtualNodeRef: { name: string };
   weight: number;
 }
 
 /** One App Mesh route as written. */
-export interface MeshRoute {
+interface MeshRoute {
   name: string;
   priority?: number;
   httpRoute: {

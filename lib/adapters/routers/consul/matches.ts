@@ -10,7 +10,7 @@ import { UnsupportedRoutingError } from '../engine/errors.js';
 import { matcherOf, within } from '../engine/string-match.js';
 
 /** A header or query-parameter match. */
-export interface ConsulValueMatch {
+interface ConsulValueMatch {
   name: string;
   exact?: string;
   prefix?: string;

@@ -12,13 +12,13 @@ import { prune } from '../engine/json.js';
 import { analysisMatches, mergeMatches, serviceMatches } from '../engine/match.js';
 
 /** One condition of a Contour route. */
-export type Condition =
+type Condition =
   | { prefix: string }
   | { header: { name: string; exact?: string; regex?: string } }
   | { queryParameter: { name: string; exact?: string; prefix?: string; suffix?: string; regex?: string } };
 
 /** A weighted upstream Service of a route. */
-export interface ProxyService {
+interface ProxyService {
   name: string;
   port: number;
   weight: number;
@@ -26,7 +26,7 @@ export interface ProxyService {
 }
 
 /** A Contour route. */
-export interface ProxyRoute {
+interface ProxyRoute {
   conditions: Condition[];
   timeoutPolicy?: { response: string; idle: string };
   retryPolicy?: { count: number; perTryTimeout?: string; retryOn?: string[] };
@@ -57,7 +57,7 @@ function queryCondition(name: string, m: StringMatch): Condition {
 }
 
 /** A match as route conditions: one prefix (`/` by default), then headers and query parameters. */
-export function conditions(m: HttpMatch): Condition[] {
+function conditions(m: HttpMatch): Condition[] {
   return [
     { prefix: m.uri?.prefix ?? '/' },
     ...Object.entries(m.headers ?? {}).map(([n, v]) => headerCondition(n, v)),

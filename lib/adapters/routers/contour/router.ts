@@ -16,7 +16,7 @@ export interface ContourRouterOptions {
 }
 
 /** Where the HTTPProxy of `c` lives. */
-export function httpProxyRef(c: Canary): ObjectRef {
+function httpProxyRef(c: Canary): ObjectRef {
   const { namespace } = c.metadata;
   return {
     group: 'projectcontour.io',

@@ -32,7 +32,7 @@ export interface ObjectRef {
 }
 
 /** The part of object metadata the routers read or write. */
-export interface ObjectMeta {
+interface ObjectMeta {
   name?: string;
   namespace?: string;
   resourceVersion?: string;

@@ -22,12 +22,12 @@ export function matcherOf(m: StringMatch, where: string): Matcher {
 }
 
 /** Escapes the regex metacharacters of a literal. */
-export function escapeRegex(s: string): string {
+function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A full-value regex equivalent to `m`. */
-export function regexOf(m: Matcher): string {
+function regexOf(m: Matcher): string {
   switch (m.kind) {
     case 'exact':
       return `^${escapeRegex(m.value)}$`;

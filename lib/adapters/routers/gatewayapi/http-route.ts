@@ -11,7 +11,7 @@ import { analysisMatches, mergeMatches, serviceMatches } from '../engine/match.j
 import { toGatewayMatches, type GatewayMatch } from './matches.js';
 
 /** A `parentRef`: a Gateway (north-south) or, with no `gatewayRefs`, the apex Service (GAMMA mesh). */
-export interface ParentRef {
+interface ParentRef {
   group: string;
   kind: string;
   name: string;
@@ -21,7 +21,7 @@ export interface ParentRef {
 }
 
 /** A weighted `backendRef` to a Service; group and kind are explicit so the live object diffs clean. */
-export interface BackendRef {
+interface BackendRef {
   group: '';
   kind: 'Service';
   name: string;
@@ -36,14 +36,14 @@ type HeaderModifier = {
 };
 
 /** The `HTTPRouteFilter`s the router writes. */
-export type RouteFilter =
+type RouteFilter =
   | { type: 'RequestHeaderModifier'; requestHeaderModifier: HeaderModifier }
   | { type: 'ResponseHeaderModifier'; responseHeaderModifier: HeaderModifier }
   | { type: 'URLRewrite'; urlRewrite: { hostname?: string; path?: Record<string, string> } }
   | { type: 'RequestMirror'; requestMirror: { backendRef: BackendRef; percent?: number } };
 
 /** One `HTTPRouteRule`. */
-export interface RouteRule {
+interface RouteRule {
   matches: GatewayMatch[];
   filters?: RouteFilter[];
   timeouts?: { request: string };

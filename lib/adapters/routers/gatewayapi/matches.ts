@@ -9,13 +9,13 @@ import type { HttpMatch, StringMatch } from '../../../domain/spec/schema.js';
 import { UnsupportedRoutingError } from '../engine/errors.js';
 
 /** A Gateway API path match. */
-export interface PathMatch {
+interface PathMatch {
   type: 'Exact' | 'PathPrefix' | 'RegularExpression';
   value: string;
 }
 
 /** A Gateway API header or query-parameter match. */
-export interface ValueMatch {
+interface ValueMatch {
   type: 'Exact' | 'RegularExpression';
   name: string;
   value: string;
@@ -30,7 +30,7 @@ export interface GatewayMatch {
 }
 
 /** The match of a rule without conditions, as the API server defaults it. */
-export const MATCH_ALL: GatewayMatch = { path: { type: 'PathPrefix', value: '/' } };
+const MATCH_ALL: GatewayMatch = { path: { type: 'PathPrefix', value: '/' } };
 
 const SUPPORTED = new Set(['name', 'uri', 'headers', 'queryParams', 'method']);
 

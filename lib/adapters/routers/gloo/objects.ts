@@ -53,27 +53,27 @@ export function upstreamSpec(
 }
 
 /** A Gloo header or query parameter matcher (Envoy: full-match regex). */
-export interface ValueMatcher {
+interface ValueMatcher {
   name: string;
   value: string;
   regex?: boolean;
 }
 
 /** One Gloo `Matcher`; its conditions all hold. */
-export interface Matcher {
+interface Matcher {
   headers?: ValueMatcher[];
   queryParameters?: ValueMatcher[];
   methods?: string[];
 }
 
 /** A weighted destination; a 0 weight is omitted, as Flagger's serialisation does. */
-export interface Destination {
+interface Destination {
   destination: { upstream: { name: string; namespace: string } };
   weight?: number;
 }
 
 /** One RouteTable route. */
-export interface GlooRoute {
+interface GlooRoute {
   matchers?: Matcher[];
   inheritablePathMatchers: boolean;
   routeAction: { multi: { destinations: Destination[] } };
@@ -92,7 +92,7 @@ function valueMatcher(name: string, m: StringMatch): ValueMatcher {
 }
 
 /** A match as a Gloo matcher (routing-rules.ts has refused uri and non-exact methods). */
-export function matcher(m: HttpMatch): Matcher {
+function matcher(m: HttpMatch): Matcher {
   const pairs = (map: Record<string, StringMatch> | undefined) =>
     Object.entries(map ?? {}).map(([n, v]) => valueMatcher(n, v));
   return {

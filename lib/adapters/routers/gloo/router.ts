@@ -27,7 +27,7 @@ function upstream(c: Canary, name: string, namespace = c.metadata.namespace): Ob
 }
 
 /** Where the RouteTable of `c` lives. */
-export function routeTableRef(c: Canary): ObjectRef {
+function routeTableRef(c: Canary): ObjectRef {
   const { namespace } = c.metadata;
   return {
     group: 'gateway.solo.io',

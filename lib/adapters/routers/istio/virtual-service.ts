@@ -17,19 +17,19 @@ import { prune, type Json } from '../engine/json.js';
 import { analysisMatches, mergeMatches, serviceMatches } from '../engine/match.js';
 
 /** An Istio `Destination`. */
-export interface Destination {
+interface Destination {
   host: string;
   port?: { number: number };
 }
 
 /** One weighted destination of an HTTP route. */
-export interface RouteDestination {
+interface RouteDestination {
   destination: Destination;
   weight: number;
 }
 
 /** The subset of Istio's `HTTPRoute` that Flagger writes. */
-export interface IstioHttpRoute {
+interface IstioHttpRoute {
   match?: HttpMatch[];
   rewrite?: Json;
   timeout?: string;
@@ -42,10 +42,10 @@ export interface IstioHttpRoute {
 }
 
 /** Istio's `L4MatchAttributes`, the part of an HTTP match a TCP route keeps. */
-export type L4Match = Pick<HttpMatch, (typeof L4_MATCH_KEYS)[number]>;
+type L4Match = Pick<HttpMatch, (typeof L4_MATCH_KEYS)[number]>;
 
 /** Istio's `TCPRoute`: connections split by weight. */
-export interface IstioTcpRoute {
+interface IstioTcpRoute {
   match?: L4Match[];
   route: RouteDestination[];
 }

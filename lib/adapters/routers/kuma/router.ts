@@ -26,7 +26,7 @@ import { NotFoundError } from '../../kubernetes/errors.js';
 import { meshOf, routeWeightsOf, trafficRouteSpec } from './traffic-route.js';
 
 /** Label holding the namespace of the canary that created a cluster-scoped object. */
-export const NAMESPACE_LABEL = 'flagger-serverless.io/namespace';
+const NAMESPACE_LABEL = 'flagger-serverless.io/namespace';
 
 function ref(c: Canary): ObjectRef {
   return {

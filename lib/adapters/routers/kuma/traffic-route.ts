@@ -17,12 +17,12 @@ import { analysisMatches, mergeMatches, serviceMatches } from '../engine/match.j
 import { matcherOf, within, type Matcher } from '../engine/string-match.js';
 
 /** The Canary annotation naming the Kuma mesh (Flagger's). */
-export const MESH_ANNOTATION = 'kuma.io/mesh';
+const MESH_ANNOTATION = 'kuma.io/mesh';
 
 type Tags = { 'kuma.io/service': string };
 
 /** One weighted destination. */
-export interface Split {
+interface Split {
   weight: number;
   destination: Tags;
 }
@@ -49,7 +49,7 @@ export function meshOf(c: Canary): string {
 }
 
 /** Kuma's service tag of a Kubernetes Service of the canary's namespace on the canary's port. */
-export function serviceTag(c: Canary, service: string): Tags {
+function serviceTag(c: Canary, service: string): Tags {
   return { 'kuma.io/service': `${service}_${c.metadata.namespace}_svc_${c.spec.service.port}` };
 }
 

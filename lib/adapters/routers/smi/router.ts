@@ -27,7 +27,7 @@ export interface SmiRouterOptions {
  * The version of a canary routed by the bare `smi` family (a cluster default provider, which
  * carries no suffix): v1alpha2, served by both Linkerd's SMI extension and Open Service Mesh.
  */
-export const DEFAULT_SMI_VERSION: SmiVersion = 'v1alpha2';
+const DEFAULT_SMI_VERSION: SmiVersion = 'v1alpha2';
 
 /** Routes a canary with an SMI TrafficSplit. */
 export class SmiRouter implements Router {

@@ -15,7 +15,7 @@ export const smiVersions = ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'] as c
 export type SmiVersion = (typeof smiVersions)[number];
 
 /** One backend: a Service and its (relative) weight. */
-export interface TrafficSplitBackend {
+interface TrafficSplitBackend {
   service: string;
   weight: number | string;
 }
@@ -27,7 +27,7 @@ export interface TrafficSplitSpec {
 }
 
 /** The root service: Flagger uses the first of `service.hosts`, else the apex name. */
-export function rootService(c: Canary): string {
+function rootService(c: Canary): string {
   return c.spec.service.hosts?.[0] ?? apexName(c);
 }
 

@@ -16,7 +16,7 @@ export interface TraefikRouterOptions {
 }
 
 /** Where the TraefikService of `c` lives. */
-export function traefikServiceRef(c: Canary, group = 'traefik.io'): ObjectRef {
+function traefikServiceRef(c: Canary, group = 'traefik.io'): ObjectRef {
   const { namespace } = c.metadata;
   return {
     group,

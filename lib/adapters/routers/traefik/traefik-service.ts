@@ -10,7 +10,7 @@ import { UnsupportedRoutingError } from '../engine/errors.js';
 import type { Json } from '../engine/json.js';
 
 /** One weighted Kubernetes Service of the TraefikService. */
-export interface WeightedService {
+interface WeightedService {
   name: string;
   namespace: string;
   port: number;

@@ -1,0 +1,48 @@
+/**
+ * The environment of the local programs (`npm start`, `npm run demo`), read in this one file
+ * (STYLE.md habit 11; lib/config.ts is the control plane's). Each entry point calls its reader
+ * once and hands the values down; nothing else under local/ reads process.env.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+type Env = Record<string, string | undefined>;
+
+/** Local mode's settings (local/main.ts); command-line flags take precedence where both exist. */
+export interface LocalModeEnv {
+  /** PORT, default 8080. */
+  readonly port: number;
+  /** FLAGGER_API_TOKEN; unset or empty: local mode generates one and prints it. */
+  readonly apiToken?: string;
+  /** PROMETHEUS_URL (after `--prometheus-url`). */
+  readonly prometheusUrl?: string;
+  /** SLACK_URL (after `--slack-url`). */
+  readonly slackUrl?: string;
+  /** KUBECONFIG, default ~/.kube/config: registered as cluster `local` when the file exists. */
+  readonly kubeconfigPath: string;
+}
+
+export function localModeEnv(env: Env = process.env): LocalModeEnv {
+  return Object.freeze({
+    port: Number(env.PORT ?? 8080),
+    apiToken: env.FLAGGER_API_TOKEN || undefined,
+    prometheusUrl: env.PROMETHEUS_URL,
+    slackUrl: env.SLACK_URL,
+    kubeconfigPath: env.KUBECONFIG ?? join(homedir(), '.kube', 'config'),
+  });
+}
+
+/** The demo's settings (local/demo.ts). */
+export interface DemoEnv {
+  /** PROMETHEUS_BIN; unset or empty: `prometheus` on PATH, else the sandbox metrics provider. */
+  readonly prometheusBin?: string;
+}
+
+/**
+ * Reads the demo's settings. Also quiets the AWS SDK's Node version warning for the demo's
+ * in-process clients unless the caller chose otherwise (`npm run demo` sets it already).
+ */
+export function demoEnv(env: Env = process.env): DemoEnv {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return Object.freeze({ prometheusBin: env.PROMETHEUS_BIN || undefined });
+}

@@ -1,0 +1,53 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { demoEnv, localModeEnv } from '../../../local/config.js';
+
+describe('local mode settings', () => {
+  it('defaults: port 8080, a generated token, ~/.kube/config', () => {
+    expect(localModeEnv({})).toEqual({
+      port: 8080,
+      apiToken: undefined,
+      prometheusUrl: undefined,
+      slackUrl: undefined,
+      kubeconfigPath: join(homedir(), '.kube', 'config'),
+    });
+  });
+
+  it('reads PORT, FLAGGER_API_TOKEN, PROMETHEUS_URL, SLACK_URL and KUBECONFIG', () => {
+    const env = localModeEnv({
+      PORT: '9090',
+      FLAGGER_API_TOKEN: 't0k3n',
+      PROMETHEUS_URL: 'http://127.0.0.1:9091',
+      SLACK_URL: 'http://127.0.0.1:3000/hook',
+      KUBECONFIG: '/tmp/kc.yaml',
+    });
+    expect(env).toEqual({
+      port: 9090,
+      apiToken: 't0k3n',
+      prometheusUrl: 'http://127.0.0.1:9091',
+      slackUrl: 'http://127.0.0.1:3000/hook',
+      kubeconfigPath: '/tmp/kc.yaml',
+    });
+    expect(Object.isFrozen(env)).toBe(true);
+  });
+
+  it('an empty FLAGGER_API_TOKEN counts as unset', () => {
+    expect(localModeEnv({ FLAGGER_API_TOKEN: '' }).apiToken).toBeUndefined();
+  });
+});
+
+describe('demo settings', () => {
+  it('PROMETHEUS_BIN, empty meaning unset; quiets the AWS SDK warning unless set', () => {
+    const env: Record<string, string | undefined> = { PROMETHEUS_BIN: '/opt/prometheus' };
+    expect(demoEnv(env)).toEqual({ prometheusBin: '/opt/prometheus' });
+    expect(env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('true');
+
+    const chosen: Record<string, string | undefined> = {
+      PROMETHEUS_BIN: '',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false',
+    };
+    expect(demoEnv(chosen)).toEqual({ prometheusBin: undefined });
+    expect(chosen.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('false');
+  });
+});
