@@ -1,11 +1,12 @@
 // SDK-level fakes are allowed for AWS services with no local server (SQS, EventBridge).
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient, type SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../../lib/adapters/eventbridge/bus.js';
 import { SqsWorkQueue, delaySeconds } from '../../../lib/adapters/sqs/queue.js';
 import type { DomainEvent } from '../../../lib/domain/events.js';
+import { UnavailableError } from '../../../lib/ports/errors.js';
 
 const signal = new AbortController().signal;
 const sqs = mockClient(SQSClient);
@@ -46,6 +47,52 @@ describe('SqsWorkQueue', () => {
       Failed: [{ Id: '0', Code: 'X', Message: 'throttled', SenderFault: false }],
     });
     await expect(q.send(msgs.slice(0, 1), 10_000, signal)).rejects.toThrow('c/n/a0: throttled');
+  });
+});
+
+describe('SqsWorkQueue concurrency', () => {
+  function messages(n: number) {
+    return Array.from({ length: n }, (_, i) => ({
+      key: { cluster: 'c', namespace: 'n', name: `a${i}` },
+      dueAt: 10_000,
+    }));
+  }
+
+  it('keeps at most `concurrency` batches in flight and sends every message once', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    sqs.on(SendMessageBatchCommand).callsFake(async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      return { Successful: [], Failed: [] };
+    });
+    const q = new SqsWorkQueue(new SQSClient({ region: 'us-east-1' }), 'https://sqs/q', 4);
+    await q.send(messages(95), 10_000, signal);
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    expect(calls).toHaveLength(10);
+    expect(peak).toBe(4);
+    const bodies = calls.flatMap((c) => c.args[0].input.Entries!.map((e) => e.MessageBody));
+    expect(new Set(bodies).size).toBe(95);
+  });
+
+  it('a failed batch does not stop the others; all refusals are reported together', async () => {
+    let n = 0;
+    sqs.on(SendMessageBatchCommand).callsFake(async (input: SendMessageBatchCommandInput) => {
+      if (n++ === 0) throw new Error('socket hang up');
+      const ids = (input.Entries ?? []).map((e) => e.Id!).filter((id) => id === '25');
+      return {
+        Successful: [],
+        Failed: ids.map((Id) => ({ Id, Code: 'X', Message: 'throttled', SenderFault: false })),
+      };
+    });
+    const q = new SqsWorkQueue(new SQSClient({ region: 'us-east-1' }), 'https://sqs/q', 2);
+    const err = await q.send(messages(30), 10_000, signal).catch((e: unknown) => e);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(3);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect((err as Error).message).toMatch(/^SQS refused 11 step message\(s\): c\/n\/a0: socket hang up/);
+    expect((err as Error).message).toContain('c/n/a25: throttled');
   });
 });
 
