@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -9,11 +10,16 @@ import type { CanaryKey, CanaryRecord, CanaryStore, Leases } from '../../ports/s
 import { ConflictError } from '../../ports/errors.js';
 import { keyString } from '../../ports/store.js';
 import { translate } from './errors.js';
+import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema } from './schema.js';
 import { DUE_SHARDS, NEVER, canaryPk, keyFromPk, shardOf } from './table.js';
 
 const META = 'META';
 
-/** Canary rows and their leases, with a version condition on every save (STYLE.md habit 9). */
+/**
+ * Canary rows and their leases, with a version condition on every save (STYLE.md habit 9). Rows are
+ * upgraded to the current schema on read (schema.ts); saves stamp the current schema version and,
+ * like lease writes and deletes, never touch a row of a newer one.
+ */
 export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -25,7 +31,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
       new GetCommand({ TableName: this.table, Key: { pk: canaryPk(key), sk: META }, ConsistentRead: true }),
       { abortSignal: signal },
     );
-    return out.Item ? fromItem<S>(out.Item) : undefined;
+    return out.Item ? fromItem<S>(schema.upgrade('canary', out.Item, `canary ${keyString(key)}`)) : undefined;
   }
 
   async save(
@@ -34,7 +40,10 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     signal: AbortSignal,
   ): Promise<CanaryRecord<S>> {
     const next = { ...record, version: expectedVersion + 1 };
-    const condition = expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected';
+    // A row of a newer schema fails the condition like a stale version: the caller re-reads, and the
+    // read says why (NewerSchemaError).
+    const condition =
+      expectedVersion === 0 ? 'attribute_not_exists(pk)' : `#version = :expected AND ${NOT_NEWER}`;
     try {
       await this.db.send(
         new UpdateCommand({
@@ -42,7 +51,8 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
           Key: { pk: canaryPk(record.key), sk: META },
           UpdateExpression:
             'SET #manifest = :manifest, #status = :status, #version = :version, ' +
-            '#createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+            '#createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, ' +
+            `${SCHEMA_VERSION} = :schemaVersion`,
           ConditionExpression: condition,
           ExpressionAttributeNames: names('manifest', 'status', 'version', 'createdAt', 'updatedAt'),
           ExpressionAttributeValues: {
@@ -53,6 +63,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
             ':updatedAt': record.updatedAt,
             ':gsi1pk': `DUE#${shardOf(record.key)}`,
             ':gsi1sk': record.nextRunAt ?? NEVER,
+            ...notNewerValues('canary'),
             ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
           },
         }),
@@ -65,9 +76,21 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
   }
 
   async delete(key: CanaryKey, signal: AbortSignal): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: canaryPk(key), sk: META } }), {
-      abortSignal: signal,
-    });
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: canaryPk(key), sk: META },
+          ConditionExpression: NOT_NEWER,
+          ExpressionAttributeValues: notNewerValues('canary'),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (e) {
+      // Only a newer schema fails the condition: the read says so (NewerSchemaError).
+      if (e instanceof ConditionalCheckFailedException) await this.get(key, signal);
+      throw translate(e, `canary ${keyString(key)} delete`);
+    }
   }
 
   async listDue(until: number, signal: AbortSignal): Promise<{ key: CanaryKey; nextRunAt: number }[]> {
@@ -121,9 +144,16 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
           TableName: this.table,
           Key: { pk: canaryPk(key), sk: META },
           UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          // Not on a row of a newer schema: the step's read of the row reports it (NewerSchemaError).
           ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-          ExpressionAttributeValues: { ':owner': owner, ':until': now + ttlMs, ':now': now },
+            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) ' +
+            `AND ${NOT_NEWER}`,
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':until': now + ttlMs,
+            ':now': now,
+            ...notNewerValues('canary'),
+          },
         }),
         { abortSignal: signal },
       );

@@ -1,19 +1,27 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
-  PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Documents } from '../../ports/store.js';
+import { translate } from './errors.js';
+import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema, type DocumentKind, type Item } from './schema.js';
 
-/** Named documents of one kind (clusters, templates, alert providers, gates) under pk `D#<kind>`. */
+/**
+ * Named documents of one kind (clusters, templates, alert providers, gates) under pk `D#<kind>`,
+ * the document in attribute `doc`. Read in the current schema of the kind (schema.ts); `put`
+ * replaces `doc` and the schema version only, so other attributes of the item survive it; `put`
+ * and `delete` refuse an item of a newer schema.
+ */
 export class DynamoDocuments<T> implements Documents<T> {
   private readonly pk: string;
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    kind: string,
+    private readonly kind: DocumentKind,
   ) {
     this.pk = `D#${kind}`;
   }
@@ -23,13 +31,25 @@ export class DynamoDocuments<T> implements Documents<T> {
       new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk: name }, ConsistentRead: true }),
       { abortSignal: signal },
     );
-    return out.Item ? (out.Item.doc as T) : undefined;
+    return out.Item ? (this.upgrade(out.Item).doc as T) : undefined;
   }
 
   async put(name: string, doc: T, signal: AbortSignal): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: this.pk, sk: name, doc } }), {
-      abortSignal: signal,
-    });
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: this.pk, sk: name },
+          UpdateExpression: `SET #doc = :doc, ${SCHEMA_VERSION} = :schemaVersion`,
+          ConditionExpression: NOT_NEWER,
+          ExpressionAttributeNames: { '#doc': 'doc' },
+          ExpressionAttributeValues: { ':doc': doc, ...notNewerValues(this.kind) },
+        }),
+        { abortSignal: signal },
+      );
+    } catch (e) {
+      throw await this.refusal(e, name, 'put', signal);
+    }
   }
 
   async list(signal: AbortSignal): Promise<{ name: string; doc: T }[]> {
@@ -48,12 +68,36 @@ export class DynamoDocuments<T> implements Documents<T> {
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
-    return items.map((i) => ({ name: i.sk as string, doc: i.doc as T }));
+    return items.map((i) => ({ name: i.sk as string, doc: this.upgrade(i).doc as T }));
   }
 
   async delete(name: string, signal: AbortSignal): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: this.pk, sk: name } }), {
-      abortSignal: signal,
-    });
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: this.pk, sk: name },
+          ConditionExpression: NOT_NEWER,
+          ExpressionAttributeValues: notNewerValues(this.kind),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (e) {
+      throw await this.refusal(e, name, 'delete', signal);
+    }
+  }
+
+  /**
+   * What a failed write of `name` throws. Only a newer schema fails the condition, so the read
+   * throws NewerSchemaError naming the version found; a row changed back in between is a conflict.
+   */
+  private async refusal(e: unknown, name: string, what: string, signal: AbortSignal): Promise<unknown> {
+    if (!(e instanceof ConditionalCheckFailedException)) return e;
+    await this.get(name, signal);
+    return translate(e, `${this.kind} "${name}" ${what}`);
+  }
+
+  private upgrade(item: Item): Item {
+    return schema.upgrade(this.kind, item, `${this.kind} "${String(item.sk)}"`);
   }
 }

@@ -1,11 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CanaryKey, History, HistoryRecord } from '../../ports/store.js';
-import { canaryPk } from './table.js';
+import { keyString, type CanaryKey, type History, type HistoryRecord } from '../../ports/store.js';
+import { SCHEMA_VERSION, schema } from './schema.js';
+import { canaryPk, keyFromPk } from './table.js';
 
 const DAY_SECONDS = 86_400;
 
-/** History records beside their canary row; expire through the table's TTL (`expiresAt`). */
+/**
+ * History records beside their canary row; expire through the table's TTL (`expiresAt`). Written
+ * once with the current schema version, never rewritten: older records are upgraded on every read.
+ */
 export class DynamoHistory implements History {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -23,6 +27,7 @@ export class DynamoHistory implements History {
             pk: canaryPk(record.key),
             sk: historySk(record.at, record.id),
             expiresAt: Math.floor(record.at / 1000) + this.retentionDays * DAY_SECONDS,
+            [SCHEMA_VERSION]: schema.current('history'),
           },
           // A re-delivered step writes the same id: keep the first record.
           ConditionExpression: 'attribute_not_exists(sk)',
@@ -51,8 +56,10 @@ export class DynamoHistory implements History {
       { abortSignal: signal },
     );
     return (out.Items ?? []).map((item) => {
-      const { pk: _pk, sk: _sk, expiresAt: _e, ...rest } = item;
-      return rest as HistoryRecord;
+      const row = `history record ${String(item.sk)} of canary ${keyString(keyFromPk(String(item.pk)))}`;
+      const current = schema.upgrade('history', item, row);
+      const { pk: _pk, sk: _sk, expiresAt: _e, [SCHEMA_VERSION]: _v, ...rest } = current;
+      return rest as unknown as HistoryRecord;
     });
   }
 }

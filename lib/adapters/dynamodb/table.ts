@@ -6,6 +6,8 @@
  * - canary row     pk `C#<cluster>/<ns>/<name>`  sk `META`       + gsi1pk `DUE#<shard>`, gsi1sk nextRunAt
  * - history        pk `C#<cluster>/<ns>/<name>`  sk `H#<at>#<id>` + expiresAt (TTL, epoch seconds)
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates)
+ *
+ * Every item also carries `schemaVersion`, the version of its kind's shape (schema.ts).
  */
 import {
   CreateTableCommand,
