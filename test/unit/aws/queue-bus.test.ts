@@ -80,6 +80,7 @@ describe('SqsWorkQueue concurrency', () => {
   it('a failed batch does not stop the others; all refusals are reported together', async () => {
     let n = 0;
     sqs.on(SendMessageBatchCommand).callsFake(async (input: SendMessageBatchCommandInput) => {
+      await Promise.resolve();
       if (n++ === 0) throw new Error('socket hang up');
       const ids = (input.Entries ?? []).map((e) => e.Id!).filter((id) => id === '25');
       return {
