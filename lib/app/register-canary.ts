@@ -168,8 +168,8 @@ export async function deleteCanary(
     await deps.queue.send([{ key, dueAt: now, action: true }], now, signal);
     return { deleted: false };
   }
+  await deps.store.delete(key, signal);
   // The history outlives the row: it says who deleted the canary.
   await record('CanaryDeleted', `deleted by ${actor}`);
-  await deps.store.delete(key, signal);
   return { deleted: true };
 }
