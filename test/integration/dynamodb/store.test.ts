@@ -70,28 +70,32 @@ describe('DynamoCanaryStore (dynalite)', () => {
   it('gives a lease to one owner until it expires or is released', async () => {
     const key = { cluster: 'c1', namespace: 'lease', name: 'a' };
     await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, 'step-1', 1000, 500, signal)).toBe(true);
-    expect(await store.acquire(key, 'step-2', 1200, 500, signal)).toBe(false);
-    expect(await store.acquire(key, 'step-1', 1200, 500, signal)).toBe(true);
-    expect(await store.acquire(key, 'step-2', 1800, 500, signal)).toBe(true);
+    expect(await store.acquire(key, 'step-1', 1000, 500, signal)).toEqual({});
+    expect(await store.acquire(key, 'step-2', 1200, 500, signal)).toBeUndefined();
+    expect(await store.acquire(key, 'step-1', 1200, 500, signal)).toEqual({});
+    // step-1 never released its lease: step-2 replaces it once expired, and is told whose it was.
+    expect(await store.acquire(key, 'step-2', 1800, 500, signal)).toEqual({
+      replaced: { owner: 'step-1', since: 1200, until: 1700 },
+    });
     await store.release(key, 'step-1', signal); // not the owner: no effect
-    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toBe(false);
+    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toBeUndefined();
     await store.release(key, 'step-2', signal);
-    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toBe(true);
+    // A released lease is gone: nothing was replaced.
+    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toEqual({});
   });
 
   it('refuses a lease on a canary that does not exist', async () => {
-    expect(await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, 'x', 1, 1, signal)).toBe(
-      false,
-    );
+    expect(
+      await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, 'x', 1, 1, signal),
+    ).toBeUndefined();
   });
 
   it('keeps the lease when the status is saved', async () => {
     const key = { cluster: 'c1', namespace: 'lease', name: 'b' };
     const r = await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, 'step-1', 1000, 60_000, signal)).toBe(true);
+    expect(await store.acquire(key, 'step-1', 1000, 60_000, signal)).toEqual({});
     await store.save({ ...r, status: { phase: 'Progressing' } }, r.version, signal);
-    expect(await store.acquire(key, 'step-2', 2000, 60_000, signal)).toBe(false);
+    expect(await store.acquire(key, 'step-2', 2000, 60_000, signal)).toBeUndefined();
   });
 
   it('lets exactly one of 20 concurrent writers win a version', async () => {
