@@ -49,7 +49,7 @@ export async function startLocalServer(opts: {
         if (!isPublic && !authorized(req.headers.authorization, opts.token)) {
           res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
           const message = 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)';
-          res.end(JSON.stringify({ message, errors: [{ path: 'headers.authorization', message }] }));
+          res.end(JSON.stringify({ message, errors: [{ path: '', message }] }));
           return;
         }
         const handler = isLoadtester && opts.loadtester ? opts.loadtester : opts.api;
