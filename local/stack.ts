@@ -107,6 +107,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     loadtester: (e) => loadtester(e, {} as never),
     token: opts.token,
     port: opts.port,
+    maxBodyBytes: config.maxBodyBytes,
   });
   own.base = `${server.url}/loadtester`;
 

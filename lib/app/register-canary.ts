@@ -47,7 +47,7 @@ export async function registerCanary(
   const record = await deps.clusters.get(cluster, signal);
   if (!record)
     throw new ValidationError(`cluster "${cluster}" is not registered`, [
-      { path: 'cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` },
+      { path: 'query.cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` },
     ]);
   checkProvider(canary, record.defaultProvider ?? deps.defaultProvider);
   const key = { cluster, namespace: canary.metadata.namespace, name: canary.metadata.name };

@@ -114,7 +114,7 @@ describe('apply', () => {
     const r = await env.cli(['apply', '-f', new URL(fixture).pathname, '--cluster', 'nope']);
     expect(r).toMatchObject({
       code: 4,
-      stderr: 'error: cluster: expected a registered cluster (GET /clusters), got "nope"\n',
+      stderr: 'error: query.cluster: expected a registered cluster (GET /clusters), got "nope"\n',
     });
     expect((await env.cli(['apply', '-f', new URL(fixture).pathname])).code).toBe(64);
     expect((await env.cli(['apply', '--cluster', 'sandbox'])).code).toBe(64);
@@ -246,7 +246,7 @@ describe('operator actions', () => {
     const r = await env.cli(['approve', id, '--gate', 'confirm-everything']);
     expect(r.code).toBe(4);
     expect(r.stderr).toBe(
-      'error: gate: expected one of confirm-rollout, confirm-traffic-increase, confirm-promotion, got "confirm-everything"\n',
+      'error: query.gate: expected one of confirm-rollout, confirm-traffic-increase, confirm-promotion, got "confirm-everything"\n',
     );
   });
 });
