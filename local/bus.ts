@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../lib/domain/events.js';
+import { redactText } from '../lib/domain/redaction.js';
 import type { EventBus } from '../lib/ports/bus.js';
 
 /** The in-process stand-in for EventBridge: every subscriber gets every event, in order. */
@@ -14,7 +15,9 @@ export class LocalBus implements EventBus {
     for (const e of events) {
       this.published.push(e);
       for (const s of this.subscribers) {
-        await s(e).catch((err: Error) => console.error(`event ${e.type} subscriber failed: ${err.message}`));
+        await s(e).catch((err: Error) =>
+          console.error(redactText(`event ${e.type} subscriber failed: ${err.message}`)),
+        );
       }
     }
   }

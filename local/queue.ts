@@ -1,3 +1,4 @@
+import { redactText } from '../lib/domain/redaction.js';
 import type { StepMessage, WorkQueue } from '../lib/ports/queue.js';
 
 /**
@@ -18,7 +19,7 @@ export class LocalQueue implements WorkQueue {
           this.inflight++;
           this.deliver(m)
             .catch((e: Error) => {
-              if (!this.closed) console.error(`step ${m.key.name} failed: ${e.message}`);
+              if (!this.closed) console.error(redactText(`step ${m.key.name} failed: ${e.message}`));
             })
             .finally(() => this.inflight--);
         },

@@ -69,8 +69,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     STAGE: 'local',
   });
 
-  const logger = opts.logger ?? consoleLogger();
-  const core = buildCore(config, logger);
+  // core.logger redacts (lib/app/redacting.ts): everything below logs through it.
+  const core = buildCore(config, opts.logger ?? consoleLogger());
+  const logger = core.logger;
   const bus = new LocalBus();
   const stop = new AbortController();
   const holder: { deps?: StepDeps } = {};
@@ -101,7 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   });
 
   const api = makeApiHandler({ ...apiDeps(core, queue), logger });
-  const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates }) });
+  const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates, logger }) });
   const server: LocalServer = await startLocalServer({
     api,
     loadtester: (e) => loadtester(e, {} as never),

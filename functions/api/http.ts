@@ -1,5 +1,6 @@
 /** HTTP plumbing for the API: request shape, JSON answers, error mapping (exposed vs hidden). */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { redactJson } from '../../lib/domain/redaction.js';
 
 export interface ApiRequest {
   method: string;
@@ -25,11 +26,12 @@ export class HttpError extends Error {
   }
 }
 
+/** A JSON answer. Every answer, errors included, passes the redaction rule here (docs/security.md). */
 export function json(status: number, body: unknown): APIGatewayProxyResultV2 {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body, null, 2),
+    body: JSON.stringify(redactJson(body), null, 2),
   };
 }
 

@@ -3,6 +3,7 @@ import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/r
 import { publicView, registerCluster, removeCluster, type ClusterDeps } from '../../lib/app/clusters.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
 import { canaryView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
+import { isSecretName, redactText } from '../../lib/domain/redaction.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { MetricTemplate } from '../../lib/ports/metrics.js';
 import type { AlertProvider } from '../../lib/ports/notifier.js';
@@ -120,7 +121,7 @@ async function applyCanary(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   const r = await registerCanary(deps, cluster, req.body, req.actor, req.signal);
   return {
     status: r.created ? 201 : 200,
-    body: { ...canaryView(r.record, true), unchanged: r.unchanged, warnings: r.warnings },
+    body: canaryView(r.record, true, { unchanged: r.unchanged, warnings: r.warnings }),
   };
 }
 
@@ -128,7 +129,7 @@ async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<A
   const r = await deps.store.get(keyOf(p), req.signal);
   if (!r) throw new HttpError(404, `canary ${p.join('/')} not found`);
   const [last] = await deps.history.list(r.key, { limit: 1 }, req.signal);
-  return { status: 200, body: { ...canaryView(r, true), lastStep: last ?? null } };
+  return { status: 200, body: canaryView(r, true, { lastStep: last ?? null }) };
 }
 
 async function removeCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
@@ -156,24 +157,17 @@ function inNamespace(key: string, namespace: string | undefined): boolean {
   return namespace === undefined || key.startsWith(`${namespace}/`);
 }
 
-/** A template without its secrets: header values and credentials in the address are hidden. */
+/**
+ * A template without its secrets: header values and secret-named provider fields (`password`,
+ * `bearerToken`, …) are hidden, the address redacted (userinfo, secret-named query values).
+ */
 function templateView(t: MetricTemplate): MetricTemplate {
+  const hide = ([k, v]: [string, unknown]) => [k, isSecretName(k) && typeof v === 'string' ? '(hidden)' : v];
+  const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as MetricTemplate['provider'];
   const headers = t.provider.headers
     ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
     : undefined;
-  return { ...t, provider: { ...t.provider, address: hideCredentials(t.provider.address), headers } };
-}
-
-function hideCredentials(address: string): string {
-  try {
-    const url = new URL(address);
-    if (!url.username && !url.password) return address;
-    url.username = '(hidden)';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return '(hidden)';
-  }
+  return { ...t, provider: { ...provider, address: redactText(t.provider.address), headers } };
 }
 
 function alertProviderView(a: AlertProvider): Record<string, unknown> {

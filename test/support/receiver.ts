@@ -28,7 +28,9 @@ export type Behaviour =
   /** Never answer; the socket stays open until the client gives up or the receiver closes. */
   | { kind: 'hang' }
   /** Reset the TCP connection without answering (client sees ECONNRESET / "other side closed"). */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answer `status` with the request echoed back as JSON (see {@link echo}). */
+  | { kind: 'echo'; status: number };
 
 /** Answer `status` with `body` (objects are sent as JSON). */
 export const reply = (status = 200, body?: string | object, headers?: Record<string, string>): Behaviour => ({
@@ -50,6 +52,11 @@ export const fail = (body = 'internal error'): Behaviour => reply(500, body);
 export const hang = (): Behaviour => ({ kind: 'hang' });
 /** Reset the connection. */
 export const reset = (): Behaviour => ({ kind: 'reset' });
+/**
+ * Answer `status` with what arrived, as a careless debugging endpoint would: JSON
+ * `{method, url, headers, body, user}`, `user` being the decoded `user:password` of Basic credentials.
+ */
+export const echo = (status = 200): Behaviour => ({ kind: 'echo', status });
 
 /** One request as it arrived. */
 interface RecordedRequest {
@@ -98,7 +105,7 @@ export async function startReceiver(): Promise<Receiver> {
   const server = createServer((req, res) => {
     void record(req).then((recorded) => {
       requests.push(recorded);
-      act(programs.next(recorded.path), req, res, timers);
+      act(programs.next(recorded.path), req, res, timers, recorded);
     });
   });
   server.on('connection', (socket) => {
@@ -177,10 +184,19 @@ function act(
   req: IncomingMessage,
   res: ServerResponse,
   timers: Set<NodeJS.Timeout>,
+  recorded: RecordedRequest,
 ): void {
   switch (behaviour.kind) {
     case 'hang':
       return;
+    case 'echo': {
+      const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+      const user = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : undefined;
+      const { method, headers, rawBody: body } = recorded;
+      res.writeHead(behaviour.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method, url: req.url, headers, body, user }));
+      return;
+    }
     case 'reset':
       req.socket.resetAndDestroy();
       return;

@@ -71,7 +71,8 @@ export async function postJson(
   }
   const text = await res.text().catch(() => '');
   if (res.status < 200 || res.status > 299) {
-    const shown = text.trim().slice(0, BODY_LIMIT);
+    // Masked before it is cut, so no part of a secret is left at the cut.
+    const shown = scrubAddress(text.trim(), provider.address).slice(0, BODY_LIMIT);
     throw fail('http', `answered HTTP ${res.status}${shown ? `: ${shown}` : ''}`, res.status);
   }
 }

@@ -69,7 +69,7 @@ describe('HTTP delivery', () => {
     rx.respond(WEBHOOK_PATH, reply(404, `no webhook at ${WEBHOOK_PATH}`));
     const err = await postError(receiverProvider(rx, 'discord'));
     expect(err.message).toBe(
-      `discord provider test/discord-alerts: POST ${rx.url}/… answered HTTP 404: no webhook at …`,
+      `discord provider test/discord-alerts: POST ${rx.url}/… answered HTTP 404: no webhook at ***`,
     );
     expectNoSecret(err);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHttpHooks } from '../../../lib/adapters/webhooks/index.js';
 import { HookAbortedError, HOOK_TYPES, type HookCall, type HookType } from '../../../lib/ports/hooks.js';
 import {
+  echo,
   fail,
   hang,
   reply,
@@ -239,6 +240,32 @@ describe('HTTP hooks: edges', () => {
     expect(result.body).toHaveLength(1025);
     expect(result.body!.endsWith('…')).toBe(true);
     expect(result.explanation.length).toBeLessThan(1200);
+  });
+
+  it('masks what a server echoes: the Authorization header, the decoded password, the query token', async () => {
+    rx.respond('/echo', echo(500));
+    const hook = aHook('rollout', secretUrl('/echo'), { metadata: { apiToken: 'Meta-T0ken-42' } });
+    const result = await hooks.call(hook, AbortSignal.timeout(5000));
+
+    const sent = rx.requestsTo('/echo')[0];
+    const basic = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    expect(sent.headers.authorization).toBe(`Basic ${basic}`);
+    expect(result).toMatchObject({ ok: false, status: 500 });
+    expect(result.body).toContain('"authorization":"***"');
+    expect(result.explanation).toContain('"user":"***"');
+    for (const secret of [PASSWORD, basic, `${USER}:${PASSWORD}`, TOKEN, 'Meta-T0ken-42']) {
+      expect(result.body).not.toContain(secret);
+      expect(result.explanation).not.toContain(secret);
+    }
+  });
+
+  it('masks a secret before cutting the body, so no part of one straddling the limit is left', async () => {
+    const basic = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    rx.respond('/cut', reply(500, `${'x'.repeat(1000)} you sent ${basic} ${'y'.repeat(100)}`));
+    const result = await hooks.call(aHook('rollout', secretUrl('/cut')), AbortSignal.timeout(5000));
+    expect(result.body!.endsWith('…')).toBe(true);
+    expect(result.body).not.toContain(basic.slice(0, 4));
+    expect(result.explanation).not.toContain(basic.slice(0, 4));
   });
 
   it('throws HookAbortedError when the caller aborts, and does not retry', async () => {
