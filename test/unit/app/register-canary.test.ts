@@ -71,10 +71,10 @@ describe('registerCanary', () => {
     expect(w.store.calls.count('save')).toBe(0);
   });
 
-  it('refuses a cluster that is not registered, at the path "cluster"', async () => {
+  it('refuses a cluster that is not registered, at the path "query.cluster"', async () => {
     const w = anAppWorld();
     const e = await refusal(register(w, aCanary(), 'elsewhere'));
-    expect((e as ValidationError).errors).toEqual([expect.objectContaining({ path: 'cluster' })]);
+    expect((e as ValidationError).errors).toEqual([expect.objectContaining({ path: 'query.cluster' })]);
   });
 
   it('retries a lost version race and gives up with a conflict after three', async () => {
