@@ -278,8 +278,10 @@ describe('promotion, revision and scaling', () => {
       namespace: NS,
       body: { metadata: { name: 'podinfo-env' }, data: { key: 'v2' } },
     });
+    // Drop the resourceVersion: the sandbox's rollout may update the status between read and write.
     const target = await get('podinfo');
     target.spec!.template.spec!.containers[0].image = 'podinfo:6.0.1';
+    delete target.metadata!.resourceVersion;
     await k.apps.replaceNamespacedDeployment({ name: 'podinfo', namespace: NS, body: target });
     const r2 = await workloads.revision(canary, signal());
     expect(r2.revision).not.toBe(r1.revision);
