@@ -6,6 +6,7 @@
  * its credentials. Only the caller's own AbortSignal makes `query` reject: a cancelled step is
  * not a metric result.
  */
+import { withTimeout } from '../../abort.js';
 import type { MetricsProvider, QueryResult } from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
@@ -73,24 +74,25 @@ export class PrometheusClient implements MetricsProvider {
     const where = `Prometheus ${this.address}`;
     const params = { query: q };
     const url = new URL(`${this.address}/api/v1/query?query=${escapeUri(q)}`);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    try {
-      const auth = await this.authorize(url, params);
-      const res = await this.fetch(url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...this.headers, ...auth },
-        signal: AbortSignal.any([signal, timeout]),
-        redirect: 'error',
-      });
-      const text = await res.text();
-      return parseQueryResponse(res.status, text, where);
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      if (timeout.aborted) {
-        return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+    return withTimeout(signal, this.timeoutMs, async (call) => {
+      try {
+        const auth = await this.authorize(url, params);
+        const res = await this.fetch(url, {
+          method: 'GET',
+          headers: { accept: 'application/json', ...this.headers, ...auth },
+          signal: call,
+          redirect: 'error',
+        });
+        const text = await res.text();
+        return parseQueryResponse(res.status, text, where);
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        if (call.aborted) {
+          return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+        }
+        return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
       }
-      return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
-    }
+    });
   }
 
   /** True when `vector(1)` answers 1 (Flagger's IsOnline); never throws except on caller abort. */
