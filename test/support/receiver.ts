@@ -13,6 +13,7 @@
  * ```
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** How the receiver answers one request. */
@@ -88,7 +89,10 @@ export interface Receiver {
    * An array answers one entry per request and repeats the last one. Default: 200 `ok`.
    */
   respond(path: string, behaviour: Behaviour | Behaviour[]): void;
-  /** Waits until `count` requests arrived (to `path` when given), or throws after `timeoutMs`. */
+  /**
+   * Resolves as soon as `count` requests have arrived (to `path` when given); throws after
+   * `timeoutMs` (default 30 s: a bound for a hang, not a pace).
+   */
   waitForRequests(count: number, options?: { path?: string; timeoutMs?: number }): Promise<RecordedRequest[]>;
   /** Forgets recorded requests and programmed behaviours. */
   reset(): void;
@@ -99,12 +103,14 @@ export interface Receiver {
 /** Starts a receiver on 127.0.0.1 with a free port. */
 export async function startReceiver(): Promise<Receiver> {
   const requests: RecordedRequest[] = [];
+  const arrivals = new EventEmitter();
   const programs = makePrograms();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     void record(req).then((recorded) => {
       requests.push(recorded);
+      arrivals.emit('request');
       act(programs.next(recorded.path), req, res, timers, recorded);
     });
   });
@@ -119,7 +125,7 @@ export async function startReceiver(): Promise<Receiver> {
     requests,
     requestsTo: (path) => requests.filter((r) => r.path === path),
     respond: programs.set,
-    waitForRequests: (count, options = {}) => waitFor(requests, count, options),
+    waitForRequests: (count, options = {}) => waitFor(requests, arrivals, count, options),
     reset() {
       requests.length = 0;
       programs.clear();
@@ -220,17 +226,30 @@ function act(
 
 async function waitFor(
   requests: RecordedRequest[],
+  arrivals: EventEmitter,
   count: number,
-  { path, timeoutMs = 5000 }: { path?: string; timeoutMs?: number },
+  { path, timeoutMs = 30_000 }: { path?: string; timeoutMs?: number },
 ): Promise<RecordedRequest[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const matching = path === undefined ? requests : requests.filter((r) => r.path === path);
-    if (matching.length >= count) return matching;
-    if (Date.now() > deadline)
-      throw new Error(
-        `receiver: expected ${count} request(s)${path ? ` to ${path}` : ''}, got ${matching.length}`,
+  const matching = () => (path === undefined ? requests : requests.filter((r) => r.path === path));
+  if (matching().length >= count) return matching();
+  return new Promise((resolve, reject) => {
+    const onRequest = (): void => {
+      if (matching().length < count) return;
+      done();
+      resolve(matching());
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(
+        new Error(
+          `receiver: expected ${count} request(s)${path ? ` to ${path}` : ''}, got ${matching().length}`,
+        ),
       );
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      arrivals.off('request', onRequest);
+    };
+    arrivals.on('request', onRequest);
+  });
 }

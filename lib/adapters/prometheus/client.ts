@@ -8,6 +8,7 @@
  * Only the caller's own AbortSignal makes `query` reject: a cancelled step is not a metric result.
  */
 import { basicSecrets, headerSecrets, redactor, urlSecrets, type Redactor } from '../../domain/redaction.js';
+import { withTimeout } from '../../abort.js';
 import type { MetricsProvider, QueryResult } from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
@@ -86,28 +87,29 @@ export class PrometheusClient implements MetricsProvider {
     const where = `Prometheus ${this.address}`;
     const params = { query: q };
     const url = new URL(`${this.address}/api/v1/query?query=${escapeUri(q)}`);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    try {
-      const auth = await this.authorize(url, params);
-      const res = await this.fetch(url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...this.headers, ...auth },
-        signal: AbortSignal.any([signal, timeout]),
-        redirect: 'error',
-      });
-      const text = await res.text();
-      const r = parseQueryResponse(res.status, text, where);
-      if (r.kind === 'value') return r;
-      // The message quotes the body cut to a length: mask the body first, so no secret is cut.
-      const masked = parseQueryResponse(res.status, this.redact(text), where);
-      return { kind: r.kind, message: masked.kind === 'value' ? r.message : masked.message };
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      if (timeout.aborted) {
-        return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+    return withTimeout(signal, this.timeoutMs, async (call) => {
+      try {
+        const auth = await this.authorize(url, params);
+        const res = await this.fetch(url, {
+          method: 'GET',
+          headers: { accept: 'application/json', ...this.headers, ...auth },
+          signal: call,
+          redirect: 'error',
+        });
+        const text = await res.text();
+        const r = parseQueryResponse(res.status, text, where);
+        if (r.kind === 'value') return r;
+        // The message quotes the body cut to a length: mask the body first, so no secret is cut.
+        const masked = parseQueryResponse(res.status, this.redact(text), where);
+        return { kind: r.kind, message: masked.kind === 'value' ? r.message : masked.message };
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        if (call.aborted) {
+          return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+        }
+        return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
       }
-      return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
-    }
+    });
   }
 
   /** True when `vector(1)` answers 1 (Flagger's IsOnline); never throws except on caller abort. */

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { withTimeout } from '../../abort.js';
 import { redactor, webhookSecrets, type Redactor } from '../../domain/redaction.js';
 import type { RequestSigner } from '../aws/sigv4.js';
 import { HookAbortedError, type HookCall, type HookResult, type Hooks } from '../../ports/hooks.js';
@@ -102,31 +103,32 @@ async function attempt(
   signal: AbortSignal,
   opts: Options,
 ): Promise<Attempt> {
-  const timeout = AbortSignal.timeout(hook.timeoutMs);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': opts.userAgent,
   };
   if (target.authorization) headers.authorization = target.authorization;
-  try {
-    const url = new URL(target.href);
-    const signer = opts.signerFor(url);
-    const res = await opts.fetch(target.href, {
-      method: 'POST',
-      headers: signer ? await signer({ method: 'POST', url, headers, body }) : headers,
-      body,
-      signal: AbortSignal.any([signal, timeout]),
-    });
-    return {
-      kind: 'response',
-      status: res.status,
-      body: await readLimited(res, opts.bodyLimit + SECRET_MARGIN),
-    };
-  } catch (err) {
-    if (signal.aborted) throw new HookAbortedError(hook, { cause: signal.reason });
-    if (timeout.aborted) return { kind: 'timeout' };
-    return { kind: 'network', reason: describeNetworkError(err) };
-  }
+  return withTimeout(signal, hook.timeoutMs, async (call): Promise<Attempt> => {
+    try {
+      const url = new URL(target.href);
+      const signer = opts.signerFor(url);
+      const res = await opts.fetch(target.href, {
+        method: 'POST',
+        headers: signer ? await signer({ method: 'POST', url, headers, body }) : headers,
+        body,
+        signal: call,
+      });
+      return {
+        kind: 'response',
+        status: res.status,
+        body: await readLimited(res, opts.bodyLimit + SECRET_MARGIN),
+      };
+    } catch (err) {
+      if (signal.aborted) throw new HookAbortedError(hook, { cause: signal.reason });
+      if (call.aborted) return { kind: 'timeout' };
+      return { kind: 'network', reason: describeNetworkError(err) };
+    }
+  });
 }
 
 async function backOff(hook: HookCall, attempts: number, signal: AbortSignal, opts: Options): Promise<void> {

@@ -185,7 +185,6 @@ describe('get, status and history', () => {
   });
 
   it('status --wait exits 2 when the canary does not finish within --timeout', async () => {
-    const started = Date.now();
     const r = await env.cli([
       'status',
       'sandbox/test/podinfo',
@@ -196,14 +195,13 @@ describe('get, status and history', () => {
       '300ms',
     ]);
     expect(r.code).toBe(2);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d Initializing \[----------\] 0% failures 0 \(rollback at 5\)$/m);
     expect(r.stderr).toBe('error: timed out waiting for sandbox/test/podinfo: still Initializing at 0%\n');
   });
 
   it('status --watch redraws until Ctrl-C (exit 130)', async () => {
     const r = await env.cli(['status', 'sandbox/test/podinfo', '--watch', '--interval', '100ms'], {
-      signal: AbortSignal.timeout(400),
+      interruptWhen: (out) => /^phase {5}Initializing$/m.test(out),
     });
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^phase {5}Initializing$/m);

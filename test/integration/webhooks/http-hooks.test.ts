@@ -82,7 +82,7 @@ const OUTCOMES: Outcome[] = [
   {
     outcome: 'slow within timeout',
     behaviour: slow(100, 200, 'late'),
-    timeoutMs: 3000,
+    timeoutMs: 10_000,
     ok: true,
     status: 200,
     attempts: 1,
@@ -90,7 +90,7 @@ const OUTCOMES: Outcome[] = [
   },
   {
     outcome: 'slow past timeout',
-    behaviour: slow(3000, 200),
+    behaviour: slow(30_000, 200),
     timeoutMs: 200,
     ok: false,
     attempts: 1,
@@ -131,8 +131,9 @@ const OUTCOMES: Outcome[] = [
   },
   {
     outcome: 'timeout retried',
+    // The second attempt must answer within the per-attempt timeout, even on a busy machine.
     behaviour: [hang(), reply(201)],
-    timeoutMs: 200,
+    timeoutMs: 1000,
     retries: 1,
     ok: true,
     status: 201,
@@ -271,11 +272,12 @@ describe('HTTP hooks: edges', () => {
   it('throws HookAbortedError when the caller aborts, and does not retry', async () => {
     rx.respond('/hang', hang());
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('lambda deadline')), 100);
     const call = hooks.call(
-      aHook('pre-rollout', `${rx.url}/hang`, { timeoutMs: 5000, retries: 3 }),
+      aHook('pre-rollout', `${rx.url}/hang`, { timeoutMs: 30_000, retries: 3 }),
       controller.signal,
     );
+    await rx.waitForRequests(1, { path: '/hang' });
+    controller.abort(new Error('lambda deadline'));
     await expect(call).rejects.toBeInstanceOf(HookAbortedError);
     expect(rx.requestsTo('/hang')).toHaveLength(1);
   });
