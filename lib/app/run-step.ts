@@ -9,6 +9,9 @@ import type { Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
+import { isIdle } from '../domain/sweep/idle.js';
+import type { Seen } from '../domain/sweep/seen.js';
+import { watched } from '../domain/sweep/watch.js';
 import type { EventBus } from '../ports/bus.js';
 import type { ClusterAccess, ClusterHandle } from '../ports/clusters.js';
 import type { Logger } from '../ports/logger.js';
@@ -41,6 +44,11 @@ export interface StepDeps {
   queue: WorkQueue;
   /** A step may start this early (SQS delays are whole seconds). */
   earlyToleranceMs?: number;
+  /**
+   * Idle canaries are swept (lib/app/sweep.ts): their full step runs every this long instead of
+   * every interval (RECONCILE_SECONDS). Undefined: no sweep, idle canaries step every interval.
+   */
+  idleReconcileMs?: number;
 }
 
 export type StepOutcome =
@@ -69,12 +77,12 @@ export async function runStep(
   deps: StepDeps,
   key: CanaryKey,
   signal: AbortSignal,
-  opts: { action?: boolean } = {},
+  opts: { action?: boolean; seenAt?: number } = {},
 ): Promise<StepOutcome> {
   const now = deps.now();
   const record = await deps.store.get(key, signal);
   if (!record) return { kind: 'skipped', why: 'missing' };
-  const skip = notRunnable(deps, record, now, opts.action === true);
+  const skip = notRunnable(deps, record, now, opts.action === true, opts.seenAt);
   if (skip) return skip;
   const owner = deps.newId();
   if (!(await deps.leases.acquire(key, owner, now, deps.leaseMs, signal)))
@@ -82,7 +90,7 @@ export async function runStep(
   try {
     // Re-read under the lease: the row may have moved on since the first read.
     const fresh = (await deps.store.get(key, signal)) ?? record;
-    const moved = notRunnable(deps, fresh, now, opts.action === true);
+    const moved = notRunnable(deps, fresh, now, opts.action === true, opts.seenAt);
     if (moved) return moved;
     return await step(deps, fresh, owner, now, signal, opts.action === true);
   } finally {
@@ -92,14 +100,19 @@ export async function runStep(
   }
 }
 
-/** Why `record` takes no step now (not due; for an action step: no command pending), or undefined. */
+/**
+ * Why `record` takes no step now (not due; for an action step: no command pending), or undefined.
+ * A step the sweep asked for (`seenAt`) is due while the canary holds the record it compared.
+ */
 function notRunnable(
   deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
   now: number,
   action: boolean,
+  seenAt?: number,
 ): StepOutcome | undefined {
   if (action) return record.status.pendingCommand ? undefined : { kind: 'skipped', why: 'noCommand' };
+  if (seenAt !== undefined && record.seen?.at === seenAt) return undefined;
   if (record.nextRunAt === undefined) return { kind: 'skipped', why: 'unscheduled' };
   if (record.nextRunAt > now + (deps.earlyToleranceMs ?? 1000))
     return { kind: 'skipped', why: 'notDue', nextRunAt: record.nextRunAt };
@@ -117,6 +130,7 @@ async function step(
   const canary = record.manifest as Canary;
   let decision: StepDecision;
   let obs: Observations;
+  let seen: Seen | undefined;
   try {
     const cluster = await deps.clusters.get(record.key.cluster, signal);
     const provider = spec.provider(canary, cluster.record.defaultProvider ?? deps.defaultProvider);
@@ -129,7 +143,7 @@ async function step(
       cluster,
       canary,
       record.status,
-      { ...observed, ...(actionOnly && { actionOnly }) },
+      { ...observed, ...(actionOnly && { actionOnly }), idleReconcileMs: deps.idleReconcileMs },
       provider,
       signal,
     ));
@@ -146,10 +160,13 @@ async function step(
     });
     for (const w of executed.warnings)
       deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
+    // Left idle: record what this step saw and wrote, for the sweep to compare.
+    if (deps.idleReconcileMs !== undefined && isIdle(decision.status))
+      seen = { at: now, objects: watched(canary, cluster.touched()) };
   } catch (e) {
     return failed(deps, record, stepId, now, e as Error, signal);
   }
-  const saved = await saveStatus(deps, record, decision, now, signal);
+  const saved = await saveStatus(deps, record, decision, now, signal, seen);
   if (!saved) {
     // Deleted through the API while this step ran: nothing left to save or schedule.
     deps.logger.info('canary deleted during the step', {
@@ -266,6 +283,7 @@ async function saveStatus(
   decision: StepDecision,
   now: number,
   signal: AbortSignal,
+  seen: Seen | undefined,
 ): Promise<CanaryRecord<CanaryStatus> | undefined> {
   let base = record;
   for (let attempt = 1; ; attempt++) {
@@ -278,6 +296,7 @@ async function saveStatus(
       status: { ...decision.status, ...keep },
       nextRunAt: keep.pendingCommand ? now : decision.nextRunAt,
       updatedAt: now,
+      seen,
     };
     try {
       return await deps.store.save(next, base.version, signal);

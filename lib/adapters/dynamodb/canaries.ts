@@ -6,12 +6,13 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { Seen } from '../../domain/sweep/seen.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, Leases } from '../../ports/store.js';
 import { ConflictError } from '../../ports/errors.js';
 import { keyString } from '../../ports/store.js';
 import { translate } from './errors.js';
 import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema } from './schema.js';
-import { DUE_SHARDS, NEVER, canaryPk, keyFromPk, shardOf } from './table.js';
+import { DUE_SHARDS, NEVER, canaryPk, idlePk, keyFromPk, shardOf } from './table.js';
 
 const META = 'META';
 
@@ -44,6 +45,11 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     // read says why (NewerSchemaError).
     const condition =
       expectedVersion === 0 ? 'attribute_not_exists(pk)' : `#version = :expected AND ${NOT_NEWER}`;
+    // An idle canary (one that carries `seen`) is in the sparse `idle` index; any other leaves it.
+    const { seen } = record;
+    const idle = seen
+      ? { set: ', #seen = :seen, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk', remove: '' }
+      : { set: '', remove: ' REMOVE #seen, gsi2pk, gsi2sk' };
     try {
       await this.db.send(
         new UpdateCommand({
@@ -52,9 +58,9 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
           UpdateExpression:
             'SET #manifest = :manifest, #status = :status, #version = :version, ' +
             '#createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, ' +
-            `${SCHEMA_VERSION} = :schemaVersion`,
+            `${SCHEMA_VERSION} = :schemaVersion${idle.set}${idle.remove}`,
           ConditionExpression: condition,
-          ExpressionAttributeNames: names('manifest', 'status', 'version', 'createdAt', 'updatedAt'),
+          ExpressionAttributeNames: names('manifest', 'status', 'version', 'createdAt', 'updatedAt', 'seen'),
           ExpressionAttributeValues: {
             ':manifest': record.manifest,
             ':status': record.status,
@@ -63,6 +69,11 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
             ':updatedAt': record.updatedAt,
             ':gsi1pk': `DUE#${shardOf(record.key)}`,
             ':gsi1sk': record.nextRunAt ?? NEVER,
+            ...(seen && {
+              ':seen': seen,
+              ':gsi2pk': idlePk(record.key.cluster),
+              ':gsi2sk': `${record.key.namespace}/${record.key.name}`,
+            }),
             ...notNewerValues('canary'),
             ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
           },
@@ -222,5 +233,6 @@ function fromItem<S>(item: Record<string, unknown>): CanaryRecord<S> {
     nextRunAt: nextRunAt === undefined || nextRunAt >= NEVER ? undefined : nextRunAt,
     createdAt: item.createdAt as number,
     updatedAt: item.updatedAt as number,
+    ...(item.seen !== undefined && { seen: item.seen as Seen }),
   };
 }
