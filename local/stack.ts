@@ -1,13 +1,16 @@
 /**
  * The embedded runtime: the same handlers and use cases as in AWS, on one machine. DynamoDB is
- * dynalite (on disk when `dataDir` is set), SQS and EventBridge are in-process, a timer replaces
- * the EventBridge schedule and a loopback HTTP server replaces API Gateway.
+ * dynalite (on disk when `dataDir` is set), SQS and EventBridge are in-process, timers replace
+ * the EventBridge schedule (dispatch, and the sweeps of clusters with idle canaries) and a
+ * loopback HTTP server replaces API Gateway.
  */
 import { makeHandler as makeApiHandler } from '../functions/api/handler.js';
 import { makeHandler as makeLoadtesterHandler } from '../functions/loadtester/handler.js';
 import { runStep, type StepDeps } from '../lib/app/run-step.js';
 import type { ClusterRegistration } from '../lib/app/clusters.js';
 import { dispatchDue } from '../lib/app/dispatch-due.js';
+import { dispatchSweeps } from '../lib/app/dispatch-sweeps.js';
+import { sweepCluster } from '../lib/app/sweep.js';
 import { notifyStoredEvent, type NotifyResult } from '../lib/app/notify-event.js';
 import { noSecrets } from '../lib/adapters/secrets.js';
 import { loadConfig } from '../lib/config.js';
@@ -20,6 +23,7 @@ import type { MetricsProvider } from '../lib/ports/metrics.js';
 import { apiDeps, buildCore, type Core } from '../lib/wiring.js';
 import { notifyDeps } from '../lib/wiring-notify.js';
 import { stepDeps } from '../lib/wiring-step.js';
+import { sweepDeps } from '../lib/wiring-sweep.js';
 import { LocalBus } from './bus.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalQueue } from './queue.js';
@@ -38,6 +42,8 @@ export interface StackOptions {
   slackUrl?: string;
   /** How often the local "EventBridge schedule" runs dispatch (ms). Default 1000. */
   dispatchEveryMs?: number;
+  /** How often clusters with idle canaries are swept (ms). Default 5000 (in AWS: every minute). */
+  sweepEveryMs?: number;
   logger?: Logger;
 }
 
@@ -75,7 +81,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const stop = new AbortController();
   const holder: { deps?: StepDeps } = {};
   const queue = new LocalQueue(async (m) => {
-    if (holder.deps) await runStep(holder.deps, m.key, stop.signal, { action: m.action === true });
+    if (holder.deps)
+      await runStep(holder.deps, m.key, stop.signal, { action: m.action === true, seenAt: m.seenAt });
   });
   const own: { base?: string } = {};
   holder.deps = stepDeps(core, {
@@ -120,6 +127,30 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       .finally(() => (dispatching = false));
   }, every);
 
+  // The sweeps: dispatch's second job, on a timer of its own; each sweep runs in-process.
+  const swept = sweepDeps(core, { queue, secrets: noSecrets });
+  const sweeps = {
+    send: async (messages: { cluster: string }[]) => {
+      await Promise.all(
+        messages.map((m) =>
+          sweepCluster(swept, m.cluster, stop.signal).catch((e: Error) =>
+            logger.error('sweep failed', { cluster: m.cluster, error: e.message, reason: 'SweepFailed' }),
+          ),
+        ),
+      );
+    },
+  };
+  let sweeping = false;
+  const sweepTimer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    dispatchSweeps({ clusters: core.clusters, idle: core.idle, sweeps, now: core.now }, stop.signal)
+      .catch((e: Error) =>
+        logger.error('sweeps not dispatched', { error: e.message, reason: 'SweepsNotDispatched' }),
+      )
+      .finally(() => (sweeping = false));
+  }, opts.sweepEveryMs ?? 5000);
+
   return {
     url: server.url,
     token: opts.token,
@@ -144,11 +175,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     close: async () => {
       clearInterval(timer);
+      clearInterval(sweepTimer);
       queue.close();
       stop.abort();
       // In-flight steps end quickly once aborted; the store must outlive them.
       await queue.drain();
-      for (let i = 0; i < 250 && dispatching; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && (dispatching || sweeping); i++) await new Promise((r) => setTimeout(r, 20));
       await server.close();
       await db.close();
     },
