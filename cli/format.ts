@@ -206,7 +206,9 @@ export function errorLines(
   errors: { path: string; message: string }[],
   status?: number,
 ): string[] {
-  if (errors.length > 0) return errors.map((e) => `error: ${e.path}: ${oneLine(e.message)}`);
+  // Path '' is the request as a whole: the message (with the status) says it better.
+  const fields = errors.filter((e) => e.path !== '');
+  if (fields.length > 0) return fields.map((e) => `error: ${e.path}: ${oneLine(e.message)}`);
   const suffix = status === undefined ? '' : ` (HTTP ${status})`;
   return [`error: ${oneLine(message)}${suffix}`];
 }

@@ -4,6 +4,7 @@
  */
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { StepDeps } from './app/run-step.js';
+import { redactingBus, redactingClusters } from './app/redacting.js';
 import {
   executeApiRegion,
   sigv4Signer,
@@ -43,7 +44,10 @@ export interface StepParts {
   loadtesterSigner?: (url: URL) => RequestSigner | undefined;
 }
 
-/** Dependencies of one analysis step. */
+/**
+ * Dependencies of one analysis step. Domain events and Kubernetes Events leave through the
+ * redaction rule (lib/app/redacting.ts), as logs and history do (wiring.ts).
+ */
 export function stepDeps(core: Core, parts: StepParts): StepDeps {
   // Template secrets live under this stage's prefix (Secrets Manager), as cluster credentials do.
   const templateSecret = (name: string) => parts.secrets({ secret: `${core.config.secretsPrefix}${name}` });
@@ -77,9 +81,9 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
     store: core.store,
     leases: core.store,
     history: core.history,
-    bus: parts.bus,
+    bus: redactingBus(parts.bus),
     queue: parts.queue,
-    clusters: new KubernetesClusterAccess(lookup, factory, io),
+    clusters: redactingClusters(new KubernetesClusterAccess(lookup, factory, io)),
     checks: {
       resolver: new PrometheusCheckQueries({
         get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal),

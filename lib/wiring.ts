@@ -13,6 +13,7 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { ClusterRegistration } from './app/clusters.js';
 import type { DispatchDeps } from './app/dispatch-due.js';
 import type { SweepDispatchDeps } from './app/dispatch-sweeps.js';
+import { redactingHistory, redactingLogger } from './app/redacting.js';
 import { DynamoCanaryStore } from './adapters/dynamodb/canaries.js';
 import { documentClient } from './adapters/dynamodb/client.js';
 import { DynamoDocuments } from './adapters/dynamodb/documents.js';
@@ -31,6 +32,7 @@ import type { Logger } from './ports/logger.js';
 import type { MetricTemplate } from './ports/metrics.js';
 import type { AlertProvider } from './ports/notifier.js';
 import type { SweepQueue, WorkQueue } from './ports/queue.js';
+import type { History } from './ports/store.js';
 
 /** Everything the functions share, built from one config. */
 export interface Core {
@@ -39,7 +41,7 @@ export interface Core {
   store: DynamoCanaryStore<CanaryStatus>;
   /** The idle canaries of each cluster (the sweep's index). */
   idle: DynamoIdleCanaries;
-  history: DynamoHistory;
+  history: History;
   clusters: DynamoDocuments<ClusterRegistration>;
   templates: DynamoDocuments<MetricTemplate>;
   alertProviders: DynamoDocuments<AlertProvider>;
@@ -48,15 +50,19 @@ export interface Core {
   newId: () => string;
 }
 
+/**
+ * The shared parts over one table. Logs and history records leave through the redaction rule
+ * (lib/app/redacting.ts): every function and local mode log and write history through these.
+ */
 export function buildCore(config: Config, logger: Logger): Core {
   const db = documentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
   const t = config.tableName;
   return {
     config,
-    logger,
+    logger: redactingLogger(logger),
     store: new DynamoCanaryStore<CanaryStatus>(db, t),
     idle: new DynamoIdleCanaries(db, t),
-    history: new DynamoHistory(db, t, config.historyRetentionDays),
+    history: redactingHistory(new DynamoHistory(db, t, config.historyRetentionDays)),
     clusters: new DynamoDocuments<ClusterRegistration>(db, t, 'cluster'),
     templates: new DynamoDocuments<MetricTemplate>(db, t, 'template'),
     alertProviders: new DynamoDocuments<AlertProvider>(db, t, 'alert-provider'),

@@ -1,48 +1,75 @@
+import { redactText } from '../lib/domain/redaction.js';
+import { withTimeout } from '../lib/abort.js';
 import type { StepMessage, WorkQueue } from '../lib/ports/queue.js';
+
+/** What consumes a message: the step handler. `signal` is this delivery's own. */
+type Deliver = (m: StepMessage, signal: AbortSignal) => Promise<void>;
 
 /**
  * The in-process stand-in for SQS: each message is delivered once its delay has passed, to one
- * consumer (the step handler). Like SQS it does not deduplicate: the consumer's lease does.
+ * consumer (the step handler). Like SQS it does not deduplicate: the consumer's lease does. Like a
+ * Lambda invocation, each delivery runs under a signal of its own, aborted by `close()` or after
+ * `deadlineMs` — never one signal shared by all deliveries, which would collect a listener per
+ * call in flight.
  */
 export class LocalQueue implements WorkQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
-  private inflight = 0;
+  private readonly running = new Map<Promise<void>, AbortController>();
   private closed = false;
-  constructor(private readonly deliver: (m: StepMessage) => Promise<void>) {}
 
+  /** `deadlineMs`: the step function's own bound (functions/step/handler.ts). */
+  constructor(
+    private readonly deliver: Deliver,
+    private readonly deadlineMs = 110_000,
+  ) {}
+
+  /**
+   * Delivers each message when it is due: at once when it already is (so `drain()` right after
+   * waits for it), else after its delay. After `close()` nothing more is delivered.
+   */
   send(messages: StepMessage[], now: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     for (const m of messages) {
-      const t = setTimeout(
-        () => {
-          this.timers.delete(t);
-          this.inflight++;
-          this.deliver(m)
-            .catch((e: Error) => {
-              if (!this.closed) console.error(`step ${m.key.name} failed: ${e.message}`);
-            })
-            .finally(() => this.inflight--);
-        },
-        Math.max(0, m.dueAt - now),
-      );
+      if (m.dueAt <= now) {
+        this.start(m);
+        continue;
+      }
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.start(m);
+      }, m.dueAt - now);
       this.timers.add(t);
     }
     return Promise.resolve();
   }
 
+  private start(m: StepMessage): void {
+    const controller = new AbortController();
+    const done: Promise<void> = withTimeout(controller.signal, this.deadlineMs, (signal) =>
+      this.deliver(m, signal),
+    )
+      .catch((e: Error) => {
+        if (!this.closed) console.error(redactText(`step ${m.key.name} failed: ${e.message}`));
+      })
+      .finally(() => this.running.delete(done));
+    this.running.set(done, controller);
+  }
+
   /** Messages waiting for their delay plus deliveries in progress. */
   get pending(): number {
-    return this.timers.size + this.inflight;
+    return this.timers.size + this.running.size;
   }
 
-  /** Resolves once no delivery is in progress (or after `timeoutMs`). */
-  async drain(timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  /** Resolves once every delivery in progress has ended (`close()` aborts them first). */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled(this.running.keys());
   }
 
+  /** Drops the messages still waiting and aborts the deliveries in progress. */
   close(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const c of this.running.values()) c.abort(new Error('local queue closed'));
   }
 }

@@ -3,7 +3,7 @@
  * Gateway v2 (HTTP API) event for the same handler Lambda runs. The API is protected by a bearer
  * token (401 without it); GET /openapi.json is public, as in serverless.yml.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
@@ -15,7 +15,14 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1024 * 1024;
+/** The body limit when none is given: the API's default (MAX_BODY_BYTES). */
+const DEFAULT_MAX_BODY = 256 * 1024;
+/**
+ * An oversized body is read to its end and thrown away, so the client finishes sending and then
+ * reads the 413 (closing earlier resets the connection under it); past this many bytes the
+ * connection is cut instead.
+ */
+const DRAIN_FACTOR = 64;
 
 /**
  * Routes `/loadtester/...` to `loadtester` and the rest to `api`. Both need the token (webhooks
@@ -27,22 +34,22 @@ export async function startLocalServer(opts: {
   token: string;
   port?: number;
   host?: string;
+  /** Larger bodies get 413 (JSON, `errors[0].path` ''). Default 256 KiB. */
+  maxBodyBytes?: number;
 }): Promise<LocalServer> {
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const server: Server = createServer((req, res) => {
     void (async () => {
       try {
-        const body = await readBody(req);
-        const url = new URL(req.url ?? '/', 'http://local');
+        const body = await readBody(req, maxBody);
+        if (body === undefined) return tooLarge(res, maxBody);
+        const url = splitUrl(req.url ?? '/');
         const isLoadtester = url.pathname === '/loadtester' || url.pathname.startsWith('/loadtester/');
         const isPublic = url.pathname === '/openapi.json';
         if (!isPublic && !authorized(req.headers.authorization, opts.token)) {
           res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
-          res.end(
-            JSON.stringify({
-              message: 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)',
-              errors: [],
-            }),
-          );
+          const message = 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)';
+          res.end(JSON.stringify({ message, errors: [{ path: '', message }] }));
           return;
         }
         const handler = isLoadtester && opts.loadtester ? opts.loadtester : opts.api;
@@ -51,15 +58,10 @@ export async function startLocalServer(opts: {
         const r = typeof result === 'string' ? { statusCode: 200, body: result } : result;
         res.writeHead(r.statusCode ?? 200, (r.headers ?? {}) as Record<string, string>);
         res.end(r.body ?? '');
-      } catch (e) {
-        const status = (e as { status?: number }).status ?? 500;
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            message: status === 413 ? 'request body too large' : 'internal error',
-            errors: [],
-          }),
-        );
+      } catch {
+        if (res.headersSent) return void res.destroy();
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'internal error', errors: [] }));
       }
     })();
   });
@@ -77,23 +79,62 @@ function authorized(header: string | undefined, token: string): boolean {
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** 413 with the API's error shape, then the connection is closed (the body was read to its end). */
+function tooLarge(res: ServerResponse, maxBody: number): void {
+  if (res.headersSent) return;
+  const message = `request body larger than ${maxBody} bytes`;
+  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+  res.end(
+    JSON.stringify({
+      message,
+      errors: [{ path: '', message: `expected a body of at most ${maxBody} bytes` }],
+    }),
+  );
+}
+
+/**
+ * The body as text, or undefined when it is larger than `max` bytes: then the rest is read and
+ * dropped (nothing past `max` is kept), up to DRAIN_FACTOR × `max`, where the connection is cut.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > max * DRAIN_FACTOR) {
+      req.resume();
+      return resolve(undefined);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(Object.assign(new Error('body too large'), { status: 413 }));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= max) chunks.push(c);
+      else if (size > max * DRAIN_FACTOR) req.destroy();
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > max ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, path: string, body: string): APIGatewayProxyEventV2 {
+/**
+ * The path as sent and the query, without WHATWG URL parsing (which rejects `//x` and rewrites
+ * `\\`): API Gateway, too, hands the function the raw path.
+ */
+function splitUrl(raw: string): { pathname: string; searchParams: URLSearchParams } {
+  const q = raw.indexOf('?');
+  return q < 0
+    ? { pathname: raw, searchParams: new URLSearchParams() }
+    : { pathname: raw.slice(0, q), searchParams: new URLSearchParams(raw.slice(q + 1)) };
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: { searchParams: URLSearchParams },
+  path: string,
+  body: string,
+): APIGatewayProxyEventV2 {
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
   );

@@ -11,10 +11,9 @@ import type { ClusterRegistration } from '../lib/app/clusters.js';
 import { dispatchDue } from '../lib/app/dispatch-due.js';
 import { dispatchSweeps } from '../lib/app/dispatch-sweeps.js';
 import { sweepCluster } from '../lib/app/sweep.js';
-import { notifyStoredEvent, type NotifyResult } from '../lib/app/notify-event.js';
+import { notifyStoredEvent } from '../lib/app/notify-event.js';
 import { noSecrets } from '../lib/adapters/secrets.js';
 import { loadConfig } from '../lib/config.js';
-import type { DomainEvent } from '../lib/domain/events.js';
 import { makeLoadtester } from '../lib/loadtester/index.js';
 import type { Logger } from '../lib/ports/logger.js';
 import { ConflictError } from '../lib/ports/errors.js';
@@ -51,10 +50,9 @@ export interface Stack {
   url: string;
   token: string;
   core: Core;
+  /** Also says when a step's events have been notified (`bus.delivered`). */
   bus: LocalBus;
   queue: LocalQueue;
-  /** Every notification outcome, in order (for the demo and tests). */
-  notifications: { event: DomainEvent; result: NotifyResult }[];
   registerCluster(c: ClusterRegistration): Promise<void>;
   /**
    * Runs the canary's next step now instead of at its interval (the demo and tests use it to
@@ -75,14 +73,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     STAGE: 'local',
   });
 
-  const logger = opts.logger ?? consoleLogger();
-  const core = buildCore(config, logger);
+  // core.logger redacts (lib/app/redacting.ts): everything below logs through it.
+  const core = buildCore(config, opts.logger ?? consoleLogger());
+  const logger = core.logger;
   const bus = new LocalBus();
+  // For the stack's own calls (dispatch, stepNow, registerCluster); steps and their
+  // notifications run under the signal of their queue delivery.
   const stop = new AbortController();
   const holder: { deps?: StepDeps } = {};
-  const queue = new LocalQueue(async (m) => {
+  const queue = new LocalQueue(async (m, signal) => {
     if (holder.deps)
-      await runStep(holder.deps, m.key, stop.signal, { action: m.action === true, seenAt: m.seenAt });
+      await runStep(holder.deps, m.key, signal, { action: m.action === true, seenAt: m.seenAt });
   });
   const own: { base?: string } = {};
   holder.deps = stepDeps(core, {
@@ -98,33 +99,31 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         : undefined,
   });
 
-  const notifications: Stack['notifications'] = [];
   const notify = notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined);
-  bus.subscribe(async (event) => {
-    const result = await notifyStoredEvent(notify, core.store, event, stop.signal);
-    notifications.push({ event, result });
+  bus.subscribe(async (event, signal) => {
+    const result = await notifyStoredEvent(notify, core.store, event, signal);
     for (const f of result.failures)
       logger.warn('notification failed', { ...f, reason: 'NotificationFailed' });
   });
 
   const api = makeApiHandler({ ...apiDeps(core, queue), logger });
-  const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates }) });
+  const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates, logger }) });
   const server: LocalServer = await startLocalServer({
     api,
     loadtester: (e) => loadtester(e, {} as never),
     token: opts.token,
     port: opts.port,
+    maxBodyBytes: config.maxBodyBytes,
   });
   own.base = `${server.url}/loadtester`;
 
-  let dispatching = false;
+  let dispatching: Promise<void> | undefined;
   const every = opts.dispatchEveryMs ?? 1000;
   const timer = setInterval(() => {
-    if (dispatching) return;
-    dispatching = true;
-    dispatchDue({ store: core.store, queue, now: core.now }, every, stop.signal)
+    dispatching ??= dispatchDue({ store: core.store, queue, now: core.now }, every, stop.signal)
+      .then(() => undefined)
       .catch((e: Error) => logger.error('dispatch failed', { error: e.message }))
-      .finally(() => (dispatching = false));
+      .finally(() => (dispatching = undefined));
   }, every);
 
   // The sweeps: dispatch's second job, on a timer of its own; each sweep runs in-process.
@@ -140,15 +139,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       );
     },
   };
-  let sweeping = false;
+  let sweeping: Promise<void> | undefined;
   const sweepTimer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    dispatchSweeps({ clusters: core.clusters, idle: core.idle, sweeps, now: core.now }, stop.signal)
+    sweeping ??= dispatchSweeps(
+      { clusters: core.clusters, idle: core.idle, sweeps, now: core.now },
+      stop.signal,
+    )
+      .then(() => undefined)
       .catch((e: Error) =>
         logger.error('sweeps not dispatched', { error: e.message, reason: 'SweepsNotDispatched' }),
       )
-      .finally(() => (sweeping = false));
+      .finally(() => (sweeping = undefined));
   }, opts.sweepEveryMs ?? 5000);
 
   return {
@@ -157,7 +158,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     core,
     bus,
     queue,
-    notifications,
     registerCluster: (c) => core.clusters.put(c.name, c, stop.signal),
     stepNow: async (key) => {
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -180,7 +180,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       stop.abort();
       // In-flight steps end quickly once aborted; the store must outlive them.
       await queue.drain();
-      for (let i = 0; i < 250 && (dispatching || sweeping); i++) await new Promise((r) => setTimeout(r, 20));
+      await dispatching;
+      await sweeping;
       await server.close();
       await db.close();
     },

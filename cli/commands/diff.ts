@@ -6,7 +6,8 @@
  * Both sides are normalised by the API's own parser (lib/domain/spec/parse.ts: v1alpha3
  * `canaryAnalysis` → `analysis`, the default namespace) and printed as YAML with sorted keys.
  * Only apiVersion, kind, name, namespace and spec are compared: the API does not return labels or
- * annotations.
+ * annotations. The API masks secrets (lib/domain/redaction.ts), so the local side is masked by the
+ * same rule: a change of a webhook's password or token alone shows no difference.
  */
 import { idPath, noExtra, parse } from '../args.js';
 import { ApiError, clientFor } from '../client.js';
@@ -66,6 +67,7 @@ interface Comparable {
 /** Each document as the API would store it; field errors (all of them) are a usage error. */
 async function normalise(docs: Placed[]): Promise<{ source: string; manifest: Comparable }[]> {
   const { parseCanary, formatErrors } = await import('../../lib/domain/spec/parse.js');
+  const { canarySecrets, redactJson } = await import('../../lib/domain/redaction.js');
   const errors: string[] = [];
   const out = docs.flatMap((d) => {
     const r = parseCanary(d.body);
@@ -82,7 +84,7 @@ async function normalise(docs: Placed[]): Promise<{ source: string; manifest: Co
       apiVersion,
       kind: 'Canary',
       metadata: { name: metadata.name, namespace: metadata.namespace },
-      spec,
+      spec: redactJson(spec, canarySecrets(r.canary)),
     };
     return [{ source: d.manifest.source, manifest }];
   });

@@ -44,20 +44,31 @@ export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
   };
 }
 
-/** Exposed errors keep their message; others are logged and hidden. */
+/**
+ * Exposed errors keep their message; others are logged and hidden. Every 4xx carries at least one
+ * `errors[]` entry: the field paths when the error names fields, else `''` (the whole request).
+ */
 export function errorResponse(e: unknown, logger: Logger): APIGatewayProxyResultV2 {
-  if (e instanceof HttpError) return json(e.status, { message: e.message, errors: e.errors ?? [] });
-  if (e instanceof ValidationError) return json(400, { message: e.message, errors: e.errors });
-  if (e instanceof InvalidError) return json(400, { message: e.message, errors: [] });
-  if (e instanceof ForbiddenError) return json(403, { message: e.message, errors: [] });
-  if (e instanceof NotFoundError) return json(404, { message: e.message, errors: [] });
-  if (e instanceof ConflictError) return json(409, { message: e.message, errors: [] });
+  if (e instanceof HttpError) return clientError(e.status, e.message, e.errors);
+  if (e instanceof ValidationError) return clientError(400, e.message, e.errors);
+  if (e instanceof InvalidError) return clientError(400, e.message);
+  if (e instanceof ForbiddenError) return clientError(403, e.message);
+  if (e instanceof NotFoundError) return clientError(404, e.message);
+  if (e instanceof ConflictError) return clientError(409, e.message);
   if (e instanceof UnavailableError) {
     logger.warn('API dependency unavailable', { error: e.message });
     return json(503, { message: e.message, errors: [] });
   }
   logger.error('unhandled API error', { error: (e as Error)?.message, stack: (e as Error)?.stack });
   return json(500, { message: 'internal error; see the function logs', errors: [] });
+}
+
+function clientError(
+  status: number,
+  message: string,
+  errors?: readonly { path: string; message: string }[],
+): APIGatewayProxyResultV2 {
+  return json(status, { message, errors: errors?.length ? errors : [{ path: '', message }] });
 }
 
 let cached: ApiHandler | undefined;

@@ -1,16 +1,27 @@
 /** The API description served at GET /openapi.json (kept beside the routes it describes). */
-const canaryPath = { name: 'cluster', in: 'path', required: true, schema: { type: 'string' } };
-const params = [canaryPath, { ...canaryPath, name: 'namespace' }, { ...canaryPath, name: 'name' }];
+const label = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
+const subdomain = {
+  type: 'string',
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+  maxLength: 253,
+};
+const canaryPath = { name: 'cluster', in: 'path', required: true, schema: label };
+const params = [
+  canaryPath,
+  { ...canaryPath, name: 'namespace' },
+  { ...canaryPath, name: 'name', schema: subdomain },
+];
 const docParams = params.slice(1);
-const namespaceQuery = [{ name: 'namespace', in: 'query', schema: { type: 'string' } }];
-const err = { description: 'error: { message, errors: [{ path, message }] }' };
+const namespaceQuery = [{ name: 'namespace', in: 'query', schema: label }];
+const err = { description: 'error: { message, errors: [{ path, message }] } (errors is never empty)' };
 
 export const openapi = {
   openapi: '3.0.3',
   info: {
     title: 'Flagger Serverless API',
     version: '0.1.0',
-    description: 'Register clusters and Flagger Canary manifests; watch and steer releases.',
+    description:
+      'Register clusters and Flagger Canary manifests; watch and steer releases. Limits: bodies up to MAX_BODY_BYTES (256 KiB, else 413); nesting up to 64 levels in the text and 31 in anything stored; YAML up to 10,000 tokens and 16 aliases; numbers finite and within ±2^53−1; names and namespaces as Kubernetes validates them (DNS-1123). Every 4xx names the field: a body path, path.<param>, query.<param>, or "" for the whole request.',
   },
   components: {
     securitySchemes: {
@@ -37,7 +48,7 @@ export const openapi = {
       post: {
         summary:
           'Register or update a cluster: {name, kind: eks, eksClusterName, region} | {name, kind: kubeconfig, kubeconfigSecret|kubeconfigParameter|kubeconfig} | {name, kind: endpoint, server, caData?, token?|tokenSecret?}',
-        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
+        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
       },
     },
     '/clusters/{cluster}': {
@@ -56,14 +67,14 @@ export const openapi = {
       get: {
         summary: 'List canaries',
         parameters: [
-          { name: 'cluster', in: 'query', schema: { type: 'string' } },
-          { name: 'namespace', in: 'query', schema: { type: 'string' } },
+          { name: 'cluster', in: 'query', schema: label },
+          { name: 'namespace', in: 'query', schema: label },
         ],
         responses: { 200: { description: '{ items }' } },
       },
       post: {
         summary: 'Apply a Flagger Canary manifest (YAML or JSON, v1beta1 or v1alpha3) like kubectl apply',
-        parameters: [{ name: 'cluster', in: 'query', required: true, schema: { type: 'string' } }],
+        parameters: [{ name: 'cluster', in: 'query', required: true, schema: label }],
         requestBody: { content: { 'application/yaml': {}, 'application/json': {} } },
         responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
       },
@@ -85,10 +96,14 @@ export const openapi = {
         summary: 'Step and operator history, newest first',
         parameters: [
           ...params,
-          { name: 'limit', in: 'query', schema: { type: 'integer' } },
-          { name: 'before', in: 'query', schema: { type: 'integer' } },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          },
+          { name: 'before', in: 'query', schema: { type: 'integer', minimum: 0 } },
         ],
-        responses: { 200: { description: '{ items }' } },
+        responses: { 200: { description: '{ items }' }, 400: err },
       },
     },
     '/canaries/{cluster}/{namespace}/{name}/actions/{action}': {
@@ -119,7 +134,7 @@ export const openapi = {
       put: {
         summary:
           'Store a metric template ({provider:{type:prometheus,address}, query} or a Flagger MetricTemplate)',
-        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
+        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
       },
       delete: {
         summary: 'Delete a metric template',
@@ -142,7 +157,7 @@ export const openapi = {
       put: {
         summary:
           'Store an alert provider ({type: slack|msteams|discord|generic, address, channel?} or a Flagger AlertProvider)',
-        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err },
+        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
       },
       delete: {
         summary: 'Delete an alert provider',

@@ -1,14 +1,15 @@
 /** The API's routes: each parses its input, calls one use case and shapes the answer. */
-import { parse as parseYaml } from 'yaml';
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
 import { publicView, registerCluster, removeCluster, type ClusterDeps } from '../../lib/app/clusters.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
 import { canaryView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
+import { isSecretName, redactText } from '../../lib/domain/redaction.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { MetricTemplate } from '../../lib/ports/metrics.js';
 import type { AlertProvider } from '../../lib/ports/notifier.js';
 import type { CanaryKey, CanaryStore, Documents, History } from '../../lib/ports/store.js';
 import { HttpError, type ApiRequest, type ApiResult } from './http.js';
+import { bodyValue, checkParams, queryInt, queryName } from './input.js';
 import { openapi } from './openapi.js';
 
 export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps {
@@ -20,57 +21,62 @@ export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps {
 }
 
 type Handler = (deps: ApiDeps, req: ApiRequest, params: string[]) => Promise<ApiResult>;
-const seg = '([a-z0-9][-a-z0-9.]*)';
 
-const routes: [string, RegExp, Handler][] = [
-  ['GET', /^\/openapi\.json$/, () => Promise.resolve({ status: 200, body: openapi })],
-  ['GET', /^\/clusters$/, listClusters],
-  ['POST', /^\/clusters$/, putCluster],
-  ['GET', new RegExp(`^/clusters/${seg}$`), getCluster],
-  ['DELETE', new RegExp(`^/clusters/${seg}$`), deleteCluster],
-  ['GET', /^\/canaries$/, listCanaries],
-  ['POST', /^\/canaries$/, applyCanary],
-  ['GET', new RegExp(`^/canaries/${seg}/${seg}/${seg}$`), getCanary],
-  ['DELETE', new RegExp(`^/canaries/${seg}/${seg}/${seg}$`), removeCanary],
-  ['GET', new RegExp(`^/canaries/${seg}/${seg}/${seg}/history$`), history],
-  ['POST', new RegExp(`^/canaries/${seg}/${seg}/${seg}/actions/([a-z]+)$`), action],
-  ['GET', /^\/templates$/, listTemplates],
-  ['GET', new RegExp(`^/templates/${seg}/${seg}$`), getTemplate],
-  ['PUT', new RegExp(`^/templates/${seg}/${seg}$`), putTemplate],
-  ['DELETE', new RegExp(`^/templates/${seg}/${seg}$`), removeTemplate],
-  ['GET', /^\/alert-providers$/, listAlertProviders],
-  ['GET', new RegExp(`^/alert-providers/${seg}/${seg}$`), getAlertProvider],
-  ['PUT', new RegExp(`^/alert-providers/${seg}/${seg}$`), putAlertProvider],
-  ['DELETE', new RegExp(`^/alert-providers/${seg}/${seg}$`), removeAlertProvider],
+/** `{x}` is a path parameter: any segment, validated by its name (input.ts) before the handler runs. */
+const table: [string, string, Handler][] = [
+  ['GET', '/openapi.json', () => Promise.resolve({ status: 200, body: openapi })],
+  ['GET', '/clusters', listClusters],
+  ['POST', '/clusters', putCluster],
+  ['GET', '/clusters/{cluster}', getCluster],
+  ['DELETE', '/clusters/{cluster}', deleteCluster],
+  ['GET', '/canaries', listCanaries],
+  ['POST', '/canaries', applyCanary],
+  ['GET', '/canaries/{cluster}/{namespace}/{name}', getCanary],
+  ['DELETE', '/canaries/{cluster}/{namespace}/{name}', removeCanary],
+  ['GET', '/canaries/{cluster}/{namespace}/{name}/history', history],
+  ['POST', '/canaries/{cluster}/{namespace}/{name}/actions/{action}', action],
+  ['GET', '/templates', listTemplates],
+  ['GET', '/templates/{namespace}/{name}', getTemplate],
+  ['PUT', '/templates/{namespace}/{name}', putTemplate],
+  ['DELETE', '/templates/{namespace}/{name}', removeTemplate],
+  ['GET', '/alert-providers', listAlertProviders],
+  ['GET', '/alert-providers/{namespace}/{name}', getAlertProvider],
+  ['PUT', '/alert-providers/{namespace}/{name}', putAlertProvider],
+  ['DELETE', '/alert-providers/{namespace}/{name}', removeAlertProvider],
 ];
+
+const routes = table.map(([method, pattern, handler]) => ({
+  method,
+  re: new RegExp(`^${pattern.replace(/\{[a-z]+\}/g, '([^/]+)').replace(/\./g, '\\.')}$`),
+  params: [...pattern.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]),
+  handler,
+}));
 
 /** Finds the route; 404 for an unknown path, 405 for a known path with another method. */
 export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const matching = routes.filter(([, re]) => re.test(req.path));
-  if (matching.length === 0) throw new HttpError(404, `no route for ${req.method} ${req.path}`);
-  const hit = matching.find(([m]) => m === req.method);
-  if (!hit)
-    throw new HttpError(
-      405,
-      `${req.method} not allowed on ${req.path}; use ${matching.map(([m]) => m).join(', ')}`,
-    );
-  return hit[2](deps, req, hit[1].exec(req.path)!.slice(1));
+  const matching = routes.filter((r) => r.re.test(req.path));
+  if (matching.length === 0)
+    throw new HttpError(404, `no route for ${req.method} ${shorten(req.path)}`, [
+      { path: 'path', message: 'no such route; see GET /openapi.json' },
+    ]);
+  const hit = matching.find((r) => r.method === req.method);
+  if (!hit) {
+    const allowed = matching.map((r) => r.method).join(', ');
+    throw new HttpError(405, `${req.method} not allowed on ${shorten(req.path)}; use ${allowed}`, [
+      { path: 'method', message: `expected ${allowed}, got ${req.method}` },
+    ]);
+  }
+  const values = hit.re.exec(req.path)!.slice(1);
+  checkParams(hit.params, values);
+  return hit.handler(deps, req, values);
+}
+
+function shorten(path: string): string {
+  return path.length > 120 ? `${path.slice(0, 117)}...` : path;
 }
 
 function keyOf(p: string[]): CanaryKey {
   return { cluster: p[0], namespace: p[1], name: p[2] };
-}
-
-function bodyJson(req: ApiRequest): unknown {
-  if (req.body.trim() === '') throw new HttpError(400, 'request body is empty; expected JSON or YAML');
-  try {
-    return parseYaml(req.body) as unknown;
-  } catch (e) {
-    throw new HttpError(
-      400,
-      `request body is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`,
-    );
-  }
 }
 
 async function listClusters(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
@@ -79,7 +85,7 @@ async function listClusters(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> 
 }
 
 async function putCluster(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const r = await registerCluster(deps, bodyJson(req), req.signal);
+  const r = await registerCluster(deps, bodyValue(req), req.signal);
   return { status: r.created ? 201 : 200, body: publicView(r.cluster) };
 }
 
@@ -96,24 +102,26 @@ async function deleteCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promi
 
 async function listCanaries(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   const rows = await deps.store.list(
-    { cluster: req.query.cluster, namespace: req.query.namespace },
+    { cluster: queryName(req, 'cluster'), namespace: queryName(req, 'namespace') },
     req.signal,
   );
   return { status: 200, body: { items: rows.map((r) => canaryView(r, false)) } };
 }
 
 async function applyCanary(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const cluster = req.query.cluster;
+  const cluster = queryName(req, 'cluster');
   if (!cluster)
     throw new HttpError(400, 'query parameter "cluster" is required', [
-      { path: 'cluster', message: 'expected ?cluster=NAME of a registered cluster' },
+      { path: 'query.cluster', message: 'expected ?cluster=NAME of a registered cluster' },
     ]);
   if (req.body.trim() === '')
-    throw new HttpError(400, 'request body is empty; expected a Canary manifest (YAML or JSON)');
+    throw new HttpError(400, 'request body is empty; expected a Canary manifest (YAML or JSON)', [
+      { path: '', message: 'expected a Canary manifest (YAML or JSON), got an empty body' },
+    ]);
   const r = await registerCanary(deps, cluster, req.body, req.actor, req.signal);
   return {
     status: r.created ? 201 : 200,
-    body: { ...canaryView(r.record, true), unchanged: r.unchanged, warnings: r.warnings },
+    body: canaryView(r.record, true, { unchanged: r.unchanged, warnings: r.warnings }),
   };
 }
 
@@ -121,7 +129,7 @@ async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<A
   const r = await deps.store.get(keyOf(p), req.signal);
   if (!r) throw new HttpError(404, `canary ${p.join('/')} not found`);
   const [last] = await deps.history.list(r.key, { limit: 1 }, req.signal);
-  return { status: 200, body: { ...canaryView(r, true), lastStep: last ?? null } };
+  return { status: 200, body: canaryView(r, true, { lastStep: last ?? null }) };
 }
 
 async function removeCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
@@ -132,9 +140,9 @@ async function removeCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promis
 }
 
 async function history(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const limit = Math.min(Number(req.query.limit ?? 100) || 100, 1000);
-  const before = req.query.before ? Number(req.query.before) : undefined;
-  const items = await deps.history.list(keyOf(p), { limit, before }, req.signal);
+  const limit = queryInt(req, 'limit', { min: 1, max: 1000 }, 100);
+  const before = queryInt(req, 'before', { min: 0, max: Number.MAX_SAFE_INTEGER });
+  const items = await deps.history.list(keyOf(p), { limit: limit!, before }, req.signal);
   return { status: 200, body: { items } };
 }
 
@@ -149,24 +157,17 @@ function inNamespace(key: string, namespace: string | undefined): boolean {
   return namespace === undefined || key.startsWith(`${namespace}/`);
 }
 
-/** A template without its secrets: header values and credentials in the address are hidden. */
+/**
+ * A template without its secrets: header values and secret-named provider fields (`password`,
+ * `bearerToken`, …) are hidden, the address redacted (userinfo, secret-named query values).
+ */
 function templateView(t: MetricTemplate): MetricTemplate {
+  const hide = ([k, v]: [string, unknown]) => [k, isSecretName(k) && typeof v === 'string' ? '(hidden)' : v];
+  const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as MetricTemplate['provider'];
   const headers = t.provider.headers
     ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
     : undefined;
-  return { ...t, provider: { ...t.provider, address: hideCredentials(t.provider.address), headers } };
-}
-
-function hideCredentials(address: string): string {
-  try {
-    const url = new URL(address);
-    if (!url.username && !url.password) return address;
-    url.username = '(hidden)';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return '(hidden)';
-  }
+  return { ...t, provider: { ...provider, address: redactText(t.provider.address), headers } };
 }
 
 function alertProviderView(a: AlertProvider): Record<string, unknown> {
@@ -175,7 +176,8 @@ function alertProviderView(a: AlertProvider): Record<string, unknown> {
 
 async function listTemplates(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   const all = await deps.templates.list(req.signal);
-  const items = all.filter((t) => inNamespace(t.name, req.query.namespace)).map((t) => templateView(t.doc));
+  const namespace = queryName(req, 'namespace');
+  const items = all.filter((t) => inNamespace(t.name, namespace)).map((t) => templateView(t.doc));
   return { status: 200, body: { items } };
 }
 
@@ -186,7 +188,7 @@ async function getTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise
 }
 
 async function putTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const t = parseTemplate(bodyJson(req), p[0], p[1]);
+  const t = parseTemplate(bodyValue(req), p[0], p[1]);
   const existed = (await deps.templates.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
   await deps.templates.put(`${p[0]}/${p[1]}`, t, req.signal);
   return { status: existed ? 200 : 201, body: templateView(t) };
@@ -201,9 +203,8 @@ async function removeTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Prom
 
 async function listAlertProviders(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   const all = await deps.alertProviders.list(req.signal);
-  const items = all
-    .filter((a) => inNamespace(a.name, req.query.namespace))
-    .map((a) => alertProviderView(a.doc));
+  const namespace = queryName(req, 'namespace');
+  const items = all.filter((a) => inNamespace(a.name, namespace)).map((a) => alertProviderView(a.doc));
   return { status: 200, body: { items } };
 }
 
@@ -214,7 +215,7 @@ async function getAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Pr
 }
 
 async function putAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const a = parseAlertProvider(bodyJson(req), p[0], p[1]);
+  const a = parseAlertProvider(bodyValue(req), p[0], p[1]);
   const existed = (await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
   await deps.alertProviders.put(`${p[0]}/${p[1]}`, a, req.signal);
   return { status: existed ? 200 : 201, body: alertProviderView(a) };

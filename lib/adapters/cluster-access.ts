@@ -2,6 +2,10 @@
  * ClusterAccess over the Kubernetes adapters: a registered cluster → its clients (cached per
  * record) → the workloads, scaler, event recorder and routers of that cluster, and the webhooks
  * and metrics servers as seen from it (in-cluster addresses through its service proxy).
+ *
+ * Every handle reads through a read cache of its own (kubernetes/read-cache.ts): a handle serves
+ * one step of one canary, so the cache lives exactly one step. What outlives it is the clients,
+ * the namespace list (for the service proxy) and the counts of the Events this container wrote.
  */
 import type { ClusterRecord } from '../ports/cluster.js';
 import { serviceProxyPolicy } from '../ports/cluster.js';
@@ -10,8 +14,9 @@ import { UnknownClusterError } from '../ports/clusters.js';
 import type { Hooks } from '../ports/hooks.js';
 import type { MetricsProvider, MetricTemplate } from '../ports/metrics.js';
 import type { ClusterClientFactory, ClusterClients } from './kubernetes/client.js';
-import { KubernetesEventRecorder } from './kubernetes/events.js';
+import { KubernetesEventRecorder, WrittenEvents } from './kubernetes/events.js';
 import { ObjectLedger, withLedger } from './kubernetes/object-ledger.js';
+import { withReadCache } from './kubernetes/read-cache.js';
 import { KubernetesScaler } from './kubernetes/scaler.js';
 import { clusterFetch } from './kubernetes/service-proxy.js';
 import { KubernetesWorkloads } from './kubernetes/workloads.js';
@@ -32,6 +37,7 @@ const NAMESPACES_TTL_MS = 5 * 60_000;
 
 export class KubernetesClusterAccess implements ClusterAccess {
   private readonly namespaceCache = new Map<string, { at: number; names: Promise<ReadonlySet<string>> }>();
+  private readonly writtenEvents = new WrittenEvents();
 
   /** `lookup` resolves a registered cluster (secrets included) or answers undefined. */
   constructor(
@@ -41,6 +47,7 @@ export class KubernetesClusterAccess implements ClusterAccess {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A handle for one step: call it once per step (its reads are cached for that step only). */
   async get(cluster: string, signal: AbortSignal): Promise<ClusterHandle> {
     const record = await this.lookup(cluster, signal);
     if (!record) throw new UnknownClusterError(cluster);
@@ -52,12 +59,13 @@ export class KubernetesClusterAccess implements ClusterAccess {
       namespaces: (s) => this.namespaces(clients, s),
       send: (req) => clients.raw(req),
     });
+    const step = withReadCache(clients);
     return {
       record,
-      workloads: new KubernetesWorkloads({ clients, selectorLabels: record.routing?.selectorLabels }),
-      scaler: new KubernetesScaler(clients),
-      events: new KubernetesEventRecorder(clients),
-      router: (provider) => makeRouter(provider, clients, record.routing),
+      workloads: new KubernetesWorkloads({ clients: step, selectorLabels: record.routing?.selectorLabels }),
+      scaler: new KubernetesScaler(step),
+      events: new KubernetesEventRecorder(step, this.writtenEvents),
+      router: (provider) => makeRouter(provider, step, record.routing),
       hooks: this.io.hooks(fetch),
       metrics: (template) => this.io.metrics(template, record, fetch),
       touched: () => ledger.stamps(),

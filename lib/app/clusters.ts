@@ -5,19 +5,14 @@
  */
 import { z } from 'zod';
 import { providers } from '../domain/spec/accessors.js';
+import { label, nameSchema } from '../domain/spec/names.js';
 import type { FieldError } from '../domain/spec/parse.js';
 import type { ClusterRecord } from '../ports/cluster.js';
 import type { CanaryStore, Documents } from '../ports/store.js';
 import { StateConflictError, ValidationError } from './errors.js';
 
-const name = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label such as "prod-eu"')
-  .max(63);
-const namespace = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name (DNS-1123 label)')
-  .max(63);
+const name = nameSchema(label);
+const namespace = nameSchema(label);
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
 const labelValue = z
   .string()
@@ -125,7 +120,7 @@ export function parseClusterRegistration(body: unknown, prefixes: SecretPrefixes
   const r = clusterRegistration.safeParse(body);
   if (!r.success) {
     const errors: FieldError[] = r.error.issues.map((i) => ({
-      path: i.path.join('.') || '(body)',
+      path: i.path.join('.'),
       message: i.message,
     }));
     throw new ValidationError(

@@ -23,16 +23,21 @@ export interface ExecuteContext {
 }
 
 export interface ExecuteResult {
-  done: Action['kind'][];
+  /** The actions that took effect, in order (the history records them). */
+  done: Action[];
   /** Failures of notification actions (the step still counts). */
   warnings: string[];
 }
 
-/** Raised when an effect fails; names the action so the history explains the step. */
-class ActionFailedError extends Error {
+/**
+ * Raised when an effect fails; names the action so the history explains the step, and keeps the
+ * actions that took effect before it (they happened: the history says so).
+ */
+export class ActionFailedError extends Error {
   override name = 'ActionFailedError';
   constructor(
     readonly action: Action['kind'],
+    readonly done: readonly Action[],
     options: { cause: unknown },
   ) {
     super(`${action} failed: ${(options.cause as Error)?.message ?? String(options.cause)}`, options);
@@ -44,17 +49,28 @@ export async function execute(actions: readonly Action[], ctx: ExecuteContext): 
   for (const action of actions) {
     if (action.kind === 'recordEvent' || action.kind === 'runHooks') {
       await notify(action, ctx).catch((e: Error) => result.warnings.push(`${action.kind}: ${e.message}`));
-      result.done.push(action.kind);
+      result.done.push(action);
       continue;
     }
     try {
       await effect(action, ctx);
     } catch (e) {
-      throw new ActionFailedError(action.kind, { cause: e });
+      throw new ActionFailedError(action.kind, result.done, { cause: e });
     }
-    result.done.push(action.kind);
+    result.done.push(action);
   }
   return result;
+}
+
+/** The actions that change the cluster, in one line: `setRoutes 80/20, scaleTargetToZero`. */
+export function describeEffects(actions: readonly Action[]): string {
+  const effects = actions.filter((a) => a.kind !== 'recordEvent' && a.kind !== 'runHooks');
+  if (effects.length === 0) return 'nothing in the cluster';
+  return effects
+    .map((a) =>
+      a.kind === 'setRoutes' ? `setRoutes ${a.primary}/${a.canary}${a.mirror ? ' mirrored' : ''}` : a.kind,
+    )
+    .join(', ');
 }
 
 async function effect(action: Action, ctx: ExecuteContext): Promise<void> {

@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { CheckResult } from '../domain/check.js';
+import { decide, MAX_NEED_ROUNDS, type StepDecision } from '../domain/decide/index.js';
 import { evaluateMetric } from '../domain/evaluate.js';
-import type { GatingHookType, HookOutcome } from '../domain/observations.js';
+import type { GatingHookType, HookOutcome, Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Provider } from '../domain/spec/accessors.js';
 import type { Canary, WebhookSpec } from '../domain/spec/schema.js';
@@ -68,7 +69,7 @@ export function hookCall(
  * Calls the hooks of one gating type in spec order. Gates and checks stop at the first hook that
  * is not ok (Flagger); rollback hooks stop at the first that is ok (it triggers the rollback).
  */
-export async function callGatingHooks(
+async function callGatingHooks(
   cluster: Pick<ClusterHandle, 'hooks' | 'record'>,
   canary: Canary,
   status: CanaryStatus,
@@ -86,7 +87,7 @@ export async function callGatingHooks(
 }
 
 /** Runs every metric check of the canary (all of them, so the history shows each value). */
-export async function runMetricChecks(
+async function runMetricChecks(
   deps: CheckDeps,
   canary: Canary,
   provider: Provider,
@@ -123,4 +124,31 @@ export async function runMetricChecks(
     }
   }
   return results;
+}
+
+/** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
+export async function decideWithInputs(
+  resolver: CheckQueryResolver,
+  cluster: ClusterHandle,
+  canary: Canary,
+  status: CanaryStatus,
+  initial: Observations,
+  provider: Provider,
+  signal: AbortSignal,
+): Promise<{ decision: StepDecision; obs: Observations }> {
+  let obs = initial;
+  for (let round = 0; round <= MAX_NEED_ROUNDS; round++) {
+    const d = decide(canary, status, obs);
+    if (d.kind === 'step') return { decision: d, obs };
+    for (const need of d.inputs) {
+      if (need.kind === 'metrics') {
+        const checks = { resolver, metricsFor: cluster.metrics.bind(cluster) };
+        obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, cluster.record, signal) };
+      } else {
+        const outcomes = await callGatingHooks(cluster, canary, status, need.type, signal);
+        obs = { ...obs, hooks: { ...obs.hooks, [need.type]: outcomes } };
+      }
+    }
+  }
+  throw new Error(`decide() still needed inputs after ${MAX_NEED_ROUNDS} rounds`);
 }

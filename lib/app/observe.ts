@@ -10,7 +10,7 @@ import type { Provider } from '../domain/spec/accessors.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { ClusterHandle } from '../ports/clusters.js';
 import { NotFoundError } from '../ports/errors.js';
-import type { Router } from '../ports/router.js';
+import { InvalidRoutesError, type Router } from '../ports/router.js';
 
 export async function observe(
   canary: Canary,
@@ -25,7 +25,7 @@ export async function observe(
     orMissing(cluster.workloads.revision(canary, signal)),
     orMissing(cluster.workloads.readiness(canary, 'primary', at, signal)),
     orMissing(cluster.workloads.readiness(canary, 'canary', at, signal)),
-    orMissing(router.getRoutes(canary, signal)).then((r) => r ?? undefined),
+    notOursYet(router.getRoutes(canary, signal)),
   ]);
   return {
     now,
@@ -45,6 +45,16 @@ async function orMissing<T>(p: Promise<T>): Promise<T | undefined> {
     return await p;
   } catch (e) {
     if (e instanceof NotFoundError) return undefined;
+    throw e;
+  }
+}
+
+/** Routes that are missing or not ours yet (someone else's object, taken over later) are undefined. */
+async function notOursYet<T>(p: Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return (await orMissing(p)) ?? undefined;
+  } catch (e) {
+    if (e instanceof InvalidRoutesError) return undefined;
     throw e;
   }
 }

@@ -25,14 +25,14 @@ export interface OperatorDeps {
 
 export function toCommand(action: string, by: string, gate?: string): OperatorCommand {
   if (!(operatorActions as readonly string[]).includes(action)) {
-    throw new ValidationError(`unknown action "${action}"`, [
-      { path: 'action', message: `expected one of ${operatorActions.join(', ')}, got "${action}"` },
+    throw new ValidationError(`unknown action "${action.slice(0, 32)}"`, [
+      { path: 'path.action', message: `expected one of ${operatorActions.join(', ')}, got "${action}"` },
     ]);
   }
   if (action === 'approve') {
     if (gate !== undefined && !(gates as readonly string[]).includes(gate)) {
       throw new ValidationError(`unknown gate "${gate}"`, [
-        { path: 'gate', message: `expected one of ${gates.join(', ')}, got "${gate}"` },
+        { path: 'query.gate', message: `expected one of ${gates.join(', ')}, got "${gate}"` },
       ]);
     }
     return { kind: 'approve', ...(gate ? { gate: gate as ConfirmGate } : {}), by };

@@ -47,7 +47,7 @@ export async function registerCanary(
   const record = await deps.clusters.get(cluster, signal);
   if (!record)
     throw new ValidationError(`cluster "${cluster}" is not registered`, [
-      { path: 'cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` },
+      { path: 'query.cluster', message: `expected a registered cluster (GET /clusters), got "${cluster}"` },
     ]);
   checkProvider(canary, record.defaultProvider ?? deps.defaultProvider);
   const key = { cluster, namespace: canary.metadata.namespace, name: canary.metadata.name };
@@ -144,12 +144,32 @@ export async function deleteCanary(
   if (!existing) throw new NotFoundError(`canary ${key.cluster}/${key.namespace}/${key.name} not found`);
   const canary = existing.manifest as Canary;
   const now = deps.now();
+  const record = (reason: string, explanation: string) =>
+    deps.history.append(
+      {
+        key,
+        at: now,
+        id: deps.newId(),
+        kind: 'operator',
+        actor,
+        phase: existing.status.phase,
+        reason,
+        explanation,
+      },
+      signal,
+    );
   if (canary.spec.revertOnDeletion === true && existing.status.phase !== 'Terminated') {
     const status = { ...existing.status, pendingCommand: { kind: 'delete' as const, by: actor } };
     await deps.store.save({ ...existing, status, updatedAt: now }, existing.version, signal);
+    await record(
+      'OperatorDelete',
+      `${actor} requested delete: reverting the target first (revertOnDeletion)`,
+    );
     await deps.queue.send([{ key, dueAt: now, action: true }], now, signal);
     return { deleted: false };
   }
   await deps.store.delete(key, signal);
+  // The history outlives the row: it says who deleted the canary.
+  await record('CanaryDeleted', `deleted by ${actor}`);
   return { deleted: true };
 }

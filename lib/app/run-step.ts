@@ -2,9 +2,11 @@
  * Advance one canary one step: lease → observe → decide (gathering what it asks for) → execute →
  * save (version condition) → history → publish → release. Safe to run twice and safe to die
  * half-way: a duplicate delivery finds the lease taken or the step not due; a step that dies after
- * acting but before saving is re-observed by the next one, which converges.
+ * acting but before saving is re-observed by the next one, which converges. Whatever a step did
+ * is in the history (step-history.ts, step-save.ts), also when its save did not go through.
  */
-import { decide, MAX_NEED_ROUNDS, type StepDecision } from '../domain/decide/index.js';
+import type { Action } from '../domain/actions.js';
+import type { StepDecision } from '../domain/decide/index.js';
 import type { Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Canary } from '../domain/spec/schema.js';
@@ -17,10 +19,13 @@ import type { ClusterAccess, ClusterHandle } from '../ports/clusters.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkQueue } from '../ports/queue.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, History, Leases } from '../ports/store.js';
-import { ConflictError, keyString } from '../ports/store.js';
-import { execute } from './execute.js';
-import { callGatingHooks, runMetricChecks, type CheckDeps } from './gather.js';
+import type { Router } from '../ports/router.js';
+import { keyString } from '../ports/store.js';
+import { ActionFailedError, describeEffects, execute } from './execute.js';
+import { decideWithInputs, type CheckDeps } from './gather.js';
 import { observe } from './observe.js';
+import { decidedEntry, stepEntry, takeover, type StepRun } from './step-history.js';
+import { deleted, notSaved, saveStatus } from './step-save.js';
 
 export interface StepDeps {
   store: CanaryStore<CanaryStatus>;
@@ -66,8 +71,6 @@ export type StepOutcome =
     }
   | { kind: 'failed'; error: string; record?: CanaryRecord<CanaryStatus> };
 
-const MAX_SAVE_ATTEMPTS = 3;
-
 /**
  * One step of `key`: an analysis step when it is due, or — with `action` — an action-only step
  * that applies the operator's pending command at once (no checks, no failure counted) and keeps
@@ -84,18 +87,20 @@ export async function runStep(
   if (!record) return { kind: 'skipped', why: 'missing' };
   const skip = notRunnable(deps, record, now, opts.action === true, opts.seenAt);
   if (skip) return skip;
-  const owner = deps.newId();
-  if (!(await deps.leases.acquire(key, owner, now, deps.leaseMs, signal)))
-    return { kind: 'skipped', why: 'leaseHeld' };
+  const run: StepRun = { id: deps.newId(), now };
+  const lease = await deps.leases.acquire(key, run.id, now, deps.leaseMs, signal);
+  if (!lease) return { kind: 'skipped', why: 'leaseHeld' };
+  // A step died holding the lease: say how long the canary waited for it.
+  if (lease.replaced) run.takeover = takeover(deps.logger, key, lease.replaced, now);
   try {
     // Re-read under the lease: the row may have moved on since the first read.
     const fresh = (await deps.store.get(key, signal)) ?? record;
     const moved = notRunnable(deps, fresh, now, opts.action === true, opts.seenAt);
     if (moved) return moved;
-    return await step(deps, fresh, owner, now, signal, opts.action === true);
+    return await step(deps, fresh, run, signal, opts.action === true);
   } finally {
     await deps.leases
-      .release(key, owner, signal)
+      .release(key, run.id, signal)
       .catch((e: Error) => deps.logger.warn('lease release failed', { error: e.message }));
   }
 }
@@ -119,99 +124,108 @@ function notRunnable(
   return undefined;
 }
 
+/** What a step decided and did before saving. */
+interface Acted {
+  decision: StepDecision;
+  obs: Observations;
+  router: Router;
+  done: readonly Action[];
+  /** What the step saw and wrote, when it leaves the canary idle (for the sweep to compare). */
+  seen?: Seen;
+}
+
 async function step(
   deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
-  stepId: string,
-  now: number,
+  run: StepRun,
   signal: AbortSignal,
   actionOnly: boolean,
 ): Promise<StepOutcome> {
-  const canary = record.manifest as Canary;
-  let decision: StepDecision;
-  let obs: Observations;
-  let seen: Seen | undefined;
+  let acted: Acted;
   try {
-    const cluster = await deps.clusters.get(record.key.cluster, signal);
-    const provider = spec.provider(canary, cluster.record.defaultProvider ?? deps.defaultProvider);
-    const router = cluster.router(provider);
-    if (record.status.phase === 'Initializing' && !actionOnly)
-      await probeMetrics(deps, canary, cluster, now, signal);
-    const observed = await observe(canary, cluster, router, provider, now, signal);
-    ({ decision, obs } = await decideWithInputs(
-      deps,
-      cluster,
-      canary,
-      record.status,
-      { ...observed, ...(actionOnly && { actionOnly }), idleReconcileMs: deps.idleReconcileMs },
-      provider,
-      signal,
-    ));
-    // An action keeps the analysis on its schedule (sooner only if the action needs it).
-    if (actionOnly && record.nextRunAt !== undefined && decision.nextRunAt !== undefined)
-      decision = { ...decision, nextRunAt: Math.min(decision.nextRunAt, record.nextRunAt) };
-    const executed = await execute(decision.actions, {
-      canary,
-      status: decision.status,
-      cluster,
-      router,
-      now,
-      signal,
-    });
-    for (const w of executed.warnings)
-      deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
-    // Left idle: record what this step saw and wrote, for the sweep to compare.
-    if (deps.idleReconcileMs !== undefined && isIdle(decision.status))
-      seen = { at: now, objects: watched(canary, cluster.touched()) };
+    acted = await act(deps, record, run.now, signal, actionOnly);
   } catch (e) {
-    return failed(deps, record, stepId, now, e as Error, signal);
+    return failed(deps, record, run, e as Error, signal);
   }
-  const saved = await saveStatus(deps, record, decision, now, signal, seen);
+  const { decision, obs } = acted;
+  let saved: CanaryRecord<CanaryStatus> | undefined;
+  try {
+    saved = await saveStatus(deps.store, record, decision, run.now, signal, acted.seen);
+  } catch (e) {
+    const explanation = await notSaved(deps, record, run, acted.done, e as Error, signal);
+    return { kind: 'failed', error: explanation };
+  }
   if (!saved) {
     // Deleted through the API while this step ran: nothing left to save or schedule.
-    deps.logger.info('canary deleted during the step', {
-      canary: keyString(record.key),
-      reason: 'CanaryDeleted',
-    });
+    const canary = record.manifest as Canary;
+    await deleted(
+      deps,
+      record,
+      run,
+      { canary, router: acted.router, routes: obs.routes, done: acted.done },
+      signal,
+    );
     return { kind: 'skipped', why: 'missing' };
   }
-  await deps.history.append(
-    {
-      key: record.key,
-      at: now,
-      id: stepId,
-      kind: 'step',
-      actor: 'controller',
-      phase: decision.status.phase,
-      reason: decision.reason,
-      explanation: decision.explanation,
-      canaryWeight: decision.status.canaryWeight,
-      failedChecks: decision.status.failedChecks,
-      checks: [
-        ...(obs.metrics ?? []),
-        ...Object.entries(obs.hooks).flatMap(([type, list]) => list.map((h) => ({ type, ...h }))),
-      ],
-      actions: decision.actions,
-      inputs: {
-        target: obs.target,
-        primary: obs.primary,
-        canary: obs.canary,
-        routes: obs.routes,
-        operator: record.status.pendingCommand,
-      },
-    },
-    signal,
-  );
+  await deps.history.append(decidedEntry(record, run, decision, obs), signal);
   await deps.bus.publish(decision.events, signal);
   // revertOnDeletion: the row outlives DELETE until the target is reverted (Flagger's finalizer).
   if (decision.status.phase === 'Terminated') await deps.store.delete(record.key, signal);
-  else await chain(deps, record.key, saved.nextRunAt, now, signal);
+  else await chain(deps, record.key, saved.nextRunAt, run.now, signal);
   deps.logger.info(decision.explanation, {
     canary: keyString(record.key),
     reason: decision.reason,
     phase: decision.status.phase,
   });
   return { kind: 'stepped', decision, record: saved, from: record.status.phase };
+}
+
+/** Observe, decide (gathering what decide() asks for) and execute; throws when any of it fails. */
+async function act(
+  deps: StepDeps,
+  record: CanaryRecord<CanaryStatus>,
+  now: number,
+  signal: AbortSignal,
+  actionOnly: boolean,
+): Promise<Acted> {
+  const canary = record.manifest as Canary;
+  const cluster = await deps.clusters.get(record.key.cluster, signal);
+  const provider = spec.provider(canary, cluster.record.defaultProvider ?? deps.defaultProvider);
+  const router = cluster.router(provider);
+  if (record.status.phase === 'Initializing' && !actionOnly)
+    await probeMetrics(deps, canary, cluster, now, signal);
+  const observed = await observe(canary, cluster, router, provider, now, signal);
+  const inputs = { ...observed, ...(actionOnly && { actionOnly }), idleReconcileMs: deps.idleReconcileMs };
+  const decided = await decideWithInputs(
+    deps.checks.resolver,
+    cluster,
+    canary,
+    record.status,
+    inputs,
+    provider,
+    signal,
+  );
+  const { obs } = decided;
+  let { decision } = decided;
+  // An action keeps the analysis on its schedule (sooner only if the action needs it).
+  if (actionOnly && record.nextRunAt !== undefined && decision.nextRunAt !== undefined)
+    decision = { ...decision, nextRunAt: Math.min(decision.nextRunAt, record.nextRunAt) };
+  const executed = await execute(decision.actions, {
+    canary,
+    status: decision.status,
+    cluster,
+    router,
+    now,
+    signal,
+  });
+  for (const w of executed.warnings)
+    deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
+  // Left idle: record what this step saw and wrote, for the sweep to compare.
+  const seen =
+    deps.idleReconcileMs !== undefined && isIdle(decision.status)
+      ? { at: now, objects: watched(canary, cluster.touched()) }
+      : undefined;
+  return { decision, obs, router, done: executed.done, seen };
 }
 
 /**
@@ -246,84 +260,26 @@ async function probeMetrics(
     .catch(() => undefined);
 }
 
-/** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
-async function decideWithInputs(
-  deps: StepDeps,
-  cluster: ClusterHandle,
-  canary: Canary,
-  status: CanaryStatus,
-  initial: Observations,
-  provider: spec.Provider,
-  signal: AbortSignal,
-): Promise<{ decision: StepDecision; obs: Observations }> {
-  let obs = initial;
-  for (let round = 0; round <= MAX_NEED_ROUNDS; round++) {
-    const d = decide(canary, status, obs);
-    if (d.kind === 'step') return { decision: d, obs };
-    for (const need of d.inputs) {
-      if (need.kind === 'metrics') {
-        const checks = { resolver: deps.checks.resolver, metricsFor: cluster.metrics.bind(cluster) };
-        obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, cluster.record, signal) };
-      } else {
-        const outcomes = await callGatingHooks(cluster, canary, status, need.type, signal);
-        obs = { ...obs, hooks: { ...obs.hooks, [need.type]: outcomes } };
-      }
-    }
-  }
-  throw new Error(`decide() still needed inputs after ${MAX_NEED_ROUNDS} rounds`);
-}
-
 /**
- * Saves the decided status. A conflict means the API wrote meanwhile (an operator command):
- * re-read, keep the command it wrote unless this step consumed it, and retry (bounded).
+ * A step that could not decide or act: keep the status, explain (with the actions that took
+ * effect before the failure, if any), and try again after min(interval, 60 s).
  */
-async function saveStatus(
-  deps: StepDeps,
-  record: CanaryRecord<CanaryStatus>,
-  decision: StepDecision,
-  now: number,
-  signal: AbortSignal,
-  seen: Seen | undefined,
-): Promise<CanaryRecord<CanaryStatus> | undefined> {
-  let base = record;
-  for (let attempt = 1; ; attempt++) {
-    const incoming = base.status.pendingCommand;
-    const consumed = record.status.pendingCommand;
-    const keep =
-      incoming && JSON.stringify(incoming) !== JSON.stringify(consumed) ? { pendingCommand: incoming } : {};
-    const next = {
-      ...base,
-      status: { ...decision.status, ...keep },
-      nextRunAt: keep.pendingCommand ? now : decision.nextRunAt,
-      updatedAt: now,
-      seen,
-    };
-    try {
-      return await deps.store.save(next, base.version, signal);
-    } catch (e) {
-      if (!(e instanceof ConflictError) || attempt >= MAX_SAVE_ATTEMPTS) throw e;
-      const reread = await deps.store.get(record.key, signal);
-      if (!reread) return undefined;
-      base = reread;
-    }
-  }
-}
-
-/** A step that could not decide or act: keep the status, explain, and try again next interval. */
 async function failed(
   deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
-  stepId: string,
-  now: number,
+  run: StepRun,
   error: Error,
   signal: AbortSignal,
 ): Promise<StepOutcome> {
+  const { now } = run;
   const canary = record.manifest as Canary;
   const retryAt = now + Math.min(spec.intervalSeconds(canary), 60) * 1000;
+  const done = error instanceof ActionFailedError ? error.done : [];
   deps.logger.error('step failed', {
     canary: keyString(record.key),
     error: error.message,
     reason: 'StepFailed',
+    ...(done.length > 0 && { did: describeEffects(done) }),
   });
   let saved: CanaryRecord<CanaryStatus> | undefined;
   try {
@@ -332,19 +288,14 @@ async function failed(
   } catch (e) {
     deps.logger.warn('could not reschedule after a failed step', { error: (e as Error).message });
   }
-  await deps.history.append(
-    {
-      key: record.key,
-      at: now,
-      id: stepId,
-      kind: 'step',
-      actor: 'controller',
-      phase: record.status.phase,
-      reason: 'StepFailed',
-      explanation: `step failed, status unchanged, retrying at ${new Date(retryAt).toISOString()}: ${error.message}`,
-    },
-    signal,
-  );
+  const before = done.length > 0 ? ` after it did: ${describeEffects(done)}` : '';
+  const entry = stepEntry(record, run, {
+    phase: record.status.phase,
+    reason: 'StepFailed',
+    explanation: `step failed${before}; status unchanged, retrying at ${new Date(retryAt).toISOString()}: ${error.message}`,
+    ...(done.length > 0 && { actions: [...done] }),
+  });
+  await deps.history.append(entry, signal);
   return { kind: 'failed', error: error.message, record: saved };
 }
 

@@ -1,5 +1,6 @@
 /** Shapes of API answers and parsing of the small documents the API stores. */
 import { z } from 'zod';
+import { canarySecrets, redactJson } from '../domain/redaction.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
 import type { MetricTemplate } from '../ports/metrics.js';
@@ -11,10 +12,18 @@ import {
 import type { CanaryRecord } from '../ports/store.js';
 import { ValidationError } from './errors.js';
 
-/** A canary as the API shows it; `full` adds the spec. */
-export function canaryView(r: CanaryRecord<CanaryStatus>, full: boolean): Record<string, unknown> {
+/**
+ * A canary as the API shows it; `full` adds the spec, `extra` more fields (the last step, warnings).
+ * Redacted with the canary's own secrets (its webhook URLs', lib/domain/redaction.ts): they are
+ * masked wherever they appear, not only in the URLs.
+ */
+export function canaryView(
+  r: CanaryRecord<CanaryStatus>,
+  full: boolean,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const canary = r.manifest as Canary;
-  return {
+  const view = {
     cluster: r.key.cluster,
     namespace: r.key.namespace,
     name: r.key.name,
@@ -29,7 +38,9 @@ export function canaryView(r: CanaryRecord<CanaryStatus>, full: boolean): Record
     updatedAt: new Date(r.updatedAt).toISOString(),
     version: r.version,
     ...(full ? { status: r.status, spec: canary.spec, apiVersion: canary.apiVersion } : {}),
+    ...extra,
   };
+  return redactJson(view, canarySecrets(canary));
 }
 
 const templateBody = z.looseObject({

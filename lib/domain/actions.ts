@@ -29,9 +29,9 @@ export type EventKind = 'Normal' | 'Warning';
 export type Action =
   /**
    * Create what is missing and correct drift: the `<apex>-canary` and `<apex>-primary` ClusterIP
-   * Services, the primary workload and `-primary` copies of tracked configs (created if absent,
-   * never updated here: `promote` does that), the primary autoscaler (`primaryScalerReplicas`
-   * applied). Never touches the apex Service.
+   * Services, the primary workload with `-primary` copies of tracked configs (created if absent,
+   * never updated here: `promote` creates or updates the copies of an existing primary), the
+   * primary autoscaler (`primaryScalerReplicas` applied). Never touches the apex Service.
    */
   | { kind: 'bootstrap' }
   /** Create/update the apex Service with its selector on the primary pods. */

@@ -1,3 +1,4 @@
+import { withTimeout } from '../abort.js';
 import { parseGoDuration } from './duration.js';
 import { CommandError } from './errors.js';
 
@@ -94,27 +95,28 @@ function isHttpUrl(raw: string): boolean {
 /** Performs the check; never throws except when `signal` aborts. Redirects are not followed. */
 export async function runRequestCheck(check: RequestCheck, signal: AbortSignal): Promise<RequestCheckResult> {
   const target = `${check.method} ${displayUrl(check.url)}`;
-  const timeout = AbortSignal.timeout(check.timeoutMs);
-  let status: number;
-  let body: string;
-  try {
-    const res = await fetch(check.url, {
-      method: check.method,
-      headers: check.headers,
-      body: check.body,
-      redirect: 'manual',
-      signal: AbortSignal.any([signal, timeout]),
-    });
-    status = res.status;
-    body = truncate((await res.text()).trim());
-  } catch (err) {
-    signal.throwIfAborted();
-    const reason = timeout.aborted
-      ? `timed out after ${check.timeoutMs}ms`
-      : `request failed (${causeCode(err)})`;
-    return { ok: false, output: `request check failed: ${target}: ${reason}` };
-  }
-  return verdict(check, target, status, body);
+  return withTimeout(signal, check.timeoutMs, async (call) => {
+    let status: number;
+    let body: string;
+    try {
+      const res = await fetch(check.url, {
+        method: check.method,
+        headers: check.headers,
+        body: check.body,
+        redirect: 'manual',
+        signal: call,
+      });
+      status = res.status;
+      body = truncate((await res.text()).trim());
+    } catch (err) {
+      signal.throwIfAborted();
+      const reason = call.aborted
+        ? `timed out after ${check.timeoutMs}ms`
+        : `request failed (${causeCode(err)})`;
+      return { ok: false, output: `request check failed: ${target}: ${reason}` };
+    }
+    return verdict(check, target, status, body);
+  });
 }
 
 function verdict(check: RequestCheck, target: string, status: number, body: string): RequestCheckResult {

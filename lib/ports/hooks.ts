@@ -73,13 +73,13 @@ export interface HookResult {
   ok: boolean;
   /** HTTP status of the last attempt, if one answered. */
   status?: number;
-  /** Response body of the last attempt, truncated to about 1 KB. */
+  /** Response body of the last attempt, redacted, then truncated to about 1 KB. */
   body?: string;
   /** Attempts made (1 + retries used). */
   attempts: number;
   /** Wall time of all attempts and back-offs. */
   durationMs: number;
-  /** One line for logs/history/events; URLs appear as scheme://host/path only. */
+  /** One line for logs/history/events; URLs appear as scheme://host/path only, secrets masked. */
   explanation: string;
 }
 

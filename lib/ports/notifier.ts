@@ -4,9 +4,11 @@
  * deployment-wide default (Flagger's global `-slack-url`).
  *
  * Webhook addresses are secrets: the only printable form is {@link redactAddress}
- * (`scheme://host/…`). Nothing here or in the adapters puts a full address into an error message.
+ * (`scheme://host/…`). Nothing here or in the adapters puts a full address into an error message;
+ * {@link scrubAddress} applies the redaction rule (lib/domain/redaction.ts) with an address's secrets.
  */
 import type { DomainEvent, Severity } from '../domain/events.js';
+import { addressSecrets, redactText } from '../domain/redaction.js';
 import { InvalidError } from './errors.js';
 
 /** The provider types we implement (Flagger also has `rocket` and `gchat`; we do not). */
@@ -141,24 +143,12 @@ export function redactAddress(address: string): string {
   }
 }
 
-/** Shorter fragments would mangle unrelated text; webhook paths and tokens are far longer. */
-const MIN_SECRET_LENGTH = 8;
-
-/** Replaces every occurrence of `address` (and its path) in `text` by its redacted form. */
+/**
+ * `text` with `address` shown only as {@link redactAddress}, and the redaction rule applied with the
+ * address's secrets ({@link addressSecrets}): its path, query and userinfo, wherever they appear.
+ */
 export function scrubAddress(text: string, address: string): string {
-  let out = text.split(address).join(redactAddress(address));
-  try {
-    const url = new URL(address);
-    const secrets = [`${url.pathname}${url.search}`, url.pathname, url.search, url.username, url.password];
-    for (const secret of secrets
-      .filter((s) => s.length >= MIN_SECRET_LENGTH)
-      .sort((a, b) => b.length - a.length)) {
-      out = out.split(secret).join('…');
-    }
-  } catch {
-    // not a URL: nothing more to scrub
-  }
-  return out;
+  return redactText(text.split(address).join(redactAddress(address)), addressSecrets(address));
 }
 
 function isHttpUrl(value: string): boolean {

@@ -5,6 +5,7 @@
  */
 import type { RouteWeights } from '../domain/observations.js';
 import type { Canary } from '../domain/spec/schema.js';
+import { InvalidError } from './errors.js';
 
 export type { RouteWeights } from '../domain/observations.js';
 
@@ -26,4 +27,16 @@ export interface Router {
   setRoutes(canary: Canary, w: RouteWeights, signal: AbortSignal): Promise<void>;
   /** Deletes the objects we created and restores the ones we adopted. */
   finalize(canary: Canary, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * The live routing object exists but carries no route to the primary and canary (someone edited
+ * it, or it was never reconciled). Flagger: "VirtualService … does not contain routes for …".
+ * Reading routes, it means "not ours yet": `reconcile` takes the object over.
+ */
+export class InvalidRoutesError extends InvalidError {
+  override readonly name: string = 'InvalidRoutesError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }

@@ -56,8 +56,31 @@ export interface IdleCanaries {
 
 /** A step's exclusive hold on a canary; expires so a crashed step cannot block it forever. */
 export interface Leases {
-  acquire(key: CanaryKey, owner: string, now: number, ttlMs: number, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Takes the lease until `now + ttlMs`; undefined when another owner holds an unexpired one or
+   * the canary is gone. A lease that expired in place (its step died holding it) is replaced, and
+   * the grant says whose it was and since when.
+   */
+  acquire(
+    key: CanaryKey,
+    owner: string,
+    now: number,
+    ttlMs: number,
+    signal: AbortSignal,
+  ): Promise<LeaseGrant | undefined>;
   release(key: CanaryKey, owner: string, signal: AbortSignal): Promise<void>;
+}
+
+/** A lease taken; `replaced` is the expired lease of a step that never released it. */
+export interface LeaseGrant {
+  replaced?: ExpiredLease;
+}
+
+/** A lease left behind: its owner (a step id), when it was taken and when it expired (epoch ms). */
+export interface ExpiredLease {
+  owner: string;
+  since: number;
+  until: number;
 }
 
 /** One audit record per step or operator action. */

@@ -30,8 +30,9 @@ export type { Readiness, TargetRevision } from '../domain/observations.js';
 /** The primary side of a canary: creation, readiness, change detection and promotion. */
 export interface Workloads {
   /**
-   * Creates what is missing (idempotent): `-canary` and `-primary` Services, `-primary` copies of
-   * tracked configs, the `-primary` Deployment and, with an autoscalerRef, the `-primary` HPA.
+   * Creates what is missing (idempotent): `-canary` and `-primary` Services, the `-primary`
+   * Deployment with `-primary` copies of its tracked configs (an existing primary's copies are
+   * `promote`'s), and, with an autoscalerRef, the `-primary` HPA.
    * Never touches the apex Service: call {@link Workloads.pointApex} after the primary is ready.
    */
   bootstrap(canary: Canary, signal: AbortSignal): Promise<void>;

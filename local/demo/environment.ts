@@ -112,7 +112,10 @@ async function startMetrics(
  * namespace, port 80, unauthenticated (the cluster network protects it), served by our load tester
  * behind the sandbox's service proxy.
  */
-async function startInClusterLoadtester(sandbox: Sandbox, closers: (() => Promise<void>)[]): Promise<void> {
+export async function startInClusterLoadtester(
+  sandbox: Sandbox,
+  closers: (() => Promise<void>)[],
+): Promise<void> {
   const server = await startLoadtesterServer(
     makeLoadtester({ gates: new MemoryGateStore(), logger: quietLoadtester }),
   );

@@ -4,11 +4,19 @@
  * local API, then releases a good version (expected: promoted) and a faulty one (expected: rolled
  * back), showing progress live, and finally prints the Slack messages and the release history.
  */
+import { withTimeout } from '../../lib/abort.js';
+import type { DomainEvent } from '../../lib/domain/events.js';
 import type { Logger } from '../../lib/ports/logger.js';
 import type { Sandbox } from '../../sandbox/apiserver/index.js';
 import { startEnvironment, type DemoEnvironment } from './environment.js';
 import { DEMO, INITIAL_IMAGE, PODINFO_CANARY, podinfoDeployment, RELEASES } from './manifests.js';
-import { waitForOutcome, waitForPhase, type CanaryView } from './progress.js';
+import {
+  waitForOutcome,
+  waitForPhase,
+  type CanaryView,
+  type Outcome,
+  type WatchOptions,
+} from './progress.js';
 import type { SlackMessage } from './slack.js';
 
 /** Options of {@link runDemo}. */
@@ -110,8 +118,7 @@ async function play(
   const out: ReleaseOutcome[] = [];
   for (const release of RELEASES) {
     print(`\n▶ releasing ${release.image}: ${release.story}; expecting ${release.expect}`);
-    await applyToSandbox(env.sandbox, podinfoDeployment(release.image));
-    const outcome = await waitForOutcome({ ...watch, timeoutMs });
+    const outcome = await releaseAndWait(env, release.image, { ...watch, timeoutMs });
     print(
       `  → ${outcome.phase}${outcome.phase === release.expect ? ' (as expected)' : ` (expected ${release.expect})`}`,
     );
@@ -124,6 +131,33 @@ async function play(
     if (outcome.phase === 'Timeout') break;
   }
   return out;
+}
+
+/** Time left, after a release's outcome, for its last step's notifications to be delivered. */
+const NOTIFY_MARGIN_MS = 30_000;
+
+/**
+ * Applies `image` and waits for the release's outcome and then for the notifications of its last
+ * step. The API shows the terminal phase as soon as the step has saved it, before the step
+ * publishes its events; the wait for them is set up before the release starts, so it cannot miss
+ * them, and ends (without leaving anything registered) with the release.
+ */
+async function releaseAndWait(env: DemoEnvironment, image: string, watch: WatchOptions): Promise<Outcome> {
+  return withTimeout(watch.signal, watch.timeoutMs + NOTIFY_MARGIN_MS, async (signal) => {
+    const notified = env.stack.bus.delivered(isLastStepOfRelease, signal);
+    notified.catch(() => undefined);
+    await applyToSandbox(env.sandbox, podinfoDeployment(image));
+    const outcome = await waitForOutcome(watch);
+    if (outcome.phase !== 'Timeout') await notified;
+    return outcome;
+  });
+}
+
+/** An event of the step that ended a release of the demo's canary (all of them carry its phase). */
+function isLastStepOfRelease(e: DomainEvent): boolean {
+  const { cluster, namespace, name } = e.canary;
+  const ours = cluster === DEMO.cluster && namespace === DEMO.namespace && name === DEMO.name;
+  return ours && (e.phase === 'Succeeded' || e.phase === 'Failed');
 }
 
 function report(r: DemoResult, print: (l: string) => void): void {

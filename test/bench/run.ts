@@ -6,6 +6,8 @@
  * - parseCanary(): YAML → validated Canary, per manifest
  * - one analysis step end to end (runStep: dynalite + sandbox API server over HTTP)
  * - heap growth over many steps
+ * - dispatch of 1k and 10k due canaries (20 ms per SQS call), cold start and bundle sizes
+ *   (test/bench/cost/)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { runStep } from '../../lib/app/run-step.js';
@@ -15,6 +17,8 @@ import { aCanary, anObservation, aStatus, passing } from '../support/builders.js
 import { startControlPlane } from '../support/controlplane.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey } from '../support/release.js';
 import { startSandbox } from '../support/sandbox.js';
+import { benchColdStart } from './cost/coldstart.js';
+import { benchDispatch } from './cost/dispatch.js';
 
 interface Row {
   name: string;
@@ -112,6 +116,8 @@ async function benchSteps(): Promise<{ row: Row; heapMb: [number, number] }> {
 const rows = [benchDecide(), benchParse()];
 const steps = await benchSteps();
 rows.push(steps.row);
+const dispatch = [await benchDispatch(1_000), await benchDispatch(10_000)];
+const cold = benchColdStart();
 const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
 const report = [
   `# Benchmark report — ${new Date().toISOString()}`,
@@ -127,6 +133,25 @@ const report = [
   '',
   `Heap used around 200 steps: ${steps.heapMb[0].toFixed(1)} MB → ${steps.heapMb[1].toFixed(1)} MB` +
     (global.gc ? ' (after GC)' : ' (run with node --expose-gc for after-GC numbers)'),
+  '',
+  '## Dispatch (20 ms added per SQS call; goal: 10,000 due canaries ≤ 5 s)',
+  '',
+  '| due canaries | SendMessageBatch calls | time |',
+  '|---|---|---|',
+  ...dispatch.map((d) => `| ${d.canaries} | ${d.calls} | ${(d.ms / 1000).toFixed(2)} s |`),
+  '',
+  '## Cold start and bundles (goal: step handler import ≤ 2× bare node; every zip ≤ 1 MB)',
+  '',
+  ...(cold
+    ? [
+        `Bare \`node -e 0\`: ${cold.bareMs.toFixed(0)} ms; importing the step zip's handler: ${cold.importMs.toFixed(0)} ms ` +
+          `(${(cold.importMs / cold.bareMs).toFixed(2)}×).`,
+        '',
+        '| zip | size |',
+        '|---|---|',
+        ...cold.zips.map((z) => `| ${z.name} | ${(z.bytes / 2 ** 20).toFixed(2)} MB |`),
+      ]
+    : ['No .serverless/step.zip: run `npm run package` first for these figures.']),
   '',
 ].join('\n');
 mkdirSync('.data/bench', { recursive: true });

@@ -1,6 +1,6 @@
 /**
- * Exactly-once steps: concurrent deliveries, a step that dies after acting but before saving, and a
- * lease left behind by a crashed step.
+ * Exactly-once steps: concurrent deliveries, a step that dies after acting but before saving, a
+ * lease left behind by a crashed step, and a canary deleted while its step runs.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStep } from '../../lib/app/run-step.js';
@@ -84,9 +84,12 @@ describe('exactly-once analysis steps', () => {
     await expect(runStep({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow(
       'Lambda timed out',
     );
-    // The routes moved, the status did not: the cluster is ahead of the store.
+    // The routes moved, the status did not: the cluster is ahead of the store, and the history says so.
     expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
     expect((await real.get(key, signal))!.status.canaryWeight).toBe(10);
+    const [notSaved] = await cp.core.history.list(key, { limit: 1 }, signal);
+    expect(notSaved).toMatchObject({ reason: 'StatusNotSaved' });
+    expect(notSaved!.explanation).toContain('setRoutes 80/20');
 
     // The next steps re-observe the live routes and carry on from there, never going back.
     const seen: number[] = [];
@@ -100,11 +103,12 @@ describe('exactly-once analysis steps', () => {
     expect(seen).toEqual([30, 40, 50, 0]);
   });
 
-  it('waits for a lease left by a crashed step to expire, then continues', async () => {
+  it('waits for a lease left by a crashed step to expire, then continues and records the wait', async () => {
     const before = await progressing();
     cp.clock.now += 10_000;
-    expect(await cp.core.store.acquire(key, 'crashed-step', cp.clock.now, cp.stepDeps.leaseMs, signal)).toBe(
-      true,
+    const crashedAt = cp.clock.now;
+    expect(await cp.core.store.acquire(key, 'crashed-step', crashedAt, cp.stepDeps.leaseMs, signal)).toEqual(
+      {},
     );
     expect(await runStep(cp.stepDeps, key, signal)).toMatchObject({
       kind: 'skipped',
@@ -116,5 +120,50 @@ describe('exactly-once analysis steps', () => {
     const r = await runStep(cp.stepDeps, key, signal);
     expect(r.kind).toBe('stepped');
     expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
+    const [record] = await cp.core.history.list(key, { limit: 1 }, signal);
+    expect(record!.inputs?.lease).toEqual({
+      previousStep: 'crashed-step',
+      heldSince: crashedAt,
+      expiredAt: crashedAt + cp.stepDeps.leaseMs,
+      waitedMs: cp.stepDeps.leaseMs + 1,
+    });
+  });
+
+  it('puts the traffic back on the primary when the canary is deleted through the API mid-step', async () => {
+    await progressing();
+    const real = cp.stepDeps.store;
+    let deleted = false;
+    const racing: CanaryStore<CanaryStatus> = {
+      get: (k, s) => real.get(k, s),
+      delete: (k, s) => real.delete(k, s),
+      listDue: (u, s) => real.listDue(u, s),
+      list: (f, s) => real.list(f, s),
+      // DELETE arrives after the step moved traffic, before it saves.
+      save: async (r, v, s) => {
+        if (!deleted) {
+          deleted = true;
+          expect((await cp.api('DELETE', '/canaries/sandbox/test/podinfo')).status).toBe(204);
+        }
+        return real.save(r, v, s);
+      },
+    };
+    cp.clock.now += 10_000;
+
+    expect(await runStep({ ...cp.stepDeps, store: racing }, key, signal)).toEqual({
+      kind: 'skipped',
+      why: 'missing',
+    });
+
+    expect(deleted).toBe(true);
+    expect((await cp.api('GET', '/canaries/sandbox/test/podinfo')).status).toBe(404);
+    expect(virtualServiceWeights(sandbox)).toEqual([100, 0]);
+    // The API's record and the step's share the instant; ids order them, so look for the step's.
+    const records = await cp.core.history.list(key, { limit: 2 }, signal);
+    const record = records.find((r) => r.kind === 'step');
+    expect(records.map((r) => `${r.kind} ${r.reason}`).sort()).toEqual([
+      'operator CanaryDeleted',
+      'step CanaryDeleted',
+    ]);
+    expect(record!.explanation).toContain('traffic moved back to the primary (from 80/20)');
   });
 });

@@ -19,7 +19,7 @@ import { noSecrets, type SecretReader } from '../../lib/adapters/secrets.js';
 import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import type { StepMessage, SweepMessage } from '../../lib/ports/queue.js';
 import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
-import { silentLogger } from '../../lib/ports/logger.js';
+import { silentLogger, type Logger } from '../../lib/ports/logger.js';
 import { apiDeps, buildCore, dispatchDeps, type Core } from '../../lib/wiring.js';
 import { notifyDeps } from '../../lib/wiring-notify.js';
 import { stepDeps } from '../../lib/wiring-step.js';
@@ -66,6 +66,8 @@ export async function startControlPlane(
     env?: Record<string, string>;
     /** Reads secrets (as Secrets Manager would); default: none can be read. */
     secrets?: SecretReader;
+    /** Where every function logs (through the redacting logger of the core); default silent. */
+    logger?: Logger;
   } = {},
 ): Promise<ControlPlane> {
   const dyn: LocalDynamo = await startDynamo();
@@ -77,7 +79,8 @@ export async function startControlPlane(
   });
   // Real time by default: the sandbox stamps Deployment conditions with the wall clock.
   const clock = { now: opts.start ?? Date.now() };
-  const core: Core = { ...buildCore(config, silentLogger), now: () => clock.now };
+  const core: Core = { ...buildCore(config, opts.logger ?? silentLogger), now: () => clock.now };
+  const logger = core.logger;
   const queued: StepMessage[] = [];
   const events: DomainEvent[] = [];
   const pendingEvents: DomainEvent[] = [];
@@ -87,7 +90,7 @@ export async function startControlPlane(
   const bus = {
     publish: (e: DomainEvent[]) => (events.push(...e), pendingEvents.push(...e), Promise.resolve()),
   };
-  const api = makeApi({ ...apiDeps(core, queue), logger: silentLogger });
+  const api = makeApi({ ...apiDeps(core, queue), logger });
   const dispatch = makeDispatch(dispatchDeps(core, queue, sweepQueue));
   const deps = stepDeps(core, {
     queue,
@@ -102,7 +105,7 @@ export async function startControlPlane(
   const notify = makeNotify({
     notify: notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined),
     store: core.store,
-    logger: silentLogger,
+    logger,
   });
 
   let n = 0;

@@ -13,6 +13,7 @@
  * ```
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { EventEmitter } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** How the receiver answers one request. */
@@ -28,7 +29,9 @@ export type Behaviour =
   /** Never answer; the socket stays open until the client gives up or the receiver closes. */
   | { kind: 'hang' }
   /** Reset the TCP connection without answering (client sees ECONNRESET / "other side closed"). */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answer `status` with the request echoed back as JSON (see {@link echo}). */
+  | { kind: 'echo'; status: number };
 
 /** Answer `status` with `body` (objects are sent as JSON). */
 export const reply = (status = 200, body?: string | object, headers?: Record<string, string>): Behaviour => ({
@@ -50,6 +53,11 @@ export const fail = (body = 'internal error'): Behaviour => reply(500, body);
 export const hang = (): Behaviour => ({ kind: 'hang' });
 /** Reset the connection. */
 export const reset = (): Behaviour => ({ kind: 'reset' });
+/**
+ * Answer `status` with what arrived, as a careless debugging endpoint would: JSON
+ * `{method, url, headers, body, user}`, `user` being the decoded `user:password` of Basic credentials.
+ */
+export const echo = (status = 200): Behaviour => ({ kind: 'echo', status });
 
 /** One request as it arrived. */
 interface RecordedRequest {
@@ -81,7 +89,10 @@ export interface Receiver {
    * An array answers one entry per request and repeats the last one. Default: 200 `ok`.
    */
   respond(path: string, behaviour: Behaviour | Behaviour[]): void;
-  /** Waits until `count` requests arrived (to `path` when given), or throws after `timeoutMs`. */
+  /**
+   * Resolves as soon as `count` requests have arrived (to `path` when given); throws after
+   * `timeoutMs` (default 30 s: a bound for a hang, not a pace).
+   */
   waitForRequests(count: number, options?: { path?: string; timeoutMs?: number }): Promise<RecordedRequest[]>;
   /** Forgets recorded requests and programmed behaviours. */
   reset(): void;
@@ -92,13 +103,15 @@ export interface Receiver {
 /** Starts a receiver on 127.0.0.1 with a free port. */
 export async function startReceiver(): Promise<Receiver> {
   const requests: RecordedRequest[] = [];
+  const arrivals = new EventEmitter();
   const programs = makePrograms();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     void record(req).then((recorded) => {
       requests.push(recorded);
-      act(programs.next(recorded.path), req, res, timers);
+      arrivals.emit('request');
+      act(programs.next(recorded.path), req, res, timers, recorded);
     });
   });
   server.on('connection', (socket) => {
@@ -112,7 +125,7 @@ export async function startReceiver(): Promise<Receiver> {
     requests,
     requestsTo: (path) => requests.filter((r) => r.path === path),
     respond: programs.set,
-    waitForRequests: (count, options = {}) => waitFor(requests, count, options),
+    waitForRequests: (count, options = {}) => waitFor(requests, arrivals, count, options),
     reset() {
       requests.length = 0;
       programs.clear();
@@ -177,10 +190,19 @@ function act(
   req: IncomingMessage,
   res: ServerResponse,
   timers: Set<NodeJS.Timeout>,
+  recorded: RecordedRequest,
 ): void {
   switch (behaviour.kind) {
     case 'hang':
       return;
+    case 'echo': {
+      const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+      const user = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : undefined;
+      const { method, headers, rawBody: body } = recorded;
+      res.writeHead(behaviour.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method, url: req.url, headers, body, user }));
+      return;
+    }
     case 'reset':
       req.socket.resetAndDestroy();
       return;
@@ -204,17 +226,30 @@ function act(
 
 async function waitFor(
   requests: RecordedRequest[],
+  arrivals: EventEmitter,
   count: number,
-  { path, timeoutMs = 5000 }: { path?: string; timeoutMs?: number },
+  { path, timeoutMs = 30_000 }: { path?: string; timeoutMs?: number },
 ): Promise<RecordedRequest[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const matching = path === undefined ? requests : requests.filter((r) => r.path === path);
-    if (matching.length >= count) return matching;
-    if (Date.now() > deadline)
-      throw new Error(
-        `receiver: expected ${count} request(s)${path ? ` to ${path}` : ''}, got ${matching.length}`,
+  const matching = () => (path === undefined ? requests : requests.filter((r) => r.path === path));
+  if (matching().length >= count) return matching();
+  return new Promise((resolve, reject) => {
+    const onRequest = (): void => {
+      if (matching().length < count) return;
+      done();
+      resolve(matching());
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(
+        new Error(
+          `receiver: expected ${count} request(s)${path ? ` to ${path}` : ''}, got ${matching().length}`,
+        ),
       );
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      arrivals.off('request', onRequest);
+    };
+    arrivals.on('request', onRequest);
+  });
 }

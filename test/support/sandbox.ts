@@ -48,7 +48,7 @@ export function kubeConfigFor(sandbox: Sandbox, options: KubeConfigOptions = {})
 export async function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
   {
-    timeoutMs = 5_000,
+    timeoutMs = 30_000,
     intervalMs = 20,
     message = 'condition not met',
   }: { timeoutMs?: number; intervalMs?: number; message?: string } = {},

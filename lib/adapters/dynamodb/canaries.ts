@@ -7,7 +7,14 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Seen } from '../../domain/sweep/seen.js';
-import type { CanaryKey, CanaryRecord, CanaryStore, Leases } from '../../ports/store.js';
+import type {
+  CanaryKey,
+  CanaryRecord,
+  CanaryStore,
+  ExpiredLease,
+  LeaseGrant,
+  Leases,
+} from '../../ports/store.js';
 import { ConflictError } from '../../ports/errors.js';
 import { keyString } from '../../ports/store.js';
 import { translate } from './errors.js';
@@ -15,6 +22,8 @@ import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema } from './schema.js';
 import { DUE_SHARDS, NEVER, canaryPk, idlePk, keyFromPk, shardOf } from './table.js';
 
 const META = 'META';
+/** Rows `list` reads concurrently. */
+const READS_AT_ONCE = 4;
 
 /**
  * Canary rows and their leases, with a version condition on every save (STYLE.md habit 9). Rows are
@@ -138,23 +147,28 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
           (!filter.namespace || k.namespace === filter.namespace),
       )
       .sort((a, b) => keyString(a).localeCompare(keyString(b)));
-    const rows = await Promise.all(keys.map((k) => this.get(k, signal)));
+    // A few reads at a time: each one in flight holds two listeners on `signal`, and Node warns
+    // about a leak from 11 on (a list of 100 canaries printed MaxListenersExceededWarning).
+    const rows: (CanaryRecord<S> | undefined)[] = [];
+    for (let i = 0; i < keys.length; i += READS_AT_ONCE)
+      rows.push(...(await Promise.all(keys.slice(i, i + READS_AT_ONCE).map((k) => this.get(k, signal)))));
     return rows.filter((r): r is CanaryRecord<S> => r !== undefined);
   }
 
+  /** The lease attributes sit on the canary row: `leaseOwner`, `leaseSince`, `leaseUntil`. */
   async acquire(
     key: CanaryKey,
     owner: string,
     now: number,
     ttlMs: number,
     signal: AbortSignal,
-  ): Promise<boolean> {
+  ): Promise<LeaseGrant | undefined> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: canaryPk(key), sk: META },
-          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          UpdateExpression: 'SET leaseOwner = :owner, leaseSince = :now, leaseUntil = :until',
           // Not on a row of a newer schema: the step's read of the row reports it (NewerSchemaError).
           ConditionExpression:
             'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) ' +
@@ -165,13 +179,14 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
             ':now': now,
             ...notNewerValues('canary'),
           },
+          ReturnValues: 'UPDATED_OLD',
         }),
         { abortSignal: signal },
       );
-      return true;
+      return { replaced: expiredLease(out.Attributes, owner, ttlMs) };
     } catch (e) {
       const t = translate(e, 'lease');
-      if (t instanceof ConflictError) return false;
+      if (t instanceof ConflictError) return undefined;
       throw t;
     }
   }
@@ -182,7 +197,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: canaryPk(key), sk: META },
-          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          UpdateExpression: 'REMOVE leaseOwner, leaseSince, leaseUntil',
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeValues: { ':owner': owner },
         }),
@@ -221,6 +236,22 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
 
 function names(...keys: string[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [`#${k}`, k]));
+}
+
+/**
+ * The lease an acquire replaced, from the attributes it overwrote: one left by another owner (a
+ * released lease is removed, so whatever is left expired in place). Rows leased before
+ * `leaseSince` was written count the lease as one `ttlMs` long.
+ */
+function expiredLease(
+  old: Record<string, unknown> | undefined,
+  owner: string,
+  ttlMs: number,
+): ExpiredLease | undefined {
+  if (typeof old?.leaseUntil !== 'number' || old.leaseOwner === owner) return undefined;
+  const until = old.leaseUntil;
+  const since = typeof old.leaseSince === 'number' ? old.leaseSince : until - ttlMs;
+  return { owner: String(old.leaseOwner), since, until };
 }
 
 function fromItem<S>(item: Record<string, unknown>): CanaryRecord<S> {

@@ -25,6 +25,13 @@ export function ownerLabels(canary: Canary): Record<string, string> {
   return { [MANAGED_BY_LABEL]: COMPONENT, [CANARY_LABEL]: labelValue(canary.metadata.name) };
 }
 
+/** A label selector matching the objects we created (or labelled) for `canary`. */
+export function ownerSelector(canary: Canary): string {
+  return Object.entries(ownerLabels(canary))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
 /** A label value: names longer than 63 characters are cut (labels cannot hold more). */
 function labelValue(v: string): string {
   return v.length <= 63 ? v : v.slice(0, 63).replace(/[-_.]+$/, '');

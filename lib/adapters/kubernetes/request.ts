@@ -6,10 +6,11 @@
  * takes a last `options: ConfigurationOptions` argument whose `middleware` runs after the KubeConfig
  * has applied its authentication to the `RequestContext` and before `IsomorphicFetchHttpLibrary`
  * sends it; `RequestContext.setSignal(signal)` is handed to node-fetch as `fetch(url, { signal })`,
- * which aborts the socket and rejects with `AbortError`. We combine the caller's signal with
- * `AbortSignal.timeout(ms)` (`AbortSignal.any`), merge with `middlewareMergeStrategy: 'append'` (so
- * `setHeaderOptions` for patch content types composes), and additionally race the call against the
- * signal so the promise settles even if a stage ignored it.
+ * which aborts the socket and rejects with `AbortError`. We combine the caller's signal with a
+ * timeout (`withTimeout` of lib/abort.ts, which leaves nothing on the caller's signal), merge with
+ * `middlewareMergeStrategy: 'append'` (so `setHeaderOptions` for patch content types composes),
+ * and additionally race the call against the signal so the promise settles even if a stage
+ * ignored it.
  */
 import {
   Observable,
@@ -18,6 +19,7 @@ import {
   type PatchStrategy,
 } from '@kubernetes/client-node';
 import { setHeaderOptions } from '@kubernetes/client-node';
+import { withTimeout } from '../../abort.js';
 import { translate, UnavailableError } from './errors.js';
 
 /** Yields a bearer token for each request (EKS tokens expire; static tokens need none). */
@@ -73,37 +75,32 @@ function requestOptions(
  * Runs one API call under the caller's signal and a timeout, translating failures into the typed
  * errors of errors.ts with `what` (`Deployment test/podinfo get`) in the message.
  */
-export async function callApi<T>(
+export function callApi<T>(
   what: string,
   settings: CallSettings,
   fn: (options: ConfigurationOptions) => Promise<T>,
 ): Promise<T> {
-  const timeout = AbortSignal.timeout(settings.timeoutMs);
-  const signal = AbortSignal.any([settings.signal, timeout]);
-  if (signal.aborted) throw abortError(what, settings, timeout);
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(what, settings, timeout));
-    signal.addEventListener('abort', onAbort, { once: true });
+  return withTimeout(settings.signal, settings.timeoutMs, async (signal) => {
+    if (signal.aborted) throw abortError(what, settings, signal.reason);
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(abortError(what, settings, signal.reason));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([fn(requestOptions(signal, settings.token, settings.contentType)), aborted]);
+    } catch (e) {
+      if (signal.aborted) throw abortError(what, settings, e);
+      throw translate(e, what);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+      aborted.catch(() => undefined);
+    }
   });
-  try {
-    return await Promise.race([fn(requestOptions(signal, settings.token, settings.contentType)), aborted]);
-  } catch (e) {
-    if (signal.aborted) throw abortError(what, settings, timeout, e);
-    throw translate(e, what);
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-    aborted.catch(() => undefined);
-  }
 }
 
-function abortError(what: string, s: CallSettings, timeout: AbortSignal, cause?: unknown): UnavailableError {
-  const why = s.signal.aborted
-    ? 'aborted by caller'
-    : timeout.aborted
-      ? `timed out after ${s.timeoutMs}ms`
-      : 'aborted';
-  return new UnavailableError(`${what} failed: ${why}`, {
-    cause: cause ?? s.signal.reason ?? timeout.reason,
-  });
+/** The caller's abort, or the deadline (the call's signal aborted while the caller's did not). */
+function abortError(what: string, s: CallSettings, cause: unknown): UnavailableError {
+  const why = s.signal.aborted ? 'aborted by caller' : `timed out after ${s.timeoutMs}ms`;
+  return new UnavailableError(`${what} failed: ${why}`, { cause });
 }

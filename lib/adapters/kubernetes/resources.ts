@@ -76,6 +76,15 @@ export class Resources {
     );
   }
 
+  /** The Services matching `labelSelector`, in one request (the step's read cache keeps each). */
+  async listServices(labelSelector: string, signal: AbortSignal): Promise<V1Service[]> {
+    const namespace = this.namespace;
+    const list = await this.k.call(`Service ${namespace}/* list`, signal, (o) =>
+      this.k.core.listNamespacedService({ namespace, labelSelector }, o),
+    );
+    return list.items;
+  }
+
   createService(body: V1Service, signal: AbortSignal): Promise<V1Service> {
     const namespace = this.namespace;
     return this.k.call(this.what('Service', body.metadata!.name!, 'create'), signal, (o) =>

@@ -32,7 +32,7 @@ import { primaryDeployment, promotedPrimary, type PrimaryInputs } from './deploy
 import { InvalidError } from './errors.js';
 import { revisionHash } from './hashing.js';
 import { primaryHpa, primaryHpaName, updatedHpa } from './hpa.js';
-import { selectorLabel } from './labels.js';
+import { ownerSelector, selectorLabel } from './labels.js';
 import { releaseFromFlagger } from './ownership.js';
 import { deploymentReadiness } from './readiness.js';
 import { optional, Resources } from './resources.js';
@@ -61,18 +61,23 @@ export class KubernetesWorkloads implements Workloads {
 
   /**
    * Services `-canary`/`-primary` (created or corrected), and — only when absent — the `-primary`
-   * configs, Deployment and HPA; never the apex. Runs every step, so it must not change what the
-   * primary pods run: that is `promote`'s job.
+   * Deployment with its configs (as Flagger's createPrimaryDeployment: `promote` creates or updates
+   * the copies of an existing primary), and the HPA; never the apex. Runs every step, so it must
+   * not change what the primary pods run: that is `promote`'s job. One LIST reads the Services we
+   * labelled (pointApex's apex among them) into the step's read cache.
    */
   async bootstrap(canary: Canary, signal: AbortSignal): Promise<void> {
     const r = this.resources(canary);
     const target = await r.getDeployment(targetName(canary), signal);
+    await r.listServices(ownerSelector(canary), signal);
     await this.ensureService(r, canary, target, 'canary', signal);
     await this.ensureService(r, canary, target, 'primary', signal);
-    const configs = await readTrackedConfigs(r, target, signal);
-    await syncPrimaryConfigs(r, canary, configs, false, signal);
     const primary = await optional(r.getDeployment(`${targetName(canary)}-primary`, signal));
-    if (!primary) await r.createDeployment(primaryDeployment(this.inputs(canary, target, configs)), signal);
+    if (!primary) {
+      const configs = await readTrackedConfigs(r, target, signal);
+      await syncPrimaryConfigs(r, canary, configs, false, signal);
+      await r.createDeployment(primaryDeployment(this.inputs(canary, target, configs)), signal);
+    }
     const release = releaseFromFlagger(primary?.metadata);
     if (primary && release) await r.patchDeployment(primary.metadata!.name!, { metadata: release }, signal);
     await this.syncHpa(r, canary, false, signal);

@@ -5,6 +5,7 @@
  * cause never contain the webhook address beyond `scheme://host/…`.
  */
 import { inspect } from 'node:util';
+import { withTimeout } from '../../abort.js';
 import { redactAddress, scrubAddress, type AlertProvider } from '../../ports/notifier.js';
 
 /** Tuning shared by the HTTP notifiers; every field has a default. */
@@ -52,28 +53,30 @@ export async function postJson(
   if (signal.aborted) throw fail('aborted', 'aborted by the caller', undefined, signal.reason);
   if (!URL.canParse(provider.address))
     throw fail('invalidAddress', 'failed: the address is not an absolute URL');
-  const timeout = AbortSignal.timeout(timeoutMs);
-  let res: Response;
-  try {
-    res = await fetch(provider.address, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': options.userAgent ?? 'flagger-serverless',
-      },
-      body: JSON.stringify(body),
-      signal: AbortSignal.any([signal, timeout]),
-    });
-  } catch (err) {
-    if (signal.aborted) throw fail('aborted', 'aborted by the caller', undefined, err);
-    if (timeout.aborted) throw fail('timeout', `timed out after ${timeoutMs}ms`, undefined, err);
-    throw fail('network', `failed: ${networkReason(err)}`, undefined, err);
-  }
-  const text = await res.text().catch(() => '');
-  if (res.status < 200 || res.status > 299) {
-    const shown = text.trim().slice(0, BODY_LIMIT);
-    throw fail('http', `answered HTTP ${res.status}${shown ? `: ${shown}` : ''}`, res.status);
-  }
+  await withTimeout(signal, timeoutMs, async (call) => {
+    let res: Response;
+    try {
+      res = await fetch(provider.address, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': options.userAgent ?? 'flagger-serverless',
+        },
+        body: JSON.stringify(body),
+        signal: call,
+      });
+    } catch (err) {
+      if (signal.aborted) throw fail('aborted', 'aborted by the caller', undefined, err);
+      if (call.aborted) throw fail('timeout', `timed out after ${timeoutMs}ms`, undefined, err);
+      throw fail('network', `failed: ${networkReason(err)}`, undefined, err);
+    }
+    const text = await res.text().catch(() => '');
+    if (res.status < 200 || res.status > 299) {
+      // Masked before it is cut, so no part of a secret is left at the cut.
+      const shown = scrubAddress(text.trim(), provider.address).slice(0, BODY_LIMIT);
+      throw fail('http', `answered HTTP ${res.status}${shown ? `: ${shown}` : ''}`, res.status);
+    }
+  });
 }
 
 /** The error for a failed post: provider named, address redacted everywhere (message and cause). */

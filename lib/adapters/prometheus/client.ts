@@ -3,9 +3,12 @@
  * (`GET <address>/api/v1/query?query=…`) with a timeout, optional bearer/basic/SigV4 auth.
  *
  * Query failures are values (`{ kind: 'error' }`) whose message names the server address, never
- * its credentials. Only the caller's own AbortSignal makes `query` reject: a cancelled step is
- * not a metric result.
+ * its credentials: the message goes through the redaction rule with the client's credentials
+ * (lib/domain/redaction.ts), so a server echoing them back in an error echoes nothing we print.
+ * Only the caller's own AbortSignal makes `query` reject: a cancelled step is not a metric result.
  */
+import { basicSecrets, headerSecrets, redactor, urlSecrets, type Redactor } from '../../domain/redaction.js';
+import { withTimeout } from '../../abort.js';
 import type { MetricsProvider, QueryResult } from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
@@ -39,6 +42,7 @@ export class PrometheusClient implements MetricsProvider {
   private readonly authorize: Authorizer;
   private readonly headers: Readonly<Record<string, string>>;
   private readonly fetch: typeof globalThis.fetch;
+  private readonly redact: Redactor;
 
   /** Throws {@link PrometheusConfigError} for an address that is not an http(s) URL. */
   constructor(options: PrometheusClientOptions) {
@@ -66,31 +70,46 @@ export class PrometheusClient implements MetricsProvider {
     this.authorize = makeAuthorizer(auth);
     this.headers = options.headers ?? {};
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.redact = redactor([
+      ...urlSecrets(options.address),
+      ...authSecrets(auth),
+      ...headerSecrets(this.headers),
+    ]);
   }
 
   /** Runs an instant query; see the module comment for the error contract. */
   async query(q: string, signal: AbortSignal): Promise<QueryResult> {
+    const r = await this.send(q, signal);
+    return r.kind === 'value' ? r : { ...r, message: this.redact(r.message) };
+  }
+
+  private async send(q: string, signal: AbortSignal): Promise<QueryResult> {
     const where = `Prometheus ${this.address}`;
     const params = { query: q };
     const url = new URL(`${this.address}/api/v1/query?query=${escapeUri(q)}`);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    try {
-      const auth = await this.authorize(url, params);
-      const res = await this.fetch(url, {
-        method: 'GET',
-        headers: { accept: 'application/json', ...this.headers, ...auth },
-        signal: AbortSignal.any([signal, timeout]),
-        redirect: 'error',
-      });
-      const text = await res.text();
-      return parseQueryResponse(res.status, text, where);
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      if (timeout.aborted) {
-        return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+    return withTimeout(signal, this.timeoutMs, async (call) => {
+      try {
+        const auth = await this.authorize(url, params);
+        const res = await this.fetch(url, {
+          method: 'GET',
+          headers: { accept: 'application/json', ...this.headers, ...auth },
+          signal: call,
+          redirect: 'error',
+        });
+        const text = await res.text();
+        const r = parseQueryResponse(res.status, text, where);
+        if (r.kind === 'value') return r;
+        // The message quotes the body cut to a length: mask the body first, so no secret is cut.
+        const masked = parseQueryResponse(res.status, this.redact(text), where);
+        return { kind: r.kind, message: masked.kind === 'value' ? r.message : masked.message };
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        if (call.aborted) {
+          return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+        }
+        return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
       }
-      return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
-    }
+    });
   }
 
   /** True when `vector(1)` answers 1 (Flagger's IsOnline); never throws except on caller abort. */
@@ -98,6 +117,13 @@ export class PrometheusClient implements MetricsProvider {
     const r = await this.query('vector(1)', signal);
     return r.kind === 'value' && r.value === 1;
   }
+}
+
+/** The secrets of an auth: a bearer token, basic credentials; none for SigV4 (signatures expire). */
+function authSecrets(auth: PrometheusAuth | undefined): string[] {
+  if (auth?.type === 'bearer') return [auth.token];
+  if (auth?.type === 'basic') return basicSecrets(auth.username, auth.password);
+  return [];
 }
 
 /** fetch wraps network failures as `TypeError: fetch failed` with the useful part in `cause`. */

@@ -1,8 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { withTimeout } from '../../abort.js';
+import { redactor, webhookSecrets, type Redactor } from '../../domain/redaction.js';
 import type { RequestSigner } from '../aws/sigv4.js';
 import { HookAbortedError, type HookCall, type HookResult, type Hooks } from '../../ports/hooks.js';
 import { toWirePayload } from './payload.js';
-import { InvalidHookUrlError, parseHookUrl, redact, type HookTarget } from './url.js';
+import { InvalidHookUrlError, parseHookUrl, type HookTarget } from './url.js';
 
 /** Tuning of {@link makeHttpHooks}; every field has a default. */
 export interface HttpHooksOptions {
@@ -37,12 +39,20 @@ type Options = Required<HttpHooksOptions>;
 const MAX_OK_STATUS = 202;
 
 /**
+ * Bytes read past the body limit, so that a secret starting within the limit is read whole and
+ * masked before the body is cut (a cut secret could no longer be recognised).
+ */
+const SECRET_MARGIN = 4096;
+
+/**
  * Webhooks over HTTP with Flagger's contract (docs/flagger-compatibility.md#webhooks): `POST` of the
  * JSON payload (see {@link toWirePayload}); success iff the final status is ≤ 202 — so 203 and 204
  * count as failure, a deliberate Flagger compatibility. Each attempt has its own timeout (`timeoutMs`,
  * combined with the caller's signal); connection errors, timeouts, 429 and 5xx except 501 are retried
  * `retries` times with exponential back-off, as Flagger's retryable client does. Explanations carry the
- * response body and show the URL as `scheme://host/path` only.
+ * response body and show the URL as `scheme://host/path` only; the body and the explanation are
+ * redacted with the hook's secrets (its URL's and metadata's, lib/domain/redaction.ts) — a server that
+ * echoes the request's `Authorization` header back echoes nothing we print.
  */
 export function makeHttpHooks(options: HttpHooksOptions = {}): Hooks {
   const opts: Options = {
@@ -82,7 +92,8 @@ async function callHook(hook: HookCall, signal: AbortSignal, opts: Options): Pro
     if (attempts > hook.retries || !isRetryable(last)) break;
     await backOff(hook, attempts, signal, opts);
   }
-  return toResult(hook, target, last, attempts, opts.now() - started);
+  const redact = redactor(webhookSecrets(hook));
+  return toResult(hook, target, last, attempts, opts.now() - started, { redact, limit: opts.bodyLimit });
 }
 
 async function attempt(
@@ -92,27 +103,32 @@ async function attempt(
   signal: AbortSignal,
   opts: Options,
 ): Promise<Attempt> {
-  const timeout = AbortSignal.timeout(hook.timeoutMs);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': opts.userAgent,
   };
   if (target.authorization) headers.authorization = target.authorization;
-  try {
-    const url = new URL(target.href);
-    const signer = opts.signerFor(url);
-    const res = await opts.fetch(target.href, {
-      method: 'POST',
-      headers: signer ? await signer({ method: 'POST', url, headers, body }) : headers,
-      body,
-      signal: AbortSignal.any([signal, timeout]),
-    });
-    return { kind: 'response', status: res.status, body: await readLimited(res, opts.bodyLimit) };
-  } catch (err) {
-    if (signal.aborted) throw new HookAbortedError(hook, { cause: signal.reason });
-    if (timeout.aborted) return { kind: 'timeout' };
-    return { kind: 'network', reason: describeNetworkError(err) };
-  }
+  return withTimeout(signal, hook.timeoutMs, async (call): Promise<Attempt> => {
+    try {
+      const url = new URL(target.href);
+      const signer = opts.signerFor(url);
+      const res = await opts.fetch(target.href, {
+        method: 'POST',
+        headers: signer ? await signer({ method: 'POST', url, headers, body }) : headers,
+        body,
+        signal: call,
+      });
+      return {
+        kind: 'response',
+        status: res.status,
+        body: await readLimited(res, opts.bodyLimit + SECRET_MARGIN),
+      };
+    } catch (err) {
+      if (signal.aborted) throw new HookAbortedError(hook, { cause: signal.reason });
+      if (call.aborted) return { kind: 'timeout' };
+      return { kind: 'network', reason: describeNetworkError(err) };
+    }
+  });
 }
 
 async function backOff(hook: HookCall, attempts: number, signal: AbortSignal, opts: Options): Promise<void> {
@@ -124,7 +140,7 @@ async function backOff(hook: HookCall, attempts: number, signal: AbortSignal, op
   }
 }
 
-/** Reads at most about `limit` bytes of the body, then drops the rest. */
+/** Reads about `limit` bytes of the body (whole chunks), then drops the rest. */
 async function readLimited(res: Response, limit: number): Promise<string> {
   if (!res.body) return '';
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
@@ -140,7 +156,7 @@ async function readLimited(res: Response, limit: number): Promise<string> {
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-  return truncate(Buffer.concat(chunks).toString('utf8').trim(), limit);
+  return Buffer.concat(chunks).toString('utf8').trim();
 }
 
 function truncate(text: string, limit: number): string {
@@ -181,13 +197,16 @@ function describeHook(hook: Pick<HookCall, 'type' | 'name'>): string {
   return `${hook.type} hook "${hook.name}"`;
 }
 
+/** The result of the last attempt: its body redacted, then cut to `limit`; the explanation redacted. */
 function toResult(
   hook: HookCall,
   target: HookTarget,
-  last: Attempt,
+  raw: Attempt,
   attempts: number,
   durationMs: number,
+  out: { redact: Redactor; limit: number },
 ): HookResult {
+  const last = raw.kind === 'response' ? { ...raw, body: truncate(out.redact(raw.body), out.limit) } : raw;
   const ok = last.kind === 'response' && last.status <= MAX_OK_STATUS;
   const where = `POST ${target.display}${attempts > 1 ? `, ${attempts} attempts` : ''}`;
   const text = `${describeHook(hook)} ${ok ? 'passed' : 'failed'}: ${describeAttempt(hook, last)} (${where})`;
@@ -195,7 +214,7 @@ function toResult(
     ok,
     attempts,
     durationMs: Math.round(durationMs),
-    explanation: redact(text, target.secrets),
+    explanation: out.redact(text),
   };
   if (last.kind === 'response') {
     result.status = last.status;

@@ -1,4 +1,4 @@
 /** Webhooks over HTTP (Flagger contract). */
 export { makeHttpHooks, describeNetworkError } from './http-hooks.js';
 export { toWirePayload } from './payload.js';
-export { parseHookUrl, redact, InvalidHookUrlError } from './url.js';
+export { parseHookUrl, InvalidHookUrlError } from './url.js';

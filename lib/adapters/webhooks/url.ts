@@ -1,6 +1,7 @@
 /**
  * Webhook URLs may carry secrets (`https://user:token@host/path?key=…`). This module splits a URL
- * into what is sent and what may be shown, and scrubs secrets from any text we print.
+ * into what is sent and what may be shown; what is printed goes through the redaction rule
+ * (lib/domain/redaction.ts, `webhookSecrets`).
  */
 import { InvalidError } from '../../ports/errors.js';
 
@@ -12,17 +13,12 @@ export interface HookTarget {
   display: string;
   /** `Basic …` when the URL carried userinfo, as Go's HTTP client (Flagger) does. */
   authorization?: string;
-  /** Secret fragments (userinfo, query string and its values) to scrub from printed text. */
-  secrets: string[];
 }
 
 /** The hook URL is not an absolute http(s) URL. The message never echoes the URL. */
 export class InvalidHookUrlError extends InvalidError {
   override readonly name: string = 'InvalidHookUrlError';
 }
-
-/** Minimum length of a query value treated as a secret; shorter ones would mangle unrelated text. */
-const MIN_SECRET_LENGTH = 4;
 
 /**
  * Parses a hook URL.
@@ -38,41 +34,15 @@ export function parseHookUrl(raw: string): HookTarget {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidHookUrlError(`invalid URL (unsupported scheme ${url.protocol})`);
   }
-  const secrets = collectSecrets(url);
   const authorization = basicAuth(url);
   url.username = '';
   url.password = '';
-  return { href: url.href, display: displayUrl(url), authorization, secrets };
+  return { href: url.href, display: displayUrl(url), authorization };
 }
 
 /** `scheme://host/path` of a URL: no userinfo, query or fragment. */
 function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
-}
-
-/** Replaces every secret fragment in `text` with `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length >= MIN_SECRET_LENGTH || secret.startsWith('?')) out = out.split(secret).join('***');
-  }
-  return out;
-}
-
-function collectSecrets(url: URL): string[] {
-  const secrets: string[] = [];
-  const add = (s: string): void => {
-    if (s && !secrets.includes(s)) secrets.push(s);
-  };
-  add(url.username);
-  add(url.password);
-  add(safeDecode(url.username));
-  add(safeDecode(url.password));
-  add(url.search);
-  add(url.search.slice(1));
-  for (const value of url.searchParams.values()) add(value);
-  for (const raw of url.search.slice(1).split('&')) add(raw.split('=').slice(1).join('='));
-  return secrets;
 }
 
 function basicAuth(url: URL): string | undefined {

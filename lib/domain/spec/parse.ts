@@ -5,7 +5,6 @@
  * semantic rules (validate.ts) and the unknown-field scan (fields.ts). Errors and warnings name the
  * field as the user wrote it, so a v1alpha3 manifest gets `spec.canaryAnalysis.…` paths.
  */
-import { parseAllDocuments } from 'yaml';
 import {
   formatPath,
   humanMessage,
@@ -15,6 +14,8 @@ import {
   type RawIssue,
 } from './errors.js';
 import { unknownFields } from './fields.js';
+import { MAX_DECODED_CHARS, MAX_STORED_DEPTH, storableIssue } from './limits.js';
+import { loadDocuments } from './load.js';
 import { canaryManifest, type Canary } from './schema.js';
 import { refuseUnsupported } from './unsupported.js';
 import { validateCanary } from './validate.js';
@@ -41,6 +42,8 @@ export function parseCanary(input: string | object, opts: ParseOptions = {}): Pa
   if (!isRecord(loaded.data)) {
     return fail([{ path: '', message: `${DOCUMENT}, got ${kindOf(loaded.data)}` }]);
   }
+  const tooLarge = unstorable(loaded.data);
+  if (tooLarge) return fail([tooLarge]);
   const norm = normalise(loaded.data);
   if ('error' in norm) return fail([norm.error]);
   const { data, legacy } = norm;
@@ -117,23 +120,9 @@ function normalise(
 /** JSON or YAML text → one document; a multi-document stream must hold exactly one Canary. */
 function loadText(text: string): Loaded {
   if (text.trim() === '') return fail([{ path: '', message: `${DOCUMENT}, got an empty document` }]);
-  if (/^\s*[{[]/.test(text)) {
-    try {
-      return { ok: true, data: JSON.parse(text) as unknown, warnings: [] };
-    } catch {
-      // Not strict JSON: YAML (a superset) parses it and reports errors with line and column.
-    }
-  }
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return fail([{ path: '', message: `${DOCUMENT}, got an empty document` }]);
-  const errors = docs
-    .flatMap((d) => d.errors)
-    .map((e) => ({ path: '', message: yamlMessage('YAML syntax error', e.message, e.linePos) }));
-  if (errors.length > 0) return fail(errors);
-  const warnings = docs
-    .flatMap((d) => d.warnings)
-    .map((w) => `(document): ${yamlMessage('YAML warning', w.message, w.linePos)}`);
-  const values = docs.filter((d) => d.contents !== null).map((d) => d.toJS() as unknown);
+  const loaded = loadDocuments(text);
+  if (!loaded.ok) return loaded;
+  const { values, warnings } = loaded;
   if (values.length <= 1) return { ok: true, data: values[0], warnings };
   const canaries = values.flatMap((v, i) => (isRecord(v) && v.kind === 'Canary' ? [i] : []));
   const kinds = values.map((v) => (isRecord(v) && typeof v.kind === 'string' ? v.kind : '?'));
@@ -152,12 +141,15 @@ function loadText(text: string): Loaded {
   return { ok: true, data: values[index], warnings };
 }
 
-function yamlMessage(
-  prefix: string,
-  message: string,
-  pos: readonly { line: number; col: number }[] | undefined,
-): string {
-  const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
-  const at = pos?.[0] ? ` at line ${pos[0].line}, column ${pos[0].col}` : '';
-  return `${prefix}${at}: ${first}`;
+/** Too deep, holding numbers a store cannot keep, or too large once decoded: the error. */
+function unstorable(data: unknown): FieldError | undefined {
+  const issue = storableIssue(data, MAX_STORED_DEPTH);
+  if (issue) return { path: formatPath(issue.path), message: issue.message };
+  const size = JSON.stringify(data).length;
+  if (size > MAX_DECODED_CHARS)
+    return {
+      path: '',
+      message: `the manifest takes ${size} characters of JSON once decoded (YAML aliases expanded); expected at most ${MAX_DECODED_CHARS}`,
+    };
+  return undefined;
 }

@@ -8,11 +8,33 @@
  * kept and reported as warnings by `parse.ts`, never silently dropped.
  */
 import { z } from 'zod';
+import { label, nameSchema, serviceName, subdomain } from './names.js';
+
+/** The longest duration accepted anywhere (a week): longer ones are typos, and must not overflow a time. */
+const MAX_DURATION_MS = 7 * 24 * 3_600_000;
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+function withinWeek(value: string): boolean {
+  let ms = 0;
+  for (const [, n, unit] of value.matchAll(/([0-9]+)(ms|s|m|h)/g)) ms += Number(n) * units[unit];
+  return ms <= MAX_DURATION_MS;
+}
 
 /** A duration as Flagger writes it: `30s`, `1m`, `1h`, `1m30s`. */
-const duration = z.string().regex(/^([0-9]+(ms|s|m|h))+$/, 'a duration such as "30s", "1m" or "1h"');
+const duration = z
+  .string()
+  .max(32)
+  .regex(/^([0-9]+(ms|s|m|h))+$/, 'a duration such as "30s", "1m" or "1h"')
+  .refine(withinWeek, 'a duration of at most 168h');
 
 const percent = z.number().int().min(0).max(100);
+/** Kubernetes int32 fields (replicas, seconds, counts). */
+const int32 = z.number().int().min(-2_147_483_648).max(2_147_483_647);
+const port = z.number().int().min(1).max(65535);
+/** A metric bound: any number a store keeps exactly (±2^53−1). */
+const bound = z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const objectName = nameSchema(subdomain);
+const namespaceName = nameSchema(label);
 
 /** Istio StringMatch: exactly one of exact / prefix / suffix / regex. */
 const stringMatch = z.looseObject({
@@ -31,7 +53,7 @@ const httpMatch = z.looseObject({
   authority: stringMatch.optional(),
   headers: z.record(z.string(), stringMatch).optional(),
   queryParams: z.record(z.string(), stringMatch).optional(),
-  port: z.number().int().optional(),
+  port: port.optional(),
   sourceLabels: z.record(z.string(), z.string()).optional(),
   gateways: z.array(z.string()).optional(),
 });
@@ -39,14 +61,14 @@ const httpMatch = z.looseObject({
 const crossRef = z.looseObject({
   apiVersion: z.string().optional(),
   kind: z.string().min(1),
-  name: z.string().min(1),
+  name: objectName,
 });
 
 const autoscalerRef = crossRef.extend({
   primaryScalerReplicas: z
     .looseObject({
-      minReplicas: z.number().int().min(0).optional(),
-      maxReplicas: z.number().int().min(1).optional(),
+      minReplicas: int32.min(0).optional(),
+      maxReplicas: int32.min(1).optional(),
     })
     .optional(),
 });
@@ -58,19 +80,19 @@ const headerOps = z.looseObject({
 });
 
 const gatewayRef = z.looseObject({
-  name: z.string().min(1),
-  namespace: z.string().optional(),
+  name: objectName,
+  namespace: namespaceName.optional(),
   sectionName: z.string().optional(),
-  port: z.number().int().optional(),
+  port: port.optional(),
   group: z.string().optional(),
   kind: z.string().optional(),
 });
 
 const serviceSpec = z.looseObject({
-  name: z.string().optional(),
-  port: z.number().int().min(1).max(65535),
+  name: nameSchema(serviceName).optional(),
+  port,
   portName: z.string().optional(),
-  targetPort: z.union([z.number().int().min(1).max(65535), z.string().min(1)]).optional(),
+  targetPort: z.union([port, z.string().min(1)]).optional(),
   appProtocol: z.string().optional(),
   gateways: z.array(z.string()).optional(),
   hosts: z.array(z.string()).optional(),
@@ -90,7 +112,7 @@ const serviceSpec = z.looseObject({
     .optional(),
   retries: z
     .looseObject({
-      attempts: z.number().int().min(0).optional(),
+      attempts: int32.min(0).optional(),
       perTryTimeout: z.string().optional(),
       retryOn: z.string().optional(),
     })
@@ -104,11 +126,11 @@ const serviceSpec = z.looseObject({
 
 const metricSpec = z.looseObject({
   name: z.string().min(1),
-  threshold: z.number().optional(),
-  thresholdRange: z.looseObject({ min: z.number().optional(), max: z.number().optional() }).optional(),
+  threshold: bound.optional(),
+  thresholdRange: z.looseObject({ min: bound.optional(), max: bound.optional() }).optional(),
   interval: duration.optional(),
   query: z.string().min(1).optional(),
-  templateRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }).optional(),
+  templateRef: z.looseObject({ name: objectName, namespace: namespaceName.optional() }).optional(),
   templateVariables: z.record(z.string(), z.string()).optional(),
 });
 
@@ -139,17 +161,17 @@ const alertSeverities = ['info', 'warn', 'error'] as const;
 const alertSpec = z.looseObject({
   name: z.string().min(1),
   severity: z.enum(alertSeverities).optional(),
-  providerRef: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+  providerRef: z.looseObject({ name: objectName, namespace: namespaceName.optional() }),
 });
 
 const analysisSpec = z.looseObject({
   interval: duration.optional(),
-  threshold: z.number().int().optional(),
+  threshold: int32.optional(),
   maxWeight: percent.optional(),
   stepWeight: percent.optional(),
   stepWeights: z.array(percent).optional(),
   stepWeightPromotion: percent.optional(),
-  iterations: z.number().int().min(0).optional(),
+  iterations: int32.min(0).optional(),
   match: z.array(httpMatch).optional(),
   mirror: z.boolean().optional(),
   mirrorWeight: percent.optional(),
@@ -169,8 +191,8 @@ const canarySpec = z.looseObject({
   /** APISIX: the ApisixRoute that routes to the apex Service. */
   routeRef: crossRef.optional(),
   /** Gloo: an Upstream whose settings the generated Upstreams copy. */
-  upstreamRef: crossRef.extend({ namespace: z.string().optional() }).optional(),
-  progressDeadlineSeconds: z.number().int().min(1).optional(),
+  upstreamRef: crossRef.extend({ namespace: namespaceName.optional() }).optional(),
+  progressDeadlineSeconds: int32.min(1).optional(),
   skipAnalysis: z.boolean().optional(),
   suspend: z.boolean().optional(),
   revertOnDeletion: z.boolean().optional(),
@@ -184,11 +206,8 @@ export const canaryManifest = z.looseObject({
     .regex(/^flagger\.app\/v1(alpha[1-3]|beta1)$/, 'flagger.app/v1beta1 or flagger.app/v1alpha3'),
   kind: z.literal('Canary'),
   metadata: z.looseObject({
-    name: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 name')
-      .max(253),
-    namespace: z.string().min(1).optional(),
+    name: objectName,
+    namespace: namespaceName.optional(),
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),
   }),

@@ -117,6 +117,24 @@ describe('diff', () => {
     expect((await env.cli(['diff', '-f', dir, '--cluster', 'sandbox', '-n', 'apps'])).code).toBe(0);
   });
 
+  it('compares webhook URLs masked as the API shows them, and never prints their secrets', async () => {
+    const url = 'http://bot:Diff-Passw0rd@hooks.example/x?token=Diff-T0ken-1&env=prod';
+    const manifest = quickCanary('secrets', 'hooked').replace(
+      'iterations: 1 }',
+      `iterations: 1, webhooks: [{ name: t, url: "${url}" }] }`,
+    );
+    const cli = (stdin: string, command: string) =>
+      env.cli([command, '-f', '-', '--cluster', 'sandbox'], { stdin });
+    expect((await cli(manifest, 'apply')).code).toBe(0);
+    expect(await cli(manifest, 'diff')).toEqual({ code: 0, stdout: '', stderr: '' });
+    const changed = await cli(manifest.replace('env=prod', 'env=stage'), 'diff');
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(
+      /^- +url: http:\/\/\*\*\*@hooks\.example\/x\?token=\*\*\*&env=prod\n\+ +url: .*env=stage$/m,
+    );
+    for (const secret of ['Diff-Passw0rd', 'Diff-T0ken-1']) expect(changed.stdout).not.toContain(secret);
+  });
+
   it('refuses an invalid Canary with its field errors (64)', async () => {
     const bad = quickCanary('prod', 'bad').replace('port: 9898', 'port: "x"');
     const r = await env.cli(['diff', '-f', '-', '--cluster', 'sandbox'], { stdin: bad });

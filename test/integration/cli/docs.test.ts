@@ -53,7 +53,8 @@ async function runAll(lines: string[]): Promise<void> {
     const watching = args.includes('--watch');
     const r = await env.cli(args, {
       env: { FLAGGER_API_TOKEN: '', ...exported, ...prefix },
-      signal: watching ? AbortSignal.timeout(500) : undefined,
+      // A watch runs until Ctrl-C: press it once the first frame is drawn.
+      interruptWhen: watching ? (out) => out.length > 0 : undefined,
     });
     const allowed = m![3] ? [0, 1] : watching ? [0, 130] : [0];
     expect(allowed, `${line}\n${r.stderr}`).toContain(r.code);

@@ -18,7 +18,12 @@ export interface CliRun {
 
 export type Cli = (
   args: string[],
-  options?: { stdin?: string; env?: Record<string, string>; signal?: AbortSignal },
+  options?: {
+    stdin?: string;
+    env?: Record<string, string>;
+    /** Ctrl-C as soon as the output so far satisfies this (e.g. a `--watch` drew its frame). */
+    interruptWhen?: (stdout: string) => boolean;
+  },
 ) => Promise<CliRun>;
 
 export interface Env {
@@ -71,12 +76,19 @@ export function cliFor(baseEnv: Record<string, string>): Cli {
   return async (args, options = {}) => {
     let stdout = '';
     let stderr = '';
+    const ctrlC = new AbortController();
     const io: Io = {
-      stdout: { write: (s: string) => (stdout += s) },
+      stdout: {
+        write: (s: string) => {
+          stdout += s;
+          if (options.interruptWhen?.(stdout)) ctrlC.abort();
+          return stdout;
+        },
+      },
       stderr: { write: (s: string) => (stderr += s) },
       env: { ...baseEnv, ...options.env },
       readStdin: () => Promise.resolve(options.stdin ?? ''),
-      signal: options.signal,
+      signal: options.interruptWhen ? ctrlC.signal : undefined,
     };
     const code = await main(args, io);
     return { code, stdout, stderr };

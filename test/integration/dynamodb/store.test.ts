@@ -4,7 +4,7 @@ import { DynamoCanaryStore } from '../../../lib/adapters/dynamodb/canaries.js';
 import { DynamoDocuments } from '../../../lib/adapters/dynamodb/documents.js';
 import { DynamoHistory } from '../../../lib/adapters/dynamodb/history.js';
 import { ConflictError, type CanaryKey, type CanaryRecord } from '../../../lib/ports/store.js';
-import { startDynamo, type LocalDynamo } from '../../support/dynamo.js';
+import { startDynamo, storeBackend, type LocalDynamo } from '../../support/dynamo.js';
 
 const signal = new AbortController().signal;
 setMaxListeners(1000, signal);
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => dyn.close());
 
-describe('DynamoCanaryStore (dynalite)', () => {
+describe(`DynamoCanaryStore (${storeBackend()})`, () => {
   it('creates once, then saves only at the version it read', async () => {
     const key = { cluster: 'c1', namespace: 'test', name: 'podinfo' };
     const v1 = await store.save(aRecord(key), 0, signal);
@@ -67,31 +67,52 @@ describe('DynamoCanaryStore (dynalite)', () => {
     expect(east.find((r) => r.key.name === 'unscheduled')?.nextRunAt).toBeUndefined();
   });
 
+  it('lists 20 canaries without piling listeners on the caller’s signal', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => ({ cluster: 'c2', namespace: 'many', name: `a${i}` }));
+    await Promise.all(keys.map((k) => store.save(aRecord(k), 0, signal)));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      // A signal of its own (the suite's has its limit raised): Node warns from 11 listeners on.
+      const rows = await store.list({ cluster: 'c2', namespace: 'many' }, new AbortController().signal);
+      expect(rows).toHaveLength(20);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('gives a lease to one owner until it expires or is released', async () => {
     const key = { cluster: 'c1', namespace: 'lease', name: 'a' };
     await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, 'step-1', 1000, 500, signal)).toBe(true);
-    expect(await store.acquire(key, 'step-2', 1200, 500, signal)).toBe(false);
-    expect(await store.acquire(key, 'step-1', 1200, 500, signal)).toBe(true);
-    expect(await store.acquire(key, 'step-2', 1800, 500, signal)).toBe(true);
+    expect(await store.acquire(key, 'step-1', 1000, 500, signal)).toEqual({});
+    expect(await store.acquire(key, 'step-2', 1200, 500, signal)).toBeUndefined();
+    expect(await store.acquire(key, 'step-1', 1200, 500, signal)).toEqual({});
+    // step-1 never released its lease: step-2 replaces it once expired, and is told whose it was.
+    expect(await store.acquire(key, 'step-2', 1800, 500, signal)).toEqual({
+      replaced: { owner: 'step-1', since: 1200, until: 1700 },
+    });
     await store.release(key, 'step-1', signal); // not the owner: no effect
-    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toBe(false);
+    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toBeUndefined();
     await store.release(key, 'step-2', signal);
-    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toBe(true);
+    // A released lease is gone: nothing was replaced.
+    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toEqual({});
   });
 
   it('refuses a lease on a canary that does not exist', async () => {
-    expect(await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, 'x', 1, 1, signal)).toBe(
-      false,
-    );
+    expect(
+      await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, 'x', 1, 1, signal),
+    ).toBeUndefined();
   });
 
   it('keeps the lease when the status is saved', async () => {
     const key = { cluster: 'c1', namespace: 'lease', name: 'b' };
     const r = await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, 'step-1', 1000, 60_000, signal)).toBe(true);
+    expect(await store.acquire(key, 'step-1', 1000, 60_000, signal)).toEqual({});
     await store.save({ ...r, status: { phase: 'Progressing' } }, r.version, signal);
-    expect(await store.acquire(key, 'step-2', 2000, 60_000, signal)).toBe(false);
+    expect(await store.acquire(key, 'step-2', 2000, 60_000, signal)).toBeUndefined();
   });
 
   it('lets exactly one of 20 concurrent writers win a version', async () => {
@@ -106,7 +127,7 @@ describe('DynamoCanaryStore (dynalite)', () => {
   });
 });
 
-describe('DynamoHistory (dynalite)', () => {
+describe(`DynamoHistory (${storeBackend()})`, () => {
   it('lists newest first, pages with before, ignores a re-delivered record and sets a TTL', async () => {
     const history = new DynamoHistory(dyn.db, dyn.table, 7);
     const key = { cluster: 'c1', namespace: 'hist', name: 'a' };
@@ -153,7 +174,7 @@ describe('DynamoHistory (dynalite)', () => {
   });
 });
 
-describe('DynamoDocuments (dynalite)', () => {
+describe(`DynamoDocuments (${storeBackend()})`, () => {
   it('puts, gets, lists and deletes documents of one kind', async () => {
     const clusters = new DynamoDocuments<{ region: string }>(dyn.db, dyn.table, 'cluster');
     const templates = new DynamoDocuments<{ query: string }>(dyn.db, dyn.table, 'template');

@@ -116,15 +116,14 @@ describe('typed errors over HTTP', () => {
 describe('timeouts and aborts', () => {
   it('a server that never answers times out', async () => {
     const c = await endpoint(stubUrl, 200);
-    const started = Date.now();
+    // The caller never aborts: only the per-call timeout can end this call.
     await expect(
-      new Resources(c, NS).getDeployment('podinfo', AbortSignal.timeout(10_000)),
+      new Resources(c, NS).getDeployment('podinfo', new AbortController().signal),
     ).rejects.toSatisfy(
       (e: Error) =>
         e instanceof UnavailableError &&
         e.message === 'Deployment test/podinfo get failed: timed out after 200ms',
     );
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("the caller's signal aborts the request", async () => {

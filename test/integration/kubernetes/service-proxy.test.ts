@@ -84,7 +84,7 @@ describe.skipIf(available.skip)('in-cluster addresses through the service proxy'
     service('istio-system', 'prometheus', 9090);
     sandbox.proxyTargets.set({ namespace: 'test', service: 'flagger-loadtester' }, loadtester.url);
     sandbox.proxyTargets.set({ namespace: 'istio-system', service: 'prometheus' }, prometheus.url);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await prometheus?.stop();
     await loadtester?.close();

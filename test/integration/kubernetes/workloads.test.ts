@@ -278,8 +278,10 @@ describe('promotion, revision and scaling', () => {
       namespace: NS,
       body: { metadata: { name: 'podinfo-env' }, data: { key: 'v2' } },
     });
+    // Drop the resourceVersion: the sandbox's rollout may update the status between read and write.
     const target = await get('podinfo');
     target.spec!.template.spec!.containers[0].image = 'podinfo:6.0.1';
+    delete target.metadata!.resourceVersion;
     await k.apps.replaceNamespacedDeployment({ name: 'podinfo', namespace: NS, body: target });
     const r2 = await workloads.revision(canary, signal());
     expect(r2.revision).not.toBe(r1.revision);
@@ -309,19 +311,23 @@ describe('promotion, revision and scaling', () => {
     expect((await get('podinfo')).spec!.replicas).toBe(2);
   });
 
-  it('scales up to the HPA minimum with an autoscalerRef', async () => {
-    await seed(k);
-    await k.autoscaling.createNamespacedHorizontalPodAutoscaler({
+  /** The target's HorizontalPodAutoscaler `podinfo`. */
+  const createHpa = (minReplicas: number, maxReplicas: number) =>
+    k.autoscaling.createNamespacedHorizontalPodAutoscaler({
       namespace: NS,
       body: {
         metadata: { name: 'podinfo' },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-          minReplicas: 3,
-          maxReplicas: 4,
+          minReplicas,
+          maxReplicas,
         },
       },
     });
+
+  it('scales up to the HPA minimum with an autoscalerRef', async () => {
+    await seed(k);
+    await createHpa(3, 4);
     const canary = aCanary({ autoscalerRef: { kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
     await scaler.scaleToZero(canary, signal());
     expect(await scaler.scaleUp(canary, 'canary', signal())).toBe(3);
@@ -329,17 +335,7 @@ describe('promotion, revision and scaling', () => {
 
   it("reverting (revertOnDeletion) scales the target to the primary's replicas, even with an HPA", async () => {
     await seed(k);
-    await k.autoscaling.createNamespacedHorizontalPodAutoscaler({
-      namespace: NS,
-      body: {
-        metadata: { name: 'podinfo' },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-          minReplicas: 1,
-          maxReplicas: 10,
-        },
-      },
-    });
+    await createHpa(1, 10);
     const canary = aCanary({ autoscalerRef: { kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
     await workloads.bootstrap(canary, signal());
     await k.apps.patchNamespacedDeployment(

@@ -67,7 +67,7 @@ describe('functions/loadtester handler (API Gateway v2)', () => {
     expect(await invoke(anEvent())).toMatchObject({ statusCode: 403, body: 'Forbidden' });
     expect(await invoke(anEvent({ rawPath: '/gate/open' }))).toMatchObject({ statusCode: 202 });
     expect(
-      await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(1000)),
+      await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(10_000)),
     ).toBe(true);
     expect(await invoke(anEvent())).toMatchObject({
       statusCode: 200,
@@ -94,7 +94,7 @@ describe('functions/loadtester handler (API Gateway v2)', () => {
     expect(await logged(event, context)).toMatchObject({ statusCode: 202 });
     expect(lines).toContainEqual(expect.objectContaining({ message: `/gate/close by ${arn}`, caller: arn }));
     expect(
-      await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(1000)),
+      await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(10_000)),
     ).toBe(false);
   });
 
@@ -113,7 +113,7 @@ describe('functions/loadtester handler (API Gateway v2)', () => {
     });
     expect(await invoke(event)).toMatchObject({ statusCode: 202 });
     expect(
-      await gates.get(gateKey('rollback', { name: 'b64', namespace: 'test' }), AbortSignal.timeout(1000)),
+      await gates.get(gateKey('rollback', { name: 'b64', namespace: 'test' }), AbortSignal.timeout(10_000)),
     ).toBe(true);
   });
 

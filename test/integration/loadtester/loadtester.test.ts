@@ -227,7 +227,7 @@ describe('gates', () => {
     async (kind) => {
       expect(await post(`/${kind}/check`, canary)).toEqual({ status: 403, text: 'Forbidden' });
       expect((await post(`/${kind}/open`, canary)).status).toBe(202);
-      expect(await gates.get(gateKey(kind, canary), AbortSignal.timeout(1000))).toBe(true);
+      expect(await gates.get(gateKey(kind, canary), AbortSignal.timeout(10_000))).toBe(true);
       expect(await post(`/${kind}/check`, canary)).toEqual({ status: 200, text: 'Approved' });
       expect(await post(`/${kind}/check`, { ...canary, name: 'other' })).toEqual({
         status: 403,
@@ -240,7 +240,7 @@ describe('gates', () => {
 
   it('keeps gate and rollback gates apart, and keys by cluster when the payload names one', async () => {
     await post('/gate/open', { ...canary, metadata: { cluster: 'eu' } });
-    expect(await gates.get(gateKey('gate', { ...canary, cluster: 'eu' }), AbortSignal.timeout(1000))).toBe(
+    expect(await gates.get(gateKey('gate', { ...canary, cluster: 'eu' }), AbortSignal.timeout(10_000))).toBe(
       true,
     );
     expect((await post('/gate/check', canary)).status).toBe(403);

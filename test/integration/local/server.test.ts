@@ -81,7 +81,7 @@ describe('local mode API', () => {
     const yaml = readFileSync('test/fixtures/podinfo-canary.yaml', 'utf8');
     const noCluster = await call('/canaries?cluster=nope', { method: 'POST', body: yaml });
     expect(noCluster.status).toBe(400);
-    expect(((await noCluster.json()) as { errors: { path: string }[] }).errors[0].path).toBe('cluster');
+    expect(((await noCluster.json()) as { errors: { path: string }[] }).errors[0].path).toBe('query.cluster');
     expect((await call('/nothing-here')).status).toBe(404);
     expect((await call('/canaries', { method: 'PUT', body: '{}' })).status).toBe(405);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ampAuth, secretAuth, templateProvider } from '../../../lib/adapters/prometheus/factory.js';
-import { reply, startReceiver } from '../../support/receiver.js';
+import { echo, reply, startReceiver } from '../../support/receiver.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 let rx: Receiver;
@@ -83,5 +83,38 @@ describe('metrics provider factory', () => {
     });
     await p.query('up', signal);
     expect(calls).toBe(2);
+  });
+
+  it.each([
+    {
+      auth: 'secretRef with a password',
+      secret: '{"username":"prom","password":"Pr0m-Passw0rd"}',
+      address: '',
+    },
+    { auth: 'password in the address', secret: undefined, address: 'prom:Pr0m-Passw0rd@' },
+  ])('keeps its credentials out of an error whose body echoes the request ($auth)', async (c) => {
+    rx.respond('/echo/api/v1/query', echo(500));
+    const p = templateProvider(
+      {
+        name: 'lat',
+        namespace: 'test',
+        query: 'x',
+        provider: {
+          type: 'prometheus',
+          address: `${rx.url.replace('//', `//${c.address}`)}/echo`,
+          ...(c.secret ? { secretRef: { name: 'prom-auth' } } : {}),
+          headers: { 'X-Scope-Token': ['Header-T0ken-1'] },
+        },
+      },
+      () => Promise.resolve(c.secret ?? ''),
+    );
+    const r = await p.query('up', signal);
+    const sent = rx.requestsTo('/echo/api/v1/query').at(-1)!;
+    const basic = Buffer.from('prom:Pr0m-Passw0rd').toString('base64');
+    expect(sent.headers.authorization).toBe(`Basic ${basic}`);
+    expect(r.kind).toBe('error');
+    const message = (r as { message: string }).message;
+    expect(message).toMatch(/^Prometheus http:\/\/127\.0\.0\.1:\d+\/echo query failed: HTTP 500/);
+    for (const secret of ['Pr0m-Passw0rd', basic, 'Header-T0ken-1']) expect(message).not.toContain(secret);
   });
 });

@@ -58,7 +58,7 @@ describe.skipIf(availability.skip)('Prometheus adapter against a real Prometheus
       interval: WINDOW,
     });
     await prom.waitForValue(probe, { timeoutMs: 25_000 });
-  }, 40_000);
+  }, 120_000);
 
   afterAll(async () => {
     await prom?.stop();

@@ -227,5 +227,5 @@ describe.skipIf(availability.skip)('the ingress controllers’ metrics scraped b
         expect(latency.kind, `${provider} ${side} latency`).toBe('value');
       }
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -183,5 +183,5 @@ describe.skipIf(availability.skip)('the simulator scraped by a real Prometheus',
       builtinQuery('request-duration', istio('10s', 'podinfo-primary')),
     );
     expect(p99).toBeLessThanOrEqual(100);
-  }, 60_000);
+  }, 120_000);
 });

@@ -9,7 +9,7 @@ import {
   type TrafficOptions,
   type TrafficSimulator,
 } from '../../../sandbox/traffic/index.js';
-import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import { eventually, startSandbox, type Sandbox } from '../../support/sandbox.js';
 import {
   manualClock,
   NS,
@@ -201,12 +201,14 @@ describe('traffic simulator', () => {
     const sim = await startTrafficSimulator({ store: sandbox.store, tickMs: 50, rps: 100 });
     open.push(sim);
     expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
-    await new Promise((r) => setTimeout(r, 300));
-    const text = await (await fetch(sim.url)).text();
+    const served =
+      /istio_requests_total\{reporter="destination",[^}]*destination_workload="podinfo-primary"[^}]*response_code="200"\} \d+/;
+    // Counters appear once the simulator has sent its first requests.
+    const text = await eventually(async () => {
+      const t = await (await fetch(sim.url)).text();
+      return served.test(t) && t;
+    });
     expect(text).toContain('# TYPE istio_requests_total counter');
-    expect(text).toMatch(
-      /istio_requests_total\{reporter="destination",[^}]*destination_workload="podinfo-primary"[^}]*response_code="200"\} \d+/,
-    );
     expect(text).toContain('istio_request_duration_seconds_bucket{');
     expect((await fetch(sim.url.replace('/metrics', '/other'))).status).toBe(404);
   });

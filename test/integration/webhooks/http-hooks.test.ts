@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHttpHooks } from '../../../lib/adapters/webhooks/index.js';
 import { HookAbortedError, HOOK_TYPES, type HookCall, type HookType } from '../../../lib/ports/hooks.js';
 import {
+  echo,
   fail,
   hang,
   reply,
@@ -81,7 +82,7 @@ const OUTCOMES: Outcome[] = [
   {
     outcome: 'slow within timeout',
     behaviour: slow(100, 200, 'late'),
-    timeoutMs: 3000,
+    timeoutMs: 10_000,
     ok: true,
     status: 200,
     attempts: 1,
@@ -89,7 +90,7 @@ const OUTCOMES: Outcome[] = [
   },
   {
     outcome: 'slow past timeout',
-    behaviour: slow(3000, 200),
+    behaviour: slow(30_000, 200),
     timeoutMs: 200,
     ok: false,
     attempts: 1,
@@ -130,8 +131,9 @@ const OUTCOMES: Outcome[] = [
   },
   {
     outcome: 'timeout retried',
+    // The second attempt must answer within the per-attempt timeout, even on a busy machine.
     behaviour: [hang(), reply(201)],
-    timeoutMs: 200,
+    timeoutMs: 1000,
     retries: 1,
     ok: true,
     status: 201,
@@ -241,14 +243,41 @@ describe('HTTP hooks: edges', () => {
     expect(result.explanation.length).toBeLessThan(1200);
   });
 
+  it('masks what a server echoes: the Authorization header, the decoded password, the query token', async () => {
+    rx.respond('/echo', echo(500));
+    const hook = aHook('rollout', secretUrl('/echo'), { metadata: { apiToken: 'Meta-T0ken-42' } });
+    const result = await hooks.call(hook, AbortSignal.timeout(5000));
+
+    const sent = rx.requestsTo('/echo')[0];
+    const basic = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    expect(sent.headers.authorization).toBe(`Basic ${basic}`);
+    expect(result).toMatchObject({ ok: false, status: 500 });
+    expect(result.body).toContain('"authorization":"***"');
+    expect(result.explanation).toContain('"user":"***"');
+    for (const secret of [PASSWORD, basic, `${USER}:${PASSWORD}`, TOKEN, 'Meta-T0ken-42']) {
+      expect(result.body).not.toContain(secret);
+      expect(result.explanation).not.toContain(secret);
+    }
+  });
+
+  it('masks a secret before cutting the body, so no part of one straddling the limit is left', async () => {
+    const basic = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    rx.respond('/cut', reply(500, `${'x'.repeat(1000)} you sent ${basic} ${'y'.repeat(100)}`));
+    const result = await hooks.call(aHook('rollout', secretUrl('/cut')), AbortSignal.timeout(5000));
+    expect(result.body!.endsWith('…')).toBe(true);
+    expect(result.body).not.toContain(basic.slice(0, 4));
+    expect(result.explanation).not.toContain(basic.slice(0, 4));
+  });
+
   it('throws HookAbortedError when the caller aborts, and does not retry', async () => {
     rx.respond('/hang', hang());
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('lambda deadline')), 100);
     const call = hooks.call(
-      aHook('pre-rollout', `${rx.url}/hang`, { timeoutMs: 5000, retries: 3 }),
+      aHook('pre-rollout', `${rx.url}/hang`, { timeoutMs: 30_000, retries: 3 }),
       controller.signal,
     );
+    await rx.waitForRequests(1, { path: '/hang' });
+    controller.abort(new Error('lambda deadline'));
     await expect(call).rejects.toBeInstanceOf(HookAbortedError);
     expect(rx.requestsTo('/hang')).toHaveLength(1);
   });

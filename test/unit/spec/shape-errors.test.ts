@@ -44,7 +44,8 @@ describe('shape errors: exact path and a human message', () => {
       name: 'name not DNS-1123',
       edits: { 'metadata.name': 'Pod_Info' },
       path: 'metadata.name',
-      message: 'expected a DNS-1123 name, got string "Pod_Info"',
+      message:
+        'expected a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters), got string "Pod_Info"',
     },
     {
       name: 'label value a number',

@@ -16,13 +16,5 @@ export class UnsupportedRoutingError extends InvalidError {
   }
 }
 
-/**
- * The live routing object exists but carries no route to the primary and canary (someone edited
- * it, or it was never reconciled). Flagger: "VirtualService … does not contain routes for …".
- */
-export class InvalidRoutesError extends InvalidError {
-  override readonly name: string = 'InvalidRoutesError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+/** Defined at the port: the step matches it by class when it reads the routes. */
+export { InvalidRoutesError } from '../../../ports/router.js';

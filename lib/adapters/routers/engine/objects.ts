@@ -243,6 +243,22 @@ export class CustomObjectStore {
     }
   }
 
+  /**
+   * The objects of `ref`'s kind and namespace that match `labelSelector`, in one request: the
+   * step's read cache (kubernetes/read-cache.ts) keeps each, so the GETs that follow are free.
+   */
+  async list(ref: ObjectRef, labelSelector: string, signal: AbortSignal): Promise<KubeObject[]> {
+    const { group, version, namespace, plural } = ref;
+    const { custom } = this.clients;
+    const where = namespace === undefined ? ref.kind : `${ref.kind} ${namespace}/*`;
+    const list = await this.clients.call<{ items?: KubeObject[] }>(`${where} list`, signal, (o) =>
+      namespace === undefined
+        ? custom.listClusterCustomObject({ group, version, plural, labelSelector }, o)
+        : custom.listNamespacedCustomObject({ group, version, namespace, plural, labelSelector }, o),
+    );
+    return list.items ?? [];
+  }
+
   /** Creates, updates or leaves the object so that it carries `spec` (see {@link planApply}). */
   async apply(ref: ObjectRef, spec: Json, signal: AbortSignal, options?: ApplyOptions): Promise<ApplyResult> {
     return this.applyTo(ref, await this.get(ref, signal), spec, signal, options);

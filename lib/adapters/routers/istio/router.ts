@@ -1,12 +1,13 @@
 /**
  * The Istio router: VirtualService `<apex>` and DestinationRules `<apex>-primary`/`<apex>-canary`
  * (networking.istio.io, v1beta1 by default, v1 on request). Objects are built by the pure
- * functions of virtual-service.ts and applied with one GET and at most one PUT each.
+ * functions of virtual-service.ts and applied with at most one read (one LIST for both
+ * DestinationRules) and one PUT each.
  */
 import type { Canary } from '../../../domain/spec/schema.js';
 import { apexName, canaryName, primaryName } from '../../../domain/spec/accessors.js';
 import type { RouteWeights, Router } from '../../../ports/router.js';
-import { ownerLabels } from '../../kubernetes/labels.js';
+import { ownerLabels, ownerSelector } from '../../kubernetes/labels.js';
 import {
   CustomObjectStore,
   isForeign,
@@ -52,6 +53,8 @@ export class IstioRouter implements Router {
    */
   async reconcile(canary: Canary, signal: AbortSignal): Promise<string[]> {
     const options = { labels: ownerLabels(canary) };
+    // One LIST reads both DestinationRules we created; the applies below then read nothing.
+    await this.store.list(this.destinationRule(canary, 'primary'), ownerSelector(canary), signal);
     await this.store.apply(
       this.destinationRule(canary, 'primary'),
       destinationRuleSpec(canary, 'primary'),

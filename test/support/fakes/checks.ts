@@ -1,0 +1,71 @@
+/**
+ * Fakes of what the analysis asks: webhooks (lib/ports/hooks.ts), a metrics server and the check
+ * query resolver (lib/ports/metrics.ts). Each answers from a function the test may replace and
+ * records every call, so a test counts the checks a step ran.
+ */
+import type { HookCall, HookResult, Hooks } from '../../../lib/ports/hooks.js';
+import type {
+  CheckContext,
+  CheckDefinition,
+  CheckQueryResolver,
+  MetricsProvider,
+  QueryResult,
+  ResolvedCheck,
+} from '../../../lib/ports/metrics.js';
+import { Calls } from './calls.js';
+
+/** Every hook answers 200 unless `answer` says otherwise. */
+export class FakeHooks implements Hooks {
+  readonly calls = new Calls();
+  answer: (call: HookCall) => HookResult | Promise<HookResult> = (call) => answered(call, 200);
+
+  async call(hook: HookCall): Promise<HookResult> {
+    await this.calls.enter('call', hook);
+    return this.answer(hook);
+  }
+
+  /** The hook calls made, in order. */
+  made(): HookCall[] {
+    return this.calls.args('call').map(([c]) => c as HookCall);
+  }
+}
+
+/** A hook result with `status` (ok when ≤ 202, as Flagger). */
+export function answered(call: HookCall, status: number, body = ''): HookResult {
+  return {
+    ok: status <= 202,
+    status,
+    body,
+    attempts: 1,
+    durationMs: 0,
+    explanation: `${call.type} hook "${call.name}": ${status}`,
+  };
+}
+
+/** A metrics server answering 100 to every query unless `answer` says otherwise. */
+export class FakeMetrics implements MetricsProvider {
+  readonly calls = new Calls();
+  answer: (query: string) => QueryResult = () => ({ kind: 'value', value: 100 });
+  online = true;
+
+  async query(q: string): Promise<QueryResult> {
+    await this.calls.enter('query', q);
+    return this.answer(q);
+  }
+
+  async isOnline(): Promise<boolean> {
+    await this.calls.enter('isOnline');
+    return this.online;
+  }
+}
+
+/** Resolves a check to `<name>{<cluster labels>}`, and records the context it was given. */
+export class FakeResolver implements CheckQueryResolver {
+  readonly calls = new Calls();
+
+  async resolve(check: CheckDefinition, canary: CheckContext): Promise<ResolvedCheck> {
+    await this.calls.enter('resolve', check, canary);
+    const labels = Object.entries(canary.clusterLabels ?? {}).map(([k, v]) => `${k}="${v}"`);
+    return { query: `${check.name}{${labels.join(',')}}`, source: 'builtin' };
+  }
+}
