@@ -2,8 +2,8 @@
  * What an idle canary watches of the objects its last step touched (pure). A step acts on a change
  * of its inputs (the target, its ConfigMaps and Secrets) and corrects the objects it reconciles
  * (the Services, the routing objects), so those are watched by stamp. The objects a step only
- * creates when they are missing — the primary Deployment, the `-primary` copies of configs, the
- * primary autoscaler — are watched for presence: a step would not undo an edit of them (promotion
+ * creates when they are missing — the primary Deployment, the primary autoscaler — and the
+ * `-primary` copies of configs (read by promotion only) are watched for presence: a step would not undo an edit of them (promotion
  * rewrites them), and an HPA scaling the primary must not wake the canary. Events are not watched.
  */
 import { targetName } from '../spec/accessors.js';
