@@ -12,6 +12,14 @@ export interface Config {
   readonly dynamodbEndpoint?: string;
   /** SQS queue of due steps (AWS); absent in local mode (in-process queue). */
   readonly queueUrl?: string;
+  /** SQS queue of cluster sweeps, sent by dispatch (AWS); absent in local mode (a timer sweeps). */
+  readonly sweepQueueUrl?: string;
+  /**
+   * An idle canary's full step runs this often (never more often than its interval); in between,
+   * the per-cluster sweep asks for a step only when something it saw changed. RECONCILE_SECONDS,
+   * default 600.
+   */
+  readonly reconcileSeconds: number;
   /** EventBridge bus for domain events (AWS); absent in local mode (in-process bus). */
   readonly eventBusName?: string;
   /** Provider used when a Canary names none and its cluster record has no default. */
@@ -75,6 +83,8 @@ export function loadConfig(env: Env = process.env): Config {
     tableName: required(env, 'TABLE_NAME'),
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     queueUrl: env.QUEUE_URL || undefined,
+    sweepQueueUrl: env.SWEEP_QUEUE_URL || undefined,
+    reconcileSeconds: int(env, 'RECONCILE_SECONDS', 600),
     eventBusName: env.EVENT_BUS_NAME || undefined,
     defaultProvider: provider(env),
     prometheusUrl: env.PROMETHEUS_URL || undefined,

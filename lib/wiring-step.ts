@@ -3,20 +3,15 @@
  * and webhook adapters on top of the core of wiring.ts.
  */
 import { EKSClient } from '@aws-sdk/client-eks';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { StepDeps } from './app/run-step.js';
-import { resolveCluster } from './app/clusters.js';
 import { redactingBus, redactingClusters } from './app/redacting.js';
-import { assumeRoleCredentials } from './adapters/aws/assume-role.js';
 import {
   executeApiRegion,
   sigv4Signer,
   type AwsCredentialsProvider,
   type RequestSigner,
 } from './adapters/aws/sigv4.js';
-import type { ClusterRecord, EksClusterRecord } from './ports/cluster.js';
 import { KubernetesClusterAccess, type ClusterIo } from './adapters/cluster-access.js';
-import { ClusterClientFactory } from './adapters/kubernetes/client.js';
 import { serverProvider, templateProvider } from './adapters/prometheus/factory.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
 import type { SecretReader } from './adapters/secrets.js';
@@ -25,6 +20,7 @@ import type { EventBus } from './ports/bus.js';
 import type { MetricsProvider } from './ports/metrics.js';
 import type { WorkQueue } from './ports/queue.js';
 import { awsBus, awsCore, awsQueue, secrets, type Core } from './wiring.js';
+import { clusterWiring } from './wiring-clusters.js';
 
 /** A metrics provider that always answers with an error: checks fail, nothing is promoted blind. */
 const noPrometheus: MetricsProvider = {
@@ -61,16 +57,7 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
     if (!providers.has(id)) providers.set(id, make());
     return providers.get(id)!;
   };
-  // Clusters in other accounts: their role's credentials, per role and external ID.
-  const assumed = new Map<string, AwsCredentialsProvider>();
-  const assumedCredentials = (r: EksClusterRecord): AwsCredentialsProvider => {
-    const { roleArn, externalId } = r.assumeRole!;
-    const id = `${roleArn}|${externalId ?? ''}`;
-    if (!assumed.has(id)) assumed.set(id, assumeRoleCredentials({ roleArn, externalId, region: r.region }));
-    return assumed.get(id)!;
-  };
-  const credentialsOf = (c: ClusterRecord) =>
-    c.kind === 'eks' && c.assumeRole ? assumedCredentials(c) : undefined;
+  const { factory, lookup, credentialsOf } = clusterWiring(core, parts);
   const io: ClusterIo = {
     hooks: (fetch) => makeHttpHooks({ signerFor: parts.loadtesterSigner, fetch }),
     metrics: (template, cluster, fetch) => {
@@ -90,15 +77,6 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
       return cached(id, () => templateProvider(template, templateSecret, fetch, credentialsOf(cluster)));
     },
   };
-  const factory = new ClusterClientFactory({
-    eks: parts.eks,
-    credentials: defaultProvider(),
-    assumedCredentials,
-  });
-  const lookup = async (name: string, signal: AbortSignal) => {
-    const r = await core.clusters.get(name, signal);
-    return r && resolveCluster(r, parts.secrets);
-  };
   return {
     store: core.store,
     leases: core.store,
@@ -117,6 +95,7 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
     leaseMs: core.config.leaseSeconds * 1000,
     defaultProvider: core.config.defaultProvider,
     chainWithinMs: parts.chainWithinMs,
+    idleReconcileMs: core.config.reconcileSeconds * 1000,
   };
 }
 

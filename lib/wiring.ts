@@ -12,15 +12,18 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { ClusterRegistration } from './app/clusters.js';
 import type { DispatchDeps } from './app/dispatch-due.js';
+import type { SweepDispatchDeps } from './app/dispatch-sweeps.js';
 import { redactingHistory, redactingLogger } from './app/redacting.js';
 import { DynamoCanaryStore } from './adapters/dynamodb/canaries.js';
 import { documentClient } from './adapters/dynamodb/client.js';
 import { DynamoDocuments } from './adapters/dynamodb/documents.js';
 import { DynamoGateStore } from './adapters/dynamodb/gates.js';
 import { DynamoHistory } from './adapters/dynamodb/history.js';
+import { DynamoIdleCanaries } from './adapters/dynamodb/idle.js';
 import { EventBridgeBus } from './adapters/eventbridge/bus.js';
 import { awsSecretReader } from './adapters/secrets.js';
 import { SqsWorkQueue } from './adapters/sqs/queue.js';
+import { SqsSweepQueue } from './adapters/sqs/sweep-queue.js';
 import { loadConfig, type Config } from './config.js';
 import type { CanaryStatus } from './domain/status.js';
 import type { EventBus } from './ports/bus.js';
@@ -28,7 +31,7 @@ import type { GateStore } from './ports/gates.js';
 import type { Logger } from './ports/logger.js';
 import type { MetricTemplate } from './ports/metrics.js';
 import type { AlertProvider } from './ports/notifier.js';
-import type { WorkQueue } from './ports/queue.js';
+import type { SweepQueue, WorkQueue } from './ports/queue.js';
 import type { History } from './ports/store.js';
 
 /** Everything the functions share, built from one config. */
@@ -36,6 +39,8 @@ export interface Core {
   config: Config;
   logger: Logger;
   store: DynamoCanaryStore<CanaryStatus>;
+  /** The idle canaries of each cluster (the sweep's index). */
+  idle: DynamoIdleCanaries;
   history: History;
   clusters: DynamoDocuments<ClusterRegistration>;
   templates: DynamoDocuments<MetricTemplate>;
@@ -56,6 +61,7 @@ export function buildCore(config: Config, logger: Logger): Core {
     config,
     logger: redactingLogger(logger),
     store: new DynamoCanaryStore<CanaryStatus>(db, t),
+    idle: new DynamoIdleCanaries(db, t),
     history: redactingHistory(new DynamoHistory(db, t, config.historyRetentionDays)),
     clusters: new DynamoDocuments<ClusterRegistration>(db, t, 'cluster'),
     templates: new DynamoDocuments<MetricTemplate>(db, t, 'template'),
@@ -124,9 +130,27 @@ export function buildApiDeps() {
   return apiDeps(core, awsQueue(core.config));
 }
 
-export function buildDispatchDeps(): DispatchDeps & { logger: Logger } {
+/** What dispatch needs: the due index and the step queue; the clusters, the idle index and the sweep queue. */
+export function dispatchDeps(core: Core, queue: WorkQueue, sweeps: SweepQueue) {
+  return {
+    store: core.store,
+    queue,
+    now: core.now,
+    logger: core.logger,
+    clusters: core.clusters,
+    idle: core.idle,
+    sweeps,
+  };
+}
+
+export function buildDispatchDeps(): DispatchDeps & SweepDispatchDeps & { logger: Logger } {
   const core = awsCore();
-  return { store: core.store, queue: awsQueue(core.config), now: core.now, logger: core.logger };
+  const c = core.config;
+  const sweeps = new SqsSweepQueue(
+    new SQSClient({ region: c.region }),
+    requireSetting(c.sweepQueueUrl, 'SWEEP_QUEUE_URL'),
+  );
+  return dispatchDeps(core, awsQueue(c), sweeps);
 }
 
 export function buildLoadtesterDeps() {

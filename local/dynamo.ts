@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { baseClient } from '../lib/adapters/dynamodb/client.js';
 import { createTable } from '../lib/adapters/dynamodb/table.js';
+import { upgradeTable } from './table-upgrade.js';
 
 export interface LocalDynamoServer {
   endpoint: string;
@@ -29,6 +30,7 @@ export async function startLocalDynamo(table: string, path?: string): Promise<Lo
   const admin = baseClient({ region: 'us-east-1', endpoint });
   try {
     await createTable(admin, table);
+    await upgradeTable(admin, table);
   } finally {
     admin.destroy();
   }

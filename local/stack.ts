@@ -1,13 +1,16 @@
 /**
  * The embedded runtime: the same handlers and use cases as in AWS, on one machine. DynamoDB is
- * dynalite (on disk when `dataDir` is set), SQS and EventBridge are in-process, a timer replaces
- * the EventBridge schedule and a loopback HTTP server replaces API Gateway.
+ * dynalite (on disk when `dataDir` is set), SQS and EventBridge are in-process, timers replace
+ * the EventBridge schedule (dispatch, and the sweeps of clusters with idle canaries) and a
+ * loopback HTTP server replaces API Gateway.
  */
 import { makeHandler as makeApiHandler } from '../functions/api/handler.js';
 import { makeHandler as makeLoadtesterHandler } from '../functions/loadtester/handler.js';
 import { runStep, type StepDeps } from '../lib/app/run-step.js';
 import type { ClusterRegistration } from '../lib/app/clusters.js';
 import { dispatchDue } from '../lib/app/dispatch-due.js';
+import { dispatchSweeps } from '../lib/app/dispatch-sweeps.js';
+import { sweepCluster } from '../lib/app/sweep.js';
 import { notifyStoredEvent } from '../lib/app/notify-event.js';
 import { noSecrets } from '../lib/adapters/secrets.js';
 import { loadConfig } from '../lib/config.js';
@@ -19,6 +22,7 @@ import type { MetricsProvider } from '../lib/ports/metrics.js';
 import { apiDeps, buildCore, type Core } from '../lib/wiring.js';
 import { notifyDeps } from '../lib/wiring-notify.js';
 import { stepDeps } from '../lib/wiring-step.js';
+import { sweepDeps } from '../lib/wiring-sweep.js';
 import { LocalBus } from './bus.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalQueue } from './queue.js';
@@ -37,6 +41,8 @@ export interface StackOptions {
   slackUrl?: string;
   /** How often the local "EventBridge schedule" runs dispatch (ms). Default 1000. */
   dispatchEveryMs?: number;
+  /** How often clusters with idle canaries are swept (ms). Default 5000 (in AWS: every minute). */
+  sweepEveryMs?: number;
   logger?: Logger;
 }
 
@@ -76,7 +82,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const stop = new AbortController();
   const holder: { deps?: StepDeps } = {};
   const queue = new LocalQueue(async (m, signal) => {
-    if (holder.deps) await runStep(holder.deps, m.key, signal, { action: m.action === true });
+    if (holder.deps)
+      await runStep(holder.deps, m.key, signal, { action: m.action === true, seenAt: m.seenAt });
   });
   const own: { base?: string } = {};
   holder.deps = stepDeps(core, {
@@ -119,6 +126,32 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       .finally(() => (dispatching = undefined));
   }, every);
 
+  // The sweeps: dispatch's second job, on a timer of its own; each sweep runs in-process.
+  const swept = sweepDeps(core, { queue, secrets: noSecrets });
+  const sweeps = {
+    send: async (messages: { cluster: string }[]) => {
+      await Promise.all(
+        messages.map((m) =>
+          sweepCluster(swept, m.cluster, stop.signal).catch((e: Error) =>
+            logger.error('sweep failed', { cluster: m.cluster, error: e.message, reason: 'SweepFailed' }),
+          ),
+        ),
+      );
+    },
+  };
+  let sweeping: Promise<void> | undefined;
+  const sweepTimer = setInterval(() => {
+    sweeping ??= dispatchSweeps(
+      { clusters: core.clusters, idle: core.idle, sweeps, now: core.now },
+      stop.signal,
+    )
+      .then(() => undefined)
+      .catch((e: Error) =>
+        logger.error('sweeps not dispatched', { error: e.message, reason: 'SweepsNotDispatched' }),
+      )
+      .finally(() => (sweeping = undefined));
+  }, opts.sweepEveryMs ?? 5000);
+
   return {
     url: server.url,
     token: opts.token,
@@ -142,11 +175,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     close: async () => {
       clearInterval(timer);
+      clearInterval(sweepTimer);
       queue.close();
       stop.abort();
       // In-flight steps end quickly once aborted; the store must outlive them.
       await queue.drain();
       await dispatching;
+      await sweeping;
       await server.close();
       await db.close();
     },

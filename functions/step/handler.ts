@@ -23,7 +23,10 @@ export function makeHandler(deps: StepDeps, metrics?: MetricsSink) {
     for (const record of event.Records) {
       try {
         const message = JSON.parse(record.body) as StepMessage;
-        const outcome = await runStep(deps, message.key, signal, { action: message.action === true });
+        const outcome = await runStep(deps, message.key, signal, {
+          action: message.action === true,
+          seenAt: message.seenAt,
+        });
         if (metrics) recordOutcome(metrics, outcome);
         deps.logger.info('step outcome', {
           outcome: outcome.kind,

@@ -3,9 +3,13 @@
 # entry (cluster authentication mode API or API_AND_CONFIG_MAP). RBAC then comes from rbac.yaml:
 # no EKS access policy is associated, so the role gets exactly the ClusterRole's permissions.
 #
-# Usage: CLUSTER=prod REGION=eu-west-1 ROLE_ARN=arn:aws:iam::123456789012:role/flagger-serverless-step ./access-entry.sh
+# The sweep function's role (SweepRoleArn) is mapped the same way to the read-only group
+# `flagger-serverless-sweep` (list only, metadata; rbac.yaml).
+#
+# Usage: CLUSTER=prod REGION=eu-west-1 ROLE_ARN=arn:aws:iam::123456789012:role/flagger-serverless-step \
+#        SWEEP_ROLE_ARN=arn:aws:iam::123456789012:role/flagger-serverless-sweep ./access-entry.sh
 set -eu
-: "${CLUSTER:?}" "${REGION:?}" "${ROLE_ARN:?}"
+: "${CLUSTER:?}" "${REGION:?}" "${ROLE_ARN:?}" "${SWEEP_ROLE_ARN:?}"
 
 kubectl apply -f "$(dirname "$0")/rbac.yaml"
 
@@ -15,6 +19,13 @@ aws eks create-access-entry \
   --principal-arn "$ROLE_ARN" \
   --type STANDARD \
   --kubernetes-groups flagger-serverless
+
+aws eks create-access-entry \
+  --region "$REGION" \
+  --cluster-name "$CLUSTER" \
+  --principal-arn "$SWEEP_ROLE_ARN" \
+  --type STANDARD \
+  --kubernetes-groups flagger-serverless-sweep
 
 # Alternative (broader, no rbac.yaml needed): an AWS-managed policy scoped to namespaces.
 # AmazonEKSEditPolicy covers Deployments/Services/ConfigMaps/Secrets/HPAs but NOT Istio, Gateway

@@ -15,6 +15,7 @@ import type { Hooks } from '../ports/hooks.js';
 import type { MetricsProvider, MetricTemplate } from '../ports/metrics.js';
 import type { ClusterClientFactory, ClusterClients } from './kubernetes/client.js';
 import { KubernetesEventRecorder, WrittenEvents } from './kubernetes/events.js';
+import { ObjectLedger, withLedger } from './kubernetes/object-ledger.js';
 import { withReadCache } from './kubernetes/read-cache.js';
 import { KubernetesScaler } from './kubernetes/scaler.js';
 import { clusterFetch } from './kubernetes/service-proxy.js';
@@ -50,7 +51,9 @@ export class KubernetesClusterAccess implements ClusterAccess {
   async get(cluster: string, signal: AbortSignal): Promise<ClusterHandle> {
     const record = await this.lookup(cluster, signal);
     if (!record) throw new UnknownClusterError(cluster);
-    const clients = await this.factory.clusterClients(record, signal);
+    // One handle serves one step: its ledger records what the step's requests saw (touched()).
+    const ledger = new ObjectLedger();
+    const clients = withLedger(await this.factory.clusterClients(record, signal), ledger);
     const fetch = clusterFetch({
       policy: serviceProxyPolicy(record),
       namespaces: (s) => this.namespaces(clients, s),
@@ -65,6 +68,7 @@ export class KubernetesClusterAccess implements ClusterAccess {
       router: (provider) => makeRouter(provider, step, record.routing),
       hooks: this.io.hooks(fetch),
       metrics: (template) => this.io.metrics(template, record, fetch),
+      touched: () => ledger.stamps(),
     };
   }
 

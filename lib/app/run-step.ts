@@ -11,6 +11,9 @@ import type { Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
+import { isIdle } from '../domain/sweep/idle.js';
+import type { Seen } from '../domain/sweep/seen.js';
+import { watched } from '../domain/sweep/watch.js';
 import type { EventBus } from '../ports/bus.js';
 import type { ClusterAccess, ClusterHandle } from '../ports/clusters.js';
 import type { Logger } from '../ports/logger.js';
@@ -46,6 +49,11 @@ export interface StepDeps {
   queue: WorkQueue;
   /** A step may start this early (SQS delays are whole seconds). */
   earlyToleranceMs?: number;
+  /**
+   * Idle canaries are swept (lib/app/sweep.ts): their full step runs every this long instead of
+   * every interval (RECONCILE_SECONDS). Undefined: no sweep, idle canaries step every interval.
+   */
+  idleReconcileMs?: number;
 }
 
 export type StepOutcome =
@@ -72,12 +80,12 @@ export async function runStep(
   deps: StepDeps,
   key: CanaryKey,
   signal: AbortSignal,
-  opts: { action?: boolean } = {},
+  opts: { action?: boolean; seenAt?: number } = {},
 ): Promise<StepOutcome> {
   const now = deps.now();
   const record = await deps.store.get(key, signal);
   if (!record) return { kind: 'skipped', why: 'missing' };
-  const skip = notRunnable(deps, record, now, opts.action === true);
+  const skip = notRunnable(deps, record, now, opts.action === true, opts.seenAt);
   if (skip) return skip;
   const run: StepRun = { id: deps.newId(), now };
   const lease = await deps.leases.acquire(key, run.id, now, deps.leaseMs, signal);
@@ -87,7 +95,7 @@ export async function runStep(
   try {
     // Re-read under the lease: the row may have moved on since the first read.
     const fresh = (await deps.store.get(key, signal)) ?? record;
-    const moved = notRunnable(deps, fresh, now, opts.action === true);
+    const moved = notRunnable(deps, fresh, now, opts.action === true, opts.seenAt);
     if (moved) return moved;
     return await step(deps, fresh, run, signal, opts.action === true);
   } finally {
@@ -97,14 +105,19 @@ export async function runStep(
   }
 }
 
-/** Why `record` takes no step now (not due; for an action step: no command pending), or undefined. */
+/**
+ * Why `record` takes no step now (not due; for an action step: no command pending), or undefined.
+ * A step the sweep asked for (`seenAt`) is due while the canary holds the record it compared.
+ */
 function notRunnable(
   deps: StepDeps,
   record: CanaryRecord<CanaryStatus>,
   now: number,
   action: boolean,
+  seenAt?: number,
 ): StepOutcome | undefined {
   if (action) return record.status.pendingCommand ? undefined : { kind: 'skipped', why: 'noCommand' };
+  if (seenAt !== undefined && record.seen?.at === seenAt) return undefined;
   if (record.nextRunAt === undefined) return { kind: 'skipped', why: 'unscheduled' };
   if (record.nextRunAt > now + (deps.earlyToleranceMs ?? 1000))
     return { kind: 'skipped', why: 'notDue', nextRunAt: record.nextRunAt };
@@ -117,6 +130,8 @@ interface Acted {
   obs: Observations;
   router: Router;
   done: readonly Action[];
+  /** What the step saw and wrote, when it leaves the canary idle (for the sweep to compare). */
+  seen?: Seen;
 }
 
 async function step(
@@ -135,7 +150,7 @@ async function step(
   const { decision, obs } = acted;
   let saved: CanaryRecord<CanaryStatus> | undefined;
   try {
-    saved = await saveStatus(deps.store, record, decision, run.now, signal);
+    saved = await saveStatus(deps.store, record, decision, run.now, signal, acted.seen);
   } catch (e) {
     const explanation = await notSaved(deps, record, run, acted.done, e as Error, signal);
     return { kind: 'failed', error: explanation };
@@ -180,7 +195,7 @@ async function act(
   if (record.status.phase === 'Initializing' && !actionOnly)
     await probeMetrics(deps, canary, cluster, now, signal);
   const observed = await observe(canary, cluster, router, provider, now, signal);
-  const inputs = { ...observed, ...(actionOnly && { actionOnly }) };
+  const inputs = { ...observed, ...(actionOnly && { actionOnly }), idleReconcileMs: deps.idleReconcileMs };
   const decided = await decideWithInputs(
     deps.checks.resolver,
     cluster,
@@ -205,7 +220,12 @@ async function act(
   });
   for (const w of executed.warnings)
     deps.logger.warn('notification failed', { canary: keyString(record.key), warning: w });
-  return { decision, obs, router, done: executed.done };
+  // Left idle: record what this step saw and wrote, for the sweep to compare.
+  const seen =
+    deps.idleReconcileMs !== undefined && isIdle(decision.status)
+      ? { at: now, objects: watched(canary, cluster.touched()) }
+      : undefined;
+  return { decision, obs, router, done: executed.done, seen };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { StepDecision } from '../domain/decide/index.js';
 import type { RouteWeights } from '../domain/observations.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
+import type { Seen } from '../domain/sweep/seen.js';
 import type { Logger } from '../ports/logger.js';
 import type { Router } from '../ports/router.js';
 import type { CanaryRecord, CanaryStore, History } from '../ports/store.js';
@@ -25,7 +26,8 @@ interface RecordDeps {
 /**
  * Saves the decided status. A conflict means the API wrote meanwhile (an operator command):
  * re-read, keep the command it wrote unless this step consumed it, and retry (bounded). Undefined
- * when the row is gone (deleted through the API).
+ * when the row is gone (deleted through the API). `seen` is saved with the status (what an idle
+ * canary's step saw, for the sweep); without it the row leaves the sweep's index.
  */
 export async function saveStatus(
   store: CanaryStore<CanaryStatus>,
@@ -33,6 +35,7 @@ export async function saveStatus(
   decision: StepDecision,
   now: number,
   signal: AbortSignal,
+  seen?: Seen,
 ): Promise<CanaryRecord<CanaryStatus> | undefined> {
   let base = record;
   for (let attempt = 1; ; attempt++) {
@@ -45,6 +48,7 @@ export async function saveStatus(
       status: { ...decision.status, ...keep },
       nextRunAt: keep.pendingCommand ? now : decision.nextRunAt,
       updatedAt: now,
+      seen,
     };
     try {
       return await store.save(next, base.version, signal);

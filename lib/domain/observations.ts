@@ -80,4 +80,11 @@ export interface Observations {
    * analysis step (the command stays pending).
    */
   actionOnly?: boolean;
+  /**
+   * Set when the deployment sweeps idle canaries (lib/app/sweep.ts): a step that leaves the canary
+   * idle schedules the next full step this long ahead (at least one interval) instead of after one
+   * interval; the sweep asks for a step as soon as something the canary saw changes. Absent: idle
+   * canaries are stepped every interval.
+   */
+  idleReconcileMs?: number;
 }

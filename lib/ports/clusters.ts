@@ -3,6 +3,7 @@
  * ./cluster.ts). The wiring builds these from the Kubernetes adapters; app tests use fakes.
  */
 import type { Provider } from '../domain/spec/accessors.js';
+import type { Stamps } from '../domain/sweep/seen.js';
 import type { ClusterRecord } from './cluster.js';
 import { NotFoundError } from './errors.js';
 import type { Hooks } from './hooks.js';
@@ -20,6 +21,11 @@ export interface ClusterHandle {
   hooks: Hooks;
   /** The metrics server of a template, or the default one, as seen from this cluster. */
   metrics(template: MetricTemplate | undefined): MetricsProvider;
+  /**
+   * Every object the requests through this handle read or wrote, with the stamp they left it at
+   * (lib/domain/sweep/trail.ts): what an idle canary saw. One handle serves one step.
+   */
+  touched(): Stamps;
 }
 
 export interface ClusterAccess {

@@ -2,6 +2,7 @@
  * Persistence ports, owned by lib/app. One DynamoDB table implements all of them
  * (lib/adapters/dynamodb); tests of lib/app use in-memory fakes.
  */
+import type { Seen } from '../domain/sweep/seen.js';
 
 /** A canary's identity across clusters. */
 export interface CanaryKey {
@@ -22,6 +23,11 @@ export interface CanaryRecord<S = unknown> {
   nextRunAt?: number;
   createdAt: number;
   updatedAt: number;
+  /**
+   * What the canary last saw, while it is idle (lib/domain/sweep): recorded by the step that left
+   * it idle, compared by the per-cluster sweep. Absent while a release runs.
+   */
+  seen?: Seen;
 }
 
 /** Canary rows: conditional writes only. */
@@ -33,6 +39,19 @@ export interface CanaryStore<S = unknown> {
   /** Canaries whose nextRunAt ≤ until, found through the sharded due index (Query, never Scan). */
   listDue(until: number, signal: AbortSignal): Promise<{ key: CanaryKey; nextRunAt: number }[]>;
   list(filter: { cluster?: string; namespace?: string }, signal: AbortSignal): Promise<CanaryRecord<S>[]>;
+}
+
+/** An idle canary as the sweep sees it. */
+export interface IdleCanary {
+  key: CanaryKey;
+  seen: Seen;
+}
+
+/** The idle canaries of each cluster: the rows that carry `seen` (an index, never a Scan). */
+export interface IdleCanaries {
+  list(cluster: string, signal: AbortSignal): Promise<IdleCanary[]>;
+  /** Whether the cluster has an idle canary at all (one small read). */
+  any(cluster: string, signal: AbortSignal): Promise<boolean>;
 }
 
 /** A step's exclusive hold on a canary; expires so a crashed step cannot block it forever. */
@@ -97,6 +116,8 @@ export interface Documents<T> {
   get(name: string, signal: AbortSignal): Promise<T | undefined>;
   put(name: string, doc: T, signal: AbortSignal): Promise<void>;
   list(signal: AbortSignal): Promise<{ name: string; doc: T }[]>;
+  /** The names only (no document is read: dispatch lists the clusters this way). */
+  names(signal: AbortSignal): Promise<string[]>;
   delete(name: string, signal: AbortSignal): Promise<void>;
 }
 

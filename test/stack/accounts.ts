@@ -1,7 +1,7 @@
 /**
  * A cluster in another AWS account for the stack test: a sandbox behind its own EKS endpoint that
- * admits only the partner account's role, that role (trusting the step role with an external
- * ID, allowed eks:DescribeCluster in its account) known to the local STS, and its cluster known to
+ * admits only the partner account's role, that role (trusting the step and sweep roles with an
+ * external ID, allowed eks:DescribeCluster in its account) known to the local STS, and its cluster known to
  * the local EKS.
  */
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
@@ -12,14 +12,14 @@ const PARTNER_ACCOUNT = '210987654321';
 export const PARTNER_ROLE = `arn:aws:iam::${PARTNER_ACCOUNT}:role/flagger-serverless-access`;
 export const EXTERNAL_ID = 'flagger-serverless-prod';
 
-/** The trust policy docs/clusters.md shows, for the step role. */
-function trustPolicy(analyzeRoleArn: string): unknown {
+/** The trust policy docs/clusters.md shows, for the step and sweep roles. */
+function trustPolicy(roleArns: string[]): unknown {
   return {
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { AWS: analyzeRoleArn },
+        Principal: { AWS: roleArns },
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
       },
@@ -43,7 +43,10 @@ export async function startPartnerCluster(stack: PackagedStack, name: string): P
   });
   stack.aws.state.clusters.set(name, { endpoint: eks.url, caData: eks.caData });
   stack.aws.state.roles.set(PARTNER_ROLE, {
-    trustPolicy: trustPolicy(stack.roleFor('step', 'StepRole').arn),
+    trustPolicy: trustPolicy([
+      stack.roleFor('step', 'StepRole').arn,
+      stack.roleFor('sweep', 'SweepRole').arn,
+    ]),
     principal: {
       name: 'partner-access',
       arn: PARTNER_ROLE,

@@ -123,6 +123,32 @@ function dynamoResources(op: string, input: Record<string, any>, arn: Arn): stri
   return [table(name)];
 }
 
+/**
+ * The condition keys IAM evaluates for a request, as far as our roles use them:
+ * `dynamodb:LeadingKeys`, the partition key values an item operation or a Query of the table
+ * touches (`hashKeys`: the partition key attribute of each table). A Query of an index, or a
+ * request whose partition cannot be read from the wire, gets none.
+ */
+export function conditionKeys(
+  op: AwsOperation,
+  hashKeys: ReadonlyMap<string, string>,
+): Record<string, string[]> {
+  if (op.service !== 'dynamodb') return {};
+  const hash = hashKeys.get(String(op.input.TableName));
+  if (!hash) return {};
+  const value = (v: unknown) => (v as { S?: string } | undefined)?.S;
+  let leading: string | undefined;
+  if (['GetItem', 'UpdateItem', 'DeleteItem'].includes(op.operation)) leading = value(op.input.Key?.[hash]);
+  if (op.operation === 'PutItem') leading = value(op.input.Item?.[hash]);
+  if (op.operation === 'Query' && !op.input.IndexName) {
+    const names = (op.input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+    for (const m of String(op.input.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
+      if ((names[m[1]!] ?? m[1]) === hash) leading = value(op.input.ExpressionAttributeValues?.[m[2]!]);
+    }
+  }
+  return leading === undefined ? {} : { 'dynamodb:LeadingKeys': [leading] };
+}
+
 /** The queue name is the last path segment of its URL. */
 export function queueName(url: string): string {
   return new URL(url).pathname.split('/').pop()!;

@@ -34,6 +34,8 @@ export interface AwsState {
   secrets: Map<string, string>;
   clusters: Map<string, { endpoint: string; caData: string }>;
   roles: Map<string, AssumableRole>;
+  /** Each table's partition key attribute (for the `dynamodb:LeadingKeys` condition key). */
+  hashKeys: Map<string, string>;
   /** EventBridge entries accepted by PutEvents, per bus name. */
   onEvents(bus: string, entries: Record<string, unknown>[]): void;
   issueCredentials(p: Principal): { accessKeyId: string; secretAccessKey: string; sessionToken?: string };

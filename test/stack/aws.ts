@@ -9,7 +9,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { iamAction, operationOf, type AwsOperation } from './aws-requests.js';
+import { conditionKeys, iamAction, operationOf, type AwsOperation } from './aws-requests.js';
 import { answerService, type AwsState } from './aws-services.js';
 import type { IamLedger, Principal } from './iam.js';
 import { signedBy, verifySigned, type Received } from './sigv4.js';
@@ -48,6 +48,7 @@ export class LocalAws {
       secrets: new Map(),
       clusters: new Map(),
       roles: new Map(),
+      hashKeys: new Map(),
       onEvents: () => undefined,
       issueCredentials: (principal) => this.issue(principal),
     };
@@ -99,8 +100,9 @@ export class LocalAws {
       throw new Error(`signature does not match for ${caller.principal.name}`);
     // Resources belong to the caller's account (a role assumed in another account sees its own).
     const op = operationOf(req, by, /^arn:aws:[a-z]+::(\d{12}):/.exec(caller.principal.arn)?.[1] ?? ACCOUNT);
+    const context = conditionKeys(op, this.state.hashKeys);
     for (const resource of op.resources) {
-      const call = await this.ledger.evaluate(caller.principal, iamAction(op), resource);
+      const call = await this.ledger.evaluate(caller.principal, iamAction(op), resource, context);
       if (!call.allowed) return denied(op, caller.principal, resource);
     }
     return answerService(this.state, op, req, caller.principal);

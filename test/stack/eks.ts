@@ -19,6 +19,8 @@ export interface EksEndpoint {
   /** Principals (role ARNs) the endpoint admitted, and tokens it refused with why. */
   admitted: string[];
   refused: string[];
+  /** Every admitted request: the role that made it, method, path with query, Accept header. */
+  requests: { role: string; method: string; path: string; accept: string }[];
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startEksEndpoint(opts: {
   const { cert, key } = await generateCertificate();
   const admitted: string[] = [];
   const refused: string[] = [];
+  const requests: EksEndpoint['requests'] = [];
   const target = new URL(opts.sandbox.httpUrl);
   const server: Server = createServer({ cert, key }, (req, res) => {
     void authenticate(req.headers.authorization ?? '').then((who) => {
@@ -57,6 +60,12 @@ export async function startEksEndpoint(opts: {
         return;
       }
       admitted.push(who);
+      requests.push({
+        role: roleOf(who),
+        method: req.method ?? '',
+        path: req.url ?? '',
+        accept: String(req.headers.accept ?? ''),
+      });
       const upstream = httpRequest(
         {
           host: target.hostname,
@@ -97,6 +106,7 @@ export async function startEksEndpoint(opts: {
     caData: Buffer.from(cert).toString('base64'),
     admitted,
     refused,
+    requests,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

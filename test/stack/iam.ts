@@ -25,6 +25,8 @@ export interface Call {
   allowedBy: string[];
   /** Set when the simulator refused the request itself (an unknown action or resource type). */
   error?: string;
+  /** The condition keys the call was judged with (read from the request). */
+  context: Record<string, string[]>;
 }
 
 /** The managed policies our roles attach (AWS's documents). */
@@ -91,7 +93,12 @@ export function rolePrincipal(resolver: Resolver, name: string, roleLogicalId: s
 export class IamLedger {
   readonly calls: Call[] = [];
 
-  async evaluate(principal: Principal, action: string, resource: string): Promise<Call> {
+  async evaluate(
+    principal: Principal,
+    action: string,
+    resource: string,
+    context: Record<string, string[]> = {},
+  ): Promise<Call> {
     const simulation: Simulation = {
       request: {
         principal: principal.arn,
@@ -99,14 +106,21 @@ export class IamLedger {
         // The identity side of the call, as in the caller's own account. Resource policies (a
         // role's trust policy) are judged where they apply: the local STS's AssumeRole.
         resource: { resource, accountId: accountOf(principal.arn) ?? ACCOUNT },
-        contextVariables: {},
+        contextVariables: context,
       },
       identityPolicies: principal.policies,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     };
     const r = await runSimulation(simulation, {});
-    const call: Call = { principal: principal.name, action, resource, allowed: false, allowedBy: [] };
+    const call: Call = {
+      principal: principal.name,
+      action,
+      resource,
+      allowed: false,
+      allowedBy: [],
+      context,
+    };
     if (r.resultType === 'error') {
       call.error = JSON.stringify(r.errors);
     } else if (r.resultType === 'single') {

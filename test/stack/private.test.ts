@@ -1,5 +1,6 @@
 /**
- * The stack packaged with the private-cluster parameters (step in a VPC) and assumable roles:
+ * The stack packaged with the private-cluster parameters (step and sweep in a VPC) and assumable
+ * roles:
  * a canary in another account's cluster whose confirm gate is Flagger's in-cluster load tester
  * (`http://flagger-loadtester.test/`, reached through the API server's service proxy) starts its
  * release — with no IAM denial, the VPC's network interfaces included.
@@ -72,15 +73,17 @@ describe.skipIf(available.skip)('the packaged stack in a VPC, for a cluster of a
     await w?.close();
   });
 
-  it('runs step in the subnets, assumes the partner role, and calls the in-cluster gate', async () => {
+  it('runs step and sweep in the subnets, assumes the partner role, and calls the in-cluster gate', async () => {
     onTestFailed(() => console.log(w.report()));
-    const step = w.stack.resolver.resolve(w.stack.template.Resources.StepLambdaFunction!.Properties) as {
-      VpcConfig?: unknown;
-    };
-    expect(step.VpcConfig).toEqual({
-      SubnetIds: ['subnet-0a1b', 'subnet-0c2d'],
-      SecurityGroupIds: ['sg-0e3f'],
-    });
+    for (const fn of ['StepLambdaFunction', 'SweepLambdaFunction']) {
+      const props = w.stack.resolver.resolve(w.stack.template.Resources[fn]!.Properties) as {
+        VpcConfig?: unknown;
+      };
+      expect(props.VpcConfig, fn).toEqual({
+        SubnetIds: ['subnet-0a1b', 'subnet-0c2d'],
+        SecurityGroupIds: ['sg-0e3f'],
+      });
+    }
     const json = (o: unknown) => ({ body: JSON.stringify(o), contentType: 'application/json' });
     const record = {
       name: 'partner',
@@ -100,13 +103,22 @@ describe.skipIf(available.skip)('the packaged stack in a VPC, for a cluster of a
     const proxied = partner.sandbox.selectRequests({ proxied: true }).map((r) => r.path);
     expect(proxied).toContain('/api/v1/namespaces/test/services/flagger-loadtester:80/proxy/gate/approve');
     const eni = w.stack.ledger.calls.filter((c) => c.action.startsWith('ec2:'));
-    expect(eni.map((c) => c.action).sort()).toEqual([
+    const actions = [
       'ec2:AssignPrivateIpAddresses',
       'ec2:CreateNetworkInterface',
       'ec2:DeleteNetworkInterface',
       'ec2:DescribeNetworkInterfaces',
       'ec2:UnassignPrivateIpAddresses',
-    ]);
+    ];
+    for (const fn of ['step', 'sweep'])
+      expect(
+        eni
+          .filter((c) => c.principal === fn)
+          .map((c) => c.action)
+          .sort(),
+        fn,
+      ).toEqual(actions);
+    expect(eni).toHaveLength(10);
     expect(
       eni.filter((c) => !(c.allowed && c.allowedBy.includes('AWSLambdaVPCAccessExecutionPermissions'))),
     ).toEqual([]);

@@ -3,8 +3,9 @@
  * zips with the template's environment and their roles' credentials — register an EKS cluster, a
  * metric template and a canary through the HTTP API → dispatch (schedule) → step (SQS) →
  * notify (EventBridge) → Slack — with the confirm gates of the deployed load tester opened by the
- * release engineer. Every AWS call is judged against the calling function's role, every HTTP
- * request against the template's routes and authorizers.
+ * release engineer. The new revision of the idle canary is found by dispatch → sweep (SQS) →
+ * step. Every AWS call is judged against the calling function's role, every HTTP request against
+ * the template's routes and authorizers, every Kubernetes request against the role that made it.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { prometheusAvailability } from '../support/prometheus.js';
@@ -12,6 +13,7 @@ import { fail } from '../support/receiver.js';
 import { apply, podinfoDeployment } from '../support/release.js';
 import { startSandbox } from '../support/sandbox.js';
 import { EXTERNAL_ID, PARTNER_ROLE, startPartnerCluster } from './accounts.js';
+import { METADATA_LIST } from '../../lib/adapters/kubernetes/inventory.js';
 import { permissionRows, documentedPermissions } from './permissions.js';
 import { startWorld, until, type World } from './world.js';
 
@@ -112,8 +114,19 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     expect(created.status).toBe(201);
     await phase(['Initialized']);
 
+    // Idle now: its own next step is a reconcile period away, so only a sweep can find this.
+    const sweepRole = stack.roleFor('sweep', 'SweepRole').arn;
+    const sweptBefore = w.eks.requests.filter((r) => r.role === sweepRole).length;
     await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
     await phase(['Waiting']);
+    const swept = w.eks.requests.filter((r) => r.role === sweepRole);
+    expect(swept.length).toBeGreaterThan(sweptBefore);
+    // The sweep role only lists, metadata only, from the API server's cache.
+    expect(
+      swept.filter(
+        (r) => r.method !== 'GET' || r.accept !== METADATA_LIST || !r.path.endsWith('?resourceVersion=0'),
+      ),
+    ).toEqual([]);
     const gate = { name: 'podinfo', namespace: 'test' };
     expect(await w.signed('POST', '/loadtester/gate/open', gate)).toMatchObject({ status: 202 });
     await phase(['Progressing']);
@@ -128,6 +141,12 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     expect(stack.aws.rejected).toEqual([]);
     expect(stack.incidents).toEqual([]);
     expect(w.eks.refused).toEqual([]);
+    // The cluster-document statements were judged on the partition each request named.
+    const held = stack.ledger.calls.filter((c) =>
+      c.allowedBy.some((sid) => sid === 'DispatchListClusters' || sid === 'SweepReadClusters'),
+    );
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.filter((c) => c.context['dynamodb:LeadingKeys']?.join() !== 'D#cluster')).toEqual([]);
     const slack = w.slack.requests.map((r) => JSON.stringify(r.body));
     expect(slack.some((m) => m.includes('promotion finished'))).toBe(true);
     for (const f of stack.functions.values()) expect(f.invocations, f.spec.name).toBeGreaterThan(0);
@@ -173,6 +192,16 @@ describe.skipIf(available.skip)('the packaged stack', () => {
       await client.request('POST', '/canaries', { query: { cluster: 'lab' }, body: plain('lab') });
       await phaseOf('/canaries/onprem/test/podinfo', ['Initialized']);
       await phaseOf('/canaries/lab/lab/podinfo', ['Initialized']);
+      // Both idle: one more minute sweeps them, reaching each cluster with its kubeconfig.
+      await stack.schedule();
+      await stack.settle();
+      const sweptClusters = stack.fn('sweep').logs.lines.filter((l) => l.includes('"reason":"ClusterSwept"'));
+      expect(sweptClusters.some((l) => l.includes('"cluster":"onprem"') && l.includes('"canaries":1'))).toBe(
+        true,
+      );
+      expect(sweptClusters.some((l) => l.includes('"cluster":"lab"') && l.includes('"canaries":1'))).toBe(
+        true,
+      );
 
       expect((await client.request('DELETE', '/canaries/onprem/test/podinfo')).status).toBe(202);
       await phaseOf('/canaries/onprem/test/podinfo', ['(deleted)']);
@@ -211,12 +240,21 @@ describe.skipIf(available.skip)('the packaged stack', () => {
       const yaml = `apiVersion: flagger.app/v1beta1\nkind: Canary\nmetadata: { name: podinfo, namespace: test }\nspec:\n  targetRef: { apiVersion: apps/v1, kind: Deployment, name: podinfo }\n  service: { port: 9898 }\n  analysis: { interval: 10s, threshold: 2, maxWeight: 50, stepWeight: 50 }\n`;
       await client.request('POST', '/canaries', { query: { cluster: 'partner' }, body: yaml });
       await phaseOf('/canaries/partner/test/podinfo', ['Initialized']);
+      // Idle: the next minute's sweep reaches the cluster through the same role.
+      await stack.schedule();
+      await stack.settle();
+      expect(partner.eks.requests.some((r) => r.path.endsWith('?resourceVersion=0'))).toBe(true);
       expect(new Set(partner.eks.admitted.map((a) => a.split('/').slice(0, 2).join('/')))).toEqual(
         new Set(['arn:aws:sts::210987654321:assumed-role/flagger-serverless-access']),
       );
       const assumed = stack.ledger.calls.filter((c) => c.action === 'sts:AssumeRole');
       expect(assumed.length).toBeGreaterThan(0);
-      expect(assumed.every((c) => c.allowed && c.allowedBy.includes('StepAssumeClusterRoles'))).toBe(true);
+      const sid = { step: 'StepAssumeClusterRoles', sweep: 'SweepAssumeClusterRoles' } as Record<
+        string,
+        string
+      >;
+      expect(assumed.every((c) => c.allowed && c.allowedBy.includes(sid[c.principal] ?? '?'))).toBe(true);
+      expect(new Set(assumed.map((c) => c.principal))).toEqual(new Set(['step', 'sweep']));
       expect(
         stack.ledger.calls.some(
           (c) => c.principal === 'partner-access' && c.action === 'eks:DescribeCluster' && c.allowed,

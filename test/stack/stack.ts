@@ -197,6 +197,10 @@ export class PackagedStack {
       for (const [id, t] of resourcesOf(this.template, 'AWS::DynamoDB::Table')) {
         const p = this.resolver.resolve(t.Properties) as Record<string, any>;
         if (!this.resolver.exists(id)) continue;
+        const hash = (p.KeySchema as { AttributeName: string; KeyType: string }[]).find(
+          (k) => k.KeyType === 'HASH',
+        );
+        if (hash) this.aws.state.hashKeys.set(p.TableName as string, hash.AttributeName);
         await admin.send(
           new CreateTableCommand({
             TableName: p.TableName,

@@ -42,12 +42,11 @@ export async function startWorld(opts: { parameters?: Record<string, string> } =
     closers.push(() => stack.close());
     const sandbox = await startSandbox({ rolloutDelayMs: 100, namespaces: ['default', 'test'] });
     closers.push(() => sandbox.close());
-    const analyzeRole = stack.roleFor('step', 'StepRole').arn;
     const eks = await startEksEndpoint({
       clusterName: 'prod',
       sandbox,
       callers: stack.aws.callers,
-      mapped: [analyzeRole],
+      mapped: [stack.roleFor('step', 'StepRole').arn, stack.roleFor('sweep', 'SweepRole').arn],
     });
     closers.push(() => eks.close());
     stack.aws.state.clusters.set('prod', { endpoint: eks.url, caData: eks.caData });

@@ -1,7 +1,7 @@
 /**
- * The control plane as Lambda runs it — the api, dispatch, step and notify handlers — wired to
- * dynalite, the sandbox API server and local receivers, with a controllable clock. SQS and
- * EventBridge have no local server: the queue and bus here record messages and the test delivers
+ * The control plane as Lambda runs it — the api, dispatch, sweep, step and notify handlers — wired
+ * to dynalite, the sandbox API server and local receivers, with a controllable clock. SQS and
+ * EventBridge have no local server: the queues and bus here record messages and the test delivers
  * them to the handlers, as AWS would.
  */
 import type { APIGatewayProxyEventV2, EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -10,27 +10,36 @@ import { makeHandler as makeStep } from '../../functions/step/handler.js';
 import { makeHandler as makeApi } from '../../functions/api/handler.js';
 import { makeHandler as makeDispatch } from '../../functions/dispatch/handler.js';
 import { makeHandler as makeNotify } from '../../functions/notify/handler.js';
+import { makeHandler as makeSweep } from '../../functions/sweep/handler.js';
+import type { SweepDeps } from '../../lib/app/sweep.js';
 import { loadConfig } from '../../lib/config.js';
 import type { DomainEvent } from '../../lib/domain/events.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import { noSecrets, type SecretReader } from '../../lib/adapters/secrets.js';
 import type { MetricsProvider } from '../../lib/ports/metrics.js';
-import type { StepMessage } from '../../lib/ports/queue.js';
+import type { StepMessage, SweepMessage } from '../../lib/ports/queue.js';
 import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
 import { silentLogger, type Logger } from '../../lib/ports/logger.js';
-import { apiDeps, buildCore, type Core } from '../../lib/wiring.js';
+import { apiDeps, buildCore, dispatchDeps, type Core } from '../../lib/wiring.js';
 import { notifyDeps } from '../../lib/wiring-notify.js';
 import { stepDeps } from '../../lib/wiring-step.js';
+import { sweepDeps } from '../../lib/wiring-sweep.js';
 import { startDynamo, type LocalDynamo } from './dynamo.js';
 
 export interface ControlPlane {
   core: Core;
   /** What step runs with (for tests that drive the use case directly). */
   stepDeps: StepDeps;
+  /** What the sweep runs with. */
+  sweepDeps: SweepDeps;
   /** The step handler, one SQS message. */
   step(m: StepMessage): Promise<SQSBatchResponse>;
   clock: { now: number };
   queued: StepMessage[];
+  /** Sweep messages dispatch sent and {@link ControlPlane.deliver} has not delivered yet. */
+  sweeps: SweepMessage[];
+  /** Every step message {@link ControlPlane.deliver} delivered, in order. */
+  delivered: StepMessage[];
   events: DomainEvent[];
   api(
     method: string,
@@ -39,7 +48,10 @@ export interface ControlPlane {
     query?: Record<string, string>,
   ): Promise<{ status: number; body: any }>;
   dispatch(): Promise<number>;
-  /** Delivers every queued message to step (as SQS would), then every event to notify. */
+  /**
+   * Delivers every sweep message to sweep and every queued message to step (as SQS would) until
+   * both queues are empty, then every event to notify.
+   */
   deliver(): Promise<void>;
   /** Advances the clock by `ms`, dispatches and delivers; returns the canary row afterwards. */
   tick(key: CanaryKey, ms: number): Promise<CanaryRecord<CanaryStatus> | undefined>;
@@ -73,11 +85,13 @@ export async function startControlPlane(
   const events: DomainEvent[] = [];
   const pendingEvents: DomainEvent[] = [];
   const queue = { send: (m: StepMessage[]) => (queued.push(...m), Promise.resolve()) };
+  const sweeps: SweepMessage[] = [];
+  const sweepQueue = { send: (m: SweepMessage[]) => (sweeps.push(...m), Promise.resolve()) };
   const bus = {
     publish: (e: DomainEvent[]) => (events.push(...e), pendingEvents.push(...e), Promise.resolve()),
   };
   const api = makeApi({ ...apiDeps(core, queue), logger });
-  const dispatch = makeDispatch({ store: core.store, queue, now: core.now, logger });
+  const dispatch = makeDispatch(dispatchDeps(core, queue, sweepQueue));
   const deps = stepDeps(core, {
     queue,
     bus,
@@ -86,6 +100,8 @@ export async function startControlPlane(
     chainWithinMs: 0,
   });
   const step = makeStep(deps);
+  const swept = sweepDeps(core, { queue, secrets: opts.secrets ?? noSecrets });
+  const sweep = makeSweep(swept);
   const notify = makeNotify({
     notify: notifyDeps(core, opts.slackUrl ? { type: 'slack', address: opts.slackUrl } : undefined),
     store: core.store,
@@ -96,9 +112,12 @@ export async function startControlPlane(
   const cp: ControlPlane = {
     core,
     stepDeps: deps,
+    sweepDeps: swept,
     step: (m) => step(sqsEvent(m, `m${++n}`)),
     clock,
     queued,
+    sweeps,
+    delivered: [],
     events,
     async api(method, path, body, query) {
       const r = await api(apiEvent(method, path, body, query));
@@ -109,9 +128,15 @@ export async function startControlPlane(
       return (await dispatch({} as never)).queued;
     },
     async deliver() {
-      while (queued.length > 0) {
+      while (queued.length > 0 || sweeps.length > 0) {
+        for (const m of sweeps.splice(0, sweeps.length)) {
+          const r = await sweep(sqsEvent(m, `s${++n}`));
+          if (r.batchItemFailures.length > 0)
+            throw new Error(`sweep reported a failure for ${JSON.stringify(m)}`);
+        }
         const batch = queued.splice(0, queued.length);
         for (const m of batch) {
+          cp.delivered.push(m);
           const r = await step(sqsEvent(m, `m${++n}`));
           if (r.batchItemFailures.length > 0)
             throw new Error(`step reported a failure for ${JSON.stringify(m)}`);
@@ -156,6 +181,6 @@ function apiEvent(
   } as unknown as APIGatewayProxyEventV2;
 }
 
-function sqsEvent(m: StepMessage, id: string): SQSEvent {
+function sqsEvent(m: StepMessage | SweepMessage, id: string): SQSEvent {
   return { Records: [{ messageId: id, body: JSON.stringify(m) }] } as unknown as SQSEvent;
 }

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { Seen } from '../../domain/sweep/seen.js';
 import type {
   CanaryKey,
   CanaryRecord,
@@ -18,7 +19,7 @@ import { ConflictError } from '../../ports/errors.js';
 import { keyString } from '../../ports/store.js';
 import { translate } from './errors.js';
 import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema } from './schema.js';
-import { DUE_SHARDS, NEVER, canaryPk, keyFromPk, shardOf } from './table.js';
+import { DUE_SHARDS, NEVER, canaryPk, idlePk, keyFromPk, shardOf } from './table.js';
 
 const META = 'META';
 /** Rows `list` reads concurrently. */
@@ -53,6 +54,11 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     // read says why (NewerSchemaError).
     const condition =
       expectedVersion === 0 ? 'attribute_not_exists(pk)' : `#version = :expected AND ${NOT_NEWER}`;
+    // An idle canary (one that carries `seen`) is in the sparse `idle` index; any other leaves it.
+    const { seen } = record;
+    const idle = seen
+      ? { set: ', #seen = :seen, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk', remove: '' }
+      : { set: '', remove: ' REMOVE #seen, gsi2pk, gsi2sk' };
     try {
       await this.db.send(
         new UpdateCommand({
@@ -61,9 +67,9 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
           UpdateExpression:
             'SET #manifest = :manifest, #status = :status, #version = :version, ' +
             '#createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, ' +
-            `${SCHEMA_VERSION} = :schemaVersion`,
+            `${SCHEMA_VERSION} = :schemaVersion${idle.set}${idle.remove}`,
           ConditionExpression: condition,
-          ExpressionAttributeNames: names('manifest', 'status', 'version', 'createdAt', 'updatedAt'),
+          ExpressionAttributeNames: names('manifest', 'status', 'version', 'createdAt', 'updatedAt', 'seen'),
           ExpressionAttributeValues: {
             ':manifest': record.manifest,
             ':status': record.status,
@@ -72,6 +78,11 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
             ':updatedAt': record.updatedAt,
             ':gsi1pk': `DUE#${shardOf(record.key)}`,
             ':gsi1sk': record.nextRunAt ?? NEVER,
+            ...(seen && {
+              ':seen': seen,
+              ':gsi2pk': idlePk(record.key.cluster),
+              ':gsi2sk': `${record.key.namespace}/${record.key.name}`,
+            }),
             ...notNewerValues('canary'),
             ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
           },
@@ -253,5 +264,6 @@ function fromItem<S>(item: Record<string, unknown>): CanaryRecord<S> {
     nextRunAt: nextRunAt === undefined || nextRunAt >= NEVER ? undefined : nextRunAt,
     createdAt: item.createdAt as number,
     updatedAt: item.updatedAt as number,
+    ...(item.seen !== undefined && { seen: item.seen as Seen }),
   };
 }

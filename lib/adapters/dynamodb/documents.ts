@@ -53,6 +53,20 @@ export class DynamoDocuments<T> implements Documents<T> {
   }
 
   async list(signal: AbortSignal): Promise<{ name: string; doc: T }[]> {
+    const items = await this.query({}, signal);
+    return items.map((i) => ({ name: i.sk as string, doc: this.upgrade(i).doc as T }));
+  }
+
+  /** Keys only (`ProjectionExpression` pk, sk), as a role limited to those attributes may read. */
+  async names(signal: AbortSignal): Promise<string[]> {
+    const items = await this.query({ ProjectionExpression: 'pk, sk' }, signal);
+    return items.map((i) => i.sk as string);
+  }
+
+  private async query(
+    extra: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -62,13 +76,14 @@ export class DynamoDocuments<T> implements Documents<T> {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': this.pk },
           ExclusiveStartKey: start,
+          ...extra,
         }),
         { abortSignal: signal },
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
-    return items.map((i) => ({ name: i.sk as string, doc: this.upgrade(i).doc as T }));
+    return items;
   }
 
   async delete(name: string, signal: AbortSignal): Promise<void> {

@@ -3,7 +3,8 @@
  * and local mode / tests create it with `createTable`.
  *
  * Items:
- * - canary row     pk `C#<cluster>/<ns>/<name>`  sk `META`       + gsi1pk `DUE#<shard>`, gsi1sk nextRunAt
+ * - canary row     pk `C#<cluster>/<ns>/<name>`  sk `META`       + gsi1pk `DUE#<shard>`, gsi1sk nextRunAt;
+ *                  while idle also `seen` and gsi2pk `IDLE#<cluster>`, gsi2sk `<ns>/<name>` (index `idle`)
  * - history        pk `C#<cluster>/<ns>/<name>`  sk `H#<at>#<id>` + expiresAt (TTL, epoch seconds)
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates)
  *
@@ -32,6 +33,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'N' },
+      { AttributeName: 'gsi2pk', AttributeType: 'S' },
+      { AttributeName: 'gsi2sk', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -45,6 +48,15 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
           { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        // Sparse: only idle canaries carry gsi2pk. The sweep reads a cluster's records in one Query.
+        IndexName: 'idle',
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['seen'] },
       },
     ],
   };
@@ -73,6 +85,11 @@ export function canaryPk(k: CanaryKey): string {
 export function keyFromPk(pk: string): CanaryKey {
   const [cluster, namespace, name] = pk.slice(2).split('/');
   return { cluster: cluster, namespace: namespace, name: name };
+}
+
+/** The idle index's partition of a cluster. */
+export function idlePk(cluster: string): string {
+  return `IDLE#${cluster}`;
 }
 
 /** Stable shard of a canary in the due index (FNV-1a of its pk). */

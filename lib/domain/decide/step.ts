@@ -8,6 +8,7 @@ import type { DomainEvent, DomainEventType, Severity } from '../events.js';
 import type { Reason } from '../reasons.js';
 import * as spec from '../spec/accessors.js';
 import { promotedCondition, type CanaryStatus, type ConfirmGate } from '../status.js';
+import { isIdle, reconcileDelayMs } from '../sweep/idle.js';
 import { baseActions, canaryId, READINESS_POLL_MS, type Ctx } from './context.js';
 import type { NeedDecision, NeedInput, StepDecision } from './decision.js';
 
@@ -19,7 +20,10 @@ interface EventSpec {
   checks?: CheckResult[];
 }
 
-/** When the next step runs: after one interval, soon (readiness polling), or never. */
+/**
+ * When the next step runs: after one interval (an idle canary that is swept: after the reconcile
+ * period, see {@link nextRunAt}), soon (readiness polling), or never.
+ */
 type Schedule = 'interval' | 'soon' | 'never';
 
 /** What a stage decided; everything else is derived. */
@@ -68,7 +72,7 @@ export function step(ctx: Ctx, s: StepSpec): StepDecision {
     actions,
     reason: s.reason,
     explanation: s.explanation,
-    nextRunAt: nextRunAt(ctx, s.schedule ?? 'interval'),
+    nextRunAt: nextRunAt(ctx, s.schedule ?? 'interval', status),
     events,
   };
 }
@@ -111,10 +115,13 @@ function finalStatus(ctx: Ctx, changes: Partial<CanaryStatus>, at: string): Cana
   return next;
 }
 
-function nextRunAt(ctx: Ctx, schedule: Schedule): number | undefined {
+function nextRunAt(ctx: Ctx, schedule: Schedule, status: CanaryStatus): number | undefined {
   const interval = spec.intervalSeconds(ctx.canary) * 1000;
   if (schedule === 'never') return undefined;
   if (schedule === 'soon') return ctx.obs.now + Math.min(interval, READINESS_POLL_MS);
+  // An idle canary is swept: its next full step is the periodic reconcile.
+  const reconcile = ctx.obs.idleReconcileMs;
+  if (reconcile !== undefined && isIdle(status)) return ctx.obs.now + reconcileDelayMs(ctx.canary, reconcile);
   return ctx.obs.now + interval;
 }
 

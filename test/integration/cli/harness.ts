@@ -48,6 +48,7 @@ export async function startEnv(opts: { token?: string } = {}): Promise<Env> {
   const stack = await startStack({
     token: opts.token ?? 'cli-test-token',
     dispatchEveryMs: 200,
+    sweepEveryMs: 500,
     logger: quiet,
   });
   const dir = await mkdtemp(join(tmpdir(), 'flagger-cli-'));

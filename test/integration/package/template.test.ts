@@ -22,7 +22,7 @@ beforeAll(() => {
 }, 300_000);
 
 describe('serverless.yml template', () => {
-  it('declares the five functions on nodejs22.x arm64, each with its own role', () => {
+  it('declares the six functions on nodejs22.x arm64, each with its own role', () => {
     const fns = ofType('AWS::Lambda::Function');
     expect(fns.map(([n]) => n).sort()).toEqual([
       'ApiLambdaFunction',
@@ -30,6 +30,7 @@ describe('serverless.yml template', () => {
       'LoadtesterLambdaFunction',
       'NotifyLambdaFunction',
       'StepLambdaFunction',
+      'SweepLambdaFunction',
     ]);
     const roles = new Set<string>();
     for (const [, f] of fns) {
@@ -37,7 +38,7 @@ describe('serverless.yml template', () => {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(f.Properties.Role));
     }
-    expect(roles.size).toBe(5);
+    expect(roles.size).toBe(6);
   });
 
   it('keeps secrets out of environment values', () => {
@@ -61,7 +62,7 @@ describe('serverless.yml template', () => {
     expect(table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled).toBe(true);
   });
 
-  it('wires schedule → dispatch, queue (with DLQ) → step, bus rule → notify', () => {
+  it('wires schedule → dispatch, queue (with DLQ) → step, sweep queue → sweep, bus rule → notify', () => {
     const schedule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression);
     expect(schedule![1].Properties.ScheduleExpression).toBe('rate(1 minute)');
     const queue = resources.StepQueue!.Properties;
@@ -72,11 +73,24 @@ describe('serverless.yml template', () => {
     expect(queue.VisibilityTimeout).toBeGreaterThan(
       resources.StepLambdaFunction!.Properties.Timeout as number,
     );
-    const [, mapping] = ofType('AWS::Lambda::EventSourceMapping')[0]!;
-    expect(mapping.Properties).toMatchObject({
-      BatchSize: 1,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-    });
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+    expect(
+      mappings.map((m) => [JSON.stringify(m.EventSourceArn), JSON.stringify(m.FunctionName)]).sort(),
+    ).toEqual([
+      [
+        JSON.stringify({ 'Fn::GetAtt': ['StepQueue', 'Arn'] }),
+        JSON.stringify({ 'Fn::GetAtt': ['StepLambdaFunction', 'Arn'] }),
+      ],
+      [
+        JSON.stringify({ 'Fn::GetAtt': ['SweepQueue', 'Arn'] }),
+        JSON.stringify({ 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] }),
+      ],
+    ]);
+    for (const m of mappings)
+      expect(m).toMatchObject({ BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(resources.SweepQueue!.Properties.VisibilityTimeout).toBeGreaterThan(
+      resources.SweepLambdaFunction!.Properties.Timeout as number,
+    );
     const busRule = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.EventPattern);
     expect(busRule![1].Properties.EventPattern).toEqual({ source: ['flagger-serverless'] });
     expect(JSON.stringify(busRule![1].Properties.Targets)).toContain('NotifyLambdaFunction');
@@ -119,9 +133,10 @@ describe('serverless.yml template', () => {
     }
   });
 
-  it('gives dispatch no write access to the table and notify no access to the step queue', () => {
+  it('gives dispatch and sweep no write access to the table and notify no access to the step queue', () => {
     const policy = (role: string) => JSON.stringify(resources[role]!.Properties.Policies);
     expect(policy('DispatchRole')).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
+    expect(policy('SweepRole')).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
     expect(policy('NotifyRole')).not.toContain('StepQueue');
     expect(policy('LoadtesterRole')).not.toContain('eks:');
   });
@@ -132,11 +147,12 @@ describe('serverless.yml template', () => {
     expect(policyStatements().filter((s) => !s.Sid)).toEqual([]);
   });
 
-  it('alarms on both dead-letter queues, step errors and throttles, and a stopped dispatch', () => {
+  it('alarms on both dead-letter queues, step errors and throttles, sweep errors and a stopped dispatch', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(
       ([, a]) => `${a.Properties.MetricName} ${JSON.stringify(a.Properties.Dimensions)}`,
     );
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
+    expect(alarms.join('\n')).toMatch(/Errors .*SweepLambdaFunction/);
     expect(alarms.join('\n')).toMatch(/ApproximateNumberOfMessagesVisible .*StepDeadLetterQueue/);
     expect(alarms.join('\n')).toMatch(/ApproximateNumberOfMessagesVisible .*NotifyDeadLetterQueue/);
     expect(alarms.join('\n')).toMatch(/Errors .*StepLambdaFunction/);

@@ -5,6 +5,7 @@
  * adapter does, so a primary scaled to zero is not ready here either.
  */
 import { assessReadiness } from '../../../lib/domain/decide/index.js';
+import type { Stamps } from '../../../lib/domain/sweep/seen.js';
 import * as spec from '../../../lib/domain/spec/accessors.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
 import type { ClusterRecord } from '../../../lib/ports/cluster.js';
@@ -193,6 +194,11 @@ export class FakeCluster implements ClusterHandle {
 
   metrics(_template: MetricTemplate | undefined): MetricsProvider {
     return this.metricsServer;
+  }
+
+  /** The fakes make no Kubernetes requests, so a step saw no object stamps. */
+  touched(): Stamps {
+    return {};
   }
 }
 

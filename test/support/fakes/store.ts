@@ -153,4 +153,9 @@ export class FakeDocuments<T> implements Documents<T> {
     await this.calls.enter('delete', name);
     this.docs.delete(name);
   }
+
+  async names(): Promise<string[]> {
+    await this.calls.enter('names');
+    return [...this.docs.keys()];
+  }
 }

@@ -1,0 +1,44 @@
+/**
+ * How the step and sweep functions reach clusters: a registered cluster (its secrets resolved) →
+ * cached API clients, with the credentials of a record's `assumeRole` for clusters in other
+ * accounts. Shared by wiring-step.ts and wiring-sweep.ts.
+ */
+import type { EKSClient } from '@aws-sdk/client-eks';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { resolveCluster } from './app/clusters.js';
+import { assumeRoleCredentials } from './adapters/aws/assume-role.js';
+import type { AwsCredentialsProvider } from './adapters/aws/sigv4.js';
+import { ClusterClientFactory } from './adapters/kubernetes/client.js';
+import type { SecretReader } from './adapters/secrets.js';
+import type { ClusterRecord, EksClusterRecord } from './ports/cluster.js';
+import type { Core } from './wiring.js';
+
+export interface ClusterWiring {
+  factory: ClusterClientFactory;
+  /** A registered cluster with its secrets resolved, or undefined. */
+  lookup: (name: string, signal: AbortSignal) => Promise<ClusterRecord | undefined>;
+  /** The assumed role's credentials of a record in another account (undefined: the function's own). */
+  credentialsOf: (record: ClusterRecord) => AwsCredentialsProvider | undefined;
+}
+
+export function clusterWiring(
+  core: Core,
+  parts: { secrets: SecretReader; eks?: (region: string, credentials?: AwsCredentialsProvider) => EKSClient },
+): ClusterWiring {
+  // Clusters in other accounts: their role's credentials, per role and external ID.
+  const assumed = new Map<string, AwsCredentialsProvider>();
+  const assumedCredentials = (r: EksClusterRecord): AwsCredentialsProvider => {
+    const { roleArn, externalId } = r.assumeRole!;
+    const id = `${roleArn}|${externalId ?? ''}`;
+    if (!assumed.has(id)) assumed.set(id, assumeRoleCredentials({ roleArn, externalId, region: r.region }));
+    return assumed.get(id)!;
+  };
+  return {
+    factory: new ClusterClientFactory({ eks: parts.eks, credentials: defaultProvider(), assumedCredentials }),
+    lookup: async (name, signal) => {
+      const r = await core.clusters.get(name, signal);
+      return r && resolveCluster(r, parts.secrets);
+    },
+    credentialsOf: (c) => (c.kind === 'eks' && c.assumeRole ? assumedCredentials(c) : undefined),
+  };
+}

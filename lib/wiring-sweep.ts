@@ -1,0 +1,45 @@
+/**
+ * Wiring of the sweep function (and local mode's sweep timer): the idle index, the clusters'
+ * metadata lists and the step queue.
+ */
+import { EKSClient } from '@aws-sdk/client-eks';
+import type { SweepDeps } from './app/sweep.js';
+import { MetadataInventory } from './adapters/kubernetes/inventory.js';
+import type { SecretReader } from './adapters/secrets.js';
+import type { AwsCredentialsProvider } from './adapters/aws/sigv4.js';
+import { UnknownClusterError } from './ports/clusters.js';
+import type { WorkQueue } from './ports/queue.js';
+import { awsCore, awsQueue, secrets, type Core } from './wiring.js';
+import { clusterWiring } from './wiring-clusters.js';
+
+export interface SweepParts {
+  queue: WorkQueue;
+  secrets: SecretReader;
+  eks?: (region: string, credentials?: AwsCredentialsProvider) => EKSClient;
+}
+
+export function sweepDeps(core: Core, parts: SweepParts): SweepDeps {
+  const { factory, lookup } = clusterWiring(core, parts);
+  const inventory = new MetadataInventory(async (name, signal) => {
+    const record = await lookup(name, signal);
+    if (!record) throw new UnknownClusterError(name);
+    return factory.clusterClients(record, signal);
+  });
+  return {
+    idle: core.idle,
+    inventory,
+    queue: parts.queue,
+    logger: core.logger,
+    now: core.now,
+  };
+}
+
+export function buildSweepDeps(): SweepDeps {
+  const core = awsCore();
+  const c = core.config;
+  return sweepDeps(core, {
+    queue: awsQueue(c),
+    secrets: secrets(c.region),
+    eks: (region, credentials) => new EKSClient({ region, credentials }),
+  });
+}
