@@ -7,7 +7,8 @@
  * - one analysis step end to end (runStep: dynalite + sandbox API server over HTTP)
  * - heap growth over many steps
  * - dispatch of 1k and 10k due canaries (20 ms per SQS call), cold start and bundle sizes
- *   (test/bench/cost/)
+ * - Kubernetes requests and DynamoDB calls per step kind (C = 0 and 2) beside Flagger's, and the
+ *   cost model of docs/cost.md computed from them (test/bench/cost/)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { runStep } from '../../lib/app/run-step.js';
@@ -19,6 +20,8 @@ import { apply, podinfoCanary, podinfoDeployment, podinfoKey } from '../support/
 import { startSandbox } from '../support/sandbox.js';
 import { benchColdStart } from './cost/coldstart.js';
 import { benchDispatch } from './cost/dispatch.js';
+import { ASSUMPTIONS, costModel } from './cost/model.js';
+import { benchRelease, benchSweep, type Cost } from './cost/requests.js';
 
 interface Row {
   name: string;
@@ -118,6 +121,9 @@ const steps = await benchSteps();
 rows.push(steps.row);
 const dispatch = [await benchDispatch(1_000), await benchDispatch(10_000)];
 const cold = benchColdStart();
+const releases = [await benchRelease(0), await benchRelease(2)];
+const sweeps = [await benchSweep(1), await benchSweep(20)];
+const model = costModel(releases[0], sweeps[1]);
 const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
 const report = [
   `# Benchmark report — ${new Date().toISOString()}`,
@@ -140,6 +146,7 @@ const report = [
   '|---|---|---|',
   ...dispatch.map((d) => `| ${d.canaries} | ${d.calls} | ${(d.ms / 1000).toFixed(2)} s |`),
   '',
+  ...requestsSection(),
   '## Cold start and bundles (goal: step handler import ≤ 2× bare node; every zip ≤ 1 MB)',
   '',
   ...(cold
@@ -154,6 +161,63 @@ const report = [
     : ['No .serverless/step.zip: run `npm run package` first for these figures.']),
   '',
 ].join('\n');
+/** The per-step-kind table and the cost model (issue 15's goals beside Flagger's figures). */
+function requestsSection(): string[] {
+  const [c0, c2] = releases;
+  const calls = (c: Cost) =>
+    Object.entries(c.dynamodb)
+      .sort()
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ');
+  const row = (kind: string, pick: (r: (typeof releases)[number]) => Cost, flagger: string, goal: string) =>
+    `| ${kind} | ${pick(c0).kubernetes} | ${pick(c2).kubernetes} | ${flagger} | ${goal} | ${calls(pick(c0))} |`;
+  const [one, many] = sweeps;
+  const usd = (v: number) => `$${v < 0.1 ? v.toFixed(4) : v.toFixed(2)}`;
+  const s = ASSUMPTIONS;
+  return [
+    '## Requests per step kind (issue 15; counted, not timed)',
+    '',
+    'Kubernetes requests at the sandbox (service-proxy calls to Prometheus or webhooks not counted), ' +
+      'DynamoDB calls at a counting proxy; C = ConfigMaps + Secrets the pod template references. ' +
+      "Flagger's figures are from its v1.44 code, as issue 15 counts them.",
+    '',
+    '| step kind | Kubernetes, C = 0 | C = 2 | Flagger (C = 0 / 2) | goal | DynamoDB calls (C = 0) |',
+    '|---|---|---|---|---|---|',
+    row('initialization (all its steps)', (r) => r.initialization, '—', '—'),
+    row('progressing (one step raising the weight)', (r) => r.progressing, '21 / 23', '≤ 8 + C'),
+    row('promotion (Promoting, Finalising, Succeeded)', (r) => r.promotion, '63 / 73', '≤ 20 + 2C'),
+    row(
+      `idle: full reconcile step (every ${ASSUMPTIONS.reconcileMinutes} min)`,
+      (r) => r.reconcile,
+      '14 / 16 every interval',
+      '—',
+    ),
+    `| idle: one quiet minute of a namespace's sweep, ${one.canaries} / ${many.canaries} canaries ` +
+      `| ${one.minute.kubernetes} / ${many.minute.kubernetes} | — | — | flat in canaries ` +
+      `| ${calls(one.minute)} / ${calls(many.minute)}; steps queued ${one.steps} / ${many.steps} |`,
+    `| idle, per canary-minute (reference fleet) | ${model.idleRequestsPerCanaryMinute.toFixed(2)} | — ` +
+      `| 14 / 16 | ≤ 1 | — |`,
+    '',
+    `A release (${c0.release.steps} steps, C = 0): ${c0.release.kubernetes} Kubernetes requests, DynamoDB ${calls(c0.release)}. ` +
+      `Row ${c0.bytes.row} B, history record ${c0.bytes.history} B (DynamoDB's sizing rules).`,
+    '',
+    `## Cost model (docs/cost.md): ${ASSUMPTIONS.canaries} canaries in ${ASSUMPTIONS.namespaces} namespaces of one cluster`,
+    '',
+    `Assumed: ${s.memoryGb * 1024} MB arm64 functions billed ${s.stepSeconds * 1000} ms per step, ${s.sweepSeconds * 1000} ms per sweep, ` +
+      `${s.dispatchSeconds * 1000} ms per dispatch; ${s.sqsPerMessage} SQS requests per message; ${s.logBytes} log bytes per invocation.`,
+    '',
+    '| what | dollars | goal |',
+    '|---|---|---|',
+    `| one idle canary, per month | ${usd(model.idleCanaryMonth)} | ≤ $0.01 |`,
+    `| — its share of the sweeps and dispatch | ${usd(model.sweepShareMonth)} | |`,
+    `| — its full reconcile every ${ASSUMPTIONS.reconcileMinutes} min (default) | ${usd(model.reconcileMonth(ASSUMPTIONS.reconcileMinutes))} | |`,
+    `| — its full reconcile every 60 min (RECONCILE_SECONDS=3600) | ${usd(model.reconcileMonth(60))} | |`,
+    `| one release | ${usd(model.release)} | — |`,
+    `| the cluster's ${ASSUMPTIONS.canaries} canaries idle, per month | ${usd(model.idleClusterMonth)} | — |`,
+    '',
+  ];
+}
+
 mkdirSync('.data/bench', { recursive: true });
 writeFileSync('.data/bench/report.md', report);
 console.log(report);

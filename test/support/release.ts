@@ -23,6 +23,36 @@ export function podinfoDeployment(image: string, annotations: Record<string, str
   };
 }
 
+/**
+ * podinfo with `image`, taking C = `configs` (0 or 2: the ConfigMap `podinfo-env` and the Secret
+ * `podinfo-secret` of {@link applyPodinfoConfigs}) as its environment.
+ */
+export function podinfoWithConfigs(image: string, configs: 0 | 2) {
+  const d = podinfoDeployment(image);
+  if (configs === 0) return d;
+  const envFrom = [{ configMapRef: { name: 'podinfo-env' } }, { secretRef: { name: 'podinfo-secret' } }];
+  const container = { ...d.spec.template.spec.containers[0], envFrom };
+  return { ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { containers: [container] } } } };
+}
+
+/** Applies the ConfigMap and Secret {@link podinfoWithConfigs} references (none for C = 0). */
+export async function applyPodinfoConfigs(sandbox: Sandbox, configs: 0 | 2): Promise<void> {
+  if (configs === 0) return;
+  const metadata = (name: string) => ({ name, namespace: 'test' });
+  await apply(sandbox, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: metadata('podinfo-env'),
+    data: { A: '1' },
+  } as never);
+  await apply(sandbox, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: metadata('podinfo-secret'),
+    data: { B: 'MQ==' },
+  } as never);
+}
+
 /** Server-side applies an object to the sandbox over HTTP, as `kubectl apply --server-side` would. */
 export async function apply(
   sandbox: Sandbox,

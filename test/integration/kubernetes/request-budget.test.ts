@@ -7,7 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MetricsProvider } from '../../../lib/ports/metrics.js';
-import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
+import {
+  apply,
+  applyPodinfoConfigs,
+  podinfoCanary,
+  podinfoKey as key,
+  podinfoWithConfigs,
+} from '../../support/release.js';
 import { initialize, worldPerTest } from '../../support/scenario.js';
 
 /** The value every check query answers (request-success-rate, minimum 99). */
@@ -23,32 +29,6 @@ maxWeight: 20
 stepWeight: 10
 metrics:
   - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 1m }`);
-
-/** podinfo with `image`, taking C = `configs` (0 or 2: a ConfigMap and a Secret) as environment. */
-function podinfo(image: string, configs: number) {
-  const d = podinfoDeployment(image);
-  if (configs === 0) return d;
-  const envFrom = [{ configMapRef: { name: 'podinfo-env' } }, { secretRef: { name: 'podinfo-secret' } }];
-  const container = { ...d.spec.template.spec.containers[0], envFrom };
-  return { ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { containers: [container] } } } };
-}
-
-async function withConfigs(configs: number): Promise<void> {
-  if (configs === 0) return;
-  const metadata = (name: string) => ({ name, namespace: 'test' });
-  await apply(world.sandbox, {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: metadata('podinfo-env'),
-    data: { A: '1' },
-  } as never);
-  await apply(world.sandbox, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: metadata('podinfo-secret'),
-    data: { B: 'MQ==' },
-  } as never);
-}
 
 /** One step: where it left the canary, and its Kubernetes API requests (`GET /apis/… → 200`). */
 interface Step {
@@ -68,10 +48,10 @@ async function step(): Promise<Step> {
 }
 
 /** Initializes podinfo with C configs, then releases podinfo:6.0.1 to the end; every step after the new revision. */
-async function release(configs: number): Promise<Step[]> {
-  await withConfigs(configs);
-  await initialize(world, key, canary, { deployment: podinfo('podinfo:6.0.0', configs) });
-  await apply(world.sandbox, podinfo('podinfo:6.0.1', configs));
+async function release(configs: 0 | 2): Promise<Step[]> {
+  await applyPodinfoConfigs(world.sandbox, configs);
+  await initialize(world, key, canary, { deployment: podinfoWithConfigs('podinfo:6.0.0', configs) });
+  await apply(world.sandbox, podinfoWithConfigs('podinfo:6.0.1', configs));
   const steps: Step[] = [];
   while (steps.at(-1)?.phase !== 'Succeeded') {
     steps.push(await step());
@@ -88,7 +68,7 @@ function readTwice(s: Step): string[] {
 
 const named = (s: Step) => `${s.phase} ${s.weight}%:\n  ${s.requests.join('\n  ')}`;
 
-describe.each([0, 2])('with C = %i', (c) => {
+describe.each([0, 2] as const)('with C = %i', (c) => {
   it(`reads each object at most once per step; a progressing step makes at most 8 + C requests`, async () => {
     const steps = await release(c);
     for (const s of steps) expect(readTwice(s), named(s)).toEqual([]);
@@ -112,8 +92,8 @@ describe.each([0, 2])('with C = %i', (c) => {
 });
 
 it('a repeated Kubernetes Event is one PATCH', async () => {
-  await initialize(world, key, canary, { deployment: podinfo('podinfo:6.0.0', 0) });
-  await apply(world.sandbox, podinfo('podinfo:6.0.1', 0));
+  await initialize(world, key, canary, { deployment: podinfoWithConfigs('podinfo:6.0.0', 0) });
+  await apply(world.sandbox, podinfoWithConfigs('podinfo:6.0.1', 0));
   expect((await step()).weight).toBe(0);
   expect((await step()).weight).toBe(10);
   successRate = 50;
