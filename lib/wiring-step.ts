@@ -5,7 +5,7 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { StepDeps } from './app/run-step.js';
-import { resolveCluster } from './app/clusters.js';
+import { resolveCluster } from './app/resolve-cluster.js';
 import { redactingBus, redactingClusters } from './app/redacting.js';
 import { assumeRoleCredentials } from './adapters/aws/assume-role.js';
 import {
