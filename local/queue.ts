@@ -17,7 +17,7 @@ export class LocalQueue implements WorkQueue {
   private readonly running = new Map<Promise<void>, AbortController>();
   private closed = false;
 
-  /** `deadlineMs`: the step function's own bound (functions/step/handler.ts). */
+  /** `deadlineMs`: the step function's own bound (functions/step/batch.ts). */
   constructor(
     private readonly deliver: Deliver,
     private readonly deadlineMs = 110_000,

@@ -1,8 +1,9 @@
 /**
  * The zips `osls package` writes (docs/architecture.md, "Cold start"): each at most 1 MB and
- * holding its own function only, and the step function's handler module free of what makes a
- * cold start slow — client-node, the AWS SDK clients, zod — which its wiring brings, in a chunk
- * read on the first invocation. Byte and content checks only; the times are in `npm run bench`.
+ * holding its own function only; the step function's handler module free of the use case,
+ * client-node and the AWS SDK clients, which come in chunks read on the first invocation; no zod,
+ * whatwg-url or ws in the step zip at all. Byte and content checks only; the times are in
+ * `npm run bench`.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,8 @@ const MARKERS = {
   clientNode: '/api/v1/namespaces/{namespace}/configmaps',
   // An operation of the EKS client (DescribeCluster), from its command and schema.
   awsSdkClient: 'DescribeCluster',
+  // The step use case (lib/app/gather.ts), which batch.ts brings.
+  useCase: 'still needed inputs after',
   // zod 4's base type, named by its constructor.
   zod: '$ZodType',
   // Punycode's prefix in tr46 (whatwg-url's IDNA tables).
@@ -70,12 +73,13 @@ describe('the packaged zips', () => {
     expect(names.filter((n) => !n.startsWith(`functions/${fn}/handler.`))).toEqual([]);
   });
 
-  it('the step handler module loads without client-node or the AWS SDK clients (its wiring brings them)', () => {
+  it('the step handler module loads without the use case, client-node or the AWS SDK clients', () => {
     const base = join(root, 'step', 'functions/step');
     const loaded = staticClosure(base, 'handler.mjs');
     const all = readdirSync(base).filter((f) => f.endsWith('.mjs'));
-    const lazy = ['clientNode', 'awsSdkClient'] as const;
-    // Both are in the zip (so the check can fail), but not in what loads with the module.
+    const lazy = ['useCase', 'clientNode', 'awsSdkClient'] as const;
+    // Each is in the zip (so the check can fail), but not in what loads with the module: the
+    // first invocation imports them (batch.ts and the wiring).
     expect(found(read(base, all), [...lazy])).toEqual(lazy);
     expect(found(read(base, loaded), [...lazy])).toEqual([]);
   });
