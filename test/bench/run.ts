@@ -141,8 +141,11 @@ const report = [
   '',
   ...(cold
     ? [
-        `Bare \`node -e 0\`: ${cold.bareMs.toFixed(0)} ms; importing the step zip's handler: ${cold.importMs.toFixed(0)} ms ` +
-          `(${(cold.importMs / cold.bareMs).toFixed(2)}×).`,
+        '| what (fresh node, medians) | time | × bare |',
+        '|---|---|---|',
+        `| bare \`node -e 0\` | ${cold.bareMs.toFixed(0)} ms | 1.00× |`,
+        `| import of the step zip's handler module | ${cold.importMs.toFixed(0)} ms | ${(cold.importMs / cold.bareMs).toFixed(2)}× |`,
+        `| import + first invocation (empty batch: wiring, client-node, AWS SDK loaded, clients built) | ${cold.firstUseMs.toFixed(0)} ms | ${(cold.firstUseMs / cold.bareMs).toFixed(2)}× |`,
         '',
         '| zip | size |',
         '|---|---|',
