@@ -21,7 +21,7 @@ export class LocalQueue implements WorkQueue {
   private readonly waiting: StepMessage[] = [];
   private closed = false;
 
-  /** `deadlineMs`: the step function's own bound (functions/step/handler.ts). */
+  /** `deadlineMs`: the step function's own bound (functions/step/batch.ts). */
   constructor(
     private readonly deliver: Deliver,
     private readonly deadlineMs = 110_000,
