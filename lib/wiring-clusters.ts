@@ -5,7 +5,7 @@
  */
 import type { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { resolveCluster } from './app/clusters.js';
+import { resolveCluster } from './app/resolve-cluster.js';
 import { assumeRoleCredentials } from './adapters/aws/assume-role.js';
 import type { AwsCredentialsProvider } from './adapters/aws/sigv4.js';
 import { ClusterClientFactory } from './adapters/kubernetes/client.js';

@@ -10,17 +10,22 @@ type Deliver = (m: StepMessage, signal: AbortSignal) => Promise<void>;
  * consumer (the step handler). Like SQS it does not deduplicate: the consumer's lease does. Like a
  * Lambda invocation, each delivery runs under a signal of its own, aborted by `close()` or after
  * `deadlineMs` — never one signal shared by all deliveries, which would collect a listener per
- * call in flight.
+ * call in flight. Like a function's reserved concurrency, at most `concurrency` deliveries run at
+ * once; the others wait their turn in arrival order (a hundred canaries due in the same second
+ * would otherwise open more connections to the store than its client keeps).
  */
 export class LocalQueue implements WorkQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Map<Promise<void>, AbortController>();
+  /** Due messages waiting for a free delivery slot. */
+  private readonly waiting: StepMessage[] = [];
   private closed = false;
 
-  /** `deadlineMs`: the step function's own bound (functions/step/handler.ts). */
+  /** `deadlineMs`: the step function's own bound (functions/step/batch.ts). */
   constructor(
     private readonly deliver: Deliver,
     private readonly deadlineMs = 110_000,
+    private readonly concurrency = 10,
   ) {}
 
   /**
@@ -44,6 +49,10 @@ export class LocalQueue implements WorkQueue {
   }
 
   private start(m: StepMessage): void {
+    if (this.running.size >= this.concurrency) {
+      this.waiting.push(m);
+      return;
+    }
     const controller = new AbortController();
     const done: Promise<void> = withTimeout(controller.signal, this.deadlineMs, (signal) =>
       this.deliver(m, signal),
@@ -51,13 +60,22 @@ export class LocalQueue implements WorkQueue {
       .catch((e: Error) => {
         if (!this.closed) console.error(redactText(`step ${m.key.name} failed: ${e.message}`));
       })
-      .finally(() => this.running.delete(done));
+      .finally(() => {
+        this.running.delete(done);
+        const next = this.waiting.shift();
+        if (next && !this.closed) this.start(next);
+      });
     this.running.set(done, controller);
   }
 
-  /** Messages waiting for their delay plus deliveries in progress. */
+  /** Messages waiting for their delay or a slot, plus deliveries in progress. */
   get pending(): number {
-    return this.timers.size + this.running.size;
+    return this.timers.size + this.waiting.length + this.running.size;
+  }
+
+  /** Deliveries in progress. */
+  get inFlight(): number {
+    return this.running.size;
   }
 
   /** Resolves once every delivery in progress has ended (`close()` aborts them first). */
@@ -70,6 +88,7 @@ export class LocalQueue implements WorkQueue {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.waiting.length = 0;
     for (const c of this.running.values()) c.abort(new Error('local queue closed'));
   }
 }

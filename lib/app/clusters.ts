@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { providers } from '../domain/spec/accessors.js';
 import { label, nameSchema } from '../domain/spec/names.js';
 import type { FieldError } from '../domain/spec/parse.js';
-import type { ClusterRecord } from '../ports/cluster.js';
 import type { CanaryStore, Documents } from '../ports/store.js';
 import { StateConflictError, ValidationError } from './errors.js';
 
@@ -171,41 +170,6 @@ export function publicView(c: ClusterRegistration): Record<string, unknown> {
   if ('kubeconfig' in copy && copy.kubeconfig) copy.kubeconfig = '(inline, hidden)';
   if ('token' in copy && copy.token) copy.token = '(hidden)';
   return copy;
-}
-
-/** Resolves secret references into a ClusterRecord the Kubernetes adapter can use. */
-export async function resolveCluster(
-  c: ClusterRegistration,
-  secret: (ref: { secret?: string; parameter?: string }) => Promise<string>,
-): Promise<ClusterRecord> {
-  if (c.kind === 'eks') return c;
-  if (c.kind === 'kubeconfig') {
-    const kubeconfig =
-      c.kubeconfig ?? (await secret({ secret: c.kubeconfigSecret, parameter: c.kubeconfigParameter }));
-    return {
-      name: c.name,
-      kind: 'kubeconfig',
-      kubeconfig,
-      context: c.context,
-      defaultProvider: c.defaultProvider,
-      serviceProxy: c.serviceProxy,
-      metrics: c.metrics,
-      routing: c.routing,
-    };
-  }
-  const token = c.token ?? (c.tokenSecret ? await secret({ secret: c.tokenSecret }) : undefined);
-  return {
-    name: c.name,
-    kind: 'endpoint',
-    server: c.server,
-    caData: c.caData,
-    token,
-    skipTLSVerify: c.skipTLSVerify,
-    defaultProvider: c.defaultProvider,
-    serviceProxy: c.serviceProxy,
-    metrics: c.metrics,
-    routing: c.routing,
-  };
 }
 
 /** What the cluster use cases need. */

@@ -11,6 +11,7 @@ import type { Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
+import { sawWith } from '../domain/reads.js';
 import { isIdle } from '../domain/sweep/idle.js';
 import type { Seen } from '../domain/sweep/seen.js';
 import { watched } from '../domain/sweep/watch.js';
@@ -194,7 +195,7 @@ async function act(
   const router = cluster.router(provider);
   if (record.status.phase === 'Initializing' && !actionOnly)
     await probeMetrics(deps, canary, cluster, now, signal);
-  const observed = await observe(canary, cluster, router, provider, now, signal);
+  const observed = await observe(canary, cluster, router, provider, record.status, now, signal);
   const inputs = { ...observed, ...(actionOnly && { actionOnly }), idleReconcileMs: deps.idleReconcileMs };
   const decided = await decideWithInputs(
     deps.checks.resolver,
@@ -223,7 +224,7 @@ async function act(
   // Left idle: record what this step saw and wrote, for the sweep to compare.
   const seen =
     deps.idleReconcileMs !== undefined && isIdle(decision.status)
-      ? { at: now, objects: watched(canary, cluster.touched()) }
+      ? { at: now, objects: watched(canary, sawWith(record.status, cluster.touched())) }
       : undefined;
   return { decision, obs, router, done: executed.done, seen };
 }

@@ -6,6 +6,7 @@ import type { CheckResult } from './check.js';
 import type { Provider } from './spec/accessors.js';
 import type { WebhookType } from './spec/schema.js';
 import type { OperatorCommand } from './status.js';
+import type { Stamps } from './sweep/seen.js';
 
 /**
  * Readiness of a workload (docs/flagger-compatibility.md#progress-deadline-and-readiness).
@@ -45,8 +46,11 @@ export type GatingHookType = Exclude<WebhookType, 'post-rollout' | 'event'>;
 export interface TargetRevision {
   /** Stable hash of the target's pod template (metadata included, as newest Flagger). */
   revision: string;
-  /** Tracked ConfigMaps/Secrets: `configmap/<name>` / `secret/<name>` → checksum of `.data`. */
-  trackedConfigs: Readonly<Record<string, string>>;
+  /**
+   * Tracked ConfigMaps/Secrets: `configmap/<name>` / `secret/<name>` → checksum of `.data`. Absent
+   * when the step did not read them (while promoting, lib/domain/reads.ts).
+   */
+  trackedConfigs?: Readonly<Record<string, string>>;
 }
 
 /** Everything decide() knows about the world for one step. */
@@ -59,6 +63,11 @@ export interface Observations {
   clusterDefaultProvider: Provider;
   /** Undefined when the target workload does not exist. */
   target?: TargetRevision;
+  /**
+   * The stamps (sweep/seen.ts) of the tracked configs this step read, when it read them: the step
+   * that enters Promoting keeps them in the status (`configStamps`).
+   */
+  configStamps?: Stamps;
   /** Primary workload readiness; undefined when the primary workload does not exist. */
   primary?: Readiness;
   /** Target (canary) workload readiness; undefined when not observed. */

@@ -5,6 +5,7 @@
  * new statuses.
  */
 import type { Phase } from './phase.js';
+import type { Stamps } from './sweep/seen.js';
 
 /** Flagger's single `Promoted` condition (docs/flagger-compatibility.md#kubernetes-events-and-status). */
 export interface PromotedCondition {
@@ -64,6 +65,12 @@ export interface CanaryStatus {
   lastPromotedSpec?: string;
   /** `configmap/<name>` / `secret/<name>` → checksum, snapshot taken with `lastAppliedSpec`. */
   trackedConfigs?: Readonly<Record<string, string>>;
+  /**
+   * While promoting: the stamps (sweep/seen.ts) of the target's tracked ConfigMaps and Secrets as
+   * the step that entered Promoting read them. Promoting and Finalising do not read the configs
+   * (lib/domain/reads.ts); the step that ends the promotion records these as seen.
+   */
+  configStamps?: Stamps;
   /** ISO-8601 time of the last phase change. */
   lastTransitionTime?: string;
   conditions: readonly PromotedCondition[];

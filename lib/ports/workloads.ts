@@ -44,8 +44,11 @@ export interface Workloads {
   pointApex(canary: Canary, at: ApexTarget, signal: AbortSignal): Promise<void>;
   /** Readiness of the primary or the target (canary) Deployment at `now`, as data. */
   readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness>;
-  /** The target's current revision hash and tracked config checksums. */
-  revision(canary: Canary, signal: AbortSignal): Promise<TargetRevision>;
+  /**
+   * The target's current revision hash and tracked config checksums; with `configs: false` the
+   * configs are not read and `trackedConfigs` is absent.
+   */
+  revision(canary: Canary, signal: AbortSignal, opts?: { configs?: boolean }): Promise<TargetRevision>;
   /**
    * Copies the target's pod template (with `-primary` config references and selector label) and
    * its tracked configs to the primary, and re-syncs the primary HPA; replicas are copied only

@@ -18,7 +18,7 @@ import { aCanary, anObservation, aStatus, passing } from '../support/builders.js
 import { startControlPlane } from '../support/controlplane.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey } from '../support/release.js';
 import { startSandbox } from '../support/sandbox.js';
-import { benchColdStart } from './cost/coldstart.js';
+import { benchColdStart, type Timing } from './cost/coldstart.js';
 import { benchDispatch } from './cost/dispatch.js';
 import { ASSUMPTIONS, costModel } from './cost/model.js';
 import { benchRelease, benchSweep, type Cost } from './cost/requests.js';
@@ -125,6 +125,9 @@ const releases = [await benchRelease(0), await benchRelease(2)];
 const sweeps = [await benchSweep(1), await benchSweep(20)];
 const model = costModel(releases[0], sweeps[1]);
 const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
+const coldRow = (what: string, t: Timing, bare: Timing) =>
+  `| ${what} | ${t.median.toFixed(0)} ms | ${(t.median / bare.median).toFixed(2)}× | ` +
+  `${t.fastest.toFixed(0)} ms | ${(t.fastest / bare.fastest).toFixed(2)}× |`;
 const report = [
   `# Benchmark report — ${new Date().toISOString()}`,
   '',
@@ -151,8 +154,15 @@ const report = [
   '',
   ...(cold
     ? [
-        `Bare \`node -e 0\`: ${cold.bareMs.toFixed(0)} ms; importing the step zip's handler: ${cold.importMs.toFixed(0)} ms ` +
-          `(${(cold.importMs / cold.bareMs).toFixed(2)}×).`,
+        '| fresh node, step function environment | median | × bare | fastest | × bare |',
+        '|---|---|---|---|---|',
+        coldRow('bare `node -e 0`', cold.bare, cold.bare),
+        coldRow("import of the step zip's handler module", cold.imported, cold.bare),
+        coldRow(
+          'import + first invocation (empty batch: use case, wiring, client-node, AWS SDK loaded, clients built)',
+          cold.firstUse,
+          cold.bare,
+        ),
         '',
         '| zip | size |',
         '|---|---|',

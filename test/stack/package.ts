@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['serverless.yml', 'package-lock.json', 'infra/aws', 'functions', 'lib'];
+const SOURCES = ['serverless.yml', 'package-lock.json', 'infra/aws', 'infra/esbuild', 'functions', 'lib'];
 
 function newest(path: string): number {
   const s = statSync(path);

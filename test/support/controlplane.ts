@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyEventV2, EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { StepDeps } from '../../lib/app/run-step.js';
-import { makeHandler as makeStep } from '../../functions/step/handler.js';
+import { makeHandler as makeStep } from '../../functions/step/batch.js';
 import { makeHandler as makeApi } from '../../functions/api/handler.js';
 import { makeHandler as makeDispatch } from '../../functions/dispatch/handler.js';
 import { makeHandler as makeNotify } from '../../functions/notify/handler.js';

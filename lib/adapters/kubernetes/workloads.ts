@@ -111,11 +111,13 @@ export class KubernetesWorkloads implements Workloads {
     });
   }
 
-  async revision(canary: Canary, signal: AbortSignal): Promise<TargetRevision> {
+  async revision(canary: Canary, signal: AbortSignal, opts?: { configs?: boolean }): Promise<TargetRevision> {
     const r = this.resources(canary);
     const target = await r.getDeployment(targetName(canary), signal);
+    const revision = revisionHash(target.spec?.template);
+    if (opts?.configs === false) return { revision };
     const configs = await readTrackedConfigs(r, target, signal);
-    return { revision: revisionHash(target.spec?.template), trackedConfigs: trackedChecksums(configs) };
+    return { revision, trackedConfigs: trackedChecksums(configs) };
   }
 
   /** Configs first, so the new primary pods start with the new config copies. */

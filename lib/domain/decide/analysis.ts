@@ -7,7 +7,7 @@
  *   release, and a flapping canary must not block traffic from moving back to it.
  */
 import * as spec from '../spec/accessors.js';
-import { canaryId, routesTo, takeCommand, targetId, type Ctx } from './context.js';
+import { canaryId, observedTarget, routesTo, takeCommand, targetId, type Ctx } from './context.js';
 import type { Decision, StepDecision } from './decision.js';
 import { isNeed, rollbackHook } from './gates.js';
 import { runChecks } from './checks.js';
@@ -91,7 +91,7 @@ function deadlineRollback(ctx: Ctx, message: string): StepDecision {
 /** A new revision during the analysis restarts it: traffic back to primary, counters reset. */
 function revisionChanged(ctx: Ctx): StepDecision | undefined {
   if (!analysing(ctx)) return undefined;
-  const target = ctx.obs.target!;
+  const target = observedTarget(ctx);
   if (
     target.revision === ctx.status.lastAppliedSpec &&
     !configsChanged(ctx.status.trackedConfigs, target.trackedConfigs)

@@ -3,7 +3,7 @@
  * it, so the few mutable fields (`status`, `prefix`, `commandUsed`) do not break purity.
  */
 import type { Action } from '../actions.js';
-import type { Observations } from '../observations.js';
+import type { Observations, TargetRevision } from '../observations.js';
 import type { Provider, Strategy } from '../spec/accessors.js';
 import * as spec from '../spec/accessors.js';
 import type { Canary } from '../spec/schema.js';
@@ -53,6 +53,17 @@ export function takeCommand<K extends OperatorCommand['kind']>(
   if (c?.kind !== kind) return undefined;
   ctx.commandUsed = true;
   return c as Extract<OperatorCommand, { kind: K }>;
+}
+
+/**
+ * The target with its tracked configs, for the stages that compare or snapshot them: they run only
+ * in phases whose steps read the configs (lib/domain/reads.ts), after preflight found the target.
+ */
+export function observedTarget(ctx: Ctx): Required<TargetRevision> {
+  const target = ctx.obs.target!;
+  if (target.trackedConfigs === undefined)
+    throw new Error(`decide(): the tracked configs were not observed in phase ${ctx.status.phase}`);
+  return { ...target, trackedConfigs: target.trackedConfigs };
 }
 
 /** `<name>.<namespace>` of the Canary, as in Flagger's messages. */

@@ -4,7 +4,7 @@
  * to zero.
  */
 import type { Action } from '../actions.js';
-import { canaryId, type Ctx } from './context.js';
+import { canaryId, observedTarget, type Ctx } from './context.js';
 import type { StepDecision } from './decision.js';
 import { readinessGate, waitStep } from './readiness.js';
 import { kubeEvent, step } from './step.js';
@@ -36,7 +36,7 @@ export function initializing(ctx: Ctx): StepDecision | undefined {
 }
 
 function initialized(ctx: Ctx): StepDecision {
-  const target = ctx.obs.target!;
+  const target = observedTarget(ctx);
   return step(ctx, {
     status: {
       phase: 'Initialized',

@@ -10,14 +10,17 @@ import { canaryId, livePrimaryWeight, primaryId, routesTo, targetId, type Ctx } 
 import type { StepDecision } from './decision.js';
 import { kubeEvent, step } from './step.js';
 
-/** Copies the target's template to the primary and enters Promoting. */
+/**
+ * Copies the target's template to the primary and enters Promoting, keeping the stamps of the
+ * configs it copies for the promotion's last step (lib/domain/reads.ts).
+ */
 export function promoteStep(
   ctx: Ctx,
   reason: 'PromotionStarted' | 'PromotedByOperator',
   explanation: string,
 ): StepDecision {
   return step(ctx, {
-    status: { phase: 'Promoting', notified: {} },
+    status: { phase: 'Promoting', notified: {}, configStamps: ctx.obs.configStamps },
     actions: [
       { kind: 'promote' },
       kubeEvent('Normal', reason, `Copying ${targetId(ctx)} template spec to ${primaryId(ctx)}`),

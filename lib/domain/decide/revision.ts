@@ -5,7 +5,7 @@
  */
 import type { CanaryStatus } from '../status.js';
 import type { TargetRevision } from '../observations.js';
-import { canaryId, takeCommand, targetId, type Ctx } from './context.js';
+import { canaryId, observedTarget, takeCommand, targetId, type Ctx } from './context.js';
 import type { Decision, StepDecision } from './decision.js';
 import { closedGateStep, confirmGate, isNeed, rollbackHook } from './gates.js';
 import { rollback } from './rollback.js';
@@ -27,7 +27,7 @@ export function configsChanged(
  * `promoted` — the target is back at the primary's revision (e.g. `kubectl rollout undo` after a
  * failure), which is not a release (`lastPromotedSpec`, as newest Flagger).
  */
-function revisionState(status: CanaryStatus, target: TargetRevision): 'new' | 'same' | 'promoted' {
+function revisionState(status: CanaryStatus, target: Required<TargetRevision>): 'new' | 'same' | 'promoted' {
   if (status.lastAppliedSpec === undefined) return 'new';
   if (configsChanged(status.trackedConfigs, target.trackedConfigs)) return 'new';
   if (target.revision === status.lastAppliedSpec) return 'same';
@@ -40,7 +40,7 @@ const steadyPhases = new Set(['Initialized', 'Succeeded', 'Failed', 'Waiting']);
 /** Steps of the steady phases and of Waiting; undefined for the other phases. */
 export function steady(ctx: Ctx): Decision | undefined {
   if (!steadyPhases.has(ctx.status.phase)) return undefined;
-  const target = ctx.obs.target!;
+  const target = observedTarget(ctx);
   if (ctx.status.phase === 'Waiting') return waiting(ctx);
   const retry = ctx.status.phase === 'Failed' ? takeCommand(ctx, 'retry') : undefined;
   const state = revisionState(ctx.status, target);
@@ -62,7 +62,7 @@ export function steady(ctx: Ctx): Decision | undefined {
 
 /** Waiting for confirm-rollout: an abort or a rollback hook rejects the revision (→ Failed). */
 function waiting(ctx: Ctx): Decision {
-  const target = ctx.obs.target!;
+  const target = observedTarget(ctx);
   const rejected = { lastAppliedSpec: target.revision, trackedConfigs: target.trackedConfigs };
   const abort = takeCommand(ctx, 'abort');
   if (abort) {
@@ -103,7 +103,7 @@ function startRelease(ctx: Ctx, reason: 'NewRevisionDetected' | 'RetryRequested'
 }
 
 function progressing(ctx: Ctx, reason: 'NewRevisionDetected' | 'RetryRequested', why: string): StepDecision {
-  const target = ctx.obs.target!;
+  const target = observedTarget(ctx);
   return step(ctx, {
     status: {
       phase: 'Progressing',

@@ -5,6 +5,7 @@
 import type { Action, EventKind } from '../actions.js';
 import type { CheckResult } from '../check.js';
 import type { DomainEvent, DomainEventType, Severity } from '../events.js';
+import { keepsConfigStamps, reconciles } from '../reads.js';
 import type { Reason } from '../reasons.js';
 import * as spec from '../spec/accessors.js';
 import { promotedCondition, type CanaryStatus, type ConfirmGate } from '../status.js';
@@ -35,7 +36,10 @@ export interface StepSpec {
   explanation: string;
   events?: EventSpec[];
   schedule?: Schedule;
-  /** Prepend the idempotent reconciliation of {@link baseActions} (default true). */
+  /**
+   * Prepend the idempotent reconciliation of {@link baseActions}; by default every step does but
+   * the promotion's intermediate ones (lib/domain/reads.ts).
+   */
   reconcile?: boolean;
 }
 
@@ -60,8 +64,9 @@ export function step(ctx: Ctx, s: StepSpec): StepDecision {
       }),
     );
   }
+  const reconcile = s.reconcile ?? reconciles(ctx.status.phase, status.phase, ctx.obs.routes !== undefined);
   const actions = withEventHooks(ctx, status, [
-    ...(s.reconcile === false ? [] : baseActions(ctx)),
+    ...(reconcile ? baseActions(ctx) : []),
     ...ctx.prefix,
     ...(s.actions ?? []),
     ...ignoredCommand(ctx, status),
@@ -105,7 +110,8 @@ function finalStatus(ctx: Ctx, changes: Partial<CanaryStatus>, at: string): Cana
     if (keepsApproval(ctx, next.phase)) next.pendingCommand = ctx.command;
     else delete next.pendingCommand;
   }
-  for (const k of ['waitingSince', 'waitingFor', 'primaryWeight', 'pendingCommand'] as const)
+  if (!keepsConfigStamps(next.phase)) delete next.configStamps;
+  for (const k of ['waitingSince', 'waitingFor', 'primaryWeight', 'pendingCommand', 'configStamps'] as const)
     if (next[k] === undefined) delete next[k];
   const previous = ctx.status.conditions.find((c) => c.type === 'Promoted');
   if (next.phase !== ctx.status.phase || previous === undefined) {

@@ -34,3 +34,8 @@ function watchOf(canary: Canary, ref: string, touched: Stamps): 'stamp' | 'prese
   }
   return 'stamp';
 }
+
+/** The stamps of the ConfigMaps and Secrets among `touched` (what a step read of them). */
+export function configStamps(touched: Stamps): Stamps {
+  return Object.fromEntries(Object.entries(touched).filter(([ref]) => CONFIGS.has(parseRef(ref).resource)));
+}

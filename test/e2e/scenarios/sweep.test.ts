@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepCluster } from '../../../lib/app/sweep.js';
+import { stampOf } from '../../../lib/domain/sweep/seen.js';
 import type { CanaryKey } from '../../../lib/ports/store.js';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
 import { countDynamoCalls, type DynamoCalls } from '../../support/dynamo-calls.js';
@@ -246,5 +247,44 @@ describe('latency', () => {
     await cp.deliver();
     expect(vs()).toBeDefined();
     expect((await row('app-0')).nextRunAt).toBe(due + 10 * MINUTE);
+  });
+});
+
+/** Steps `name` ten seconds at a time (dispatch, deliver) until it is in `phase`. */
+async function stepTo(name: string, phase: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    if ((await row(name)).status.phase === phase) return;
+    cp.clock.now += 10_000;
+    await cp.dispatch();
+    await cp.deliver();
+  }
+  throw new Error(`${name} did not reach ${phase}: ${(await row(name)).status.phase}`);
+}
+
+describe('after a promotion', () => {
+  // Promoting and Finalising do not read the configs (lib/domain/reads.ts): the step that promoted
+  // kept their stamps, and the step that ends the promotion records them as seen.
+  it('the idle canary sees the same 9 objects, the ConfigMap as read; a quiet minute follows', async () => {
+    await idleCanaries(['app-0']);
+    await apply(sandbox, target('app-0', 'podinfo:6.0.1'));
+    await stepTo('app-0', 'Succeeded');
+    const idle = await row('app-0');
+    expect(Object.keys(idle.seen!.objects)).toHaveLength(9);
+    const cm = sandbox.store.get('v1', 'ConfigMap', 'test', 'app-0-env') as { metadata: object };
+    expect(idle.seen!.objects['v1/configmaps/test/app-0-env']).toBe(stampOf(cm.metadata));
+    const quiet = await quietMinute();
+    expect(quiet.steps).toEqual([]);
+    expect(quiet.dynamodb).toEqual({ Query: 7, GetItem: 1 });
+  });
+
+  it('a ConfigMap changed while promoting wakes it at the next sweep: a new release', async () => {
+    await idleCanaries(['app-0']);
+    await apply(sandbox, target('app-0', 'podinfo:6.0.1'));
+    await stepTo('app-0', 'Promoting');
+    await apply(sandbox, configMap('app-0-env', { LEVEL: 'debug' }));
+    await stepTo('app-0', 'Succeeded');
+    await minute();
+    expect((await row('app-0')).status.phase).toBe('Progressing');
+    expect((await stepReasons(cp, keyOf('app-0'))).at(-1)).toBe('NewRevisionDetected');
   });
 });

@@ -83,10 +83,15 @@ class FakeWorkloads implements Workloads {
     );
   }
 
-  async revision(canary: Canary): Promise<TargetRevision> {
-    await this.calls.enter('revision', canary);
+  async revision(
+    canary: Canary,
+    _signal?: AbortSignal,
+    opts?: { configs?: boolean },
+  ): Promise<TargetRevision> {
+    await this.calls.enter('revision', canary, opts);
     if (!this.target) throw new NotFoundError(`Deployment ${spec.targetName(canary)} not found`);
-    return { revision: this.target.revision, trackedConfigs: { ...this.trackedConfigs } };
+    const { revision } = this.target;
+    return opts?.configs === false ? { revision } : { revision, trackedConfigs: { ...this.trackedConfigs } };
   }
 
   async promote(canary: Canary): Promise<void> {
@@ -196,9 +201,14 @@ export class FakeCluster implements ClusterHandle {
     return this.metricsServer;
   }
 
-  /** The fakes make no Kubernetes requests, so a step saw no object stamps. */
+  /**
+   * The fakes make no Kubernetes requests: a step saw the stamps a test puts here (none unless it
+   * does), as the Kubernetes adapter's ledger would report them.
+   */
+  stamps: Record<string, string> = {};
+
   touched(): Stamps {
-    return {};
+    return { ...this.stamps };
   }
 }
 
