@@ -1,6 +1,6 @@
 /**
  * Exactly-once steps: concurrent deliveries, a step that dies after acting but before saving, a
- * lease left behind by a crashed step, and a canary deleted while its step runs.
+ * claim left behind by a crashed step, and a canary deleted while its step runs.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStep } from '../../lib/app/run-step.js';
@@ -103,20 +103,20 @@ describe('exactly-once analysis steps', () => {
     expect(seen).toEqual([30, 40, 50, 0]);
   });
 
-  it('waits for a lease left by a crashed step to expire, then continues and records the wait', async () => {
+  it('waits for a claim left by a crashed step to expire, then continues and records the wait', async () => {
     const before = await progressing();
     cp.clock.now += 10_000;
     const crashedAt = cp.clock.now;
-    expect(await cp.core.store.acquire(key, 'crashed-step', crashedAt, cp.stepDeps.leaseMs, signal)).toEqual(
-      {},
-    );
-    expect(await runStep(cp.stepDeps, key, signal)).toMatchObject({
-      kind: 'skipped',
-      why: 'leaseHeld',
-    });
-    expect((await cp.core.store.get(key, signal))!.version).toBe(before.version);
+    // What a step's claim writes: the row as read, its schedule moved past the claim's end.
+    const until = crashedAt + cp.stepDeps.leaseMs;
+    const claim = { owner: 'crashed-step', now: crashedAt, until, version: before.version, runAt: until + 1000 };
+    expect(await cp.core.store.acquire(key, claim, signal)).toEqual({});
+    // Meanwhile a delivery of the step is not due, and dispatch does not queue the canary.
+    expect(await runStep(cp.stepDeps, key, signal)).toMatchObject({ kind: 'skipped', why: 'notDue' });
+    expect(await cp.dispatch()).toBe(0);
 
-    cp.clock.now += cp.stepDeps.leaseMs + 1;
+    // At the claim's end the canary is due again: the crashed step delayed it by the claim's length.
+    cp.clock.now = until + 1000;
     const r = await runStep(cp.stepDeps, key, signal);
     expect(r.kind).toBe('stepped');
     expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
@@ -124,8 +124,8 @@ describe('exactly-once analysis steps', () => {
     expect(record!.inputs?.lease).toEqual({
       previousStep: 'crashed-step',
       heldSince: crashedAt,
-      expiredAt: crashedAt + cp.stepDeps.leaseMs,
-      waitedMs: cp.stepDeps.leaseMs + 1,
+      expiredAt: until,
+      waitedMs: cp.stepDeps.leaseMs + 1000,
     });
   });
 

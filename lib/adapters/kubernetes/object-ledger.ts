@@ -20,12 +20,15 @@ interface Sent {
   url?: string;
 }
 
-/** The trails of one step's objects. */
+/** The trails of one step's objects, and whether the step wrote anything. */
 export class ObjectLedger {
   private readonly trails = new Map<string, Trail>();
+  /** Whether a write (any object, subresources included) was answered with success. */
+  wrote = false;
 
   /** Records the answer of one request: the returned object, or `notFound`. */
   note(sent: Sent, answer: { body: unknown } | 'notFound'): void {
+    if (answer !== 'notFound' && WRITES.has(sent.method?.toUpperCase() ?? '')) this.wrote = true;
     const target = sent.url === undefined ? undefined : objectOf(sent.url);
     if (!target || sent.method === undefined) return;
     const body = answer === 'notFound' ? undefined : (answer.body as { metadata?: Metadata } | undefined);
@@ -42,6 +45,8 @@ export class ObjectLedger {
     return Object.fromEntries([...this.trails].map(([ref, t]) => [ref, t.stamp]));
   }
 }
+
+const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface Metadata {
   name?: string;
