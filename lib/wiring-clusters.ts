@@ -38,7 +38,11 @@ export function clusterWiring(
     if (!assumed.has(id)) assumed.set(id, assumeRoleCredentials({ roleArn, externalId, region: r.region }));
     return assumed.get(id)!;
   };
-  const registration = keptFor((name, signal) => core.clusters.get(name, signal), CLUSTER_RECORD_TTL_MS, core.now);
+  const registration = keptFor(
+    (name, signal) => core.clusters.get(name, signal),
+    CLUSTER_RECORD_TTL_MS,
+    core.now,
+  );
   return {
     factory: new ClusterClientFactory({ eks: parts.eks, credentials: defaultProvider(), assumedCredentials }),
     lookup: async (name, signal) => {

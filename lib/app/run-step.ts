@@ -221,7 +221,8 @@ async function step(
     );
     return { kind: 'skipped', why: 'missing' };
   }
-  if (saved.recorded?.id === run.id) await deps.history.append(decidedEntry(record, run, decision, obs), signal);
+  if (saved.recorded?.id === run.id)
+    await deps.history.append(decidedEntry(record, run, decision, obs), signal);
   await deps.bus.publish(decision.events, signal);
   // revertOnDeletion: the row outlives DELETE until the target is reverted (Flagger's finalizer).
   if (decision.status.phase === 'Terminated') await deps.store.delete(record.key, signal);
@@ -344,7 +345,14 @@ async function failed(
   });
   let saved: CanaryRecord<CanaryStatus> | undefined;
   try {
-    const next = { ...record, nextRunAt: retryAt, updatedAt: now, recorded: recordedAfter(record, run, entry, false) };
+    // The row names this record as its last: a failed step is never repeated, it is a record.
+    const recorded = recordedAfter(
+      record,
+      run,
+      { reason: entry.reason, explanation: entry.explanation },
+      false,
+    );
+    const next = { ...record, nextRunAt: retryAt, updatedAt: now, recorded };
     saved = await deps.store.save(next, record.version, signal, run.id);
     await chain(deps, record.key, retryAt, now, signal);
   } catch (e) {

@@ -127,6 +127,16 @@ export interface StepFacts {
  */
 const ENSURE: ReadonlySet<Action['kind']> = new Set(['bootstrap', 'pointApexAtPrimary', 'reconcileRoutes']);
 
+/**
+ * Whether `a` may be part of a repeat: an ensure-action, or a notification — a Kubernetes Event
+ * and its `event` hooks — which a repeat must send exactly as the last record did (the actions
+ * are part of its outcome), as a closed gate's Warning is repeated every step (the API server
+ * counts the Event's repeats, the history its record's).
+ */
+function repeatable(a: Action): boolean {
+  return ENSURE.has(a.kind) || a.kind === 'recordEvent' || (a.kind === 'runHooks' && a.type === 'event');
+}
+
 /** Hooks whose "no" fails a check; a closed gate (confirm-*) is a wait and a rollback hook's "no" is the normal answer. */
 const FAILING_HOOKS: readonly GatingHookType[] = ['pre-rollout', 'rollout'];
 
@@ -136,21 +146,23 @@ const FAILING_HOOKS: readonly GatingHookType[] = ['pre-rollout', 'rollout'];
  * - the last record is the last thing saved to the row (no operator command, failed step or
  *   other save since), and the step took over from no one and consumed no operator command;
  * - the status is unchanged — phase, weights, failed checks, iterations, all of it;
- * - no domain event, and no action but the ensure-actions of every step, which wrote nothing;
+ * - no domain event (notification), no change to the cluster, and no action but the
+ *   ensure-actions of every step and the same Kubernetes Events as the last record;
  * - no check failed (a metric that did not pass, a pre-rollout or rollout hook that refused);
- * - its reason and explanation are those of the last record.
- * An action, a failed check, a phase change or an operator command is therefore never collapsed.
+ * - its reason, explanation and those Events are the last record's.
+ * An action that changed something, a failed check, a phase change or an operator command is
+ * therefore never collapsed.
  */
 export function repeatsLast(f: StepFacts): boolean {
   const last = f.record.recorded;
   if (last === undefined || last.version !== f.record.version) return false;
   if (f.tookOver || f.record.status.pendingCommand !== undefined || f.wrote) return false;
   const { decision } = f;
-  if (decision.events.length > 0 || decision.actions.some((a) => !ENSURE.has(a.kind))) return false;
+  if (decision.events.length > 0 || !decision.actions.every(repeatable)) return false;
   if ((f.obs.metrics ?? []).some((m) => m.verdict !== 'pass')) return false;
   if (FAILING_HOOKS.some((type) => (f.obs.hooks[type] ?? []).some((h) => !h.ok))) return false;
   if (canonicalJson(decision.status) !== canonicalJson(f.record.status)) return false;
-  return last.outcome === outcomeOf(decision.reason, decision.explanation);
+  return last.outcome === outcomeOf(decision);
 }
 
 /**
@@ -160,23 +172,29 @@ export function repeatsLast(f: StepFacts): boolean {
 export function recordedAfter(
   base: Pick<CanaryRecord<CanaryStatus>, 'version' | 'recorded'>,
   run: StepRun,
-  outcome: Pick<HistoryRecord, 'reason' | 'explanation'>,
+  outcome: Outcome,
   repeats: boolean,
 ): LastRecord {
   const version = base.version + 1;
-  if (repeats && base.recorded) return { ...base.recorded, count: base.recorded.count + 1, lastAt: run.now, version };
+  if (repeats && base.recorded)
+    return { ...base.recorded, count: base.recorded.count + 1, lastAt: run.now, version };
   return {
     id: run.id,
     at: run.now,
     reason: outcome.reason,
-    outcome: outcomeOf(outcome.reason, outcome.explanation),
+    outcome: outcomeOf(outcome),
     version,
     count: 1,
     lastAt: run.now,
   };
 }
 
-/** A short hash of a record's reason and explanation (the row keeps no text that could hold a secret). */
-function outcomeOf(reason: string, explanation: string): string {
-  return createHash('sha256').update(`${reason}\n${explanation}`).digest('hex').slice(0, 16);
+/** What a repeat must match: a record's reason and explanation, and its notifications. */
+type Outcome = Pick<HistoryRecord, 'reason' | 'explanation'> & { actions?: readonly Action[] };
+
+/** A short hash of an outcome (the row keeps no text that could hold a secret). */
+function outcomeOf(o: Outcome): string {
+  const notices = (o.actions ?? []).filter((a) => !ENSURE.has(a.kind));
+  const text = `${o.reason}\n${o.explanation}\n${canonicalJson(notices)}`;
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }

@@ -28,8 +28,9 @@ export interface ClusterHandle {
   touched(): Stamps;
   /**
    * Whether a request through this handle changed the cluster: a create, update, patch or delete
-   * that the API server accepted (a write that changed nothing is not made: adapters compare
-   * first). A step that changed nothing writes no history record (lib/app/step-history.ts).
+   * that the API server accepted (a write that would change nothing is not made: adapters compare
+   * first), Kubernetes Events aside — they are notifications. A step that changed nothing writes
+   * no history record (lib/app/step-history.ts).
    */
   wrote(): boolean;
 }

@@ -109,7 +109,13 @@ describe('exactly-once analysis steps', () => {
     const crashedAt = cp.clock.now;
     // What a step's claim writes: the row as read, its schedule moved past the claim's end.
     const until = crashedAt + cp.stepDeps.leaseMs;
-    const claim = { owner: 'crashed-step', now: crashedAt, until, version: before.version, runAt: until + 1000 };
+    const claim = {
+      owner: 'crashed-step',
+      now: crashedAt,
+      until,
+      version: before.version,
+      runAt: until + 1000,
+    };
     expect(await cp.core.store.acquire(key, claim, signal)).toEqual({});
     // Meanwhile a delivery of the step is not due, and dispatch does not queue the canary.
     expect(await runStep(cp.stepDeps, key, signal)).toMatchObject({ kind: 'skipped', why: 'notDue' });

@@ -23,13 +23,17 @@ interface Sent {
 /** The trails of one step's objects, and whether the step wrote anything. */
 export class ObjectLedger {
   private readonly trails = new Map<string, Trail>();
-  /** Whether a write (any object, subresources included) was answered with success. */
+  /**
+   * Whether a write was answered with success: to any object or subresource but Kubernetes Events,
+   * which are notifications (a repeated one is counted by the API server, not a change).
+   */
   wrote = false;
 
   /** Records the answer of one request: the returned object, or `notFound`. */
   note(sent: Sent, answer: { body: unknown } | 'notFound'): void {
-    if (answer !== 'notFound' && WRITES.has(sent.method?.toUpperCase() ?? '')) this.wrote = true;
     const target = sent.url === undefined ? undefined : objectOf(sent.url);
+    const write = answer !== 'notFound' && WRITES.has(sent.method?.toUpperCase() ?? '');
+    if (write && target?.resource !== 'events') this.wrote = true;
     if (!target || sent.method === undefined) return;
     const body = answer === 'notFound' ? undefined : (answer.body as { metadata?: Metadata } | undefined);
     const name = target.name ?? body?.metadata?.name;

@@ -66,7 +66,9 @@ describe('writes', () => {
   it('stamp the current schema version on every kind of item', async () => {
     const key = { cluster: 'c', namespace: 'stamp', name: 'a' };
     await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, { owner: 'me', now: 10, until: 1_010, version: 1 }, signal)).toBeDefined();
+    expect(
+      await store.acquire(key, { owner: 'me', now: 10, until: 1_010, version: 1 }, signal),
+    ).toBeDefined();
     await history.append(aStep(key, 5), signal);
     for (const kind of ['cluster', 'template', 'alert-provider'] as const)
       await new DynamoDocuments(dyn.db, dyn.table, kind).put('stamp', { name: 'stamp' }, signal);

@@ -134,7 +134,8 @@ describe(`DynamoCanaryStore (${storeBackend()})`, () => {
     const unscheduled = { cluster: 'c1', namespace: 'claim-due', name: 'b' };
     await store.save(aRecord(key, { nextRunAt: 1000 }), 0, signal);
     await store.save(aRecord(unscheduled), 0, signal);
-    const due = async () => (await store.listDue(2000, signal)).filter((d) => d.key.namespace === 'claim-due');
+    const due = async () =>
+      (await store.listDue(2000, signal)).filter((d) => d.key.namespace === 'claim-due');
     expect(await due()).toEqual([{ key, nextRunAt: 1000 }]);
 
     expect(await store.acquire(key, claim('step-1', 1000, 1, 2500), signal)).toEqual({});
@@ -171,7 +172,15 @@ describe(`DynamoCanaryStore (${storeBackend()})`, () => {
 
   it('saves the last history record with the status and removes it with a save without one', async () => {
     const key = { cluster: 'c1', namespace: 'recorded', name: 'a' };
-    const recorded = { id: 's1', at: 5, reason: 'NoNewRevision', outcome: 'abc', version: 1, count: 3, lastAt: 9 };
+    const recorded = {
+      id: 's1',
+      at: 5,
+      reason: 'NoNewRevision',
+      outcome: 'abc',
+      version: 1,
+      count: 3,
+      lastAt: 9,
+    };
     const r = await store.save(aRecord(key, { recorded }), 0, signal);
     expect((await store.get(key, signal))?.recorded).toEqual(recorded);
     await store.save({ ...r, recorded: undefined }, r.version, signal);

@@ -133,16 +133,14 @@ class FakeScaler implements Scaler {
   }
 }
 
-/** The Kubernetes Events recorded on the target. */
+/** The Kubernetes Events recorded on the target (notifications: not a change, see `wrote()`). */
 class FakeEvents implements EventRecorder {
   readonly calls = new Calls();
   readonly recorded: RecordedEvent[] = [];
-  constructor(private readonly changed: Changed) {}
 
   async record(canary: Canary, event: RecordedEvent): Promise<void> {
     await this.calls.enter('record', canary, event);
     this.recorded.push({ ...event });
-    this.changed();
   }
 
   /** The reasons recorded, in order. */
@@ -197,7 +195,7 @@ export class FakeCluster implements ClusterHandle {
   private readonly changed: Changed = () => void this.changes++;
   readonly workloads = new FakeWorkloads(this.changed);
   readonly scaler = new FakeScaler(this.workloads, this.changed);
-  readonly events = new FakeEvents(this.changed);
+  readonly events = new FakeEvents();
   readonly hooks = new FakeHooks();
   readonly routes = new FakeRouter(this.changed);
   readonly metricsServer = new FakeMetrics();

@@ -126,7 +126,8 @@ export class FakeHistory implements History {
     const { previous, ...rest } = copy(record);
     // The count of the run of repeats this record ends goes on the record it names.
     const repeated = previous && this.records.find(same(previous.at, previous.id));
-    if (repeated && previous.count > 1) Object.assign(repeated, { count: previous.count, lastAt: previous.lastAt });
+    if (repeated && previous.count > 1)
+      Object.assign(repeated, { count: previous.count, lastAt: previous.lastAt });
     this.records.push(rest);
   }
 
