@@ -78,7 +78,8 @@ describe('exactly-once analysis steps', () => {
       delete: (k, s) => real.delete(k, s),
       listDue: (u, s) => real.listDue(u, s),
       list: (f, s) => real.list(f, s),
-      save: (r, v, s) => (crashes-- > 0 ? Promise.reject(new Error('Lambda timed out')) : real.save(r, v, s)),
+      save: (r, v, s, c) =>
+        crashes-- > 0 ? Promise.reject(new Error('Lambda timed out')) : real.save(r, v, s, c),
     };
     cp.clock.now += 10_000;
     await expect(runStep({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow(
@@ -91,6 +92,10 @@ describe('exactly-once analysis steps', () => {
     expect(notSaved).toMatchObject({ reason: 'StatusNotSaved' });
     expect(notSaved!.explanation).toContain('setRoutes 80/20');
 
+    // The claim is released; the canary runs again when it would have ended.
+    const row0 = (await real.get(key, signal))!;
+    expect(row0.nextRunAt).toBe(cp.clock.now + cp.stepDeps.leaseMs + 1000);
+    cp.clock.now = row0.nextRunAt! - 10_000;
     // The next steps re-observe the live routes and carry on from there, never going back.
     const seen: number[] = [];
     let row: CanaryRecord<CanaryStatus> | undefined;
@@ -145,12 +150,12 @@ describe('exactly-once analysis steps', () => {
       listDue: (u, s) => real.listDue(u, s),
       list: (f, s) => real.list(f, s),
       // DELETE arrives after the step moved traffic, before it saves.
-      save: async (r, v, s) => {
+      save: async (r, v, s, c) => {
         if (!deleted) {
           deleted = true;
           expect((await cp.api('DELETE', '/canaries/sandbox/test/podinfo')).status).toBe(204);
         }
-        return real.save(r, v, s);
+        return real.save(r, v, s, c);
       },
     };
     cp.clock.now += 10_000;

@@ -11,7 +11,6 @@ import {
   claimAndDie,
   initialized,
   key,
-  LEASE_MS,
   phases,
   reasons,
   register,
