@@ -86,7 +86,8 @@ export class DynamoHistory implements History {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
         ExpressionAttributeValues: { ':pk': canaryPk(key), ':lo': historySk(at, ''), ':hi': 'H$' },
-        ProjectionExpression: 'previous',
+        ProjectionExpression: '#previous',
+        ExpressionAttributeNames: { '#previous': 'previous' },
         Limit: LATER_CARRIERS,
       }),
       { abortSignal: signal },
@@ -102,8 +103,10 @@ const LATER_CARRIERS = 5;
 function withCounts(records: HistoryRecord[], carriers: (RepeatCount | undefined)[]): HistoryRecord[] {
   const counts = new Map<string, RepeatCount>();
   for (const c of carriers) {
-    const id = c && `${c.at}#${c.id}`;
-    if (c && id && (counts.get(id)?.count ?? 0) < c.count) counts.set(id, c);
+    if (!c) continue;
+    const id = `${c.at}#${c.id}`;
+    // Several records may carry one run's count (a lost save's record, then the next step's): the same.
+    if (!counts.has(id)) counts.set(id, c);
   }
   return records.map(({ previous: _p, ...r }) => {
     const c = counts.get(`${r.at}#${r.id}`);
