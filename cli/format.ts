@@ -97,20 +97,24 @@ export interface HistoryItem {
   canaryWeight?: number;
   failedChecks?: number;
   checks?: { verdict?: string; ok?: boolean }[];
+  /** Steps that ended this way (the record and its unrecorded repeats), when more than one. */
+  count?: number;
+  lastAt?: number;
 }
 
 /**
  * TIME KIND PHASE WEIGHT REASON ACTOR MESSAGE, newest first as the API lists them. `wide` adds
- * FAILED (the failed-check count after the step) and CHECKS (passed/run) before MESSAGE.
+ * FAILED (the failed-check count after the step) and CHECKS (passed/run) before MESSAGE. A record
+ * repeated by steps that changed nothing shows `REASON ×count` and the time of the latest.
  */
 export function historyTable(items: HistoryItem[], wide = false): string {
   const rows = items.map((h) => {
     const head = [
-      new Date(h.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      isoSeconds(h.at),
       h.kind,
       h.phase,
       h.canaryWeight === undefined ? '-' : `${h.canaryWeight}%`,
-      h.reason,
+      h.count === undefined ? h.reason : `${h.reason} ×${h.count}`,
       h.actor,
     ];
     const checks = h.checks ?? [];
@@ -121,10 +125,15 @@ export function historyTable(items: HistoryItem[], wide = false): string {
           checks.length === 0 ? '-' : `${passed.length}/${checks.length}`,
         ]
       : [];
-    return [...head, ...extra, oneLine(h.explanation)];
+    const repeated = h.lastAt === undefined ? '' : ` (latest ${isoSeconds(h.lastAt)})`;
+    return [...head, ...extra, oneLine(h.explanation) + repeated];
   });
   const headers = ['TIME', 'KIND', 'PHASE', 'WEIGHT', 'REASON', 'ACTOR'];
   return table([...headers, ...(wide ? ['FAILED', 'CHECKS'] : []), 'MESSAGE'], rows);
+}
+
+function isoSeconds(at: number): string {
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A registered cluster as GET /clusters shows it (secrets hidden by the API). */

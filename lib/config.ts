@@ -40,7 +40,6 @@ export interface Config {
   /** Roles cluster records may name in `assumeRole` (comma-separated ARN patterns); undefined: any. */
   readonly assumableRoles?: string;
   readonly historyRetentionDays: number;
-  readonly leaseSeconds: number;
   readonly maxBodyBytes: number;
 }
 
@@ -94,7 +93,6 @@ export function loadConfig(env: Env = process.env): Config {
     parametersPrefix: env.PARAMETERS_PREFIX ?? '',
     assumableRoles: env.ASSUMABLE_ROLES,
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
-    leaseSeconds: int(env, 'LEASE_SECONDS', 120),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),
   });
 }

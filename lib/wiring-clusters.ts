@@ -5,6 +5,7 @@
  */
 import type { EKSClient } from '@aws-sdk/client-eks';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { CLUSTER_RECORD_TTL_MS, keptFor } from './app/cluster-cache.js';
 import { resolveCluster } from './app/resolve-cluster.js';
 import { assumeRoleCredentials } from './adapters/aws/assume-role.js';
 import type { AwsCredentialsProvider } from './adapters/aws/sigv4.js';
@@ -15,7 +16,11 @@ import type { Core } from './wiring.js';
 
 export interface ClusterWiring {
   factory: ClusterClientFactory;
-  /** A registered cluster with its secrets resolved, or undefined. */
+  /**
+   * A registered cluster with its secrets resolved, or undefined. The record is read from the
+   * table at most once per CLUSTER_RECORD_TTL_MS (30 s) per container; its secrets are read on
+   * every lookup, as before.
+   */
   lookup: (name: string, signal: AbortSignal) => Promise<ClusterRecord | undefined>;
   /** The assumed role's credentials of a record in another account (undefined: the function's own). */
   credentialsOf: (record: ClusterRecord) => AwsCredentialsProvider | undefined;
@@ -33,10 +38,15 @@ export function clusterWiring(
     if (!assumed.has(id)) assumed.set(id, assumeRoleCredentials({ roleArn, externalId, region: r.region }));
     return assumed.get(id)!;
   };
+  const registration = keptFor(
+    (name, signal) => core.clusters.get(name, signal),
+    CLUSTER_RECORD_TTL_MS,
+    core.now,
+  );
   return {
     factory: new ClusterClientFactory({ eks: parts.eks, credentials: defaultProvider(), assumedCredentials }),
     lookup: async (name, signal) => {
-      const r = await core.clusters.get(name, signal);
+      const r = await registration(name, signal);
       return r && resolveCluster(r, parts.secrets);
     },
     credentialsOf: (c) => (c.kind === 'eks' && c.assumeRole ? assumedCredentials(c) : undefined),

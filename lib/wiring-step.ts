@@ -5,6 +5,7 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { StepDeps } from './app/run-step.js';
 import { redactingBus, redactingClusters } from './app/redacting.js';
+import { CLAIM_MS } from './app/step-deadline.js';
 import {
   executeApiRegion,
   sigv4Signer,
@@ -92,7 +93,7 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
     logger: core.logger,
     now: core.now,
     newId: core.newId,
-    leaseMs: core.config.leaseSeconds * 1000,
+    leaseMs: CLAIM_MS,
     defaultProvider: core.config.defaultProvider,
     chainWithinMs: parts.chainWithinMs,
     idleReconcileMs: core.config.reconcileSeconds * 1000,

@@ -1,5 +1,6 @@
 import { redactText } from '../lib/domain/redaction.js';
 import { withTimeout } from '../lib/abort.js';
+import { STEP_DEADLINE_MS } from '../lib/app/step-deadline.js';
 import type { StepMessage, WorkQueue } from '../lib/ports/queue.js';
 
 /** What consumes a message: the step handler. `signal` is this delivery's own. */
@@ -24,7 +25,7 @@ export class LocalQueue implements WorkQueue {
   /** `deadlineMs`: the step function's own bound (functions/step/batch.ts). */
   constructor(
     private readonly deliver: Deliver,
-    private readonly deadlineMs = 110_000,
+    private readonly deadlineMs = STEP_DEADLINE_MS,
     private readonly concurrency = 10,
   ) {}
 

@@ -103,7 +103,13 @@ export const openapi = {
           },
           { name: 'before', in: 'query', schema: { type: 'integer', minimum: 0 } },
         ],
-        responses: { 200: { description: '{ items }' }, 400: err },
+        responses: {
+          200: {
+            description:
+              '{ items }, newest first. A step that changed nothing writes no record: it is counted on the record it repeats, as `count` (steps that ended that way, ≥ 2) and `lastAt` (epoch ms of the latest)',
+          },
+          400: err,
+        },
       },
     },
     '/canaries/{cluster}/{namespace}/{name}/actions/{action}': {

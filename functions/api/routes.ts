@@ -2,7 +2,7 @@
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
 import { publicView, registerCluster, removeCluster, type ClusterDeps } from '../../lib/app/clusters.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
-import { canaryView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
+import { canaryView, historyView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import { isSecretName, redactText } from '../../lib/domain/redaction.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { MetricTemplate } from '../../lib/ports/metrics.js';
@@ -128,7 +128,7 @@ async function applyCanary(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
 async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const r = await deps.store.get(keyOf(p), req.signal);
   if (!r) throw new HttpError(404, `canary ${p.join('/')} not found`);
-  const [last] = await deps.history.list(r.key, { limit: 1 }, req.signal);
+  const [last] = historyView(await deps.history.list(r.key, { limit: 1 }, req.signal), r);
   return { status: 200, body: canaryView(r, true, { lastStep: last ?? null }) };
 }
 
@@ -142,8 +142,11 @@ async function removeCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promis
 async function history(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const limit = queryInt(req, 'limit', { min: 1, max: 1000 }, 100);
   const before = queryInt(req, 'before', { min: 0, max: Number.MAX_SAFE_INTEGER });
-  const items = await deps.history.list(keyOf(p), { limit: limit!, before }, req.signal);
-  return { status: 200, body: { items } };
+  const [records, row] = await Promise.all([
+    deps.history.list(keyOf(p), { limit: limit!, before }, req.signal),
+    deps.store.get(keyOf(p), req.signal),
+  ]);
+  return { status: 200, body: { items: historyView(records, row) } };
 }
 
 async function action(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {

@@ -9,6 +9,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { runStep, type StepDeps } from '../../lib/app/run-step.js';
+import { STEP_DEADLINE_MS } from '../../lib/app/step-deadline.js';
 import type { StepMessage } from '../../lib/ports/queue.js';
 import { recordOutcome, type MetricsSink } from './metrics.js';
 
@@ -18,7 +19,7 @@ export function makeHandler(deps: StepDeps, metrics?: MetricsSink) {
     _context?: unknown,
     opts?: { signal?: AbortSignal },
   ): Promise<SQSBatchResponse> => {
-    const signal = opts?.signal ?? AbortSignal.timeout(110_000);
+    const signal = opts?.signal ?? AbortSignal.timeout(STEP_DEADLINE_MS);
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {

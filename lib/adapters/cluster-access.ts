@@ -69,6 +69,7 @@ export class KubernetesClusterAccess implements ClusterAccess {
       hooks: this.io.hooks(fetch),
       metrics: (template) => this.io.metrics(template, record, fetch),
       touched: () => ledger.stamps(),
+      wrote: () => ledger.wrote,
     };
   }
 

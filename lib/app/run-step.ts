@@ -1,9 +1,11 @@
 /**
- * Advance one canary one step: lease → observe → decide (gathering what it asks for) → execute →
- * save (version condition) → history → publish → release. Safe to run twice and safe to die
- * half-way: a duplicate delivery finds the lease taken or the step not due; a step that dies after
- * acting but before saving is re-observed by the next one, which converges. Whatever a step did
- * is in the history (step-history.ts, step-save.ts), also when its save did not go through.
+ * Advance one canary one step: read → claim → observe → decide (gathering what it asks for) →
+ * execute → save (version condition; ends the claim) → history → publish. Safe to run twice and
+ * safe to die half-way: a duplicate delivery finds the step not due or the claim taken; a step
+ * that dies after acting but before saving is re-observed by the next one, which converges.
+ * Whatever a step did is in the history (step-history.ts, step-save.ts), also when its save did
+ * not go through. DynamoDB: one read and two writes (claim, save), plus the history record when
+ * something happened (docs/architecture.md, "DynamoDB requests per step").
  */
 import type { Action } from '../domain/actions.js';
 import type { StepDecision } from '../domain/decide/index.js';
@@ -25,7 +27,14 @@ import { keyString } from '../ports/store.js';
 import { ActionFailedError, describeEffects, execute } from './execute.js';
 import { decideWithInputs, type CheckDeps } from './gather.js';
 import { observe } from './observe.js';
-import { decidedEntry, stepEntry, takeover, type StepRun } from './step-history.js';
+import {
+  decidedEntry,
+  recordedAfter,
+  repeatsLast,
+  stepEntry,
+  takeover,
+  type StepRun,
+} from './step-history.js';
 import { deleted, notSaved, saveStatus } from './step-save.js';
 
 export interface StepDeps {
@@ -89,21 +98,51 @@ export async function runStep(
   const skip = notRunnable(deps, record, now, opts.action === true, opts.seenAt);
   if (skip) return skip;
   const run: StepRun = { id: deps.newId(), now };
-  const lease = await deps.leases.acquire(key, run.id, now, deps.leaseMs, signal);
+  // One write claims the row exactly as read (its version) and moves its schedule to the claim's
+  // end: no read under the claim, dispatch leaves the canary alone while the step runs, and a step
+  // that dies holding the claim delays it by at most the claim's length.
+  const until = now + deps.leaseMs;
+  const runAt = claimedRunAt(record, until + earlyMs(deps));
+  const claim = { owner: run.id, now, until, version: record.version, runAt };
+  const lease = await deps.leases.acquire(key, claim, signal);
   if (!lease) return { kind: 'skipped', why: 'leaseHeld' };
-  // A step died holding the lease: say how long the canary waited for it.
+  // A step died holding the claim: say how long the canary waited for it.
   if (lease.replaced) run.takeover = takeover(deps.logger, key, lease.replaced, now);
+  let ended = false;
   try {
-    // Re-read under the lease: the row may have moved on since the first read.
-    const fresh = (await deps.store.get(key, signal)) ?? record;
-    const moved = notRunnable(deps, fresh, now, opts.action === true, opts.seenAt);
-    if (moved) return moved;
-    return await step(deps, fresh, run, signal, opts.action === true);
+    const outcome = await step(deps, record, run, signal, opts.action === true);
+    ended = claimEnded(outcome);
+    return outcome;
   } finally {
-    await deps.leases
-      .release(key, run.id, signal)
-      .catch((e: Error) => deps.logger.warn('lease release failed', { error: e.message }));
+    // Only a step that saved nothing still holds its claim: end it, so that an operator's command
+    // or the sweep's step need not wait for it to expire (nor report a takeover of a live step).
+    if (!ended)
+      await deps.leases
+        .release(key, run.id, signal)
+        .catch((e: Error) => deps.logger.warn('claim release failed', { error: e.message }));
   }
+}
+
+/**
+ * The canary's nextRunAt while a claim holds: not before `after` (the claim's end, plus the
+ * tolerance for early deliveries, which would otherwise find the claim still held), and never
+ * later than it was (an unscheduled canary stays unscheduled).
+ */
+function claimedRunAt(record: CanaryRecord<CanaryStatus>, after: number): number | undefined {
+  return record.nextRunAt === undefined ? undefined : Math.max(record.nextRunAt, after);
+}
+
+/** How early a step may start (StepDeps.earlyToleranceMs). */
+function earlyMs(deps: StepDeps): number {
+  return deps.earlyToleranceMs ?? 1000;
+}
+
+/**
+ * Whether the step ended its claim: it saved (the save ends it), or its row is gone. A failed step
+ * whose reschedule did not save, and a step that threw, still hold it.
+ */
+function claimEnded(outcome: StepOutcome): boolean {
+  return outcome.kind !== 'failed' || outcome.record !== undefined;
 }
 
 /**
@@ -120,7 +159,7 @@ function notRunnable(
   if (action) return record.status.pendingCommand ? undefined : { kind: 'skipped', why: 'noCommand' };
   if (seenAt !== undefined && record.seen?.at === seenAt) return undefined;
   if (record.nextRunAt === undefined) return { kind: 'skipped', why: 'unscheduled' };
-  if (record.nextRunAt > now + (deps.earlyToleranceMs ?? 1000))
+  if (record.nextRunAt > now + earlyMs(deps))
     return { kind: 'skipped', why: 'notDue', nextRunAt: record.nextRunAt };
   return undefined;
 }
@@ -133,6 +172,8 @@ interface Acted {
   done: readonly Action[];
   /** What the step saw and wrote, when it leaves the canary idle (for the sweep to compare). */
   seen?: Seen;
+  /** Whether it changed anything in the cluster. */
+  wrote: boolean;
 }
 
 async function step(
@@ -149,9 +190,22 @@ async function step(
     return failed(deps, record, run, e as Error, signal);
   }
   const { decision, obs } = acted;
+  // A step that changed nothing counts itself on the row instead of writing a record.
+  const repeats = repeatsLast({
+    record,
+    decision,
+    obs,
+    wrote: acted.wrote,
+    tookOver: run.takeover !== undefined,
+  });
   let saved: CanaryRecord<CanaryStatus> | undefined;
   try {
-    saved = await saveStatus(deps.store, record, decision, run.now, signal, acted.seen);
+    saved = await saveStatus(deps.store, record, decision, run.now, signal, {
+      claim: run.id,
+      seen: acted.seen,
+      // Only over the row it read: after a conflict (an operator wrote meanwhile) it is a new record.
+      recorded: (base) => recordedAfter(base, run, decision, repeats && base.version === record.version),
+    });
   } catch (e) {
     const explanation = await notSaved(deps, record, run, acted.done, e as Error, signal);
     return { kind: 'failed', error: explanation };
@@ -168,7 +222,8 @@ async function step(
     );
     return { kind: 'skipped', why: 'missing' };
   }
-  await deps.history.append(decidedEntry(record, run, decision, obs), signal);
+  if (saved.recorded?.id === run.id)
+    await deps.history.append(decidedEntry(record, run, decision, obs), signal);
   await deps.bus.publish(decision.events, signal);
   // revertOnDeletion: the row outlives DELETE until the target is reverted (Flagger's finalizer).
   if (decision.status.phase === 'Terminated') await deps.store.delete(record.key, signal);
@@ -226,7 +281,7 @@ async function act(
     deps.idleReconcileMs !== undefined && isIdle(decision.status)
       ? { at: now, objects: watched(canary, sawWith(record.status, cluster.touched())) }
       : undefined;
-  return { decision, obs, router, done: executed.done, seen };
+  return { decision, obs, router, done: executed.done, seen, wrote: cluster.wrote() };
 }
 
 /**
@@ -282,13 +337,6 @@ async function failed(
     reason: 'StepFailed',
     ...(done.length > 0 && { did: describeEffects(done) }),
   });
-  let saved: CanaryRecord<CanaryStatus> | undefined;
-  try {
-    saved = await deps.store.save({ ...record, nextRunAt: retryAt, updatedAt: now }, record.version, signal);
-    await chain(deps, record.key, retryAt, now, signal);
-  } catch (e) {
-    deps.logger.warn('could not reschedule after a failed step', { error: (e as Error).message });
-  }
   const before = done.length > 0 ? ` after it did: ${describeEffects(done)}` : '';
   const entry = stepEntry(record, run, {
     phase: record.status.phase,
@@ -296,6 +344,21 @@ async function failed(
     explanation: `step failed${before}; status unchanged, retrying at ${new Date(retryAt).toISOString()}: ${error.message}`,
     ...(done.length > 0 && { actions: [...done] }),
   });
+  let saved: CanaryRecord<CanaryStatus> | undefined;
+  try {
+    // The row names this record as its last: a failed step is never repeated, it is a record.
+    const recorded = recordedAfter(
+      record,
+      run,
+      { reason: entry.reason, explanation: entry.explanation },
+      false,
+    );
+    const next = { ...record, nextRunAt: retryAt, updatedAt: now, recorded };
+    saved = await deps.store.save(next, record.version, signal, run.id);
+    await chain(deps, record.key, retryAt, now, signal);
+  } catch (e) {
+    deps.logger.warn('could not reschedule after a failed step', { error: (e as Error).message });
+  }
   await deps.history.append(entry, signal);
   return { kind: 'failed', error: error.message, record: saved };
 }

@@ -11,7 +11,7 @@ import type { CanaryStatus } from '../domain/status.js';
 import type { Seen } from '../domain/sweep/seen.js';
 import type { Logger } from '../ports/logger.js';
 import type { Router } from '../ports/router.js';
-import type { CanaryRecord, CanaryStore, History } from '../ports/store.js';
+import type { CanaryRecord, CanaryStore, History, LastRecord } from '../ports/store.js';
 import { ConflictError, keyString } from '../ports/store.js';
 import { describeEffects } from './execute.js';
 import { stepEntry, type StepRun } from './step-history.js';
@@ -23,11 +23,21 @@ interface RecordDeps {
   logger: Logger;
 }
 
+/** How a step's save ends its claim and what it records beside the status. */
+export interface SaveOptions {
+  /** The step's id: the save ends its claim, and only succeeds while the step holds it. */
+  claim: string;
+  /** What an idle canary's step saw (for the sweep); without it the row leaves the sweep's index. */
+  seen?: Seen;
+  /** The row's last history record after the save, given the row the save replaces. */
+  recorded: (base: CanaryRecord<CanaryStatus>) => LastRecord;
+}
+
 /**
- * Saves the decided status. A conflict means the API wrote meanwhile (an operator command):
- * re-read, keep the command it wrote unless this step consumed it, and retry (bounded). Undefined
- * when the row is gone (deleted through the API). `seen` is saved with the status (what an idle
- * canary's step saw, for the sweep); without it the row leaves the sweep's index.
+ * Saves the decided status, ending the step's claim in the same write. A conflict means the API
+ * wrote meanwhile (an operator command; the API's writes leave the claim in place): re-read, keep
+ * the command it wrote unless this step consumed it, and retry (bounded). Undefined when the row
+ * is gone (deleted through the API).
  */
 export async function saveStatus(
   store: CanaryStore<CanaryStatus>,
@@ -35,7 +45,7 @@ export async function saveStatus(
   decision: StepDecision,
   now: number,
   signal: AbortSignal,
-  seen?: Seen,
+  opts: SaveOptions,
 ): Promise<CanaryRecord<CanaryStatus> | undefined> {
   let base = record;
   for (let attempt = 1; ; attempt++) {
@@ -48,10 +58,11 @@ export async function saveStatus(
       status: { ...decision.status, ...keep },
       nextRunAt: keep.pendingCommand ? now : decision.nextRunAt,
       updatedAt: now,
-      seen,
+      seen: opts.seen,
+      recorded: opts.recorded(base),
     };
     try {
-      return await store.save(next, base.version, signal);
+      return await store.save(next, base.version, signal, opts.claim);
     } catch (e) {
       if (!(e instanceof ConflictError) || attempt >= MAX_SAVE_ATTEMPTS) throw e;
       const reread = await store.get(record.key, signal);

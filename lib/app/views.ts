@@ -9,7 +9,7 @@ import {
   parseAlertProvider as parseProvider,
   type AlertProvider,
 } from '../ports/notifier.js';
-import type { CanaryRecord } from '../ports/store.js';
+import type { CanaryRecord, HistoryRecord } from '../ports/store.js';
 import { ValidationError } from './errors.js';
 
 /**
@@ -41,6 +41,19 @@ export function canaryView(
     ...extra,
   };
   return redactJson(view, canarySecrets(canary));
+}
+
+/**
+ * History records as the API shows them: the canary's latest step record with the count of the
+ * repeats still going on, which the row keeps (CanaryRecord.recorded) until a later record carries
+ * them; the history itself shows the counts of runs that ended (History.list).
+ */
+export function historyView(records: HistoryRecord[], row: CanaryRecord | undefined): HistoryRecord[] {
+  const live = row?.recorded;
+  if (!live || live.count < 2) return records;
+  return records.map((r) =>
+    r.id === live.id && r.at === live.at ? { ...r, count: live.count, lastAt: live.lastAt } : r,
+  );
 }
 
 const templateBody = z.looseObject({

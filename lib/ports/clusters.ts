@@ -26,6 +26,13 @@ export interface ClusterHandle {
    * (lib/domain/sweep/trail.ts): what an idle canary saw. One handle serves one step.
    */
   touched(): Stamps;
+  /**
+   * Whether a request through this handle changed the cluster: a create, update, patch or delete
+   * that the API server accepted (a write that would change nothing is not made: adapters compare
+   * first), Kubernetes Events aside — they are notifications. A step that changed nothing writes
+   * no history record (lib/app/step-history.ts).
+   */
+  wrote(): boolean;
 }
 
 export interface ClusterAccess {

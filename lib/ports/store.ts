@@ -28,13 +28,49 @@ export interface CanaryRecord<S = unknown> {
    * it idle, compared by the per-cluster sweep. Absent while a release runs.
    */
   seen?: Seen;
+  /**
+   * The last history record a step wrote for this canary and how many steps it stands for: saved
+   * with the status of the step that wrote it or repeated it (lib/app/step-history.ts).
+   */
+  recorded?: LastRecord;
+}
+
+/**
+ * The last history record of a canary's steps, kept on its row so that a step which changed
+ * nothing can count itself as a repeat of it instead of writing a record (no read of the history).
+ */
+export interface LastRecord {
+  /** The record's id and time (its place in the history). */
+  id: string;
+  at: number;
+  /** Its reason, and a hash of its reason and explanation: what a repeat must match. */
+  reason: string;
+  outcome: string;
+  /**
+   * The row version the save of its latest step produced. A save by anyone else since (an
+   * operator command, a failed step) ends the run: the next step writes a record of its own.
+   */
+  version: number;
+  /** Steps that ended this way: the record's own and the unrecorded repeats after it (≥ 1). */
+  count: number;
+  /** When the latest of them ran (epoch ms). */
+  lastAt: number;
 }
 
 /** Canary rows: conditional writes only. */
 export interface CanaryStore<S = unknown> {
   get(key: CanaryKey, signal: AbortSignal): Promise<CanaryRecord<S> | undefined>;
-  /** Creates (expectedVersion 0) or replaces the row whose version is `expectedVersion`; ConflictError otherwise. */
-  save(record: CanaryRecord<S>, expectedVersion: number, signal: AbortSignal): Promise<CanaryRecord<S>>;
+  /**
+   * Creates (expectedVersion 0) or replaces the row whose version is `expectedVersion`; ConflictError
+   * otherwise. With `claim` (a step's owner id, see {@link Leases}) the save also ends that step's
+   * claim, and succeeds only while the step still holds it: one write saves and releases.
+   */
+  save(
+    record: CanaryRecord<S>,
+    expectedVersion: number,
+    signal: AbortSignal,
+    claim?: string,
+  ): Promise<CanaryRecord<S>>;
   delete(key: CanaryKey, signal: AbortSignal): Promise<void>;
   /** Canaries whose nextRunAt ≤ until, found through the sharded due index (Query, never Scan). */
   listDue(until: number, signal: AbortSignal): Promise<{ key: CanaryKey; nextRunAt: number }[]>;
@@ -54,24 +90,39 @@ export interface IdleCanaries {
   any(cluster: string, signal: AbortSignal): Promise<boolean>;
 }
 
-/** A step's exclusive hold on a canary; expires so a crashed step cannot block it forever. */
+/**
+ * A step's exclusive hold on a canary (its claim); expires so a crashed step cannot block it
+ * forever. The status save of the step ends it (CanaryStore.save with `claim`).
+ */
 export interface Leases {
   /**
-   * Takes the lease until `now + ttlMs`; undefined when another owner holds an unexpired one or
-   * the canary is gone. A lease that expired in place (its step died holding it) is replaced, and
-   * the grant says whose it was and since when.
+   * Claims `key` for one step in one conditional write: only while the row is still at
+   * `claim.version` (the step runs on exactly the row it read, with no read under the claim) and
+   * no other step holds an unexpired claim. The write also moves the canary's schedule to
+   * `claim.runAt`, so dispatch does not queue it again while the step runs and a step that dies
+   * holding the claim delays it until then. Undefined when the claim is held, the row moved on or
+   * is gone. A claim that expired in place (its step died) is replaced, and the grant says whose
+   * it was and since when.
    */
-  acquire(
-    key: CanaryKey,
-    owner: string,
-    now: number,
-    ttlMs: number,
-    signal: AbortSignal,
-  ): Promise<LeaseGrant | undefined>;
+  acquire(key: CanaryKey, claim: Claim, signal: AbortSignal): Promise<LeaseGrant | undefined>;
+  /** Ends a claim without saving (a path on which the step saves nothing); no effect if not `owner`'s. */
   release(key: CanaryKey, owner: string, signal: AbortSignal): Promise<void>;
 }
 
-/** A lease taken; `replaced` is the expired lease of a step that never released it. */
+/** What a step asks for when it claims a canary. */
+export interface Claim {
+  /** The step's id. */
+  owner: string;
+  /** When the claim starts and when it expires (epoch ms). */
+  now: number;
+  until: number;
+  /** The version of the row the step read and will run on. */
+  version: number;
+  /** The canary's nextRunAt while the claim holds; undefined leaves the schedule as it is. */
+  runAt?: number;
+}
+
+/** A claim taken; `replaced` is the expired claim of a step that never ended it. */
 export interface LeaseGrant {
   replaced?: ExpiredLease;
 }
@@ -99,11 +150,37 @@ export interface HistoryRecord {
   checks?: unknown[];
   actions?: unknown[];
   inputs?: Record<string, unknown>;
+  /**
+   * Steps that ended exactly this way: this record's own and the repeats after it, which wrote no
+   * record of their own (absent: 1). Shown by `list`; see {@link HistoryRecord.previous}.
+   */
+  count?: number;
+  /** When the latest of those steps ran (epoch ms), when `count` > 1. */
+  lastAt?: number;
+  /**
+   * Written with a step's record: the final count of the run of repeats before it (the row's
+   * {@link LastRecord} when this record was written). `list` shows it on the record it names, as
+   * `count` and `lastAt`, so that ending a run costs no write of its own.
+   */
+  previous?: RepeatCount;
+}
+
+/** How often a history record was repeated, and when last. */
+export interface RepeatCount {
+  /** The repeated record's id and time. */
+  id: string;
+  at: number;
+  count: number;
+  lastAt: number;
 }
 
 export interface History {
   append(record: HistoryRecord, signal: AbortSignal): Promise<void>;
-  /** Newest first. */
+  /**
+   * Newest first. Each record shows the count of its repeats (`count`, `lastAt`) once a later
+   * record carries it (`previous`, removed from the answer); the run of repeats still going on is
+   * counted on the canary row only (CanaryRecord.recorded).
+   */
   list(
     key: CanaryKey,
     opts: { limit: number; before?: number },

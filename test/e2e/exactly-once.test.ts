@@ -1,6 +1,6 @@
 /**
  * Exactly-once steps: concurrent deliveries, a step that dies after acting but before saving, a
- * lease left behind by a crashed step, and a canary deleted while its step runs.
+ * claim left behind by a crashed step, and a canary deleted while its step runs.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStep } from '../../lib/app/run-step.js';
@@ -78,7 +78,8 @@ describe('exactly-once analysis steps', () => {
       delete: (k, s) => real.delete(k, s),
       listDue: (u, s) => real.listDue(u, s),
       list: (f, s) => real.list(f, s),
-      save: (r, v, s) => (crashes-- > 0 ? Promise.reject(new Error('Lambda timed out')) : real.save(r, v, s)),
+      save: (r, v, s, c) =>
+        crashes-- > 0 ? Promise.reject(new Error('Lambda timed out')) : real.save(r, v, s, c),
     };
     cp.clock.now += 10_000;
     await expect(runStep({ ...cp.stepDeps, store: crashing }, key, signal)).rejects.toThrow(
@@ -91,6 +92,10 @@ describe('exactly-once analysis steps', () => {
     expect(notSaved).toMatchObject({ reason: 'StatusNotSaved' });
     expect(notSaved!.explanation).toContain('setRoutes 80/20');
 
+    // The claim is released; the canary runs again when it would have ended.
+    const row0 = (await real.get(key, signal))!;
+    expect(row0.nextRunAt).toBe(cp.clock.now + cp.stepDeps.leaseMs + 1000);
+    cp.clock.now = row0.nextRunAt! - 10_000;
     // The next steps re-observe the live routes and carry on from there, never going back.
     const seen: number[] = [];
     let row: CanaryRecord<CanaryStatus> | undefined;
@@ -103,20 +108,26 @@ describe('exactly-once analysis steps', () => {
     expect(seen).toEqual([30, 40, 50, 0]);
   });
 
-  it('waits for a lease left by a crashed step to expire, then continues and records the wait', async () => {
+  it('waits for a claim left by a crashed step to expire, then continues and records the wait', async () => {
     const before = await progressing();
     cp.clock.now += 10_000;
     const crashedAt = cp.clock.now;
-    expect(await cp.core.store.acquire(key, 'crashed-step', crashedAt, cp.stepDeps.leaseMs, signal)).toEqual(
-      {},
-    );
-    expect(await runStep(cp.stepDeps, key, signal)).toMatchObject({
-      kind: 'skipped',
-      why: 'leaseHeld',
-    });
-    expect((await cp.core.store.get(key, signal))!.version).toBe(before.version);
+    // What a step's claim writes: the row as read, its schedule moved past the claim's end.
+    const until = crashedAt + cp.stepDeps.leaseMs;
+    const claim = {
+      owner: 'crashed-step',
+      now: crashedAt,
+      until,
+      version: before.version,
+      runAt: until + 1000,
+    };
+    expect(await cp.core.store.acquire(key, claim, signal)).toEqual({});
+    // Meanwhile a delivery of the step is not due, and dispatch does not queue the canary.
+    expect(await runStep(cp.stepDeps, key, signal)).toMatchObject({ kind: 'skipped', why: 'notDue' });
+    expect(await cp.dispatch()).toBe(0);
 
-    cp.clock.now += cp.stepDeps.leaseMs + 1;
+    // At the claim's end the canary is due again: the crashed step delayed it by the claim's length.
+    cp.clock.now = until + 1000;
     const r = await runStep(cp.stepDeps, key, signal);
     expect(r.kind).toBe('stepped');
     expect(virtualServiceWeights(sandbox)).toEqual([80, 20]);
@@ -124,8 +135,8 @@ describe('exactly-once analysis steps', () => {
     expect(record!.inputs?.lease).toEqual({
       previousStep: 'crashed-step',
       heldSince: crashedAt,
-      expiredAt: crashedAt + cp.stepDeps.leaseMs,
-      waitedMs: cp.stepDeps.leaseMs + 1,
+      expiredAt: until,
+      waitedMs: cp.stepDeps.leaseMs + 1000,
     });
   });
 
@@ -139,12 +150,12 @@ describe('exactly-once analysis steps', () => {
       listDue: (u, s) => real.listDue(u, s),
       list: (f, s) => real.list(f, s),
       // DELETE arrives after the step moved traffic, before it saves.
-      save: async (r, v, s) => {
+      save: async (r, v, s, c) => {
         if (!deleted) {
           deleted = true;
           expect((await cp.api('DELETE', '/canaries/sandbox/test/podinfo')).status).toBe(204);
         }
-        return real.save(r, v, s);
+        return real.save(r, v, s, c);
       },
     };
     cp.clock.now += 10_000;

@@ -11,7 +11,9 @@ import type {
   CanaryKey,
   CanaryRecord,
   CanaryStore,
+  Claim,
   ExpiredLease,
+  LastRecord,
   LeaseGrant,
   Leases,
 } from '../../ports/store.js';
@@ -22,6 +24,8 @@ import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema } from './schema.js';
 import { DUE_SHARDS, NEVER, canaryPk, idlePk, keyFromPk, shardOf } from './table.js';
 
 const META = 'META';
+/** The claim of a step on the row (see `acquire`). */
+const LEASE_ATTRIBUTES = ['leaseOwner', 'leaseSince', 'leaseUntil'];
 /** Rows `list` reads concurrently. */
 const READS_AT_ONCE = 4;
 
@@ -48,28 +52,49 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     record: CanaryRecord<S>,
     expectedVersion: number,
     signal: AbortSignal,
+    claim?: string,
   ): Promise<CanaryRecord<S>> {
     const next = { ...record, version: expectedVersion + 1 };
     // A row of a newer schema fails the condition like a stale version: the caller re-reads, and the
-    // read says why (NewerSchemaError).
+    // read says why (NewerSchemaError). A step's save also needs its claim, and ends it.
     const condition =
-      expectedVersion === 0 ? 'attribute_not_exists(pk)' : `#version = :expected AND ${NOT_NEWER}`;
+      expectedVersion === 0
+        ? 'attribute_not_exists(pk)'
+        : `#version = :expected AND ${NOT_NEWER}${claim === undefined ? '' : ' AND leaseOwner = :owner'}`;
+    const set = [
+      '#manifest = :manifest',
+      '#status = :status',
+      '#version = :version',
+      '#createdAt = :createdAt',
+      '#updatedAt = :updatedAt',
+      'gsi1pk = :gsi1pk',
+      'gsi1sk = :gsi1sk',
+      `${SCHEMA_VERSION} = :schemaVersion`,
+    ];
+    const remove: string[] = [];
     // An idle canary (one that carries `seen`) is in the sparse `idle` index; any other leaves it.
-    const { seen } = record;
-    const idle = seen
-      ? { set: ', #seen = :seen, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk', remove: '' }
-      : { set: '', remove: ' REMOVE #seen, gsi2pk, gsi2sk' };
+    const { seen, recorded } = record;
+    if (seen) set.push('#seen = :seen', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+    else remove.push('#seen', 'gsi2pk', 'gsi2sk');
+    if (recorded) set.push('#recorded = :recorded');
+    else remove.push('#recorded');
+    if (claim !== undefined) remove.push(...LEASE_ATTRIBUTES);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: canaryPk(record.key), sk: META },
-          UpdateExpression:
-            'SET #manifest = :manifest, #status = :status, #version = :version, ' +
-            '#createdAt = :createdAt, #updatedAt = :updatedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk, ' +
-            `${SCHEMA_VERSION} = :schemaVersion${idle.set}${idle.remove}`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
           ConditionExpression: condition,
-          ExpressionAttributeNames: names('manifest', 'status', 'version', 'createdAt', 'updatedAt', 'seen'),
+          ExpressionAttributeNames: names(
+            'manifest',
+            'status',
+            'version',
+            'createdAt',
+            'updatedAt',
+            'seen',
+            'recorded',
+          ),
           ExpressionAttributeValues: {
             ':manifest': record.manifest,
             ':status': record.status,
@@ -83,6 +108,8 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
               ':gsi2pk': idlePk(record.key.cluster),
               ':gsi2sk': `${record.key.namespace}/${record.key.name}`,
             }),
+            ...(recorded && { ':recorded': recorded }),
+            ...(claim !== undefined && { ':owner': claim }),
             ...notNewerValues('canary'),
             ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
           },
@@ -90,7 +117,8 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
         { abortSignal: signal },
       );
     } catch (e) {
-      throw translate(e, `canary ${keyString(record.key)} save at version ${expectedVersion}`);
+      const held = claim === undefined ? '' : ` under the claim of step ${claim}`;
+      throw translate(e, `canary ${keyString(record.key)} save at version ${expectedVersion}${held}`);
     }
     return next;
   }
@@ -155,37 +183,40 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     return rows.filter((r): r is CanaryRecord<S> => r !== undefined);
   }
 
-  /** The lease attributes sit on the canary row: `leaseOwner`, `leaseSince`, `leaseUntil`. */
-  async acquire(
-    key: CanaryKey,
-    owner: string,
-    now: number,
-    ttlMs: number,
-    signal: AbortSignal,
-  ): Promise<LeaseGrant | undefined> {
+  /**
+   * The claim sits on the canary row: `leaseOwner`, `leaseSince`, `leaseUntil`, and `runAt` moves
+   * the due index key (gsi1sk, nextRunAt) in the same write. UPDATED_OLD returns what the write
+   * replaced: a claim left on the row is one that expired in place (saves and releases remove it).
+   */
+  async acquire(key: CanaryKey, claim: Claim, signal: AbortSignal): Promise<LeaseGrant | undefined> {
+    const advance = claim.runAt === undefined ? '' : ', gsi1sk = :runAt';
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: canaryPk(key), sk: META },
-          UpdateExpression: 'SET leaseOwner = :owner, leaseSince = :now, leaseUntil = :until',
+          UpdateExpression: `SET leaseOwner = :owner, leaseSince = :now, leaseUntil = :until${advance}`,
           // Not on a row of a newer schema: the step's read of the row reports it (NewerSchemaError).
           ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) ' +
+            'attribute_exists(pk) AND #version = :version AND ' +
+            '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner) ' +
             `AND ${NOT_NEWER}`,
+          ExpressionAttributeNames: names('version'),
           ExpressionAttributeValues: {
-            ':owner': owner,
-            ':until': now + ttlMs,
-            ':now': now,
+            ':owner': claim.owner,
+            ':until': claim.until,
+            ':now': claim.now,
+            ':version': claim.version,
+            ...(claim.runAt !== undefined && { ':runAt': claim.runAt }),
             ...notNewerValues('canary'),
           },
           ReturnValues: 'UPDATED_OLD',
         }),
         { abortSignal: signal },
       );
-      return { replaced: expiredLease(out.Attributes, owner, ttlMs) };
+      return { replaced: expiredLease(out.Attributes, claim.owner, claim.until - claim.now) };
     } catch (e) {
-      const t = translate(e, 'lease');
+      const t = translate(e, 'claim');
       if (t instanceof ConflictError) return undefined;
       throw t;
     }
@@ -197,7 +228,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: canaryPk(key), sk: META },
-          UpdateExpression: 'REMOVE leaseOwner, leaseSince, leaseUntil',
+          UpdateExpression: `REMOVE ${LEASE_ATTRIBUTES.join(', ')}`,
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeValues: { ':owner': owner },
         }),
@@ -239,9 +270,9 @@ function names(...keys: string[]): Record<string, string> {
 }
 
 /**
- * The lease an acquire replaced, from the attributes it overwrote: one left by another owner (a
- * released lease is removed, so whatever is left expired in place). Rows leased before
- * `leaseSince` was written count the lease as one `ttlMs` long.
+ * The claim an acquire replaced, from the attributes it overwrote: one left by another owner (a
+ * save or release removes the claim, so whatever is left expired in place). Rows claimed before
+ * `leaseSince` was written count the claim as one `ttlMs` long.
  */
 function expiredLease(
   old: Record<string, unknown> | undefined,
@@ -265,5 +296,6 @@ function fromItem<S>(item: Record<string, unknown>): CanaryRecord<S> {
     createdAt: item.createdAt as number,
     updatedAt: item.updatedAt as number,
     ...(item.seen !== undefined && { seen: item.seen as Seen }),
+    ...(item.recorded !== undefined && { recorded: item.recorded as LastRecord }),
   };
 }

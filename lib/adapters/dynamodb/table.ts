@@ -4,8 +4,11 @@
  *
  * Items:
  * - canary row     pk `C#<cluster>/<ns>/<name>`  sk `META`       + gsi1pk `DUE#<shard>`, gsi1sk nextRunAt;
- *                  while idle also `seen` and gsi2pk `IDLE#<cluster>`, gsi2sk `<ns>/<name>` (index `idle`)
- * - history        pk `C#<cluster>/<ns>/<name>`  sk `H#<at>#<id>` + expiresAt (TTL, epoch seconds)
+ *                  while idle also `seen` and gsi2pk `IDLE#<cluster>`, gsi2sk `<ns>/<name>` (index `idle`);
+ *                  `recorded` (the last history record and its repeats); while a step runs its claim
+ *                  (`leaseOwner`, `leaseSince`, `leaseUntil`)
+ * - history        pk `C#<cluster>/<ns>/<name>`  sk `H#<at>#<id>` + expiresAt (TTL, epoch seconds);
+ *                  `previous` (the repeat count of an earlier record)
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates)
  *
  * Every item also carries `schemaVersion`, the version of its kind's shape (schema.ts).

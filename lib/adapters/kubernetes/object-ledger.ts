@@ -20,13 +20,20 @@ interface Sent {
   url?: string;
 }
 
-/** The trails of one step's objects. */
+/** The trails of one step's objects, and whether the step wrote anything. */
 export class ObjectLedger {
   private readonly trails = new Map<string, Trail>();
+  /**
+   * Whether a write was answered with success: to any object or subresource but Kubernetes Events,
+   * which are notifications (a repeated one is counted by the API server, not a change).
+   */
+  wrote = false;
 
   /** Records the answer of one request: the returned object, or `notFound`. */
   note(sent: Sent, answer: { body: unknown } | 'notFound'): void {
     const target = sent.url === undefined ? undefined : objectOf(sent.url);
+    const write = answer !== 'notFound' && WRITES.has(sent.method?.toUpperCase() ?? '');
+    if (write && target?.resource !== 'events') this.wrote = true;
     if (!target || sent.method === undefined) return;
     const body = answer === 'notFound' ? undefined : (answer.body as { metadata?: Metadata } | undefined);
     const name = target.name ?? body?.metadata?.name;
@@ -42,6 +49,8 @@ export class ObjectLedger {
     return Object.fromEntries([...this.trails].map(([ref, t]) => [ref, t.stamp]));
   }
 }
+
+const WRITES: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface Metadata {
   name?: string;

@@ -125,9 +125,15 @@ function nextRunAt(ctx: Ctx, schedule: Schedule, status: CanaryStatus): number |
   const interval = spec.intervalSeconds(ctx.canary) * 1000;
   if (schedule === 'never') return undefined;
   if (schedule === 'soon') return ctx.obs.now + Math.min(interval, READINESS_POLL_MS);
-  // An idle canary is swept: its next full step is the periodic reconcile.
+  // An idle canary is swept: its next full step is the periodic reconcile. Unless the target has
+  // already moved on (a revision set while promoting, which the sweep would take for seen): then
+  // the next step, one interval on, starts its release.
   const reconcile = ctx.obs.idleReconcileMs;
-  if (reconcile !== undefined && isIdle(status)) return ctx.obs.now + reconcileDelayMs(ctx.canary, reconcile);
+  const target = ctx.obs.target?.revision;
+  const movedOn =
+    target !== undefined && status.lastAppliedSpec !== undefined && target !== status.lastAppliedSpec;
+  if (reconcile !== undefined && isIdle(status) && !movedOn)
+    return ctx.obs.now + reconcileDelayMs(ctx.canary, reconcile);
   return ctx.obs.now + interval;
 }
 

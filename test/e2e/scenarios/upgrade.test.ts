@@ -96,8 +96,10 @@ describe('rows written by the previous version (6d222e3, schema version 0)', () 
     expect(liveWeights()).toEqual([80, 20]);
 
     // The action step queued by the old API before the deploy, delivered to the new code.
+    // The calls of a step on a new row: the row, the cluster record (this container's first read),
+    // the claim, the save and the record (docs/architecture.md, "DynamoDB requests per step").
     const paused = await countedStep({ key, dueAt: capture.clock, action: true });
-    expect(paused).toEqual({ GetItem: 3, UpdateItem: 3, PutItem: 1 });
+    expect(paused).toEqual({ GetItem: 2, UpdateItem: 2, PutItem: 1 });
     const row = await cp.core.store.get(key, signal);
     expect(row?.status).toMatchObject({
       phase: 'Progressing',
@@ -116,9 +118,9 @@ describe('rows written by the previous version (6d222e3, schema version 0)', () 
     await cp.dispatch();
     const [due] = cp.queued.splice(0);
     expect(due).toMatchObject({ key });
-    // An analysis step (checks, weight 30 → 40) costs what the action step on the old row cost.
+    // An analysis step (checks, weight 30 → 40): the cluster record is still this container's.
     const analysis = await countedStep(due);
-    expect(analysis).toEqual({ GetItem: 3, UpdateItem: 3, PutItem: 1 });
+    expect(analysis).toEqual({ GetItem: 1, UpdateItem: 2, PutItem: 1 });
     expect(liveWeights()).toEqual([60, 40]);
 
     const run = await stepUntilPhase(cp, key, ['Succeeded'], { read: liveWeights });

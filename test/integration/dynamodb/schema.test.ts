@@ -66,7 +66,9 @@ describe('writes', () => {
   it('stamp the current schema version on every kind of item', async () => {
     const key = { cluster: 'c', namespace: 'stamp', name: 'a' };
     await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, 'me', 10, 1_000, signal)).toBeDefined();
+    expect(
+      await store.acquire(key, { owner: 'me', now: 10, until: 1_010, version: 1 }, signal),
+    ).toBeDefined();
     await history.append(aStep(key, 5), signal);
     for (const kind of ['cluster', 'template', 'alert-provider'] as const)
       await new DynamoDocuments(dyn.db, dyn.table, kind).put('stamp', { name: 'stamp' }, signal);
@@ -155,7 +157,8 @@ describe('rows of a newer schema version', () => {
     await expect(
       store.save({ ...saved, status: { phase: 'Failed' } }, saved.version, signal),
     ).rejects.toBeInstanceOf(ConflictError);
-    expect(await store.acquire(key, 'old', 10, 1_000, signal)).toBeUndefined();
+    const claim = { owner: 'old', now: 10, until: 1_010, version: saved.version, runAt: 1_010 };
+    expect(await store.acquire(key, claim, signal)).toBeUndefined();
     await expect(store.delete(key, signal)).rejects.toBeInstanceOf(NewerSchemaError);
     expect(await raw(pkOf(key), 'META')).toEqual(before);
   });

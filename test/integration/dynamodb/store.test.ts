@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCanaryStore } from '../../../lib/adapters/dynamodb/canaries.js';
 import { DynamoDocuments } from '../../../lib/adapters/dynamodb/documents.js';
@@ -24,6 +25,12 @@ function aRecord(
     updatedAt: 1,
     ...over,
   };
+}
+
+/** The canary row as stored (not through the adapter). */
+async function raw(key: CanaryKey): Promise<Record<string, unknown> | undefined> {
+  const pk = `C#${key.cluster}/${key.namespace}/${key.name}`;
+  return (await dyn.db.send(new GetCommand({ TableName: dyn.table, Key: { pk, sk: 'META' } }))).Item;
 }
 
 beforeAll(async () => {
@@ -84,35 +91,101 @@ describe(`DynamoCanaryStore (${storeBackend()})`, () => {
     expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
-  it('gives a lease to one owner until it expires or is released', async () => {
+  /** A claim of `owner` at `now` for 500 ms on the row at `version`. */
+  const claim = (owner: string, now: number, version = 1, runAt?: number) => ({
+    owner,
+    now,
+    until: now + 500,
+    version,
+    runAt,
+  });
+
+  it('gives a claim to one owner until it expires, its save ends it or it is released', async () => {
     const key = { cluster: 'c1', namespace: 'lease', name: 'a' };
     await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, 'step-1', 1000, 500, signal)).toEqual({});
-    expect(await store.acquire(key, 'step-2', 1200, 500, signal)).toBeUndefined();
-    expect(await store.acquire(key, 'step-1', 1200, 500, signal)).toEqual({});
-    // step-1 never released its lease: step-2 replaces it once expired, and is told whose it was.
-    expect(await store.acquire(key, 'step-2', 1800, 500, signal)).toEqual({
+    expect(await store.acquire(key, claim('step-1', 1000), signal)).toEqual({});
+    expect(await store.acquire(key, claim('step-2', 1200), signal)).toBeUndefined();
+    expect(await store.acquire(key, claim('step-1', 1200), signal)).toEqual({});
+    // step-1 never ended its claim: step-2 replaces it once expired, and is told whose it was.
+    expect(await store.acquire(key, claim('step-2', 1800), signal)).toEqual({
       replaced: { owner: 'step-1', since: 1200, until: 1700 },
     });
     await store.release(key, 'step-1', signal); // not the owner: no effect
-    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toBeUndefined();
+    expect(await store.acquire(key, claim('step-3', 1900), signal)).toBeUndefined();
     await store.release(key, 'step-2', signal);
-    // A released lease is gone: nothing was replaced.
-    expect(await store.acquire(key, 'step-3', 1900, 500, signal)).toEqual({});
+    // A released claim is gone: nothing was replaced.
+    expect(await store.acquire(key, claim('step-3', 1900), signal)).toEqual({});
+    const row = (await store.get(key, signal))!;
+    const saved = await store.save({ ...row, status: { phase: 'Progressing' } }, 1, signal, 'step-3');
+    // The save ended it: the next claim (at the new version) replaces nothing.
+    expect(await store.acquire(key, claim('step-4', 2000, saved.version), signal)).toEqual({});
   });
 
-  it('refuses a lease on a canary that does not exist', async () => {
+  it('claims only the row at the version the step read', async () => {
+    const key = { cluster: 'c1', namespace: 'lease', name: 'version' };
+    const r = await store.save(aRecord(key), 0, signal);
+    await store.save({ ...r, status: { phase: 'Progressing' } }, 1, signal); // moved on: version 2
+    expect(await store.acquire(key, claim('step-1', 1000, 1), signal)).toBeUndefined();
+    expect(await store.acquire(key, claim('step-1', 1000, 2), signal)).toEqual({});
+  });
+
+  it('moves the schedule to the claim’s end in the same write, so dispatch does not find it', async () => {
+    const key = { cluster: 'c1', namespace: 'claim-due', name: 'a' };
+    const unscheduled = { cluster: 'c1', namespace: 'claim-due', name: 'b' };
+    await store.save(aRecord(key, { nextRunAt: 1000 }), 0, signal);
+    await store.save(aRecord(unscheduled), 0, signal);
+    const due = async () =>
+      (await store.listDue(2000, signal)).filter((d) => d.key.namespace === 'claim-due');
+    expect(await due()).toEqual([{ key, nextRunAt: 1000 }]);
+
+    expect(await store.acquire(key, claim('step-1', 1000, 1, 2500), signal)).toEqual({});
+    expect(await due()).toEqual([]);
+    expect((await store.get(key, signal))?.nextRunAt).toBe(2500);
+    // Without `runAt` the schedule stays: an unscheduled canary is not scheduled by a claim.
+    expect(await store.acquire(unscheduled, claim('step-2', 1000), signal)).toEqual({});
+    expect((await store.get(unscheduled, signal))?.nextRunAt).toBeUndefined();
+  });
+
+  it('refuses a claim on a canary that does not exist', async () => {
     expect(
-      await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, 'x', 1, 1, signal),
+      await store.acquire({ cluster: 'c', namespace: 'n', name: 'missing' }, claim('x', 1), signal),
     ).toBeUndefined();
   });
 
-  it('keeps the lease when the status is saved', async () => {
+  it('keeps the claim through a save without it (the API’s) and refuses a step’s save once it lost it', async () => {
     const key = { cluster: 'c1', namespace: 'lease', name: 'b' };
     const r = await store.save(aRecord(key), 0, signal);
-    expect(await store.acquire(key, 'step-1', 1000, 60_000, signal)).toEqual({});
-    await store.save({ ...r, status: { phase: 'Progressing' } }, r.version, signal);
-    expect(await store.acquire(key, 'step-2', 2000, 60_000, signal)).toBeUndefined();
+    expect(await store.acquire(key, claim('step-1', 1000), signal)).toEqual({});
+    const api = await store.save({ ...r, status: { phase: 'Progressing' } }, r.version, signal);
+    expect(await store.acquire(key, claim('step-2', 1100, api.version), signal)).toBeUndefined();
+    // step-1's claim expired and step-2 took it over: step-1 can no longer save, step-2 can.
+    expect(await store.acquire(key, claim('step-2', 1600, api.version), signal)).toMatchObject({
+      replaced: { owner: 'step-1' },
+    });
+    await expect(
+      store.save({ ...api, status: { phase: 'Failed' } }, api.version, signal, 'step-1'),
+    ).rejects.toThrow(/under the claim of step step-1: condition failed/);
+    const saved = await store.save({ ...api, status: { phase: 'Succeeded' } }, api.version, signal, 'step-2');
+    expect(saved.version).toBe(api.version + 1);
+    expect(await raw(key)).not.toHaveProperty('leaseOwner');
+  });
+
+  it('saves the last history record with the status and removes it with a save without one', async () => {
+    const key = { cluster: 'c1', namespace: 'recorded', name: 'a' };
+    const recorded = {
+      id: 's1',
+      at: 5,
+      reason: 'NoNewRevision',
+      outcome: 'abc',
+      version: 1,
+      count: 3,
+      lastAt: 9,
+    };
+    const r = await store.save(aRecord(key, { recorded }), 0, signal);
+    expect((await store.get(key, signal))?.recorded).toEqual(recorded);
+    await store.save({ ...r, recorded: undefined }, r.version, signal);
+    expect((await store.get(key, signal))?.recorded).toBeUndefined();
+    expect(await raw(key)).not.toHaveProperty('recorded');
   });
 
   it('lets exactly one of 20 concurrent writers win a version', async () => {
@@ -171,6 +244,41 @@ describe(`DynamoHistory (${storeBackend()})`, () => {
       }),
     );
     expect(Items?.[0]?.expiresAt).toBe(0 + 7 * 86_400);
+  });
+
+  it('shows the count a later record carries on the record it names, also across pages', async () => {
+    const history = new DynamoHistory(dyn.db, dyn.table);
+    const key = { cluster: 'c1', namespace: 'hist', name: 'counted' };
+    const step = (at: number, previous?: { at: number; count: number; lastAt: number }) => ({
+      key,
+      at,
+      id: `s${at}`,
+      kind: 'step' as const,
+      actor: 'controller',
+      phase: 'Succeeded',
+      reason: 'NoNewRevision',
+      explanation: `at ${at}`,
+      ...(previous && { previous: { id: `s${previous.at}`, ...previous } }),
+    });
+    await history.append(step(100), signal);
+    // Repeated until 250 (counted on the row), then the run ended with the record at 300.
+    await history.append(step(300, { at: 100, count: 4, lastAt: 250 }), signal);
+    await history.append({ ...step(310), kind: 'operator', actor: 'bob' }, signal);
+    await history.append(step(400, { at: 300, count: 2, lastAt: 350 }), signal);
+
+    const all = await history.list(key, { limit: 10 }, signal);
+    expect(all.map((h) => [h.at, h.count, h.lastAt])).toEqual([
+      [400, undefined, undefined],
+      [310, undefined, undefined],
+      [300, 2, 350],
+      [100, 4, 250],
+    ]);
+    expect(all.some((h) => 'previous' in h)).toBe(false);
+    // The newest record of a page is counted by a record of the page before it.
+    const page = await history.list(key, { limit: 1, before: 300 }, signal);
+    expect(page.map((h) => [h.at, h.count, h.lastAt])).toEqual([[100, 4, 250]]);
+    const skipping = await history.list(key, { limit: 1, before: 310 }, signal);
+    expect(skipping.map((h) => [h.at, h.count, h.lastAt])).toEqual([[300, 2, 350]]);
   });
 });
 

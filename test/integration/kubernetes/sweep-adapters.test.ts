@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterClients } from '../../../lib/adapters/kubernetes/client.js';
+import { KubernetesEventRecorder, WrittenEvents } from '../../../lib/adapters/kubernetes/events.js';
 import { MetadataInventory } from '../../../lib/adapters/kubernetes/inventory.js';
 import { ObjectLedger, withLedger } from '../../../lib/adapters/kubernetes/object-ledger.js';
 import { KubernetesScaler } from '../../../lib/adapters/kubernetes/scaler.js';
@@ -49,6 +50,24 @@ describe('ObjectLedger', () => {
     mark = sandbox.mark();
     await new KubernetesWorkloads({ clients: k }).bootstrap(canary, signal());
     expect(sandbox.selectRequests({ since: mark }).map((r) => `${r.method} ${r.path}`)).toEqual(withIt);
+  });
+
+  it('says whether the step changed the cluster: not by re-applying what is there, nor by an Event', async () => {
+    const canary = aCanary();
+    await new KubernetesWorkloads({ clients: k }).bootstrap(canary, signal());
+    const ledger = new ObjectLedger();
+    const clients = withLedger(k, ledger);
+    await new KubernetesWorkloads({ clients }).bootstrap(canary, signal());
+    const event = { type: 'Normal' as const, reason: 'Synced', message: 'nothing new' };
+    await new KubernetesEventRecorder(clients, new WrittenEvents()).record(
+      canary,
+      event,
+      new Date(),
+      signal(),
+    );
+    expect(ledger.wrote).toBe(false);
+    await new KubernetesScaler(clients).scaleToZero(canary, signal());
+    expect(ledger.wrote).toBe(true);
   });
 
   it('keeps what the step saw when someone else changes the object during the step', async () => {

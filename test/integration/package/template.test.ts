@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../../../lib/adapters/dynamodb/table.js';
+import { CLAIM_MS, STEP_DEADLINE_MS } from '../../../lib/app/step-deadline.js';
 import { ensurePackaged } from '../../stack/package.js';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -39,6 +40,12 @@ describe('serverless.yml template', () => {
       roles.add(JSON.stringify(f.Properties.Role));
     }
     expect(roles.size).toBe(6);
+  });
+
+  it('stops a step within its claim: the deadline < the step function timeout ≤ the claim', () => {
+    const timeoutMs = (resources.StepLambdaFunction!.Properties.Timeout as number) * 1000;
+    expect(STEP_DEADLINE_MS).toBeLessThan(timeoutMs);
+    expect(timeoutMs).toBeLessThanOrEqual(CLAIM_MS);
   });
 
   it('keeps secrets out of environment values', () => {

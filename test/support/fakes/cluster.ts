@@ -2,7 +2,8 @@
  * An in-memory cluster behind the ClusterAccess/ClusterHandle ports (lib/ports/clusters.ts): the
  * target and primary Deployments, the apex Service's choice, one routing object and the Kubernetes
  * Events. Readiness is judged by the domain's one rule (assessReadiness), as the Kubernetes
- * adapter does, so a primary scaled to zero is not ready here either.
+ * adapter does, so a primary scaled to zero is not ready here either. Like the adapters, a fake
+ * writes only what changes, and the handle says whether the step wrote (`wrote()`).
  */
 import { assessReadiness } from '../../../lib/domain/decide/index.js';
 import type { Stamps } from '../../../lib/domain/sweep/seen.js';
@@ -34,9 +35,13 @@ interface FakeDeployment {
   available?: number;
 }
 
+/** Notes that a fake changed the cluster. */
+type Changed = () => void;
+
 /** The target and its `-primary` copy. */
 class FakeWorkloads implements Workloads {
   readonly calls = new Calls();
+  constructor(private readonly changed: Changed) {}
   /** The target Deployment (`podinfo`), two replicas of rev-1 unless a test says otherwise. */
   target?: FakeDeployment = { revision: 'rev-1', replicas: 2 };
   trackedConfigs: Record<string, string> = {};
@@ -48,11 +53,14 @@ class FakeWorkloads implements Workloads {
   async bootstrap(canary: Canary): Promise<void> {
     await this.calls.enter('bootstrap', canary);
     if (!this.target) throw new NotFoundError(`Deployment ${spec.targetName(canary)} not found`);
-    this.primary ??= { revision: this.target.revision, replicas: this.target.replicas };
+    if (this.primary) return;
+    this.primary = { revision: this.target.revision, replicas: this.target.replicas };
+    this.changed();
   }
 
   async pointApex(canary: Canary, at: ApexTarget): Promise<void> {
     await this.calls.enter('pointApex', canary, at);
+    if (this.apex !== at) this.changed();
     this.apex = at;
   }
 
@@ -98,6 +106,7 @@ class FakeWorkloads implements Workloads {
     await this.calls.enter('promote', canary);
     if (!this.target || !this.primary)
       throw new NotFoundError(`Deployment ${spec.primaryName(canary)} not found`);
+    if (this.primary.revision !== this.target.revision) this.changed();
     this.primary.revision = this.target.revision;
   }
 }
@@ -105,11 +114,16 @@ class FakeWorkloads implements Workloads {
 /** Scales the target of a {@link FakeWorkloads}. */
 class FakeScaler implements Scaler {
   readonly calls = new Calls();
-  constructor(private readonly workloads: FakeWorkloads) {}
+  constructor(
+    private readonly workloads: FakeWorkloads,
+    private readonly changed: Changed,
+  ) {}
 
   async scaleToZero(canary: Canary): Promise<void> {
     await this.calls.enter('scaleToZero', canary);
-    if (this.workloads.target) this.workloads.target.replicas = 0;
+    const { target } = this.workloads;
+    if (target && target.replicas !== 0) this.changed();
+    if (target) target.replicas = 0;
   }
 
   async scaleUp(canary: Canary, like: 'canary' | 'primary'): Promise<number> {
@@ -117,12 +131,14 @@ class FakeScaler implements Scaler {
     const { target, primary } = this.workloads;
     if (!target) throw new NotFoundError(`Deployment ${spec.targetName(canary)} not found`);
     const own = like === 'canary' && target.replicas > 0 ? target.replicas : undefined;
-    target.replicas = own ?? primary?.replicas ?? 1;
+    const replicas = own ?? primary?.replicas ?? 1;
+    if (target.replicas !== replicas) this.changed();
+    target.replicas = replicas;
     return target.replicas;
   }
 }
 
-/** The Kubernetes Events recorded on the target. */
+/** The Kubernetes Events recorded on the target (notifications: not a change, see `wrote()`). */
 class FakeEvents implements EventRecorder {
   readonly calls = new Calls();
   readonly recorded: RecordedEvent[] = [];
@@ -147,10 +163,12 @@ class FakeRouter implements Router {
   foreign?: string;
   /** What reading a foreign object throws; by default it reads as "no routes" (undefined). */
   foreignReadError?: Error;
+  constructor(private readonly changed: Changed) {}
 
   async reconcile(canary: Canary): Promise<string[]> {
     await this.calls.enter('reconcile', canary);
     const notes = this.foreign ? [`${this.foreign} taken over: routes to primary and canary`] : [];
+    if (this.foreign || !this.routes) this.changed();
     this.foreign = undefined;
     this.routes ??= { primary: 100, canary: 0, mirrored: false };
     return notes;
@@ -164,22 +182,27 @@ class FakeRouter implements Router {
 
   async setRoutes(canary: Canary, w: RouteWeights): Promise<void> {
     await this.calls.enter('setRoutes', canary, w);
+    if (JSON.stringify(this.routes) !== JSON.stringify(w)) this.changed();
     this.routes = { ...w };
   }
 
   async finalize(canary: Canary): Promise<void> {
     await this.calls.enter('finalize', canary);
+    if (this.routes) this.changed();
     this.routes = undefined;
   }
 }
 
 /** Everything of one cluster; `router(provider)` records which provider was asked for. */
 export class FakeCluster implements ClusterHandle {
-  readonly workloads = new FakeWorkloads();
-  readonly scaler = new FakeScaler(this.workloads);
+  /** Changes made since the step began (FakeClusterAccess.get starts a step). */
+  private changes = 0;
+  private readonly changed: Changed = () => void this.changes++;
+  readonly workloads = new FakeWorkloads(this.changed);
+  readonly scaler = new FakeScaler(this.workloads, this.changed);
   readonly events = new FakeEvents();
   readonly hooks = new FakeHooks();
-  readonly routes = new FakeRouter();
+  readonly routes = new FakeRouter(this.changed);
   readonly metricsServer = new FakeMetrics();
   /** The provider of each `router()` call. */
   readonly providers: string[] = [];
@@ -210,6 +233,15 @@ export class FakeCluster implements ClusterHandle {
   touched(): Stamps {
     return { ...this.stamps };
   }
+
+  wrote(): boolean {
+    return this.changes > 0;
+  }
+
+  /** A step begins: nothing written yet (one FakeCluster serves every step). */
+  beginStep(): void {
+    this.changes = 0;
+  }
 }
 
 /** The registered clusters by name. */
@@ -225,6 +257,7 @@ export class FakeClusterAccess implements ClusterAccess {
     await this.calls.enter('get', cluster);
     const c = this.byName.get(cluster);
     if (!c) throw new UnknownClusterError(cluster);
+    c.beginStep();
     return c;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * In-memory fakes of the persistence ports (lib/ports/store.ts) with the DynamoDB adapter's
- * semantics: a version condition on every save, a lease that only its owner or its expiry ends,
- * history newest first. Values are copied in and out, so a test cannot change what is stored by
- * accident.
+ * semantics: a version condition on every save, a claim that only its owner's save or release or
+ * its expiry ends, history newest first with repeat counts. Values are copied in and out, so a test
+ * cannot change what is stored by accident.
  */
 import type { CanaryStatus } from '../../../lib/domain/status.js';
 import { ConflictError } from '../../../lib/ports/errors.js';
@@ -10,6 +10,7 @@ import type {
   CanaryKey,
   CanaryRecord,
   CanaryStore,
+  Claim,
   Documents,
   ExpiredLease,
   History,
@@ -46,15 +47,20 @@ export class FakeCanaryStore implements CanaryStore<CanaryStatus>, Leases {
   async save(
     record: CanaryRecord<CanaryStatus>,
     expectedVersion: number,
+    _signal?: AbortSignal,
+    claim?: string,
   ): Promise<CanaryRecord<CanaryStatus>> {
-    await this.calls.enter('save', record, expectedVersion);
-    const current = this.rows.get(keyString(record.key));
-    if (expectedVersion === 0 ? current !== undefined : current?.version !== expectedVersion)
+    await this.calls.enter('save', record, expectedVersion, claim);
+    const id = keyString(record.key);
+    const current = this.rows.get(id);
+    const stale = expectedVersion === 0 ? current !== undefined : current?.version !== expectedVersion;
+    if (stale || (claim !== undefined && this.leases.get(id)?.owner !== claim))
       throw new ConflictError(
-        `canary ${keyString(record.key)} save at version ${expectedVersion}: condition failed (changed concurrently)`,
+        `canary ${id} save at version ${expectedVersion}: condition failed (changed concurrently)`,
       );
     const next = { ...copy(record), version: expectedVersion + 1 };
-    this.rows.set(keyString(record.key), next);
+    this.rows.set(id, next);
+    if (claim !== undefined) this.leases.delete(id);
     return copy(next);
   }
 
@@ -83,13 +89,16 @@ export class FakeCanaryStore implements CanaryStore<CanaryStatus>, Leases {
       .map(copy);
   }
 
-  async acquire(key: CanaryKey, owner: string, now: number, ttlMs: number): Promise<LeaseGrant | undefined> {
-    await this.calls.enter('acquire', key, owner, now, ttlMs);
-    if (!this.rows.has(keyString(key))) return undefined;
-    const held = this.leases.get(keyString(key));
-    if (held && held.until >= now && held.owner !== owner) return undefined;
-    this.leases.set(keyString(key), { owner, since: now, until: now + ttlMs });
-    return held && held.owner !== owner ? { replaced: held } : {};
+  async acquire(key: CanaryKey, claim: Claim): Promise<LeaseGrant | undefined> {
+    await this.calls.enter('acquire', key, claim);
+    const id = keyString(key);
+    const row = this.rows.get(id);
+    if (row?.version !== claim.version) return undefined;
+    const held = this.leases.get(id);
+    if (held && held.until >= claim.now && held.owner !== claim.owner) return undefined;
+    this.leases.set(id, { owner: claim.owner, since: claim.now, until: claim.until });
+    if (claim.runAt !== undefined) row.nextRunAt = claim.runAt;
+    return held && held.owner !== claim.owner ? { replaced: held } : {};
   }
 
   async release(key: CanaryKey, owner: string): Promise<void> {
@@ -111,9 +120,15 @@ export class FakeHistory implements History {
   async append(record: HistoryRecord): Promise<void> {
     await this.calls.enter('append', record);
     // A re-delivered step writes the same id at the same instant: keep the first record.
-    const same = (r: HistoryRecord) =>
-      keyString(r.key) === keyString(record.key) && r.at === record.at && r.id === record.id;
-    if (!this.records.some(same)) this.records.push(copy(record));
+    const same = (at: number, id: string) => (r: HistoryRecord) =>
+      keyString(r.key) === keyString(record.key) && r.at === at && r.id === id;
+    if (this.records.some(same(record.at, record.id))) return;
+    const { previous, ...rest } = copy(record);
+    // The count of the run of repeats this record ends goes on the record it names.
+    const repeated = previous && this.records.find(same(previous.at, previous.id));
+    if (repeated && previous.count > 1)
+      Object.assign(repeated, { count: previous.count, lastAt: previous.lastAt });
+    this.records.push(rest);
   }
 
   async list(key: CanaryKey, opts: { limit: number; before?: number }): Promise<HistoryRecord[]> {

@@ -3,10 +3,12 @@
  * (`test-cluster`) unless a test brings more, a clock the test moves, and helpers that register a
  * canary and run its steps through the real use cases. No server, no timer.
  */
+import { expect } from 'vitest';
 import type { ClusterRegistration } from '../../../lib/app/clusters.js';
 import type { OperatorDeps } from '../../../lib/app/operator-actions.js';
 import { registerCanary, type RegisterDeps } from '../../../lib/app/register-canary.js';
 import { runStep, type StepDeps, type StepOutcome } from '../../../lib/app/run-step.js';
+import { CLAIM_MS } from '../../../lib/app/step-deadline.js';
 import type { Phase } from '../../../lib/domain/phase.js';
 import type { Provider } from '../../../lib/domain/spec/accessors.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
@@ -22,8 +24,8 @@ export const signal = new AbortController().signal;
 /** podinfo in namespace test of `test-cluster`. */
 export const key: CanaryKey = { cluster: 'test-cluster', namespace: 'test', name: 'podinfo' };
 
-/** The lease length of the deployment's default (LEASE_SECONDS 120). */
-export const LEASE_MS = 120_000;
+/** The claim length of the deployment (the step's deadline plus a margin: 120 s). */
+export const LEASE_MS = CLAIM_MS;
 
 export interface AppWorld {
   clock: { now: number };
@@ -137,6 +139,22 @@ export async function initialized(
 ): Promise<void> {
   await register(w, canary, k.cluster);
   await stepUntil(w, ['Initialized'], { key: k });
+}
+
+/**
+ * Claims `k` at `at` as a step does (the row as it is, its schedule moved past the claim) for a
+ * step `owner` that then dies holding it; `runAt: false` leaves the schedule alone.
+ */
+export async function claimAndDie(
+  w: AppWorld,
+  at: number,
+  o: { owner?: string; key?: CanaryKey; runAt?: false } = {},
+): Promise<void> {
+  const k = o.key ?? key;
+  const version = w.store.peek(k)!.version;
+  const runAt = o.runAt === false ? undefined : at + LEASE_MS + 1000;
+  const claim = { owner: o.owner ?? 'crashed-step', now: at, until: at + LEASE_MS, version, runAt };
+  expect(await w.store.acquire(k, claim)).toEqual({});
 }
 
 /** The phase after each decided step. */

@@ -10,12 +10,14 @@ import { ConflictError, UnavailableError } from '../../../lib/ports/errors.js';
 import { aCanary } from '../../support/builders.js';
 import {
   anAppWorld,
+  claimAndDie,
   initialized,
   key,
   LEASE_MS,
   nextStep,
   register,
   signal,
+  stepNow,
   stepUntil,
   type AppWorld,
 } from './harness.js';
@@ -45,7 +47,10 @@ describe('a step that acted and then lost its save', () => {
 
     expect(outcome.kind).toBe('failed');
     expect(w.cluster.routes.routes!.canary).toBe(20); // the move happened
-    expect(w.store.peek(key)).toEqual(before); // the status did not
+    // The status did not; the canary runs again when the step's claim would have ended, and the
+    // claim is released (no save ended it).
+    expect(w.store.peek(key)).toEqual({ ...before, nextRunAt: w.clock.now + LEASE_MS + 1000 });
+    expect(w.store.lease(key)).toBeUndefined();
     expect(last(w)).toMatchObject({
       kind: 'step',
       reason: 'StatusNotSaved',
@@ -179,11 +184,14 @@ describe('a step that takes over from one that died holding the lease', () => {
     const w = anAppWorld();
     await atTenPercent(w);
     const due = w.store.peek(key)!.nextRunAt!;
-    await w.store.acquire(key, 'crashed-step', due, LEASE_MS); // it never releases
-    expect(await nextStep(w)).toEqual({ kind: 'skipped', why: 'leaseHeld' });
+    await claimAndDie(w, due); // it never saves nor releases
+    // Its claim moved the schedule to the claim's end: a repeated delivery is not due, dispatch
+    // leaves the canary alone, and the next step comes when the claim has expired.
+    w.clock.now = due;
+    expect(await stepNow(w)).toEqual({ kind: 'skipped', why: 'notDue', nextRunAt: due + LEASE_MS + 1_000 });
 
-    w.clock.now = due + LEASE_MS + 1_000;
     expect((await nextStep(w)).kind).toBe('stepped');
+    expect(w.clock.now).toBe(due + LEASE_MS + 1_000);
 
     const lease = {
       previousStep: 'crashed-step',
@@ -204,7 +212,7 @@ describe('a step that takes over from one that died holding the lease', () => {
     const w = anAppWorld();
     await atTenPercent(w);
     const due = w.store.peek(key)!.nextRunAt!;
-    await w.store.acquire(key, 'crashed-step', due, LEASE_MS);
+    await claimAndDie(w, due);
     w.clock.now = due + LEASE_MS + 1;
     w.cluster.workloads.calls.failNext('revision', new UnavailableError('API server down'));
 

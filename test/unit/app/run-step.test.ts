@@ -8,9 +8,9 @@ import { aCanary } from '../../support/builders.js';
 import { FakeClusterAccess } from '../../support/fakes/cluster.js';
 import {
   anAppWorld,
+  claimAndDie,
   initialized,
   key,
-  LEASE_MS,
   phases,
   reasons,
   register,
@@ -108,7 +108,8 @@ describe('runStep: leases and concurrent writes', () => {
   it('skips without touching the cluster or the row while another step holds the lease', async () => {
     const w = anAppWorld();
     await register(w);
-    await w.store.acquire(key, 'other-step', w.clock.now, LEASE_MS);
+    // A claim that left the canary due (as a step of the previous version took it).
+    await claimAndDie(w, w.clock.now, { owner: 'other-step', runAt: false });
     const version = w.store.peek(key)!.version;
 
     expect(await stepNow(w)).toEqual({ kind: 'skipped', why: 'leaseHeld' });
@@ -119,11 +120,18 @@ describe('runStep: leases and concurrent writes', () => {
     expect(w.history.of(key).filter((r) => r.kind === 'step')).toEqual([]);
   });
 
-  it('releases its lease whatever the outcome', async () => {
+  it('ends its claim whatever the outcome: with the save, or released when it saved nothing', async () => {
     const w = anAppWorld();
     await register(w);
     w.clusters.calls.failNext('get', new UnavailableError('cluster unreachable'));
-    expect((await stepNow(w)).kind).toBe('failed');
+    expect((await stepNow(w)).kind).toBe('failed'); // rescheduled: the save ends the claim
+    expect(w.store.lease(key)).toBeUndefined();
+    expect(w.store.calls.count('release')).toBe(0);
+
+    w.clock.now = w.store.peek(key)!.nextRunAt!;
+    w.clusters.calls.failNext('get', new UnavailableError('cluster unreachable'));
+    w.store.calls.failNext('save', new UnavailableError('DynamoDB throttled'));
+    expect(await stepNow(w)).toMatchObject({ kind: 'failed', record: undefined });
     expect(w.store.lease(key)).toBeUndefined();
     expect(w.store.calls.count('release')).toBe(1);
   });

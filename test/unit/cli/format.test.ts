@@ -94,6 +94,24 @@ describe('historyTable', () => {
       '2025-01-01T00:00:00Z   registration   Initializing   -        CanaryRegistered   local-token   registered; by local-token',
     );
   });
+
+  it('shows how often a record was repeated and when last', () => {
+    const out = historyTable([
+      {
+        at: T0,
+        kind: 'step',
+        actor: 'controller',
+        phase: 'Succeeded',
+        reason: 'NoNewRevision',
+        explanation: 'no new revision (abc, phase Succeeded)',
+        count: 7,
+        lastAt: T0 + 3_600_000,
+      },
+    ]);
+    expect(out.split('\n')[1]).toBe(
+      '2025-01-01T00:00:00Z   step   Succeeded   -        NoNewRevision ×7   controller   no new revision (abc, phase Succeeded) (latest 2025-01-01T01:00:00Z)',
+    );
+  });
 });
 
 describe('clusterTable', () => {

@@ -172,4 +172,15 @@ describe('decide() while promoting', () => {
     expect(d.status.phase).toBe(obs.primary?.ready === false ? 'Failed' : 'Succeeded');
     expect(d.status).not.toHaveProperty('configStamps');
   });
+
+  it.each([
+    { name: 'the promoted revision', revision: 'rev-2', want: 10 * 60_000 },
+    { name: 'a revision set while promoting', revision: 'rev-3', want: 60_000 },
+  ])('Succeeded with the target at $name: next full step after $want ms', ({ revision, want }) => {
+    const status = at(0, { phase: 'Finalising', configStamps: kept, lastAppliedSpec: 'rev-2' });
+    const obs = promoting(0, { target: { revision }, idleReconcileMs: 10 * 60_000 });
+    const d = decide(aCanary({ interval: '1m' }), status, obs) as StepDecision;
+    expect(d.status.phase).toBe('Succeeded');
+    expect(d.nextRunAt! - obs.now).toBe(want);
+  });
 });
