@@ -208,7 +208,8 @@ function requestsSection(): string[] {
     `| idle, per canary-minute (reference fleet) | ${model.idleRequestsPerCanaryMinute.toFixed(2)} | — ` +
       `| 14 / 16 | ≤ 1 | — |`,
     '',
-    `A release (${c0.release.steps} steps, C = 0): ${c0.release.kubernetes} Kubernetes requests, DynamoDB ${calls(c0.release)}. ` +
+    `A release (${c0.release.steps} steps, C = 0): ${c0.release.kubernetes} Kubernetes requests, DynamoDB ${calls(c0.release)}; ` +
+      `its notifications (the notify function): DynamoDB ${calls({ ...c0.release, dynamodb: c0.release.notifications })}. ` +
       `Row ${c0.bytes.row} B, history record ${c0.bytes.history} B (DynamoDB's sizing rules).`,
     '',
     `## Cost model (docs/cost.md): ${ASSUMPTIONS.canaries} canaries in ${ASSUMPTIONS.namespaces} namespaces of one cluster`,
