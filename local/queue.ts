@@ -2,6 +2,7 @@ import { redactText } from '../lib/domain/redaction.js';
 import { withTimeout } from '../lib/abort.js';
 import { STEP_DEADLINE_MS } from '../lib/app/step-deadline.js';
 import type { StepMessage, WorkQueue } from '../lib/ports/queue.js';
+import { keyString } from '../lib/ports/store.js';
 
 /** What consumes a message: the step handler. `signal` is this delivery's own. */
 type Deliver = (m: StepMessage, signal: AbortSignal) => Promise<void>;
@@ -18,8 +19,12 @@ type Deliver = (m: StepMessage, signal: AbortSignal) => Promise<void>;
 export class LocalQueue implements WorkQueue {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Map<Promise<void>, AbortController>();
-  /** Due messages waiting for a free delivery slot. */
-  private readonly waiting: StepMessage[] = [];
+  /**
+   * Due messages waiting for a free delivery slot, one per canary and kind (analysis or action):
+   * a newer message for a canary already waiting replaces the older one in its place. Dispatch
+   * sends a due canary again every second while it waits; its step re-reads the row anyway.
+   */
+  private readonly waiting = new Map<string, StepMessage>();
   private closed = false;
 
   /** `deadlineMs`: the step function's own bound (functions/step/batch.ts). */
@@ -51,7 +56,7 @@ export class LocalQueue implements WorkQueue {
 
   private start(m: StepMessage): void {
     if (this.running.size >= this.concurrency) {
-      this.waiting.push(m);
+      this.waiting.set(`${keyString(m.key)}|${m.action === true}`, m);
       return;
     }
     const controller = new AbortController();
@@ -63,15 +68,17 @@ export class LocalQueue implements WorkQueue {
       })
       .finally(() => {
         this.running.delete(done);
-        const next = this.waiting.shift();
-        if (next && !this.closed) this.start(next);
+        const [id, next] = this.waiting.entries().next().value ?? [];
+        if (id === undefined || next === undefined) return;
+        this.waiting.delete(id);
+        if (!this.closed) this.start(next);
       });
     this.running.set(done, controller);
   }
 
   /** Messages waiting for their delay or a slot, plus deliveries in progress. */
   get pending(): number {
-    return this.timers.size + this.waiting.length + this.running.size;
+    return this.timers.size + this.waiting.size + this.running.size;
   }
 
   /** Deliveries in progress. */
@@ -89,7 +96,7 @@ export class LocalQueue implements WorkQueue {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.waiting.length = 0;
+    this.waiting.clear();
     for (const c of this.running.values()) c.abort(new Error('local queue closed'));
   }
 }

@@ -57,3 +57,26 @@ it('drops the waiting messages on close and delivers nothing more', async () => 
   expect(consumer.delivered).toEqual(['a']);
   expect(queue.pending).toBe(0);
 });
+
+it('keeps one waiting message per canary: a newer one replaces it in its place', async () => {
+  const consumer = heldConsumer();
+  const seen: (number | undefined)[] = [];
+  const queue = new LocalQueue(
+    async (m) => {
+      seen.push(m.seenAt);
+      await consumer.deliver(m);
+    },
+    60_000,
+    1,
+  );
+  await queue.send([message('a'), message('b'), message('c')], 0);
+  await queue.send([{ ...message('b'), seenAt: 7 }, message('c'), message('c')], 0);
+  expect(queue.pending).toBe(3);
+  while (consumer.delivered.length < 3) {
+    consumer.release();
+    await new Promise((r) => setImmediate(r));
+  }
+  await queue.drain();
+  expect(consumer.delivered).toEqual(['a', 'b', 'c']);
+  expect(seen).toEqual([undefined, 7, undefined]);
+});
