@@ -1,7 +1,8 @@
 /**
- * `delete CLUSTER/NAMESPACE/NAME`: DELETE /canaries/…. 204: gone. 202: the canary has
- * `revertOnDeletion`, so its steps revert the target first (Terminating → Terminated), then the
- * record goes. Either way exit 0.
+ * `delete CLUSTER/NAMESPACE/NAME`: DELETE /canaries/…. 204: gone. 202: a step acts first — the
+ * canary has `revertOnDeletion` (its steps revert the target, Terminating → Terminated), or traffic
+ * is still on the canary (routed back to the primary) — then the record goes; the API's message
+ * says which. Either way exit 0.
  */
 import { idPath, noExtra, parse, parseCanaryId } from '../args.js';
 import { clientFor } from '../client.js';
@@ -19,7 +20,7 @@ async function remove(args: string[], io: Io, ctx: CommandContext): Promise<numb
   const label = `canary ${id.cluster}/${id.namespace}/${id.name}`;
   io.stdout.write(
     r.status === 202
-      ? `${label} is being deleted: revertOnDeletion reverts the target first (Terminating → Terminated)\n`
+      ? `${label} is being deleted: ${String((r.body as { message?: string } | undefined)?.message ?? 'a step acts first')}\n`
       : `${label} deleted\n`,
   );
   return 0;

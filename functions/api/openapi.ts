@@ -86,7 +86,8 @@ export const openapi = {
         responses: { 200: { description: 'canary' }, 404: err },
       },
       delete: {
-        summary: 'Delete (revertOnDeletion: revert the target first, 202)',
+        summary:
+          'Delete (202 when a step acts first: revertOnDeletion, or traffic routed back to the primary)',
         parameters: params,
         responses: { 204: { description: 'deleted' }, 202: { description: 'reverting' }, 404: err },
       },

@@ -134,9 +134,7 @@ async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<A
 
 async function removeCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const r = await deleteCanary(deps, keyOf(p), req.actor, req.signal);
-  return r.deleted
-    ? { status: 204 }
-    : { status: 202, body: { message: 'revertOnDeletion: reverting the target, then deleting' } };
+  return r.deleted ? { status: 204 } : { status: 202, body: { message: r.why } };
 }
 
 async function history(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {

@@ -6,6 +6,7 @@ import { canonicalJson } from '../domain/canonical.js';
 import * as spec from '../domain/spec/accessors.js';
 import { formatErrors, parseCanary } from '../domain/spec/parse.js';
 import { routingFindings } from '../domain/spec/validate.js';
+import { deletionNeedsStep } from '../domain/deletion.js';
 import type { Canary } from '../domain/spec/schema.js';
 import { initialStatus, type CanaryStatus } from '../domain/status.js';
 import type { ClusterRegistration } from './clusters.js';
@@ -125,14 +126,16 @@ function checkProvider(canary: Canary, fallback: spec.Provider): void {
   );
 }
 
-export interface DeleteResult {
-  /** True when the row is gone; false when revertOnDeletion left the steps to revert the target first. */
-  deleted: boolean;
-}
+export type DeleteResult =
+  | { deleted: true }
+  /** The row stays until an action step has done `first` (lib/domain/deletion.ts); `why` says so. */
+  | { deleted: false; first: 'revert' | 'routeBack'; why: string };
 
 /**
  * Deletes a canary. With `revertOnDeletion` the row stays until the steps have reverted the
- * target (phase Terminating → Terminated), as Flagger's finalizer does.
+ * target (phase Terminating → Terminated), as Flagger's finalizer does; without it, a canary that
+ * still has traffic on the target stays until an action step has routed it all to the primary
+ * (lib/domain/deletion.ts).
  */
 export async function deleteCanary(
   deps: RegisterDeps,
@@ -158,15 +161,17 @@ export async function deleteCanary(
       },
       signal,
     );
-  if (canary.spec.revertOnDeletion === true && existing.status.phase !== 'Terminated') {
+  const first = deletionNeedsStep(canary, existing.status);
+  if (first) {
     const status = { ...existing.status, pendingCommand: { kind: 'delete' as const, by: actor } };
     await deps.store.save({ ...existing, status, updatedAt: now }, existing.version, signal);
-    await record(
-      'OperatorDelete',
-      `${actor} requested delete: reverting the target first (revertOnDeletion)`,
-    );
+    const why =
+      first === 'revert'
+        ? 'revertOnDeletion: the target is reverted first (Terminating → Terminated), then the record goes'
+        : `traffic on the canary (${existing.status.canaryWeight}%) is routed back to the primary first, then the record goes`;
+    await record('OperatorDelete', `${actor} requested delete: ${why}`);
     await deps.queue.send([{ key, dueAt: now, action: true }], now, signal);
-    return { deleted: false };
+    return { deleted: false, first, why };
   }
   await deps.store.delete(key, signal);
   // The history outlives the row: it says who deleted the canary.

@@ -1,7 +1,14 @@
 /** DELETE with and without revertOnDeletion (Flagger's finalizer semantics). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
-import { initializeCanary, podinfoCanary, podinfoKey as key } from '../support/release.js';
+import {
+  apply,
+  initializeCanary,
+  podinfoCanary,
+  podinfoDeployment,
+  podinfoKey as key,
+  virtualServiceWeights,
+} from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
 
 let sandbox: Sandbox;
@@ -31,6 +38,20 @@ describe('deleting a canary', () => {
     await initialized(false);
     expect((await cp.api('DELETE', '/canaries/sandbox/test/podinfo')).status).toBe(204);
     expect((await cp.api('GET', '/canaries/sandbox/test/podinfo')).status).toBe(404);
+    expect(apex().spec.selector).toEqual({ app: 'podinfo-primary' });
+  });
+
+  it('without revertOnDeletion, mid-release: answers 202, moves all traffic back to the primary, then removes the row', async () => {
+    await initialized(false);
+    await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
+    for (let i = 0; i < 6 && virtualServiceWeights(sandbox)[1] === 0; i++) await cp.tick(key, 10_000);
+    expect(virtualServiceWeights(sandbox)[1]).toBeGreaterThan(0);
+
+    expect((await cp.api('DELETE', '/canaries/sandbox/test/podinfo')).status).toBe(202);
+    await cp.deliver();
+
+    expect((await cp.api('GET', '/canaries/sandbox/test/podinfo')).status).toBe(404);
+    expect(virtualServiceWeights(sandbox)).toEqual([100, 0]);
     expect(apex().spec.selector).toEqual({ app: 'podinfo-primary' });
   });
 

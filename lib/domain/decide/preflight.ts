@@ -3,7 +3,15 @@
  * pause/resume, and a missing target (docs/flagger-compatibility.md#deletion-and-revertondeletion).
  */
 import * as spec from '../spec/accessors.js';
-import { canaryId, takeCommand, targetId, type Ctx } from './context.js';
+import {
+  canaryId,
+  liveCanaryWeight,
+  liveMirrored,
+  routesTo,
+  takeCommand,
+  targetId,
+  type Ctx,
+} from './context.js';
 import type { StepDecision } from './decision.js';
 import { readinessGate, waitStep } from './readiness.js';
 import { kubeEvent, step } from './step.js';
@@ -27,11 +35,17 @@ function terminating(ctx: Ctx): StepDecision | undefined {
   if (phase === 'Terminating') return revert(ctx);
   if (!takeCommand(ctx, 'delete')) return undefined;
   if (ctx.canary.spec.revertOnDeletion !== true) {
+    // Traffic still on the canary goes back to the primary: no step follows a deleted canary.
+    const back = liveCanaryWeight(ctx) > 0 || liveMirrored(ctx);
     return step(ctx, {
-      status: { phase: 'Terminated' },
+      status: { phase: 'Terminated', canaryWeight: 0, mirrored: false },
+      actions: back
+        ? [...routesTo(ctx, 0), ...(ctx.routed ? [] : [{ kind: 'pointApexAtPrimary' as const }])]
+        : [],
       reason: 'Terminated',
-      explanation:
-        'canary deleted without revertOnDeletion: generated objects are garbage-collected, the target is left as it is',
+      explanation: back
+        ? 'canary deleted without revertOnDeletion: all traffic routed back to the primary, the target is left as it is'
+        : 'canary deleted without revertOnDeletion: generated objects are garbage-collected, the target is left as it is',
       schedule: 'never',
       reconcile: false,
     });

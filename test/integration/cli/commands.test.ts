@@ -169,7 +169,7 @@ describe('delete', () => {
     expect(await env.cli(['delete', 'sandbox/stage/reverting'])).toEqual({
       code: 0,
       stdout:
-        'canary sandbox/stage/reverting is being deleted: revertOnDeletion reverts the target first (Terminating → Terminated)\n',
+        'canary sandbox/stage/reverting is being deleted: revertOnDeletion: the target is reverted first (Terminating → Terminated), then the record goes\n',
       stderr: '',
     });
   });

@@ -31,6 +31,14 @@ async function atTenPercent(w: AppWorld, canary = aCanary()): Promise<void> {
   expect(w.cluster.routes.routes).toEqual({ primary: 90, canary: 10, mirrored: false });
 }
 
+/** Initialized, then rev-2 detected: Progressing at 0 %, the next step moves traffic. */
+async function releasing(w: AppWorld): Promise<void> {
+  await initialized(w, aCanary());
+  w.cluster.workloads.target!.revision = 'rev-2';
+  await nextStep(w);
+  expect(w.store.peek(key)!.status).toMatchObject({ phase: 'Progressing', canaryWeight: 0 });
+}
+
 const weights = (w: AppWorld) =>
   w.cluster.routes.calls.args('setRoutes').map(([, r]) => (r as RouteWeights).canary);
 const last = (w: AppWorld) => w.history.of(key).at(-1)!;
@@ -102,13 +110,14 @@ describe('a step that acted and then lost its save', () => {
 describe('a canary deleted while its step runs', () => {
   it('without revertOnDeletion: the traffic the step moved goes back to the primary, and the history says so', async () => {
     const w = anAppWorld();
-    await atTenPercent(w);
+    await releasing(w);
+    // The DELETE finds no traffic on the canary yet, so the row goes at once; then the step moves some.
     w.cluster.routes.calls.before('setRoutes', deleteNow(w));
 
     expect(await nextStep(w)).toEqual({ kind: 'skipped', why: 'missing' });
 
     expect(w.store.peek(key)).toBeUndefined();
-    expect(weights(w).slice(-2)).toEqual([20, 0]);
+    expect(weights(w).slice(-2)).toEqual([10, 0]);
     expect(w.cluster.routes.routes).toEqual({ primary: 100, canary: 0, mirrored: false });
     expect(
       w.history
@@ -119,17 +128,35 @@ describe('a canary deleted while its step runs', () => {
       ['operator', 'CanaryDeleted'],
       ['step', 'CanaryDeleted'],
     ]);
-    expect(last(w).explanation).toContain('traffic moved back to the primary (from 80/20)');
+    expect(last(w).explanation).toContain('traffic moved back to the primary (from 90/10)');
   });
 
-  it('without revertOnDeletion: traffic an earlier step left on the canary goes back too', async () => {
+  it('without revertOnDeletion, traffic on the canary: the row stays until an action step moved it all back', async () => {
+    const w = anAppWorld();
+    await atTenPercent(w);
+
+    expect(await deleteNow(w)()).toMatchObject({ deleted: false });
+    expect(w.store.peek(key)!.status.pendingCommand).toEqual({ kind: 'delete', by: 'alice' });
+    expect(w.queue.sent.at(-1)).toMatchObject({ key, action: true });
+    expect((await stepNow(w, { action: true })).kind).toBe('stepped');
+
+    expect(w.store.peek(key)).toBeUndefined();
+    expect(weights(w).slice(-1)).toEqual([0]);
+    expect(w.cluster.routes.routes).toEqual({ primary: 100, canary: 0, mirrored: false });
+    expect(last(w)).toMatchObject({ reason: 'Terminated', phase: 'Terminated' });
+  });
+
+  it('without revertOnDeletion: a DELETE racing a step that moves nothing keeps the delete for the next step', async () => {
     const w = anAppWorld();
     await atTenPercent(w);
     w.cluster.metricsServer.answer = () => ({ kind: 'value', value: 0 }); // this step moves nothing
     w.cluster.workloads.calls.before('revision', deleteNow(w));
 
     await nextStep(w);
+    expect(w.store.peek(key)!.status.pendingCommand).toEqual({ kind: 'delete', by: 'alice' });
+    await stepNow(w, { action: true });
 
+    expect(w.store.peek(key)).toBeUndefined();
     expect(weights(w).slice(-1)).toEqual([0]);
     expect(w.cluster.routes.routes).toEqual({ primary: 100, canary: 0, mirrored: false });
   });
@@ -147,7 +174,7 @@ describe('a canary deleted while its step runs', () => {
 
   it('says so when moving the traffic back fails', async () => {
     const w = anAppWorld();
-    await atTenPercent(w);
+    await releasing(w);
     w.cluster.routes.calls.before('setRoutes', deleteNow(w));
     w.cluster.routes.calls.failOn(
       'setRoutes',
@@ -157,8 +184,8 @@ describe('a canary deleted while its step runs', () => {
 
     await nextStep(w);
 
-    expect(w.cluster.routes.routes!.canary).toBe(20);
-    expect(last(w).explanation).toContain('moving traffic back to the primary failed, routes left at 80/20');
+    expect(w.cluster.routes.routes!.canary).toBe(10);
+    expect(last(w).explanation).toContain('moving traffic back to the primary failed, routes left at 90/10');
     expect(w.logger.withReason('CanaryDeleted')).toEqual([expect.objectContaining({ level: 'error' })]);
   });
 

@@ -130,7 +130,7 @@ describe('deleteCanary', () => {
   it('with revertOnDeletion keeps the row with a pending delete and queues an action step', async () => {
     const w = anAppWorld();
     await register(w, aCanary({ revertOnDeletion: true }));
-    expect(await deleteCanary(w.register, key, 'alice', signal)).toEqual({ deleted: false });
+    expect(await deleteCanary(w.register, key, 'alice', signal)).toMatchObject({ deleted: false });
     expect(w.store.peek(key)!.status.pendingCommand).toEqual({ kind: 'delete', by: 'alice' });
     expect(w.queue.sent.at(-1)).toEqual({ key, dueAt: T0, action: true });
     expect(w.history.of(key).at(-1)).toMatchObject({
@@ -138,6 +138,21 @@ describe('deleteCanary', () => {
       actor: 'alice',
       reason: 'OperatorDelete',
     });
+  });
+
+  it('without revertOnDeletion but with traffic on the canary keeps the row until a step routed it back', async () => {
+    const w = anAppWorld();
+    await register(w);
+    const row = w.store.peek(key)!;
+    await w.store.save(
+      { ...row, status: { ...row.status, phase: 'Progressing', canaryWeight: 30 } },
+      row.version,
+      signal,
+    );
+    expect(await deleteCanary(w.register, key, 'alice', signal)).toMatchObject({ deleted: false });
+    expect(w.store.peek(key)!.status.pendingCommand).toEqual({ kind: 'delete', by: 'alice' });
+    expect(w.queue.sent.at(-1)).toEqual({ key, dueAt: T0, action: true });
+    expect(w.history.of(key).at(-1)?.explanation).toContain('is routed back to the primary first');
   });
 
   it('answers not found for an unknown canary', async () => {

@@ -350,6 +350,23 @@ const control: Row[] = [
     want: { reason: 'Terminated', phase: 'Terminated', effects: [], nextRunIn: null },
   },
   {
+    name: 'delete without revertOnDeletion mid-release ⇒ all traffic back to the primary, Terminated',
+    canary: aCanary(),
+    status: aStatus({ phase: 'Progressing', canaryWeight: 30 }),
+    obs: anObservation({
+      operator: { kind: 'delete' },
+      routes: { primary: 70, canary: 30, mirrored: false },
+    }),
+    want: {
+      reason: 'Terminated',
+      phase: 'Terminated',
+      routes: ['100/0'],
+      effects: ['setRoutes'],
+      status: { canaryWeight: 0 },
+      nextRunIn: null,
+    },
+  },
+  {
     name: 'delete with revertOnDeletion ⇒ Terminating: scale the target up first',
     canary: aCanary({ revertOnDeletion: true }),
     status: steady,
