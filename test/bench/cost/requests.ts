@@ -10,9 +10,6 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { runStep } from '../../../lib/app/run-step.js';
 import { documentClient } from '../../../lib/adapters/dynamodb/client.js';
 import type { MetricsProvider } from '../../../lib/ports/metrics.js';
-import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
-import { countDynamoCalls, type DynamoCalls } from '../../support/dynamo-calls.js';
-import { startDynamo } from '../../support/dynamo.js';
 import {
   apply,
   applyPodinfoConfigs,
@@ -21,7 +18,10 @@ import {
   podinfoKey,
   podinfoWithConfigs,
 } from '../../support/release.js';
-import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import type { ControlPlane } from '../../support/controlplane.js';
+import { startCounted } from '../../support/counted.js';
+import type { DynamoCalls } from '../../support/dynamo-calls.js';
+import type { Sandbox } from '../../support/sandbox.js';
 
 /** Requests of one kind of work: Kubernetes, and DynamoDB calls by operation. */
 export interface Cost {
@@ -83,33 +83,12 @@ interface Bench {
 }
 
 async function start(): Promise<Bench> {
-  const sandbox = await startSandbox({ name: 'sandbox', rolloutDelayMs: 0, namespaces: ['default', 'test'] });
-  const dyn = await startDynamo();
-  const calls = await countDynamoCalls(dyn.endpoint);
-  const cp = await startControlPlane({
-    metrics: passing,
-    env: { TABLE_NAME: dyn.table, DYNAMODB_ENDPOINT: calls.endpoint },
-  });
-  const r = await cp.api('POST', '/clusters', {
-    name: 'sandbox',
-    kind: 'endpoint',
-    server: sandbox.httpUrl,
-    token: sandbox.token,
-  });
-  if (r.status !== 201) throw new Error(`cluster not registered: ${JSON.stringify(r.body)}`);
+  const c = await startCounted({ metrics: passing });
   return {
-    sandbox,
-    db: documentClient({ region: 'us-east-1', endpoint: dyn.endpoint }),
-    table: dyn.table,
-    calls,
+    ...c,
+    db: documentClient({ region: 'us-east-1', endpoint: c.dyn.endpoint }),
+    table: c.dyn.table,
     notified: {},
-    cp,
-    close: async () => {
-      await cp.close();
-      await calls.close();
-      await dyn.close();
-      await sandbox.close();
-    },
   };
 }
 

@@ -7,11 +7,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricsProvider } from '../../../lib/ports/metrics.js';
 import type { StepMessage } from '../../../lib/ports/queue.js';
-import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
-import { countDynamoCalls, type DynamoCalls } from '../../support/dynamo-calls.js';
-import { startDynamo, type LocalDynamo } from '../../support/dynamo.js';
+import type { ControlPlane } from '../../support/controlplane.js';
+import { startCounted, type Counted } from '../../support/counted.js';
+import type { DynamoCalls } from '../../support/dynamo-calls.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
-import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import type { Sandbox } from '../../support/sandbox.js';
 
 const signal = new AbortController().signal;
 
@@ -21,26 +21,14 @@ const healthy: MetricsProvider = {
   isOnline: () => Promise.resolve(true),
 };
 
+let world: Counted;
 let sandbox: Sandbox;
-let dyn: LocalDynamo;
 let calls: DynamoCalls;
 let cp: ControlPlane;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ name: 'sandbox', rolloutDelayMs: 0, namespaces: ['default', 'test'] });
-  dyn = await startDynamo();
-  calls = await countDynamoCalls(dyn.endpoint);
-  cp = await startControlPlane({
-    metrics: healthy,
-    env: { TABLE_NAME: dyn.table, DYNAMODB_ENDPOINT: calls.endpoint },
-  });
-  const r = await cp.api('POST', '/clusters', {
-    name: 'sandbox',
-    kind: 'endpoint',
-    server: sandbox.httpUrl,
-    token: sandbox.token,
-  });
-  expect(r.status).toBe(201);
+  world = await startCounted({ metrics: healthy });
+  ({ sandbox, calls, cp } = world);
   await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
   const created = await cp.api('POST', '/canaries', podinfoCanary('threshold: 2\nstepWeight: 20'), {
     cluster: 'sandbox',
@@ -49,12 +37,7 @@ beforeEach(async () => {
   cp.queued.splice(0); // delivered by the tests, one at a time
 });
 
-afterEach(async () => {
-  await cp.close();
-  await calls.close();
-  await dyn.close();
-  await sandbox.close();
-});
+afterEach(() => world.close());
 
 /** Delivers `m` to the step handler; the DynamoDB calls it made. */
 async function counted(m: StepMessage): Promise<Record<string, number>> {
