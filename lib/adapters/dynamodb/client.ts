@@ -8,21 +8,12 @@ export function documentClient(opts: { region: string; endpoint?: string }): Dyn
   });
 }
 
-/**
- * Sockets to a local endpoint: local mode runs every canary's steps in one process, so a hundred
- * canaries in flight need more than the SDK's default 50 (which queues requests and warns).
- */
-const LOCAL_SOCKETS = 512;
-
 /** The plain client (table administration); fixed dummy credentials for a local endpoint. */
 export function baseClient(opts: { region: string; endpoint?: string }): DynamoDBClient {
   const local = opts.endpoint !== undefined;
   return new DynamoDBClient({
     region: opts.region,
     endpoint: opts.endpoint,
-    ...(local && {
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      requestHandler: { httpAgent: { keepAlive: true, maxSockets: LOCAL_SOCKETS } },
-    }),
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
 }
