@@ -3,6 +3,7 @@
  * through this object; `now` is injected (STYLE.md habit 5).
  */
 import type { CheckResult } from './check.js';
+import type { CountSnapshot, HistogramSnapshot } from './judge/index.js';
 import type { Provider } from './spec/accessors.js';
 import type { WebhookType } from './spec/schema.js';
 import type { OperatorCommand } from './status.js';
@@ -53,6 +54,16 @@ export interface TargetRevision {
   trackedConfigs?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What one compared metric (lib/domain/judge) read this step: **cumulative** counters of the
+ * canary and the primary at the same instant (raw counters, not rates), or why there are none.
+ * The judge differences consecutive readings itself.
+ */
+export type JudgeReading =
+  | { kind: 'errors'; snapshot: CountSnapshot }
+  | { kind: 'latency'; snapshot: HistogramSnapshot }
+  | { kind: 'unavailable'; message: string };
+
 /** Everything decide() knows about the world for one step. */
 export interface Observations {
   /** Epoch ms of this step. */
@@ -81,6 +92,11 @@ export interface Observations {
   hooks: Partial<Record<GatingHookType, readonly HookOutcome[]>>;
   /** Metric check results of this step (see evaluate.ts); absent until decide() asked for them. */
   metrics?: readonly CheckResult[];
+  /**
+   * Readings of the metrics compared against the primary, by metric name (spec order); gathered
+   * with `metrics` when the analysis has compared metrics, absent otherwise.
+   */
+  judge?: Readonly<Record<string, JudgeReading>>;
   /** An operator command for this step; falls back to `status.pendingCommand`. */
   operator?: OperatorCommand;
   /**
