@@ -1,6 +1,6 @@
 /**
- * The judge in the Canary spec — a **proposal**, not yet wired into spec/schema.ts. Two opt-in
- * fragments; without them Flagger's YAML means exactly what it means today:
+ * The judge in the Canary spec: the rules and defaults of its two opt-in fields (their shape is in
+ * spec/judge-fields.ts). Without them Flagger's YAML means exactly what it means today:
  *
  * ```yaml
  * analysis:
@@ -29,33 +29,12 @@
  * can be compared: they read request counts and latency buckets, which a template's single number
  * does not provide.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { formatPath, humanMessage, valueAt, type RawIssue } from '../spec/errors.js';
 import { builtinMetric } from '../spec/accessors.js';
+import { analysisJudge, metricCompare } from '../spec/judge-fields.js';
 import type { AnalysisSpec, MetricSpec } from '../spec/schema.js';
 import type { CompareOptions } from './types.js';
-
-/** `analysis.metrics[].compare`. */
-const metricCompare = z.looseObject({
-  against: z.enum(['primary', 'none']).optional(),
-  margin: z.number().positive().optional(),
-  tolerance: z.number().min(0).optional(),
-  confidence: z.number().gt(0.5).lt(1).optional(),
-});
-
-/** `analysis.judge`. */
-const analysisJudge = z.looseObject({
-  enabled: z.boolean().optional(),
-  confidence: z.number().gt(0.5).lt(1).optional(),
-  advance: z.enum(['unlessFail', 'onPass']).optional(),
-  failFast: z.boolean().optional(),
-  inconclusive: z
-    .looseObject({
-      maxSteps: z.number().int().min(1).optional(),
-      outcome: z.enum(['hold', 'fail', 'proceed']).optional(),
-    })
-    .optional(),
-});
 
 type MetricCompare = z.infer<typeof metricCompare>;
 type AnalysisJudge = z.infer<typeof analysisJudge>;
@@ -92,11 +71,11 @@ export interface JudgeConfig {
   comparisons: Comparison[];
 }
 
-/** The analysis fields the judge reads (the proposal's additions to AnalysisSpec/MetricSpec). */
-export type JudgedAnalysis = AnalysisSpec & {
-  judge?: unknown;
-  metrics?: (MetricSpec & { compare?: unknown })[];
-};
+/**
+ * An analysis as the judge reads it. The schema (spec/judge-fields.ts) checks the shape of its
+ * fields before validation; {@link judgeFindings} checks it again so it can run on its own.
+ */
+export type JudgedAnalysis = AnalysisSpec;
 
 /** Findings with field paths (`spec.analysis.metrics[1].compare.margin`), as spec/validate.ts reports them. */
 export interface JudgeFindings {
@@ -144,7 +123,7 @@ export function judgeFindings(a: JudgedAnalysis): JudgeFindings {
   return f;
 }
 
-function checkComparison(m: MetricSpec & { compare?: unknown }, i: number, f: JudgeFindings): void {
+function checkComparison(m: MetricSpec, i: number, f: JudgeFindings): void {
   const compare = m.compare as MetricCompare | undefined;
   const at = [...A, 'metrics', i, 'compare'] as const;
   if (compare === undefined || compare.against === 'none') return;
@@ -195,7 +174,7 @@ function checkStrategy(a: JudgedAnalysis, f: JudgeFindings): void {
 }
 
 /** The metrics compared against the primary, with their index in `analysis.metrics`. */
-function comparedMetrics(a: JudgedAnalysis): { m: MetricSpec & { compare?: unknown }; i: number }[] {
+function comparedMetrics(a: JudgedAnalysis): { m: MetricSpec; i: number }[] {
   const judge = (a.judge ?? {}) as AnalysisJudge;
   return (a.metrics ?? [])
     .map((m, i) => ({ m, i }))

@@ -8,6 +8,7 @@
  * kept and reported as warnings by `parse.ts`, never silently dropped.
  */
 import { z } from 'zod';
+import { analysisJudge, metricCompare } from './judge-fields.js';
 import { label, nameSchema, serviceName, subdomain } from './names.js';
 
 /** The longest duration accepted anywhere (a week): longer ones are typos, and must not overflow a time. */
@@ -132,6 +133,8 @@ const metricSpec = z.looseObject({
   query: z.string().min(1).optional(),
   templateRef: z.looseObject({ name: objectName, namespace: namespaceName.optional() }).optional(),
   templateVariables: z.record(z.string(), z.string()).optional(),
+  /** Not in Flagger: compare this builtin against the primary (docs/analysis.md). */
+  compare: metricCompare.optional(),
 });
 
 export const webhookTypes = [
@@ -180,6 +183,8 @@ const analysisSpec = z.looseObject({
   metrics: z.array(metricSpec).optional(),
   webhooks: z.array(webhookSpec).optional(),
   alerts: z.array(alertSpec).optional(),
+  /** Not in Flagger: the canary-vs-primary judge (docs/analysis.md). */
+  judge: analysisJudge.optional(),
 });
 
 const canarySpec = z.looseObject({

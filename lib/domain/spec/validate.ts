@@ -12,6 +12,7 @@ import {
   webhookType,
   type Provider,
 } from './accessors.js';
+import { judgeFindings } from '../judge/spec.js';
 import { builtinMetricName, checkProvider, supportedTargetKinds } from './catalog.js';
 import type { RawIssue } from './errors.js';
 import { ingressRoutingFindings } from './routing-rules.js';
@@ -66,6 +67,9 @@ export function validateCanary(c: Canary): Findings {
   checkTiming(a, f);
   (a.metrics ?? []).forEach((m, i) => checkMetric(m, i, provider, f));
   checkWebhooks(a.webhooks ?? [], intervalSeconds(c), f);
+  const judged = judgeFindings(a);
+  f.errors.push(...judged.errors);
+  f.warnings.push(...judged.warnings);
   return f;
 }
 
@@ -216,6 +220,8 @@ function checkMetric(m: MetricSpec, i: number, provider: Provider | undefined, f
   const at = [...A, 'metrics', i] as const;
   const builtin = builtinMetricName(m.name);
   const hasBound = m.threshold !== undefined || m.thresholdRange !== undefined;
+  // A compared builtin may go without a static bound: the judge is its check.
+  const compared = m.compare !== undefined && m.compare.against !== 'none';
   if (m.templateRef !== undefined && m.query !== undefined) {
     f.warnings.push({ path: [...at, 'query'], message: 'ignored: templateRef takes precedence over query' });
   } else if (builtin && (m.templateRef !== undefined || m.query !== undefined)) {
@@ -225,10 +231,10 @@ function checkMetric(m: MetricSpec, i: number, provider: Provider | undefined, f
       message: `"${m.name}" is a builtin name but the ${used} is run instead`,
     });
   } else if (builtin) {
-    if (!hasBound) {
+    if (!hasBound && !compared) {
       f.errors.push({
         path: [...at, 'threshold'],
-        message: `builtin metric "${m.name}" needs threshold or thresholdRange; expected a number, got nothing`,
+        message: `builtin metric "${m.name}" needs threshold or thresholdRange (or compare, to judge it against the primary); expected a number, got nothing`,
       });
     }
     if (builtin.providers && provider !== undefined && !builtin.providers.includes(provider)) {

@@ -8,7 +8,8 @@ import {
 } from '../../../lib/domain/judge/spec.js';
 
 /** podinfo's analysis (stepWeight 10, maxWeight 50, threshold 5) with the given additions. */
-function analysis(extra: Partial<JudgedAnalysis> = {}): JudgedAnalysis {
+/** Shapes the schema would refuse are built on purpose: judgeFindings checks them on its own. */
+function analysis(extra: Record<string, unknown> = {}): JudgedAnalysis {
   return {
     interval: '10s',
     threshold: 5,
@@ -19,13 +20,13 @@ function analysis(extra: Partial<JudgedAnalysis> = {}): JudgedAnalysis {
       { name: 'request-duration', threshold: 500, interval: '1m' },
     ],
     ...extra,
-  };
+  } as JudgedAnalysis;
 }
 
-function withCompare(compare: unknown[], extra: Partial<JudgedAnalysis> = {}): JudgedAnalysis {
+function withCompare(compare: unknown[], extra: Record<string, unknown> = {}): JudgedAnalysis {
   const a = analysis(extra);
-  a.metrics = a.metrics!.map((m, i) => (compare[i] === undefined ? m : { ...m, compare: compare[i] }));
-  return a;
+  const metrics = a.metrics!.map((m, i) => (compare[i] === undefined ? m : { ...m, compare: compare[i] }));
+  return { ...a, metrics } as JudgedAnalysis;
 }
 
 describe('judgeFindings: errors with field paths', () => {

@@ -149,7 +149,7 @@ describe('semantic errors', () => {
       edits: { 'spec.analysis.metrics[1]': { name: 'request-duration', interval: '30s' } },
       path: 'spec.analysis.metrics[1].threshold',
       message:
-        /^builtin metric "request-duration" needs threshold or thresholdRange; expected a number, got nothing$/,
+        /^builtin metric "request-duration" needs threshold or thresholdRange \(or compare, to judge it against the primary\); expected a number, got nothing$/,
     },
     {
       name: 'legacy builtin without threshold',
