@@ -97,6 +97,7 @@ export function decidedEntry(
       ...(obs.metrics ?? []),
       ...Object.entries(obs.hooks).flatMap(([type, list]) => list.map((h) => ({ type, ...h }))),
     ],
+    ...(decision.judgements && { judgements: decision.judgements.map(storable) }),
     actions: decision.actions,
     inputs: {
       target: obs.target,
@@ -106,6 +107,14 @@ export function decidedEntry(
       operator: record.status.pendingCommand,
     },
   });
+}
+
+/**
+ * A verdict as a record can hold it: an unbounded confidence bound (±Infinity: nothing known yet)
+ * becomes null, as in JSON — DynamoDB has no infinite numbers.
+ */
+function storable(j: unknown): unknown {
+  return JSON.parse(JSON.stringify(j)) as unknown;
 }
 
 /** What a step was and did, as far as its history record is concerned. */

@@ -37,10 +37,20 @@ export function canaryView(
     nextRunAt: r.nextRunAt === undefined ? null : new Date(r.nextRunAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
     version: r.version,
-    ...(full ? { status: r.status, spec: canary.spec, apiVersion: canary.apiVersion } : {}),
+    ...(full ? { status: statusView(r.status), spec: canary.spec, apiVersion: canary.apiVersion } : {}),
     ...extra,
   };
   return redactJson(view, canarySecrets(canary));
+}
+
+/**
+ * The status as the API shows it: the judge's evidence (likelihood grids, the last counters) is the
+ * judge's working memory, not something to read — the history has each step's verdicts.
+ */
+function statusView(s: CanaryStatus): Record<string, unknown> {
+  if (s.judge === undefined) return { ...s };
+  const { evidence, ...judge } = s.judge;
+  return { ...s, judge: { ...judge, compared: Object.keys(evidence) } };
 }
 
 /**

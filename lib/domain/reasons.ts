@@ -42,4 +42,12 @@ export type Reason =
   | 'Terminated'
   | 'CommandIgnored'
   | 'CommandDeferred'
-  | 'RoutesAdopted';
+  | 'RoutesAdopted'
+  /** The judge found the canary worse than the primary (docs/analysis.md). */
+  | 'JudgeFailed'
+  /** The judge could not decide yet; the weight is held, no failed check counted. */
+  | 'JudgeInconclusive'
+  /** Still inconclusive after `judge.inconclusive.maxSteps`: held for an operator to promote or abort. */
+  | 'JudgeHeldForDecision'
+  /** Still inconclusive after `judge.inconclusive.maxSteps`, rolled back as configured. */
+  | 'JudgeInconclusiveFailed';

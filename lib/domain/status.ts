@@ -4,6 +4,7 @@
  * control plane needs (`waitingSince`, `notified`, `paused`, `pendingCommand`). Only decide() produces
  * new statuses.
  */
+import type { Evidence } from './judge/evidence.js';
 import type { Phase } from './phase.js';
 import type { Stamps } from './sweep/seen.js';
 
@@ -49,6 +50,18 @@ export type WaitingFor = 'primary' | 'canary';
 /** "Alert once" flags: a WaitingApproval domain event is published once per wait, not per step. */
 export type Notified = Partial<Record<ConfirmGate, true>>;
 
+/**
+ * The canary-vs-primary judge's state in the current analysis (docs/analysis.md): its evidence per
+ * compared metric (by metric name), started at the analysis' first step, and the inconclusive steps
+ * that held the weight. Kept only while Progressing or WaitingPromotion.
+ */
+export interface JudgeState {
+  evidence: Readonly<Record<string, Evidence>>;
+  inconclusiveSteps: number;
+  /** Set once a person was alerted that the release is held for a decision. */
+  held?: true;
+}
+
 /** The status of one canary, as persisted between steps. */
 export interface CanaryStatus {
   phase: Phase;
@@ -84,6 +97,8 @@ export interface CanaryStatus {
   paused?: boolean;
   /** A command written by the API, consumed by the next step. */
   pendingCommand?: OperatorCommand;
+  /** The judge's state while an analysis that compares metrics runs. */
+  judge?: JudgeState;
 }
 
 /** The status of a canary that has just been registered. */

@@ -148,6 +148,8 @@ export interface HistoryRecord {
   canaryWeight?: number;
   failedChecks?: number;
   checks?: unknown[];
+  /** The judge's verdicts of the step (lib/domain/judge Judgement), when it compared metrics. */
+  judgements?: readonly unknown[];
   actions?: unknown[];
   inputs?: Record<string, unknown>;
   /**

@@ -8,6 +8,7 @@ import * as spec from '../spec/accessors.js';
 import { liveCanaryWeight, liveMirrored, targetId, type Ctx } from './context.js';
 import type { Decision, NeedDecision } from './decision.js';
 import { hookChecks, isNeed } from './gates.js';
+import { judgeBaseline, judgeChecks, judgeNeed } from './judged.js';
 import { failedCheck } from './rollback.js';
 import { kubeEvent, need } from './step.js';
 
@@ -25,6 +26,8 @@ export function runChecks(ctx: Ctx): Decision | undefined {
     const pre = hookChecks(ctx, 'pre-rollout');
     if (isNeed(pre)) return pre;
     if (pre) return failedCheck(ctx, pre, 'PreRolloutHookFailed');
+    const baseline = judgeBaseline(ctx);
+    if (baseline) return baseline;
     ctx.prefix.push(
       kubeEvent('Normal', 'CanaryWeightIncreased', `Starting canary analysis for ${targetId(ctx)}`),
     );
@@ -39,7 +42,7 @@ export function runChecks(ctx: Ctx): Decision | undefined {
   if (isNeed(rollout)) return rollout;
   if (rollout) return failedCheck(ctx, rollout, 'CheckFailed');
   const metric = metricChecks(ctx);
-  if (metric === undefined) return undefined;
+  if (metric === undefined) return judgeChecks(ctx);
   if (isNeed(metric)) return metric;
   return failedCheck(ctx, metric, metric.verdict === 'noData' ? 'MetricsNoData' : 'CheckFailed');
 }
@@ -50,10 +53,15 @@ export function runChecks(ctx: Ctx): Decision | undefined {
  * metric that was not measured.
  */
 function metricChecks(ctx: Ctx): CheckResult | undefined | NeedDecision {
-  const metrics = spec.metrics(ctx.canary);
-  if (metrics.length === 0) return undefined;
+  const metrics = spec.metrics(ctx.canary).filter(spec.hasStaticCheck);
+  if (metrics.length === 0) return judgeNeed(ctx);
   const results = ctx.obs.metrics;
-  if (results === undefined) return need({ kind: 'metrics' }, `evaluate ${metrics.length} metric check(s)`);
+  if (results === undefined) {
+    // The judge's readings are taken in the same round, as close in time to the checks as can be.
+    const judge = judgeNeed(ctx);
+    const asked = need({ kind: 'metrics' }, `evaluate ${metrics.length} metric check(s)`);
+    return judge ? { ...asked, inputs: [...asked.inputs, ...judge.inputs] } : asked;
+  }
   for (const m of metrics) {
     const r = results.find((x) => x.kind === 'metric' && x.name === m.name);
     if (r === undefined)

@@ -7,7 +7,8 @@ import type { Observations, TargetRevision } from '../observations.js';
 import type { Provider, Strategy } from '../spec/accessors.js';
 import * as spec from '../spec/accessors.js';
 import type { Canary } from '../spec/schema.js';
-import type { CanaryStatus, OperatorCommand } from '../status.js';
+import type { Judgement } from '../judge/index.js';
+import type { CanaryStatus, JudgeState, OperatorCommand } from '../status.js';
 
 /** How long to wait before re-checking readiness, at most (the dispatcher's granularity is 10s). */
 export const READINESS_POLL_MS = 10_000;
@@ -26,6 +27,11 @@ export interface Ctx {
   readonly routed: boolean;
   /** Actions gathered by earlier stages (events such as "Starting canary analysis"). */
   readonly prefix: Action[];
+  /**
+   * Set by the judge stage (judged.ts): its new state, kept in the status of whatever step this
+   * one becomes, its verdicts for the record, and a sentence the step's explanation ends with.
+   */
+  judged?: { state: JudgeState; judgements: readonly Judgement[]; note?: string };
 }
 
 /** Builds the context; the command comes from the observation, else from the persisted status. */

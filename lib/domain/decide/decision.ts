@@ -1,12 +1,17 @@
 /** The result of decide(): either a request for more inputs, or one analysis step. */
 import type { Action } from '../actions.js';
 import type { DomainEvent } from '../events.js';
+import type { Judgement } from '../judge/index.js';
 import type { GatingHookType } from '../observations.js';
 import type { Reason } from '../reasons.js';
 import type { CanaryStatus } from '../status.js';
 
 /** An input decide() needs before it can decide this step. */
-export type NeedInput = { kind: 'hooks'; type: GatingHookType } | { kind: 'metrics' };
+export type NeedInput =
+  | { kind: 'hooks'; type: GatingHookType }
+  | { kind: 'metrics' }
+  /** The readings of the metrics compared against the primary (Observations.judge). */
+  | { kind: 'judge' };
 
 /**
  * decide() cannot decide without `inputs`: gather them (call the hooks of that type, run the
@@ -32,9 +37,11 @@ export interface StepDecision {
   /** Epoch ms of the next step; undefined means "do not schedule" (Terminated). */
   nextRunAt: number | undefined;
   events: DomainEvent[];
+  /** The judge's verdicts of this step, when it compared metrics against the primary. */
+  judgements?: readonly Judgement[];
 }
 
 export type Decision = NeedDecision | StepDecision;
 
-/** Upper bound of `need` rounds in one step (one per gating hook type, plus metrics). */
-export const MAX_NEED_ROUNDS = 7;
+/** Upper bound of `need` rounds in one step (one per gating hook type, plus metrics, plus the judge's readings). */
+export const MAX_NEED_ROUNDS = 8;

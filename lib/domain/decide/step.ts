@@ -52,7 +52,8 @@ export function kubeEvent(type: EventKind, reason: Reason, message: string): Act
 export function step(ctx: Ctx, s: StepSpec): StepDecision {
   const now = ctx.obs.now;
   const at = new Date(now).toISOString();
-  const status = finalStatus(ctx, s.status ?? {}, at);
+  const judged = ctx.judged && !(s.status && 'judge' in s.status) ? { judge: ctx.judged.state } : {};
+  const status = finalStatus(ctx, { ...judged, ...s.status }, at);
   const phaseChanged = status.phase !== ctx.status.phase;
   const events = (s.events ?? []).map((e) => domainEvent(ctx, status, s.reason, at, e));
   if (phaseChanged) {
@@ -76,9 +77,10 @@ export function step(ctx: Ctx, s: StepSpec): StepDecision {
     status,
     actions,
     reason: s.reason,
-    explanation: s.explanation,
+    explanation: ctx.judged?.note ? `${s.explanation}; ${ctx.judged.note}` : s.explanation,
     nextRunAt: nextRunAt(ctx, s.schedule ?? 'interval', status),
     events,
+    ...(ctx.judged && { judgements: ctx.judged.judgements }),
   };
 }
 
@@ -111,7 +113,16 @@ function finalStatus(ctx: Ctx, changes: Partial<CanaryStatus>, at: string): Cana
     else delete next.pendingCommand;
   }
   if (!keepsConfigStamps(next.phase)) delete next.configStamps;
-  for (const k of ['waitingSince', 'waitingFor', 'primaryWeight', 'pendingCommand', 'configStamps'] as const)
+  // The judge's evidence belongs to one analysis: it goes when the analysis ends.
+  if (next.phase !== 'Progressing' && next.phase !== 'WaitingPromotion') delete next.judge;
+  for (const k of [
+    'waitingSince',
+    'waitingFor',
+    'primaryWeight',
+    'pendingCommand',
+    'configStamps',
+    'judge',
+  ] as const)
     if (next[k] === undefined) delete next[k];
   const previous = ctx.status.conditions.find((c) => c.type === 'Promoted');
   if (next.phase !== ctx.status.phase || previous === undefined) {

@@ -35,7 +35,7 @@ export function durationMs(value: string | undefined): number | undefined {
   return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2] as keyof typeof unit], 0);
 }
 
-function analysis(c: Canary): AnalysisSpec {
+export function analysis(c: Canary): AnalysisSpec {
   return c.spec.analysis ?? {};
 }
 
@@ -178,6 +178,15 @@ export function targetPort(c: Canary): number | string {
 
 export function metrics(c: Canary): readonly MetricSpec[] {
   return analysis(c).metrics ?? [];
+}
+
+/**
+ * Whether a metric has a static check (Flagger's threshold): all but a builtin compared against
+ * the primary without a bound of its own — the judge is its only check (docs/analysis.md).
+ */
+export function hasStaticCheck(m: MetricSpec): boolean {
+  const compared = m.compare !== undefined && m.compare.against !== 'none';
+  return !compared || m.threshold !== undefined || m.thresholdRange !== undefined;
 }
 
 /** Metric window in seconds; default 1m. */

@@ -9,6 +9,7 @@ import { decide, MAX_NEED_ROUNDS, type StepDecision } from '../../../lib/domain/
 import type {
   GatingHookType,
   HookOutcome,
+  JudgeReading,
   Observations,
   Readiness,
   RouteWeights,
@@ -30,6 +31,8 @@ export interface World {
   /** Answers for a hook type (default: every hook of that type answers OK). */
   hooks: (type: GatingHookType, canary: Canary) => HookOutcome[];
   metrics: () => CheckResult[];
+  /** Readings of the metrics compared against the primary (asked only when the judge is on). */
+  judge?: (w: World) => Record<string, JudgeReading>;
   operator?: OperatorCommand;
 }
 
@@ -86,6 +89,7 @@ function stepOnce(canary: Canary, status: CanaryStatus, w: World): { decision: S
     expect(rounds, 'need rounds').toBeLessThanOrEqual(MAX_NEED_ROUNDS);
     for (const input of d.inputs) {
       if (input.kind === 'metrics') obs.metrics = w.metrics();
+      else if (input.kind === 'judge') obs.judge = w.judge?.(w) ?? {};
       else obs.hooks[input.type] = w.hooks(input.type, canary);
     }
     d = decide(canary, status, obs);
@@ -121,17 +125,19 @@ export function simulate(
   status: CanaryStatus,
   w: World,
   o: { max?: number; script?: (i: number, w: World) => void } = {},
-): { traces: Trace[]; status: CanaryStatus } {
+): { traces: Trace[]; status: CanaryStatus; decisions: StepDecision[] } {
   const traces: Trace[] = [];
+  const decisions: StepDecision[] = [];
   let s = status;
   for (let i = 0; i < (o.max ?? 50); i++) {
     o.script?.(i, w);
     const { decision, trace } = stepOnce(canary, s, w);
     traces.push(trace);
+    decisions.push(decision);
     s = decision.status;
     if (i > 0 && (s.phase === 'Succeeded' || s.phase === 'Failed')) break;
   }
-  return { traces, status: s };
+  return { traces, status: s, decisions };
 }
 
 /** The canary weights written, in order. */

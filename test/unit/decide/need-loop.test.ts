@@ -41,10 +41,11 @@ describe('ask-then-decide', () => {
         rounds += 1;
         expect(rounds).toBeLessThanOrEqual(MAX_NEED_ROUNDS);
         for (const input of d.inputs) {
-          const key = input.kind === 'metrics' ? 'metrics' : input.type;
+          const key = input.kind === 'hooks' ? input.type : input.kind;
           expect(asked.has(key), `asked twice for ${key}`).toBe(false);
           asked.add(key);
           if (input.kind === 'metrics') obs.metrics = passing;
+          else if (input.kind === 'judge') obs.judge = {};
           else
             obs.hooks[input.type] = [
               { name: input.type, ok: okAnswer, explanation: okAnswer ? 'ok' : 'refused' },

@@ -1,0 +1,52 @@
+/**
+ * The judge's evidence of one compared metric across the steps of an analysis, as the status keeps
+ * it: started from a **baseline** reading at the analysis' first step (before the canary gets
+ * traffic: only the counters' positions are kept, so nothing from before the analysis — the
+ * primary's history, a previous release's canary series — counts), then one reading per step.
+ */
+import { addErrorSnapshot, emptyErrorEvidence, judgeErrorEvidence, type ErrorEvidence } from './errors.js';
+import {
+  addLatencySnapshot,
+  emptyLatencyEvidence,
+  judgeLatencyEvidence,
+  type LatencyEvidence,
+} from './latency.js';
+import type { CompareOptions, CountSnapshot, HistogramSnapshot, Judgement } from './types.js';
+
+/** A reading of one step: cumulative counts (error ratio) or buckets (latency) of both versions. */
+export type Reading =
+  { kind: 'errors'; snapshot: CountSnapshot } | { kind: 'latency'; snapshot: HistogramSnapshot };
+
+/** JSON-serialisable; kept in the canary's status between steps. */
+export type Evidence = { kind: 'errors'; ev: ErrorEvidence } | { kind: 'latency'; ev: LatencyEvidence };
+
+/** Evidence that starts at `r`: its counters' positions, no requests counted yet. */
+export function baselineEvidence(r: Reading): Evidence {
+  if (r.kind === 'errors') return { kind: 'errors', ev: { ...emptyErrorEvidence(), last: r.snapshot } };
+  const added = addLatencySnapshot(emptyLatencyEvidence(), r.snapshot);
+  // Keep the layout and the position; drop the counts (the loglik is unchanged: no canary share yet).
+  return {
+    kind: 'latency',
+    ev: { ...emptyLatencyEvidence(), bounds: added.bounds, warnings: added.warnings, last: added.last },
+  };
+}
+
+/** `e` with one more reading; a reading of the other kind starts over from it. */
+export function addReading(e: Evidence | undefined, r: Reading): Evidence {
+  if (e === undefined || e.kind !== r.kind) return baselineEvidence(r);
+  if (e.kind === 'errors' && r.kind === 'errors')
+    return { kind: 'errors', ev: addErrorSnapshot(e.ev, r.snapshot) };
+  if (e.kind === 'latency' && r.kind === 'latency')
+    return { kind: 'latency', ev: addLatencySnapshot(e.ev, r.snapshot) };
+  return baselineEvidence(r);
+}
+
+/** The verdict on the evidence so far. */
+export function judgeEvidence(metric: string, e: Evidence, o: CompareOptions): Judgement {
+  return e.kind === 'errors' ? judgeErrorEvidence(metric, e.ev, o) : judgeLatencyEvidence(metric, e.ev, o);
+}
+
+/** Evidence of a metric that has had no usable reading yet. */
+export function emptyEvidence(kind: Evidence['kind']): Evidence {
+  return kind === 'errors' ? { kind, ev: emptyErrorEvidence() } : { kind, ev: emptyLatencyEvidence() };
+}
