@@ -11,6 +11,18 @@ import type { Provider } from '../domain/spec/accessors.js';
 export type QueryResult =
   { kind: 'value'; value: number } | { kind: 'noData'; message: string } | { kind: 'error'; message: string };
 
+/** One series of an instant vector: its labels and its value. */
+export interface VectorSample {
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+/**
+ * The outcome of one instant query read as a vector (every series, e.g. one per `le` bucket). No
+ * matching series is a valid `vector` with no samples: a counter that does not exist yet.
+ */
+export type VectorResult = { kind: 'vector'; samples: VectorSample[] } | { kind: 'error'; message: string };
+
 /**
  * One metrics server. Query failures (HTTP errors, timeouts, refused connections) are returned as
  * `error`, never thrown; the promise rejects only when the caller's `signal` aborts.
@@ -18,6 +30,8 @@ export type QueryResult =
 export interface MetricsProvider {
   /** Runs an instant query that must yield exactly one number. */
   query(q: string, signal: AbortSignal): Promise<QueryResult>;
+  /** Runs an instant query and returns every series it yields (raw counters of the judge). */
+  queryVector(q: string, signal: AbortSignal): Promise<VectorResult>;
   /** True when the server answers a trivial query correctly. */
   isOnline(signal: AbortSignal): Promise<boolean>;
 }

@@ -11,6 +11,7 @@ import type {
   MetricsProvider,
   QueryResult,
   ResolvedCheck,
+  VectorResult,
 } from '../../../lib/ports/metrics.js';
 import { Calls } from './calls.js';
 
@@ -42,15 +43,24 @@ export function answered(call: HookCall, status: number, body = ''): HookResult 
   };
 }
 
-/** A metrics server answering 100 to every query unless `answer` says otherwise. */
+/**
+ * A metrics server answering 100 to every query and an empty vector (no series yet) to every
+ * vector query, unless `answer` / `answerVector` say otherwise.
+ */
 export class FakeMetrics implements MetricsProvider {
   readonly calls = new Calls();
   answer: (query: string) => QueryResult = () => ({ kind: 'value', value: 100 });
+  answerVector: (query: string) => VectorResult = () => ({ kind: 'vector', samples: [] });
   online = true;
 
   async query(q: string): Promise<QueryResult> {
     await this.calls.enter('query', q);
     return this.answer(q);
+  }
+
+  async queryVector(q: string): Promise<VectorResult> {
+    await this.calls.enter('queryVector', q);
+    return this.answerVector(q);
   }
 
   async isOnline(): Promise<boolean> {
