@@ -8,10 +8,13 @@ import type {
   CheckContext,
   CheckDefinition,
   CheckQueryResolver,
+  JudgeComparison,
+  JudgeSideQueries,
   MetricsProvider,
   QueryResult,
   ResolvedCheck,
   VectorResult,
+  WorkloadSide,
 } from '../../../lib/ports/metrics.js';
 import { Calls } from './calls.js';
 
@@ -77,5 +80,18 @@ export class FakeResolver implements CheckQueryResolver {
     await this.calls.enter('resolve', check, canary);
     const labels = Object.entries(canary.clusterLabels ?? {}).map(([k, v]) => `${k}="${v}"`);
     return { query: `${check.name}{${labels.join(',')}}`, source: 'builtin' };
+  }
+
+  /** `requests{workload="…"}`, `ok{…}`, `buckets{…}` of the side's workload (`<target>-primary`). */
+  judgeQueries(
+    comparison: Pick<JudgeComparison, 'kind'>,
+    canary: CheckContext,
+    side: WorkloadSide,
+  ): JudgeSideQueries {
+    const workload = side === 'primary' ? `${canary.target}-primary` : canary.target;
+    const sel = `{workload="${workload}"}`;
+    return comparison.kind === 'errors'
+      ? { kind: 'errors', workload, requests: `requests${sel}`, ok: `ok${sel}` }
+      : { kind: 'latency', workload, buckets: `buckets${sel}`, scale: 1 };
   }
 }
