@@ -223,4 +223,30 @@ describe('PrometheusCheckQueries', () => {
     );
     expect(r.query).toContain('istio_request_duration_seconds_bucket');
   });
+
+  it("builds the judge's queries of each side with the cluster's labels and Istio unit", () => {
+    const scoped = { ...canary, clusterLabels: { cluster: 'prod-eu' } };
+    const queries = new PrometheusCheckQueries(lookup(), { istioDurationUnit: 'seconds' });
+    const sel = (w: string) =>
+      `reporter="destination",destination_workload_namespace="test",destination_workload=~"${w}",cluster="prod-eu"`;
+    expect(queries.judgeQueries({ kind: 'errors' }, scoped, 'primary')).toEqual({
+      kind: 'errors',
+      workload: 'podinfo-primary',
+      requests: `sum(istio_requests_total{${sel('podinfo-primary')}})`,
+      ok: `sum(istio_requests_total{${sel('podinfo-primary')},response_code!~"5.*"})`,
+    });
+    expect(queries.judgeQueries({ kind: 'latency' }, scoped, 'canary')).toEqual({
+      kind: 'latency',
+      workload: 'podinfo',
+      buckets: `sum by (le) (istio_request_duration_seconds_bucket{${sel('podinfo')}})`,
+      scale: 1000,
+    });
+    // A metric that names the milliseconds histogram keeps it on a seconds cluster.
+    expect(
+      queries.judgeQueries({ kind: 'latency', istioDurationUnit: 'milliseconds' }, scoped, 'canary'),
+    ).toMatchObject({ scale: 1, buckets: expect.stringContaining('_milliseconds_bucket') as unknown });
+    expect(() =>
+      queries.judgeQueries({ kind: 'latency' }, { ...canary, provider: 'nginx' }, 'canary'),
+    ).toThrow(CheckResolutionError);
+  });
 });
