@@ -114,6 +114,7 @@ function render(check: CheckDefinition, canary: CheckContext, text: string, wher
     name: canary.name,
     namespace: canary.namespace,
     target: canary.target,
+    primary: sideWorkload(canary.target, 'primary'),
     service: canary.service,
     ingress: canary.ingress ?? canary.target,
     route: canary.route ?? canary.target,

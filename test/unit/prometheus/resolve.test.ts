@@ -111,6 +111,19 @@ describe('resolveCheckQuery', () => {
     expect(r).toEqual({ query: 'sum(rate(errors{app="podinfo"}[30s]))', source: 'inline' });
   });
 
+  it('renders {{ primary }} as the primary workload in inline queries and templates', async () => {
+    const query = 'sum(up{w="{{ target }}"}) - sum(up{w="{{ primary }}"})';
+    const inline = await resolveCheckQuery(check({ name: 'gap', query }), canary, lookup(), signal);
+    expect(inline.query).toBe('sum(up{w="podinfo"}) - sum(up{w="podinfo-primary"})');
+    const templated = await resolveCheckQuery(
+      check({ name: 'gap', templateRef: { name: 'gap', namespace: 'flagger-system' } }),
+      canary,
+      lookup(aTemplate({ name: 'gap', query })),
+      signal,
+    );
+    expect(templated.query).toBe('sum(up{w="podinfo"}) - sum(up{w="podinfo-primary"})');
+  });
+
   it('prefers an inline query over the builtin of the same name', async () => {
     const r = await resolveCheckQuery(check({ query: 'vector(100)' }), canary, lookup(), signal);
     expect(r).toEqual({ query: 'vector(100)', source: 'inline' });
