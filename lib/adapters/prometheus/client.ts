@@ -1,6 +1,6 @@
 /**
  * The Prometheus HTTP API as a {@link MetricsProvider}: instant queries
- * (`GET <address>/api/v1/query?query=…`) with a timeout, optional bearer/basic/SigV4 auth.
+ * (`GET <address>/api/v1/query?query=…`) read as one number or as every series, with a timeout, optional bearer/basic/SigV4 auth.
  *
  * Query failures are values (`{ kind: 'error' }`) whose message names the server address, never
  * its credentials: the message goes through the redaction rule with the client's credentials
@@ -9,10 +9,10 @@
  */
 import { basicSecrets, headerSecrets, redactor, urlSecrets, type Redactor } from '../../domain/redaction.js';
 import { withTimeout } from '../../abort.js';
-import type { MetricsProvider, QueryResult } from '../../ports/metrics.js';
+import type { MetricsProvider, QueryResult, VectorResult } from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
-import { parseQueryResponse } from './response.js';
+import { parseQueryResponse, parseVectorResponse } from './response.js';
 
 /** Default per-query timeout, as Flagger's (docs/flagger-compatibility.md#no-data-and-errors). */
 const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
@@ -79,11 +79,26 @@ export class PrometheusClient implements MetricsProvider {
 
   /** Runs an instant query; see the module comment for the error contract. */
   async query(q: string, signal: AbortSignal): Promise<QueryResult> {
-    const r = await this.send(q, signal);
+    const r = await this.send(q, signal, parseQueryResponse, 'value');
     return r.kind === 'value' ? r : { ...r, message: this.redact(r.message) };
   }
 
-  private async send(q: string, signal: AbortSignal): Promise<QueryResult> {
+  /** Runs an instant query and returns every series; errors as {@link query}'s. */
+  async queryVector(q: string, signal: AbortSignal): Promise<VectorResult> {
+    const r = await this.send(q, signal, parseVectorResponse, 'vector');
+    return r.kind === 'vector' ? r : { ...r, message: this.redact(r.message) };
+  }
+
+  /**
+   * One GET of `/api/v1/query`, read by `parse`; an answer whose kind is not `success` is a
+   * failure, whose message quotes the body with the credentials masked.
+   */
+  private async send<R extends { kind: string }>(
+    q: string,
+    signal: AbortSignal,
+    parse: (status: number, text: string, where: string) => R,
+    success: R['kind'],
+  ): Promise<R | { kind: 'error'; message: string }> {
     const where = `Prometheus ${this.address}`;
     const params = { query: q };
     const url = new URL(`${this.address}/api/v1/query?query=${escapeUri(q)}`);
@@ -97,11 +112,11 @@ export class PrometheusClient implements MetricsProvider {
           redirect: 'error',
         });
         const text = await res.text();
-        const r = parseQueryResponse(res.status, text, where);
-        if (r.kind === 'value') return r;
+        const r = parse(res.status, text, where);
+        if (r.kind === success) return r;
         // The message quotes the body cut to a length: mask the body first, so no secret is cut.
-        const masked = parseQueryResponse(res.status, this.redact(text), where);
-        return { kind: r.kind, message: masked.kind === 'value' ? r.message : masked.message };
+        const masked = parse(res.status, this.redact(text), where);
+        return masked.kind === success ? r : masked;
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         if (call.aborted) {

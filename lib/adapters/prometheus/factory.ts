@@ -4,7 +4,7 @@
  * (service `aps`) automatically; a template's `secretRef` names a secret holding Flagger's keys
  * (`token`, or `username` + `password`), read once per provider when the first query runs.
  */
-import type { MetricsProvider, MetricTemplate, QueryResult } from '../../ports/metrics.js';
+import type { MetricsProvider, MetricTemplate, QueryResult, VectorResult } from '../../ports/metrics.js';
 import type { AwsCredentialsProvider, PrometheusAuth } from './auth.js';
 import { PrometheusClient } from './client.js';
 
@@ -67,16 +67,23 @@ export function serverProvider(
         : undefined;
       return new PrometheusClient({ address, auth, headers: flat, fetch });
     })());
+  /** Runs one call on the client; a failure to build it (the secret) is an answer naming the server. */
+  const run = async <R>(
+    signal: AbortSignal,
+    call: (c: PrometheusClient) => Promise<R>,
+  ): Promise<R | { kind: 'error'; message: string }> => {
+    try {
+      return await call(await get());
+    } catch (e) {
+      client = undefined;
+      if (signal.aborted) throw e;
+      return { kind: 'error', message: `${server.label}: ${(e as Error).message}` };
+    }
+  };
   return {
-    async query(q: string, signal: AbortSignal): Promise<QueryResult> {
-      try {
-        return await (await get()).query(q, signal);
-      } catch (e) {
-        client = undefined;
-        if (signal.aborted) throw e;
-        return { kind: 'error', message: `${server.label}: ${(e as Error).message}` };
-      }
-    },
+    query: (q: string, signal: AbortSignal): Promise<QueryResult> => run(signal, (c) => c.query(q, signal)),
+    queryVector: (q: string, signal: AbortSignal): Promise<VectorResult> =>
+      run(signal, (c) => c.queryVector(q, signal)),
     async isOnline(signal: AbortSignal): Promise<boolean> {
       return (await get()).isOnline(signal);
     },

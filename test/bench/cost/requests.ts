@@ -62,6 +62,7 @@ export interface SweepCost {
 const MINUTE = 60_000;
 const passing: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
+  queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };
 const analysis = `threshold: 5

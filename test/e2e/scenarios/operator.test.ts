@@ -180,6 +180,7 @@ describe('operator actions are not analysis', () => {
     let value = 100;
     const metrics = {
       query: () => Promise.resolve({ kind: 'value' as const, value }),
+      queryVector: () => Promise.resolve({ kind: 'vector' as const, samples: [] }),
       isOnline: () => Promise.resolve(true),
     };
     await world.restart({ metrics });

@@ -27,6 +27,7 @@ const signal = new AbortController().signal;
 /** The builtin request-success-rate check passes from now on. */
 const healthy: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
+  queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };
 

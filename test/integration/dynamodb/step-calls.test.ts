@@ -18,6 +18,7 @@ const signal = new AbortController().signal;
 /** The builtin checks pass. */
 const healthy: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
+  queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };
 

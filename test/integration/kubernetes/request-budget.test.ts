@@ -20,6 +20,7 @@ import { initialize, worldPerTest } from '../../support/scenario.js';
 let successRate = 100;
 const metrics: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: successRate }),
+  queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };
 const world = worldPerTest({ metrics });
