@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { CheckResult } from '../domain/check.js';
 import { decide, MAX_NEED_ROUNDS, type StepDecision } from '../domain/decide/index.js';
 import { evaluateMetric } from '../domain/evaluate.js';
+import { judgeConfig } from '../domain/judge/index.js';
 import type { GatingHookType, HookOutcome, Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Provider } from '../domain/spec/accessors.js';
@@ -14,7 +15,14 @@ import type { CanaryStatus } from '../domain/status.js';
 import type { ClusterRecord } from '../ports/cluster.js';
 import type { ClusterHandle } from '../ports/clusters.js';
 import type { HookCall, HookPayload, HookType } from '../ports/hooks.js';
-import type { CheckQueryResolver, MetricsProvider, MetricTemplate } from '../ports/metrics.js';
+import type {
+  CheckContext,
+  CheckQueryResolver,
+  JudgeComparison,
+  MetricsProvider,
+  MetricTemplate,
+} from '../ports/metrics.js';
+import { readJudgeReadings } from './judge-readings.js';
 
 export interface CheckDeps {
   resolver: CheckQueryResolver;
@@ -86,15 +94,9 @@ async function callGatingHooks(
   return outcomes;
 }
 
-/** Runs every metric check of the canary (all of them, so the history shows each value). */
-async function runMetricChecks(
-  deps: CheckDeps,
-  canary: Canary,
-  provider: Provider,
-  cluster: ClusterRecord,
-  signal: AbortSignal,
-): Promise<CheckResult[]> {
-  const context = {
+/** What the template variables and builtin queries know of the canary. */
+function checkContext(canary: Canary, provider: Provider, cluster: ClusterRecord): CheckContext {
+  return {
     name: canary.metadata.name,
     namespace: canary.metadata.namespace,
     cluster: cluster.name,
@@ -105,8 +107,22 @@ async function runMetricChecks(
     route: spec.routeName(canary),
     provider,
   };
+}
+
+/**
+ * Runs every static metric check of the canary (all of them, so the history shows each value);
+ * a builtin compared against the primary without a bound of its own is the judge's alone.
+ */
+async function runMetricChecks(
+  deps: CheckDeps,
+  canary: Canary,
+  provider: Provider,
+  cluster: ClusterRecord,
+  signal: AbortSignal,
+): Promise<CheckResult[]> {
+  const context = checkContext(canary, provider, cluster);
   const results: CheckResult[] = [];
-  for (const m of spec.metrics(canary)) {
+  for (const m of spec.metrics(canary).filter(spec.hasStaticCheck)) {
     const def = {
       name: m.name,
       query: m.query,
@@ -126,6 +142,16 @@ async function runMetricChecks(
   return results;
 }
 
+/** The metrics the judge compares (spec order), as the query builder needs them. */
+function comparisons(canary: Canary): JudgeComparison[] {
+  return judgeConfig(spec.analysis(canary)).comparisons.map((c) => ({
+    name: c.name,
+    kind: c.kind,
+    // The legacy Istio alias names the seconds histogram (adapters/prometheus/queries.ts builtinAliases).
+    ...(c.name === 'istio_request_duration_seconds_bucket' && { istioDurationUnit: 'seconds' as const }),
+  }));
+}
+
 /** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
 export async function decideWithInputs(
   resolver: CheckQueryResolver,
@@ -141,9 +167,13 @@ export async function decideWithInputs(
     const d = decide(canary, status, obs);
     if (d.kind === 'step') return { decision: d, obs };
     for (const need of d.inputs) {
+      const checks = { resolver, metricsFor: cluster.metrics.bind(cluster) };
       if (need.kind === 'metrics') {
-        const checks = { resolver, metricsFor: cluster.metrics.bind(cluster) };
         obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, cluster.record, signal) };
+      } else if (need.kind === 'judge') {
+        const context = checkContext(canary, provider, cluster.record);
+        const judge = await readJudgeReadings(checks, context, comparisons(canary), obs.now, signal);
+        obs = { ...obs, judge };
       } else {
         const outcomes = await callGatingHooks(cluster, canary, status, need.type, signal);
         obs = { ...obs, hooks: { ...obs.hooks, [need.type]: outcomes } };

@@ -105,7 +105,7 @@ export function judgeChecks(ctx: Ctx): Decision | undefined {
         checks: decided.deciding.map(asCheck),
       });
     case 'failedCheck':
-      return failedCheck(ctx, asCheck(decided.deciding[0]!), 'JudgeFailed');
+      return failedCheck(ctx, asCheck(decided.deciding[0]), 'JudgeFailed');
     case 'wait':
       return step(ctx, { reason: 'JudgeInconclusive', explanation: decided.explanation });
     case 'hold':

@@ -103,7 +103,7 @@ export function judgeFindings(a: JudgedAnalysis): JudgeFindings {
     f.errors.push(...shapeIssues(metricCompare, m.compare, [...A, 'metrics', i, 'compare'])),
   );
   if (f.errors.length > 0) return f;
-  const judge = (a.judge ?? {}) as AnalysisJudge;
+  const judge = a.judge ?? {};
   (a.metrics ?? []).forEach((m, i) => checkComparison(m, i, f));
   const compared = comparedMetrics(a).length > 0;
   if (compared) checkStrategy(a, f);
@@ -124,7 +124,7 @@ export function judgeFindings(a: JudgedAnalysis): JudgeFindings {
 }
 
 function checkComparison(m: MetricSpec, i: number, f: JudgeFindings): void {
-  const compare = m.compare as MetricCompare | undefined;
+  const compare = m.compare;
   const at = [...A, 'metrics', i, 'compare'] as const;
   if (compare === undefined || compare.against === 'none') return;
   const builtin = builtinMetric(m);
@@ -175,11 +175,11 @@ function checkStrategy(a: JudgedAnalysis, f: JudgeFindings): void {
 
 /** The metrics compared against the primary, with their index in `analysis.metrics`. */
 function comparedMetrics(a: JudgedAnalysis): { m: MetricSpec; i: number }[] {
-  const judge = (a.judge ?? {}) as AnalysisJudge;
+  const judge = a.judge ?? {};
   return (a.metrics ?? [])
     .map((m, i) => ({ m, i }))
     .filter(({ m }) => {
-      const c = m.compare as MetricCompare | undefined;
+      const c = m.compare;
       if (builtinMetric(m) === undefined) return false;
       if (c?.against === 'none') return false;
       return c !== undefined || judge.enabled === true;
@@ -193,10 +193,10 @@ function comparedMetrics(a: JudgedAnalysis): { m: MetricSpec; i: number }[] {
  * 1 − confidence (a bad canary must pass the metric it is bad in).
  */
 export function judgeConfig(a: JudgedAnalysis): JudgeConfig {
-  const judge = (a.judge ?? {}) as AnalysisJudge;
+  const judge = a.judge ?? {};
   const compared = comparedMetrics(a);
   const comparisons = compared.map(({ m }): Comparison => {
-    const c = (m.compare ?? {}) as MetricCompare;
+    const c = m.compare ?? {};
     const conf = c.confidence ?? judge.confidence ?? JUDGE_DEFAULTS.confidence;
     // Confidences are written as decimals (0.99); keep 1 − 0.99 = 0.01 exact.
     const alpha = Number((1 - conf).toPrecision(12));
