@@ -36,8 +36,6 @@ import { analysisJudge, metricCompare } from '../spec/judge-fields.js';
 import type { AnalysisSpec, MetricSpec } from '../spec/schema.js';
 import type { CompareOptions } from './types.js';
 
-type MetricCompare = z.infer<typeof metricCompare>;
-type AnalysisJudge = z.infer<typeof analysisJudge>;
 
 /** Defaults, in one place. */
 const JUDGE_DEFAULTS = {
