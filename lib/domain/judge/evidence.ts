@@ -11,24 +11,60 @@ import {
   judgeLatencyEvidence,
   type LatencyEvidence,
 } from './latency.js';
+import type { Histogram } from './histogram.js';
 import type { CompareOptions, CountSnapshot, HistogramSnapshot, Judgement } from './types.js';
 
 /** A reading of one step: cumulative counts (error ratio) or buckets (latency) of both versions. */
 export type Reading =
   { kind: 'errors'; snapshot: CountSnapshot } | { kind: 'latency'; snapshot: HistogramSnapshot };
 
-/** JSON-serialisable; kept in the canary's status between steps. */
-export type Evidence = { kind: 'errors'; ev: ErrorEvidence } | { kind: 'latency'; ev: LatencyEvidence };
+/**
+ * Latency evidence as the status keeps it: the last snapshot's cumulative counts without their
+ * bounds (those are `bounds`, plus `+Inf`) — a store has no infinite numbers (DynamoDB refuses them).
+ */
+type StoredLatency = Omit<LatencyEvidence, 'last'> & {
+  lastCounts?: { at?: number; canary: number[]; primary: number[] };
+};
+
+/** JSON-serialisable, finite numbers only; kept in the canary's status between steps. */
+export type Evidence = { kind: 'errors'; ev: ErrorEvidence } | { kind: 'latency'; ev: StoredLatency };
+
+function stored(ev: LatencyEvidence): Evidence {
+  const { last, ...rest } = ev;
+  if (last === undefined) return { kind: 'latency', ev: rest };
+  const counts = (h: Histogram) => h.map((b) => b.count);
+  const lastCounts = {
+    ...(last.at !== undefined && { at: last.at }),
+    canary: counts(last.canary),
+    primary: counts(last.primary),
+  };
+  return { kind: 'latency', ev: { ...rest, lastCounts } };
+}
+
+function opened(ev: StoredLatency): LatencyEvidence {
+  const { lastCounts, ...rest } = ev;
+  if (lastCounts === undefined) return rest;
+  const histogram = (counts: number[]): Histogram =>
+    counts.map((count, i) => ({ le: i < ev.bounds.length ? ev.bounds[i]! : Infinity, count }));
+  const last = {
+    ...(lastCounts.at !== undefined && { at: lastCounts.at }),
+    canary: histogram(lastCounts.canary),
+    primary: histogram(lastCounts.primary),
+  };
+  return { ...rest, last };
+}
 
 /** Evidence that starts at `r`: its counters' positions, no requests counted yet. */
 export function baselineEvidence(r: Reading): Evidence {
   if (r.kind === 'errors') return { kind: 'errors', ev: { ...emptyErrorEvidence(), last: r.snapshot } };
   const added = addLatencySnapshot(emptyLatencyEvidence(), r.snapshot);
   // Keep the layout and the position; drop the counts (the loglik is unchanged: no canary share yet).
-  return {
-    kind: 'latency',
-    ev: { ...emptyLatencyEvidence(), bounds: added.bounds, warnings: added.warnings, last: added.last },
-  };
+  return stored({
+    ...emptyLatencyEvidence(),
+    bounds: added.bounds,
+    warnings: added.warnings,
+    last: added.last,
+  });
 }
 
 /** `e` with one more reading; a reading of the other kind starts over from it. */
@@ -37,13 +73,15 @@ export function addReading(e: Evidence | undefined, r: Reading): Evidence {
   if (e.kind === 'errors' && r.kind === 'errors')
     return { kind: 'errors', ev: addErrorSnapshot(e.ev, r.snapshot) };
   if (e.kind === 'latency' && r.kind === 'latency')
-    return { kind: 'latency', ev: addLatencySnapshot(e.ev, r.snapshot) };
+    return stored(addLatencySnapshot(opened(e.ev), r.snapshot));
   return baselineEvidence(r);
 }
 
 /** The verdict on the evidence so far. */
 export function judgeEvidence(metric: string, e: Evidence, o: CompareOptions): Judgement {
-  return e.kind === 'errors' ? judgeErrorEvidence(metric, e.ev, o) : judgeLatencyEvidence(metric, e.ev, o);
+  return e.kind === 'errors'
+    ? judgeErrorEvidence(metric, e.ev, o)
+    : judgeLatencyEvidence(metric, opened(e.ev), o);
 }
 
 /** Evidence of a metric that has had no usable reading yet. */
