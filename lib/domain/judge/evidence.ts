@@ -45,7 +45,7 @@ function opened(ev: StoredLatency): LatencyEvidence {
   const { lastCounts, ...rest } = ev;
   if (lastCounts === undefined) return rest;
   const histogram = (counts: number[]): Histogram =>
-    counts.map((count, i) => ({ le: i < ev.bounds.length ? ev.bounds[i]! : Infinity, count }));
+    counts.map((count, i) => ({ le: i < ev.bounds.length ? ev.bounds[i] : Infinity, count }));
   const last = {
     ...(lastCounts.at !== undefined && { at: lastCounts.at }),
     canary: histogram(lastCounts.canary),
