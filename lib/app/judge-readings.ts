@@ -1,5 +1,5 @@
 /**
- * Reads what the canary-vs-primary judge compares (lib/domain/judge, docs/analysis.md#integration):
+ * Reads what the canary-vs-primary judge compares (lib/domain/judge, docs/analysis.md#in-a-step):
  * for each compared metric, the **cumulative** raw counters of the canary and of the primary, read
  * together (the queries of one reading run concurrently) and stamped with the step's `now`.
  *

@@ -1,5 +1,5 @@
 /**
- * The canary-vs-primary judge's queries (docs/analysis.md#integration): **raw cumulative**
+ * The canary-vs-primary judge's queries (docs/analysis.md#in-a-step): **raw cumulative**
  * counters of one side, as instant queries without `rate()` or `increase()`, so nothing is
  * extrapolated and a fresh series loses no first sample. The judge differences consecutive
  * readings itself. Pure: same input, same strings.

@@ -1,6 +1,6 @@
 /**
- * What one analysis step does with the judge's verdicts — the piece decide() calls once the
- * judge is wired in (after the static checks, in place of "every metric passed"). Pure.
+ * What one analysis step does with the judge's verdicts — decide() calls it after the static
+ * checks passed (decide/judged.ts). Pure.
  *
  * - any metric **fails** → roll back now (`failFast`, the default: the verdict already accounts for
  *   every look, so waiting for `threshold` failed checks only adds exposure), or count one
@@ -15,7 +15,11 @@
 import type { JudgeConfig } from './spec.js';
 import type { Judgement } from './types.js';
 
-/** Reason codes the lead should add to domain/reasons.ts for these outcomes. */
+/**
+ * The policy's outcomes. decide/judged.ts maps them onto domain/reasons.ts: the failing and waiting
+ * ones are reasons of their own; the advancing ones become the advance's reason (weight increased,
+ * promotion started) with the judge's sentence.
+ */
 type JudgeReason =
   | 'JudgeFailed'
   | 'JudgePassed'
