@@ -32,7 +32,7 @@ const DEFAULT_AB_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /** The seed of a simulator started without one: runs are reproducible unless a test picks another. */
-export const DEFAULT_SEED = 1;
+const DEFAULT_SEED = 1;
 
 /** Options of {@link startTrafficSimulator}. */
 export interface TrafficOptions {
