@@ -36,6 +36,8 @@ export function localModeEnv(env: Env = process.env): LocalModeEnv {
 export interface DemoEnv {
   /** PROMETHEUS_BIN; unset or empty: `prometheus` on PATH, else the sandbox metrics provider. */
   readonly prometheusBin?: string;
+  /** TRAFFIC_SEED, an integer; unset or empty: the traffic simulator's fixed default seed. */
+  readonly trafficSeed?: number;
 }
 
 /**
@@ -44,5 +46,17 @@ export interface DemoEnv {
  */
 export function demoEnv(env: Env = process.env): DemoEnv {
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  return Object.freeze({ prometheusBin: env.PROMETHEUS_BIN || undefined });
+  return Object.freeze({
+    prometheusBin: env.PROMETHEUS_BIN || undefined,
+    trafficSeed: optionalInteger(env, 'TRAFFIC_SEED'),
+  });
+}
+
+/** An optional integer variable; throws naming the variable when it is set to anything else. */
+function optionalInteger(env: Env, name: string): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new Error(`${name} must be an integer, got ${JSON.stringify(text)}`);
+  return n;
 }

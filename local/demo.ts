@@ -9,7 +9,7 @@ import { demoEnv } from './config.js';
 import { runDemo } from './demo/run.js';
 
 // This is an entry point: it reads its settings here (local/config.ts) and hands them down.
-const { prometheusBin } = demoEnv();
+const { prometheusBin, trafficSeed } = demoEnv();
 
 const stop = new AbortController();
 process.once('SIGINT', () => {
@@ -19,7 +19,7 @@ process.once('SIGINT', () => {
 });
 
 try {
-  const result = await runDemo({ prometheusBin, signal: stop.signal });
+  const result = await runDemo({ prometheusBin, trafficSeed, signal: stop.signal });
   process.exitCode = result.ok ? 0 : 1;
 } catch (e) {
   console.error(`demo failed: ${e instanceof Error ? e.message : String(e)}`);

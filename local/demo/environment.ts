@@ -41,6 +41,8 @@ export interface EnvironmentOptions {
   usePrometheus?: boolean;
   /** The prometheus binary; default: found on PATH. */
   prometheusBin?: string;
+  /** Seed of the simulated traffic; default the simulator's fixed seed. */
+  trafficSeed?: number;
   print(line: string): void;
   logger?: Logger;
 }
@@ -59,6 +61,7 @@ export async function startEnvironment(opts: EnvironmentOptions): Promise<DemoEn
       store: sandbox.store,
       namespaces: [DEMO.namespace],
       rps: 20,
+      seed: opts.trafficSeed,
     });
     closers.push(() => simulator.close());
     const metrics = await startMetrics(opts, simulator);

@@ -27,6 +27,8 @@ export interface DemoOptions {
   usePrometheus?: boolean;
   /** The prometheus binary; default: the first on PATH. */
   prometheusBin?: string;
+  /** Seed of the simulated traffic; default the simulator's fixed seed. */
+  trafficSeed?: number;
   /** Where lines go; default console.log. */
   print?: (line: string) => void;
   /** Per release; default 180 s. */
@@ -74,6 +76,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoResult> {
   const env = await startEnvironment({
     usePrometheus: opts.usePrometheus,
     prometheusBin: opts.prometheusBin,
+    trafficSeed: opts.trafficSeed,
     print,
     logger: opts.quiet ? undefined : problemsOnly(print),
   });

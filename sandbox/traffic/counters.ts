@@ -12,14 +12,12 @@
  * that came through an ingress controller are also counted as that controller reports them
  * (edge-counters.ts); Linkerd's, Consul's and Kuma's series are kept by mesh-series.ts.
  */
+import { ENVOY_BUCKETS_MS } from './buckets.js';
 import { EdgeCounters, type EdgeTag } from './edge-counters.js';
 import { MeshSeries } from './mesh-series.js';
 
-/** Bucket bounds (ms) of Istio's request duration histogram; Envoy's upstream_rq_time uses the same. */
-export const BUCKETS_MS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
-  3600000,
-] as const;
+/** Bucket bounds (ms) of Istio's request duration histogram and of Envoy's upstream_rq_time. */
+const BUCKETS_MS = ENVOY_BUCKETS_MS;
 
 /** One Prometheus sample: a series of a metric family and its current value. */
 export interface Sample {
@@ -89,7 +87,7 @@ export class TrafficCounters {
   private readonly istio = new Map<string, IstioCell>();
   private readonly envoy = new Map<string, EnvoyCell>();
   private readonly edges = new EdgeCounters();
-  private readonly meshes = new MeshSeries(BUCKETS_MS);
+  private readonly meshes = new MeshSeries();
 
   /** Counts one served request. */
   record(r: ServedRequest): void {

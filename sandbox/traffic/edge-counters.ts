@@ -14,6 +14,7 @@
  *
  * Buckets are each controller's defaults. Counters only grow.
  */
+import { ENVOY_BUCKETS_MS } from './buckets.js';
 import type { Sample } from './counters.js';
 
 /** Which controller forwarded a request, and the labels it reports it under. */
@@ -32,10 +33,6 @@ export interface EdgeRequest {
 
 /** Bucket bounds in ms (the exposition divides by `unit` for seconds histograms). */
 const NGINX_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
-const ENVOY_BUCKETS_MS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
-  3600000,
-];
 const TRAEFIK_BUCKETS_MS = [100, 300, 1200, 5000];
 const APISIX_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000];
 

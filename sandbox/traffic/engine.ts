@@ -1,28 +1,36 @@
 /**
  * The request loop of the simulator, without timers or I/O: given the namespace's objects and a
- * duration, it sends `rps × seconds` requests to each app, routes each one and counts it at the
- * Deployment that serves it.
+ * duration, it sends each app a Poisson number of requests (mean `rate × seconds`), routes each
+ * one and counts it at the Deployment that serves it.
  *
- * Every choice is deterministic, so shares are exact rather than statistical: weights use smooth
- * weighted round-robin (nginx's), error rates, mirror percentages and the A/B share use
- * accumulators (`acc += p; fire when acc ≥ 1`), latencies follow {@link latencyOf}.
+ * What the versions do is random, as in production: each request is an error with its version's
+ * probability (a Bernoulli draw) and takes a lognormal time (behaviour.ts). Draws come from seeded
+ * streams, one per app (arrivals) and one per Deployment (outcomes), so a seed reproduces a run
+ * and one version's outcomes do not depend on another's traffic. Routing stays deterministic — it
+ * is what the routers under test decide, not what the judge measures: weights use smooth weighted
+ * round-robin (nginx's), mirror percentages and the A/B share use accumulators
+ * (`acc += p; fire when acc ≥ 1`), so shares of the requests sent are exact.
  */
-import { behaviourOf, latencyOf } from './behaviour.js';
+import { behaviourOf, requestRateOf, type Behaviour } from './behaviour.js';
 import type { TrafficCounters } from './counters.js';
 import type { SimRequest } from './matching.js';
+import { streamOf, type Rng } from './random.js';
 import { resolveBackend, type Endpoint, type Resolution } from './resolve.js';
 import { apexServices, routingFor, type Backend, type SimRoute, type World } from './routing.js';
 
-/** What one run reads once: the namespace, its routes per app and resolved backends. */
+/** What one run reads once: the namespace, resolved backends and behaviours per Deployment. */
 interface RunContext {
   world: World;
   resolved: Map<string, Resolution | undefined>;
+  behaviours: Map<string, Behaviour>;
 }
 
 /** How the engine generates requests. */
 export interface EngineOptions {
-  /** Requests per second per app. */
+  /** Mean requests per second of an app whose Deployment sets no request rate. */
   rps: number;
+  /** Seed of every random stream. */
+  seed: number;
   /** Share of requests that carry {@link abHeaders} (0..1). */
   abFraction: number;
   /** Headers of the targeted (A/B) requests, lower-case names. */
@@ -46,10 +54,9 @@ export interface AppStats {
 
 /** The stateful request generator; one per simulator. */
 export class TrafficEngine {
-  private readonly carry = new Map<string, number>();
   private readonly acc = new Map<string, number>();
   private readonly wrr = new Map<string, number[]>();
-  private readonly served = new Map<string, number>();
+  private readonly streams = new Map<string, Rng>();
   /** Per `<namespace>/<app>`. */
   readonly stats = new Map<string, AppStats>();
 
@@ -61,12 +68,12 @@ export class TrafficEngine {
   /** Sends `seconds` worth of traffic to every app of the namespace. */
   run(world: World, seconds: number): void {
     const apps = this.options.apps ?? apexServices(world);
-    const ctx: RunContext = { world, resolved: new Map() };
+    const ctx: RunContext = { world, resolved: new Map(), behaviours: new Map() };
     for (const app of apps) {
       const key = `${world.namespace}/${app}`;
-      const due = (this.carry.get(key) ?? 0) + this.options.rps * Math.max(0, seconds);
-      const n = Math.min(Math.floor(due), MAX_REQUESTS_PER_RUN);
-      this.carry.set(key, n === MAX_REQUESTS_PER_RUN ? 0 : due - n);
+      const rate = requestRateOf(world.deployments, app) ?? this.options.rps;
+      const arrivals = this.stream(`arrivals:${key}`).poisson(rate * Math.max(0, seconds));
+      const n = Math.min(arrivals, MAX_REQUESTS_PER_RUN);
       const routes = routingFor(world, app)?.routes ?? [];
       for (let i = 0; i < n; i++) this.send(ctx, routes, key);
     }
@@ -118,11 +125,11 @@ export class TrafficEngine {
     let durationMs = 0;
     if (endpoint) {
       const wk = `${world.namespace}/${endpoint.name}`;
-      const n = (this.served.get(wk) ?? 0) + 1;
-      this.served.set(wk, n);
-      const b = behaviourOf(endpoint.deployment);
-      code = this.fire(`${wk}#err`, b.errorRate) ? 500 : 200;
-      durationMs = latencyOf(b, n);
+      let b = ctx.behaviours.get(wk);
+      if (!b) ctx.behaviours.set(wk, (b = behaviourOf(endpoint.deployment)));
+      const rng = this.stream(`outcomes:${wk}`);
+      code = rng.bernoulli(b.errorRate) ? 500 : 200;
+      durationMs = rng.lognormal(b.latency);
     } else {
       stats.unavailable++;
       endpoint = resolution.endpoints[0]!;
@@ -140,13 +147,20 @@ export class TrafficEngine {
     });
   }
 
+  /** The random stream of `key`, created on first use from the seed. */
+  private stream(key: string): Rng {
+    let rng = this.streams.get(key);
+    if (!rng) this.streams.set(key, (rng = streamOf(this.options.seed, key)));
+    return rng;
+  }
+
   private statsOf(key: string): AppStats {
     let s = this.stats.get(key);
     if (!s) this.stats.set(key, (s = { sent: 0, unrouted: 0, unavailable: 0, mirrored: 0 }));
     return s;
   }
 
-  /** Deterministic Bernoulli: fires a share `p` of the calls for one key, evenly spread. */
+  /** Deterministic share: fires a share `p` of the calls for one key, evenly spread. */
   private fire(key: string, p: number): boolean {
     if (p <= 0) return false;
     if (p >= 1) return true;

@@ -4,7 +4,7 @@
  * which mesh is installed, so every request is counted in each vocabulary):
  *
  * - Linkerd (Linkerd Viz): `response_total{namespace,deployment,pod,direction="inbound",
- *   classification,status_code}` and `response_latency_ms` (ms buckets);
+ *   classification,status_code}` and `response_latency_ms` (ms, the Linkerd proxy's buckets);
  * - Consul (Envoy, inbound cluster `local_app`, pods discovered by Prometheus):
  *   `envoy_cluster_upstream_rq{namespace,pod,envoy_cluster_name="local_app",envoy_response_code}`
  *   and `envoy_cluster_upstream_rq_time`;
@@ -14,6 +14,7 @@
  *
  * Labels are those lib/adapters/prometheus/observers.ts selects on. Counters only grow.
  */
+import { ENVOY_BUCKETS_MS, LINKERD_BUCKETS_MS } from './buckets.js';
 import type { Sample, ServedRequest } from './counters.js';
 
 /** One mesh's counter and histogram, and how a request labels them. */
@@ -21,6 +22,8 @@ interface Vocabulary {
   counter: string;
   /** Histogram family (`<family>_bucket`, `_sum`, `_count`), in milliseconds. */
   histogram: string;
+  /** The histogram's bucket bounds, ms: the proxy's defaults. */
+  bounds: readonly number[];
   /** Labels of the series a request lands in, without its outcome. */
   labels(r: ServedRequest): Record<string, string>;
   /** The counter's outcome labels. */
@@ -34,18 +37,21 @@ const VOCABULARIES: Readonly<Record<'linkerd' | 'consul' | 'kuma', Vocabulary>> 
   linkerd: {
     counter: 'response_total',
     histogram: 'response_latency_ms',
+    bounds: LINKERD_BUCKETS_MS,
     labels: (r) => ({ namespace: r.namespace, deployment: r.workload, pod: r.pod, direction: 'inbound' }),
     outcome: (code) => ({ classification: code >= 500 ? 'failure' : 'success', status_code: String(code) }),
   },
   consul: {
     counter: 'envoy_cluster_upstream_rq',
     histogram: 'envoy_cluster_upstream_rq_time',
+    bounds: ENVOY_BUCKETS_MS,
     labels: (r) => ({ namespace: r.namespace, pod: r.pod, envoy_cluster_name: 'local_app' }),
     outcome: envoyCode,
   },
   kuma: {
     counter: 'envoy_cluster_upstream_rq',
     histogram: 'envoy_cluster_upstream_rq_time',
+    bounds: ENVOY_BUCKETS_MS,
     labels: (r) => ({
       service: `${r.service}_${r.namespace}_svc_${r.servicePort ?? r.port}`,
       envoy_cluster_name: `localhost_${r.port}`,
@@ -67,9 +73,6 @@ interface Cell {
 export class MeshSeries {
   private readonly cells = new Map<string, Cell>();
 
-  /** `bucketsMs`: the histogram bounds (counters.ts `BUCKETS_MS`). */
-  constructor(private readonly bucketsMs: readonly number[]) {}
-
   /** Counts one request in every vocabulary. */
   record(r: ServedRequest): void {
     for (const [mesh, v] of Object.entries(VOCABULARIES)) {
@@ -83,7 +86,7 @@ export class MeshSeries {
           outcomes: new Map(),
           count: 0,
           sumMs: 0,
-          buckets: this.bucketsMs.map(() => 0),
+          buckets: v.bounds.map(() => 0),
         };
         this.cells.set(key, cell);
       }
@@ -94,8 +97,7 @@ export class MeshSeries {
       cell.outcomes.set(ok, o);
       cell.count++;
       cell.sumMs += r.durationMs;
-      for (let i = this.bucketsMs.length - 1; i >= 0 && r.durationMs <= this.bucketsMs[i]; i--)
-        cell.buckets[i]++;
+      for (let i = v.bounds.length - 1; i >= 0 && r.durationMs <= v.bounds[i]; i--) cell.buckets[i]++;
     }
   }
 
@@ -103,7 +105,7 @@ export class MeshSeries {
   samples(): Sample[] {
     const out: Sample[] = [];
     for (const cell of this.cells.values()) {
-      const { counter, histogram } = cell.family;
+      const { counter, histogram, bounds } = cell.family;
       for (const o of cell.outcomes.values()) {
         out.push({
           family: counter,
@@ -120,9 +122,7 @@ export class MeshSeries {
         labels,
         value,
       });
-      this.bucketsMs.forEach((le, i) =>
-        out.push(h('_bucket', { ...cell.labels, le: String(le) }, cell.buckets[i])),
-      );
+      bounds.forEach((le, i) => out.push(h('_bucket', { ...cell.labels, le: String(le) }, cell.buckets[i])));
       out.push(h('_bucket', { ...cell.labels, le: '+Inf' }, cell.count));
       out.push(h('_sum', cell.labels, cell.sumMs));
       out.push(h('_count', cell.labels, cell.count));

@@ -1,9 +1,11 @@
 /**
  * The mesh traffic simulator of the sandbox. Every tick (default 200 ms, unref'd timer) it reads
- * the live routing objects of the watched namespaces from the sandbox store, sends a steady
- * synthetic request rate to each app and counts every request at the Deployment that serves it
- * (see engine.ts). No real HTTP is sent; the counters are served at `/metrics` on 127.0.0.1 for
- * Prometheus to scrape, and kept as one snapshot a second for the sandbox metrics provider.
+ * the live routing objects of the watched namespaces from the sandbox store, sends each app
+ * Poisson arrivals at its request rate and counts every request, with its random outcome and
+ * latency, at the Deployment that serves it (see engine.ts). The draws are seeded (`seed`, default
+ * {@link DEFAULT_SEED}), so a run on a manual clock is reproducible. No real HTTP is sent; the
+ * counters are served at `/metrics` on 127.0.0.1 for Prometheus to scrape, and kept as one snapshot
+ * a second for the sandbox metrics provider.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +31,9 @@ const DEFAULT_AB_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   cookie: 'canary=always;type=insider',
 });
 
+/** The seed of a simulator started without one: runs are reproducible unless a test picks another. */
+const DEFAULT_SEED = 1;
+
 /** Options of {@link startTrafficSimulator}. */
 export interface TrafficOptions {
   /** The sandbox whose objects route the traffic (`sandbox.store`). */
@@ -37,8 +42,13 @@ export interface TrafficOptions {
   namespaces?: readonly string[];
   /** Apps (apex Service names) to send traffic to. Default: every Service not named `*-primary`/`*-canary`. */
   apps?: readonly string[];
-  /** Requests per second per app. Default 20. */
+  /**
+   * Mean requests per second of each app whose Deployment sets no
+   * `sandbox.flagger.app/request-rate` annotation (behaviour.ts). Default 20.
+   */
   rps?: number;
+  /** Seed of the random arrivals, errors and latencies. Default {@link DEFAULT_SEED}. */
+  seed?: number;
   /** Share of requests carrying the A/B headers. Default 0.1. */
   abFraction?: number;
   /** Headers of A/B requests. Default {@link DEFAULT_AB_HEADERS}. */
@@ -90,6 +100,7 @@ class Simulation {
     this.engine = new TrafficEngine(
       {
         rps: options.rps ?? 20,
+        seed: options.seed ?? DEFAULT_SEED,
         abFraction: options.abFraction ?? 0.1,
         abHeaders: options.abHeaders ?? DEFAULT_AB_HEADERS,
         apps: options.apps,

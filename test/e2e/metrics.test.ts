@@ -25,6 +25,7 @@ import {
   virtualServiceWeights,
 } from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
+import { binomialBounds, expectWithin } from '../support/stochastic.js';
 
 const analysis = `threshold: 2
 maxWeight: 30
@@ -49,6 +50,8 @@ afterEach(async () => {
 interface Run {
   row: CanaryRecord<CanaryStatus> | undefined;
   weights: number[];
+  /** The canary's requests and errors in the last interval. */
+  last: { requests: number; errors: number };
 }
 
 /** One interval: traffic flows for 10 s of simulated time, then the step runs. */
@@ -69,9 +72,12 @@ async function release(
   beforeStep?: () => Promise<void>,
 ): Promise<Run> {
   await apply(sandbox!, podinfoDeployment(image));
-  const run: Run = { row: undefined, weights: [] };
+  const run: Run = { row: undefined, weights: [], last: { requests: 0, errors: 0 } };
   for (let i = 0; i < 15 && !until(run.row?.status.phase ?? ''); i++) {
+    const before = sim!.totals('test', 'podinfo');
     run.row = await interval(beforeStep);
+    const after = sim!.totals('test', 'podinfo');
+    run.last = { requests: after.requests - before.requests, errors: after.errors - before.errors };
     const w = virtualServiceWeights(sandbox!)[1];
     if (run.weights.at(-1) !== w) run.weights.push(w);
   }
@@ -128,7 +134,10 @@ describe('metric-driven releases (traffic simulator, sandbox metrics provider)',
     expect(run.weights).toEqual([0, 10, 0]);
     const failing = (await checksOfLastStep()).find((c) => c.name === 'request-success-rate')!;
     expect(failing.verdict).toBe('fail');
-    expect(failing.value).toBeCloseTo(70, 0);
+    // The check reads the last interval's canary requests, each a 500 with probability 0.3.
+    const { requests, errors } = run.last;
+    expectWithin(errors, binomialBounds(requests, 0.3), 'canary errors');
+    expect(failing.value).toBeCloseTo((100 * (requests - errors)) / requests, 9);
     const primary = sandbox!.store.get('apps/v1', 'Deployment', 'test', 'podinfo-primary') as {
       spec: { template: { spec: { containers: { image: string }[] } } };
     };

@@ -10,12 +10,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ENVOY_BUCKETS_MS } from '../../sandbox/traffic/buckets.js';
 
-/** Bucket bounds (ms) of Istio's request duration histogram; Envoy's upstream_rq_time uses the same. */
-const ISTIO_BUCKETS_MS = [
-  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,
-  3600000,
-] as const;
+/** Bucket bounds (ms) of Istio's request duration histogram (Envoy's defaults, as upstream_rq_time). */
+const ISTIO_BUCKETS_MS = ENVOY_BUCKETS_MS;
 
 /** A share of requests that take `ms` milliseconds. */
 interface LatencyShare {

@@ -23,8 +23,8 @@ import {
 import type { Observations } from '../../../lib/domain/observations.js';
 import type { CanaryStatus } from '../../../lib/domain/status.js';
 import { aCanary, anObservation, aStatus, T0 } from '../../support/builders.js';
+import { seededRng } from '../../../sandbox/traffic/random.js';
 import { CanarySeries } from './prometheus.js';
-import { seededRng } from './random.js';
 import { buckets, ReleaseTraffic, totals, type Behaviour } from './traffic.js';
 
 /** How a release ended. */

@@ -1,9 +1,9 @@
 /** Tallies of the bench's cells and their markdown report. */
 import { planErrors, planLatency, referenceCdf, shiftInformation } from '../../../lib/domain/judge/index.js';
-import { pnorm } from '../../../lib/domain/judge/special.js';
+import { lognormalCdf, lognormalQuantile } from '../../../sandbox/traffic/random.js';
 import { ANALYSES, KINDS, type Analysis, type CellResult } from './cells.js';
 import type { Result } from './releases.js';
-import { ISTIO_BOUNDS, p99, PRIMARY } from './traffic.js';
+import { ISTIO_BOUNDS, PRIMARY } from './traffic.js';
 
 /** One analysis in one cell. */
 interface Summary {
@@ -135,7 +135,7 @@ function deciderRows(cells: readonly CellSummary[]): string[] {
 function sampleSizeRows(alphaFail: number, cells: readonly CellSummary[]): string[] {
   const cdf = referenceCdf(
     [...ISTIO_BOUNDS, Infinity].map((b, j) => {
-      const F = (x: number) => (x === Infinity ? 1 : pnorm(Math.log(x / PRIMARY.medianMs) / PRIMARY.sigma));
+      const F = (x: number) => lognormalCdf(PRIMARY, x);
       return 1e6 * (F(b) - (j === 0 ? 0 : F(ISTIO_BOUNDS[j - 1])));
     }),
   );
@@ -194,7 +194,7 @@ export function renderReport(
     '',
     `${meta.n} seeded releases per cell (seed ${meta.seed}), virtual time, ${meta.seconds.toFixed(0)} s of compute. Reproduce: \`npm run bench:quality -- --releases ${meta.n} --seed ${meta.seed}\`.`,
     '',
-    `Traffic: Poisson arrivals at 2, 20 or 100 req/s; each request goes to the canary with probability weight/100; errors with the version's probability; latencies lognormal (primary: 0.5 % errors, median ${PRIMARY.medianMs} ms, P99 ${Math.round(p99(PRIMARY))} ms), counted in Istio's buckets. Analysis as podinfo's: interval 10 s, stepWeight 10, maxWeight 50, threshold 5.`,
+    `Traffic: Poisson arrivals at 2, 20 or 100 req/s; each request goes to the canary with probability weight/100; errors with the version's probability; latencies lognormal (primary: 0.5 % errors, median ${PRIMARY.medianMs} ms, P99 ${Math.round(lognormalQuantile(PRIMARY, 0.99))} ms), counted in Istio's buckets. Analysis as podinfo's: interval 10 s, stepWeight 10, maxWeight 50, threshold 5.`,
     '',
     "- **static**: the real `decide()` with Flagger's builtin checks (success ≥ 99 %, P99 ≤ 500 ms), computed from counters scraped every 15 s with Prometheus' `rate()` over 1 m (first sample of a new series not counted; no data = failed check) and `histogram_quantile`.",
     '- **judge**: the sequential judge on both builtins (confidence 0.99: α 0.5 % per metric for failing, 1 % for passing; margins 1 pp and ×1.2, tolerance 0), fed exact cumulative counts; `advance: unlessFail` (default) and `advance: onPass` (hold the weight while inconclusive); 30 inconclusive steps → held.',

@@ -5,29 +5,19 @@
  * counted into Istio's own latency buckets. Counters are cumulative from the moment the canary
  * first gets traffic; a scrape hook sees them at Prometheus scrape instants.
  */
-import { BUCKETS_MS } from '../../../sandbox/traffic/counters.js';
-import { qnorm } from '../../../lib/domain/judge/special.js';
-import type { Rng } from './random.js';
+import { ENVOY_BUCKETS_MS } from '../../../sandbox/traffic/buckets.js';
+import { lognormalWithP99, type Lognormal, type Rng } from '../../../sandbox/traffic/random.js';
 
 /** Istio's default `istio_request_duration_milliseconds` bucket bounds (Envoy's defaults). */
-export const ISTIO_BOUNDS: readonly number[] = BUCKETS_MS;
+export const ISTIO_BOUNDS: readonly number[] = ENVOY_BUCKETS_MS;
 
 /** How a version answers: error probability and a lognormal latency. */
-export interface Behaviour {
+export interface Behaviour extends Lognormal {
   errorRate: number;
-  /** Median latency, ms. */
-  medianMs: number;
-  /** Standard deviation of ln(latency). */
-  sigma: number;
 }
 
 /** The primary of the bench: 0.5 % errors, median 100 ms, P99 300 ms. */
-export const PRIMARY: Behaviour = { errorRate: 0.005, medianMs: 100, sigma: Math.log(3) / qnorm(0.99) };
-
-/** P99 of a behaviour, ms. */
-export function p99(b: Behaviour): number {
-  return b.medianMs * Math.exp(b.sigma * qnorm(0.99));
-}
+export const PRIMARY: Behaviour = { errorRate: 0.005, ...lognormalWithP99(300) };
 
 /** Counters of one response code of one version: requests and latency bins (bins.length = bounds + 1). */
 export interface CodeCounters {
@@ -101,7 +91,7 @@ export class ReleaseTraffic {
     const b = toCanary ? this.canaryBehaviour : this.primaryBehaviour;
     const arm = toCanary ? this.canary : this.primary;
     const code = this.rng.bernoulli(b.errorRate) ? arm.err : arm.ok;
-    const ms = b.medianMs * Math.exp(b.sigma * this.rng.normal());
+    const ms = this.rng.lognormal(b);
     code.count++;
     code.bins[binOf(ms)]++;
   }

@@ -23,7 +23,7 @@ const apisix: ProviderSetup = {
 
 releaseSuite('APISIX release (traffic simulator, sandbox metrics provider)', apisix, {
   query: 'apisix_http_status{route=~"test_podinfo-podinfo-canary_.+"',
-  failingRate: 97,
+  failingOver: 'route',
   names: { route: 'podinfo' },
   primarySide: false,
   afterPromotion: (w) => {

@@ -28,7 +28,7 @@ const contour: ProviderSetup = {
 
 releaseSuite('Contour release (traffic simulator, sandbox metrics provider)', contour, {
   query: 'envoy_cluster_upstream_rq{envoy_cluster_name=~"test_podinfo-canary_[0-9a-zA-Z-]+"',
-  failingRate: 70,
+  failingOver: 'canary',
   primarySide: true,
   afterPromotion: (w) => {
     expect(w.sandbox.store.get('projectcontour.io/v1', 'HTTPProxy', 'test', 'podinfo-ingress')?.spec).toEqual(

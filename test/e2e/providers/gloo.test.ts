@@ -20,7 +20,7 @@ const gloo: ProviderSetup = {
 
 releaseSuite('Gloo Edge release (traffic simulator, sandbox metrics provider)', gloo, {
   query: 'envoy_cluster_upstream_rq{envoy_cluster_name=~"test-podinfo-canaryupstream-',
-  failingRate: 70,
+  failingOver: 'canary',
   primarySide: true,
   afterPromotion: (w) => {
     const upstream = w.sandbox.store.get(

@@ -61,10 +61,11 @@ export interface Release {
   /** The distinct canary weights seen after each step, in order. */
   weights: number[];
   /**
-   * Per interval: the live canary weight while its traffic flowed, and the requests the canary
-   * (`podinfo`) and the primary (`podinfo-primary`) served in it.
+   * Per interval: the live canary weight while its traffic flowed, the requests podinfo's clients
+   * sent, those the canary (`podinfo`) and the primary (`podinfo-primary`) served in it, and the
+   * canary's errors.
    */
-  traffic: { weight: number; canary: number; primary: number }[];
+  traffic: { weight: number; sent: number; canary: number; primary: number; canaryErrors: number }[];
 }
 
 let current: { sandbox: Sandbox; cp?: ControlPlane; sim?: TrafficSimulator } | undefined;
@@ -122,12 +123,15 @@ export async function release(
   const run: Release = { row: undefined, weights: [], traffic: [] };
   for (let i = 0; i < 15 && !until(run.row?.status.phase ?? ''); i++) {
     const weight = setup.weights(w.sandbox, w.canary)[1];
-    const before = [served(w, 'podinfo'), served(w, 'podinfo-primary')];
+    const before = counts(w);
     run.row = await interval(w);
+    const after = counts(w);
     run.traffic.push({
       weight,
-      canary: served(w, 'podinfo') - before[0],
-      primary: served(w, 'podinfo-primary') - before[1],
+      sent: after.sent - before.sent,
+      canary: after.canary.requests - before.canary.requests,
+      primary: after.primary - before.primary,
+      canaryErrors: after.canary.errors - before.canary.errors,
     });
     const canary = setup.weights(w.sandbox, w.canary)[1];
     if (run.weights.at(-1) !== canary) run.weights.push(canary);
@@ -165,7 +169,11 @@ export function primaryImage(sandbox: Sandbox): string {
   return d.spec.template.spec.containers[0]!.image;
 }
 
-/** Requests served by a workload so far. */
-function served(w: ProviderWorld, workload: string): number {
-  return w.sim.totals('test', workload).requests;
+/** Requests podinfo's clients sent, and those its two workloads served, so far. */
+function counts(w: ProviderWorld) {
+  return {
+    sent: w.sim.appStats('test', 'podinfo').sent,
+    canary: w.sim.totals('test', 'podinfo'),
+    primary: w.sim.totals('test', 'podinfo-primary').requests,
+  };
 }

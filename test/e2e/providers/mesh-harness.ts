@@ -16,6 +16,7 @@ import {
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
 import { apply, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import { binomialBounds, expectShare, expectWithin, poissonBounds } from '../../support/stochastic.js';
 
 /** The analysis of every provider release: 10 % steps to 30 %, both builtin checks, threshold 2. */
 export const ANALYSIS = `threshold: 2
@@ -105,10 +106,12 @@ export interface Release {
   weights: number[];
   /** The canary weight during each interval of traffic (read before it), one per step. */
   during: number[];
+  /** The requests podinfo's clients sent in each interval, and the canary's requests and errors. */
+  traffic: { sent: number; canary: number; canaryErrors: number }[];
 }
 
-/** Requests the simulator sends per app and interval (20 per second, 10 s). */
-export const REQUESTS_PER_INTERVAL = 200;
+/** The mean of the requests the simulator sends per app and interval (20 per second, 10 s). */
+const REQUESTS_PER_INTERVAL = 200;
 
 /**
  * Applies `image` and runs analysis intervals (10 s of simulated traffic, then the step) until
@@ -121,18 +124,51 @@ export async function release(
   canaryWeight: () => number,
 ): Promise<Release> {
   await apply(w.sandbox, podinfoDeployment(image, w.annotations));
-  const run: Release = { row: undefined, weights: [], during: [] };
+  const run: Release = { row: undefined, weights: [], during: [], traffic: [] };
+  const counts = () => ({ sent: w.sim.appStats('test', 'podinfo').sent, ...w.sim.totals('test', 'podinfo') });
   for (let i = 0; i < 15 && !done(run.row?.status.phase ?? ''); i++) {
     run.during.push(canaryWeight());
+    const before = counts();
     for (let s = 0; s < 10; s++) {
       w.cp.clock.now += 1000;
       w.sim.tick();
     }
+    const after = counts();
+    run.traffic.push({
+      sent: after.sent - before.sent,
+      canary: after.requests - before.requests,
+      canaryErrors: after.errors - before.errors,
+    });
     run.row = await w.cp.tick(key, 0);
     const weight = canaryWeight();
     if (run.weights.at(-1) !== weight) run.weights.push(weight);
   }
   return run;
+}
+
+/**
+ * Asserts that each interval's requests were plausible Poisson arrivals, that the canary served
+ * the share `share(weight)` of them for the weight it had during the interval, and nothing more.
+ * (The first interval also carries the traffic of the time initialization moved the clock.)
+ */
+export function expectCanaryShares(w: MeshWorld, run: Release, share: (weight: number) => number): void {
+  run.traffic.forEach((t, i) => {
+    if (i > 0) expectWithin(t.sent, poissonBounds(REQUESTS_PER_INTERVAL), `requests sent in interval ${i}`);
+    expectShare(t.canary, t.sent, share(run.during[i]), 2);
+  });
+  const served = run.traffic.reduce((n, t) => n + t.canary, 0);
+  expect(w.sim.totals('test', 'podinfo').requests).toBe(served);
+}
+
+/**
+ * The success rate (percent) of the canary's requests in the release's last interval — what a
+ * 10 s check reads at the last step — after checking its errors against the model (each request a
+ * 500 with probability `errorRate`).
+ */
+export function lastIntervalSuccessRate(run: Release, errorRate = 0.3): number {
+  const last = run.traffic.at(-1)!;
+  expectWithin(last.canaryErrors, binomialBounds(last.canary, errorRate), 'canary errors');
+  return (100 * (last.canary - last.canaryErrors)) / last.canary;
 }
 
 /** The checks of every analysed step, oldest first. */

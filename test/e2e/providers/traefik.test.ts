@@ -21,7 +21,7 @@ const traefik: ProviderSetup = {
 releaseSuite('Traefik release (traffic simulator, sandbox metrics provider)', traefik, {
   query:
     'traefik_service_request_duration_seconds_bucket{service=~"test-podinfo-canary-[0-9a-zA-Z-]+@kubernetescrd",le="+Inf"',
-  failingRate: 70,
+  failingOver: 'canary',
   primarySide: true,
   afterPromotion: (w) => {
     const spec = w.sandbox.store.get('traefik.io/v1alpha1', 'TraefikService', 'test', 'podinfo')?.spec;

@@ -21,6 +21,13 @@ import {
 } from '../../../sandbox/traffic/index.js';
 import { prometheusAvailability, startPrometheus, type PrometheusServer } from '../../support/prometheus.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import {
+  binomialBounds,
+  expectShare,
+  expectWithin,
+  poissonBounds,
+  successRateBounds,
+} from '../../support/stochastic.js';
 import { specCanary } from '../../unit/routers/ingress-fixtures.js';
 import { manualClock, NS, putDeployment, putService } from './world.js';
 
@@ -171,17 +178,23 @@ describe('the simulator behind the ingress controllers (sandbox metrics provider
         sim.tick();
       }
       const app = `${provider}-app`;
-      // 200 requests: 40 to the canary (12 of them 500s), 160 to the primary.
-      expect([
-        sim.totals(NS, app).requests,
-        sim.totals(NS, app).errors,
-        sim.totals(NS, `${app}-primary`).requests,
-      ]).toEqual([40, 12, 160]);
+      // 20 % of the requests to the canary, each a 500 with probability 0.3; the rest to the primary.
+      const sent = sim.appStats(NS, app).sent;
+      expectWithin(sent, poissonBounds(200), 'requests sent');
+      const canary = sim.totals(NS, app);
+      expectShare(canary.requests, sent, 0.2);
+      expectWithin(canary.errors, binomialBounds(canary.requests, 0.3), 'canary errors');
+      expect(sim.totals(NS, `${app}-primary`)).toMatchObject({ requests: sent - canary.requests, errors: 0 });
       const metrics = sandboxMetricsProvider(sim);
       const rate = (side: 'canary' | 'primary') =>
         metrics.query(builtinQuery('request-success-rate', input(provider, app, '10s', side)), signal);
-      // APISIX reports the canary route, which carries both backends: 12 errors in 200 requests.
-      expect(await rate('canary')).toEqual({ kind: 'value', value: provider === 'apisix' ? 94 : 70 });
+      // APISIX reports the canary route, which carries both backends: the errors among all requests.
+      const served = provider === 'apisix' ? sent : canary.requests;
+      const canaryRate = await rate('canary');
+      expect(canaryRate.kind === 'value' && canaryRate.value).toBeCloseTo(
+        (100 * (served - canary.errors)) / served,
+        9,
+      );
       if (provider === 'apisix') {
         expect(() => builtinQuery('request-success-rate', input(provider, app, '10s', 'primary'))).toThrow(
           /no primary side/,
@@ -203,25 +216,32 @@ describe('the simulator behind the ingress controllers (sandbox metrics provider
 const availability = prometheusAvailability('ingress controller metrics in Prometheus');
 
 describe.skipIf(availability.skip)('the ingress controllers’ metrics scraped by a real Prometheus', () => {
-  it('gives the same answers as the sandbox provider for every provider and side', async () => {
+  it('gives the answers of the traffic model for every provider and side', async () => {
     sandbox = await world();
-    sim = await startTrafficSimulator({ store: sandbox.store, rps: 100, tickMs: 100 });
+    const rps = 400;
+    sim = await startTrafficSimulator({ store: sandbox.store, rps, tickMs: 100 });
+    const started = Date.now();
     prom = await startPrometheus({ bin: availability.bin, targets: [sim.target] });
     const client = new PrometheusClient({ address: prom.url });
+    // Query once Prometheus holds a full 10 s window of traffic (scrapes start ≈ 5 s after launch).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 16_000 - Date.now())));
     for (const provider of PROVIDERS) {
       const app = `${provider}-app`;
       const sides = provider === 'apisix' ? (['canary'] as const) : (['canary', 'primary'] as const);
       for (const side of sides) {
-        const rate = builtinQuery('request-success-rate', input(provider, app, '5s', side));
-        const want = side === 'primary' ? 100 : provider === 'apisix' ? 94 : 70;
-        // Real rate() over a 5 s window wobbles by a request or two; it must settle on the value.
-        const got = await prom.waitForValue(rate, {
-          timeoutMs: 25_000,
-          until: (v) => Math.abs(v - want) < 2,
-        });
-        expect(Math.abs(got - want), `${provider} ${side}: ${rate}`).toBeLessThan(2);
+        const rate = builtinQuery('request-success-rate', input(provider, app, '10s', side));
+        // 400 req/s, 20 % to the canary answering 500 with probability 0.3; APISIX's canary route
+        // carries both backends (6 % errors); the primary has none. rate() over 10 s sees the
+        // increase of ≈ 9 s of scrapes: the bounds are those of 8 s of requests.
+        const want: [number, number] =
+          side === 'primary'
+            ? [100, 100]
+            : provider === 'apisix'
+              ? successRateBounds(8 * rps, 0.06)
+              : successRateBounds(8 * rps * 0.2, 0.3);
+        expectWithin(await prom.waitForValue(rate, { timeoutMs: 25_000 }), want, `${provider} ${side}`);
         const latency = await client.query(
-          builtinQuery('request-duration', input(provider, app, '5s', side)),
+          builtinQuery('request-duration', input(provider, app, '10s', side)),
           AbortSignal.timeout(5000),
         );
         expect(latency.kind, `${provider} ${side} latency`).toBe('value');

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTrafficSimulator, type TrafficSimulator } from '../../../sandbox/traffic/index.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import { binomialBounds, expectShare, expectWithin, poissonBounds } from '../../support/stochastic.js';
 import { manualClock, NS, putDeployment, putPodinfo, putService } from './world.js';
 
 let sandbox: Sandbox;
@@ -18,7 +19,7 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-/** 10 s of traffic at 20 requests per second (200 requests per app), on a manual clock. */
+/** 10 s of traffic at 20 requests per second (200 per app on average), on a manual clock. */
 async function run(): Promise<TrafficSimulator> {
   const clock = manualClock();
   const sim = await startTrafficSimulator({
@@ -37,6 +38,18 @@ async function run(): Promise<TrafficSimulator> {
 }
 
 const requests = (sim: TrafficSimulator, workload: string) => sim.totals(NS, workload).requests;
+/** Requests podinfo's clients sent (Poisson, mean 200). */
+const sent = (sim: TrafficSimulator): number => {
+  const n = sim.appStats(NS, 'podinfo').sent;
+  expectWithin(n, poissonBounds(200), 'requests sent');
+  return n;
+};
+/** Asserts the canary got the share `p` of what was sent, and the primary the rest. */
+const expectSplit = (sim: TrafficSimulator, p: number, slack = 1) => {
+  const n = sent(sim);
+  expectShare(requests(sim, 'podinfo'), n, p, slack);
+  expect(requests(sim, 'podinfo-primary')).toBe(n - requests(sim, 'podinfo'));
+};
 const put = (apiVersion: string, kind: string, spec: object, extra: object = {}) =>
   sandbox.store.put({ apiVersion, kind, metadata: { name: 'podinfo', namespace: NS }, spec, ...extra });
 
@@ -71,8 +84,7 @@ describe('SMI TrafficSplit', () => {
         { service: 'podinfo-primary', weight: '750m' },
       ],
     });
-    const sim = await run();
-    expect([requests(sim, 'podinfo-primary'), requests(sim, 'podinfo')]).toEqual([150, 50]);
+    expectSplit(await run(), 0.25);
   });
 });
 
@@ -86,8 +98,7 @@ describe('Consul config entries', () => {
         { weight: 10, serviceSubset: 'canary' },
       ],
     });
-    const sim = await run();
-    expect([requests(sim, 'podinfo-primary'), requests(sim, 'podinfo')]).toEqual([180, 20]);
+    expectSplit(await run(), 0.1);
   });
 
   it('routes matched requests by the ServiceRouter, the rest by the resolver default', async () => {
@@ -101,8 +112,8 @@ describe('Consul config entries', () => {
         },
       ],
     });
-    const sim = await run();
-    expect([requests(sim, 'podinfo-primary'), requests(sim, 'podinfo')]).toEqual([180, 20]);
+    // The matched share: the simulator's 10 % of requests with the A/B headers.
+    expectSplit(await run(), 0.1);
   });
 
   it('finds no canary instance without the connect-service annotation (it registers as podinfo-canary)', async () => {
@@ -116,7 +127,7 @@ describe('Consul config entries', () => {
     });
     const sim = await run();
     expect(requests(sim, 'podinfo')).toBe(0);
-    expect(sim.appStats(NS, 'podinfo')).toMatchObject({ sent: 200, unrouted: 100 });
+    expectShare(sim.appStats(NS, 'podinfo').unrouted, sent(sim), 0.5);
   });
 });
 
@@ -150,9 +161,8 @@ describe('Kuma TrafficRoute', () => {
         },
       },
     });
-    const sim = await run();
-    // 20 matched requests to the canary, then 20 % of the other 180.
-    expect([requests(sim, 'podinfo-primary'), requests(sim, 'podinfo')]).toEqual([144, 56]);
+    // 10 % of the requests matched, to the canary, then 20 % of the other 90 %.
+    expectSplit(await run(), 0.1 + 0.9 * 0.2, 2);
   });
 
   it('ignores a route to the same apex name in another namespace', async () => {
@@ -182,25 +192,29 @@ describe('mesh series', () => {
       ],
     });
     const sim = await run();
+    const n = sent(sim);
     const sum = (name: string, labels: Record<string, string>) =>
       sim
         .samples()
         .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
         .reduce((n, s) => n + s.value, 0);
-    // 100 canary requests, 30 % answered 500.
-    expect(sum('response_total', { deployment: 'podinfo', direction: 'inbound' })).toBe(100);
+    // Half the requests to the canary, each answered 500 with probability 0.3.
+    const canary = sim.totals(NS, 'podinfo');
+    expectShare(canary.requests, n, 0.5);
+    expectWithin(canary.errors, binomialBounds(canary.requests, 0.3), 'canary errors');
+    expect(sum('response_total', { deployment: 'podinfo', direction: 'inbound' })).toBe(canary.requests);
     expect(
       sum('response_total', { deployment: 'podinfo', classification: 'failure', status_code: '500' }),
-    ).toBe(30);
-    expect(sum('response_latency_ms_bucket', { deployment: 'podinfo', le: '+Inf' })).toBe(100);
+    ).toBe(canary.errors);
+    expect(sum('response_latency_ms_bucket', { deployment: 'podinfo', le: '+Inf' })).toBe(canary.requests);
     expect(
       sum('envoy_cluster_upstream_rq', {
         namespace: NS,
         envoy_cluster_name: 'local_app',
         envoy_response_code: '500',
       }),
-    ).toBe(30);
-    expect(sum('envoy_cluster_upstream_rq', { service: 'podinfo_test_svc_9898' })).toBe(200);
+    ).toBe(canary.errors);
+    expect(sum('envoy_cluster_upstream_rq', { service: 'podinfo_test_svc_9898' })).toBe(n);
     const pods = new Set(
       sim
         .samples()

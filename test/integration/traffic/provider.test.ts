@@ -13,9 +13,11 @@ import {
   UNSUPPORTED_VECTOR_QUERY,
   type TrafficSimulator,
 } from '../../../sandbox/traffic/index.js';
+import type { WorkloadTotals } from '../../../sandbox/traffic/counters.js';
 import { histogramQuantile } from '../../../sandbox/traffic/provider.js';
 import { prometheusAvailability, startPrometheus, type PrometheusServer } from '../../support/prometheus.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import { expectWithin, successRateBounds } from '../../support/stochastic.js';
 import { manualClock, NS, putDeployment, putPodinfo, putVirtualService, weighted } from './world.js';
 
 // Never aborted: the provider answers synchronously from memory.
@@ -37,14 +39,14 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-async function manualSimulator() {
+async function manualSimulator(rps = 20) {
   const clock = manualClock();
   const sim = await startTrafficSimulator({
     store: sandbox.store,
     autoStart: false,
     serve: false,
     now: clock.now,
-    rps: 20,
+    rps,
   });
   open.push(sim);
   const advance = (seconds: number) => {
@@ -56,14 +58,25 @@ async function manualSimulator() {
   return { sim, advance, provider: sandboxMetricsProvider(sim) };
 }
 
+/** The success rate (percent) of a workload's requests between two of its totals. */
+function successBetween(before: WorkloadTotals, after: WorkloadTotals): number {
+  const requests = after.requests - before.requests;
+  return (100 * (requests - (after.errors - before.errors))) / requests;
+}
+
 describe('sandbox metrics provider', () => {
   it('answers the success rate of a faulty canary (30 % errors) for Istio and App Mesh queries', async () => {
     putPodinfo(sandbox, { image: 'podinfo:6.0.2-faulty' });
     putVirtualService(sandbox, [weighted(50, 50)]);
-    const { advance, provider } = await manualSimulator();
-    advance(60);
+    const { sim, advance, provider } = await manualSimulator(200);
+    advance(30);
+    const before = sim.totals(NS, 'podinfo');
+    advance(30);
+    // Exactly the requests of the window; about 3 000 of them, each a 500 with probability 0.3.
+    const want = successBetween(before, sim.totals(NS, 'podinfo'));
+    expectWithin(want, successRateBounds(3000, 0.3), 'canary success rate');
     const rate = await provider.query(builtinQuery('request-success-rate', istio('30s')), signal);
-    expect(rate.kind === 'value' && rate.value).toBeCloseTo(70, 0);
+    expect(rate.kind === 'value' && rate.value).toBeCloseTo(want, 9);
     const primary = await provider.query(
       builtinQuery('request-success-rate', istio('1m', 'podinfo-primary')),
       signal,
@@ -78,20 +91,27 @@ describe('sandbox metrics provider', () => {
       }),
       signal,
     );
-    expect(envoy.kind === 'value' && envoy.value).toBeCloseTo(70, 0);
+    expect(envoy.kind === 'value' && envoy.value).toBeCloseTo(want, 9);
   });
 
   it('measures only the window: a version that turned faulty shows in a short window first', async () => {
     putPodinfo(sandbox);
     putVirtualService(sandbox, [weighted(50, 50)]);
-    const { advance, provider } = await manualSimulator();
-    advance(60);
+    const { sim, advance, provider } = await manualSimulator(200);
+    advance(30);
+    const minuteAgo = sim.totals(NS, 'podinfo');
+    advance(30);
+    const turned = sim.totals(NS, 'podinfo');
     putDeployment(sandbox, 'podinfo', { annotations: { 'sandbox.flagger.app/error-rate': '0.5' } });
     advance(30);
+    const now = sim.totals(NS, 'podinfo');
     const short = await provider.query(builtinQuery('request-success-rate', istio('30s')), signal);
     const long = await provider.query(builtinQuery('request-success-rate', istio('1m')), signal);
-    expect(short.kind === 'value' && short.value).toBeCloseTo(50, 0);
-    expect(long.kind === 'value' && long.value).toBeCloseTo(75, 0);
+    expect(short.kind === 'value' && short.value).toBeCloseTo(successBetween(turned, now), 9);
+    expect(long.kind === 'value' && long.value).toBeCloseTo(successBetween(minuteAgo, now), 9);
+    // About 3 000 requests a window: half of the short window's fail, a quarter of the long one's.
+    expectWithin(successBetween(turned, now), successRateBounds(3000, 0.5), 'short window');
+    expectWithin(successBetween(minuteAgo, now), successRateBounds(6000, 0.25), 'long window');
   });
 
   it('answers the P99 duration in ms from both Istio histograms, and for App Mesh', async () => {
@@ -117,7 +137,7 @@ describe('sandbox metrics provider', () => {
       builtinQuery('request-duration', istio('30s', 'podinfo-primary')),
       signal,
     );
-    // 800 ms P99 interpolates inside the (500, 1000] bucket, as histogram_quantile does.
+    // A P99 of 800 ms lies inside the (500, 1000] bucket, where histogram_quantile interpolates.
     expect(ms.kind === 'value' && ms.value).toBeGreaterThan(800);
     expect(ms.kind === 'value' && ms.value).toBeLessThanOrEqual(1000);
     expect(s.kind === 'value' && s.value).toBeCloseTo(ms.kind === 'value' ? ms.value : NaN, 6);
@@ -256,17 +276,23 @@ describe.skipIf(availability.skip)('the simulator scraped by a real Prometheus',
   it('gives the same success rate for a faulty canary as the sandbox provider', async () => {
     putPodinfo(sandbox, { image: 'podinfo:6.0.2-faulty' });
     putVirtualService(sandbox, [weighted(50, 50)]);
-    const sim = await startTrafficSimulator({ store: sandbox.store, rps: 40, tickMs: 100 });
+    const sim = await startTrafficSimulator({ store: sandbox.store, rps: 200, tickMs: 100 });
     open.push(sim);
+    const started = Date.now();
     prometheus = await startPrometheus({ targets: [sim.target] });
     const query = builtinQuery('request-success-rate', istio('10s'));
+    // Query once Prometheus holds a full 10 s window (its scrapes start ≈ 5 s after launch).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 16_000 - Date.now())));
     const fromPrometheus = await prometheus.waitForValue(query, { timeoutMs: 30_000 });
     const fromSandbox = await sandboxMetricsProvider(sim).query(query, signal);
-    expect(fromPrometheus).toBeGreaterThan(66);
-    expect(fromPrometheus).toBeLessThan(74);
-    // Real time: the window's edges cut the evenly spread errors at arbitrary points.
-    expect(fromSandbox.kind === 'value' && fromSandbox.value).toBeGreaterThan(66);
-    expect(fromSandbox.kind === 'value' && fromSandbox.value).toBeLessThan(74);
+    // 100 canary requests a second, each a 500 with probability 0.3; rate() over 10 s sees ≈ 9 s
+    // of them: the bounds are those of 8 s.
+    expectWithin(fromPrometheus, successRateBounds(800, 0.3), 'Prometheus');
+    expectWithin(
+      fromSandbox.kind === 'value' ? fromSandbox.value : NaN,
+      successRateBounds(800, 0.3),
+      'sandbox',
+    );
     const p99 = await prometheus.waitForValue(
       builtinQuery('request-duration', istio('10s', 'podinfo-primary')),
     );

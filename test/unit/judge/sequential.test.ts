@@ -20,7 +20,7 @@ import {
 import { twoProportionTest } from '../../../lib/domain/judge/proportions.js';
 import { rankSumTest } from '../../../lib/domain/judge/ranks.js';
 import type { CompareOptions } from '../../../lib/domain/judge/types.js';
-import { seededRng } from '../../bench/quality/random.js';
+import { seededRng } from '../../../sandbox/traffic/random.js';
 import { buckets, PRIMARY, ReleaseTraffic, totals, type Behaviour } from '../../bench/quality/traffic.js';
 
 const ALPHA = 0.05;

@@ -40,14 +40,22 @@ describe('local mode settings', () => {
 describe('demo settings', () => {
   it('PROMETHEUS_BIN, empty meaning unset; quiets the AWS SDK warning unless set', () => {
     const env: Record<string, string | undefined> = { PROMETHEUS_BIN: '/opt/prometheus' };
-    expect(demoEnv(env)).toEqual({ prometheusBin: '/opt/prometheus' });
+    expect(demoEnv(env)).toEqual({ prometheusBin: '/opt/prometheus', trafficSeed: undefined });
     expect(env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('true');
 
     const chosen: Record<string, string | undefined> = {
       PROMETHEUS_BIN: '',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false',
     };
-    expect(demoEnv(chosen)).toEqual({ prometheusBin: undefined });
+    expect(demoEnv(chosen)).toEqual({ prometheusBin: undefined, trafficSeed: undefined });
     expect(chosen.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('false');
+  });
+
+  it('TRAFFIC_SEED: an integer seed of the simulated traffic, empty meaning the default', () => {
+    expect(demoEnv({ TRAFFIC_SEED: '42' }).trafficSeed).toBe(42);
+    expect(demoEnv({ TRAFFIC_SEED: '-7' }).trafficSeed).toBe(-7);
+    expect(demoEnv({ TRAFFIC_SEED: '' }).trafficSeed).toBeUndefined();
+    expect(() => demoEnv({ TRAFFIC_SEED: 'abc' })).toThrow(/TRAFFIC_SEED must be an integer/);
+    expect(() => demoEnv({ TRAFFIC_SEED: '1.5' })).toThrow(/TRAFFIC_SEED/);
   });
 });
