@@ -25,7 +25,7 @@ import { failedCheck, rollback } from './rollback.js';
 import { kubeEvent, need, step } from './step.js';
 
 /** The judge's configuration of this canary; no comparisons means the judge is off. */
-export function judging(ctx: Ctx): JudgeConfig | undefined {
+function judging(ctx: Ctx): JudgeConfig | undefined {
   const config = judgeConfig(spec.analysis(ctx.canary));
   return config.comparisons.length > 0 ? config : undefined;
 }
