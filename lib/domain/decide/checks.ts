@@ -42,8 +42,10 @@ export function runChecks(ctx: Ctx): Decision | undefined {
   if (isNeed(rollout)) return rollout;
   if (rollout) return failedCheck(ctx, rollout, 'CheckFailed');
   const metric = metricChecks(ctx);
-  if (metric === undefined) return judgeChecks(ctx);
   if (isNeed(metric)) return metric;
+  // The judge looks even when a static check failed: its failure rolls back now (failFast).
+  const judged = judgeChecks(ctx, metric !== undefined);
+  if (metric === undefined || judged !== undefined) return judged;
   return failedCheck(ctx, metric, metric.verdict === 'noData' ? 'MetricsNoData' : 'CheckFailed');
 }
 

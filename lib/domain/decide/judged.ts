@@ -52,10 +52,11 @@ export function judgeBaseline(ctx: Ctx): NeedDecision | undefined {
 }
 
 /**
- * After the static checks passed: the judge's decision, or undefined to advance (ctx.judged then
- * carries the new evidence into the advancing step).
+ * After the static checks: the judge's decision, or undefined to go on (ctx.judged then carries
+ * the new evidence into the step this one becomes). When a static check failed (`staticFailed`)
+ * only a judged rollback decides; otherwise the failed check counts, as in Flagger.
  */
-export function judgeChecks(ctx: Ctx): Decision | undefined {
+export function judgeChecks(ctx: Ctx, staticFailed = false): Decision | undefined {
   const config = judging(ctx);
   if (config === undefined) return undefined;
   const readings = ctx.obs.judge;
@@ -92,6 +93,13 @@ export function judgeChecks(ctx: Ctx): Decision | undefined {
     ...(before.held && { held: true as const }),
   };
   ctx.judged = { state, judgements };
+  if (staticFailed) {
+    if (decided.action !== 'rollback' || decided.reason !== 'JudgeFailed') {
+      // The failed static check holds this step: the count of inconclusive steps stays.
+      ctx.judged = { judgements, state: { ...state, inconclusiveSteps: before.inconclusiveSteps } };
+      return undefined;
+    }
+  }
   switch (decided.action) {
     case 'advance':
       ctx.judged.note = `judge: ${decided.explanation}`;

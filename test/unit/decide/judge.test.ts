@@ -180,3 +180,15 @@ describe('decide() with the judge', () => {
     expect(decisions[2]!.status.failedChecks).toBe(1);
   });
 });
+
+describe('decide() with the judge: a static check and the judge fail together', () => {
+  it('the judged failure rolls back at once instead of counting toward the threshold', () => {
+    const w = aWorld({
+      metrics: () => [fail('request-success-rate', 80), passing[1]!],
+      judge: errorTraffic({ rate: 100, primaryErrors: 0.005, canaryErrors: 0.2 }),
+    });
+    const { decisions, status } = simulate(judged, released, w, { max: 3 });
+    expect(decisions[2]!.reason).toBe('JudgeFailed');
+    expect(status).toMatchObject({ phase: 'Failed', failedChecks: 0 });
+  });
+});
