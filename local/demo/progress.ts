@@ -17,7 +17,14 @@ export interface CanaryView {
   phase: string;
   canaryWeight: number;
   failedChecks: number;
-  lastStep: { reason?: string; checks?: StepCheck[] } | null;
+  lastStep: { reason?: string; checks?: StepCheck[]; judgements?: StepJudgement[] } | null;
+}
+
+/** What the progress line shows of one of the judge's verdicts (lib/domain/judge Judgement). */
+interface StepJudgement {
+  metric: string;
+  verdict: string;
+  effect: { unit: string; estimate: number | null };
 }
 
 /** `[████████░░░░░░░░░░░░]  40%` */
@@ -33,8 +40,17 @@ export function formatProgress(v: CanaryView): string {
     .filter((c) => c.value !== undefined || c.verdict !== undefined)
     .map((c) => `${c.name} ${c.value === undefined ? '–' : round(c.value)} ${verdictMark(c.verdict)}`)
     .join(', ');
+  const judged = (v.lastStep?.judgements ?? []).map(formatJudgement).join(', ');
   const reason = v.lastStep?.reason ?? '';
-  return `${v.phase.padEnd(16)} ${weightBar(v.canaryWeight)}  failed ${v.failedChecks}  ${reason}${checks ? `  | ${checks}` : ''}`;
+  return `${v.phase.padEnd(16)} ${weightBar(v.canaryWeight)}  failed ${v.failedChecks}  ${reason}${checks ? `  | ${checks}` : ''}${judged ? `  | judge: ${judged}` : ''}`;
+}
+
+/** `request-duration ×2.91 ✗`: the effect against the primary (pp of errors, or a latency factor). */
+function formatJudgement(j: StepJudgement): string {
+  const e = j.effect.estimate;
+  const effect =
+    e === null ? '–' : j.effect.unit === 'pp' ? `${e >= 0 ? '+' : ''}${round(e)}pp` : `×${e.toFixed(2)}`;
+  return `${j.metric} ${effect} ${j.verdict === 'inconclusive' ? '?' : verdictMark(j.verdict)}`;
 }
 
 function verdictMark(verdict: string | undefined): string {

@@ -1,15 +1,23 @@
 /**
  * `runDemo()`: a whole canary story on one machine with no cloud account and no cluster. It starts
  * the environment (environment.ts), deploys podinfo 6.0.0 and registers its Canary through the
- * local API, then releases a good version (expected: promoted) and a faulty one (expected: rolled
- * back), showing progress live, and finally prints the Slack messages and the release history.
+ * local API, then releases a good version (expected: promoted), a faulty one and one slower than
+ * the primary but under the static latency bound (both expected: rolled back — the last by the
+ * judge alone), showing progress live, and finally prints the Slack messages and the release history.
  */
 import { withTimeout } from '../../lib/abort.js';
 import type { DomainEvent } from '../../lib/domain/events.js';
 import type { Logger } from '../../lib/ports/logger.js';
 import type { Sandbox } from '../../sandbox/apiserver/index.js';
 import { startEnvironment, type DemoEnvironment } from './environment.js';
-import { DEMO, INITIAL_IMAGE, PODINFO_CANARY, podinfoDeployment, RELEASES } from './manifests.js';
+import {
+  DEMO,
+  INITIAL_IMAGE,
+  PODINFO_CANARY,
+  podinfoDeployment,
+  RELEASES,
+  type Release,
+} from './manifests.js';
 import {
   waitForOutcome,
   waitForPhase,
@@ -56,10 +64,10 @@ interface ReleaseOutcome {
   phases: string[];
 }
 
-/** The demo's result; `ok` when the releases ended as expected (Succeeded, then Failed). */
+/** The demo's result; `ok` when the releases ended as expected (Succeeded, Failed, Failed). */
 export interface DemoResult {
   ok: boolean;
-  /** The outcome of each release, in order: `['Succeeded', 'Failed']` when all went to plan. */
+  /** The outcome of each release, in order: `['Succeeded', 'Failed', 'Failed']` when all went to plan. */
   phases: string[];
   releases: ReleaseOutcome[];
   slackMessages: SlackMessage[];
@@ -121,7 +129,7 @@ async function play(
   const out: ReleaseOutcome[] = [];
   for (const release of RELEASES) {
     print(`\n▶ releasing ${release.image}: ${release.story}; expecting ${release.expect}`);
-    const outcome = await releaseAndWait(env, release.image, { ...watch, timeoutMs });
+    const outcome = await releaseAndWait(env, release, { ...watch, timeoutMs });
     print(
       `  → ${outcome.phase}${outcome.phase === release.expect ? ' (as expected)' : ` (expected ${release.expect})`}`,
     );
@@ -145,11 +153,11 @@ const NOTIFY_MARGIN_MS = 30_000;
  * publishes its events; the wait for them is set up before the release starts, so it cannot miss
  * them, and ends (without leaving anything registered) with the release.
  */
-async function releaseAndWait(env: DemoEnvironment, image: string, watch: WatchOptions): Promise<Outcome> {
+async function releaseAndWait(env: DemoEnvironment, release: Release, watch: WatchOptions): Promise<Outcome> {
   return withTimeout(watch.signal, watch.timeoutMs + NOTIFY_MARGIN_MS, async (signal) => {
     const notified = env.stack.bus.delivered(isLastStepOfRelease, signal);
     notified.catch(() => undefined);
-    await applyToSandbox(env.sandbox, podinfoDeployment(image));
+    await applyToSandbox(env.sandbox, podinfoDeployment(release.image, release.annotations));
     const outcome = await waitForOutcome(watch);
     if (outcome.phase !== 'Timeout') await notified;
     return outcome;
