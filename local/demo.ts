@@ -2,7 +2,8 @@
  * `npm run demo`: a canary release story on this machine, with no AWS account and no cluster —
  * the sandbox Kubernetes API server, the mesh traffic simulator, Prometheus (or the sandbox
  * metrics provider when the binary is absent), local mode and a Slack-compatible receiver.
- * A good version is promoted, a faulty one rolled back. Exits 1 when either ends differently.
+ * A good version is promoted, a faulty one rolled back, and one slower than the primary under the
+ * static bound rolled back by the judge. Exits 1 when any ends differently.
  * Ctrl-C stops it and still cleans up (a second Ctrl-C exits at once). See docs/demo.md.
  */
 import { demoEnv } from './config.js';
