@@ -24,12 +24,10 @@ import { awsBus, awsCore, awsQueue, secrets, type Core } from './wiring.js';
 import { clusterWiring } from './wiring-clusters.js';
 
 /** A metrics provider that always answers with an error: checks fail, nothing is promoted blind. */
+const NO_PROMETHEUS = 'no Prometheus configured (set PROMETHEUS_URL or use a templateRef)';
 const noPrometheus: MetricsProvider = {
-  query: () =>
-    Promise.resolve({
-      kind: 'error',
-      message: 'no Prometheus configured (set PROMETHEUS_URL or use a templateRef)',
-    }),
+  query: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
+  queryRange: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
   isOnline: () => Promise.resolve(false),
 };
 

@@ -11,6 +11,24 @@ import type { Provider } from '../domain/spec/accessors.js';
 export type QueryResult =
   { kind: 'value'; value: number } | { kind: 'noData'; message: string } | { kind: 'error'; message: string };
 
+/** One time series of a range query: its labels and its `[epoch ms, value]` points, oldest first. */
+export interface RangeSeries {
+  labels: Readonly<Record<string, string>>;
+  /** Values as Prometheus wrote them: `NaN` and ±`Infinity` are kept (the caller decides). */
+  points: readonly (readonly [number, number])[];
+}
+
+/** The outcome of one range query: the series (none when nothing matched), or why there are none. */
+export type RangeResult =
+  { kind: 'series'; series: readonly RangeSeries[] } | { kind: 'error'; message: string };
+
+/** The instants of a range query: `start`, `start + step`, … up to `end` (epoch ms). */
+export interface QueryRange {
+  start: number;
+  end: number;
+  stepSeconds: number;
+}
+
 /**
  * One metrics server. Query failures (HTTP errors, timeouts, refused connections) are returned as
  * `error`, never thrown; the promise rejects only when the caller's `signal` aborts.
@@ -18,6 +36,11 @@ export type QueryResult =
 export interface MetricsProvider {
   /** Runs an instant query that must yield exactly one number. */
   query(q: string, signal: AbortSignal): Promise<QueryResult>;
+  /**
+   * Evaluates `q` at every instant of `range` (as an instant query at each, e.g. a past release's
+   * steps); same error contract as `query`. Providers that only know the present answer `error`.
+   */
+  queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult>;
   /** True when the server answers a trivial query correctly. */
   isOnline(signal: AbortSignal): Promise<boolean>;
 }

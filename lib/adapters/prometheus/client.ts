@@ -1,6 +1,6 @@
 /**
  * The Prometheus HTTP API as a {@link MetricsProvider}: instant queries
- * (`GET <address>/api/v1/query?query=…`) with a timeout, optional bearer/basic/SigV4 auth.
+ * (`GET <address>/api/v1/query?query=…`) and range queries (`/api/v1/query_range`) with a timeout, optional bearer/basic/SigV4 auth.
  *
  * Query failures are values (`{ kind: 'error' }`) whose message names the server address, never
  * its credentials: the message goes through the redaction rule with the client's credentials
@@ -9,10 +9,10 @@
  */
 import { basicSecrets, headerSecrets, redactor, urlSecrets, type Redactor } from '../../domain/redaction.js';
 import { withTimeout } from '../../abort.js';
-import type { MetricsProvider, QueryResult } from '../../ports/metrics.js';
+import type { MetricsProvider, QueryRange, QueryResult, RangeResult } from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
-import { parseQueryResponse } from './response.js';
+import { parseQueryResponse, parseRangeResponse } from './response.js';
 
 /** Default per-query timeout, as Flagger's (docs/flagger-compatibility.md#no-data-and-errors). */
 const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
@@ -79,14 +79,37 @@ export class PrometheusClient implements MetricsProvider {
 
   /** Runs an instant query; see the module comment for the error contract. */
   async query(q: string, signal: AbortSignal): Promise<QueryResult> {
-    const r = await this.send(q, signal);
+    const r = await this.send('query', { query: q }, parseQueryResponse, signal);
     return r.kind === 'value' ? r : { ...r, message: this.redact(r.message) };
   }
 
-  private async send(q: string, signal: AbortSignal): Promise<QueryResult> {
+  /**
+   * Runs a range query (`/api/v1/query_range`): `q` evaluated at `start`, `start + step`, … ≤ `end`.
+   * Same error contract as {@link query}; an empty matrix is `{ kind: 'series', series: [] }`.
+   */
+  async queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult> {
+    const params = {
+      query: q,
+      start: String(range.start / 1000),
+      end: String(range.end / 1000),
+      step: String(range.stepSeconds),
+    };
+    const r = await this.send('query_range', params, parseRangeResponse, signal);
+    return r.kind === 'series' ? r : { ...r, message: this.redact(r.message) };
+  }
+
+  /** GET `<address>/api/v1/<path>?<params>`, parsed by `parse`; failures become `error` answers. */
+  private async send<R extends { kind: string }>(
+    path: string,
+    params: Readonly<Record<string, string>>,
+    parse: (status: number, text: string, where: string) => R | { kind: 'error'; message: string },
+    signal: AbortSignal,
+  ): Promise<R | { kind: 'error'; message: string }> {
     const where = `Prometheus ${this.address}`;
-    const params = { query: q };
-    const url = new URL(`${this.address}/api/v1/query?query=${escapeUri(q)}`);
+    const search = Object.entries(params)
+      .map(([k, v]) => `${k}=${escapeUri(v)}`)
+      .join('&');
+    const url = new URL(`${this.address}/api/v1/${path}?${search}`);
     return withTimeout(signal, this.timeoutMs, async (call) => {
       try {
         const auth = await this.authorize(url, params);
@@ -97,11 +120,12 @@ export class PrometheusClient implements MetricsProvider {
           redirect: 'error',
         });
         const text = await res.text();
-        const r = parseQueryResponse(res.status, text, where);
-        if (r.kind === 'value') return r;
+        const r = parse(res.status, text, where);
+        if (r.kind !== 'error' && r.kind !== 'noData') return r;
         // The message quotes the body cut to a length: mask the body first, so no secret is cut.
-        const masked = parseQueryResponse(res.status, this.redact(text), where);
-        return { kind: r.kind, message: masked.kind === 'value' ? r.message : masked.message };
+        const masked = parse(res.status, this.redact(text), where);
+        const message = 'message' in masked && typeof masked.message === 'string' ? masked.message : '';
+        return { ...r, message: message || (r as { message: string }).message };
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         if (call.aborted) {

@@ -4,7 +4,13 @@
  * (service `aps`) automatically; a template's `secretRef` names a secret holding Flagger's keys
  * (`token`, or `username` + `password`), read once per provider when the first query runs.
  */
-import type { MetricsProvider, MetricTemplate, QueryResult } from '../../ports/metrics.js';
+import type {
+  MetricsProvider,
+  MetricTemplate,
+  QueryRange,
+  QueryResult,
+  RangeResult,
+} from '../../ports/metrics.js';
 import type { AwsCredentialsProvider, PrometheusAuth } from './auth.js';
 import { PrometheusClient } from './client.js';
 
@@ -71,6 +77,15 @@ export function serverProvider(
     async query(q: string, signal: AbortSignal): Promise<QueryResult> {
       try {
         return await (await get()).query(q, signal);
+      } catch (e) {
+        client = undefined;
+        if (signal.aborted) throw e;
+        return { kind: 'error', message: `${server.label}: ${(e as Error).message}` };
+      }
+    },
+    async queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult> {
+      try {
+        return await (await get()).queryRange(q, range, signal);
       } catch (e) {
         client = undefined;
         if (signal.aborted) throw e;

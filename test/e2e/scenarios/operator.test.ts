@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fail, reply } from '../../support/receiver.js';
+import { noRangeQueries } from '../../support/fakes/checks.js';
 import {
   apply,
   podinfoCanary,
@@ -180,7 +181,8 @@ describe('operator actions are not analysis', () => {
     let value = 100;
     const metrics = {
       query: () => Promise.resolve({ kind: 'value' as const, value }),
-      isOnline: () => Promise.resolve(true),
+      queryRange: noRangeQueries,
+  isOnline: () => Promise.resolve(true),
     };
     await world.restart({ metrics });
     const { cp, sandbox } = world;

@@ -9,7 +9,9 @@ import type {
   CheckDefinition,
   CheckQueryResolver,
   MetricsProvider,
+  QueryRange,
   QueryResult,
+  RangeResult,
   ResolvedCheck,
 } from '../../../lib/ports/metrics.js';
 import { Calls } from './calls.js';
@@ -53,6 +55,14 @@ export class FakeMetrics implements MetricsProvider {
     return this.answer(q);
   }
 
+  /** Range queries answer no series unless `answerRange` says otherwise. */
+  answerRange: (query: string, range: QueryRange) => RangeResult = () => ({ kind: 'series', series: [] });
+
+  async queryRange(q: string, range: QueryRange): Promise<RangeResult> {
+    await this.calls.enter('queryRange', q, range);
+    return this.answerRange(q, range);
+  }
+
   async isOnline(): Promise<boolean> {
     await this.calls.enter('isOnline');
     return this.online;
@@ -68,4 +78,9 @@ export class FakeResolver implements CheckQueryResolver {
     const labels = Object.entries(canary.clusterLabels ?? {}).map(([k, v]) => `${k}="${v}"`);
     return { query: `${check.name}{${labels.join(',')}}`, source: 'builtin' };
   }
+}
+
+/** `queryRange` of a fake metrics server that only answers instant queries. */
+export function noRangeQueries(): Promise<RangeResult> {
+  return Promise.resolve({ kind: 'error', message: 'range queries are not supported by this fake' });
 }
