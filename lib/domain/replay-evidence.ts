@@ -1,0 +1,83 @@
+/**
+ * The judge's evidence across a replayed analysis: one cumulative reading per compared metric
+ * per step, accumulated with the judge's own incremental functions, and the verdicts of a step.
+ * Pure. Also the canary's share of the recorded requests per step (what the release really
+ * routed), from cumulative request counters of both workloads.
+ */
+import {
+  addErrorSnapshot,
+  addLatencySnapshot,
+  emptyErrorEvidence,
+  emptyLatencyEvidence,
+  judgeErrorEvidence,
+  judgeLatencyEvidence,
+  type JudgeConfig,
+  type Judgement,
+} from './judge/index.js';
+import type { ErrorEvidence } from './judge/errors.js';
+import type { LatencyEvidence } from './judge/latency.js';
+import type { JudgeReading } from './observations.js';
+
+/** Evidence per compared metric (by name), plus why a metric had no reading at the last step. */
+export interface ReplayEvidence {
+  errors: Readonly<Record<string, ErrorEvidence>>;
+  latency: Readonly<Record<string, LatencyEvidence>>;
+  /** Metric name → the message of its `unavailable` reading at the latest step. */
+  unavailable: Readonly<Record<string, string>>;
+}
+
+/** Evidence before the first step. */
+export function emptyReplayEvidence(): ReplayEvidence {
+  return { errors: {}, latency: {}, unavailable: {} };
+}
+
+/** Adds one step's readings (absent readings count as unavailable). */
+export function addReadings(
+  ev: ReplayEvidence,
+  config: JudgeConfig,
+  readings: Readonly<Record<string, JudgeReading>> | undefined,
+): ReplayEvidence {
+  const errors = { ...ev.errors };
+  const latency = { ...ev.latency };
+  const unavailable: Record<string, string> = {};
+  for (const c of config.comparisons) {
+    const r = readings?.[c.name] ?? { kind: 'unavailable', message: 'not read' };
+    if (r.kind === 'unavailable') unavailable[c.name] = r.message;
+    else if (c.kind === 'errors' && r.kind === 'errors')
+      errors[c.name] = addErrorSnapshot(errors[c.name] ?? emptyErrorEvidence(), r.snapshot);
+    else if (c.kind === 'latency' && r.kind === 'latency')
+      latency[c.name] = addLatencySnapshot(latency[c.name] ?? emptyLatencyEvidence(), r.snapshot);
+    else unavailable[c.name] = `expected a ${c.kind} reading, got ${r.kind}`;
+  }
+  return { errors, latency, unavailable };
+}
+
+/** The verdict of every compared metric on the evidence so far (spec order). */
+export function verdicts(ev: ReplayEvidence, config: JudgeConfig): Judgement[] {
+  return config.comparisons.map((c) =>
+    c.kind === 'errors'
+      ? judgeErrorEvidence(c.name, ev.errors[c.name] ?? emptyErrorEvidence(), c.options)
+      : judgeLatencyEvidence(c.name, ev.latency[c.name] ?? emptyLatencyEvidence(), c.options),
+  );
+}
+
+/** Cumulative requests of both workloads at one instant. */
+export interface TrafficReading {
+  canary: number;
+  primary: number;
+}
+
+/**
+ * The canary's share (percent, rounded to 0.1) of the requests between two cumulative readings;
+ * undefined without both readings, without requests, or when a counter went down (a restart).
+ */
+export function recordedShare(
+  prev: TrafficReading | undefined,
+  now: TrafficReading | undefined,
+): number | undefined {
+  if (!prev || !now) return undefined;
+  const c = now.canary - prev.canary;
+  const p = now.primary - prev.primary;
+  if (c < 0 || p < 0 || c + p <= 0) return undefined;
+  return Math.round((1000 * c) / (c + p)) / 10;
+}
