@@ -15,6 +15,7 @@ import {
   sideWorkload,
   type DurationSeries,
   type IstioDurationUnit,
+  type Observer,
   type RequestSeries,
   type Side,
 } from './observers.js';
@@ -105,26 +106,41 @@ export function clusterMatchers(labels: Readonly<Record<string, string>> | undef
 }
 
 /** A series with the cluster's matchers added to its selector. */
-function withMatchers<T extends { selector: string }>(series: T, extra: string): T {
+export function withMatchers<T extends { selector: string }>(series: T, extra: string): T {
   return extra ? { ...series, selector: `${series.selector},${extra}` } : series;
+}
+
+/**
+ * The observer of `provider` when it can select `side`; otherwise throws
+ * {@link CheckResolutionError} `BuiltinNotAvailable` starting with `what` (e.g. `builtin check
+ * "request-duration"`) and ending with `hint` (what to use instead, or '').
+ */
+export function observerForSide(what: string, provider: Provider, side: Side, hint = ''): Observer {
+  const observer = observerFor(provider);
+  if (!observer) {
+    throw new CheckResolutionError(
+      'BuiltinNotAvailable',
+      `${what} needs mesh metrics; provider "${provider}" has none${hint}`,
+    );
+  }
+  if (observer.sides && !observer.sides.includes(side)) {
+    throw new CheckResolutionError(
+      'BuiltinNotAvailable',
+      `${what} has no ${side} side for provider "${provider}": its metrics name the route, which serves primary and canary together`,
+    );
+  }
+  return observer;
 }
 
 /** The unrendered query template of a check, from the provider's observer. */
 function templateFor(check: BuiltinCheck, input: BuiltinQueryInput): string {
-  const observer = observerFor(input.provider);
-  if (!observer) {
-    throw new CheckResolutionError(
-      'BuiltinNotAvailable',
-      `builtin check "${check}" needs mesh metrics; provider "${input.provider}" has none (use query or templateRef)`,
-    );
-  }
   const side = input.side ?? 'canary';
-  if (observer.sides && !observer.sides.includes(side)) {
-    throw new CheckResolutionError(
-      'BuiltinNotAvailable',
-      `builtin check "${check}" has no ${side} side for provider "${input.provider}": its metrics name the route, which serves primary and canary together`,
-    );
-  }
+  const observer = observerForSide(
+    `builtin check "${check}"`,
+    input.provider,
+    side,
+    ' (use query or templateRef)',
+  );
   const extra = clusterMatchers(input.clusterLabels);
   return check === 'request-success-rate'
     ? successRate(withMatchers(observer.requests(side), extra))
@@ -142,7 +158,8 @@ export function assertQueryInputs(
   input: {
     namespace: string;
     target: string;
-    interval: string;
+    /** Checked when given (the judge's raw counters have no window). */
+    interval?: string;
     service?: string;
     ingress?: string;
     route?: string;
@@ -163,7 +180,7 @@ export function assertQueryInputs(
       );
     }
   }
-  if (!PROM_DURATION.test(input.interval)) {
+  if (input.interval !== undefined && !PROM_DURATION.test(input.interval)) {
     throw new CheckResolutionError(
       'InvalidInput',
       `${prefix}interval "${input.interval}" is not a duration such as "1m"`,
@@ -178,15 +195,28 @@ export function assertQueryInputs(
  */
 export function builtinQuery(check: BuiltinCheck, input: BuiltinQueryInput): string {
   assertQueryInputs(input);
-  const workload = sideWorkload(input.target, input.side ?? 'canary');
-  return renderTemplate(templateFor(check, input), {
+  return renderForSide(templateFor(check, input), input, input.side ?? 'canary');
+}
+
+/**
+ * Renders an observer's query template for one side: `{{ target }}` is the side's workload
+ * (`<target>` or `<target>-primary`), `{{ service }}`, `{{ ingress }}` and `{{ route }}` default to
+ * the target. Call {@link assertQueryInputs} first.
+ */
+export function renderForSide(
+  template: string,
+  input: Omit<BuiltinQueryInput, 'interval' | 'side'> & { interval?: string },
+  side: Side,
+): string {
+  return renderTemplate(template, {
     name: input.target,
     namespace: input.namespace,
-    target: workload,
+    target: sideWorkload(input.target, side),
     service: input.service ?? input.target,
     ingress: input.ingress ?? input.target,
     route: input.route ?? input.target,
-    interval: input.interval,
+    // Empty only for queries without a window; rendering `{{ interval }}` then fails.
+    interval: input.interval ?? '',
     variables: {},
   });
 }
