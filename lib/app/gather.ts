@@ -9,12 +9,18 @@ import { evaluateMetric } from '../domain/evaluate.js';
 import type { GatingHookType, HookOutcome, Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Provider } from '../domain/spec/accessors.js';
-import type { Canary, WebhookSpec } from '../domain/spec/schema.js';
+import type { Canary, MetricSpec, WebhookSpec } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
 import type { ClusterRecord } from '../ports/cluster.js';
 import type { ClusterHandle } from '../ports/clusters.js';
 import type { HookCall, HookPayload, HookType } from '../ports/hooks.js';
-import type { CheckQueryResolver, MetricsProvider, MetricTemplate } from '../ports/metrics.js';
+import type {
+  CheckContext,
+  CheckDefinition,
+  CheckQueryResolver,
+  MetricsProvider,
+  MetricTemplate,
+} from '../ports/metrics.js';
 
 export interface CheckDeps {
   resolver: CheckQueryResolver;
@@ -86,6 +92,36 @@ async function callGatingHooks(
   return outcomes;
 }
 
+/** What the template variables and builtin queries know of the canary (shared with the replay). */
+export function checkContext(
+  canary: Canary,
+  provider: Provider,
+  cluster: { name: string; labels?: Readonly<Record<string, string>> },
+): CheckContext {
+  return {
+    name: canary.metadata.name,
+    namespace: canary.metadata.namespace,
+    cluster: cluster.name,
+    clusterLabels: cluster.labels,
+    target: spec.targetName(canary),
+    service: spec.apexName(canary),
+    ingress: spec.ingressName(canary),
+    route: spec.routeName(canary),
+    provider,
+  };
+}
+
+/** One `analysis.metrics[]` entry as the resolver reads it (window defaulted). */
+export function checkDefinition(m: MetricSpec): CheckDefinition {
+  return {
+    name: m.name,
+    query: m.query,
+    templateRef: m.templateRef,
+    templateVariables: m.templateVariables,
+    interval: `${spec.metricIntervalSeconds(m)}s`,
+  };
+}
+
 /** Runs every metric check of the canary (all of them, so the history shows each value). */
 async function runMetricChecks(
   deps: CheckDeps,
@@ -94,28 +130,11 @@ async function runMetricChecks(
   cluster: ClusterRecord,
   signal: AbortSignal,
 ): Promise<CheckResult[]> {
-  const context = {
-    name: canary.metadata.name,
-    namespace: canary.metadata.namespace,
-    cluster: cluster.name,
-    clusterLabels: cluster.metrics?.labels,
-    target: spec.targetName(canary),
-    service: spec.apexName(canary),
-    ingress: spec.ingressName(canary),
-    route: spec.routeName(canary),
-    provider,
-  };
+  const context = checkContext(canary, provider, { name: cluster.name, labels: cluster.metrics?.labels });
   const results: CheckResult[] = [];
   for (const m of spec.metrics(canary)) {
-    const def = {
-      name: m.name,
-      query: m.query,
-      templateRef: m.templateRef,
-      templateVariables: m.templateVariables,
-      interval: `${spec.metricIntervalSeconds(m)}s`,
-    };
     try {
-      const resolved = await deps.resolver.resolve(def, context, signal);
+      const resolved = await deps.resolver.resolve(checkDefinition(m), context, signal);
       const outcome = await deps.metricsFor(resolved.template).query(resolved.query, signal);
       results.push(evaluateMetric(m, outcome, { query: resolved.query, builtin: resolved.builtin }));
     } catch (e) {

@@ -118,3 +118,17 @@ export interface ResolvedCheck {
 export interface CheckQueryResolver {
   resolve(check: CheckDefinition, canary: CheckContext, signal: AbortSignal): Promise<ResolvedCheck>;
 }
+
+/** Which workload of a canary: `<target>` or `<target>-primary`. */
+export type Side = 'canary' | 'primary';
+
+/**
+ * The PromQL of the raw cumulative counters the canary-vs-primary judge reads for one side
+ * (docs/analysis.md#integration). Throws a typed error when the provider has no such series.
+ */
+export interface CounterQueries {
+  /** Every request, and the successful ones (errors = requests − ok). */
+  counts(canary: CheckContext, side: Side): { requests: string; ok: string };
+  /** `sum by (le)` of the latency histogram; `scale` turns a bucket bound into milliseconds. */
+  buckets(canary: CheckContext, side: Side): { buckets: string; scale: number };
+}
