@@ -115,7 +115,7 @@ export function staticMetrics(canary: Canary, config: JudgeConfig): MetricSpec[]
 
 /** The judge configuration of a canary's analysis (empty comparisons: the judge is off). */
 export function replayJudgeConfig(canary: Canary): JudgeConfig {
-  return judgeConfig((canary.spec.analysis ?? {}));
+  return judgeConfig(canary.spec.analysis ?? {});
 }
 
 /** Replays the analysis over the observations; stops at the first promotion or rollback. */
@@ -278,22 +278,16 @@ function promote(state: State, explanation: string): Transition {
   return { action: 'promote', state, explanation };
 }
 
-/** The end of the replay, in words. */
+/** The end of the replay: the deciding step's explanation, or where the analysis stood. */
 function outcome(steps: readonly ReplayStep[]): ReplayOutcome {
   const last = steps.at(-1);
   if (!last) return { kind: 'analysing', at: 0, explanation: 'no step in the window' };
-  if (last.action === 'promote')
-    return { kind: 'promoted', at: last.at, explanation: `would have promoted: ${last.explanation}` };
-  if (last.action === 'rollback')
-    return {
-      kind: 'rolledBack',
-      at: last.at,
-      explanation: `would have rolled back because ${last.explanation}`,
-    };
+  if (last.action === 'promote') return { kind: 'promoted', at: last.at, explanation: last.explanation };
+  if (last.action === 'rollback') return { kind: 'rolledBack', at: last.at, explanation: last.explanation };
   const held = last.action === 'hold' ? 'held for an operator; ' : '';
   return {
     kind: 'analysing',
     at: last.at,
-    explanation: `still analysing at the end of the window: ${held}canary weight ${last.weight}, failed checks ${last.failedChecks}`,
+    explanation: `${held}canary weight ${last.weight}, failed checks ${last.failedChecks}`,
   };
 }

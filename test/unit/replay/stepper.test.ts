@@ -160,7 +160,7 @@ describe('replayAnalysis', () => {
       want: {
         actions: ['start', 'rollback'],
         outcome: { kind: 'rolledBack', at: T0 + MINUTE },
-        explanation: /because request-success-rate: fail/,
+        explanation: /^request-success-rate: fail/,
       },
     },
     {
