@@ -74,8 +74,10 @@ export function replayTable(v: View): string {
   v.steps.forEach((s, i) => {
     out.push(lines[i + 1]);
     for (const j of s.judgements) out.push(`    judge ${j.explanation}`);
-    for (const c of s.checks)
-      if (c.verdict === 'noData' || c.verdict === 'error') out.push(`    ${c.explanation}`);
+    // The first step is not checked: its missing data (a canary without traffic yet) is no news.
+    if (s.action !== 'start')
+      for (const c of s.checks)
+        if (c.verdict === 'noData' || c.verdict === 'error') out.push(`    ${c.explanation}`);
   });
   out.push('', ending(v));
   return out.join('\n') + '\n';
