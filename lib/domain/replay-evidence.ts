@@ -11,9 +11,13 @@ import {
   emptyLatencyEvidence,
   judgeErrorEvidence,
   judgeLatencyEvidence,
+  type CountSnapshot,
+  type HistogramSnapshot,
   type JudgeConfig,
   type Judgement,
 } from './judge/index.js';
+import { sameLayout, type Histogram } from './judge/histogram.js';
+import type { Counts } from './judge/types.js';
 import type { ErrorEvidence } from './judge/errors.js';
 import type { LatencyEvidence } from './judge/latency.js';
 import type { JudgeReading } from './observations.js';
@@ -22,13 +26,18 @@ import type { JudgeReading } from './observations.js';
 export interface ReplayEvidence {
   errors: Readonly<Record<string, ErrorEvidence>>;
   latency: Readonly<Record<string, LatencyEvidence>>;
+  /**
+   * The first reading of each metric: later readings are fed as counts since it, so the judge
+   * sees counts since the analysis started (docs/analysis.md), not since the workloads started.
+   */
+  baseline: Readonly<Record<string, JudgeReading>>;
   /** Metric name → the message of its `unavailable` reading at the latest step. */
   unavailable: Readonly<Record<string, string>>;
 }
 
 /** Evidence before the first step. */
 export function emptyReplayEvidence(): ReplayEvidence {
-  return { errors: {}, latency: {}, unavailable: {} };
+  return { errors: {}, latency: {}, baseline: {}, unavailable: {} };
 }
 
 /** Adds one step's readings (absent readings count as unavailable). */
@@ -39,17 +48,42 @@ export function addReadings(
 ): ReplayEvidence {
   const errors = { ...ev.errors };
   const latency = { ...ev.latency };
+  const baseline = { ...ev.baseline };
   const unavailable: Record<string, string> = {};
   for (const c of config.comparisons) {
     const r = readings?.[c.name] ?? { kind: 'unavailable', message: 'not read' };
+    if (r.kind !== 'unavailable') baseline[c.name] ??= r;
+    const base = baseline[c.name];
     if (r.kind === 'unavailable') unavailable[c.name] = r.message;
-    else if (c.kind === 'errors' && r.kind === 'errors')
-      errors[c.name] = addErrorSnapshot(errors[c.name] ?? emptyErrorEvidence(), r.snapshot);
-    else if (c.kind === 'latency' && r.kind === 'latency')
-      latency[c.name] = addLatencySnapshot(latency[c.name] ?? emptyLatencyEvidence(), r.snapshot);
+    else if (c.kind === 'errors' && r.kind === 'errors' && base?.kind === 'errors')
+      errors[c.name] = addErrorSnapshot(
+        errors[c.name] ?? emptyErrorEvidence(),
+        sinceCounts(r.snapshot, base.snapshot),
+      );
+    else if (c.kind === 'latency' && r.kind === 'latency' && base?.kind === 'latency')
+      latency[c.name] = addLatencySnapshot(
+        latency[c.name] ?? emptyLatencyEvidence(),
+        sinceBuckets(r.snapshot, base.snapshot),
+      );
     else unavailable[c.name] = `expected a ${c.kind} reading, got ${r.kind}`;
   }
-  return { errors, latency, unavailable };
+  return { errors, latency, baseline, unavailable };
+}
+
+/** Counts since `base` (a counter that went down shows as negative: the judge warns and skips it). */
+function sinceCounts(now: CountSnapshot, base: CountSnapshot): CountSnapshot {
+  const minus = (a: Counts, b: Counts): Counts => ({
+    requests: a.requests - b.requests,
+    errors: a.errors - b.errors,
+  });
+  return { ...now, canary: minus(now.canary, base.canary), primary: minus(now.primary, base.primary) };
+}
+
+/** Bucket counts since `base`, bucket by bucket when the layouts agree (else as read). */
+function sinceBuckets(now: HistogramSnapshot, base: HistogramSnapshot): HistogramSnapshot {
+  const minus = (a: Histogram, b: Histogram): Histogram =>
+    sameLayout(a, b) ? a.map((x, i) => ({ le: x.le, count: x.count - b[i].count })) : a;
+  return { ...now, canary: minus(now.canary, base.canary), primary: minus(now.primary, base.primary) };
 }
 
 /** The verdict of every compared metric on the evidence so far (spec order). */

@@ -1,10 +1,12 @@
 /**
  * Replay against a real Prometheus (Debian's binary) serving a recorded Istio release backfilled
- * with promtool: a good release and a faulty one (the canary at 8 % errors from the release's
- * third minute), each in its own namespace, the canary's share stepping 10 → 50 % a minute.
- * The use case (lib/app/replay.ts with the real wiring) and the CLI as a subprocess.
+ * with promtool (test/fixtures/replay/recording.ts): a good release and a faulty one (the canary at
+ * 8 % errors from the release's third minute), each in its own namespace, the canary's share
+ * stepping 10 → 50 % a minute. The use case (lib/app/replay.ts with the real wiring), the CLI as a
+ * subprocess, and the commands of docs/analysis.md "Replay a past release" as written.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import type { Canary } from '../../../lib/domain/spec/schema.js';
 import { replayDeps } from '../../../lib/wiring-replay.js';
 import { prometheusAvailability, startPrometheus, type PrometheusServer } from '../../support/prometheus.js';
 import { backfill, findPromtool, recordedOpenMetrics } from '../../support/recorded-release.js';
+import { RECORDED_START, recordedReleases, recording } from '../../fixtures/replay/recording.js';
 
 const availability = prometheusAvailability('replay');
 const promtool = findPromtool(availability.bin);
@@ -26,12 +29,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 const MINUTE = 60_000;
 /** The recorded release's first analysis step, 2026-01-01T10:00:00Z. */
-const T0 = Date.UTC(2026, 0, 1, 10);
-const recording = { start: T0, before: 5, after: 9, rps: 100, primaryErrors: 0.005 };
-const releases = [
-  { namespace: 'good', canaryErrors: () => 0.005 },
-  { namespace: 'faulty', canaryErrors: (minute: number) => (minute >= 2 ? 0.08 : 0.005) },
-];
+const T0 = RECORDED_START;
 
 function manifest(namespace: string, judge = ''): string {
   return `apiVersion: flagger.app/v1beta1
@@ -74,7 +72,7 @@ describe.skipIf(availability.skip || !promtool)(
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'flagger-replay-'));
-      const tsdb = await backfill(promtool!, dir, recordedOpenMetrics(recording, releases));
+      const tsdb = await backfill(promtool!, dir, recordedOpenMetrics(recording, recordedReleases));
       // The recording is in the past: a retention shorter than its age would delete its blocks.
       prom = await startPrometheus({
         bin: availability.bin,
@@ -215,6 +213,27 @@ describe.skipIf(availability.skip || !promtool)(
         expect(view.outcome).toMatchObject({ kind: 'promoted', at: '2026-01-01T10:05:00.000Z' });
         expect(view.steps.map((s: { weight: number }) => s.weight)).toEqual([10, 20, 30, 40, 50, 50]);
       });
+    });
+
+    it("docs/analysis.md's commands run as written", async () => {
+      const doc = readFileSync(join(root, 'docs/analysis.md'), 'utf8');
+      const section = doc.slice(doc.indexOf('\n## Replay a past release\n')).split(/\n## (?!Replay)/)[0];
+      const block = /```sh\n([\s\S]*?)```/.exec(section)![1];
+      const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          'bash',
+          ['-c', `set -e\n${block}`],
+          { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, timeout: 90_000 },
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(
+        /^would have rolled back at 2026-01-01T10:04:00\.000Z because failed checks 2\/2/m,
+      );
+      expect(r.stdout).toMatch(
+        /^would have rolled back at 2026-01-01T10:03:00\.000Z because request-success-rate: fail/m,
+      );
     });
   },
 );
