@@ -52,7 +52,7 @@ export interface ReplayObservation {
 type ReplayAction = 'start' | 'advance' | 'promote' | 'failedCheck' | 'rollback' | 'wait' | 'hold';
 
 /** One replayed step. */
-export interface ReplayStep {
+interface ReplayStep {
   at: number;
   action: ReplayAction;
   /** The canary weight the spec would have set in this step (after its decision). */
@@ -70,7 +70,7 @@ export interface ReplayStep {
 }
 
 /** How the replayed window ended. */
-export interface ReplayOutcome {
+interface ReplayOutcome {
   kind: 'promoted' | 'rolledBack' | 'analysing';
   /** The deciding step's instant (analysing: the last step's). */
   at: number;

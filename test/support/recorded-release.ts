@@ -47,7 +47,7 @@ export interface Recording {
 }
 
 /** The canary's share of requests at `minute` since the start: 0 before, then 10, 20, … 50 %. */
-export function canaryShare(minute: number): number {
+function canaryShare(minute: number): number {
   return minute < 0 ? 0 : Math.min(0.5, 0.1 * (Math.floor(minute) + 1));
 }
 

@@ -182,7 +182,7 @@ describe('operator actions are not analysis', () => {
     const metrics = {
       query: () => Promise.resolve({ kind: 'value' as const, value }),
       queryRange: noRangeQueries,
-  isOnline: () => Promise.resolve(true),
+      isOnline: () => Promise.resolve(true),
     };
     await world.restart({ metrics });
     const { cp, sandbox } = world;
