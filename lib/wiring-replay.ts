@@ -5,7 +5,6 @@
  */
 import type { ReplayDeps } from './app/replay.js';
 import { PrometheusClient } from './adapters/prometheus/client.js';
-import { prometheusCounterQueries } from './adapters/prometheus/counters.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
 import type { MetricTemplate } from './ports/metrics.js';
 
@@ -35,5 +34,5 @@ export function replayDeps(o: ReplayWiring): ReplayDeps {
     get: (namespace, name) =>
       Promise.resolve(templates.find((t) => t.namespace === namespace && t.name === name)),
   });
-  return { metrics, resolver, counters: prometheusCounterQueries() };
+  return { metrics, resolver };
 }

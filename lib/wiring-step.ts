@@ -28,6 +28,7 @@ const NO_PROMETHEUS = 'no Prometheus configured (set PROMETHEUS_URL or use a tem
 const noPrometheus: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
   queryRange: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
+  queryVector: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
   isOnline: () => Promise.resolve(false),
 };
 

@@ -1,146 +1,119 @@
 /**
- * The replay's cumulative readings of both workloads from range queries of raw counters (the
- * judge's queries, lib/ports/metrics.ts `CounterQueries`): request and error counts, latency
- * buckets, per instant. A workload without series at an instant has served nothing yet (a canary
- * before its first request): its counters read 0. Both without series: the reading is
- * unavailable, with the reason.
+ * The replay's judge readings: the judge's raw-counter queries (`CheckQueryResolver.judgeQueries`)
+ * run once each as range queries, then read at each step by the step's own reader
+ * (`readJudgeReadings`, judge-readings.ts) through a metrics server that answers every vector
+ * query with the series' values at that step. So a replayed step reads counters exactly as a live
+ * step does: no series yet is zero, errors = requests − ok, buckets in ms and aligned, and the
+ * same `unavailable` cases.
  */
-import type { Bucket } from '../domain/judge/histogram.js';
-import type { JudgeConfig } from '../domain/judge/index.js';
 import type { JudgeReading } from '../domain/observations.js';
 import type { TrafficReading } from '../domain/replay-evidence.js';
-import type { CheckContext, CounterQueries, RangeResult, RangeSeries, Side } from '../ports/metrics.js';
+import type {
+  CheckContext,
+  CheckQueryResolver,
+  JudgeComparison,
+  MetricsProvider,
+  RangeResult,
+  VectorResult,
+  WorkloadSide,
+} from '../ports/metrics.js';
+import { readJudgeReadings } from './judge-readings.js';
 
 /** Runs (or reuses) the range query `q`, recorded under `label`. */
 export type Lookup = (label: string, q: string) => Promise<RangeResult>;
 
-type Comparison = JudgeConfig['comparisons'][number];
-type PerInstant<T> = (at: number) => T;
+const SIDES: readonly WorkloadSide[] = ['canary', 'primary'];
 
-const SIDES: readonly Side[] = ['canary', 'primary'];
-
-/** The single value of an aggregated series at each instant (absent when there is none). */
-function scalarAt(r: RangeResult): Map<number, number> {
-  const out = new Map<number, number>();
-  if (r.kind === 'series') for (const s of r.series) for (const [t, v] of s.points) out.set(t, v);
+/** Every query of `comparisons`, by label (those the resolver cannot build are left out). */
+function judgeQueryTexts(
+  resolver: Pick<CheckQueryResolver, 'judgeQueries'>,
+  context: CheckContext,
+  comparisons: readonly JudgeComparison[],
+): [string, string][] {
+  const out: [string, string][] = [];
+  for (const c of comparisons)
+    for (const side of SIDES) {
+      try {
+        const q = resolver.judgeQueries(c, context, side);
+        if (q.kind === 'errors')
+          out.push([`judge ${c.name} ${side} requests`, q.requests], [`judge ${c.name} ${side} ok`, q.ok]);
+        else out.push([`judge ${c.name} ${side} buckets`, q.buckets]);
+      } catch {
+        // readJudgeReadings calls judgeQueries again and reports the error as `unavailable`.
+      }
+    }
   return out;
 }
 
-/** A comparison's readings per instant; a query that cannot be built or run makes every reading unavailable. */
-export async function counterReadings(
-  counters: CounterQueries,
-  c: Comparison,
-  context: CheckContext,
-  run: Lookup,
-): Promise<PerInstant<JudgeReading>> {
-  try {
-    return c.kind === 'errors'
-      ? await errorReadings(counters, c.name, context, run)
-      : await latencyReadings(counters, c.name, context, run);
-  } catch (e) {
-    const message = (e as Error).message;
-    return () => ({ kind: 'unavailable', message });
-  }
-}
-
-async function errorReadings(
-  counters: CounterQueries,
-  name: string,
-  context: CheckContext,
-  run: Lookup,
-): Promise<PerInstant<JudgeReading>> {
-  const [canary, primary] = await Promise.all(
-    SIDES.map(async (side) => {
-      const q = counters.counts(context, side);
-      const [requests, ok] = await Promise.all([
-        run(`judge ${name} ${side} requests`, q.requests),
-        run(`judge ${name} ${side} ok`, q.ok),
-      ]);
-      failed(requests, ok);
-      return { requests: scalarAt(requests), ok: scalarAt(ok) };
-    }),
-  );
-  return (at) => {
-    if (!canary.requests.has(at) && !primary.requests.has(at))
-      return { kind: 'unavailable', message: 'no request counters of either workload at this step' };
-    const counts = (s: typeof canary) => {
-      const requests = s.requests.get(at) ?? 0;
-      return { requests, errors: Math.max(0, requests - (s.ok.get(at) ?? 0)) };
-    };
-    return { kind: 'errors', snapshot: { at, canary: counts(canary), primary: counts(primary) } };
+/** A metrics server that answers vector queries with the prefetched series' values at `at`. */
+function atInstant(results: ReadonlyMap<string, RangeResult>, at: number): MetricsProvider {
+  const unused = (): Promise<never> => Promise.reject(new Error('a replayed step only reads vectors'));
+  return {
+    query: unused,
+    queryRange: unused,
+    isOnline: () => Promise.resolve(true),
+    queryVector(q: string): Promise<VectorResult> {
+      const r = results.get(q);
+      if (!r) return Promise.resolve({ kind: 'error', message: `query not run: ${q}` });
+      if (r.kind === 'error') return Promise.resolve(r);
+      const samples = r.series.flatMap((s) => {
+        const point = s.points.find(([t]) => t === at);
+        return point ? [{ labels: s.labels, value: point[1] }] : [];
+      });
+      return Promise.resolve({ kind: 'vector', samples });
+    },
   };
 }
 
-async function latencyReadings(
-  counters: CounterQueries,
-  name: string,
+/** The compared metrics' readings at each instant (spec order), read as a live step reads them. */
+export async function judgeReadingsOverRange(
+  resolver: Pick<CheckQueryResolver, 'judgeQueries'>,
   context: CheckContext,
+  comparisons: readonly JudgeComparison[],
   run: Lookup,
-): Promise<PerInstant<JudgeReading>> {
-  const [canary, primary] = await Promise.all(
-    SIDES.map(async (side) => {
-      const q = counters.buckets(context, side);
-      const r = await run(`judge ${name} ${side} buckets`, q.buckets);
-      failed(r);
-      return { series: r.kind === 'series' ? r.series : [], scale: q.scale };
-    }),
-  );
-  return (at) => {
-    const c = histogramAt(canary.series, canary.scale, at);
-    const p = histogramAt(primary.series, primary.scale, at);
-    if (c.length === 0 && p.length === 0)
-      return { kind: 'unavailable', message: 'no latency buckets of either workload at this step' };
-    const zeros = (h: Bucket[]) => h.map((b) => ({ le: b.le, count: 0 }));
-    return {
-      kind: 'latency',
-      snapshot: { at, canary: c.length > 0 ? c : zeros(p), primary: p.length > 0 ? p : zeros(c) },
-    };
-  };
-}
-
-/** The cumulative histogram at `at` from `sum by (le)` series, bounds in ms, sorted. */
-function histogramAt(series: readonly RangeSeries[], scale: number, at: number): Bucket[] {
-  const out: Bucket[] = [];
-  for (const s of series) {
-    const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le) * scale;
-    const point = s.points.find(([t]) => t === at);
-    if (point && !Number.isNaN(le)) out.push({ le, count: point[1] });
+  instants: readonly number[],
+  signal: AbortSignal,
+): Promise<Map<number, Record<string, JudgeReading>>> {
+  const texts = judgeQueryTexts(resolver, context, comparisons);
+  const answers = await Promise.all(texts.map(([label, q]) => run(label, q)));
+  const results = new Map(texts.map(([, q], i) => [q, answers[i]]));
+  const out = new Map<number, Record<string, JudgeReading>>();
+  for (const at of instants) {
+    const deps = { resolver, metricsFor: () => atInstant(results, at) };
+    out.set(at, await readJudgeReadings(deps, context, comparisons, at, signal));
   }
-  return out.sort((a, b) => a.le - b.le);
-}
-
-/** Throws the message of the first failed query (the caller turns it into `unavailable`). */
-function failed(...rs: RangeResult[]): void {
-  for (const r of rs) if (r.kind === 'error') throw new Error(r.message);
+  return out;
 }
 
 /**
  * Cumulative requests of both workloads per instant, for the canary's recorded share; undefined
- * when the provider has no request counters per workload.
+ * when the provider has no request counters per workload or a query failed.
  */
 export async function trafficReadings(
-  counters: CounterQueries,
+  resolver: Pick<CheckQueryResolver, 'judgeQueries'>,
   context: CheckContext,
   run: Lookup,
-): Promise<PerInstant<TrafficReading | undefined> | undefined> {
-  let queries: { canary: string; primary: string };
+): Promise<((at: number) => TrafficReading | undefined) | undefined> {
+  const requests: string[] = [];
   try {
-    queries = {
-      canary: counters.counts(context, 'canary').requests,
-      primary: counters.counts(context, 'primary').requests,
-    };
+    for (const side of SIDES) {
+      const q = resolver.judgeQueries({ kind: 'errors' }, context, side);
+      if (q.kind === 'errors') requests.push(q.requests);
+    }
   } catch {
     return undefined;
   }
   const [c, p] = await Promise.all([
-    run('traffic canary requests', queries.canary),
-    run('traffic primary requests', queries.primary),
+    run('traffic canary requests', requests[0]),
+    run('traffic primary requests', requests[1]),
   ]);
   if (c.kind === 'error' || p.kind === 'error') return undefined;
-  const canary = scalarAt(c);
-  const primary = scalarAt(p);
-  return (at) =>
-    canary.has(at) || primary.has(at)
-      ? { canary: canary.get(at) ?? 0, primary: primary.get(at) ?? 0 }
-      : undefined;
+  const valueAt = (r: typeof c, at: number) =>
+    r.series.flatMap((s) => s.points.filter(([t]) => t === at).map(([, v]) => v));
+  return (at) => {
+    const [canary, primary] = [valueAt(c, at), valueAt(p, at)];
+    if (canary.length === 0 && primary.length === 0) return undefined;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    return { canary: sum(canary), primary: sum(primary) };
+  };
 }

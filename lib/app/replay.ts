@@ -24,14 +24,14 @@ import type { Canary } from '../domain/spec/schema.js';
 import type {
   CheckContext,
   CheckQueryResolver,
-  CounterQueries,
+  JudgeComparison,
   MetricsProvider,
   QueryRange,
   RangeResult,
 } from '../ports/metrics.js';
 import { ValidationError } from './errors.js';
 import { checkContext, checkDefinition } from './gather.js';
-import { counterReadings, trafficReadings, type Lookup } from './replay-readings.js';
+import { judgeReadingsOverRange, trafficReadings, type Lookup } from './replay-readings.js';
 
 /** Prometheus refuses range queries of more points per series than this. */
 const MAX_POINTS = 11_000;
@@ -39,8 +39,8 @@ const MAX_POINTS = 11_000;
 export interface ReplayDeps {
   /** The server every query goes to. */
   metrics: MetricsProvider;
+  /** Resolves the static checks' queries and the judge's counter queries. */
   resolver: CheckQueryResolver;
-  counters: CounterQueries;
 }
 
 export interface ReplayRequest {
@@ -84,15 +84,15 @@ export async function replayRelease(
   };
   const [checks, judge, traffic] = await Promise.all([
     staticOutcomes(deps, req.canary, context, run, instants, warnings, signal),
-    judgeReadings(deps.counters, req.canary, context, run),
-    trafficReadings(deps.counters, context, run),
+    judgeReadings(deps.resolver, req.canary, context, run, instants, signal),
+    trafficReadings(deps.resolver, context, run),
   ]);
   const observations: ReplayObservation[] = instants.map((at) => {
     const share = traffic?.(at);
     return {
       at,
       metrics: checks.outcomes(at),
-      ...(judge && { judge: judge(at) }),
+      ...(judge?.has(at) && { judge: judge.get(at) }),
       ...(share && { traffic: share }),
     };
   });
@@ -190,17 +190,21 @@ export function outcomesByInstant(r: RangeResult, instants: readonly number[]): 
 
 /** The compared metrics' readings per instant, or undefined when nothing is compared. */
 async function judgeReadings(
-  counters: CounterQueries,
+  resolver: CheckQueryResolver,
   canary: Canary,
   context: CheckContext,
   run: Lookup,
-): Promise<((at: number) => Record<string, JudgeReading>) | undefined> {
-  const comparisons = replayJudgeConfig(canary).comparisons;
+  instants: readonly number[],
+  signal: AbortSignal,
+): Promise<Map<number, Record<string, JudgeReading>> | undefined> {
+  const comparisons = replayJudgeConfig(canary).comparisons.map((c): JudgeComparison => ({
+    name: c.name,
+    kind: c.kind,
+    // The legacy alias reads Istio's seconds histogram (queries.ts builtinAliases).
+    ...(c.name === 'istio_request_duration_seconds_bucket' && { istioDurationUnit: 'seconds' as const }),
+  }));
   if (comparisons.length === 0) return undefined;
-  const per = await Promise.all(
-    comparisons.map(async (c) => ({ name: c.name, at: await counterReadings(counters, c, context, run) })),
-  );
-  return (at) => Object.fromEntries(per.map((p) => [p.name, p.at(at)]));
+  return judgeReadingsOverRange(resolver, context, comparisons, run, instants, signal);
 }
 
 function collectWarnings(j: Judgement, warnings: string[]): void {

@@ -28,6 +28,17 @@ export interface QueryRange {
   end: number;
   stepSeconds: number;
 }
+/** One series of an instant vector: its labels and its value. */
+export interface VectorSample {
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+/**
+ * The outcome of one instant query read as a vector (every series, e.g. one per `le` bucket). No
+ * matching series is a valid `vector` with no samples: a counter that does not exist yet.
+ */
+export type VectorResult = { kind: 'vector'; samples: VectorSample[] } | { kind: 'error'; message: string };
 
 /**
  * One metrics server. Query failures (HTTP errors, timeouts, refused connections) are returned as
@@ -41,6 +52,8 @@ export interface MetricsProvider {
    * steps); same error contract as `query`. Providers that only know the present answer `error`.
    */
   queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult>;
+  /** Runs an instant query and returns every series it yields (raw counters of the judge). */
+  queryVector(q: string, signal: AbortSignal): Promise<VectorResult>;
   /** True when the server answers a trivial query correctly. */
   isOnline(signal: AbortSignal): Promise<boolean>;
 }
@@ -104,6 +117,37 @@ export interface CheckContext {
 /** The builtin check kinds; they decide how a threshold is read (minimum % vs maximum ms). */
 export type BuiltinCheck = 'request-success-rate' | 'request-duration';
 
+/** Which workload of a canary: the canary (`targetRef.name`) or the primary (`<target>-primary`). */
+export type WorkloadSide = 'canary' | 'primary';
+
+/** Istio's latency histogram in milliseconds (Istio ≥ 1.5, the default) or the older seconds one. */
+export type IstioDurationUnit = 'milliseconds' | 'seconds';
+
+/** A metric compared against the primary by the judge (lib/domain/judge), as its queries need it. */
+export interface JudgeComparison {
+  /** Metric name as written in the spec. */
+  name: string;
+  /** `errors`: request and 5xx counts (`request-success-rate`); `latency`: histogram buckets. */
+  kind: 'errors' | 'latency';
+  /** Forces the Istio latency histogram (the `istio_request_duration_seconds_bucket` alias). */
+  istioDurationUnit?: IstioDurationUnit;
+}
+
+/**
+ * The judge's queries of one side: raw cumulative counters (no rate), read with
+ * {@link MetricsProvider.queryVector}. `workload` names the side's workload in messages.
+ */
+export type JudgeSideQueries =
+  | { kind: 'errors'; workload: string; requests: string; ok: string }
+  | {
+      kind: 'latency';
+      workload: string;
+      /** One series per `le`, cumulative counts. */
+      buckets: string;
+      /** Multiplies a bucket bound into milliseconds. */
+      scale: number;
+    };
+
 /** A check turned into the query to run. */
 export interface ResolvedCheck {
   query: string;
@@ -117,18 +161,13 @@ export interface ResolvedCheck {
 /** Resolves a check to its query; throws a typed error when it cannot (unknown name, missing template). */
 export interface CheckQueryResolver {
   resolve(check: CheckDefinition, canary: CheckContext, signal: AbortSignal): Promise<ResolvedCheck>;
-}
-
-/** Which workload of a canary: `<target>` or `<target>-primary`. */
-export type Side = 'canary' | 'primary';
-
-/**
- * The PromQL of the raw cumulative counters the canary-vs-primary judge reads for one side
- * (docs/analysis.md#integration). Throws a typed error when the provider has no such series.
- */
-export interface CounterQueries {
-  /** Every request, and the successful ones (errors = requests − ok). */
-  counts(canary: CheckContext, side: Side): { requests: string; ok: string };
-  /** `sum by (le)` of the latency histogram; `scale` turns a bucket bound into milliseconds. */
-  buckets(canary: CheckContext, side: Side): { buckets: string; scale: number };
+  /**
+   * The judge's queries of one compared metric for one side; throws a typed error when the
+   * provider cannot tell the sides apart or has no such counters (no mesh metrics, no histogram).
+   */
+  judgeQueries(
+    comparison: Pick<JudgeComparison, 'kind' | 'istioDurationUnit'>,
+    canary: CheckContext,
+    side: WorkloadSide,
+  ): JudgeSideQueries;
 }

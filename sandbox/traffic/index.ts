@@ -3,5 +3,5 @@
  * (what traffic is sent and where), behaviour.ts (how a version behaves), provider.ts (answering
  * builtin checks without Prometheus).
  */
-export { sandboxMetricsProvider, UNSUPPORTED_QUERY } from './provider.js';
+export { sandboxMetricsProvider, UNSUPPORTED_QUERY, UNSUPPORTED_VECTOR_QUERY } from './provider.js';
 export { startTrafficSimulator, type TrafficOptions, type TrafficSimulator } from './simulator.js';

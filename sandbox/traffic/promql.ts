@@ -2,7 +2,8 @@
  * Recognises the PromQL of the builtin checks (lib/adapters/prometheus/queries.ts) — nothing
  * more: a success rate `sum(rate(M{…}[w])) / sum(rate(M{…}[w])) * 100`, NGINX's mean latency
  * `sum(rate(H_sum{…}[w])) / sum(rate(H_count{…}[w])) * 1000` and a P99
- * `histogram_quantile(q, sum(rate(B{…}[w])) by (le))`, optionally `* 1000`. Pure.
+ * `histogram_quantile(q, sum(rate(B{…}[w])) by (le))`, optionally `* 1000`; and the judge's raw
+ * counters (lib/adapters/prometheus/judge-queries.ts): `sum(M{…})` and `sum by (le) (B{…})`. Pure.
  */
 
 /** One label matcher of a selector. */
@@ -23,6 +24,16 @@ export interface RangeSelector {
 export type BuiltinExpr =
   | { kind: 'ratio'; numerator: RangeSelector; denominator: RangeSelector; factor: number }
   | { kind: 'quantile'; q: number; buckets: RangeSelector; factor: number };
+
+/** A `metric{matchers}` instant selector. */
+interface InstantSelector {
+  metric: string;
+  matchers: LabelMatcher[];
+}
+
+/** A recognised judge query: the sum of a counter's series, or of a histogram's per bucket. */
+export type JudgeExpr =
+  { kind: 'sum'; series: InstantSelector } | { kind: 'sumByLe'; series: InstantSelector };
 
 /** Counters the success-rate form may use. */
 const RATIO_METRICS = [
@@ -57,6 +68,28 @@ const RATIO = new RegExp(
 const QUANTILE = new RegExp(
   String.raw`^histogram_quantile\(\s*([0-9.]+)\s*,\s*sum\(\s*${SELECTOR}\s*\)\s*by\s*\(\s*le\s*\)\s*\)(?:\s*\*\s*([0-9.]+))?$`,
 );
+
+const INSTANT = String.raw`([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{((?:[^}"]|"(?:[^"\\]|\\.)*")*)\}`;
+const SUM = new RegExp(String.raw`^sum\(\s*${INSTANT}\s*\)$`);
+const SUM_BY_LE = new RegExp(String.raw`^sum\s+by\s*\(\s*le\s*\)\s*\(\s*${INSTANT}\s*\)$`);
+
+/** Parses a judge query (raw counters, no window); undefined for anything else. */
+export function parseJudge(query: string): JudgeExpr | undefined {
+  const text = query.trim();
+  const c = SUM.exec(text);
+  if (c) {
+    const matchers = parseMatchers(c[2]);
+    if (!matchers || !(RATIO_METRICS as readonly string[]).includes(c[1])) return undefined;
+    return { kind: 'sum', series: { metric: c[1], matchers } };
+  }
+  const h = SUM_BY_LE.exec(text);
+  if (h) {
+    const matchers = parseMatchers(h[2]);
+    if (!matchers || !(QUANTILE_METRICS as readonly string[]).includes(h[1])) return undefined;
+    return { kind: 'sumByLe', series: { metric: h[1], matchers } };
+  }
+  return undefined;
+}
 
 /** Parses a builtin query; undefined for anything else. */
 export function parseBuiltin(query: string): BuiltinExpr | undefined {

@@ -8,10 +8,16 @@
  * so is every range query: the simulator keeps no past to evaluate them over (`replay` needs a
  * real Prometheus).
  */
-import type { MetricsProvider, QueryResult, RangeResult } from '../../lib/ports/metrics.js';
+import type {
+  MetricsProvider,
+  QueryResult,
+  RangeResult,
+  VectorResult,
+  VectorSample,
+} from '../../lib/ports/metrics.js';
 import { seriesKey, type Sample } from './counters.js';
 import type { Snapshot } from './history.js';
-import { matchesLabels, parseBuiltin, type RangeSelector } from './promql.js';
+import { matchesLabels, parseBuiltin, parseJudge, type JudgeExpr, type RangeSelector } from './promql.js';
 
 /** What the provider reads: the simulator satisfies it. */
 export interface MetricsSource {
@@ -26,6 +32,9 @@ export const UNSUPPORTED_QUERY =
 
 /** The answer to every range query. */
 const UNSUPPORTED_RANGE_QUERY = 'range queries are not supported by the built-in provider';
+/** The message of every vector query that is not one of the judge's counters. */
+export const UNSUPPORTED_VECTOR_QUERY =
+  "the sandbox metrics provider only answers the judge's raw counters as vectors; install prometheus";
 
 /** Creates the provider over a simulator (or any {@link MetricsSource}). */
 export function sandboxMetricsProvider(source: MetricsSource): MetricsProvider {
@@ -38,6 +47,12 @@ export function sandboxMetricsProvider(source: MetricsSource): MetricsProvider {
       if (signal.aborted) return Promise.reject(signal.reason as Error);
       return Promise.resolve({ kind: 'error', message: UNSUPPORTED_RANGE_QUERY });
     },
+    queryVector(q: string, signal: AbortSignal): Promise<VectorResult> {
+      if (signal.aborted) return Promise.reject(signal.reason as Error);
+      const expr = parseJudge(q);
+      if (!expr) return Promise.resolve({ kind: 'error', message: UNSUPPORTED_VECTOR_QUERY });
+      return Promise.resolve({ kind: 'vector', samples: current(source, expr) });
+    },
     isOnline: (signal: AbortSignal) =>
       signal.aborted ? Promise.reject(signal.reason as Error) : Promise.resolve(true),
   };
@@ -45,6 +60,11 @@ export function sandboxMetricsProvider(source: MetricsSource): MetricsProvider {
 
 /** Evaluates one query against the source now. */
 function evaluate(source: MetricsSource, query: string): QueryResult {
+  const judge = parseJudge(query);
+  if (judge?.kind === 'sum') {
+    const [total] = current(source, judge);
+    return total ? { kind: 'value', value: total.value } : noData('no series match');
+  }
   const expr = parseBuiltin(query);
   if (!expr) return { kind: 'error', message: UNSUPPORTED_QUERY };
   const samples = source.samples();
@@ -79,6 +99,20 @@ function noData(why: string): QueryResult {
 
 function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The judge's raw counters now: `sum` → one sample without labels (none when no series match),
+ * `sumByLe` → one sample per `le`, as Prometheus aggregates them.
+ */
+function current(source: MetricsSource, expr: JudgeExpr): VectorSample[] {
+  const { metric, matchers } = expr.series;
+  const matching = source.samples().filter((s) => s.name === metric && matchesLabels(s.labels, matchers));
+  if (matching.length === 0) return [];
+  if (expr.kind === 'sum') return [{ labels: {}, value: sum(matching.map((s) => s.value)) }];
+  const byLe = new Map<string | undefined, number>();
+  for (const s of matching) byLe.set(s.labels.le, (byLe.get(s.labels.le) ?? 0) + s.value);
+  return [...byLe].map(([le, value]): VectorSample => ({ labels: le === undefined ? {} : { le }, value }));
 }
 
 /** The increase of every series matching `sel` over its window (counter resets count from 0). */

@@ -1,6 +1,7 @@
 /**
  * The Prometheus HTTP API as a {@link MetricsProvider}: instant queries
- * (`GET <address>/api/v1/query?query=…`) and range queries (`/api/v1/query_range`) with a timeout, optional bearer/basic/SigV4 auth.
+ * (`GET <address>/api/v1/query?query=…`) read as one number or as every series, range queries
+ * (`/api/v1/query_range`), with a timeout, optional bearer/basic/SigV4 auth.
  *
  * Query failures are values (`{ kind: 'error' }`) whose message names the server address, never
  * its credentials: the message goes through the redaction rule with the client's credentials
@@ -9,10 +10,16 @@
  */
 import { basicSecrets, headerSecrets, redactor, urlSecrets, type Redactor } from '../../domain/redaction.js';
 import { withTimeout } from '../../abort.js';
-import type { MetricsProvider, QueryRange, QueryResult, RangeResult } from '../../ports/metrics.js';
+import type {
+  MetricsProvider,
+  QueryRange,
+  QueryResult,
+  RangeResult,
+  VectorResult,
+} from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
-import { parseQueryResponse, parseRangeResponse } from './response.js';
+import { parseQueryResponse, parseRangeResponse, parseVectorResponse } from './response.js';
 
 /** Default per-query timeout, as Flagger's (docs/flagger-compatibility.md#no-data-and-errors). */
 const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
@@ -79,13 +86,19 @@ export class PrometheusClient implements MetricsProvider {
 
   /** Runs an instant query; see the module comment for the error contract. */
   async query(q: string, signal: AbortSignal): Promise<QueryResult> {
-    const r = await this.send('query', { query: q }, parseQueryResponse, signal);
+    const r = await this.send('query', { query: q }, signal, parseQueryResponse, 'value');
     return r.kind === 'value' ? r : { ...r, message: this.redact(r.message) };
+  }
+
+  /** Runs an instant query and returns every series; errors as {@link query}'s. */
+  async queryVector(q: string, signal: AbortSignal): Promise<VectorResult> {
+    const r = await this.send('query', { query: q }, signal, parseVectorResponse, 'vector');
+    return r.kind === 'vector' ? r : { ...r, message: this.redact(r.message) };
   }
 
   /**
    * Runs a range query (`/api/v1/query_range`): `q` evaluated at `start`, `start + step`, … ≤ `end`.
-   * Same error contract as {@link query}; an empty matrix is `{ kind: 'series', series: [] }`.
+   * Errors as {@link query}'s; an empty matrix is `{ kind: 'series', series: [] }`.
    */
   async queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult> {
     const params = {
@@ -94,16 +107,20 @@ export class PrometheusClient implements MetricsProvider {
       end: String(range.end / 1000),
       step: String(range.stepSeconds),
     };
-    const r = await this.send('query_range', params, parseRangeResponse, signal);
+    const r = await this.send('query_range', params, signal, parseRangeResponse, 'series');
     return r.kind === 'series' ? r : { ...r, message: this.redact(r.message) };
   }
 
-  /** GET `<address>/api/v1/<path>?<params>`, parsed by `parse`; failures become `error` answers. */
+  /**
+   * One GET of `/api/v1/<path>?<params>`, read by `parse`; an answer whose kind is not `success`
+   * is a failure, whose message quotes the body with the credentials masked.
+   */
   private async send<R extends { kind: string }>(
-    path: string,
+    path: 'query' | 'query_range',
     params: Readonly<Record<string, string>>,
-    parse: (status: number, text: string, where: string) => R | { kind: 'error'; message: string },
     signal: AbortSignal,
+    parse: (status: number, text: string, where: string) => R,
+    success: R['kind'],
   ): Promise<R | { kind: 'error'; message: string }> {
     const where = `Prometheus ${this.address}`;
     const search = Object.entries(params)
@@ -121,11 +138,10 @@ export class PrometheusClient implements MetricsProvider {
         });
         const text = await res.text();
         const r = parse(res.status, text, where);
-        if (r.kind !== 'error' && r.kind !== 'noData') return r;
+        if (r.kind === success) return r;
         // The message quotes the body cut to a length: mask the body first, so no secret is cut.
         const masked = parse(res.status, this.redact(text), where);
-        const message = 'message' in masked && typeof masked.message === 'string' ? masked.message : '';
-        return { ...r, message: message || (r as { message: string }).message };
+        return masked.kind === success ? r : masked;
       } catch (err) {
         if (signal.aborted) throw signal.reason;
         if (call.aborted) {

@@ -10,6 +10,7 @@ import type {
   QueryRange,
   QueryResult,
   RangeResult,
+  VectorResult,
 } from '../../ports/metrics.js';
 import type { AwsCredentialsProvider, PrometheusAuth } from './auth.js';
 import { PrometheusClient } from './client.js';
@@ -73,25 +74,25 @@ export function serverProvider(
         : undefined;
       return new PrometheusClient({ address, auth, headers: flat, fetch });
     })());
+  /** Runs one call on the client; a failure to build it (the secret) is an answer naming the server. */
+  const run = async <R>(
+    signal: AbortSignal,
+    call: (c: PrometheusClient) => Promise<R>,
+  ): Promise<R | { kind: 'error'; message: string }> => {
+    try {
+      return await call(await get());
+    } catch (e) {
+      client = undefined;
+      if (signal.aborted) throw e;
+      return { kind: 'error', message: `${server.label}: ${(e as Error).message}` };
+    }
+  };
   return {
-    async query(q: string, signal: AbortSignal): Promise<QueryResult> {
-      try {
-        return await (await get()).query(q, signal);
-      } catch (e) {
-        client = undefined;
-        if (signal.aborted) throw e;
-        return { kind: 'error', message: `${server.label}: ${(e as Error).message}` };
-      }
-    },
-    async queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult> {
-      try {
-        return await (await get()).queryRange(q, range, signal);
-      } catch (e) {
-        client = undefined;
-        if (signal.aborted) throw e;
-        return { kind: 'error', message: `${server.label}: ${(e as Error).message}` };
-      }
-    },
+    queryRange: (q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult> =>
+      run(signal, (c) => c.queryRange(q, range, signal)),
+    query: (q: string, signal: AbortSignal): Promise<QueryResult> => run(signal, (c) => c.query(q, signal)),
+    queryVector: (q: string, signal: AbortSignal): Promise<VectorResult> =>
+      run(signal, (c) => c.queryVector(q, signal)),
     async isOnline(signal: AbortSignal): Promise<boolean> {
       return (await get()).isOnline(signal);
     },

@@ -15,12 +15,12 @@
  * which carries both backends: it has no primary side.
  */
 import type { Provider } from '../../domain/spec/accessors.js';
+import type { IstioDurationUnit, WorkloadSide } from '../../ports/metrics.js';
+
+export type { IstioDurationUnit } from '../../ports/metrics.js';
 
 /** Which workload of a canary a series is about. */
-export type Side = 'canary' | 'primary';
-
-/** Istio's latency histogram in milliseconds (Istio ≥ 1.5, the default) or the older seconds one. */
-export type IstioDurationUnit = 'milliseconds' | 'seconds';
+export type Side = WorkloadSide;
 
 /** One provider's request counter: `metric{selector}`, successful ones also match `ok`. */
 export interface RequestSeries {

@@ -212,6 +212,7 @@ export function renderForSide(
     name: input.target,
     namespace: input.namespace,
     target: sideWorkload(input.target, side),
+    primary: sideWorkload(input.target, 'primary'),
     service: input.service ?? input.target,
     ingress: input.ingress ?? input.target,
     route: input.route ?? input.target,

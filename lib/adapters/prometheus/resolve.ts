@@ -10,10 +10,15 @@ import type {
   CheckContext,
   CheckDefinition,
   CheckQueryResolver,
+  JudgeComparison,
+  JudgeSideQueries,
   ResolvedCheck,
   TemplateLookup,
+  WorkloadSide,
 } from '../../ports/metrics.js';
 import { CheckResolutionError, TemplateRenderError } from './errors.js';
+import { judgeBucketQuery, judgeCountQueries, type JudgeQueryInput } from './judge-queries.js';
+import { sideWorkload } from './observers.js';
 import {
   assertQueryInputs,
   builtinAlias,
@@ -109,6 +114,7 @@ function render(check: CheckDefinition, canary: CheckContext, text: string, wher
     name: canary.name,
     namespace: canary.namespace,
     target: canary.target,
+    primary: sideWorkload(canary.target, 'primary'),
     service: canary.service,
     ingress: canary.ingress ?? canary.target,
     route: canary.route ?? canary.target,
@@ -145,5 +151,27 @@ export class PrometheusCheckQueries implements CheckQueryResolver {
 
   resolve(check: CheckDefinition, canary: CheckContext, signal: AbortSignal): Promise<ResolvedCheck> {
     return resolveCheckQuery(check, canary, this.templates, signal, this.options);
+  }
+
+  /** judge-queries.ts for the comparison; the cluster's Istio unit unless the metric forces one. */
+  judgeQueries(
+    comparison: Pick<JudgeComparison, 'kind' | 'istioDurationUnit'>,
+    canary: CheckContext,
+    side: WorkloadSide,
+  ): JudgeSideQueries {
+    const input: JudgeQueryInput = {
+      provider: canary.provider,
+      namespace: canary.namespace,
+      target: canary.target,
+      service: canary.service,
+      ingress: canary.ingress,
+      route: canary.route,
+      istioDurationUnit: comparison.istioDurationUnit ?? this.options.istioDurationUnit,
+      clusterLabels: canary.clusterLabels,
+    };
+    const workload = sideWorkload(canary.target, side);
+    return comparison.kind === 'errors'
+      ? { kind: 'errors', workload, ...judgeCountQueries(input, side) }
+      : { kind: 'latency', workload, ...judgeBucketQuery(input, side) };
   }
 }

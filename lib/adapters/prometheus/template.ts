@@ -1,7 +1,8 @@
 /**
  * Flagger's query templating (docs/flagger-compatibility.md#template-variables) without Go:
  * `{{ name }}`, `{{ namespace }}`, `{{ target }}`, `{{ service }}`, `{{ ingress }}`, `{{ route }}`,
- * `{{ interval }}`, our `{{ cluster }}` and `{{ clusterLabels }}` (cluster isolation) and
+ * `{{ interval }}`, our `{{ primary }}` (the primary workload, to compare against it),
+ * `{{ cluster }}` and `{{ clusterLabels }}` (cluster isolation) and
  * `{{ variables.<key> }}`. Spacing variants (`{{name}}`), trim markers (`{{- name -}}`) and comments
  * (`{{/* … *\/}}`) are accepted like Go's text/template does. Anything else, and any variable that is
  * not set, is an error naming it: a query never renders with a silent hole. Values are inserted
@@ -14,6 +15,8 @@ export interface TemplateVariables {
   name: string;
   namespace: string;
   target: string;
+  /** The primary workload's name, `<target>-primary`. */
+  primary: string;
   service: string;
   ingress: string;
   route: string;
@@ -30,6 +33,7 @@ const SCALARS = [
   'name',
   'namespace',
   'target',
+  'primary',
   'service',
   'ingress',
   'route',

@@ -64,6 +64,7 @@ const MINUTE = 60_000;
 const passing: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
   queryRange: noRangeQueries,
+  queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };
 const analysis = `threshold: 5

@@ -182,6 +182,7 @@ describe('operator actions are not analysis', () => {
     const metrics = {
       query: () => Promise.resolve({ kind: 'value' as const, value }),
       queryRange: noRangeQueries,
+      queryVector: () => Promise.resolve({ kind: 'vector' as const, samples: [] }),
       isOnline: () => Promise.resolve(true),
     };
     await world.restart({ metrics });

@@ -29,6 +29,7 @@ const signal = new AbortController().signal;
 const healthy: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
   queryRange: noRangeQueries,
+  queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };
 

@@ -22,6 +22,7 @@ let successRate = 100;
 const metrics: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: successRate }),
   queryRange: noRangeQueries,
+  queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };
 const world = worldPerTest({ metrics });

@@ -110,6 +110,33 @@ describe('PrometheusClient over HTTP', () => {
     expect(JSON.stringify(r)).not.toContain('hunter2');
   });
 
+  it('queryVector sends the same GET with auth and reads every series', async () => {
+    const client = new PrometheusClient({ address: base, auth: { type: 'bearer', token: 'tok-123' } });
+    const q = 'sum by (le) (istio_request_duration_milliseconds_bucket{destination_workload=~"podinfo"})';
+    expect(await client.queryVector(q, signal())).toEqual({
+      kind: 'vector',
+      samples: [{ labels: {}, value: 1 }],
+    });
+    const req = only();
+    expect(req.method).toBe('GET');
+    expect(new URL(req.url, base).searchParams.get('query')).toBe(q);
+    expect(req.headers.authorization).toBe('Bearer tok-123');
+  });
+
+  it('queryVector times out as query does, without the password of the address', async () => {
+    hang = true;
+    const slow = new PrometheusClient({
+      address: base.replace('http://', 'http://admin:hunter2@'),
+      timeoutMs: 100,
+    });
+    const r = await slow.queryVector('sum(up)', signal());
+    expect(r).toEqual({ kind: 'error', message: `Prometheus ${base} query timed out after 100ms` });
+    const ctrl = new AbortController();
+    const pending = slow.queryVector('sum(up)', ctrl.signal);
+    ctrl.abort(new Error('lambda deadline'));
+    await expect(pending).rejects.toThrow('lambda deadline');
+  });
+
   it('rejects with the reason when the caller aborts', async () => {
     hang = true;
     const ctrl = new AbortController();

@@ -83,6 +83,11 @@ describe('metrics provider factory', () => {
     });
     await p.query('up', signal);
     expect(calls).toBe(2);
+    expect(await p.queryVector('sum(up)', signal)).toEqual({
+      kind: 'error',
+      message: 'template test/lat: ResourceNotFoundException',
+    });
+    expect(calls).toBe(3);
   });
 
   it.each([
@@ -116,5 +121,11 @@ describe('metrics provider factory', () => {
     const message = (r as { message: string }).message;
     expect(message).toMatch(/^Prometheus http:\/\/127\.0\.0\.1:\d+\/echo query failed: HTTP 500/);
     for (const secret of ['Pr0m-Passw0rd', basic, 'Header-T0ken-1']) expect(message).not.toContain(secret);
+    // The judge's vector queries take the same path.
+    const v = await p.queryVector('sum(up)', signal);
+    expect(v.kind).toBe('error');
+    const vmessage = (v as { message: string }).message;
+    expect(vmessage).toMatch(/^Prometheus http:\/\/127\.0\.0\.1:\d+\/echo query failed: HTTP 500/);
+    for (const secret of ['Pr0m-Passw0rd', basic, 'Header-T0ken-1']) expect(vmessage).not.toContain(secret);
   });
 });

@@ -195,6 +195,30 @@ describe.skipIf(availability.skip)('Prometheus adapter against a real Prometheus
     if (r.kind === 'value') expect(r.value).toBeCloseTo(4, 1);
   });
 
+  it('runs a MetricTemplate that compares the canary with {{ primary }}', async () => {
+    const errorPercent = (w: string) =>
+      `(1 - sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="{{ namespace }}",destination_workload=~"${w}",response_code!~"5.*"}[{{ interval }}]))` +
+      ` / sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="{{ namespace }}",destination_workload=~"${w}"}[{{ interval }}]))) * 100`;
+    const template: MetricTemplate = {
+      name: 'error-gap',
+      namespace: 'test',
+      provider: { type: 'prometheus', address: prom.url },
+      // Percentage points of error rate the canary has above the primary.
+      query: `${errorPercent('{{ target }}')} - ${errorPercent('{{ primary }}')}`,
+    };
+    const resolved = await resolveCheckQuery(
+      { name: 'error-gap', templateRef: { name: 'error-gap' }, interval: WINDOW },
+      { name: 'podinfo', namespace: 'test', target: 'podinfo', service: 'podinfo', provider: 'istio' },
+      { get: () => Promise.resolve(template) },
+      signal(),
+    );
+    expect(resolved.query).toContain('destination_workload=~"podinfo-primary"');
+    const r = await client.query(resolved.query, signal());
+    expect(r.kind).toBe('value');
+    // The canary answers 4 % 5xx, the primary none.
+    if (r.kind === 'value') expect(r.value).toBeCloseTo(4, 1);
+  });
+
   it('isOnline is true for the running server', async () => {
     expect(await client.isOnline(signal())).toBe(true);
   });

@@ -3,11 +3,14 @@
  * from the simulator's counters, and agrees with a real Prometheus scraping the same simulator.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { judgeBucketQuery, judgeCountQueries } from '../../../lib/adapters/prometheus/judge-queries.js';
 import { builtinQuery, type BuiltinQueryInput } from '../../../lib/adapters/prometheus/queries.js';
+import type { VectorResult } from '../../../lib/ports/metrics.js';
 import {
   sandboxMetricsProvider,
   startTrafficSimulator,
   UNSUPPORTED_QUERY,
+  UNSUPPORTED_VECTOR_QUERY,
   type TrafficSimulator,
 } from '../../../sandbox/traffic/index.js';
 import { histogramQuantile } from '../../../sandbox/traffic/provider.js';
@@ -146,6 +149,91 @@ describe('sandbox metrics provider', () => {
     );
     expect(await provider.query('up', signal)).toEqual({ kind: 'error', message: UNSUPPORTED_QUERY });
     expect(await provider.isOnline(signal)).toBe(true);
+  });
+
+  it("answers the judge's raw cumulative counters of canary and primary (Istio, App Mesh)", async () => {
+    putPodinfo(sandbox, { image: 'podinfo:6.0.2-faulty' });
+    putVirtualService(sandbox, [weighted(50, 50)]);
+    const { sim, advance, provider } = await manualSimulator();
+    advance(45);
+    const only = (r: VectorResult) => {
+      expect(r.kind).toBe('vector');
+      const samples = r.kind === 'vector' ? r.samples : [];
+      expect(samples).toHaveLength(1);
+      expect(samples[0].labels).toEqual({});
+      return samples[0].value;
+    };
+    for (const provider_ of ['istio', 'appmesh'] as const) {
+      for (const [side, workload] of [
+        ['canary', 'podinfo'],
+        ['primary', 'podinfo-primary'],
+      ] as const) {
+        const input = { provider: provider_, namespace: NS, target: 'podinfo' };
+        const want = sim.totals(NS, workload);
+        expect(want.requests).toBeGreaterThan(300);
+        const q = judgeCountQueries(input, side);
+        const requests = only(await provider.queryVector(q.requests, signal));
+        const ok = only(await provider.queryVector(q.ok, signal));
+        expect(requests).toBe(want.requests);
+        expect(requests - ok).toBe(want.errors);
+        // A sum is also a single number for `query` (a template may use it).
+        expect(await provider.query(q.requests, signal)).toEqual({ kind: 'value', value: want.requests });
+        const h = await provider.queryVector(judgeBucketQuery(input, side).buckets, signal);
+        const buckets = h.kind === 'vector' ? h.samples : [];
+        expect(buckets).toHaveLength(20);
+        expect(buckets.find((b) => b.labels.le === '+Inf')?.value).toBe(want.requests);
+      }
+    }
+    expect(sim.totals(NS, 'podinfo').errors).toBeGreaterThan(0);
+    expect(sim.totals(NS, 'podinfo-primary').errors).toBe(0);
+  });
+
+  it("answers the judge's Istio seconds histogram with the same counts, bounds in seconds", async () => {
+    putPodinfo(sandbox, { image: 'podinfo:6.0.1-slow' });
+    putVirtualService(sandbox, [weighted(50, 50)]);
+    const { advance, provider } = await manualSimulator();
+    advance(20);
+    const input = { provider: 'istio', namespace: NS, target: 'podinfo' } as const;
+    const read = async (unit: 'milliseconds' | 'seconds') => {
+      const q = judgeBucketQuery({ ...input, istioDurationUnit: unit }, 'canary');
+      const r = await provider.queryVector(q.buckets, signal);
+      const samples = r.kind === 'vector' ? r.samples : [];
+      return new Map(
+        samples.map((b) => [b.labels.le === '+Inf' ? Infinity : Number(b.labels.le) * q.scale, b.value]),
+      );
+    };
+    const ms = await read('milliseconds');
+    const s = await read('seconds');
+    expect(ms.size).toBe(20);
+    expect([...s.keys()].sort((a, b) => a - b)).toEqual([...ms.keys()].sort((a, b) => a - b));
+    for (const [le, count] of ms) expect(s.get(le)).toBe(count);
+    // The slow canary's requests sit above 500 ms: the 500 ms bucket holds fewer than +Inf.
+    expect(ms.get(500)!).toBeLessThan(ms.get(Infinity)!);
+  });
+
+  it('answers an empty vector for a canary without series yet, and errors for other vector queries', async () => {
+    putPodinfo(sandbox);
+    putVirtualService(sandbox, [weighted(100, 0)]);
+    const { advance, provider } = await manualSimulator();
+    advance(10);
+    const input = { provider: 'istio', namespace: NS, target: 'podinfo' } as const;
+    const canary = judgeCountQueries(input, 'canary');
+    expect(await provider.queryVector(canary.requests, signal)).toEqual({ kind: 'vector', samples: [] });
+    expect(await provider.queryVector(judgeBucketQuery(input, 'canary').buckets, signal)).toEqual({
+      kind: 'vector',
+      samples: [],
+    });
+    expect((await provider.query(canary.requests, signal)).kind).toBe('noData');
+    const primary = await provider.queryVector(judgeCountQueries(input, 'primary').requests, signal);
+    expect(primary.kind === 'vector' && primary.samples[0]?.value).toBeGreaterThan(0);
+    expect(await provider.queryVector('sum(up)', signal)).toEqual({
+      kind: 'error',
+      message: UNSUPPORTED_VECTOR_QUERY,
+    });
+    expect(await provider.queryVector(builtinQuery('request-success-rate', istio('30s')), signal)).toEqual({
+      kind: 'error',
+      message: UNSUPPORTED_VECTOR_QUERY,
+    });
   });
 
   it('implements histogram_quantile like Prometheus', () => {

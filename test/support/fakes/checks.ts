@@ -8,11 +8,15 @@ import type {
   CheckContext,
   CheckDefinition,
   CheckQueryResolver,
+  JudgeComparison,
+  JudgeSideQueries,
   MetricsProvider,
   QueryRange,
   QueryResult,
   RangeResult,
   ResolvedCheck,
+  VectorResult,
+  WorkloadSide,
 } from '../../../lib/ports/metrics.js';
 import { Calls } from './calls.js';
 
@@ -44,10 +48,14 @@ export function answered(call: HookCall, status: number, body = ''): HookResult 
   };
 }
 
-/** A metrics server answering 100 to every query unless `answer` says otherwise. */
+/**
+ * A metrics server answering 100 to every query and an empty vector (no series yet) to every
+ * vector query, unless `answer` / `answerVector` say otherwise.
+ */
 export class FakeMetrics implements MetricsProvider {
   readonly calls = new Calls();
   answer: (query: string) => QueryResult = () => ({ kind: 'value', value: 100 });
+  answerVector: (query: string) => VectorResult = () => ({ kind: 'vector', samples: [] });
   online = true;
 
   async query(q: string): Promise<QueryResult> {
@@ -61,6 +69,11 @@ export class FakeMetrics implements MetricsProvider {
   async queryRange(q: string, range: QueryRange): Promise<RangeResult> {
     await this.calls.enter('queryRange', q, range);
     return this.answerRange(q, range);
+  }
+
+  async queryVector(q: string): Promise<VectorResult> {
+    await this.calls.enter('queryVector', q);
+    return this.answerVector(q);
   }
 
   async isOnline(): Promise<boolean> {
@@ -77,6 +90,19 @@ export class FakeResolver implements CheckQueryResolver {
     await this.calls.enter('resolve', check, canary);
     const labels = Object.entries(canary.clusterLabels ?? {}).map(([k, v]) => `${k}="${v}"`);
     return { query: `${check.name}{${labels.join(',')}}`, source: 'builtin' };
+  }
+
+  /** `requests{workload="…"}`, `ok{…}`, `buckets{…}` of the side's workload (`<target>-primary`). */
+  judgeQueries(
+    comparison: Pick<JudgeComparison, 'kind'>,
+    canary: CheckContext,
+    side: WorkloadSide,
+  ): JudgeSideQueries {
+    const workload = side === 'primary' ? `${canary.target}-primary` : canary.target;
+    const sel = `{workload="${workload}"}`;
+    return comparison.kind === 'errors'
+      ? { kind: 'errors', workload, requests: `requests${sel}`, ok: `ok${sel}` }
+      : { kind: 'latency', workload, buckets: `buckets${sel}`, scale: 1 };
   }
 }
 

@@ -6,14 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { outcomesByInstant, replayRelease, type ReplayDeps } from '../../../lib/app/replay.js';
 import { ValidationError } from '../../../lib/app/errors.js';
-import type { CounterQueries, QueryRange, RangeResult, RangeSeries } from '../../../lib/ports/metrics.js';
+import type { QueryRange, RangeResult, RangeSeries } from '../../../lib/ports/metrics.js';
 import { aCanary, MINUTE, T0, type CanaryOverrides } from '../../support/builders.js';
 import { FakeMetrics, FakeResolver } from '../../support/fakes/checks.js';
-
-const counters: CounterQueries = {
-  counts: (c, side) => ({ requests: `requests{${c.target},${side}}`, ok: `ok{${c.target},${side}}` }),
-  buckets: (c, side) => ({ buckets: `buckets{${c.target},${side}}`, scale: 1 }),
-};
 
 /** One series sampled at every step of `range`, valued `f(k)` at step k (undefined: no point). */
 function series(range: QueryRange, f: (k: number) => number | undefined, labels = {}): RangeSeries {
@@ -28,7 +23,7 @@ function series(range: QueryRange, f: (k: number) => number | undefined, labels 
 function world(answer: (q: string, range: QueryRange) => RangeResult) {
   const metrics = new FakeMetrics();
   metrics.answerRange = answer;
-  const deps: ReplayDeps = { metrics, resolver: new FakeResolver(), counters };
+  const deps: ReplayDeps = { metrics, resolver: new FakeResolver() };
   return { metrics, deps };
 }
 
@@ -65,7 +60,7 @@ describe('replayRelease', () => {
 
   it('feeds the judge cumulative counts; a canary without series yet has served nothing', async () => {
     const { deps } = world((q, range) => {
-      const canary = q.includes('canary');
+      const canary = !q.includes('primary');
       const per = canary ? 100 : 900;
       const errors = canary ? 0.2 : 0.005;
       const base = canary ? 0 : 1000;
@@ -87,7 +82,7 @@ describe('replayRelease', () => {
       primary: { requests: 900 },
     });
     expect(r.outcome).toMatchObject({ kind: 'rolledBack', at: T0 + MINUTE });
-    expect(r.queries['judge request-success-rate canary ok']).toBe('ok{podinfo,canary}');
+    expect(r.queries['judge request-success-rate canary ok']).toBe('ok{workload="podinfo"}');
   });
 
   it.each([

@@ -11,6 +11,7 @@ import {
   judgeQueries,
   type JudgeQueryInput,
 } from '../../../lib/adapters/prometheus/judge-queries.js';
+import { parseJudge } from '../../../sandbox/traffic/promql.js';
 
 const base = { namespace: 'test', target: 'podinfo' } as const;
 
@@ -142,6 +143,30 @@ describe('judgeQueries', () => {
       const q = judgeQueries({ ...base, ...input }, side);
       for (const text of [q.requests, q.ok, q.buckets]) expect(text).not.toMatch(/rate\(|increase\(|\}\[/);
     }
+  });
+
+  it('every judge query is one the sandbox metrics provider answers (local mode judges too)', () => {
+    for (const { input, side } of cases) {
+      const q = judgeQueries({ ...base, ...input }, side);
+      expect(parseJudge(q.requests)).toMatchObject({ kind: 'sum' });
+      expect(parseJudge(q.ok)).toMatchObject({ kind: 'sum' });
+      expect(parseJudge(q.buckets)).toMatchObject({ kind: 'sumByLe' });
+    }
+    const nginx = judgeCountQueries({ ...base, provider: 'nginx' }, 'canary');
+    expect(parseJudge(nginx.ok)).toEqual({
+      kind: 'sum',
+      series: {
+        metric: 'nginx_ingress_controller_requests',
+        matchers: [
+          { name: 'namespace', op: '=', value: 'test' },
+          { name: 'ingress', op: '=', value: 'podinfo' },
+          { name: 'canary', op: '!=', value: '' },
+          { name: 'status', op: '!~', value: '5.*' },
+        ],
+      },
+    });
+    expect(parseJudge('sum(up{job="x"})')).toBeUndefined();
+    expect(parseJudge('sum(rate(istio_requests_total{a="b"}[1m]))')).toBeUndefined();
   });
 
   it('selects ingress-nginx request counters by the Ingress and the canary label', () => {

@@ -111,6 +111,19 @@ describe('resolveCheckQuery', () => {
     expect(r).toEqual({ query: 'sum(rate(errors{app="podinfo"}[30s]))', source: 'inline' });
   });
 
+  it('renders {{ primary }} as the primary workload in inline queries and templates', async () => {
+    const query = 'sum(up{w="{{ target }}"}) - sum(up{w="{{ primary }}"})';
+    const inline = await resolveCheckQuery(check({ name: 'gap', query }), canary, lookup(), signal);
+    expect(inline.query).toBe('sum(up{w="podinfo"}) - sum(up{w="podinfo-primary"})');
+    const templated = await resolveCheckQuery(
+      check({ name: 'gap', templateRef: { name: 'gap', namespace: 'flagger-system' } }),
+      canary,
+      lookup(aTemplate({ name: 'gap', query })),
+      signal,
+    );
+    expect(templated.query).toBe('sum(up{w="podinfo"}) - sum(up{w="podinfo-primary"})');
+  });
+
   it('prefers an inline query over the builtin of the same name', async () => {
     const r = await resolveCheckQuery(check({ query: 'vector(100)' }), canary, lookup(), signal);
     expect(r).toEqual({ query: 'vector(100)', source: 'inline' });
@@ -222,5 +235,31 @@ describe('PrometheusCheckQueries', () => {
       signal,
     );
     expect(r.query).toContain('istio_request_duration_seconds_bucket');
+  });
+
+  it("builds the judge's queries of each side with the cluster's labels and Istio unit", () => {
+    const scoped = { ...canary, clusterLabels: { cluster: 'prod-eu' } };
+    const queries = new PrometheusCheckQueries(lookup(), { istioDurationUnit: 'seconds' });
+    const sel = (w: string) =>
+      `reporter="destination",destination_workload_namespace="test",destination_workload=~"${w}",cluster="prod-eu"`;
+    expect(queries.judgeQueries({ kind: 'errors' }, scoped, 'primary')).toEqual({
+      kind: 'errors',
+      workload: 'podinfo-primary',
+      requests: `sum(istio_requests_total{${sel('podinfo-primary')}})`,
+      ok: `sum(istio_requests_total{${sel('podinfo-primary')},response_code!~"5.*"})`,
+    });
+    expect(queries.judgeQueries({ kind: 'latency' }, scoped, 'canary')).toEqual({
+      kind: 'latency',
+      workload: 'podinfo',
+      buckets: `sum by (le) (istio_request_duration_seconds_bucket{${sel('podinfo')}})`,
+      scale: 1000,
+    });
+    // A metric that names the milliseconds histogram keeps it on a seconds cluster.
+    expect(
+      queries.judgeQueries({ kind: 'latency', istioDurationUnit: 'milliseconds' }, scoped, 'canary'),
+    ).toMatchObject({ scale: 1, buckets: expect.stringContaining('_milliseconds_bucket') as unknown });
+    expect(() =>
+      queries.judgeQueries({ kind: 'latency' }, { ...canary, provider: 'nginx' }, 'canary'),
+    ).toThrow(CheckResolutionError);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseQueryResponse, parseRangeResponse } from '../../../lib/adapters/prometheus/response.js';
+import {
+  parseQueryResponse,
+  parseRangeResponse,
+  parseVectorResponse,
+} from '../../../lib/adapters/prometheus/response.js';
 
 const WHERE = 'Prometheus http://prom:9090';
 const ok = (data: unknown) => JSON.stringify({ status: 'success', data });
@@ -152,6 +156,105 @@ describe('parseQueryResponse', () => {
     },
   ])('$name', ({ status, body, want }) => {
     expect(parseQueryResponse(status, body, WHERE)).toEqual(want);
+  });
+});
+
+const series = (...items: [Record<string, string> | undefined, string][]) =>
+  ok({
+    resultType: 'vector',
+    result: items.map(([metric, v]) => ({ ...(metric ? { metric } : {}), value: [1795688180.81, v] })),
+  });
+
+describe('parseVectorResponse', () => {
+  it.each([
+    {
+      name: 'buckets of a histogram, one series per le',
+      body: series([{ le: '25' }, '12'], [{ le: '+Inf' }, '30.5'], [{ le: '1e+06' }, '30']),
+      want: {
+        kind: 'vector',
+        samples: [
+          { labels: { le: '25' }, value: 12 },
+          { labels: { le: '+Inf' }, value: 30.5 },
+          { labels: { le: '1e+06' }, value: 30 },
+        ],
+      },
+    },
+    {
+      name: 'an empty vector is a vector without samples (no series yet)',
+      body: series(),
+      want: { kind: 'vector', samples: [] },
+    },
+    {
+      name: 'a sum without labels (and without a metric field)',
+      body: series([{}, '1000'], [undefined, '7']),
+      want: {
+        kind: 'vector',
+        samples: [
+          { labels: {}, value: 1000 },
+          { labels: {}, value: 7 },
+        ],
+      },
+    },
+    {
+      name: 'NaN and ±Inf are kept for the caller to judge',
+      body: series([{ a: '1' }, 'NaN'], [{ a: '2' }, '+Inf'], [{ a: '3' }, '-Inf']),
+      want: {
+        kind: 'vector',
+        samples: [
+          { labels: { a: '1' }, value: NaN },
+          { labels: { a: '2' }, value: Infinity },
+          { labels: { a: '3' }, value: -Infinity },
+        ],
+      },
+    },
+    {
+      name: 'a scalar is one sample without labels',
+      body: ok({ resultType: 'scalar', result: [1795688180.81, '3'] }),
+      want: { kind: 'vector', samples: [{ labels: {}, value: 3 }] },
+    },
+  ])('$name', ({ body, want }) => {
+    expect(parseVectorResponse(200, body, WHERE)).toEqual(want);
+  });
+
+  it.each([
+    {
+      name: 'matrix',
+      status: 200,
+      body: ok({ resultType: 'matrix', result: [{ metric: {}, values: [[1, '1']] }] }),
+      message: `${WHERE}: query returned a matrix result; expected an instant vector`,
+    },
+    {
+      name: 'non-numeric sample',
+      status: 200,
+      body: series([{ le: '1' }, 'abc']),
+      message: `${WHERE}: malformed series in vector result`,
+    },
+    {
+      name: 'a label value that is not a string',
+      status: 200,
+      body: ok({ resultType: 'vector', result: [{ metric: { le: 1 }, value: [1, '1'] }] }),
+      message: `${WHERE}: malformed series in vector result`,
+    },
+    {
+      name: 'result that is not an array',
+      status: 200,
+      body: ok({ resultType: 'vector', result: {} }),
+      message: `${WHERE}: malformed vector result`,
+    },
+    {
+      name: '400 bad_data',
+      status: 400,
+      body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' }),
+      message: `${WHERE} query failed: HTTP 400 bad_data: parse error`,
+    },
+    {
+      name: '200 with non-JSON',
+      status: 200,
+      body: 'ok',
+      message: `${WHERE} query failed: unexpected response ok`,
+    },
+  ])('error: $name', ({ status, body, message }) => {
+    expect(parseVectorResponse(status, body, WHERE)).toEqual({ kind: 'error', message });
   });
 });
 

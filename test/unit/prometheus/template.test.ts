@@ -7,6 +7,7 @@ const vars: TemplateVariables = {
   name: 'podinfo',
   namespace: 'test',
   target: 'podinfo-deploy',
+  primary: 'podinfo-deploy-primary',
   service: 'podinfo-svc',
   ingress: 'podinfo-ing',
   route: 'podinfo-route',
@@ -22,6 +23,11 @@ describe('renderTemplate', () => {
       want: 'podinfo test podinfo-deploy podinfo-svc podinfo-ing podinfo-route 2m',
     },
     { name: 'no spaces', text: '{{namespace}}/{{target}}', want: 'test/podinfo-deploy' },
+    {
+      name: 'the primary workload, to compare against it',
+      text: 'w=~"{{ target }}" / w=~"{{primary}}"',
+      want: 'w=~"podinfo-deploy" / w=~"podinfo-deploy-primary"',
+    },
     { name: 'odd spacing', text: '{{   namespace}}/{{target   }}', want: 'test/podinfo-deploy' },
     {
       name: 'templateVariables',
