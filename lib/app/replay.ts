@@ -103,6 +103,7 @@ export async function replayRelease(
     observations,
   });
   for (const j of result.steps.flatMap((s) => s.judgements)) collectWarnings(j, warnings);
+  warnings.push(...unavailableReadings(judge, result.steps.at(-1)?.at));
   return { ...result, window, queries, warnings };
 }
 
@@ -205,6 +206,28 @@ async function judgeReadings(
   }));
   if (comparisons.length === 0) return undefined;
   return judgeReadingsOverRange(resolver, context, comparisons, run, instants, signal);
+}
+
+/** One line per metric and reason: `request-duration: no judge reading at 3 steps from …: why`. */
+function unavailableReadings(
+  judge: Map<number, Record<string, JudgeReading>> | undefined,
+  last: number | undefined,
+): string[] {
+  const seen = new Map<string, { first: number; count: number }>();
+  for (const [at, readings] of judge ?? []) {
+    if (last === undefined || at > last) continue;
+    for (const [name, r] of Object.entries(readings)) {
+      if (r.kind !== 'unavailable') continue;
+      const key = `${name}: ${r.message}`;
+      const s = seen.get(key) ?? { first: at, count: 0 };
+      seen.set(key, { ...s, count: s.count + 1 });
+    }
+  }
+  return [...seen].map(([key, s]) => {
+    const at = new Date(s.first).toISOString();
+    const [name, why] = [key.slice(0, key.indexOf(': ')), key.slice(key.indexOf(': ') + 2)];
+    return `${name}: no judge reading at ${s.count} step(s) from ${at}: ${why}`;
+  });
 }
 
 function collectWarnings(j: Judgement, warnings: string[]): void {

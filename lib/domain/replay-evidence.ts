@@ -22,7 +22,7 @@ import type { ErrorEvidence } from './judge/errors.js';
 import type { LatencyEvidence } from './judge/latency.js';
 import type { JudgeReading } from './observations.js';
 
-/** Evidence per compared metric (by name), plus why a metric had no reading at the last step. */
+/** Evidence per compared metric (by name). */
 export interface ReplayEvidence {
   errors: Readonly<Record<string, ErrorEvidence>>;
   latency: Readonly<Record<string, LatencyEvidence>>;
@@ -31,16 +31,14 @@ export interface ReplayEvidence {
    * sees counts since the analysis started (docs/analysis.md), not since the workloads started.
    */
   baseline: Readonly<Record<string, JudgeReading>>;
-  /** Metric name → the message of its `unavailable` reading at the latest step. */
-  unavailable: Readonly<Record<string, string>>;
 }
 
 /** Evidence before the first step. */
 export function emptyReplayEvidence(): ReplayEvidence {
-  return { errors: {}, latency: {}, baseline: {}, unavailable: {} };
+  return { errors: {}, latency: {}, baseline: {} };
 }
 
-/** Adds one step's readings (absent readings count as unavailable). */
+/** Adds one step's readings; an unavailable or absent reading adds nothing (the judge waits). */
 export function addReadings(
   ev: ReplayEvidence,
   config: JudgeConfig,
@@ -49,25 +47,22 @@ export function addReadings(
   const errors = { ...ev.errors };
   const latency = { ...ev.latency };
   const baseline = { ...ev.baseline };
-  const unavailable: Record<string, string> = {};
   for (const c of config.comparisons) {
-    const r = readings?.[c.name] ?? { kind: 'unavailable', message: 'not read' };
-    if (r.kind !== 'unavailable') baseline[c.name] ??= r;
-    const base = baseline[c.name];
-    if (r.kind === 'unavailable') unavailable[c.name] = r.message;
-    else if (c.kind === 'errors' && r.kind === 'errors' && base?.kind === 'errors')
+    const r = readings?.[c.name];
+    if (!r || r.kind === 'unavailable') continue;
+    const base = (baseline[c.name] ??= r);
+    if (c.kind === 'errors' && r.kind === 'errors' && base.kind === 'errors')
       errors[c.name] = addErrorSnapshot(
         errors[c.name] ?? emptyErrorEvidence(),
         sinceCounts(r.snapshot, base.snapshot),
       );
-    else if (c.kind === 'latency' && r.kind === 'latency' && base?.kind === 'latency')
+    else if (c.kind === 'latency' && r.kind === 'latency' && base.kind === 'latency')
       latency[c.name] = addLatencySnapshot(
         latency[c.name] ?? emptyLatencyEvidence(),
         sinceBuckets(r.snapshot, base.snapshot),
       );
-    else unavailable[c.name] = `expected a ${c.kind} reading, got ${r.kind}`;
   }
-  return { errors, latency, baseline, unavailable };
+  return { errors, latency, baseline };
 }
 
 /** Counts since `base` (a counter that went down shows as negative: the judge warns and skips it). */

@@ -85,6 +85,28 @@ describe('replayRelease', () => {
     expect(r.queries['judge request-success-rate canary ok']).toBe('ok{workload="podinfo"}');
   });
 
+  it('says once per metric and reason when the judge had no reading', async () => {
+    const { deps } = world((q) =>
+      q.startsWith('buckets') ? { kind: 'error', message: 'HTTP 503' } : { kind: 'series', series: [] },
+    );
+    const canary = aCanary({
+      metrics: [{ name: 'request-duration', interval: '1m', compare: {} } as never],
+    } as CanaryOverrides);
+    const r = await replayRelease(
+      deps,
+      { canary, provider: 'istio', from: T0, to: T0 + 2 * MINUTE },
+      AbortSignal.timeout(1000),
+    );
+    expect(r.steps.map((s) => s.judgements.map((j) => j.verdict))).toEqual([
+      [],
+      ['inconclusive'],
+      ['inconclusive'],
+    ]);
+    expect(r.warnings).toEqual([
+      `request-duration: no judge reading at 3 step(s) from ${new Date(T0).toISOString()}: canary podinfo latency buckets: HTTP 503`,
+    ]);
+  });
+
   it.each([
     { name: 'the window ends before it starts', from: T0, to: T0 - 1, want: /ends before it starts/ },
     {
