@@ -14,6 +14,7 @@ import { spec as diff } from './commands/diff.js';
 import { spec as get } from './commands/get.js';
 import { spec as history } from './commands/history.js';
 import { spec as clusterRbac } from './commands/rbac.js';
+import { spec as replay } from './commands/replay.js';
 import { alertProvidersSpec, templatesSpec } from './commands/resources.js';
 import { spec as status } from './commands/status.js';
 import { exitCodes } from './exit-codes.js';
@@ -29,6 +30,7 @@ export const commands: readonly CommandSpec[] = [
   get,
   status,
   history,
+  replay,
   ...actionSpecs,
   remove,
   clustersSpec,
@@ -56,8 +58,11 @@ export function helpText(): string {
     '                            https URL is signed with AWS SigV4 (the default AWS credential chain)',
     '  --request-timeout 30s     per request attempt',
     '',
-    'Exit codes: 0 ok, 1 release failed (status --wait) or differences (diff), 2 --wait timed out,',
-    '3 action refused (HTTP 409), 4 API or transport error (after retries), 64 usage error.',
+    'replay reads Prometheus only (--prometheus or PROMETHEUS_URL; bearer token from PROMETHEUS_TOKEN).',
+    '',
+    'Exit codes: 0 ok, 1 release failed (status --wait), differences (diff) or would have rolled back',
+    '(replay), 2 --wait timed out or still analysing at --to (replay), 3 action refused (HTTP 409),',
+    '4 API, Prometheus or transport error (after retries), 64 usage error.',
     'See docs/cli.md.',
   ].join('\n');
 }

@@ -27,6 +27,7 @@ import { clusterWiring } from './wiring-clusters.js';
 const NO_PROMETHEUS = 'no Prometheus configured (set PROMETHEUS_URL or use a templateRef)';
 const noPrometheus: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
+  queryRange: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
   queryVector: () => Promise.resolve({ kind: 'error', message: NO_PROMETHEUS }),
   isOnline: () => Promise.resolve(false),
 };

@@ -35,6 +35,12 @@ export interface PrometheusProcessOptions {
   /** Deadline for `/-/ready`; default 15 000 ms. */
   readyTimeoutMs?: number;
   /**
+   * An existing TSDB directory (e.g. blocks backfilled by `promtool tsdb create-blocks-from`)
+   * instead of an empty temp one; the caller owns it (it is not removed on stop). Blocks older than
+   * `retention` (Prometheus' default 15d) are deleted at start: give one that covers them.
+   */
+  storage?: { path: string; retention?: string };
+  /**
    * Launches to try, each on a fresh free port; default 1. More than one covers the port being
    * taken between choosing it and Prometheus binding it.
    */
@@ -73,7 +79,7 @@ export async function startPrometheusProcess(
   for (let attempt = 0; attempt < (options.attempts ?? 1); attempt++) {
     const port = await freePort();
     try {
-      return await launch(bin, dir, port, options.readyTimeoutMs ?? 15_000);
+      return await launch(bin, dir, port, options.readyTimeoutMs ?? 15_000, options.storage);
     } catch (err) {
       lastError = err;
     }
@@ -90,10 +96,14 @@ async function writeConfig(options: PrometheusProcessOptions): Promise<string> {
     'global:',
     `  scrape_interval: ${interval}`,
     `  evaluation_interval: ${interval}`,
-    'scrape_configs:',
-    `  - job_name: ${options.job}`,
-    '    static_configs:',
-    ...options.targets.map(staticConfig),
+    ...(options.targets.length === 0
+      ? ['scrape_configs: []']
+      : [
+          'scrape_configs:',
+          `  - job_name: ${options.job}`,
+          '    static_configs:',
+          ...options.targets.map(staticConfig),
+        ]),
     '',
   ].join('\n');
   await writeFile(join(dir, 'prometheus.yml'), config);
@@ -112,13 +122,15 @@ async function launch(
   dir: string,
   port: number,
   readyTimeoutMs: number,
+  storage?: PrometheusProcessOptions['storage'],
 ): Promise<PrometheusProcess> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     bin,
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--storage.tsdb.path=${storage?.path ?? join(dir, 'data')}`,
+      ...(storage?.retention ? [`--storage.tsdb.retention.time=${storage.retention}`] : []),
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],

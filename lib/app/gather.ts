@@ -10,13 +10,14 @@ import { judgeConfig } from '../domain/judge/index.js';
 import type { GatingHookType, HookOutcome, Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Provider } from '../domain/spec/accessors.js';
-import type { Canary, WebhookSpec } from '../domain/spec/schema.js';
+import type { Canary, MetricSpec, WebhookSpec } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
 import type { ClusterRecord } from '../ports/cluster.js';
 import type { ClusterHandle } from '../ports/clusters.js';
 import type { HookCall, HookPayload, HookType } from '../ports/hooks.js';
 import type {
   CheckContext,
+  CheckDefinition,
   CheckQueryResolver,
   JudgeComparison,
   MetricsProvider,
@@ -94,18 +95,33 @@ async function callGatingHooks(
   return outcomes;
 }
 
-/** What the template variables and builtin queries know of the canary. */
-function checkContext(canary: Canary, provider: Provider, cluster: ClusterRecord): CheckContext {
+/** What the template variables and builtin queries know of the canary (shared with the replay). */
+export function checkContext(
+  canary: Canary,
+  provider: Provider,
+  cluster: { name: string; labels?: Readonly<Record<string, string>> },
+): CheckContext {
   return {
     name: canary.metadata.name,
     namespace: canary.metadata.namespace,
     cluster: cluster.name,
-    clusterLabels: cluster.metrics?.labels,
+    clusterLabels: cluster.labels,
     target: spec.targetName(canary),
     service: spec.apexName(canary),
     ingress: spec.ingressName(canary),
     route: spec.routeName(canary),
     provider,
+  };
+}
+
+/** One `analysis.metrics[]` entry as the resolver reads it (window defaulted). */
+export function checkDefinition(m: MetricSpec): CheckDefinition {
+  return {
+    name: m.name,
+    query: m.query,
+    templateRef: m.templateRef,
+    templateVariables: m.templateVariables,
+    interval: `${spec.metricIntervalSeconds(m)}s`,
   };
 }
 
@@ -120,18 +136,11 @@ async function runMetricChecks(
   cluster: ClusterRecord,
   signal: AbortSignal,
 ): Promise<CheckResult[]> {
-  const context = checkContext(canary, provider, cluster);
+  const context = checkContext(canary, provider, { name: cluster.name, labels: cluster.metrics?.labels });
   const results: CheckResult[] = [];
   for (const m of spec.metrics(canary).filter(spec.hasStaticCheck)) {
-    const def = {
-      name: m.name,
-      query: m.query,
-      templateRef: m.templateRef,
-      templateVariables: m.templateVariables,
-      interval: `${spec.metricIntervalSeconds(m)}s`,
-    };
     try {
-      const resolved = await deps.resolver.resolve(def, context, signal);
+      const resolved = await deps.resolver.resolve(checkDefinition(m), context, signal);
       const outcome = await deps.metricsFor(resolved.template).query(resolved.query, signal);
       results.push(evaluateMetric(m, outcome, { query: resolved.query, builtin: resolved.builtin }));
     } catch (e) {
@@ -171,7 +180,10 @@ export async function decideWithInputs(
       if (need.kind === 'metrics') {
         obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, cluster.record, signal) };
       } else if (need.kind === 'judge') {
-        const context = checkContext(canary, provider, cluster.record);
+        const context = checkContext(canary, provider, {
+          name: cluster.record.name,
+          labels: cluster.record.metrics?.labels,
+        });
         const judge = await readJudgeReadings(checks, context, comparisons(canary), obs.now, signal);
         obs = { ...obs, judge };
       } else {

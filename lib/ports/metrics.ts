@@ -11,6 +11,23 @@ import type { Provider } from '../domain/spec/accessors.js';
 export type QueryResult =
   { kind: 'value'; value: number } | { kind: 'noData'; message: string } | { kind: 'error'; message: string };
 
+/** One time series of a range query: its labels and its `[epoch ms, value]` points, oldest first. */
+export interface RangeSeries {
+  labels: Readonly<Record<string, string>>;
+  /** Values as Prometheus wrote them: `NaN` and ±`Infinity` are kept (the caller decides). */
+  points: readonly (readonly [number, number])[];
+}
+
+/** The outcome of one range query: the series (none when nothing matched), or why there are none. */
+export type RangeResult =
+  { kind: 'series'; series: readonly RangeSeries[] } | { kind: 'error'; message: string };
+
+/** The instants of a range query: `start`, `start + step`, … up to `end` (epoch ms). */
+export interface QueryRange {
+  start: number;
+  end: number;
+  stepSeconds: number;
+}
 /** One series of an instant vector: its labels and its value. */
 export interface VectorSample {
   labels: Readonly<Record<string, string>>;
@@ -30,6 +47,11 @@ export type VectorResult = { kind: 'vector'; samples: VectorSample[] } | { kind:
 export interface MetricsProvider {
   /** Runs an instant query that must yield exactly one number. */
   query(q: string, signal: AbortSignal): Promise<QueryResult>;
+  /**
+   * Evaluates `q` at every instant of `range` (as an instant query at each, e.g. a past release's
+   * steps); same error contract as `query`. Providers that only know the present answer `error`.
+   */
+  queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult>;
   /** Runs an instant query and returns every series it yields (raw counters of the judge). */
   queryVector(q: string, signal: AbortSignal): Promise<VectorResult>;
   /** True when the server answers a trivial query correctly. */

@@ -4,9 +4,17 @@
  * that `builtinQuery` produces (promql.ts), measures the increase of the selected series since the
  * snapshot taken at the window's start, and evaluates the ratio or `histogram_quantile` the way
  * Prometheus does. Like Prometheus it answers "no data" when no series match, when nothing moved in
- * the window (0/0) and when the success series do not exist yet. Any other query is an error.
+ * the window (0/0) and when the success series do not exist yet. Any other query is an error, and
+ * so is every range query: the simulator keeps no past to evaluate them over (`replay` needs a
+ * real Prometheus).
  */
-import type { MetricsProvider, QueryResult, VectorResult, VectorSample } from '../../lib/ports/metrics.js';
+import type {
+  MetricsProvider,
+  QueryResult,
+  RangeResult,
+  VectorResult,
+  VectorSample,
+} from '../../lib/ports/metrics.js';
 import { seriesKey, type Sample } from './counters.js';
 import type { Snapshot } from './history.js';
 import { matchesLabels, parseBuiltin, parseJudge, type JudgeExpr, type RangeSelector } from './promql.js';
@@ -22,6 +30,8 @@ export interface MetricsSource {
 export const UNSUPPORTED_QUERY =
   'the sandbox metrics provider only answers builtin checks; install prometheus';
 
+/** The answer to every range query. */
+const UNSUPPORTED_RANGE_QUERY = 'range queries are not supported by the built-in provider';
 /** The message of every vector query that is not one of the judge's counters. */
 export const UNSUPPORTED_VECTOR_QUERY =
   "the sandbox metrics provider only answers the judge's raw counters as vectors; install prometheus";
@@ -32,6 +42,10 @@ export function sandboxMetricsProvider(source: MetricsSource): MetricsProvider {
     query(q: string, signal: AbortSignal): Promise<QueryResult> {
       if (signal.aborted) return Promise.reject(signal.reason as Error);
       return Promise.resolve(evaluate(source, q));
+    },
+    queryRange(_q: string, _range: unknown, signal: AbortSignal): Promise<RangeResult> {
+      if (signal.aborted) return Promise.reject(signal.reason as Error);
+      return Promise.resolve({ kind: 'error', message: UNSUPPORTED_RANGE_QUERY });
     },
     queryVector(q: string, signal: AbortSignal): Promise<VectorResult> {
       if (signal.aborted) return Promise.reject(signal.reason as Error);

@@ -77,6 +77,8 @@ export interface StartPrometheusOptions {
   scrapeInterval?: string;
   /** Deadline for `/-/ready`; default 15 000 ms. */
   readyTimeoutMs?: number;
+  /** Serve an existing TSDB dir (backfilled blocks) instead of a fresh one; see sandbox/prometheus.ts. */
+  storage?: { path: string; retention?: string };
 }
 
 /** Starts Prometheus and resolves once `/-/ready` answers 200. */
@@ -92,6 +94,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     job: 'test',
     scrapeInterval: options.scrapeInterval,
     readyTimeoutMs: options.readyTimeoutMs,
+    storage: options.storage,
     // The port may be taken between choosing it and Prometheus binding it: retry.
     attempts: 3,
   });

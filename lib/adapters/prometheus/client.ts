@@ -1,6 +1,7 @@
 /**
  * The Prometheus HTTP API as a {@link MetricsProvider}: instant queries
- * (`GET <address>/api/v1/query?query=…`) read as one number or as every series, with a timeout, optional bearer/basic/SigV4 auth.
+ * (`GET <address>/api/v1/query?query=…`) read as one number or as every series, range queries
+ * (`/api/v1/query_range`), with a timeout, optional bearer/basic/SigV4 auth.
  *
  * Query failures are values (`{ kind: 'error' }`) whose message names the server address, never
  * its credentials: the message goes through the redaction rule with the client's credentials
@@ -9,10 +10,16 @@
  */
 import { basicSecrets, headerSecrets, redactor, urlSecrets, type Redactor } from '../../domain/redaction.js';
 import { withTimeout } from '../../abort.js';
-import type { MetricsProvider, QueryResult, VectorResult } from '../../ports/metrics.js';
+import type {
+  MetricsProvider,
+  QueryRange,
+  QueryResult,
+  RangeResult,
+  VectorResult,
+} from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
 import { PrometheusConfigError } from './errors.js';
-import { parseQueryResponse, parseVectorResponse } from './response.js';
+import { parseQueryResponse, parseRangeResponse, parseVectorResponse } from './response.js';
 
 /** Default per-query timeout, as Flagger's (docs/flagger-compatibility.md#no-data-and-errors). */
 const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
@@ -79,29 +86,47 @@ export class PrometheusClient implements MetricsProvider {
 
   /** Runs an instant query; see the module comment for the error contract. */
   async query(q: string, signal: AbortSignal): Promise<QueryResult> {
-    const r = await this.send(q, signal, parseQueryResponse, 'value');
+    const r = await this.send('query', { query: q }, signal, parseQueryResponse, 'value');
     return r.kind === 'value' ? r : { ...r, message: this.redact(r.message) };
   }
 
   /** Runs an instant query and returns every series; errors as {@link query}'s. */
   async queryVector(q: string, signal: AbortSignal): Promise<VectorResult> {
-    const r = await this.send(q, signal, parseVectorResponse, 'vector');
+    const r = await this.send('query', { query: q }, signal, parseVectorResponse, 'vector');
     return r.kind === 'vector' ? r : { ...r, message: this.redact(r.message) };
   }
 
   /**
-   * One GET of `/api/v1/query`, read by `parse`; an answer whose kind is not `success` is a
-   * failure, whose message quotes the body with the credentials masked.
+   * Runs a range query (`/api/v1/query_range`): `q` evaluated at `start`, `start + step`, … ≤ `end`.
+   * Errors as {@link query}'s; an empty matrix is `{ kind: 'series', series: [] }`.
+   */
+  async queryRange(q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult> {
+    const params = {
+      query: q,
+      start: String(range.start / 1000),
+      end: String(range.end / 1000),
+      step: String(range.stepSeconds),
+    };
+    const r = await this.send('query_range', params, signal, parseRangeResponse, 'series');
+    return r.kind === 'series' ? r : { ...r, message: this.redact(r.message) };
+  }
+
+  /**
+   * One GET of `/api/v1/<path>?<params>`, read by `parse`; an answer whose kind is not `success`
+   * is a failure, whose message quotes the body with the credentials masked.
    */
   private async send<R extends { kind: string }>(
-    q: string,
+    path: 'query' | 'query_range',
+    params: Readonly<Record<string, string>>,
     signal: AbortSignal,
     parse: (status: number, text: string, where: string) => R,
     success: R['kind'],
   ): Promise<R | { kind: 'error'; message: string }> {
     const where = `Prometheus ${this.address}`;
-    const params = { query: q };
-    const url = new URL(`${this.address}/api/v1/query?query=${escapeUri(q)}`);
+    const search = Object.entries(params)
+      .map(([k, v]) => `${k}=${escapeUri(v)}`)
+      .join('&');
+    const url = new URL(`${this.address}/api/v1/${path}?${search}`);
     return withTimeout(signal, this.timeoutMs, async (call) => {
       try {
         const auth = await this.authorize(url, params);

@@ -4,7 +4,14 @@
  * (service `aps`) automatically; a template's `secretRef` names a secret holding Flagger's keys
  * (`token`, or `username` + `password`), read once per provider when the first query runs.
  */
-import type { MetricsProvider, MetricTemplate, QueryResult, VectorResult } from '../../ports/metrics.js';
+import type {
+  MetricsProvider,
+  MetricTemplate,
+  QueryRange,
+  QueryResult,
+  RangeResult,
+  VectorResult,
+} from '../../ports/metrics.js';
 import type { AwsCredentialsProvider, PrometheusAuth } from './auth.js';
 import { PrometheusClient } from './client.js';
 
@@ -81,6 +88,8 @@ export function serverProvider(
     }
   };
   return {
+    queryRange: (q: string, range: QueryRange, signal: AbortSignal): Promise<RangeResult> =>
+      run(signal, (c) => c.queryRange(q, range, signal)),
     query: (q: string, signal: AbortSignal): Promise<QueryResult> => run(signal, (c) => c.query(q, signal)),
     queryVector: (q: string, signal: AbortSignal): Promise<VectorResult> =>
       run(signal, (c) => c.queryVector(q, signal)),

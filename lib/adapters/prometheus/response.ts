@@ -7,7 +7,13 @@
  * hides a query that does not aggregate); matrix/string → error; HTTP error → error carrying
  * Prometheus's own `error` text.
  */
-import type { QueryResult, VectorResult, VectorSample } from '../../ports/metrics.js';
+import type {
+  QueryResult,
+  RangeResult,
+  RangeSeries,
+  VectorResult,
+  VectorSample,
+} from '../../ports/metrics.js';
 
 const NO_DATA = 'no values found';
 
@@ -147,6 +153,54 @@ function fromSample(sample: unknown, where: string): QueryResult {
     return { kind: 'error', message: `${where}: sample value "${text}" is not a number` };
   }
   return { kind: 'value', value };
+}
+
+/**
+ * Parses the HTTP status and body text of a `/api/v1/query_range` answer: a matrix becomes series
+ * of labels and `[epoch ms, value]` points (NaN and ±Inf kept as numbers); an empty matrix is no
+ * series; HTTP errors and other shapes are errors, as for {@link parseQueryResponse}.
+ */
+export function parseRangeResponse(status: number, bodyText: string, where: string): RangeResult {
+  const body = parseJson(bodyText);
+  if (status < 200 || status >= 300) {
+    return {
+      kind: 'error',
+      message: `${where} range query failed: HTTP ${status}${describeError(body, bodyText)}`,
+    };
+  }
+  if (!isRecord(body) || body.status !== 'success' || !isRecord(body.data)) {
+    return {
+      kind: 'error',
+      message: `${where} range query failed: unexpected response${describeError(body, bodyText)}`,
+    };
+  }
+  const { resultType, result } = body.data;
+  if (resultType !== 'matrix' || !Array.isArray(result)) {
+    return { kind: 'error', message: `${where}: range query returned a ${String(resultType)} result` };
+  }
+  const series: RangeSeries[] = [];
+  for (const item of result as unknown[]) {
+    const s = rangeSeries(item);
+    if (!s) return { kind: 'error', message: `${where}: malformed series in matrix result` };
+    series.push(s);
+  }
+  return { kind: 'series', series };
+}
+
+function rangeSeries(item: unknown): RangeSeries | undefined {
+  if (!isRecord(item) || !isRecord(item.metric) || !Array.isArray(item.values)) return undefined;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(item.metric)) labels[k] = String(v);
+  const points: [number, number][] = [];
+  for (const p of item.values as unknown[]) {
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'number' || typeof p[1] !== 'string')
+      return undefined;
+    const text = p[1].trim();
+    const value = /^[+-]?Inf$/.test(text) ? (text.startsWith('-') ? -Infinity : Infinity) : Number(text);
+    if (text === '' || (Number.isNaN(value) && text !== 'NaN')) return undefined;
+    points.push([Math.round(p[0] * 1000), value]);
+  }
+  return { labels, points };
 }
 
 function describeError(body: unknown, bodyText: string): string {

@@ -20,6 +20,7 @@ import {
 } from '../../support/release.js';
 import type { ControlPlane } from '../../support/controlplane.js';
 import { startCounted } from '../../support/counted.js';
+import { noRangeQueries } from '../../support/fakes/checks.js';
 import type { DynamoCalls } from '../../support/dynamo-calls.js';
 import type { Sandbox } from '../../support/sandbox.js';
 
@@ -62,6 +63,7 @@ export interface SweepCost {
 const MINUTE = 60_000;
 const passing: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
+  queryRange: noRangeQueries,
   queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };

@@ -73,6 +73,7 @@ export async function startMeshWorld(annotations: Record<string, string> = {}): 
   const inner = sandboxMetricsProvider(sim);
   const metrics: MetricsProvider = {
     query: (q, signal) => (queries.push(q), inner.query(q, signal)),
+    queryRange: (q, range, signal) => inner.queryRange(q, range, signal),
     queryVector: (q, signal) => inner.queryVector(q, signal),
     isOnline: (signal) => inner.isOnline(signal),
   };

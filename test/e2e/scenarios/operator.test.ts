@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fail, reply } from '../../support/receiver.js';
+import { noRangeQueries } from '../../support/fakes/checks.js';
 import {
   apply,
   podinfoCanary,
@@ -180,6 +181,7 @@ describe('operator actions are not analysis', () => {
     let value = 100;
     const metrics = {
       query: () => Promise.resolve({ kind: 'value' as const, value }),
+      queryRange: noRangeQueries,
       queryVector: () => Promise.resolve({ kind: 'vector' as const, samples: [] }),
       isOnline: () => Promise.resolve(true),
     };

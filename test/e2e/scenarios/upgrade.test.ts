@@ -13,6 +13,7 @@ import { makeLoadtester, silentLogger } from '../../../lib/loadtester/index.js';
 import type { MetricsProvider } from '../../../lib/ports/metrics.js';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
 import { countDynamoCalls, type DynamoCalls } from '../../support/dynamo-calls.js';
+import { noRangeQueries } from '../../support/fakes/checks.js';
 import { startDynamo, type LocalDynamo } from '../../support/dynamo.js';
 import { virtualServiceWeights } from '../../support/release.js';
 import { capturedItems, fixtureDir, loadRows, readCapture } from '../../support/rows.js';
@@ -27,6 +28,7 @@ const signal = new AbortController().signal;
 /** The builtin request-success-rate check passes from now on. */
 const healthy: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
+  queryRange: noRangeQueries,
   queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };

@@ -10,6 +10,7 @@ import type { StepMessage } from '../../../lib/ports/queue.js';
 import type { ControlPlane } from '../../support/controlplane.js';
 import { startCounted, type Counted } from '../../support/counted.js';
 import type { DynamoCalls } from '../../support/dynamo-calls.js';
+import { noRangeQueries } from '../../support/fakes/checks.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import type { Sandbox } from '../../support/sandbox.js';
 
@@ -18,6 +19,7 @@ const signal = new AbortController().signal;
 /** The builtin checks pass. */
 const healthy: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: 100 }),
+  queryRange: noRangeQueries,
   queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };

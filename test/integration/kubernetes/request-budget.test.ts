@@ -15,11 +15,13 @@ import {
   podinfoWithConfigs,
 } from '../../support/release.js';
 import { initialize, worldPerTest } from '../../support/scenario.js';
+import { noRangeQueries } from '../../support/fakes/checks.js';
 
 /** The value every check query answers (request-success-rate, minimum 99). */
 let successRate = 100;
 const metrics: MetricsProvider = {
   query: () => Promise.resolve({ kind: 'value', value: successRate }),
+  queryRange: noRangeQueries,
   queryVector: () => Promise.resolve({ kind: 'vector', samples: [] }),
   isOnline: () => Promise.resolve(true),
 };

@@ -171,6 +171,33 @@ describe('PrometheusClient over HTTP', () => {
     // Re-sign what actually arrived, as the server would: the signature must match.
     expect(await resign(req, credentials, signingDate)).toBe(req.headers.authorization);
   });
+
+  it('sends a range query to /api/v1/query_range with start, end (seconds) and step, signed alike', async () => {
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'tok' };
+    const signingDate = new Date('2026-01-02T03:04:05Z');
+    const client = new PrometheusClient({
+      address: `${base}/workspaces/ws-123`,
+      auth: {
+        type: 'sigv4',
+        region: 'eu-west-1',
+        credentials: () => Promise.resolve(credentials),
+        now: () => signingDate,
+      },
+    });
+    const range = { start: 1_700_000_000_000, end: 1_700_000_060_500, stepSeconds: 30 };
+    // The receiver answers a vector: a range query must get a matrix, so this is an error value.
+    expect(await client.queryRange(QUERY, range, signal())).toMatchObject({ kind: 'error' });
+    const req = only();
+    const url = new URL(req.url, base);
+    expect(url.pathname).toBe('/workspaces/ws-123/api/v1/query_range');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      query: QUERY,
+      start: '1700000000',
+      end: '1700000060.5',
+      step: '30',
+    });
+    expect(await resign(req, credentials, signingDate)).toBe(req.headers.authorization);
+  });
 });
 
 async function resign(

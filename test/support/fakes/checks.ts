@@ -11,7 +11,9 @@ import type {
   JudgeComparison,
   JudgeSideQueries,
   MetricsProvider,
+  QueryRange,
   QueryResult,
+  RangeResult,
   ResolvedCheck,
   VectorResult,
   WorkloadSide,
@@ -61,6 +63,14 @@ export class FakeMetrics implements MetricsProvider {
     return this.answer(q);
   }
 
+  /** Range queries answer no series unless `answerRange` says otherwise. */
+  answerRange: (query: string, range: QueryRange) => RangeResult = () => ({ kind: 'series', series: [] });
+
+  async queryRange(q: string, range: QueryRange): Promise<RangeResult> {
+    await this.calls.enter('queryRange', q, range);
+    return this.answerRange(q, range);
+  }
+
   async queryVector(q: string): Promise<VectorResult> {
     await this.calls.enter('queryVector', q);
     return this.answerVector(q);
@@ -94,4 +104,9 @@ export class FakeResolver implements CheckQueryResolver {
       ? { kind: 'errors', workload, requests: `requests${sel}`, ok: `ok${sel}` }
       : { kind: 'latency', workload, buckets: `buckets${sel}`, scale: 1 };
   }
+}
+
+/** `queryRange` of a fake metrics server that only answers instant queries. */
+export function noRangeQueries(): Promise<RangeResult> {
+  return Promise.resolve({ kind: 'error', message: 'range queries are not supported by this fake' });
 }

@@ -14,7 +14,7 @@ import type {
   VectorResult,
   WorkloadSide,
 } from '../../../lib/ports/metrics.js';
-import { FakeResolver } from '../../support/fakes/checks.js';
+import { FakeResolver, noRangeQueries } from '../../support/fakes/checks.js';
 
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
 const context: CheckContext = {
@@ -45,6 +45,8 @@ class TableMetrics implements MetricsProvider {
   query(): Promise<QueryResult> {
     return Promise.resolve({ kind: 'error', message: 'not used' });
   }
+
+  queryRange = noRangeQueries;
 
   async queryVector(q: string, signal: AbortSignal): Promise<VectorResult> {
     this.events.push(`start ${q}`);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseQueryResponse, parseVectorResponse } from '../../../lib/adapters/prometheus/response.js';
+import {
+  parseQueryResponse,
+  parseRangeResponse,
+  parseVectorResponse,
+} from '../../../lib/adapters/prometheus/response.js';
 
 const WHERE = 'Prometheus http://prom:9090';
 const ok = (data: unknown) => JSON.stringify({ status: 'success', data });
@@ -251,5 +255,83 @@ describe('parseVectorResponse', () => {
     },
   ])('error: $name', ({ status, body, message }) => {
     expect(parseVectorResponse(status, body, WHERE)).toEqual({ kind: 'error', message });
+  });
+});
+
+describe('parseRangeResponse', () => {
+  const matrix = (...series: { metric: Record<string, string>; values: [number, string][] }[]) =>
+    ok({ resultType: 'matrix', result: series });
+
+  it.each([
+    {
+      name: 'series of labels and [epoch ms, value] points; NaN and ±Inf kept as numbers',
+      status: 200,
+      body: matrix(
+        {
+          metric: { le: '100' },
+          values: [
+            [1700000000, '1'],
+            [1700000010.5, 'NaN'],
+          ],
+        },
+        {
+          metric: {},
+          values: [
+            [1700000020, '+Inf'],
+            [1700000030, '-Inf'],
+            [1700000040, '2.5e3'],
+          ],
+        },
+      ),
+      want: {
+        kind: 'series',
+        series: [
+          {
+            labels: { le: '100' },
+            points: [
+              [1700000000000, 1],
+              [1700000010500, NaN],
+            ],
+          },
+          {
+            labels: {},
+            points: [
+              [1700000020000, Infinity],
+              [1700000030000, -Infinity],
+              [1700000040000, 2500],
+            ],
+          },
+        ],
+      },
+    },
+    {
+      name: 'an empty matrix is no series',
+      status: 200,
+      body: matrix(),
+      want: { kind: 'series', series: [] },
+    },
+    {
+      name: 'a vector is an error',
+      status: 200,
+      body: vector('1'),
+      want: { kind: 'error', message: `${WHERE}: range query returned a vector result` },
+    },
+    {
+      name: 'a value that is not a number is an error',
+      status: 200,
+      body: matrix({ metric: {}, values: [[1700000000, 'x']] }),
+      want: { kind: 'error', message: `${WHERE}: malformed series in matrix result` },
+    },
+    {
+      name: "HTTP 400 carries Prometheus' error",
+      status: 400,
+      body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'exceeded maximum resolution' }),
+      want: {
+        kind: 'error',
+        message: `${WHERE} range query failed: HTTP 400 bad_data: exceeded maximum resolution`,
+      },
+    },
+  ])('$name', ({ status, body, want }) => {
+    expect(parseRangeResponse(status, body, WHERE)).toEqual(want);
   });
 });
