@@ -104,7 +104,7 @@ function clusterLabels(pairs: readonly string[]): Record<string, string> | undef
   );
 }
 
-/** The one Canary of the input (validated, with the judge's fragments) and its MetricTemplates. */
+/** The one Canary of the input (validated) and its MetricTemplates. */
 async function readInput(io: Io, files: string[], namespace: string | undefined) {
   const docs = place(await loadManifests(io, files), namespace);
   const { selected } = ofKind(
@@ -113,11 +113,10 @@ async function readInput(io: Io, files: string[], namespace: string | undefined)
   );
   if (selected.length !== 1)
     throw new UsageError(`replay needs exactly one Canary in the input, found ${selected.length}`);
-  const { parseReplayCanary } = await import('../../lib/domain/replay-spec.js');
-  const { formatErrors } = await import('../../lib/domain/spec/parse.js');
+  const { formatErrors, parseCanary } = await import('../../lib/domain/spec/parse.js');
   const { parseTemplate } = await import('../../lib/app/views.js');
   const placed = docs.find((d) => d.manifest === selected[0])!;
-  const r = parseReplayCanary(placed.body);
+  const r = parseCanary(placed.body);
   if (!r.ok)
     throw new UsageError(
       formatErrors(r.errors)

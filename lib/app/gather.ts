@@ -138,7 +138,7 @@ async function runMetricChecks(
 ): Promise<CheckResult[]> {
   const context = checkContext(canary, provider, { name: cluster.name, labels: cluster.metrics?.labels });
   const results: CheckResult[] = [];
-  for (const m of spec.metrics(canary).filter(spec.hasStaticCheck)) {
+  for (const m of spec.metrics(canary).filter(spec.hasStaticCheck(canary))) {
     try {
       const resolved = await deps.resolver.resolve(checkDefinition(m), context, signal);
       const outcome = await deps.metricsFor(resolved.template).query(resolved.query, signal);

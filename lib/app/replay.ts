@@ -137,7 +137,7 @@ async function staticOutcomes(
   outcomes: (at: number) => Record<string, QueryOutcome>;
   resolved: Record<string, { query: string; builtin?: 'request-success-rate' | 'request-duration' }>;
 }> {
-  const metrics = staticMetrics(canary, replayJudgeConfig(canary));
+  const metrics = staticMetrics(canary);
   const perMetric = await Promise.all(
     metrics.map(async (m) => {
       try {

@@ -10,8 +10,10 @@
  *   counts **one** failed check, which holds the weight; `failedChecks ≥ threshold` rolls back in
  *   that step;
  * - with metrics compared against the primary, `judgeStep` (docs/analysis.md) decides on the
- *   cumulative evidence: a judged rollback (failFast, or `inconclusive.outcome: fail`) wins over
- *   everything; `failedCheck` counts like a static failure; `wait`/`hold` keep the weight;
+ *   cumulative evidence (judge/evidence.ts, as a live step reads it): a judged failure (failFast)
+ *   rolls back even when a static check failed too; `inconclusive.outcome: fail` rolls back when
+ *   the static checks passed; `failedCheck` counts like a static failure; `wait`/`hold` keep the
+ *   weight; a metric without a reading never lets the step advance;
  * - otherwise the step advances: the next weight (stepWeight/stepWeights, clamped to maxWeight) or
  *   promotion at maxWeight; A/B and blue/green count iterations (blue/green routes all traffic to
  *   the canary for one more step before promoting, unless the provider does not route).
@@ -24,14 +26,8 @@ import type { CheckResult } from './check.js';
 import { evaluateMetric, type EvaluateOptions, type QueryOutcome } from './evaluate.js';
 import { judgeConfig, judgeStep, type JudgeConfig, type Judgement } from './judge/index.js';
 import type { JudgeReading } from './observations.js';
-import {
-  addReadings,
-  emptyReplayEvidence,
-  recordedShare,
-  verdicts,
-  type ReplayEvidence,
-  type TrafficReading,
-} from './replay-evidence.js';
+import { judgeReadings, type Evidence } from './judge/evidence.js';
+import { recordedShare, type TrafficReading } from './replay-evidence.js';
 import * as spec from './spec/accessors.js';
 import type { Canary, MetricSpec } from './spec/schema.js';
 import { nextCanaryWeight } from './weights.js';
@@ -99,18 +95,15 @@ interface State {
   mirrored: boolean;
   failedChecks: number;
   inconclusiveSteps: number;
-  evidence: ReplayEvidence;
+  evidence: Readonly<Record<string, Evidence>>;
   traffic?: TrafficReading;
 }
 
 type Transition = Pick<ReplayStep, 'action' | 'explanation'> & { state: State };
 
 /** The metrics that run a static check: all but compared ones without threshold or range. */
-export function staticMetrics(canary: Canary, config: JudgeConfig): MetricSpec[] {
-  const compared = new Set(config.comparisons.map((c) => c.name));
-  return spec
-    .metrics(canary)
-    .filter((m) => !compared.has(m.name) || m.threshold !== undefined || m.thresholdRange !== undefined);
+export function staticMetrics(canary: Canary): MetricSpec[] {
+  return spec.metrics(canary).filter(spec.hasStaticCheck(canary));
 }
 
 /** The judge configuration of a canary's analysis (empty comparisons: the judge is off). */
@@ -121,25 +114,26 @@ export function replayJudgeConfig(canary: Canary): JudgeConfig {
 /** Replays the analysis over the observations; stops at the first promotion or rollback. */
 export function replayAnalysis(input: ReplayInput): ReplayResult {
   const config = replayJudgeConfig(input.canary);
-  const checked = staticMetrics(input.canary, config);
+  const checked = staticMetrics(input.canary);
   let state: State = {
     weight: 0,
     iterations: 0,
     mirrored: false,
     failedChecks: 0,
     inconclusiveSteps: 0,
-    evidence: emptyReplayEvidence(),
+    evidence: {},
   };
   const steps: ReplayStep[] = [];
   for (const obs of input.observations) {
     const share = recordedShare(state.traffic, obs.traffic);
-    const evidence = addReadings(state.evidence, config, obs.judge);
+    const read = judgeReadings(config.comparisons, state.evidence, obs.judge);
+    const evidence = read.evidence;
     const checks = checked.map((m) => evaluateMetric(m, outcomeAt(obs, m), input.resolved?.[m.name]));
     const first = steps.length === 0;
-    const judgements = first ? [] : verdicts(evidence, config);
+    const judgements = first ? [] : read.judgements;
     const t = first
       ? start(input, { ...state, evidence })
-      : decideStep(input, config, { ...state, evidence }, checks, judgements);
+      : decideStep(input, config, { ...state, evidence }, checks, judgements, read.unread);
     state = { ...t.state, ...(obs.traffic && { traffic: obs.traffic }) };
     steps.push({
       at: obs.at,
@@ -180,14 +174,24 @@ function decideStep(
   state: State,
   checks: readonly CheckResult[],
   judgements: Judgement[],
+  unread: boolean,
 ): Transition {
   const failed = checks.find((c) => c.verdict !== 'pass');
   const atMax = spec.strategy(input.canary, input.provider) === 'canary' && state.weight >= maxOf(input);
+  // As decide/judged.ts: a metric without a reading can hold the step but never let it advance.
+  const policy = unread ? { ...config, advance: 'onPass' as const } : config;
   const judged =
     config.comparisons.length > 0
-      ? judgeStep({ judgements, atMaxWeight: atMax, inconclusiveSteps: state.inconclusiveSteps, config })
+      ? judgeStep({
+          judgements,
+          atMaxWeight: atMax,
+          inconclusiveSteps: state.inconclusiveSteps,
+          config: policy,
+        })
       : undefined;
-  if (judged?.action === 'rollback') return { action: 'rollback', state, explanation: judged.explanation };
+  // With a failed static check only a judged failure rolls back at once (decide/checks.ts).
+  const judgedRollback = judged?.action === 'rollback' && (!failed || judged.reason === 'JudgeFailed');
+  if (judgedRollback) return { action: 'rollback', state, explanation: judged.explanation };
   if (failed || judged?.action === 'failedCheck') {
     const failedChecks = state.failedChecks + 1;
     const threshold = spec.threshold(input.canary);

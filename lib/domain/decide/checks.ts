@@ -55,7 +55,7 @@ export function runChecks(ctx: Ctx): Decision | undefined {
  * metric that was not measured.
  */
 function metricChecks(ctx: Ctx): CheckResult | undefined | NeedDecision {
-  const metrics = spec.metrics(ctx.canary).filter(spec.hasStaticCheck);
+  const metrics = spec.metrics(ctx.canary).filter(spec.hasStaticCheck(ctx.canary));
   if (metrics.length === 0) return judgeNeed(ctx);
   const results = ctx.obs.metrics;
   if (results === undefined) {

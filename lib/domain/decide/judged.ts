@@ -8,15 +8,8 @@
  * step advance: the step waits (an inconclusive step), so a metrics outage never promotes.
  */
 import type { CheckResult } from '../check.js';
-import {
-  addReading,
-  baselineEvidence,
-  emptyEvidence,
-  judgeEvidence,
-  type Evidence,
-} from '../judge/evidence.js';
+import { baselineEvidence, judgeReadings, type Evidence } from '../judge/evidence.js';
 import { judgeConfig, judgeStep, type JudgeConfig, type Judgement } from '../judge/index.js';
-import type { JudgeReading } from '../observations.js';
 import * as spec from '../spec/accessors.js';
 import type { JudgeState } from '../status.js';
 import { canaryId, liveCanaryWeight, type Ctx } from './context.js';
@@ -62,24 +55,7 @@ export function judgeChecks(ctx: Ctx, staticFailed = false): Decision | undefine
   const readings = ctx.obs.judge;
   if (readings === undefined) return judgeNeed(ctx);
   const before = ctx.status.judge ?? { evidence: {}, inconclusiveSteps: 0 };
-  const evidence: Record<string, Evidence> = {};
-  const judgements: Judgement[] = [];
-  let unread = false;
-  for (const c of config.comparisons) {
-    const r: JudgeReading | undefined = readings[c.name];
-    const previous = before.evidence[c.name];
-    if (r === undefined || r.kind === 'unavailable') {
-      unread = true;
-      const ev = previous ?? emptyEvidence(c.kind);
-      if (previous) evidence[c.name] = previous;
-      judgements.push(unavailable(judgeEvidence(c.name, ev, c.options), r?.message ?? 'not read this step'));
-      continue;
-    }
-    // No evidence yet (the baseline could not be read): this reading is the baseline.
-    const ev = previous === undefined ? baselineEvidence(r) : addReading(previous, r);
-    evidence[c.name] = ev;
-    judgements.push(judgeEvidence(c.name, ev, c.options));
-  }
+  const { evidence, judgements, unread } = judgeReadings(config.comparisons, before.evidence, readings);
   const decided = judgeStep({
     judgements,
     atMaxWeight: liveCanaryWeight(ctx) >= spec.maxWeight(ctx.canary),
@@ -141,18 +117,6 @@ function holdStep(ctx: Ctx, state: JudgeState, explanation: string): Decision {
         ]
       : [],
   });
-}
-
-/** A verdict on evidence that got no reading this step: it cannot pass this step. */
-function unavailable(j: Judgement, message: string): Judgement {
-  const note = `no reading this step (${message})`;
-  if (j.verdict === 'fail') return { ...j, warnings: [...j.warnings, note] };
-  return {
-    ...j,
-    verdict: 'inconclusive',
-    explanation: `${j.metric}: inconclusive — ${note}.`,
-    warnings: [...j.warnings, note],
-  };
 }
 
 /** A verdict as a check result, for notifications and the failed-check bookkeeping. */

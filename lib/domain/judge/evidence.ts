@@ -11,7 +11,9 @@ import {
   judgeLatencyEvidence,
   type LatencyEvidence,
 } from './latency.js';
+import type { JudgeReading } from '../observations.js';
 import type { Histogram } from './histogram.js';
+import type { JudgeConfig } from './spec.js';
 import type { CompareOptions, CountSnapshot, HistogramSnapshot, Judgement } from './types.js';
 
 /** A reading of one step: cumulative counts (error ratio) or buckets (latency) of both versions. */
@@ -85,6 +87,56 @@ export function judgeEvidence(metric: string, e: Evidence, o: CompareOptions): J
 }
 
 /** Evidence of a metric that has had no usable reading yet. */
-export function emptyEvidence(kind: Evidence['kind']): Evidence {
+function emptyEvidence(kind: Evidence['kind']): Evidence {
   return kind === 'errors' ? { kind, ev: emptyErrorEvidence() } : { kind, ev: emptyLatencyEvidence() };
+}
+
+/** One step's evidence and verdicts of every compared metric (spec order). */
+export interface JudgedReadings {
+  evidence: Record<string, Evidence>;
+  judgements: Judgement[];
+  /** Some compared metric had no reading this step: the step may wait or fail, never advance. */
+  unread: boolean;
+}
+
+/**
+ * Adds one step's readings to the evidence `before` and judges it. A metric without evidence yet
+ * takes this reading as its baseline; one without a reading keeps its evidence and cannot pass this
+ * step (a failure already established stays a failure).
+ */
+export function judgeReadings(
+  comparisons: JudgeConfig['comparisons'],
+  before: Readonly<Record<string, Evidence>>,
+  readings: Readonly<Record<string, JudgeReading>> | undefined,
+): JudgedReadings {
+  const evidence: Record<string, Evidence> = {};
+  const judgements: Judgement[] = [];
+  let unread = false;
+  for (const c of comparisons) {
+    const r = readings?.[c.name];
+    const previous = before[c.name];
+    if (r === undefined || r.kind === 'unavailable') {
+      unread = true;
+      if (previous) evidence[c.name] = previous;
+      const j = judgeEvidence(c.name, previous ?? emptyEvidence(c.kind), c.options);
+      judgements.push(withoutReading(j, r?.message ?? 'not read this step'));
+      continue;
+    }
+    const ev = previous === undefined ? baselineEvidence(r) : addReading(previous, r);
+    evidence[c.name] = ev;
+    judgements.push(judgeEvidence(c.name, ev, c.options));
+  }
+  return { evidence, judgements, unread };
+}
+
+/** A verdict on evidence that got no reading this step: it cannot pass this step. */
+function withoutReading(j: Judgement, message: string): Judgement {
+  const note = `no reading this step (${message})`;
+  if (j.verdict === 'fail') return { ...j, warnings: [...j.warnings, note] };
+  return {
+    ...j,
+    verdict: 'inconclusive',
+    explanation: `${j.metric}: inconclusive — ${note}.`,
+    warnings: [...j.warnings, note],
+  };
 }

@@ -31,11 +31,10 @@
  */
 import type { z } from 'zod';
 import { formatPath, humanMessage, valueAt, type RawIssue } from '../spec/errors.js';
-import { builtinMetric } from '../spec/accessors.js';
+import { builtinMetric, isCompared } from '../spec/accessors.js';
 import { analysisJudge, metricCompare } from '../spec/judge-fields.js';
 import type { AnalysisSpec, MetricSpec } from '../spec/schema.js';
 import type { CompareOptions } from './types.js';
-
 
 /** Defaults, in one place. */
 const JUDGE_DEFAULTS = {
@@ -173,15 +172,7 @@ function checkStrategy(a: JudgedAnalysis, f: JudgeFindings): void {
 
 /** The metrics compared against the primary, with their index in `analysis.metrics`. */
 function comparedMetrics(a: JudgedAnalysis): { m: MetricSpec; i: number }[] {
-  const judge = a.judge ?? {};
-  return (a.metrics ?? [])
-    .map((m, i) => ({ m, i }))
-    .filter(({ m }) => {
-      const c = m.compare;
-      if (builtinMetric(m) === undefined) return false;
-      if (c?.against === 'none') return false;
-      return c !== undefined || judge.enabled === true;
-    });
+  return (a.metrics ?? []).map((m, i) => ({ m, i })).filter(({ m }) => isCompared(m, a));
 }
 
 /**

@@ -181,12 +181,21 @@ export function metrics(c: Canary): readonly MetricSpec[] {
 }
 
 /**
- * Whether a metric has a static check (Flagger's threshold): all but a builtin compared against
- * the primary without a bound of its own — the judge is its only check (docs/analysis.md).
+ * Whether a metric is compared against the primary by the judge: a builtin with `compare` (not
+ * `against: none`), or any builtin under `judge.enabled` (docs/analysis.md).
  */
-export function hasStaticCheck(m: MetricSpec): boolean {
-  const compared = m.compare !== undefined && m.compare.against !== 'none';
-  return !compared || m.threshold !== undefined || m.thresholdRange !== undefined;
+export function isCompared(m: MetricSpec, a: AnalysisSpec): boolean {
+  if (builtinMetric(m) === undefined || m.compare?.against === 'none') return false;
+  return m.compare !== undefined || a.judge?.enabled === true;
+}
+
+/**
+ * Whether a metric of `c` has a static check (Flagger's threshold): all but a compared builtin
+ * without a bound of its own — the judge is its only check.
+ */
+export function hasStaticCheck(c: Canary): (m: MetricSpec) => boolean {
+  const a = analysis(c);
+  return (m) => !isCompared(m, a) || m.threshold !== undefined || m.thresholdRange !== undefined;
 }
 
 /** Metric window in seconds; default 1m. */

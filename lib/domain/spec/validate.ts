@@ -7,6 +7,7 @@
 import {
   durationMs,
   intervalSeconds,
+  isCompared,
   MIN_INTERVAL_SECONDS,
   webhookTimeoutMs,
   webhookType,
@@ -65,7 +66,7 @@ export function validateCanary(c: Canary): Findings {
   checkWeights(a, f);
   checkMirror(a, provider, f);
   checkTiming(a, f);
-  (a.metrics ?? []).forEach((m, i) => checkMetric(m, i, provider, f));
+  (a.metrics ?? []).forEach((m, i) => checkMetric(m, i, provider, isCompared(m, a), f));
   checkWebhooks(a.webhooks ?? [], intervalSeconds(c), f);
   const judged = judgeFindings(a);
   f.errors.push(...judged.errors);
@@ -216,12 +217,17 @@ function checkTiming(a: AnalysisSpec, f: Findings): void {
   }
 }
 
-function checkMetric(m: MetricSpec, i: number, provider: Provider | undefined, f: Findings): void {
+function checkMetric(
+  m: MetricSpec,
+  i: number,
+  provider: Provider | undefined,
+  compared: boolean,
+  f: Findings,
+): void {
   const at = [...A, 'metrics', i] as const;
   const builtin = builtinMetricName(m.name);
   const hasBound = m.threshold !== undefined || m.thresholdRange !== undefined;
   // A compared builtin may go without a static bound: the judge is its check.
-  const compared = m.compare !== undefined && m.compare.against !== 'none';
   if (m.templateRef !== undefined && m.query !== undefined) {
     f.warnings.push({ path: [...at, 'query'], message: 'ignored: templateRef takes precedence over query' });
   } else if (builtin && (m.templateRef !== undefined || m.query !== undefined)) {

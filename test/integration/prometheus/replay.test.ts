@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { replayRelease, type ReplayReport } from '../../../lib/app/replay.js';
-import { parseReplayCanary } from '../../../lib/domain/replay-spec.js';
+import { parseCanary } from '../../../lib/domain/spec/parse.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
 import { replayDeps } from '../../../lib/wiring-replay.js';
 import { prometheusAvailability, startPrometheus, type PrometheusServer } from '../../support/prometheus.js';
@@ -58,7 +58,7 @@ spec:
 const JUDGE = '\n    judge: { enabled: true }';
 
 function canary(text: string): Canary {
-  const r = parseReplayCanary(parseYaml(text) as Record<string, unknown>);
+  const r = parseCanary(parseYaml(text) as Record<string, unknown>);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.canary;
 }

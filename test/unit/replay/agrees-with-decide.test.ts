@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../../lib/domain/check.js';
 import type { QueryOutcome } from '../../../lib/domain/evaluate.js';
+import type { JudgeReading } from '../../../lib/domain/observations.js';
 import type { Reason } from '../../../lib/domain/reasons.js';
 import { replayAnalysis } from '../../../lib/domain/replay.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
@@ -25,14 +26,22 @@ const actionOf: Partial<Record<Reason, string>> = {
   MetricsNoData: 'failedCheck',
   RollbackThresholdReached: 'rollback',
   PromotionStarted: 'promote',
+  JudgeFailed: 'rollback',
+  JudgeInconclusiveFailed: 'rollback',
+  JudgeInconclusive: 'wait',
+  JudgeHeldForDecision: 'hold',
 };
 
 /** The success rate at analysis step k (k = 0 is the first analysis step). */
 type Script = (k: number) => number;
 
-function viaDecide(canary: Canary, successRate: Script): string[] {
+/** The judge's readings at analysis step k (cumulative), or none: the same for both paths. */
+type Readings = (k: number) => Record<string, JudgeReading> | undefined;
+
+function viaDecide(canary: Canary, successRate: Script, readings?: Readings): string[] {
   let k = 0;
   const world = aWorld({
+    ...(readings && { judge: () => readings(k) ?? {} }),
     metrics: (): CheckResult[] => {
       const v = successRate(k);
       return [
@@ -53,9 +62,10 @@ function viaDecide(canary: Canary, successRate: Script): string[] {
   return actions;
 }
 
-function viaReplay(canary: Canary, successRate: Script): string[] {
+function viaReplay(canary: Canary, successRate: Script, readings?: Readings): string[] {
   const observations = Array.from({ length: 40 }, (_, k) => ({
     at: T0 + k * MINUTE,
+    ...(readings && { judge: readings(k) ?? {} }),
     metrics: {
       'request-success-rate': { kind: 'value', value: successRate(k) } as QueryOutcome,
       'request-duration': { kind: 'value', value: 100 } as QueryOutcome,
@@ -106,5 +116,78 @@ describe('the replay decides as decide() does', () => {
     const want = viaDecide(canary, rate);
     expect(want.at(-1)).toMatch(/promote|rollback/);
     expect(viaReplay(canary, rate)).toEqual(want);
+  });
+});
+
+/** Error counts with the canary at a fixed 20 % share: `rate` requests per step, error ratios as given. */
+function errorReadings(
+  rate: number,
+  canaryErrors: number,
+  skip: (k: number) => boolean = () => false,
+): Readings {
+  return (k) => {
+    if (skip(k)) return { 'request-success-rate': { kind: 'unavailable', message: 'primary: timeout' } };
+    const c = Math.round(rate * 0.2) * k;
+    const p = Math.round(rate * 0.8) * k + 100_000;
+    const snapshot = {
+      at: T0 + k * MINUTE,
+      canary: { requests: c, errors: Math.round(c * canaryErrors) },
+      primary: { requests: p, errors: Math.round(p * 0.005) },
+    };
+    return { 'request-success-rate': { kind: 'errors', snapshot } };
+  };
+}
+
+const compared = (extra: Record<string, unknown> = {}) =>
+  aCanary({
+    metrics: [
+      { name: 'request-success-rate', threshold: 90, interval: '1m', compare: { margin: 1 } },
+      { name: 'request-duration', threshold: 500, interval: '1m' },
+    ],
+    ...extra,
+  });
+
+describe('the replay judges as decide() does', () => {
+  it.each([
+    {
+      name: 'a good canary at 10,000 requests a step',
+      canary: compared(),
+      rate: () => 100,
+      readings: errorReadings(10_000, 0.005),
+      shows: /^start(,advance)+,promote$/,
+    },
+    {
+      name: 'a canary failing 5 % of requests',
+      canary: compared(),
+      rate: () => 100,
+      readings: errorReadings(2_000, 0.05),
+      shows: /^start(,advance)*,rollback$/,
+    },
+    {
+      name: 'a static failure and a judged one on the same step',
+      canary: compared({ threshold: 3 }),
+      // Threshold 3: the static failure alone would only count; the judged one rolls back.
+      rate: (k: number) => (k >= 1 ? 80 : 100),
+      readings: errorReadings(2_000, 0.2),
+      shows: /^start,rollback$/,
+    },
+    {
+      name: 'too little traffic at maxWeight, inconclusive outcome fail',
+      canary: compared({ maxWeight: 10, judge: { inconclusive: { maxSteps: 3, outcome: 'fail' } } }),
+      rate: () => 100,
+      readings: errorReadings(20, 0.005),
+      shows: /^start,wait,wait,rollback$/,
+    },
+    {
+      name: 'readings missing on two steps',
+      canary: compared(),
+      rate: () => 100,
+      readings: errorReadings(10_000, 0.005, (k) => k === 2 || k === 3),
+      shows: /^start,advance,wait,wait,(advance,)*promote$/,
+    },
+  ])('$name', ({ canary, rate, readings, shows }) => {
+    const want = viaDecide(canary, rate, readings);
+    expect(want.join(',')).toMatch(shows);
+    expect(viaReplay(canary, rate, readings)).toEqual(want);
   });
 });

@@ -1,6 +1,6 @@
-/** parseReplayCanary: a Canary with the judge's fragments, until spec/schema.ts knows them. */
+/** parseCanary with the judge's fields: `judge.enabled` makes a builtin's static bound optional. */
 import { describe, expect, it } from 'vitest';
-import { parseReplayCanary } from '../../../lib/domain/replay-spec.js';
+import { parseCanary } from '../../../lib/domain/spec/parse.js';
 
 function manifest(analysis: Record<string, unknown>) {
   return {
@@ -15,9 +15,9 @@ function manifest(analysis: Record<string, unknown>) {
   };
 }
 
-describe('parseReplayCanary', () => {
-  it('keeps compare-only builtin metrics in their place and drops the unknown-field warnings of the fragments', () => {
-    const r = parseReplayCanary(
+describe('parseCanary with the judge', () => {
+  it('accepts compared builtin metrics without a bound, in their place, with no unknown-field warning', () => {
+    const r = parseCanary(
       manifest({
         judge: { enabled: true },
         metrics: [
@@ -35,7 +35,7 @@ describe('parseReplayCanary', () => {
   });
 
   it("reports the judge's field errors with their paths", () => {
-    const r = parseReplayCanary(
+    const r = parseCanary(
       manifest({
         metrics: [{ name: 'request-success-rate', interval: '1m', compare: { margin: 1, tolerance: 1 } }],
       }),
@@ -53,7 +53,7 @@ describe('parseReplayCanary', () => {
   });
 
   it('still requires a threshold on a builtin metric that is not compared', () => {
-    const r = parseReplayCanary(manifest({ metrics: [{ name: 'request-duration', interval: '1m' }] }));
+    const r = parseCanary(manifest({ metrics: [{ name: 'request-duration', interval: '1m' }] }));
     expect(r.ok).toBe(false);
   });
 });
