@@ -13,7 +13,7 @@ import {
   webhookType,
   type Provider,
 } from './accessors.js';
-import { judgeFindings } from '../judge/spec.js';
+import { judgeFindings } from '../judge/findings.js';
 import { builtinMetricName, checkProvider, supportedTargetKinds } from './catalog.js';
 import type { RawIssue } from './errors.js';
 import { ingressRoutingFindings } from './routing-rules.js';

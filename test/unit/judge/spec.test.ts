@@ -1,11 +1,7 @@
-/** The proposed spec fragments: validation with field paths, defaults, and the resolved config. */
+/** The judge's spec fields: validation with field paths, defaults, and the resolved config. */
 import { describe, expect, it } from 'vitest';
-import {
-  formatFindings,
-  judgeConfig,
-  judgeFindings,
-  type JudgedAnalysis,
-} from '../../../lib/domain/judge/spec.js';
+import { formatFindings, judgeFindings } from '../../../lib/domain/judge/findings.js';
+import { judgeConfig, type JudgedAnalysis } from '../../../lib/domain/judge/spec.js';
 
 /** podinfo's analysis (stepWeight 10, maxWeight 50, threshold 5) with the given additions. */
 /** Shapes the schema would refuse are built on purpose: judgeFindings checks them on its own. */
