@@ -37,24 +37,27 @@ describe.skipIf(prometheus.skip)('the judge through Prometheus agrees with the j
     world = await startJudgedWorld({
       analysis: judgedAnalysis({ durationBoundMs: 500 }),
       primary: BENCH_PRIMARY,
-      rps: 100,
+      // 200 req/s: a few steps per release. Seed 2: seed 1's first canary requests happen to hold
+      // 14 errors in 789 at 0.5 %, which the judge rightly fails (both paths agree on it).
+      rps: 200,
+      seed: 2,
     });
 
     const good = await world.release('podinfo:6.0.1', BENCH_PRIMARY);
+    expect(good.steps.flatMap((s) => s.differences)).toEqual([]);
     expect(good.real, trail(good).join('\n')).toBe('promoted');
     expect(good.virtual).toBe('promoted');
     expect(good.steps.length).toBeGreaterThanOrEqual(5); // 10 % … 50 %
-    expect(good.steps.flatMap((s) => s.differences)).toEqual([]);
     expect(good.steps.at(-1)!.reason).toBe('PromotionStarted');
     // The counts are the simulator's: the canary had traffic at every judged step.
     for (const s of good.steps) expect(s.virtual.every((j) => j.canary.requests > 0)).toBe(true);
 
     const slow = await world.release('podinfo:6.0.2', behaviour(0.005, 450));
+    expect(slow.steps.flatMap((s) => s.differences)).toEqual([]);
     expect(slow.real, trail(slow).join('\n')).toBe('rolledBack');
     expect(slow.reason).toBe('JudgeFailed');
     expect(slow.virtual).toBe('rolledBack');
     expect(slow.virtualSteps).toBe(slow.realSteps);
-    expect(slow.steps.flatMap((s) => s.differences)).toEqual([]);
     const failing = slow.steps.at(-1)!.virtual.find((j) => j.metric === 'request-duration')!;
     expect(failing.verdict).toBe('fail');
     expect(failing.effect.lower).toBeGreaterThan(1);
