@@ -34,9 +34,6 @@ export function behaviour(errorRate: number, p99Ms: number): Record<string, stri
   return { 'sandbox.flagger.app/error-rate': String(errorRate), 'sandbox.flagger.app/latency-ms': String(p99Ms) };
 }
 
-/** The quality bench's primary: 0.5 % errors, median 100 ms, P99 300 ms. */
-export const BENCH_PRIMARY = behaviour(0.005, 300);
-
 /**
  * podinfo's analysis as the quality bench's (interval 10 s, stepWeight 10, maxWeight 50,
  * threshold 5), both builtins compared with the judge's defaults and no static check (as the
