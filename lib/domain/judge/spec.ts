@@ -36,7 +36,6 @@ import { analysisJudge, metricCompare } from '../spec/judge-fields.js';
 import type { AnalysisSpec, MetricSpec } from '../spec/schema.js';
 import type { CompareOptions } from './types.js';
 
-
 /** Defaults, in one place. */
 const JUDGE_DEFAULTS = {
   confidence: 0.99,
