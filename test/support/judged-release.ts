@@ -27,11 +27,20 @@ import {
   virtualServiceWeights,
 } from './release.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
-import { exactReadings, VirtualJudge, virtualOutcome, type ComparedStep, type Outcome } from './virtual-judge.js';
+import {
+  exactReadings,
+  VirtualJudge,
+  virtualOutcome,
+  type ComparedStep,
+  type Outcome,
+} from './virtual-judge.js';
 
 /** Pod-template annotations of a simulated version: error probability and P99 (median a third of it). */
 export function behaviour(errorRate: number, p99Ms: number): Record<string, string> {
-  return { 'sandbox.flagger.app/error-rate': String(errorRate), 'sandbox.flagger.app/latency-ms': String(p99Ms) };
+  return {
+    'sandbox.flagger.app/error-rate': String(errorRate),
+    'sandbox.flagger.app/latency-ms': String(p99Ms),
+  };
 }
 
 /**
@@ -41,7 +50,8 @@ export function behaviour(errorRate: number, p99Ms: number): Record<string, stri
  * Flagger's static P99 bound; the static windows are 1 m of Prometheus' (real) time.
  */
 export function judgedAnalysis(opts: { durationBoundMs?: number } = {}): string {
-  const bound = opts.durationBoundMs === undefined ? '' : `, thresholdRange: { max: ${opts.durationBoundMs} }`;
+  const bound =
+    opts.durationBoundMs === undefined ? '' : `, thresholdRange: { max: ${opts.durationBoundMs} }`;
   return `threshold: 5
 maxWeight: 50
 stepWeight: 10
@@ -105,7 +115,12 @@ export async function startJudgedWorld(o: JudgedWorldOptions): Promise<JudgedWor
     parts.unshift({ close: () => prom.stop() });
     cp = await startControlPlane({ metrics: new PrometheusClient({ address: prom.url }), start });
     parts.unshift(cp);
-    await initializeCanary(cp, sandbox, podinfoCanary(o.analysis), podinfoDeployment('podinfo:6.0.0', o.primary));
+    await initializeCanary(
+      cp,
+      sandbox,
+      podinfoCanary(o.analysis),
+      podinfoDeployment('podinfo:6.0.0', o.primary),
+    );
     const world = { cp, sandbox, sim, prom, options: o };
     return {
       cp,

@@ -30,7 +30,12 @@ export interface ExactReadings {
  * stamped `at`: requests and 5xx (Istio's counters), and the cumulative millisecond buckets
  * summed over the series of each workload (a workload without series has zero counts).
  */
-export function exactReadings(sim: TrafficSimulator, namespace: string, app: string, at: number): ExactReadings {
+export function exactReadings(
+  sim: TrafficSimulator,
+  namespace: string,
+  app: string,
+  at: number,
+): ExactReadings {
   const counts = (workload: string) => {
     const t = sim.totals(namespace, workload);
     return { requests: t.requests, errors: t.errors };
@@ -146,7 +151,8 @@ interface StoredJudgement {
 
 /** What differs between the recorded verdicts and the recomputed ones: metric, verdict, counts, effect. */
 function differences(real: readonly unknown[], virtual: readonly Judgement[]): string[] {
-  if (real.length !== virtual.length) return [`${real.length} recorded verdicts, ${virtual.length} recomputed`];
+  if (real.length !== virtual.length)
+    return [`${real.length} recorded verdicts, ${virtual.length} recomputed`];
   return virtual.flatMap((v, i) => {
     const r = real[i] as StoredJudgement;
     const out: string[] = [];

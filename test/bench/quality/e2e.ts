@@ -9,7 +9,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { lognormalQuantile } from '../../../sandbox/traffic/random.js';
-import { behaviour, judgedAnalysis, startJudgedWorld, type ComparedRelease } from '../../support/judged-release.js';
+import {
+  behaviour,
+  judgedAnalysis,
+  startJudgedWorld,
+  type ComparedRelease,
+} from '../../support/judged-release.js';
 import type { Outcome } from '../../support/virtual-judge.js';
 import { KINDS } from './cells.js';
 import { PRIMARY, type Behaviour } from './traffic.js';
@@ -47,7 +52,12 @@ function row(label: string, rs: readonly ComparedRelease[]): string {
 }
 
 const started = performance.now();
-const world = await startJudgedWorld({ analysis: judgedAnalysis(), primary: annotationsOf(PRIMARY), rps: RPS, seed });
+const world = await startJudgedWorld({
+  analysis: judgedAnalysis(),
+  primary: annotationsOf(PRIMARY),
+  rps: RPS,
+  seed,
+});
 const results = new Map<string, ComparedRelease[]>(kinds.map((k) => [k.id, []]));
 const disagreements: string[] = [];
 try {
@@ -57,8 +67,12 @@ try {
       results.get(k.id)!.push(r);
       const diffs = r.steps.flatMap((s, at) => s.differences.map((d) => `step ${at + 1}: ${d}`));
       if (diffs.length > 0 || r.real !== r.virtual)
-        disagreements.push(`- ${k.label}, release ${i + 1}: real ${r.real}, virtual ${r.virtual}; ${diffs.join('; ')}`);
-      console.error(`${k.label} #${i + 1}: real ${r.real} (${r.realSteps} judged steps), virtual ${r.virtual}`);
+        disagreements.push(
+          `- ${k.label}, release ${i + 1}: real ${r.real}, virtual ${r.virtual}; ${diffs.join('; ')}`,
+        );
+      console.error(
+        `${k.label} #${i + 1}: real ${r.real} (${r.realSteps} judged steps), virtual ${r.virtual}`,
+      );
     }
   }
 } finally {
