@@ -18,14 +18,7 @@ import type { HistoryRecord } from '../../lib/ports/store.js';
 import { startTrafficSimulator, type TrafficSimulator } from '../../sandbox/traffic/index.js';
 import { startControlPlane, type ControlPlane } from './controlplane.js';
 import { startPrometheus, type PrometheusServer } from './prometheus.js';
-import {
-  apply,
-  initializeCanary,
-  podinfoCanary,
-  podinfoDeployment,
-  podinfoKey as key,
-  virtualServiceWeights,
-} from './release.js';
+import * as fixtures from './release.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
 import {
   exactReadings,
@@ -115,11 +108,11 @@ export async function startJudgedWorld(o: JudgedWorldOptions): Promise<JudgedWor
     parts.unshift({ close: () => prom.stop() });
     cp = await startControlPlane({ metrics: new PrometheusClient({ address: prom.url }), start });
     parts.unshift(cp);
-    await initializeCanary(
+    await fixtures.initializeCanary(
       cp,
       sandbox,
-      podinfoCanary(o.analysis),
-      podinfoDeployment('podinfo:6.0.0', o.primary),
+      fixtures.podinfoCanary(o.analysis),
+      fixtures.podinfoDeployment('podinfo:6.0.0', o.primary),
     );
     const world = { cp, sandbox, sim, prom, options: o };
     return {
@@ -137,6 +130,8 @@ export async function startJudgedWorld(o: JudgedWorldOptions): Promise<JudgedWor
     throw e;
   }
 }
+
+const key = fixtures.podinfoKey;
 
 type World = Pick<JudgedWorld, 'cp' | 'sandbox' | 'sim' | 'prom'> & { options: JudgedWorldOptions };
 
@@ -174,7 +169,7 @@ async function release(
 ): Promise<ComparedRelease> {
   const { cp, sim } = w;
   const seen = new Set((await newRecords(cp, new Set())).map((h) => h.id));
-  await apply(w.sandbox, podinfoDeployment(image, annotations));
+  await fixtures.apply(w.sandbox, fixtures.podinfoDeployment(image, annotations));
   const canary = (await cp.core.store.get(key, new AbortController().signal))!.manifest as Canary;
   const maxWeight = spec.maxWeight(canary);
   const judge = new VirtualJudge(judgeConfig(spec.analysis(canary)), maxWeight);
@@ -190,7 +185,7 @@ async function release(
     }
     await scraped(w);
     const readings = exactReadings(sim, NS, APP, cp.clock.now);
-    const weight = virtualServiceWeights(w.sandbox)[1];
+    const weight = fixtures.virtualServiceWeights(w.sandbox)[1];
     const row = await cp.tick(key, 0);
     for (const h of await newRecords(cp, seen)) {
       reason = h.reason;
