@@ -103,14 +103,15 @@ ${analysis.replace(/^/gm, '    ')}
 }
 
 /**
- * Registers `sandbox` as cluster `sandbox`, applies podinfo:6.0.0, registers the podinfo Canary
- * `manifest` (expects 201, Initializing) and runs the step registration queues, then up to five
- * more, until it is Initialized (expected). Returns the Initialized row.
+ * Registers `sandbox` as cluster `sandbox`, applies `target` (default podinfo:6.0.0), registers the
+ * podinfo Canary `manifest` (expects 201, Initializing) and runs the step registration queues, then
+ * up to five more, until it is Initialized (expected). Returns the Initialized row.
  */
 export async function initializeCanary(
   cp: ControlPlane,
   sandbox: Sandbox,
   manifest: string,
+  target: ReturnType<typeof podinfoDeployment> = podinfoDeployment('podinfo:6.0.0'),
 ): Promise<CanaryRecord<CanaryStatus>> {
   const cluster = await cp.api('POST', '/clusters', {
     name: 'sandbox',
@@ -119,7 +120,7 @@ export async function initializeCanary(
     token: sandbox.token,
   });
   expect(cluster.status).toBe(201);
-  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
+  await apply(sandbox, target);
   const created = await cp.api('POST', '/canaries', manifest, { cluster: 'sandbox' });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   expect(created.body.phase).toBe('Initializing');
