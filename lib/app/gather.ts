@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import type { CheckResult } from '../domain/check.js';
 import { decide, MAX_NEED_ROUNDS, type StepDecision } from '../domain/decide/index.js';
 import { evaluateMetric } from '../domain/evaluate.js';
-import { judgeConfig } from '../domain/judge/index.js';
 import type { GatingHookType, HookOutcome, Observations } from '../domain/observations.js';
 import * as spec from '../domain/spec/accessors.js';
 import type { Provider } from '../domain/spec/accessors.js';
@@ -19,11 +18,10 @@ import type {
   CheckContext,
   CheckDefinition,
   CheckQueryResolver,
-  JudgeComparison,
   MetricsProvider,
   MetricTemplate,
 } from '../ports/metrics.js';
-import { readJudgeReadings } from './judge-readings.js';
+import { judgeComparisons, readJudgeReadings } from './judge-readings.js';
 
 export interface CheckDeps {
   resolver: CheckQueryResolver;
@@ -151,16 +149,6 @@ async function runMetricChecks(
   return results;
 }
 
-/** The metrics the judge compares (spec order), as the query builder needs them. */
-function comparisons(canary: Canary): JudgeComparison[] {
-  return judgeConfig(spec.analysis(canary)).comparisons.map((c) => ({
-    name: c.name,
-    kind: c.kind,
-    // The legacy Istio alias names the seconds histogram (adapters/prometheus/queries.ts builtinAliases).
-    ...(c.name === 'istio_request_duration_seconds_bucket' && { istioDurationUnit: 'seconds' as const }),
-  }));
-}
-
 /** The ask-then-decide loop: gather exactly what decide() asks for, at most MAX_NEED_ROUNDS times. */
 export async function decideWithInputs(
   resolver: CheckQueryResolver,
@@ -184,7 +172,7 @@ export async function decideWithInputs(
           name: cluster.record.name,
           labels: cluster.record.metrics?.labels,
         });
-        const judge = await readJudgeReadings(checks, context, comparisons(canary), obs.now, signal);
+        const judge = await readJudgeReadings(checks, context, judgeComparisons(canary), obs.now, signal);
         obs = { ...obs, judge };
       } else {
         const outcomes = await callGatingHooks(cluster, canary, status, need.type, signal);

@@ -9,7 +9,10 @@
  */
 import type { Counts } from '../domain/judge/types.js';
 import { histogramProblem, sameLayout, type Bucket, type Histogram } from '../domain/judge/histogram.js';
+import { judgeConfig } from '../domain/judge/index.js';
 import type { JudgeReading } from '../domain/observations.js';
+import * as spec from '../domain/spec/accessors.js';
+import type { Canary } from '../domain/spec/schema.js';
 import type {
   CheckContext,
   CheckQueryResolver,
@@ -40,6 +43,16 @@ type Labelled<K extends JudgeSideQueries['kind'] = JudgeSideQueries['kind']> = E
   JudgeSideQueries,
   { kind: K }
 > & { label: string };
+
+/** The metrics the judge compares (spec order), as the query builder needs them. */
+export function judgeComparisons(canary: Canary): JudgeComparison[] {
+  return judgeConfig(spec.analysis(canary)).comparisons.map((c) => ({
+    name: c.name,
+    kind: c.kind,
+    // The legacy Istio alias names the seconds histogram (adapters/prometheus/queries.ts builtinAliases).
+    ...(c.name === 'istio_request_duration_seconds_bucket' && { istioDurationUnit: 'seconds' as const }),
+  }));
+}
 
 /**
  * The readings of `comparisons` (spec order) at `now`, by metric name. Rejects only when `signal`

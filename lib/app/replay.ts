@@ -14,7 +14,6 @@ import type { Judgement } from '../domain/judge/index.js';
 import type { JudgeReading } from '../domain/observations.js';
 import {
   replayAnalysis,
-  replayJudgeConfig,
   staticMetrics,
   type ReplayObservation,
   type ReplayResult,
@@ -24,7 +23,6 @@ import type { Canary } from '../domain/spec/schema.js';
 import type {
   CheckContext,
   CheckQueryResolver,
-  JudgeComparison,
   MetricsProvider,
   QueryRange,
   RangeResult,
@@ -32,6 +30,7 @@ import type {
 import { ValidationError } from './errors.js';
 import { checkContext, checkDefinition } from './gather.js';
 import { judgeReadingsOverRange, trafficReadings, type Lookup } from './replay-readings.js';
+import { judgeComparisons } from './judge-readings.js';
 
 /** Prometheus refuses range queries of more points per series than this. */
 const MAX_POINTS = 11_000;
@@ -198,12 +197,7 @@ async function judgeReadings(
   instants: readonly number[],
   signal: AbortSignal,
 ): Promise<Map<number, Record<string, JudgeReading>> | undefined> {
-  const comparisons = replayJudgeConfig(canary).comparisons.map((c): JudgeComparison => ({
-    name: c.name,
-    kind: c.kind,
-    // The legacy alias reads Istio's seconds histogram (queries.ts builtinAliases).
-    ...(c.name === 'istio_request_duration_seconds_bucket' && { istioDurationUnit: 'seconds' as const }),
-  }));
+  const comparisons = judgeComparisons(canary);
   if (comparisons.length === 0) return undefined;
   return judgeReadingsOverRange(resolver, context, comparisons, run, instants, signal);
 }

@@ -107,7 +107,7 @@ export function staticMetrics(canary: Canary): MetricSpec[] {
 }
 
 /** The judge configuration of a canary's analysis (empty comparisons: the judge is off). */
-export function replayJudgeConfig(canary: Canary): JudgeConfig {
+function replayJudgeConfig(canary: Canary): JudgeConfig {
   return judgeConfig(canary.spec.analysis ?? {});
 }
 

@@ -133,10 +133,6 @@ export function judgeReadings(
 function withoutReading(j: Judgement, message: string): Judgement {
   const note = `no reading this step (${message})`;
   if (j.verdict === 'fail') return { ...j, warnings: [...j.warnings, note] };
-  return {
-    ...j,
-    verdict: 'inconclusive',
-    explanation: `${j.metric}: inconclusive — ${note}.`,
-    warnings: [...j.warnings, note],
-  };
+  // The explanation says it; a failure's explanation is about the evidence, so its warnings do.
+  return { ...j, verdict: 'inconclusive', explanation: `${j.metric}: inconclusive — ${note}.` };
 }
