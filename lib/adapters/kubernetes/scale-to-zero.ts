@@ -15,18 +15,29 @@ export function scaledToZero(t: V1PodTemplateSpec | undefined): boolean {
 }
 
 /**
- * The template without the scale-to-zero key (and without a node selector it leaves empty); the
- * same object when the key is absent, so a template that never had it hashes as before.
+ * The template without the scale-to-zero key, and without a node selector that is (or it leaves)
+ * empty — the API server drops an empty one, a merge patch removing the last key may not; the same
+ * object otherwise, so a template that never had the key hashes as before.
  */
 export function withoutScaleToZero(t: V1PodTemplateSpec | undefined): V1PodTemplateSpec | undefined {
-  if (!t?.spec || !scaledToZero(t)) return t;
-  const { [SCALE_TO_ZERO_KEY]: _dropped, ...rest } = t.spec.nodeSelector!;
+  const selector = t?.spec?.nodeSelector;
+  if (!t?.spec || selector === undefined || (!scaledToZero(t) && Object.keys(selector).length > 0)) return t;
+  const { [SCALE_TO_ZERO_KEY]: _dropped, ...rest } = selector;
   const { nodeSelector: _all, ...spec } = t.spec;
   return { ...t, spec: Object.keys(rest).length === 0 ? spec : { ...spec, nodeSelector: rest } };
 }
 
-/** JSON merge patch of a DaemonSet: scale to zero (`zero`) or back up; undefined when already so. */
+/**
+ * JSON merge patch of a DaemonSet: scale to zero (`zero`) or back up, removing the node selector
+ * when the key was all it held; undefined when already so.
+ */
 export function scaleToZeroPatch(t: V1PodTemplateSpec | undefined, zero: boolean): object | undefined {
   if (scaledToZero(t) === zero) return undefined;
-  return { spec: { template: { spec: { nodeSelector: { [SCALE_TO_ZERO_KEY]: zero ? 'true' : null } } } } };
+  const others = Object.keys(t?.spec?.nodeSelector ?? {}).filter((k) => k !== SCALE_TO_ZERO_KEY);
+  const nodeSelector = zero
+    ? { [SCALE_TO_ZERO_KEY]: 'true' }
+    : others.length
+      ? { [SCALE_TO_ZERO_KEY]: null }
+      : null;
+  return { spec: { template: { spec: { nodeSelector } } } };
 }
