@@ -18,7 +18,7 @@ import { templateHash } from './deployments.js';
 import { statusOf, type WorkloadKind } from './rollout.js';
 
 /** The labels of every sandbox node. */
-export const NODE_LABELS: Readonly<Record<string, string>> = {
+const NODE_LABELS: Readonly<Record<string, string>> = {
   'kubernetes.io/os': 'linux',
   'kubernetes.io/arch': 'amd64',
 };

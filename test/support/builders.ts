@@ -31,12 +31,7 @@ const defaultMetrics: MetricSpec[] = [
 export type CanaryOverrides = AnalysisSpec &
   Pick<
     CanarySpec,
-    | 'skipAnalysis'
-    | 'suspend'
-    | 'provider'
-    | 'progressDeadlineSeconds'
-    | 'revertOnDeletion'
-    | 'autoscalerRef'
+    'skipAnalysis' | 'suspend' | 'provider' | 'progressDeadlineSeconds' | 'revertOnDeletion' | 'autoscalerRef'
   > &
   Partial<Pick<CanarySpec, 'targetRef'>> & { analysis?: null };
 

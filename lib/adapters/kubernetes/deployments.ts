@@ -110,7 +110,7 @@ export function promotedSpec<W extends Workload>(
   const current = (live.spec ?? {}) as Record<string, unknown>;
   if (canonicalJson(pick(current)) === canonicalJson(pick(desired))) return undefined;
   const out = structuredClone(live);
-  out.spec = { ...out.spec!, ...desired, selector: live.spec!.selector } as W['spec'];
+  out.spec = { ...out.spec!, ...desired, selector: live.spec!.selector };
   return out;
 }
 

@@ -56,7 +56,7 @@ function daemonSetSnapshot(d: V1DaemonSet): WorkloadSnapshot {
 /** Readiness of `w`, a workload of `kind`, as data, by the domain's rule; never throws. */
 export function workloadReadiness(kind: TargetKind, w: Workload, o: ReadinessOptions): Readiness {
   return assessReadiness(
-    kind === 'DaemonSet' ? daemonSetSnapshot(w as V1DaemonSet) : deploymentSnapshot(w as V1Deployment),
+    kind === 'DaemonSet' ? daemonSetSnapshot(w as V1DaemonSet) : deploymentSnapshot(w),
     o,
   );
 }

@@ -24,7 +24,7 @@ export type Workload = V1Deployment | V1DaemonSet;
 export type WorkloadOf<K extends TargetKind> = K extends 'DaemonSet' ? V1DaemonSet : V1Deployment;
 
 /** True for a DaemonSet (by its `kind`, which every object built or read here carries). */
-export function isDaemonSet(w: Workload): w is V1DaemonSet {
+function isDaemonSet(w: Workload): w is V1DaemonSet {
   return w.kind === 'DaemonSet';
 }
 

@@ -10,7 +10,7 @@ import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 export const SCALE_TO_ZERO_KEY = 'flagger.app/scale-to-zero';
 
 /** True when the template carries the scale-to-zero node selector. */
-export function scaledToZero(t: V1PodTemplateSpec | undefined): boolean {
+function scaledToZero(t: V1PodTemplateSpec | undefined): boolean {
   return t?.spec?.nodeSelector?.[SCALE_TO_ZERO_KEY] !== undefined;
 }
 

@@ -10,7 +10,7 @@
  * target's pods; and the target is scaled down only once the apex selects the ready primary.
  */
 import { randomUUID } from 'node:crypto';
-import type { V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
+import type { V1DaemonSet } from '@kubernetes/client-node';
 import type { TargetKind } from '../../domain/spec/catalog.js';
 import type { Canary } from '../../domain/spec/schema.js';
 import {
@@ -207,7 +207,7 @@ export class KubernetesWorkloads implements Workloads {
 function newPrimary(kind: TargetKind, i: PrimaryInputs): Workload {
   switch (kind) {
     case 'Deployment':
-      return primaryDeployment({ ...i, target: i.target as V1Deployment });
+      return primaryDeployment(i);
     case 'DaemonSet':
       return primaryDaemonSet({ ...i, target: i.target as V1DaemonSet });
     default:
@@ -224,7 +224,7 @@ function promoted(
 ): Workload | undefined {
   switch (kind) {
     case 'Deployment':
-      return promotedPrimary(live as V1Deployment, { ...i, target: i.target as V1Deployment }, copyReplicas);
+      return promotedPrimary(live, i, copyReplicas);
     case 'DaemonSet':
       return promotedPrimaryDaemonSet(live as V1DaemonSet, { ...i, target: i.target as V1DaemonSet });
     default:

@@ -103,7 +103,9 @@ describe('DaemonSet target', () => {
     expect(daemonSet(sandbox, 'podinfo')!.spec.template.spec.nodeSelector).toEqual(ZERO);
     expect(podsOf(sandbox, 'podinfo')).toBe(0);
     expect(hooks.requestsTo('/post')[0].body).toMatchObject({ phase: 'Succeeded' });
-    const events = sandbox.store.list('v1', 'Event', 'test') as { involvedObject: { kind: string } }[];
+    const events = sandbox.store.list('v1', 'Event', 'test') as unknown as {
+      involvedObject: { kind: string };
+    }[];
     expect(new Set(events.map((e) => e.involvedObject.kind))).toEqual(new Set(['DaemonSet']));
 
     // Scaling to zero is not a new revision: later steps stay put.
