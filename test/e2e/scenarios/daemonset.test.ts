@@ -59,7 +59,7 @@ const podsOf = (sandbox: Sandbox, app: string) =>
 
 async function initialized(): Promise<void> {
   const { sandbox } = world;
-  await initialize(world, key, daemonSetCanary(world.hooks.url), {
+  const row = await initialize(world, key, daemonSetCanary(world.hooks.url), {
     deployment: podinfoDaemonSet('podinfo:6.0.0'),
   });
   const primary = daemonSet(sandbox, 'podinfo-primary')!;
@@ -72,6 +72,10 @@ async function initialized(): Promise<void> {
   expect(target.status?.desiredNumberScheduled).toBe(0);
   expect(podsOf(sandbox, 'podinfo')).toBe(0);
   expect(virtualServiceWeights(sandbox)).toEqual([100, 0]);
+  expect(row.status.conditions).toMatchObject([{ message: 'DaemonSet initialization completed.' }]);
+  expect(world.cp.events.find((e) => e.type === 'Initialized')?.message).toBe(
+    'New DaemonSet detected, initialization completed.',
+  );
 }
 
 describe('DaemonSet target', () => {
