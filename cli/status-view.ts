@@ -20,7 +20,7 @@ export interface CanaryDetail {
   paused: boolean;
   pendingCommand: { kind: string; by?: string; gate?: string } | null;
   nextRunAt: string | null;
-  spec?: { analysis?: { threshold?: number; iterations?: number } };
+  spec?: { analysis?: { threshold?: number; iterations?: number }; targetRef?: { kind?: string } };
   status?: { lastAppliedSpec?: string; lastPromotedSpec?: string; lastTransitionTime?: string };
   updatedAt?: string;
   version?: number;
@@ -54,7 +54,7 @@ export function statusBlock(c: CanaryDetail, now: number, clock: Clock = 'relati
   const threshold = Math.max(1, c.spec?.analysis?.threshold ?? 1);
   const iterations = c.spec?.analysis?.iterations ?? 0;
   const lines = [
-    `canary    ${c.cluster}/${c.namespace}/${c.name} (target Deployment/${c.target})`,
+    `canary    ${c.cluster}/${c.namespace}/${c.name} (target ${c.spec?.targetRef?.kind ?? 'Deployment'}/${c.target})`,
     `phase     ${c.phase}${c.paused ? ' (paused)' : ''}`,
     `weight    ${weightBar(c.canaryWeight)}`,
     `failures  ${failures(c.failedChecks, threshold)}`,

@@ -115,26 +115,31 @@ export function initialStatus(): CanaryStatus {
 }
 
 const conditionByPhase: Readonly<Record<Phase, [PromotedCondition['status'], string]>> = {
-  Initializing: ['Unknown', 'New Deployment detected, starting initialization.'],
-  Initialized: ['True', 'Deployment initialization completed.'],
+  Initializing: ['Unknown', 'New {kind} detected, starting initialization.'],
+  Initialized: ['True', '{kind} initialization completed.'],
   Waiting: ['Unknown', 'Waiting for approval.'],
   Progressing: ['Unknown', 'New revision detected, progressing canary analysis.'],
   WaitingPromotion: ['Unknown', 'Waiting for approval.'],
   Promoting: ['Unknown', 'Canary analysis completed, starting primary rolling update.'],
   Finalising: ['Unknown', 'Canary analysis completed, routing all traffic to primary.'],
   Succeeded: ['True', 'Canary analysis completed successfully, promotion finished.'],
-  Failed: ['False', 'Canary analysis failed, Deployment scaled to zero.'],
+  Failed: ['False', 'Canary analysis failed, {kind} scaled to zero.'],
   Terminating: ['Unknown', 'Canary is being deleted, reverting the target.'],
   Terminated: ['False', 'Canary deleted, target reverted.'],
 };
 
-/** The `Promoted` condition for `phase`; `lastTransitionTime` moves only when the status value changes. */
+/**
+ * The `Promoted` condition for `phase`, its message naming the target kind as Flagger's does;
+ * `lastTransitionTime` moves only when the status value changes.
+ */
 export function promotedCondition(
   phase: Phase,
   previous: PromotedCondition | undefined,
   at: string,
+  targetKind = 'Deployment',
 ): PromotedCondition {
-  const [status, message] = conditionByPhase[phase];
+  const [status, text] = conditionByPhase[phase];
+  const message = text.replace('{kind}', targetKind);
   const changed = previous === undefined || previous.status !== status;
   return {
     type: 'Promoted',

@@ -1,7 +1,7 @@
 /**
  * The workloads of one canary in its cluster, as the controller sees them
  * (docs/flagger-compatibility.md#workloads-and-services): the `-primary` copy of the target Deployment
- * and its configs, the ClusterIP Services, the primary autoscaler, readiness, scaling and Kubernetes
+ * or DaemonSet (`targetRef.kind`) and its configs, the ClusterIP Services, the primary autoscaler, readiness, scaling and Kubernetes
  * Events.
  *
  * Every method takes an AbortSignal and fails with the typed errors of the Kubernetes adapter
@@ -22,7 +22,7 @@ import type { Canary } from '../domain/spec/schema.js';
 /** Which pods the apex Service selects. */
 export type ApexTarget = 'primary' | 'target';
 
-/** Which Deployment a readiness check is about. */
+/** Which workload (Deployment or DaemonSet) a readiness check is about. */
 export type WorkloadRole = 'primary' | 'canary';
 
 export type { Readiness, TargetRevision } from '../domain/observations.js';
@@ -42,7 +42,7 @@ export interface Workloads {
    * to zero. Or, for revertOnDeletion, back at the target's pods (no-op when it is absent).
    */
   pointApex(canary: Canary, at: ApexTarget, signal: AbortSignal): Promise<void>;
-  /** Readiness of the primary or the target (canary) Deployment at `now`, as data. */
+  /** Readiness of the primary or the target (canary) workload at `now`, as data. */
   readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness>;
   /**
    * The target's current revision hash and tracked config checksums; with `configs: false` the
@@ -57,7 +57,10 @@ export interface Workloads {
   promote(canary: Canary, signal: AbortSignal): Promise<void>;
 }
 
-/** Scaling of the target (canary) Deployment. */
+/**
+ * Scaling of the target (canary) workload. A DaemonSet has no replicas: Flagger's scale-to-zero
+ * node selector on its pod template stands for zero.
+ */
 export interface Scaler {
   /** Scales the target to zero. During initialization only after `pointApex('primary')`. */
   scaleToZero(canary: Canary, signal: AbortSignal): Promise<void>;
@@ -70,7 +73,7 @@ export interface Scaler {
   scaleUp(canary: Canary, like: 'canary' | 'primary', signal: AbortSignal): Promise<number>;
 }
 
-/** One step outcome to record on the target Deployment. */
+/** One step outcome to record on the target workload. */
 export interface RecordedEvent {
   type: 'Normal' | 'Warning';
   /** An UpperCamelCase reason code (lib/domain/reasons.ts). */
@@ -79,7 +82,7 @@ export interface RecordedEvent {
 }
 
 /**
- * Kubernetes Events on the target Deployment, so `kubectl describe deployment <target>` tells the
+ * Kubernetes Events on the target workload, so `kubectl describe deployment <target>` tells the
  * release's story. Repeats of the same type, reason and message are counted, not duplicated.
  */
 export interface EventRecorder {

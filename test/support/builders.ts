@@ -32,7 +32,8 @@ export type CanaryOverrides = AnalysisSpec &
   Pick<
     CanarySpec,
     'skipAnalysis' | 'suspend' | 'provider' | 'progressDeadlineSeconds' | 'revertOnDeletion' | 'autoscalerRef'
-  > & { analysis?: null };
+  > &
+  Partial<Pick<CanarySpec, 'targetRef'>> & { analysis?: null };
 
 const specKeys = [
   'skipAnalysis',
@@ -41,6 +42,7 @@ const specKeys = [
   'progressDeadlineSeconds',
   'revertOnDeletion',
   'autoscalerRef',
+  'targetRef',
 ] as const;
 
 /** podinfo in namespace test: interval 1m, threshold 5, stepWeight 10, maxWeight 50, two metrics. */

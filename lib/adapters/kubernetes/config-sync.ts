@@ -3,7 +3,6 @@
  * {@link Resources}; the rules are in configs.ts). Missing configs are skipped, as in Flagger: the
  * pod then fails to start, which readiness reports.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
 import type { Canary } from '../../domain/spec/schema.js';
 import {
   configRefs,
@@ -14,12 +13,12 @@ import {
   type TrackedConfig,
 } from './configs.js';
 import { ownerLabels } from './labels.js';
-import { optional, type Resources } from './resources.js';
+import { optional, type Resources, type Workload } from './resources.js';
 
 /** The tracked configs referenced by the target's pod spec, read in parallel. */
 export async function readTrackedConfigs(
   r: Resources,
-  target: V1Deployment,
+  target: Workload,
   signal: AbortSignal,
 ): Promise<TrackedConfig[]> {
   const refs = configRefs(target.spec?.template?.spec);

@@ -4,6 +4,8 @@
  * renamed to their `-primary` copies and a fresh rollout id in the pod annotations.
  */
 import type { V1Deployment, V1PodTemplateSpec } from '@kubernetes/client-node';
+import { withoutScaleToZero } from './scale-to-zero.js';
+import type { Workload } from './resources.js';
 import type { Canary } from '../../domain/spec/schema.js';
 import { targetName } from '../../domain/spec/accessors.js';
 import type { ConfigRefs } from './configs.js';
@@ -14,8 +16,8 @@ import { ownerLabels, ROLLOUT_ID_ANNOTATION, selectorLabel } from './labels.js';
 /** Everything the primary is built from. */
 export interface PrimaryInputs {
   canary: Canary;
-  /** The live target Deployment. */
-  target: V1Deployment;
+  /** The live target Deployment or DaemonSet. */
+  target: Workload;
   /** Configs that are tracked (and copied); only their references are renamed. */
   tracked: ConfigRefs;
   /** A fresh id (injected randomness); written as the `flagger-id` pod annotation. */
@@ -24,10 +26,13 @@ export interface PrimaryInputs {
   selectorLabels?: readonly string[];
 }
 
-/** The primary's pod template: target template, primary selector label, `-primary` configs, new id. */
-function primaryTemplate(i: PrimaryInputs): V1PodTemplateSpec {
+/**
+ * The primary's pod template: target template (without the DaemonSet scale-to-zero node selector),
+ * primary selector label, `-primary` configs, new id.
+ */
+export function primaryTemplate(i: PrimaryInputs): V1PodTemplateSpec {
   const sel = selectorLabel(i.canary, i.target.spec?.selector, i.selectorLabels);
-  const tpl = i.target.spec?.template ?? {};
+  const tpl = withoutScaleToZero(i.target.spec?.template) ?? {};
   const meta = tpl.metadata ?? {};
   return {
     metadata: {
@@ -39,7 +44,7 @@ function primaryTemplate(i: PrimaryInputs): V1PodTemplateSpec {
 }
 
 /** The `-primary` Deployment to create: replicas = target's if > 0, else 1. */
-export function primaryDeployment(i: PrimaryInputs): V1Deployment {
+export function primaryDeployment(i: PrimaryInputs & { target: V1Deployment }): V1Deployment {
   const sel = selectorLabel(i.canary, i.target.spec?.selector, i.selectorLabels);
   const spec = i.target.spec;
   const name = `${targetName(i.canary)}-primary`;
@@ -73,35 +78,40 @@ export function primaryDeployment(i: PrimaryInputs): V1Deployment {
  */
 export function promotedPrimary(
   live: V1Deployment,
-  i: PrimaryInputs,
+  i: PrimaryInputs & { target: V1Deployment },
   copyReplicas: boolean,
 ): V1Deployment | undefined {
   const t = i.target.spec;
-  const desired = {
+  return promotedSpec(live, {
     template: primaryTemplate(i),
     progressDeadlineSeconds: t?.progressDeadlineSeconds,
     minReadySeconds: t?.minReadySeconds,
     revisionHistoryLimit: t?.revisionHistoryLimit,
     strategy: t?.strategy,
     replicas: copyReplicas && t?.replicas && t.replicas > 0 ? t.replicas : live.spec?.replicas,
-  };
-  const current = { ...live.spec, template: live.spec?.template };
-  if (sameRollout(current, desired)) return undefined;
+  });
+}
+
+/**
+ * `live` (cloned, selector kept) with the `desired` spec fields, or `undefined` when each of them
+ * already has that value (the template compared without the rollout id).
+ */
+export function promotedSpec<W extends Workload>(
+  live: W,
+  desired: Partial<NonNullable<W['spec']>> & { template: V1PodTemplateSpec },
+): W | undefined {
+  const pick = (s: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.keys(desired).map((k) => [
+        k,
+        k === 'template' ? withoutRolloutId(s[k] as V1PodTemplateSpec | undefined) : s[k],
+      ]),
+    );
+  const current = (live.spec ?? {}) as Record<string, unknown>;
+  if (canonicalJson(pick(current)) === canonicalJson(pick(desired))) return undefined;
   const out = structuredClone(live);
   out.spec = { ...out.spec!, ...desired, selector: live.spec!.selector };
   return out;
-}
-
-function sameRollout(current: Record<string, unknown>, desired: Record<string, unknown>): boolean {
-  const pick = (s: Record<string, unknown>) => ({
-    template: withoutRolloutId(s.template as V1PodTemplateSpec | undefined),
-    progressDeadlineSeconds: s.progressDeadlineSeconds,
-    minReadySeconds: s.minReadySeconds,
-    revisionHistoryLimit: s.revisionHistoryLimit,
-    strategy: s.strategy,
-    replicas: s.replicas,
-  });
-  return canonicalJson(pick(current)) === canonicalJson(pick(desired));
 }
 
 function withoutRolloutId(t: V1PodTemplateSpec | undefined): V1PodTemplateSpec | undefined {

@@ -5,23 +5,26 @@
  * every Lambda instance finds the same object without an in-memory cache.
  */
 import { createHash } from 'node:crypto';
-import type { CoreV1Event, V1Deployment } from '@kubernetes/client-node';
+import type { CoreV1Event, V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
+import type { TargetKind } from '../../domain/spec/catalog.js';
 import type { RecordedEvent } from '../../ports/workloads.js';
 import { COMPONENT } from './labels.js';
 
 /** Core Events reject longer messages. */
 const MAX_MESSAGE_LENGTH = 1024;
 
-/** The Deployment an event is about. */
+/** The target Deployment or DaemonSet an event is about. */
 export interface Involved {
+  /** Default Deployment. */
+  kind?: TargetKind;
   namespace: string;
   name: string;
   uid?: string;
 }
 
-/** Involved object of a live Deployment. */
-export function involvedOf(d: V1Deployment): Involved {
-  return { namespace: d.metadata!.namespace!, name: d.metadata!.name!, uid: d.metadata?.uid };
+/** Involved object of a live target of `kind`. */
+export function involvedOf(kind: TargetKind, d: V1Deployment | V1DaemonSet): Involved {
+  return { kind, namespace: d.metadata!.namespace!, name: d.metadata!.name!, uid: d.metadata?.uid };
 }
 
 function message(e: RecordedEvent): string {
@@ -44,7 +47,7 @@ export function newEvent(obj: Involved, e: RecordedEvent, now: Date): CoreV1Even
     metadata: { name: eventName(obj, e), namespace: obj.namespace },
     involvedObject: {
       apiVersion: 'apps/v1',
-      kind: 'Deployment',
+      kind: obj.kind ?? 'Deployment',
       namespace: obj.namespace,
       name: obj.name,
       uid: obj.uid,

@@ -13,7 +13,7 @@
  */
 import { PatchStrategy, type CoreV1Event } from '@kubernetes/client-node';
 import type { Canary } from '../../domain/spec/schema.js';
-import { targetName } from '../../domain/spec/accessors.js';
+import { targetKind, targetName } from '../../domain/spec/accessors.js';
 import type { EventRecorder, RecordedEvent } from '../../ports/workloads.js';
 import type { ClusterClients } from './client.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -57,11 +57,9 @@ export class KubernetesEventRecorder implements EventRecorder {
 
   /** The target is read through the step's cache: the step has read it already. */
   async record(canary: Canary, event: RecordedEvent, now: Date, signal: AbortSignal): Promise<void> {
-    const target = await new Resources(this.clients, canary.metadata.namespace).getDeployment(
-      targetName(canary),
-      signal,
-    );
-    const obj = involvedOf(target);
+    const kind = targetKind(canary);
+    const r = new Resources(this.clients, canary.metadata.namespace);
+    const obj = involvedOf(kind, await r.getWorkload(kind, targetName(canary), signal));
     const name = eventName(obj, event);
     const key = `${this.clients.cluster}/${obj.namespace}/${name}`;
     const live = await this.write(obj, event, name, this.written.get(key), now, signal);

@@ -6,6 +6,7 @@
 import {
   PatchStrategy,
   type V1ConfigMap,
+  type V1DaemonSet,
   type V1Deployment,
   type V1Secret,
   type V1Service,
@@ -13,7 +14,23 @@ import {
 } from '@kubernetes/client-node';
 import type { ClusterClients } from './client.js';
 import type { ConfigKind, TrackedConfig } from './configs.js';
+import type { TargetKind } from '../../domain/spec/catalog.js';
 import { NotFoundError } from './errors.js';
+
+/** A target workload or its primary. */
+export type Workload = V1Deployment | V1DaemonSet;
+
+/** The object type of a target kind. */
+export type WorkloadOf<K extends TargetKind> = K extends 'DaemonSet' ? V1DaemonSet : V1Deployment;
+
+/** True for a DaemonSet (by its `kind`, which every object built or read here carries). */
+function isDaemonSet(w: Workload): w is V1DaemonSet {
+  return w.kind === 'DaemonSet';
+}
+
+function kindOf(w: Workload): TargetKind {
+  return isDaemonSet(w) ? 'DaemonSet' : 'Deployment';
+}
 
 /** `undefined` instead of NotFoundError. */
 export async function optional<T>(p: Promise<T>): Promise<T | undefined> {
@@ -37,34 +54,61 @@ export class Resources {
   }
 
   getDeployment(name: string, signal: AbortSignal): Promise<V1Deployment> {
-    const namespace = this.namespace;
-    return this.k.call(this.what('Deployment', name, 'get'), signal, (o) =>
-      this.k.apps.readNamespacedDeployment({ name, namespace }, o),
-    );
+    return this.getWorkload('Deployment', name, signal);
   }
 
-  createDeployment(body: V1Deployment, signal: AbortSignal): Promise<V1Deployment> {
+  createDeployment(body: V1Deployment, signal: AbortSignal): Promise<Workload> {
+    return this.createWorkload({ ...body, kind: 'Deployment' }, signal);
+  }
+
+  replaceDeployment(body: V1Deployment, signal: AbortSignal): Promise<Workload> {
+    return this.replaceWorkload({ ...body, kind: 'Deployment' }, signal);
+  }
+
+  patchDeployment(name: string, body: object, signal: AbortSignal): Promise<Workload> {
+    return this.patchWorkload('Deployment', name, body, signal);
+  }
+
+  /** The target kind's workload (`Deployment test/podinfo get`, `DaemonSet test/podinfo get`). */
+  getWorkload<K extends TargetKind>(kind: K, name: string, signal: AbortSignal): Promise<WorkloadOf<K>> {
     const namespace = this.namespace;
-    return this.k.call(this.what('Deployment', body.metadata!.name!, 'create'), signal, (o) =>
-      this.k.apps.createNamespacedDeployment({ namespace, body }, o),
+    return this.k.call(this.what(kind, name, 'get'), signal, (o) =>
+      kind === 'DaemonSet'
+        ? this.k.apps.readNamespacedDaemonSet({ name, namespace }, o)
+        : this.k.apps.readNamespacedDeployment({ name, namespace }, o),
+    ) as Promise<WorkloadOf<K>>;
+  }
+
+  createWorkload(body: Workload, signal: AbortSignal): Promise<Workload> {
+    const namespace = this.namespace;
+    return this.k.call(this.what(kindOf(body), body.metadata!.name!, 'create'), signal, (o) =>
+      isDaemonSet(body)
+        ? this.k.apps.createNamespacedDaemonSet({ namespace, body }, o)
+        : this.k.apps.createNamespacedDeployment({ namespace, body }, o),
     );
   }
 
   /** PUT with the body's resourceVersion: ConflictError when someone wrote in between. */
-  replaceDeployment(body: V1Deployment, signal: AbortSignal): Promise<V1Deployment> {
+  replaceWorkload(body: Workload, signal: AbortSignal): Promise<Workload> {
     const namespace = this.namespace;
     const name = body.metadata!.name!;
-    return this.k.call(this.what('Deployment', name, 'update'), signal, (o) =>
-      this.k.apps.replaceNamespacedDeployment({ name, namespace, body }, o),
+    return this.k.call(this.what(kindOf(body), name, 'update'), signal, (o) =>
+      isDaemonSet(body)
+        ? this.k.apps.replaceNamespacedDaemonSet({ name, namespace, body }, o)
+        : this.k.apps.replaceNamespacedDeployment({ name, namespace, body }, o),
     );
   }
 
-  patchDeployment(name: string, body: object, signal: AbortSignal): Promise<V1Deployment> {
+  /** A JSON merge patch (`null` removes a key). */
+  patchWorkload(kind: TargetKind, name: string, body: object, signal: AbortSignal): Promise<Workload> {
     const namespace = this.namespace;
     return this.k.call(
-      this.what('Deployment', name, 'patch'),
+      this.what(kind, name, 'patch'),
       signal,
-      (o) => this.k.apps.patchNamespacedDeployment({ name, namespace, body }, o),
+      (o) =>
+        kind === 'DaemonSet'
+          ? this.k.apps.patchNamespacedDaemonSet({ name, namespace, body }, o)
+          : this.k.apps.patchNamespacedDeployment({ name, namespace, body }, o),
       PatchStrategy.MergePatch,
     );
   }

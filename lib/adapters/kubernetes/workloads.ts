@@ -10,12 +10,14 @@
  * target's pods; and the target is scaled down only once the apex selects the ready primary.
  */
 import { randomUUID } from 'node:crypto';
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1DaemonSet } from '@kubernetes/client-node';
+import type { TargetKind } from '../../domain/spec/catalog.js';
 import type { Canary } from '../../domain/spec/schema.js';
 import {
   canaryReadyThreshold,
   primaryReadyThreshold,
   progressDeadlineSeconds,
+  targetKind,
   targetName,
 } from '../../domain/spec/accessors.js';
 import type {
@@ -28,14 +30,16 @@ import type {
 import type { ClusterClients } from './client.js';
 import { readTrackedConfigs, syncPrimaryConfigs } from './config-sync.js';
 import { trackedChecksums, trackedNames, type TrackedConfig } from './configs.js';
+import { primaryDaemonSet, promotedPrimaryDaemonSet } from './daemonsets.js';
 import { primaryDeployment, promotedPrimary, type PrimaryInputs } from './deployments.js';
 import { InvalidError } from './errors.js';
 import { revisionHash } from './hashing.js';
 import { primaryHpa, primaryHpaName, updatedHpa } from './hpa.js';
 import { ownerSelector, selectorLabel } from './labels.js';
 import { releaseFromFlagger } from './ownership.js';
-import { deploymentReadiness } from './readiness.js';
-import { optional, Resources } from './resources.js';
+import { workloadReadiness } from './readiness.js';
+import { optional, Resources, type Workload } from './resources.js';
+import { withoutScaleToZero } from './scale-to-zero.js';
 import { desiredService, servicePatch, type ServiceRole } from './services.js';
 
 /** Dependencies: the cluster's clients and the id source for rollout annotations. */
@@ -47,7 +51,7 @@ export interface KubernetesWorkloadsDeps {
   selectorLabels?: readonly string[];
 }
 
-/** {@link Workloads} for Deployment targets. */
+/** {@link Workloads} for Deployment and DaemonSet targets (the kind is the Canary's `targetRef.kind`). */
 export class KubernetesWorkloads implements Workloads {
   private readonly newId: () => string;
 
@@ -68,18 +72,20 @@ export class KubernetesWorkloads implements Workloads {
    */
   async bootstrap(canary: Canary, signal: AbortSignal): Promise<void> {
     const r = this.resources(canary);
-    const target = await r.getDeployment(targetName(canary), signal);
+    const kind = targetKind(canary);
+    const target = await r.getWorkload(kind, targetName(canary), signal);
     await r.listServices(ownerSelector(canary), signal);
     await this.ensureService(r, canary, target, 'canary', signal);
     await this.ensureService(r, canary, target, 'primary', signal);
-    const primary = await optional(r.getDeployment(`${targetName(canary)}-primary`, signal));
+    const primary = await optional(r.getWorkload(kind, `${targetName(canary)}-primary`, signal));
     if (!primary) {
       const configs = await readTrackedConfigs(r, target, signal);
       await syncPrimaryConfigs(r, canary, configs, false, signal);
-      await r.createDeployment(primaryDeployment(this.inputs(canary, target, configs)), signal);
+      await r.createWorkload(newPrimary(kind, this.inputs(canary, target, configs)), signal);
     }
     const release = releaseFromFlagger(primary?.metadata);
-    if (primary && release) await r.patchDeployment(primary.metadata!.name!, { metadata: release }, signal);
+    if (primary && release)
+      await r.patchWorkload(kind, primary.metadata!.name!, { metadata: release }, signal);
     await this.syncHpa(r, canary, false, signal);
   }
 
@@ -89,7 +95,7 @@ export class KubernetesWorkloads implements Workloads {
    */
   async pointApex(canary: Canary, at: ApexTarget, signal: AbortSignal): Promise<void> {
     const r = this.resources(canary);
-    const target = await r.getDeployment(targetName(canary), signal);
+    const target = await r.getWorkload(targetKind(canary), targetName(canary), signal);
     if (at === 'primary') return this.ensureService(r, canary, target, 'apex', signal);
     const sel = selectorLabel(canary, target.spec?.selector, this.deps.selectorLabels);
     const desired = desiredService(canary, 'apex', { ...sel, primaryValue: sel.canaryValue });
@@ -101,8 +107,9 @@ export class KubernetesWorkloads implements Workloads {
 
   async readiness(canary: Canary, role: WorkloadRole, now: Date, signal: AbortSignal): Promise<Readiness> {
     const name = role === 'primary' ? `${targetName(canary)}-primary` : targetName(canary);
-    const d = await this.resources(canary).getDeployment(name, signal);
-    return deploymentReadiness(d, {
+    const kind = targetKind(canary);
+    const w = await this.resources(canary).getWorkload(kind, name, signal);
+    return workloadReadiness(kind, w, {
       readyThresholdPercent:
         role === 'primary' ? primaryReadyThreshold(canary) : canaryReadyThreshold(canary),
       progressDeadlineSeconds: progressDeadlineSeconds(canary),
@@ -113,8 +120,9 @@ export class KubernetesWorkloads implements Workloads {
 
   async revision(canary: Canary, signal: AbortSignal, opts?: { configs?: boolean }): Promise<TargetRevision> {
     const r = this.resources(canary);
-    const target = await r.getDeployment(targetName(canary), signal);
-    const revision = revisionHash(target.spec?.template);
+    const target = await r.getWorkload(targetKind(canary), targetName(canary), signal);
+    // A DaemonSet scaled to zero runs the same revision: the node selector is Flagger's, not the author's.
+    const revision = revisionHash(withoutScaleToZero(target.spec?.template));
     if (opts?.configs === false) return { revision };
     const configs = await readTrackedConfigs(r, target, signal);
     return { revision, trackedConfigs: trackedChecksums(configs) };
@@ -123,17 +131,18 @@ export class KubernetesWorkloads implements Workloads {
   /** Configs first, so the new primary pods start with the new config copies. */
   async promote(canary: Canary, signal: AbortSignal): Promise<void> {
     const r = this.resources(canary);
-    const target = await r.getDeployment(targetName(canary), signal);
+    const kind = targetKind(canary);
+    const target = await r.getWorkload(kind, targetName(canary), signal);
     const configs = await readTrackedConfigs(r, target, signal);
     await syncPrimaryConfigs(r, canary, configs, true, signal);
-    const live = await r.getDeployment(`${targetName(canary)}-primary`, signal);
+    const live = await r.getWorkload(kind, `${targetName(canary)}-primary`, signal);
     const copyReplicas = canary.spec.autoscalerRef === undefined;
-    const next = promotedPrimary(live, this.inputs(canary, target, configs), copyReplicas);
-    if (next) await r.replaceDeployment(next, signal);
+    const next = promoted(kind, live, this.inputs(canary, target, configs), copyReplicas);
+    if (next) await r.replaceWorkload(next, signal);
     await this.syncHpa(r, canary, true, signal);
   }
 
-  private inputs(canary: Canary, target: V1Deployment, configs: readonly TrackedConfig[]): PrimaryInputs {
+  private inputs(canary: Canary, target: Workload, configs: readonly TrackedConfig[]): PrimaryInputs {
     return {
       canary,
       target,
@@ -146,7 +155,7 @@ export class KubernetesWorkloads implements Workloads {
   private async ensureService(
     r: Resources,
     canary: Canary,
-    target: V1Deployment,
+    target: Workload,
     role: ServiceRole,
     signal: AbortSignal,
   ): Promise<void> {
@@ -191,5 +200,34 @@ export class KubernetesWorkloads implements Workloads {
         signal,
       );
     }
+  }
+}
+
+/** The primary to create for a target of `kind`. */
+function newPrimary(kind: TargetKind, i: PrimaryInputs): Workload {
+  switch (kind) {
+    case 'Deployment':
+      return primaryDeployment(i);
+    case 'DaemonSet':
+      return primaryDaemonSet({ ...i, target: i.target as V1DaemonSet });
+    default:
+      return kind satisfies never;
+  }
+}
+
+/** The live primary after promotion, or `undefined` when it already runs the target's template. */
+function promoted(
+  kind: TargetKind,
+  live: Workload,
+  i: PrimaryInputs,
+  copyReplicas: boolean,
+): Workload | undefined {
+  switch (kind) {
+    case 'Deployment':
+      return promotedPrimary(live, i, copyReplicas);
+    case 'DaemonSet':
+      return promotedPrimaryDaemonSet(live as V1DaemonSet, { ...i, target: i.target as V1DaemonSet });
+    default:
+      return kind satisfies never;
   }
 }

@@ -58,13 +58,12 @@ function canaryLabel(event: DomainEvent): string {
 /**
  * Flagger's alert text for the event (newest wording, docs/notifications.md#messages). Where Flagger's
  * text embeds runtime detail (deadline error, primary not ready, who aborted) or Flagger has no alert,
- * the event's own message — written by the domain — is used.
+ * the event's own message — written by the domain — is used (also for Initialized, whose text names
+ * the target kind: "New DaemonSet detected, initialization completed.").
  */
 export function alertText(event: DomainEvent): string {
   const label = canaryLabel(event);
   switch (event.type) {
-    case 'Initialized':
-      return 'New Deployment detected, initialization completed.';
     case 'ReleaseStarted':
       return event.reason === 'NewRevisionDetected'
         ? 'New revision detected, progressing canary analysis.'
@@ -86,6 +85,7 @@ export function alertText(event: DomainEvent): string {
         return `Failed checks threshold reached ${event.failedChecks}`;
       if (event.reason === 'RollbackHookTriggered') return 'Rolling back manual webhook invoked';
       return event.message;
+    case 'Initialized':
     case 'PromotionFailed':
     case 'PhaseChanged':
       return event.message;

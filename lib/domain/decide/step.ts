@@ -127,7 +127,7 @@ function finalStatus(ctx: Ctx, changes: Partial<CanaryStatus>, at: string): Cana
   const previous = ctx.status.conditions.find((c) => c.type === 'Promoted');
   if (next.phase !== ctx.status.phase || previous === undefined) {
     next.lastTransitionTime = at;
-    next.conditions = [promotedCondition(next.phase, previous, at)];
+    next.conditions = [promotedCondition(next.phase, previous, at, ctx.canary.spec.targetRef.kind)];
   }
   return next;
 }

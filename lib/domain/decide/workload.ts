@@ -8,9 +8,16 @@
  * zero" guard works (upstream compares two pointers).
  */
 import type { Readiness } from '../observations.js';
+import type { TargetKind } from '../spec/catalog.js';
 
-/** The fields of a workload that readiness depends on. */
+/**
+ * The fields of a workload that readiness depends on. A DaemonSet maps its scheduled counts onto
+ * replicas: desiredNumberScheduled → replicas, updatedNumberScheduled → updated (and status)
+ * replicas, numberAvailable → available; it has no conditions.
+ */
 export interface WorkloadSnapshot {
+  /** Named in messages; default Deployment. */
+  kind?: TargetKind;
   name: string;
   generation: number;
   observedGeneration: number;
@@ -37,31 +44,32 @@ const WAITING = 'waiting for rollout to finish';
 
 /** Readiness as data; never throws. */
 export function assessReadiness(w: WorkloadSnapshot, o: ReadinessOptions): Readiness {
+  const kind = (w.kind ?? 'Deployment').toLowerCase();
   if (w.generation > w.observedGeneration)
     return {
       ready: false,
       retriable: true,
-      message: `${WAITING}: observed deployment generation less than desired generation`,
+      message: `${WAITING}: observed ${kind} generation less than desired generation`,
     };
   const progressing = w.conditions.find((c) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded')
     return {
       ready: false,
       retriable: false,
-      message: `deployment "${w.name}" exceeded its progress deadline`,
+      message: `${kind} "${w.name}" exceeded its progress deadline`,
     };
   if (o.isPrimary && w.replicas === 0)
     return {
       ready: false,
       retriable: true,
-      message: `halt advancement ${w.name}: primary deployment is scaled to zero`,
+      message: `halt advancement ${w.name}: primary ${kind} is scaled to zero`,
     };
   const waiting = waitingFor(w, o.readyThresholdPercent);
   if (waiting === undefined) return { ready: true };
   const retriable = progressing === undefined || !stuckUnavailable(w, o);
   const message = retriable
     ? `${WAITING}: ${waiting}`
-    : `deployment does not have minimum availability for more than ${o.progressDeadlineSeconds}s (${waiting})`;
+    : `${kind} does not have minimum availability for more than ${o.progressDeadlineSeconds}s (${waiting})`;
   return { ready: false, retriable, message };
 }
 

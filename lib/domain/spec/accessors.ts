@@ -2,7 +2,7 @@
  * Defaults live here and only here (STYLE.md habit 6): everything else reads a Canary through
  * these accessors, never its raw optional fields.
  */
-import { builtinMetricName, type BuiltinMetric } from './catalog.js';
+import { builtinMetricName, type BuiltinMetric, type TargetKind } from './catalog.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
 
 export const providers = [
@@ -137,6 +137,11 @@ export function tcp(c: Canary): boolean {
 
 export function targetName(c: Canary): string {
   return c.spec.targetRef.name;
+}
+
+/** The target's kind; validation refuses every other (lib/domain/spec/validate.ts). */
+export function targetKind(c: Canary): TargetKind {
+  return c.spec.targetRef.kind === 'DaemonSet' ? 'DaemonSet' : 'Deployment';
 }
 
 /** The apex Service name: `service.name` or the target's name. */

@@ -67,8 +67,11 @@ export function builtinMetricName(name: string): BuiltinMetricName | undefined {
   return Object.hasOwn(builtinMetricNames, name) ? builtinMetricNames[name] : undefined;
 }
 
-/** Target kinds Flagger can drive; only the first is implemented here. */
-export const supportedTargetKinds = ['Deployment'] as const;
+/** Target kinds (apps/v1) implemented here; Flagger also drives Services and Knative Services. */
+export const supportedTargetKinds = ['Deployment', 'DaemonSet'] as const;
+
+/** A supported `targetRef.kind`. */
+export type TargetKind = (typeof supportedTargetKinds)[number];
 
 /**
  * Flagger fields we accept but ignore, as paths with `*` for list indices; each occurrence is

@@ -36,7 +36,7 @@ export function refuseUnsupported(doc: Record<string, unknown>): FieldError | un
       path: family === 'knative' ? 'spec.provider' : 'spec.targetRef',
       message:
         'Knative is not supported by Flagger Serverless: it releases Knative Services ' +
-        `(${KNATIVE_GROUP}/v1 Service) by revision traffic, and only Deployments are released here; ${expected}`,
+        `(${KNATIVE_GROUP}/v1 Service) by revision traffic, and only Deployments and DaemonSets are released here; ${expected}`,
     };
   }
   if (provider !== undefined && family !== undefined && unsupportedFlaggerProviders.includes(family)) {

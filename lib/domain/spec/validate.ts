@@ -93,7 +93,16 @@ function checkTarget(c: Canary, f: Findings): void {
     });
   }
   const scaler = c.spec.autoscalerRef;
-  if (scaler === undefined || scaler.kind === 'HorizontalPodAutoscaler') return;
+  if (scaler === undefined) return;
+  if (kind === 'DaemonSet') {
+    // A DaemonSet runs one pod per node: there is nothing for an autoscaler to scale (as Flagger).
+    f.errors.push({
+      path: ['spec', 'autoscalerRef'],
+      message: 'a DaemonSet target cannot have an autoscalerRef: DaemonSets run one pod per node',
+    });
+    return;
+  }
+  if (scaler.kind === 'HorizontalPodAutoscaler') return;
   if (scaler.kind === 'ScaledObject') {
     f.warnings.push({
       path: ['spec', 'autoscalerRef'],

@@ -158,6 +158,24 @@ describe('more built-in kinds', () => {
     expect((await core.listNamespacedPod({ namespace: 'test' })).items).toEqual([]);
   });
 
+  it('schedules a DaemonSet on the nodes its nodeSelector matches: all, or none', async () => {
+    const body = daemonSet('selective');
+    body.spec!.template.spec!.nodeSelector = { 'kubernetes.io/os': 'linux' };
+    await apps.createNamespacedDaemonSet({ namespace: 'test', body });
+    const read = () => apps.readNamespacedDaemonSet({ name: 'selective', namespace: 'test' });
+    const pods = async () => (await core.listNamespacedPod({ namespace: 'test' })).items.length;
+    await eventually(async () => (await read()).status?.numberAvailable === 3);
+    expect(await pods()).toBe(3);
+    const nodeSelector = { 'kubernetes.io/os': 'linux', 'flagger.app/scale-to-zero': 'true' };
+    await apps.patchNamespacedDaemonSet(
+      { name: 'selective', namespace: 'test', body: { spec: { template: { spec: { nodeSelector } } } } },
+      merge,
+    );
+    await eventually(async () => (await pods()) === 0);
+    expect((await read()).status).toMatchObject({ desiredNumberScheduled: 0, numberAvailable: 0 });
+    await apps.deleteNamespacedDaemonSet({ name: 'selective', namespace: 'test' });
+  });
+
   it('keeps a never-ready DaemonSet rolling while a control one settles', async () => {
     await apps.createNamespacedDaemonSet({
       namespace: 'test',

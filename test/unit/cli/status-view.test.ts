@@ -24,6 +24,11 @@ function aDetail(o: Partial<CanaryDetail> = {}): CanaryDetail {
 }
 
 describe('statusBlock', () => {
+  it('names the target kind', () => {
+    const c = aDetail({ spec: { analysis: { threshold: 5 }, targetRef: { kind: 'DaemonSet' } } });
+    expect(statusBlock(c, T0)[0]).toBe('canary    prod/test/podinfo (target DaemonSet/podinfo)');
+  });
+
   it('shows phase, the weight bar, failures with the threshold that rolls back, and the next step', () => {
     expect(statusBlock(aDetail(), T0)).toEqual([
       'canary    prod/test/podinfo (target Deployment/podinfo)',

@@ -7,7 +7,7 @@ import {
   fnv32a,
   revisionHash,
 } from '../../../lib/adapters/kubernetes/hashing.js';
-import { deploymentReadiness } from '../../../lib/adapters/kubernetes/readiness.js';
+import { workloadReadiness } from '../../../lib/adapters/kubernetes/readiness.js';
 import { scaleUpReplicas } from '../../../lib/adapters/kubernetes/replicas.js';
 import { aTarget } from './fixtures.js';
 
@@ -192,7 +192,7 @@ describe('readiness (Flagger isDeploymentReady)', () => {
       want: { ready: true },
     },
   ])('$name', ({ state, want }) => {
-    expect(deploymentReadiness(dep(state), opts)).toMatchObject(want);
+    expect(workloadReadiness('Deployment', dep(state), opts)).toMatchObject(want);
   });
 
   it.each([
@@ -204,7 +204,7 @@ describe('readiness (Flagger isDeploymentReady)', () => {
   ])(
     'ready threshold $threshold%: $available of $updated available → ready=$ready',
     ({ threshold, updated, available, ready }) => {
-      const r = deploymentReadiness(dep({ replicas: updated, updated, available }), {
+      const r = workloadReadiness('Deployment', dep({ replicas: updated, updated, available }), {
         ...opts,
         readyThresholdPercent: threshold,
       });

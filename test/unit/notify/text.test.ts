@@ -6,8 +6,12 @@ group('alertText', () => {
   it.each([
     {
       name: 'initialized',
-      event: anEvent({ type: 'Initialized', reason: 'Initialized' }),
-      want: 'New Deployment detected, initialization completed.',
+      event: anEvent({
+        type: 'Initialized',
+        reason: 'Initialized',
+        message: 'New DaemonSet detected, initialization completed.',
+      }),
+      want: 'New DaemonSet detected, initialization completed.',
     },
     {
       name: 'release started',

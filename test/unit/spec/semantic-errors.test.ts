@@ -28,7 +28,8 @@ describe('semantic errors', () => {
       name: 'Flagger provider knative',
       edits: { 'spec.provider': 'knative' },
       path: 'spec.provider',
-      message: /^Knative is not supported by Flagger Serverless: .*expected targetRef kind Deployment$/,
+      message:
+        /^Knative is not supported by Flagger Serverless: .*expected targetRef kind Deployment or DaemonSet$/,
     },
     {
       name: 'gatewayapi with an unknown version',
@@ -46,13 +47,17 @@ describe('semantic errors', () => {
       name: 'StatefulSet target',
       edits: { 'spec.targetRef.kind': 'StatefulSet' },
       path: 'spec.targetRef.kind',
-      message: /^expected Deployment, got "StatefulSet": .*not supported by Flagger Serverless yet$/,
+      message:
+        /^expected Deployment or DaemonSet, got "StatefulSet": .*not supported by Flagger Serverless yet$/,
     },
     {
-      name: 'DaemonSet target',
-      edits: { 'spec.targetRef.kind': 'DaemonSet' },
-      path: 'spec.targetRef.kind',
-      message: /not supported by Flagger Serverless yet/,
+      name: 'DaemonSet target with an autoscaler',
+      edits: {
+        'spec.targetRef.kind': 'DaemonSet',
+        'spec.autoscalerRef': { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'p' },
+      },
+      path: 'spec.autoscalerRef',
+      message: /^a DaemonSet target cannot have an autoscalerRef/,
     },
     {
       name: 'autoscaler of another kind',
@@ -240,6 +245,13 @@ describe('accepted manifests', () => {
       },
     },
     { name: 'thresholdRange min only', edits: { 'spec.analysis.metrics[0].thresholdRange': { min: 0 } } },
+    {
+      name: 'DaemonSet target without an autoscaler',
+      edits: {
+        'spec.targetRef': { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'podinfo' },
+        'spec.autoscalerRef': undefined,
+      },
+    },
     {
       name: 'KEDA ScaledObject (ignored)',
       edits: {

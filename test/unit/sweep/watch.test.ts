@@ -23,6 +23,18 @@ describe('watched(canary, touched)', () => {
       stamp: '-',
       want: '-',
     },
+    {
+      name: 'a DaemonSet target, by generation',
+      ref: 'apps/v1/daemonsets/test/podinfo',
+      stamp: 'g3',
+      want: 'g3',
+    },
+    {
+      name: 'the primary DaemonSet, by presence',
+      ref: 'apps/v1/daemonsets/test/podinfo-primary',
+      stamp: 'g2',
+      want: '*',
+    },
     { name: 'a ConfigMap of the target', ref: 'v1/configmaps/test/podinfo-env', stamp: 'r5', want: 'r5' },
     {
       name: 'its -primary copy, by presence',
