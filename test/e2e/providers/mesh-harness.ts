@@ -41,7 +41,7 @@ export interface MeshWorld {
   sandbox: Sandbox;
   cp: ControlPlane;
   sim: TrafficSimulator;
-  /** Every query the analysis sent, in order. */
+  /** Every instant query the analysis and the judge sent, in order. */
   queries: string[];
   /** The pod-template annotations of every podinfo version applied. */
   annotations: Record<string, string>;
@@ -56,8 +56,14 @@ afterEach(async () => {
   current = undefined;
 });
 
-/** Starts a world whose podinfo versions carry `annotations` (Consul's connect-service, say). */
-export async function startMeshWorld(annotations: Record<string, string> = {}): Promise<MeshWorld> {
+/**
+ * Starts a world whose podinfo versions carry `annotations` (Consul's connect-service, say); the
+ * simulator sends `rps` requests per second to each app (default 20).
+ */
+export async function startMeshWorld(
+  annotations: Record<string, string> = {},
+  options: { rps?: number } = {},
+): Promise<MeshWorld> {
   const sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
   const start = Date.now();
   // The simulator runs on the control plane's clock, which exists only once the plane has started.
@@ -67,6 +73,7 @@ export async function startMeshWorld(annotations: Record<string, string> = {}): 
     namespaces: ['test'],
     autoStart: false,
     serve: false,
+    rps: options.rps,
     now: () => plane.cp?.clock.now ?? start,
   });
   const queries: string[] = [];
@@ -74,7 +81,7 @@ export async function startMeshWorld(annotations: Record<string, string> = {}): 
   const metrics: MetricsProvider = {
     query: (q, signal) => (queries.push(q), inner.query(q, signal)),
     queryRange: (q, range, signal) => inner.queryRange(q, range, signal),
-    queryVector: (q, signal) => inner.queryVector(q, signal),
+    queryVector: (q, signal) => (queries.push(q), inner.queryVector(q, signal)),
     isOnline: (signal) => inner.isOnline(signal),
   };
   const cp = await startControlPlane({ metrics, start });
