@@ -36,6 +36,19 @@ match:
 metrics:
   - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }`;
 
+/**
+ * Blue/green: three iterations with every request on the primary, so the canary is analysed on
+ * the load tester's requests to the `-canary` Service (start the world with {@link LOAD_TESTED}).
+ */
+export const BG_ANALYSIS = `threshold: 2
+iterations: 3
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
+  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }`;
+
+/** The apps of a blue/green world: podinfo's clients, and a load tester calling the canary directly. */
+export const LOAD_TESTED = { apps: ['podinfo', 'podinfo-canary'] } as const;
+
 /** One running world. */
 export interface MeshWorld {
   sandbox: Sandbox;
@@ -58,11 +71,11 @@ afterEach(async () => {
 
 /**
  * Starts a world whose podinfo versions carry `annotations` (Consul's connect-service, say); the
- * simulator sends `rps` requests per second to each app (default 20).
+ * simulator sends `rps` requests per second (default 20) to each of `apps` (default: every apex).
  */
 export async function startMeshWorld(
   annotations: Record<string, string> = {},
-  options: { rps?: number } = {},
+  options: { rps?: number; apps?: readonly string[] } = {},
 ): Promise<MeshWorld> {
   const sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
   const start = Date.now();
@@ -74,6 +87,7 @@ export async function startMeshWorld(
     autoStart: false,
     serve: false,
     rps: options.rps,
+    apps: options.apps,
     now: () => plane.cp?.clock.now ?? start,
   });
   const queries: string[] = [];
