@@ -17,22 +17,13 @@ import { startControlPlane, type ControlPlane } from '../support/controlplane.js
 import {
   apply,
   initializeCanary,
+  JUDGED_ANALYSIS,
   podinfoCanary,
   podinfoDeployment,
   podinfoKey as key,
   virtualServiceWeights,
 } from '../support/release.js';
 import { startSandbox, type Sandbox } from '../support/sandbox.js';
-
-/** Flagger's static checks stay; both builtins are also compared against the primary. */
-const analysis = `threshold: 2
-maxWeight: 50
-stepWeight: 10
-judge:
-  enabled: true
-metrics:
-  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
-  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }`;
 
 let sandbox: Sandbox | undefined;
 let cp: ControlPlane | undefined;
@@ -61,7 +52,7 @@ async function setUp(): Promise<void> {
     start,
     logger: process.env.DEBUG_JUDGE ? (console as never) : undefined,
   });
-  await initializeCanary(cp, sandbox, podinfoCanary(analysis));
+  await initializeCanary(cp, sandbox, podinfoCanary(JUDGED_ANALYSIS));
 }
 
 /** Steps every 10 s of simulated traffic until `done`, at most `max` steps. */

@@ -82,6 +82,19 @@ export function virtualServiceWeights(sandbox: Sandbox, name = 'podinfo'): [numb
   return [w(`${name}-primary`), w(`${name}-canary`)];
 }
 
+/**
+ * A judged analysis: Flagger's static checks stay, and both builtins are also compared against
+ * the primary; 10 % steps to 50 %.
+ */
+export const JUDGED_ANALYSIS = `threshold: 2
+maxWeight: 50
+stepWeight: 10
+judge:
+  enabled: true
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
+  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }`;
+
 /** A podinfo Canary (YAML) with a 10 s interval; `analysis` lines are inserted as given. */
 export function podinfoCanary(
   analysis: string,

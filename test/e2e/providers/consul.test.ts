@@ -11,6 +11,9 @@ import {
   AB_ANALYSIS,
   analysedChecks,
   BG_ANALYSIS,
+  expectBlueGreenAnalysis,
+  expectPromoted,
+  expectRolledBack,
   LOAD_TESTED,
   ANALYSIS,
   initialize,
@@ -137,41 +140,14 @@ describe('Consul service mesh', () => {
   it('blue/green: the splitter keeps clients on the primary through the iterations, then switches for the promotion', async () => {
     const w = await startMeshWorld(CONNECT, LOAD_TESTED);
     await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'consul' }));
-    const run = await release(
-      w,
-      'podinfo:6.0.1',
-      (p) => p === 'Succeeded',
-      () => splitterCanaryWeight(w),
-    );
-    expect(run.row?.status.phase).toBe('Succeeded');
-    expect(run.weights).toEqual([0, 100, 0]);
-    // Two iterations on the load tester's requests to the canary Service; the third switches
-    // clients over, and the step that starts the promotion analyses them on the canary.
-    const analysed = await analysedChecks(w);
-    expect(analysed.map((s) => s.reason)).toEqual([
-      'IterationAdvanced',
-      'IterationAdvanced',
-      'TrafficRoutedToCanary',
-      'PromotionStarted',
-    ]);
-    expect(analysed.map((s) => s.checks.find((c) => c.name === 'request-success-rate')?.value)).toEqual([
-      100, 100, 100, 100,
-    ]);
-    expect(primaryImage(w)).toBe('podinfo:6.0.1');
+    await expectPromoted(w, () => splitterCanaryWeight(w), [0, 100, 0]);
+    await expectBlueGreenAnalysis(w);
     expect(metricNames(w.queries)).toEqual(ENVOY_METRICS);
   });
 
   it('blue/green: rolls back a faulty version without ever routing clients to it', async () => {
     const w = await startMeshWorld(CONNECT, LOAD_TESTED);
     await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'consul' }));
-    const run = await release(
-      w,
-      'podinfo:6.0.1-faulty',
-      (p) => p === 'Failed',
-      () => splitterCanaryWeight(w),
-    );
-    expect(run.row?.status).toMatchObject({ phase: 'Failed', failedChecks: 2, canaryWeight: 0 });
-    expect(run.weights).toEqual([0]);
-    expect(primaryImage(w)).toBe('podinfo:6.0.0');
+    await expectRolledBack(w, () => splitterCanaryWeight(w), [0]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
-import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
+import { initializeCanary, podinfoCanary, podinfoDeployment } from '../../support/release.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
 
 const MINUTE = 60_000;
@@ -22,13 +22,6 @@ let cp: ControlPlane;
 beforeEach(async () => {
   sandbox = await startSandbox({ name: 'sandbox', rolloutDelayMs: 0, namespaces: ['default', 'test'] });
   cp = await startControlPlane();
-  const r = await cp.api('POST', '/clusters', {
-    name: 'sandbox',
-    kind: 'endpoint',
-    server: sandbox.httpUrl,
-    token: sandbox.token,
-  });
-  expect(r.status).toBe(201);
 });
 
 afterEach(async () => {
@@ -36,20 +29,9 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-/** Applies podinfo and `manifest`, and steps (dispatch, deliver) until the canary is Initialized. */
+/** Registers the sandbox, podinfo (with `annotations`) and `manifest`; steps until Initialized. */
 async function idle(manifest: string, annotations: Record<string, string> = {}): Promise<void> {
-  await apply(sandbox, podinfoDeployment('podinfo:6.0.0', annotations));
-  const r = await cp.api('POST', '/canaries', manifest, { cluster: 'sandbox' });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  await cp.deliver();
-  for (let i = 0; i < 10; i++) {
-    const row = await cp.core.store.get(key, new AbortController().signal);
-    if (row?.status.phase === 'Initialized') return;
-    cp.clock.now += 10_000;
-    await cp.dispatch();
-    await cp.deliver();
-  }
-  throw new Error('podinfo did not initialize');
+  await initializeCanary(cp, sandbox, manifest, podinfoDeployment('podinfo:6.0.0', annotations));
 }
 
 /** One minute passes: dispatch runs, and the sweeps and steps it queued are delivered. */

@@ -9,81 +9,41 @@
 import { describe, expect, it } from 'vitest';
 import type { Judgement } from '../../../lib/domain/judge/index.js';
 import type { HistoryRecord } from '../../../lib/ports/store.js';
-import { podinfoCanary, podinfoKey as key } from '../../support/release.js';
-import { initialize, release, startMeshWorld, type MeshWorld } from './mesh-harness.js';
-
-const JUDGED = `threshold: 2
-maxWeight: 50
-stepWeight: 10
-judge:
-  enabled: true
-metrics:
-  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
-  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }`;
+import { JUDGED_ANALYSIS, podinfoCanary, podinfoKey as key } from '../../support/release.js';
+import { expectPromoted, initialize, release, startMeshWorld, type MeshWorld } from './mesh-harness.js';
+import { httpRouteWeight, serviceSplitterWeight, trafficSplitWeight } from './mesh-weights.js';
 
 const SLOWER = { 'sandbox.flagger.app/latency-ms': '150' };
 const CONNECT = { 'consul.hashicorp.com/connect-service': 'podinfo' };
 const SERVICE_PARENT =
   'service: { port: 9898, gatewayRefs: [{ name: podinfo, namespace: test, group: core, kind: Service, port: 9898 }] }';
 
-type Weight = (w: MeshWorld) => number;
-
-const splitWeight: Weight = (w) => {
-  const s = w.sandbox.store.get(
-    'split.smi-spec.io/v1alpha1',
-    'TrafficSplit',
-    'test',
-    'podinfo',
-  ) as unknown as { spec: { backends: { service: string; weight: string }[] } } | undefined;
-  return Number(s?.spec.backends.find((b) => b.service === 'podinfo-canary')?.weight ?? NaN);
-};
-
-const routeWeight: Weight = (w) => {
-  const r = w.sandbox.store.get(
-    'gateway.networking.k8s.io/v1beta1',
-    'HTTPRoute',
-    'test',
-    'podinfo',
-  ) as unknown as { spec: { rules: { backendRefs: { name: string; weight?: number }[] }[] } } | undefined;
-  return r?.spec.rules[0].backendRefs.find((b) => b.name === 'podinfo-canary')?.weight ?? NaN;
-};
-
-const splitterWeight: Weight = (w) => {
-  const s = w.sandbox.store.get(
-    'consul.hashicorp.com/v1alpha1',
-    'ServiceSplitter',
-    'test',
-    'podinfo',
-  ) as unknown as { spec: { splits: { serviceSubset: string; weight: number }[] } } | undefined;
-  return s?.spec.splits.find((x) => x.serviceSubset === 'canary')?.weight ?? NaN;
-};
-
 /** One mesh: its Canary, pod annotations, live canary weight, and the judge's two side selectors. */
 const meshes = [
   {
     mesh: 'Linkerd (TrafficSplit)',
-    manifest: podinfoCanary(JUDGED, { provider: 'linkerd' }),
+    manifest: podinfoCanary(JUDGED_ANALYSIS, { provider: 'linkerd' }),
     annotations: {},
-    weight: splitWeight,
+    weight: trafficSplitWeight,
     counters: ['response_total', 'response_latency_ms_bucket'],
     sides: ['deployment=~"podinfo"', 'deployment=~"podinfo-primary"'],
   },
   {
     mesh: 'Linkerd (HTTPRoute)',
-    manifest: podinfoCanary(JUDGED, { provider: 'linkerd' }).replace(
+    manifest: podinfoCanary(JUDGED_ANALYSIS, { provider: 'linkerd' }).replace(
       'service: { port: 9898 }',
       SERVICE_PARENT,
     ),
     annotations: {},
-    weight: routeWeight,
+    weight: httpRouteWeight,
     counters: ['response_total', 'response_latency_ms_bucket'],
     sides: ['deployment=~"podinfo"', 'deployment=~"podinfo-primary"'],
   },
   {
     mesh: 'Consul',
-    manifest: podinfoCanary(JUDGED, { provider: 'consul' }),
+    manifest: podinfoCanary(JUDGED_ANALYSIS, { provider: 'consul' }),
     annotations: CONNECT,
-    weight: splitterWeight,
+    weight: serviceSplitterWeight,
     counters: ['envoy_cluster_upstream_rq', 'envoy_cluster_upstream_rq_time_bucket'],
     sides: [
       'pod=~"podinfo-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"',
@@ -133,14 +93,7 @@ describe.each(meshes)('the judge on $mesh', ({ manifest, annotations, weight, co
   it('promotes a healthy version, every judged step passing', async () => {
     const w = await startMeshWorld(annotations, { rps: 100 });
     await initialize(w, manifest);
-    const run = await release(
-      w,
-      'podinfo:6.0.1',
-      (p) => p === 'Succeeded',
-      () => weight(w),
-    );
-    expect(run.row?.status.phase).toBe('Succeeded');
-    expect(run.weights).toEqual([0, 10, 20, 30, 40, 50, 0]);
+    await expectPromoted(w, () => weight(w), [0, 10, 20, 30, 40, 50, 0]);
     const judged = (await history(w)).filter((h) => h.judgements !== undefined);
     expect(judged.length).toBeGreaterThan(0);
     const promoting = judged.find((h) => h.reason === 'PromotionStarted')!;

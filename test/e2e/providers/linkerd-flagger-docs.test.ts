@@ -11,12 +11,13 @@ import { podinfoCanary } from '../../support/release.js';
 import { servePrometheusApi, type PrometheusApi } from '../../support/prometheus-api.js';
 import {
   analysedChecks,
+  expectPromoted,
+  expectRolledBack,
   initialize,
-  primaryImage,
-  release,
   startMeshWorld,
   type MeshWorld,
 } from './mesh-harness.js';
+import { httpRouteWeight } from './mesh-weights.js';
 
 // The guide's templates, as it writes them (direction is a template variable).
 const SUCCESS_RATE = `sum(
@@ -104,28 +105,10 @@ async function guideWorld(): Promise<MeshWorld> {
   return w;
 }
 
-const routeCanaryWeight = (w: MeshWorld) => {
-  const r = w.sandbox.store.get(
-    'gateway.networking.k8s.io/v1beta1',
-    'HTTPRoute',
-    'test',
-    'podinfo',
-  ) as unknown as { spec: { rules: { backendRefs: { name: string; weight?: number }[] }[] } } | undefined;
-  return r?.spec.rules[0].backendRefs.find((b) => b.name === 'podinfo-canary')?.weight ?? NaN;
-};
-
 describe("Linkerd through Flagger's guide (gatewayapi:v1beta1, MetricTemplates over Linkerd's metrics)", () => {
   it('promotes a healthy version through the HTTPRoute, analysed on response_total and response_latency_ms_bucket', async () => {
     const w = await guideWorld();
-    const run = await release(
-      w,
-      'podinfo:6.0.1',
-      (p) => p === 'Succeeded',
-      () => routeCanaryWeight(w),
-    );
-    expect(run.row?.status.phase).toBe('Succeeded');
-    expect(run.weights).toEqual([0, 10, 20, 30, 0]);
-    expect(primaryImage(w)).toBe('podinfo:6.0.1');
+    await expectPromoted(w, () => httpRouteWeight(w), [0, 10, 20, 30, 0]);
     const rates = (await analysedChecks(w)).map(
       (s) => s.checks.find((c) => c.name === 'success-rate')?.value,
     );
@@ -140,14 +123,6 @@ describe("Linkerd through Flagger's guide (gatewayapi:v1beta1, MetricTemplates o
 
   it('rolls back a version that answers 30 % errors', async () => {
     const w = await guideWorld();
-    const run = await release(
-      w,
-      'podinfo:6.0.1-faulty',
-      (p) => p === 'Failed',
-      () => routeCanaryWeight(w),
-    );
-    expect(run.row?.status).toMatchObject({ phase: 'Failed', failedChecks: 2, canaryWeight: 0 });
-    expect(run.weights).toEqual([0, 10, 0]);
-    expect(primaryImage(w)).toBe('podinfo:6.0.0');
+    await expectRolledBack(w, () => httpRouteWeight(w), [0, 10, 0]);
   });
 });

@@ -9,6 +9,9 @@ import {
   AB_ANALYSIS,
   analysedChecks,
   BG_ANALYSIS,
+  expectBlueGreenAnalysis,
+  expectPromoted,
+  expectRolledBack,
   LOAD_TESTED,
   ANALYSIS,
   initialize,
@@ -107,43 +110,15 @@ describe('Linkerd (SMI TrafficSplit) blue/green', () => {
   it('keeps every request on the primary through the iterations, switches for the promotion, then back', async () => {
     const w = await startMeshWorld({}, LOAD_TESTED);
     await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'linkerd' }));
-    const run = await release(
-      w,
-      'podinfo:6.0.1',
-      (p) => p === 'Succeeded',
-      () => splitCanaryWeight(w),
-    );
-    expect(run.row?.status.phase).toBe('Succeeded');
-    expect(run.weights).toEqual([0, 100, 0]);
-    // Three analysed iterations, on the load tester's requests to podinfo-canary.
-    // Two iterations on the load tester's requests to the canary Service; the third switches
-    // clients over, and the step that starts the promotion analyses them on the canary.
-    const analysed = await analysedChecks(w);
-    expect(analysed.map((s) => s.reason)).toEqual([
-      'IterationAdvanced',
-      'IterationAdvanced',
-      'TrafficRoutedToCanary',
-      'PromotionStarted',
-    ]);
-    expect(analysed.map((s) => s.checks.find((c) => c.name === 'request-success-rate')?.value)).toEqual([
-      100, 100, 100, 100,
-    ]);
-    expect(primaryImage(w)).toBe('podinfo:6.0.1');
+    await expectPromoted(w, () => splitCanaryWeight(w), [0, 100, 0]);
+    await expectBlueGreenAnalysis(w);
     expect(metricNames(w.queries)).toEqual(LINKERD_METRICS);
   });
 
   it('rolls back a faulty version without ever routing clients to it', async () => {
     const w = await startMeshWorld({}, LOAD_TESTED);
     await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'linkerd' }));
-    const run = await release(
-      w,
-      'podinfo:6.0.1-faulty',
-      (p) => p === 'Failed',
-      () => splitCanaryWeight(w),
-    );
-    expect(run.row?.status).toMatchObject({ phase: 'Failed', failedChecks: 2, canaryWeight: 0 });
-    expect(run.weights).toEqual([0]);
-    expect(primaryImage(w)).toBe('podinfo:6.0.0');
+    await expectRolledBack(w, () => splitCanaryWeight(w), [0]);
   });
 });
 

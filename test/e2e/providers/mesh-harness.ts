@@ -226,3 +226,46 @@ export function primaryImage(w: MeshWorld): string {
   };
   return d.spec.template.spec.containers[0].image;
 }
+
+/** Releases podinfo:6.0.1 until Succeeded and checks the promotion: these weights, the new image. */
+export async function expectPromoted(
+  w: MeshWorld,
+  canaryWeight: () => number,
+  weights: number[],
+): Promise<Release> {
+  const run = await release(w, 'podinfo:6.0.1', (p) => p === 'Succeeded', canaryWeight);
+  expect(run.row?.status.phase).toBe('Succeeded');
+  expect(run.weights).toEqual(weights);
+  expect(primaryImage(w)).toBe('podinfo:6.0.1');
+  return run;
+}
+
+/** Releases the 30 %-errors podinfo until Failed and checks the rollback: two failed checks, weight 0. */
+export async function expectRolledBack(
+  w: MeshWorld,
+  canaryWeight: () => number,
+  weights: number[],
+): Promise<Release> {
+  const run = await release(w, 'podinfo:6.0.1-faulty', (p) => p === 'Failed', canaryWeight);
+  expect(run.row?.status).toMatchObject({ phase: 'Failed', failedChecks: 2, canaryWeight: 0 });
+  expect(run.weights).toEqual(weights);
+  expect(primaryImage(w)).toBe('podinfo:6.0.0');
+  return run;
+}
+
+/**
+ * A promoted blue/green release's analysis ({@link BG_ANALYSIS}): two iterations on the load
+ * tester's requests to the canary Service; the third switches clients over, and the step that
+ * starts the promotion analyses them on the canary. Every success rate 100 %.
+ */
+export async function expectBlueGreenAnalysis(w: MeshWorld): Promise<void> {
+  const analysed = await analysedChecks(w);
+  expect(analysed.map((s) => s.reason)).toEqual([
+    'IterationAdvanced',
+    'IterationAdvanced',
+    'TrafficRoutedToCanary',
+    'PromotionStarted',
+  ]);
+  const rates = analysed.map((s) => s.checks.find((c) => c.name === 'request-success-rate')?.value);
+  expect(rates).toEqual([100, 100, 100, 100]);
+}
