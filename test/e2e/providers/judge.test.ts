@@ -9,7 +9,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Judgement } from '../../../lib/domain/judge/index.js';
 import type { HistoryRecord } from '../../../lib/ports/store.js';
-import { JUDGED_ANALYSIS, podinfoCanary, podinfoKey as key } from '../../support/release.js';
+import {
+  expectJudgedSlower,
+  JUDGED_ANALYSIS,
+  podinfoCanary,
+  podinfoKey as key,
+} from '../../support/release.js';
 import { expectPromoted, initialize, release, startMeshWorld, type MeshWorld } from './mesh-harness.js';
 import { httpRouteWeight, serviceSplitterWeight, trafficSplitWeight } from './mesh-weights.js';
 
@@ -72,15 +77,7 @@ describe.each(meshes)('the judge on $mesh', ({ manifest, annotations, weight, co
     );
     expect(run.row?.status).toMatchObject({ phase: 'Failed', canaryWeight: 0, failedChecks: 0 });
     expect(weight(w)).toBe(0);
-    const [last] = await history(w);
-    expect(last!.reason).toBe('JudgeFailed');
-    const checks = last!.checks as { name: string; verdict: string }[];
-    expect(checks.find((c) => c.name === 'request-duration')).toMatchObject({ verdict: 'pass' });
-    const latency = (last!.judgements as Judgement[]).find((j) => j.metric === 'request-duration')!;
-    expect(latency.verdict).toBe('fail');
-    expect(latency.canary.requests).toBeGreaterThan(0);
-    expect(latency.primary.requests).toBeGreaterThan(latency.canary.requests);
-    expect(latency.effect.lower).toBeGreaterThan(1);
+    expectJudgedSlower((await history(w))[0]);
     // Both sides were read from the mesh's own counters.
     const queries = judgeQueries(w);
     for (const metric of counters) {

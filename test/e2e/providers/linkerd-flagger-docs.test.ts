@@ -20,27 +20,16 @@ import {
 import { httpRouteWeight } from './mesh-weights.js';
 
 // The guide's templates, as it writes them (direction is a template variable).
-const SUCCESS_RATE = `sum(
+const responses = (ok: string) => `sum(
   rate(
     response_total{
       namespace="{{ namespace }}",
-      deployment=~"{{ target }}",
-      classification!="failure",
+      deployment=~"{{ target }}",${ok}
       direction="{{ variables.direction }}"
     }[{{ interval }}]
   )
-)
-/
-sum(
-  rate(
-    response_total{
-      namespace="{{ namespace }}",
-      deployment=~"{{ target }}",
-      direction="{{ variables.direction }}"
-    }[{{ interval }}]
-  )
-)
-* 100`;
+)`;
+const SUCCESS_RATE = `${responses('\n      classification!="failure",')}\n/\n${responses('')}\n* 100`;
 
 const LATENCY = `histogram_quantile(
     0.99,

@@ -227,31 +227,41 @@ export function primaryImage(w: MeshWorld): string {
   return d.spec.template.spec.containers[0].image;
 }
 
-/** Releases podinfo:6.0.1 until Succeeded and checks the promotion: these weights, the new image. */
-export async function expectPromoted(
+/** How each outcome is reached and what it leaves: the image released, the status, the primary's image. */
+const OUTCOMES = {
+  promoted: { image: 'podinfo:6.0.1', status: { phase: 'Succeeded' }, primary: 'podinfo:6.0.1' },
+  rolledBack: {
+    image: 'podinfo:6.0.1-faulty',
+    status: { phase: 'Failed', failedChecks: 2, canaryWeight: 0 },
+    primary: 'podinfo:6.0.0',
+  },
+} as const;
+
+/**
+ * Releases a version until it is promoted (podinfo:6.0.1) or rolled back (the 30 %-errors one, on
+ * two failed checks), and checks the outcome: the status, these canary weights, the primary's image.
+ */
+async function expectOutcome(
   w: MeshWorld,
+  outcome: keyof typeof OUTCOMES,
   canaryWeight: () => number,
   weights: number[],
 ): Promise<Release> {
-  const run = await release(w, 'podinfo:6.0.1', (p) => p === 'Succeeded', canaryWeight);
-  expect(run.row?.status.phase).toBe('Succeeded');
+  const want = OUTCOMES[outcome];
+  const run = await release(w, want.image, (p) => p === want.status.phase, canaryWeight);
+  expect(run.row?.status).toMatchObject(want.status);
   expect(run.weights).toEqual(weights);
-  expect(primaryImage(w)).toBe('podinfo:6.0.1');
+  expect(primaryImage(w)).toBe(want.primary);
   return run;
 }
 
-/** Releases the 30 %-errors podinfo until Failed and checks the rollback: two failed checks, weight 0. */
-export async function expectRolledBack(
-  w: MeshWorld,
-  canaryWeight: () => number,
-  weights: number[],
-): Promise<Release> {
-  const run = await release(w, 'podinfo:6.0.1-faulty', (p) => p === 'Failed', canaryWeight);
-  expect(run.row?.status).toMatchObject({ phase: 'Failed', failedChecks: 2, canaryWeight: 0 });
-  expect(run.weights).toEqual(weights);
-  expect(primaryImage(w)).toBe('podinfo:6.0.0');
-  return run;
-}
+/** {@link expectOutcome} of a healthy version. */
+export const expectPromoted = (w: MeshWorld, canaryWeight: () => number, weights: number[]) =>
+  expectOutcome(w, 'promoted', canaryWeight, weights);
+
+/** {@link expectOutcome} of a version answering 30 % errors. */
+export const expectRolledBack = (w: MeshWorld, canaryWeight: () => number, weights: number[]) =>
+  expectOutcome(w, 'rolledBack', canaryWeight, weights);
 
 /**
  * A promoted blue/green release's analysis ({@link BG_ANALYSIS}): two iterations on the load

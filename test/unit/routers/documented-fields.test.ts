@@ -17,47 +17,35 @@ import { smiVersions, trafficSplitSpec } from '../../../lib/adapters/routers/smi
 import type { ServiceSpec } from '../../../lib/domain/spec/schema.js';
 import { abCanary, routedCanary } from './fixtures.js';
 
+/** `keys` under `at`: `under('splits[]', ['weight'])` is `['splits[].weight']`. */
+const under = (at: string, keys: readonly string[]) => keys.map((k) => `${at}.${k}`);
+
 /** Consul's `HTTPHeaderModifiers`: header names are the user's. */
-const HEADERS = ['add.*', 'set.*', 'remove[]'];
-const headers = (at: string) => HEADERS.map((h) => `${at}.${h}`);
+const headers = (at: string) => under(at, ['add.*', 'set.*', 'remove[]']);
 
 /** SMI's TrafficSplit spec: the root service and weighted backends (matches are v1alpha3+). */
-const TRAFFIC_SPLIT = ['service', 'backends[].service', 'backends[].weight'];
+const TRAFFIC_SPLIT = ['service', ...under('backends[]', ['service', 'weight'])];
 
 const SERVICE_DEFAULTS = ['protocol', 'mode', 'meshGateway.mode', 'expose.checks', 'externalSNI'];
 
 const SERVICE_RESOLVER = [
-  'defaultSubset',
-  'subsets.*.filter',
-  'subsets.*.onlyPassing',
-  'connectTimeout',
-  'requestTimeout',
+  ...['defaultSubset', 'connectTimeout', 'requestTimeout'],
+  ...under('subsets.*', ['filter', 'onlyPassing']),
 ];
 
 const SERVICE_SPLITTER = [
-  'splits[].weight',
-  'splits[].service',
-  'splits[].serviceSubset',
-  'splits[].namespace',
+  ...under('splits[]', ['weight', 'service', 'serviceSubset', 'namespace']),
   ...headers('splits[].requestHeaders'),
   ...headers('splits[].responseHeaders'),
 ];
 
 const VALUE_MATCH = ['name', 'present', 'exact', 'prefix', 'suffix', 'regex', 'invert'];
+const DESTINATION = ['service', 'serviceSubset', 'prefixRewrite', 'requestTimeout', 'numRetries'];
 const SERVICE_ROUTER = [
-  'routes[].match.http.pathExact',
-  'routes[].match.http.pathPrefix',
-  'routes[].match.http.pathRegex',
-  'routes[].match.http.methods[]',
-  ...VALUE_MATCH.map((k) => `routes[].match.http.header[].${k}`),
-  ...VALUE_MATCH.map((k) => `routes[].match.http.queryParam[].${k}`),
-  'routes[].destination.service',
-  'routes[].destination.serviceSubset',
-  'routes[].destination.prefixRewrite',
-  'routes[].destination.requestTimeout',
-  'routes[].destination.numRetries',
-  'routes[].destination.retryOnConnectFailure',
-  'routes[].destination.retryOnStatusCodes[]',
+  ...under('routes[].match.http', ['pathExact', 'pathPrefix', 'pathRegex', 'methods[]']),
+  ...under('routes[].match.http.header[]', VALUE_MATCH),
+  ...under('routes[].match.http.queryParam[]', VALUE_MATCH),
+  ...under('routes[].destination', [...DESTINATION, 'retryOnConnectFailure', 'retryOnStatusCodes[]']),
   ...headers('routes[].destination.requestHeaders'),
   ...headers('routes[].destination.responseHeaders'),
 ];
