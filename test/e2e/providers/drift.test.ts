@@ -2,11 +2,13 @@
  * Drift on the meshes, repaired by the per-cluster sweep (docs/architecture.md, "Idle canaries:
  * the sweep"; test/e2e/scenarios/sweep.test.ts is the Istio version): an idle canary's routing
  * objects — Linkerd's TrafficSplit or HTTPRoute, Consul's config entries — deleted or edited by
- * hand are back as the router builds them within the next sweep and the step it queues.
+ * hand are back as the router builds them within the next sweep and the step it queues. Every
+ * request the controller made on the way is one infra/kubernetes/rbac.yaml grants.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
 import { initializeCanary, podinfoCanary, podinfoDeployment } from '../../support/release.js';
+import { accessOf, rbacGrants } from '../../support/rbac.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
 
 const MINUTE = 60_000;
@@ -42,7 +44,8 @@ async function minute(): Promise<void> {
 }
 
 async function kubectl(method: 'DELETE' | 'PUT', path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${sandbox.httpUrl}${path}`, {
+  // Tagged as the test's own, as apply() tags its writes: not the controller's (expectGrantedByRbac).
+  const res = await fetch(`${sandbox.httpUrl}${path}?fieldManager=e2e`, {
     method,
     headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -112,6 +115,7 @@ describe.each([
     expect(objects.map(specOf)).toEqual(objects.map(() => undefined));
     await minute();
     expect(objects.map(specOf)).toEqual(built);
+    expectGrantedByRbac();
   });
 
   // Weights are not drift: reconcile keeps the live ones (docs/routing.md), as Flagger's routers do.
@@ -123,5 +127,23 @@ describe.each([
     expect(specOf(edited)).not.toEqual(built);
     await minute();
     expect(specOf(edited)).toEqual(built);
+    expectGrantedByRbac();
   });
 });
+
+/**
+ * Every Kubernetes API request the controller made (not the test's own writes, tagged
+ * `fieldManager=e2e`) is granted by infra/kubernetes/rbac.yaml: the sweep's metadata-only lists
+ * by its ClusterRole, everything else by the step's.
+ */
+function expectGrantedByRbac(): void {
+  const step = rbacGrants('flagger-serverless');
+  const sweep = rbacGrants('flagger-serverless-sweep');
+  const requests = sandbox
+    .selectRequests({ proxied: false })
+    .filter((r) => /^\/apis?\//.test(r.path) && !r.query.includes('fieldManager=e2e'));
+  const denied = requests
+    .map((r) => ({ sweep: r.accept.includes('PartialObjectMetadata'), ...accessOf(r) }))
+    .filter((a) => !(a.sweep ? sweep : step)(a));
+  expect(denied).toEqual([]);
+}
