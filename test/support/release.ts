@@ -1,7 +1,8 @@
 /** Fixtures shared by the end-to-end tests: the podinfo Deployment, Canary and live weights. */
 import { expect } from 'vitest';
 import type { CanaryStatus } from '../../lib/domain/status.js';
-import type { CanaryRecord } from '../../lib/ports/store.js';
+import type { Judgement } from '../../lib/domain/judge/index.js';
+import type { CanaryRecord, HistoryRecord } from '../../lib/ports/store.js';
 import type { ControlPlane } from './controlplane.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -82,6 +83,19 @@ export function virtualServiceWeights(sandbox: Sandbox, name = 'podinfo'): [numb
   return [w(`${name}-primary`), w(`${name}-canary`)];
 }
 
+/**
+ * A judged analysis: Flagger's static checks stay, and both builtins are also compared against
+ * the primary; 10 % steps to 50 %.
+ */
+export const JUDGED_ANALYSIS = `threshold: 2
+maxWeight: 50
+stepWeight: 10
+judge:
+  enabled: true
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
+  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }`;
+
 /** A podinfo Canary (YAML) with a 10 s interval; `analysis` lines are inserted as given. */
 export function podinfoCanary(
   analysis: string,
@@ -129,4 +143,21 @@ export async function initializeCanary(
   for (let i = 0; i < 5 && row?.status.phase !== 'Initialized'; i++) row = await cp.tick(podinfoKey, 10_000);
   expect(row?.status.phase).toBe('Initialized');
   return row!;
+}
+
+/**
+ * The last history record of a release the judge rolled back for latency alone: `JudgeFailed`,
+ * the static request-duration check passing, the latency judgement failing with the canary
+ * slower and fewer canary requests than primary ones. Returns that judgement.
+ */
+export function expectJudgedSlower(last: HistoryRecord | undefined): Judgement {
+  expect(last?.reason).toBe('JudgeFailed');
+  const checks = last!.checks as { name: string; verdict: string }[];
+  expect(checks.find((c) => c.name === 'request-duration')).toMatchObject({ verdict: 'pass' });
+  const latency = (last!.judgements as Judgement[]).find((j) => j.metric === 'request-duration')!;
+  expect(latency.verdict).toBe('fail');
+  expect(latency.canary.requests).toBeGreaterThan(0);
+  expect(latency.primary.requests).toBeGreaterThan(latency.canary.requests);
+  expect(latency.effect.lower).toBeGreaterThan(1);
+  return latency;
 }

@@ -10,6 +10,11 @@ import { podinfoCanary } from '../../support/release.js';
 import {
   AB_ANALYSIS,
   analysedChecks,
+  BG_ANALYSIS,
+  expectBlueGreenAnalysis,
+  expectPromoted,
+  expectRolledBack,
+  LOAD_TESTED,
   ANALYSIS,
   initialize,
   metricNames,
@@ -130,5 +135,19 @@ describe('Consul service mesh', () => {
     expect(run.row?.status.phase).toBe('Failed');
     expect(routerCanaryWeight(w)).toBe(0);
     expect(primaryImage(w)).toBe('podinfo:6.0.0');
+  });
+
+  it('blue/green: the splitter keeps clients on the primary through the iterations, then switches for the promotion', async () => {
+    const w = await startMeshWorld(CONNECT, LOAD_TESTED);
+    await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'consul' }));
+    await expectPromoted(w, () => splitterCanaryWeight(w), [0, 100, 0]);
+    await expectBlueGreenAnalysis(w);
+    expect(metricNames(w.queries)).toEqual(ENVOY_METRICS);
+  });
+
+  it('blue/green: rolls back a faulty version without ever routing clients to it', async () => {
+    const w = await startMeshWorld(CONNECT, LOAD_TESTED);
+    await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'consul' }));
+    await expectRolledBack(w, () => splitterCanaryWeight(w), [0]);
   });
 });

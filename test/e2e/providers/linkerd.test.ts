@@ -8,6 +8,11 @@ import { podinfoCanary } from '../../support/release.js';
 import {
   AB_ANALYSIS,
   analysedChecks,
+  BG_ANALYSIS,
+  expectBlueGreenAnalysis,
+  expectPromoted,
+  expectRolledBack,
+  LOAD_TESTED,
   ANALYSIS,
   initialize,
   metricNames,
@@ -98,6 +103,22 @@ describe('Linkerd (SMI TrafficSplit)', () => {
     expect(rate.value).toBeCloseTo(lastIntervalSuccessRate(run), 9);
     expect(primaryImage(w)).toBe('podinfo:6.0.0');
     expect(metricNames(w.queries)).toEqual(LINKERD_METRICS);
+  });
+});
+
+describe('Linkerd (SMI TrafficSplit) blue/green', () => {
+  it('keeps every request on the primary through the iterations, switches for the promotion, then back', async () => {
+    const w = await startMeshWorld({}, LOAD_TESTED);
+    await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'linkerd' }));
+    await expectPromoted(w, () => splitCanaryWeight(w), [0, 100, 0]);
+    await expectBlueGreenAnalysis(w);
+    expect(metricNames(w.queries)).toEqual(LINKERD_METRICS);
+  });
+
+  it('rolls back a faulty version without ever routing clients to it', async () => {
+    const w = await startMeshWorld({}, LOAD_TESTED);
+    await initialize(w, podinfoCanary(BG_ANALYSIS, { provider: 'linkerd' }));
+    await expectRolledBack(w, () => splitCanaryWeight(w), [0]);
   });
 });
 

@@ -36,12 +36,25 @@ match:
 metrics:
   - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }`;
 
+/**
+ * Blue/green: three iterations with every request on the primary, so the canary is analysed on
+ * the load tester's requests to the `-canary` Service (start the world with {@link LOAD_TESTED}).
+ */
+export const BG_ANALYSIS = `threshold: 2
+iterations: 3
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
+  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }`;
+
+/** The apps of a blue/green world: podinfo's clients, and a load tester calling the canary directly. */
+export const LOAD_TESTED = { apps: ['podinfo', 'podinfo-canary'] } as const;
+
 /** One running world. */
 export interface MeshWorld {
   sandbox: Sandbox;
   cp: ControlPlane;
   sim: TrafficSimulator;
-  /** Every query the analysis sent, in order. */
+  /** Every instant query the analysis and the judge sent, in order. */
   queries: string[];
   /** The pod-template annotations of every podinfo version applied. */
   annotations: Record<string, string>;
@@ -56,8 +69,14 @@ afterEach(async () => {
   current = undefined;
 });
 
-/** Starts a world whose podinfo versions carry `annotations` (Consul's connect-service, say). */
-export async function startMeshWorld(annotations: Record<string, string> = {}): Promise<MeshWorld> {
+/**
+ * Starts a world whose podinfo versions carry `annotations` (Consul's connect-service, say); the
+ * simulator sends `rps` requests per second (default 20) to each of `apps` (default: every apex).
+ */
+export async function startMeshWorld(
+  annotations: Record<string, string> = {},
+  options: { rps?: number; apps?: readonly string[] } = {},
+): Promise<MeshWorld> {
   const sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
   const start = Date.now();
   // The simulator runs on the control plane's clock, which exists only once the plane has started.
@@ -67,6 +86,8 @@ export async function startMeshWorld(annotations: Record<string, string> = {}): 
     namespaces: ['test'],
     autoStart: false,
     serve: false,
+    rps: options.rps,
+    apps: options.apps,
     now: () => plane.cp?.clock.now ?? start,
   });
   const queries: string[] = [];
@@ -74,7 +95,7 @@ export async function startMeshWorld(annotations: Record<string, string> = {}): 
   const metrics: MetricsProvider = {
     query: (q, signal) => (queries.push(q), inner.query(q, signal)),
     queryRange: (q, range, signal) => inner.queryRange(q, range, signal),
-    queryVector: (q, signal) => inner.queryVector(q, signal),
+    queryVector: (q, signal) => (queries.push(q), inner.queryVector(q, signal)),
     isOnline: (signal) => inner.isOnline(signal),
   };
   const cp = await startControlPlane({ metrics, start });
@@ -204,4 +225,57 @@ export function primaryImage(w: MeshWorld): string {
     spec: { template: { spec: { containers: { image: string }[] } } };
   };
   return d.spec.template.spec.containers[0].image;
+}
+
+/** How each outcome is reached and what it leaves: the image released, the status, the primary's image. */
+const OUTCOMES = {
+  promoted: { image: 'podinfo:6.0.1', status: { phase: 'Succeeded' }, primary: 'podinfo:6.0.1' },
+  rolledBack: {
+    image: 'podinfo:6.0.1-faulty',
+    status: { phase: 'Failed', failedChecks: 2, canaryWeight: 0 },
+    primary: 'podinfo:6.0.0',
+  },
+} as const;
+
+/**
+ * Releases a version until it is promoted (podinfo:6.0.1) or rolled back (the 30 %-errors one, on
+ * two failed checks), and checks the outcome: the status, these canary weights, the primary's image.
+ */
+async function expectOutcome(
+  w: MeshWorld,
+  outcome: keyof typeof OUTCOMES,
+  canaryWeight: () => number,
+  weights: number[],
+): Promise<Release> {
+  const want = OUTCOMES[outcome];
+  const run = await release(w, want.image, (p) => p === want.status.phase, canaryWeight);
+  expect(run.row?.status).toMatchObject(want.status);
+  expect(run.weights).toEqual(weights);
+  expect(primaryImage(w)).toBe(want.primary);
+  return run;
+}
+
+/** {@link expectOutcome} of a healthy version. */
+export const expectPromoted = (w: MeshWorld, canaryWeight: () => number, weights: number[]) =>
+  expectOutcome(w, 'promoted', canaryWeight, weights);
+
+/** {@link expectOutcome} of a version answering 30 % errors. */
+export const expectRolledBack = (w: MeshWorld, canaryWeight: () => number, weights: number[]) =>
+  expectOutcome(w, 'rolledBack', canaryWeight, weights);
+
+/**
+ * A promoted blue/green release's analysis ({@link BG_ANALYSIS}): two iterations on the load
+ * tester's requests to the canary Service; the third switches clients over, and the step that
+ * starts the promotion analyses them on the canary. Every success rate 100 %.
+ */
+export async function expectBlueGreenAnalysis(w: MeshWorld): Promise<void> {
+  const analysed = await analysedChecks(w);
+  expect(analysed.map((s) => s.reason)).toEqual([
+    'IterationAdvanced',
+    'IterationAdvanced',
+    'TrafficRoutedToCanary',
+    'PromotionStarted',
+  ]);
+  const rates = analysed.map((s) => s.checks.find((c) => c.name === 'request-success-rate')?.value);
+  expect(rates).toEqual([100, 100, 100, 100]);
 }

@@ -1,0 +1,149 @@
+/**
+ * Drift on the meshes, repaired by the per-cluster sweep (docs/architecture.md, "Idle canaries:
+ * the sweep"; test/e2e/scenarios/sweep.test.ts is the Istio version): an idle canary's routing
+ * objects — Linkerd's TrafficSplit or HTTPRoute, Consul's config entries — deleted or edited by
+ * hand are back as the router builds them within the next sweep and the step it queues. Every
+ * request the controller made on the way is one infra/kubernetes/rbac.yaml grants.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
+import { initializeCanary, podinfoCanary, podinfoDeployment } from '../../support/release.js';
+import { accessOf, rbacGrants } from '../../support/rbac.js';
+import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+
+const MINUTE = 60_000;
+
+type Spec = Record<string, unknown>;
+const CONNECT = { 'consul.hashicorp.com/connect-service': 'podinfo' };
+const SERVICE_PARENT =
+  'service: { port: 9898, gatewayRefs: [{ name: podinfo, namespace: test, group: core, kind: Service, port: 9898 }] }';
+
+let sandbox: Sandbox;
+let cp: ControlPlane;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ name: 'sandbox', rolloutDelayMs: 0, namespaces: ['default', 'test'] });
+  cp = await startControlPlane();
+});
+
+afterEach(async () => {
+  await cp.close();
+  await sandbox.close();
+});
+
+/** Registers the sandbox, podinfo (with `annotations`) and `manifest`; steps until Initialized. */
+async function idle(manifest: string, annotations: Record<string, string> = {}): Promise<void> {
+  await initializeCanary(cp, sandbox, manifest, podinfoDeployment('podinfo:6.0.0', annotations));
+}
+
+/** One minute passes: dispatch runs, and the sweeps and steps it queued are delivered. */
+async function minute(): Promise<void> {
+  cp.clock.now += MINUTE;
+  await cp.dispatch();
+  await cp.deliver();
+}
+
+async function kubectl(method: 'DELETE' | 'PUT', path: string, body?: unknown): Promise<void> {
+  // Tagged as the test's own, as apply() tags its writes: not the controller's (expectGrantedByRbac).
+  const res = await fetch(`${sandbox.httpUrl}${path}?fieldManager=e2e`, {
+    method,
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(res.status, `${method} ${path}`).toBeLessThan(300);
+}
+
+/** One routing object: its apiVersion, kind and URL path. */
+interface Obj {
+  apiVersion: string;
+  kind: string;
+  path: string;
+}
+
+const obj = (group: string, version: string, kind: string, plural: string): Obj => ({
+  apiVersion: `${group}/${version}`,
+  kind,
+  path: `/apis/${group}/${version}/namespaces/test/${plural}/podinfo`,
+});
+
+const TRAFFIC_SPLIT = obj('split.smi-spec.io', 'v1alpha1', 'TrafficSplit', 'trafficsplits');
+const HTTP_ROUTE = obj('gateway.networking.k8s.io', 'v1beta1', 'HTTPRoute', 'httproutes');
+const SPLITTER = obj('consul.hashicorp.com', 'v1alpha1', 'ServiceSplitter', 'servicesplitters');
+const RESOLVER = obj('consul.hashicorp.com', 'v1alpha1', 'ServiceResolver', 'serviceresolvers');
+
+const specOf = (o: Obj) =>
+  (sandbox.store.get(o.apiVersion, o.kind, 'test', 'podinfo') as { spec?: unknown } | undefined)?.spec;
+
+describe.each([
+  {
+    mesh: 'Linkerd (TrafficSplit)',
+    manifest: podinfoCanary('threshold: 2\nstepWeight: 50', { provider: 'linkerd' }),
+    annotations: {},
+    objects: [TRAFFIC_SPLIT],
+    edited: TRAFFIC_SPLIT,
+    drift: (spec: Spec) => ({ ...spec, service: 'podinfo-elsewhere' }),
+  },
+  {
+    mesh: 'Linkerd (HTTPRoute)',
+    manifest: podinfoCanary('threshold: 2\nstepWeight: 50', { provider: 'linkerd' }).replace(
+      'service: { port: 9898 }',
+      SERVICE_PARENT,
+    ),
+    annotations: {},
+    objects: [HTTP_ROUTE],
+    edited: HTTP_ROUTE,
+    drift: (spec: Spec) => ({
+      ...spec,
+      parentRefs: [{ group: 'core', kind: 'Service', name: 'frontend', port: 80 }],
+    }),
+  },
+  {
+    mesh: 'Consul',
+    manifest: podinfoCanary('threshold: 2\nstepWeight: 50', { provider: 'consul' }),
+    annotations: CONNECT,
+    objects: [SPLITTER, RESOLVER],
+    edited: RESOLVER,
+    // Every request without a split would reach the canary subset.
+    drift: (spec: Spec) => ({ ...spec, defaultSubset: 'canary' }),
+  },
+])('drift on $mesh', ({ manifest, annotations, objects, edited, drift }) => {
+  it('repairs deleted routing objects within the next sweep and its step', async () => {
+    await idle(manifest, annotations);
+    const built = objects.map(specOf);
+    expect(built.every((s) => s !== undefined)).toBe(true);
+    for (const o of objects) await kubectl('DELETE', o.path);
+    expect(objects.map(specOf)).toEqual(objects.map(() => undefined));
+    await minute();
+    expect(objects.map(specOf)).toEqual(built);
+    expectGrantedByRbac();
+  });
+
+  // Weights are not drift: reconcile keeps the live ones (docs/routing.md), as Flagger's routers do.
+  it('repairs a routing object edited by hand', async () => {
+    await idle(manifest, annotations);
+    const built = specOf(edited) as Spec;
+    const live = sandbox.store.get(edited.apiVersion, edited.kind, 'test', 'podinfo') as unknown as Spec;
+    await kubectl('PUT', edited.path, { ...live, spec: drift(built) });
+    expect(specOf(edited)).not.toEqual(built);
+    await minute();
+    expect(specOf(edited)).toEqual(built);
+    expectGrantedByRbac();
+  });
+});
+
+/**
+ * Every Kubernetes API request the controller made (not the test's own writes, tagged
+ * `fieldManager=e2e`) is granted by infra/kubernetes/rbac.yaml: the sweep's metadata-only lists
+ * by its ClusterRole, everything else by the step's.
+ */
+function expectGrantedByRbac(): void {
+  const step = rbacGrants('flagger-serverless');
+  const sweep = rbacGrants('flagger-serverless-sweep');
+  const requests = sandbox
+    .selectRequests({ proxied: false })
+    .filter((r) => /^\/apis?\//.test(r.path) && !r.query.includes('fieldManager=e2e'));
+  const denied = requests
+    .map((r) => ({ sweep: r.accept.includes('PartialObjectMetadata'), ...accessOf(r) }))
+    .filter((a) => !(a.sweep ? sweep : step)(a));
+  expect(denied).toEqual([]);
+}
