@@ -7,7 +7,7 @@
  * same `unavailable` cases.
  */
 import type { JudgeReading } from '../domain/observations.js';
-import type { TrafficReading } from '../domain/replay-evidence.js';
+import type { TrafficReading } from '../domain/replay-share.js';
 import type {
   CheckContext,
   CheckQueryResolver,

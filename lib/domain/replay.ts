@@ -27,7 +27,7 @@ import { evaluateMetric, type EvaluateOptions, type QueryOutcome } from './evalu
 import { judgeConfig, judgeStep, type JudgeConfig, type Judgement } from './judge/index.js';
 import type { JudgeReading } from './observations.js';
 import { judgeReadings, type Evidence } from './judge/evidence.js';
-import { recordedShare, type TrafficReading } from './replay-evidence.js';
+import { recordedShare, type TrafficReading } from './replay-share.js';
 import * as spec from './spec/accessors.js';
 import type { Canary, MetricSpec } from './spec/schema.js';
 import { nextCanaryWeight } from './weights.js';

@@ -51,7 +51,6 @@ async function setUp(): Promise<void> {
   cp = await startControlPlane({
     metrics: sandboxMetricsProvider(sim),
     start,
-    logger: process.env.DEBUG_JUDGE ? (console as never) : undefined,
   });
   await initializeCanary(cp, sandbox, podinfoCanary(JUDGED_ANALYSIS));
 }

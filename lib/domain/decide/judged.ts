@@ -8,7 +8,7 @@
  * step advance: the step waits (an inconclusive step), so a metrics outage never promotes.
  */
 import type { CheckResult } from '../check.js';
-import { baselineEvidence, judgeReadings, type Evidence } from '../judge/evidence.js';
+import { judgeReadings } from '../judge/evidence.js';
 import { judgeConfig, judgeStep, type JudgeConfig, type Judgement } from '../judge/index.js';
 import * as spec from '../spec/accessors.js';
 import type { JudgeState } from '../status.js';
@@ -35,11 +35,8 @@ export function judgeBaseline(ctx: Ctx): NeedDecision | undefined {
   if (config === undefined) return undefined;
   const readings = ctx.obs.judge;
   if (readings === undefined) return judgeNeed(ctx);
-  const evidence: Record<string, Evidence> = {};
-  for (const c of config.comparisons) {
-    const r = readings[c.name];
-    if (r !== undefined && r.kind !== 'unavailable') evidence[c.name] = baselineEvidence(r);
-  }
+  // No evidence yet: every reading this step becomes its metric's baseline.
+  const { evidence } = judgeReadings(config.comparisons, {}, readings);
   ctx.judged = { state: { evidence, inconclusiveSteps: 0 }, judgements: [] };
   return undefined;
 }
@@ -69,12 +66,10 @@ export function judgeChecks(ctx: Ctx, staticFailed = false): Decision | undefine
     ...(before.held && { held: true as const }),
   };
   ctx.judged = { state, judgements };
-  if (staticFailed) {
-    if (decided.action !== 'rollback' || decided.reason !== 'JudgeFailed') {
-      // The failed static check holds this step: the count of inconclusive steps stays.
-      ctx.judged = { judgements, state: { ...state, inconclusiveSteps: before.inconclusiveSteps } };
-      return undefined;
-    }
+  if (staticFailed && !(decided.action === 'rollback' && decided.reason === 'JudgeFailed')) {
+    // The failed static check holds this step: the count of inconclusive steps stays.
+    ctx.judged = { judgements, state: { ...state, inconclusiveSteps: before.inconclusiveSteps } };
+    return undefined;
   }
   switch (decided.action) {
     case 'advance':

@@ -52,7 +52,7 @@ export function kubeEvent(type: EventKind, reason: Reason, message: string): Act
 export function step(ctx: Ctx, s: StepSpec): StepDecision {
   const now = ctx.obs.now;
   const at = new Date(now).toISOString();
-  const judged = ctx.judged && !(s.status && 'judge' in s.status) ? { judge: ctx.judged.state } : {};
+  const judged = ctx.judged ? { judge: ctx.judged.state } : {};
   const status = finalStatus(ctx, { ...judged, ...s.status }, at);
   const phaseChanged = status.phase !== ctx.status.phase;
   const events = (s.events ?? []).map((e) => domainEvent(ctx, status, s.reason, at, e));

@@ -122,7 +122,7 @@ export function judgeReadings(
       judgements.push(withoutReading(j, r?.message ?? 'not read this step'));
       continue;
     }
-    const ev = previous === undefined ? baselineEvidence(r) : addReading(previous, r);
+    const ev = addReading(previous, r);
     evidence[c.name] = ev;
     judgements.push(judgeEvidence(c.name, ev, c.options));
   }
