@@ -8,6 +8,7 @@ import {
   BatchWriteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  ResourceNotFoundException,
   ScanCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -23,6 +24,24 @@ async function missingIndexes(client: DynamoDBClient, table: string): Promise<st
     .filter((n) => !have.has(n));
 }
 
+/**
+ * Waits until `table` no longer exists: dynalite answers DeleteTable with DELETING and removes the
+ * table a moment later, so a CreateTable sent at once meets the old table ("in use") and the new
+ * one is never created.
+ */
+async function tableGone(client: DynamoDBClient, table: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: table }));
+    } catch (e) {
+      if (e instanceof ResourceNotFoundException) return;
+      throw e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`DynamoDB table ${table} was not deleted`);
+}
+
 /** Rebuilds `table` with today's indexes when it lacks one; returns the indexes added. */
 export async function upgradeTable(client: DynamoDBClient, table: string): Promise<string[]> {
   const missing = await missingIndexes(client, table);
@@ -35,6 +54,7 @@ export async function upgradeTable(client: DynamoDBClient, table: string): Promi
     start = page.LastEvaluatedKey;
   } while (start);
   await client.send(new DeleteTableCommand({ TableName: table }));
+  await tableGone(client, table);
   await createTable(client, table);
   for (let i = 0; i < items.length; i += 25) {
     const requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
