@@ -225,13 +225,20 @@ describe('release metrics', () => {
     for (let i = 0; i < 3; i++) outcomes.push(await nextStep(w)); // idle steps in Succeeded
 
     const metrics: Record<string, number> = {};
+    const perCanary: string[] = [];
     const sink = {
       addMetric: (name: string, _unit: string, value: number) =>
         (metrics[name] = (metrics[name] ?? 0) + value),
+      singleMetric: () => ({
+        addDimension: () => undefined,
+        addMetric: (name: string) => perCanary.push(name),
+      }),
     };
     for (const o of outcomes) recordOutcome(sink, o);
 
     expect(metrics.ReleasesSucceeded).toBe(1);
+    // Per canary: weight and failed checks of every step up to the one that ends the release.
+    expect(perCanary).toHaveLength(2 * (outcomes.length - 3));
     expect(metrics.ReleasesFailed).toBeUndefined();
     expect(metrics.StepsDecided).toBe(outcomes.length);
   });
