@@ -18,7 +18,7 @@ import { aCanary, anObservation, aStatus, passing } from '../support/builders.js
 import { startControlPlane } from '../support/controlplane.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey } from '../support/release.js';
 import { startSandbox } from '../support/sandbox.js';
-import { benchColdStart, type Timing } from './cost/coldstart.js';
+import { benchCliStart, benchColdStart, type Timing } from './cost/coldstart.js';
 import { benchDispatch } from './cost/dispatch.js';
 import { ASSUMPTIONS, costModel } from './cost/model.js';
 import { benchRelease, benchSweep, type Cost } from './cost/requests.js';
@@ -121,6 +121,7 @@ const steps = await benchSteps();
 rows.push(steps.row);
 const dispatch = [await benchDispatch(1_000), await benchDispatch(10_000)];
 const cold = benchColdStart();
+const cli = benchCliStart();
 const releases = [await benchRelease(0), await benchRelease(2)];
 const sweeps = [await benchSweep(1), await benchSweep(20)];
 const model = costModel(releases[0], sweeps[1]);
@@ -169,6 +170,18 @@ const report = [
         ...cold.zips.map((z) => `| ${z.name} | ${(z.bytes / 2 ** 20).toFixed(2)} MB |`),
       ]
     : ['No .serverless/step.zip: run `npm run package` first for these figures.']),
+  '',
+  '## CLI start (goal: ≤ 150 ms)',
+  '',
+  ...(cli
+    ? [
+        '| fresh node | median | × bare | fastest | × bare |',
+        '|---|---|---|---|---|',
+        coldRow('bare `node -e 0`', cli.bare, cli.bare),
+        coldRow('`flagger-serverless --version`', cli.version, cli.bare),
+        coldRow('`flagger-serverless --help`', cli.help, cli.bare),
+      ]
+    : ['No dist/cli bundle: run `npm run build:cli` first for these figures.']),
   '',
 ].join('\n');
 /** The per-step-kind table and the cost model (issue 15's goals beside Flagger's figures). */

@@ -90,3 +90,28 @@ export function benchColdStart(runs = 21, dir = '.serverless'): ColdStart | unde
     rmSync(out, { recursive: true, force: true });
   }
 }
+
+export interface CliStart {
+  bare: Timing;
+  version: Timing;
+  help: Timing;
+}
+
+/**
+ * Start of the CLI as a user runs it (`bin/flagger-serverless.js`, the esbuild bundle in
+ * dist/cli): `--version` and `--help` beside bare node, alternating runs. Undefined without the
+ * bundle (`npm run build:cli`; `npm ci` builds it).
+ */
+export function benchCliStart(runs = 21): CliStart | undefined {
+  if (!existsSync('dist/cli/flagger-serverless.mjs')) return undefined;
+  const env = { PATH: process.env.PATH };
+  const bare: number[] = [];
+  const version: number[] = [];
+  const help: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bare.push(wallMs(['-e', '0'], env));
+    version.push(wallMs(['bin/flagger-serverless.js', '--version'], env));
+    help.push(wallMs(['bin/flagger-serverless.js', '--help'], env));
+  }
+  return { bare: timing(bare), version: timing(version), help: timing(help) };
+}
