@@ -14,7 +14,7 @@ import type { StepOutcome } from '../../lib/app/run-step.js';
 type Unit = 'Count' | 'Percent';
 
 /** A metric set that is written at once with its own dimensions (Powertools' singleMetric). */
-export interface DimensionedSink {
+interface DimensionedSink {
   addDimension(name: string, value: string): unknown;
   addMetric(name: string, unit: Unit, value: number): unknown;
 }
@@ -24,9 +24,6 @@ export interface MetricsSink {
   addMetric(name: string, unit: Unit, value: number): unknown;
   singleMetric(): DimensionedSink;
 }
-
-/** The per-canary dimensions, in the order they are written. */
-export const CANARY_DIMENSIONS = ['Cluster', 'Namespace', 'Canary'] as const;
 
 const IDLE_PHASES: readonly string[] = ['Initialized', 'Succeeded', 'Failed'];
 
