@@ -165,10 +165,12 @@ function inNamespace(key: string, namespace: string | undefined): boolean {
 function templateView(t: MetricTemplate): MetricTemplate {
   const hide = ([k, v]: [string, unknown]) => [k, isSecretName(k) && typeof v === 'string' ? '(hidden)' : v];
   const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as MetricTemplate['provider'];
-  const headers = t.provider.headers
-    ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
-    : undefined;
-  return { ...t, provider: { ...provider, address: redactText(t.provider.address), headers } };
+  const headers =
+    'headers' in t.provider && t.provider.headers
+      ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
+      : undefined;
+  const address = redactText(t.provider.address);
+  return { ...t, provider: { ...provider, address, headers } as MetricTemplate['provider'] };
 }
 
 function alertProviderView(a: AlertProvider): Record<string, unknown> {
