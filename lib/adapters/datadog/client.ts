@@ -11,12 +11,7 @@
  */
 import { withTimeout } from '../../abort.js';
 import { redactor, type Redactor } from '../../domain/redaction.js';
-import type {
-  MetricsProvider,
-  QueryResult,
-  RangeResult,
-  VectorResult,
-} from '../../ports/metrics.js';
+import type { MetricsProvider, QueryResult, RangeResult, VectorResult } from '../../ports/metrics.js';
 import { describeFetchError } from '../fetch-error.js';
 import { parseDatadogQuery } from './response.js';
 
@@ -89,7 +84,8 @@ export class DatadogClient implements MetricsProvider {
     path: string,
     signal: AbortSignal,
   ): Promise<
-    { kind: 'answer'; status: number; text: string; reset: string | null } | { kind: 'error'; message: string }
+    | { kind: 'answer'; status: number; text: string; reset: string | null }
+    | { kind: 'error'; message: string }
   > {
     const where = `Datadog ${this.address}`;
     return withTimeout(signal, this.timeoutMs, async (call) => {
@@ -108,7 +104,8 @@ export class DatadogClient implements MetricsProvider {
         return { kind: 'answer', status: res.status, text, reset: res.headers.get('x-ratelimit-reset') };
       } catch (err) {
         if (signal.aborted) throw signal.reason;
-        if (call.aborted) return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
+        if (call.aborted)
+          return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
         return { kind: 'error', message: this.redact(`${where} query failed: ${describeFetchError(err)}`) };
       }
     });
