@@ -60,7 +60,7 @@ const roleArn = z
     'an IAM role ARN such as "arn:aws:iam::210987654321:role/flagger-serverless"',
   );
 
-const clusterRegistration = z.discriminatedUnion('kind', [
+export const clusterRegistration = z.discriminatedUnion('kind', [
   z.strictObject({
     ...base,
     kind: z.literal('eks'),

@@ -84,7 +84,7 @@ const datadogProvider = z.looseObject({
   }),
 });
 
-const templateBody = z.looseObject({
+export const templateBody = z.looseObject({
   provider: z.discriminatedUnion('type', [prometheusProvider, datadogProvider]),
   query: z.string().min(1),
 });
