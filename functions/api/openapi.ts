@@ -221,7 +221,7 @@ function operations(): Record<string, Record<string, object>> {
 
 /** `path` with its template's parameters (`{cluster}`…) declared at the path level, for every operation. */
 function withPathParameters(path: string, ops: Record<string, object>): Record<string, unknown> {
-  const names = [...path.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]!);
+  const names = [...path.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]);
   if (names.length === 0) return ops;
   const parameters = names.map((name) => ({
     name,

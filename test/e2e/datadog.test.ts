@@ -8,11 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinQuery } from '../../lib/adapters/prometheus/queries.js';
 import type { Logger } from '../../lib/ports/logger.js';
-import {
-  sandboxMetricsProvider,
-  startTrafficSimulator,
-  type TrafficSimulator,
-} from '../../sandbox/traffic/index.js';
+import { sandboxMetricsProvider, type TrafficSimulator } from '../../sandbox/traffic/index.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
 import { serveDatadogApi, type DatadogApi, type DatadogRequest } from '../support/datadog-api.js';
 import {
@@ -21,9 +17,10 @@ import {
   podinfoCanary,
   podinfoDeployment,
   podinfoKey as key,
+  simulatedSandbox,
   virtualServiceWeights,
 } from '../support/release.js';
-import { startSandbox, type Sandbox } from '../support/sandbox.js';
+import type { Sandbox } from '../support/sandbox.js';
 import { historyOf } from '../support/scenario.js';
 
 const API_KEY = 'Datadog-Api-K3y-e2e-0001';
@@ -65,22 +62,16 @@ beforeEach(async () => {
     warn: (message, fields) => logs.push({ message, fields }),
     error: (message, fields) => logs.push({ message, fields }),
   };
-  sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
-  const start = Date.now();
-  sim = await startTrafficSimulator({
-    store: sandbox.store,
-    namespaces: ['test'],
-    autoStart: false,
-    serve: false,
-    now: () => cp?.clock.now ?? start,
-  });
+  let current: ControlPlane | undefined; // this test's, not the previous one's
+  let start: number;
+  ({ sandbox, sim, start } = await simulatedSandbox(() => current?.clock.now));
   dd = await serveDatadogApi({ apiKey: API_KEY, applicationKey: APP_KEY });
   dd.answer = fromSimulator;
   const secrets = (ref: { secret?: string }) =>
     ref.secret === 'datadog'
       ? Promise.resolve(JSON.stringify({ datadog_api_key: API_KEY, datadog_application_key: APP_KEY }))
       : Promise.reject(new Error(`no secret ${ref.secret}`));
-  cp = await startControlPlane({ start, secrets, logger });
+  cp = current = await startControlPlane({ start, secrets, logger });
 });
 
 afterEach(async () => {

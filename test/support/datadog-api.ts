@@ -19,7 +19,7 @@ export interface DatadogRequest {
 }
 
 /** What a query answers: a number (null: a null point), no series, an HTTP answer, or nothing. */
-export type DatadogAnswer =
+type DatadogAnswer =
   | number
   | null
   | { series: 'none' | 'emptyPointlist' }
@@ -38,7 +38,7 @@ export interface DatadogApi {
 }
 
 /** A MetricsQueryResponse with one series whose points are `values`, one per 20 s from `from`. */
-export function queryResponse(r: DatadogRequest, values: (number | null)[]): unknown {
+function queryResponse(r: DatadogRequest, values: (number | null)[]): unknown {
   const fromMs = r.from * 1000;
   const pointlist = values.map((v, i) => [fromMs + i * 20_000, v]);
   const series = [

@@ -18,7 +18,7 @@ const API_KEY = 'datadog_api_key';
 const APPLICATION_KEY = 'datadog_application_key';
 
 /** The two keys of a Datadog secret; an error naming the secret and what is missing otherwise. */
-export function datadogKeys(name: string, text: string): { apiKey: string; applicationKey: string } {
+function datadogKeys(name: string, text: string): { apiKey: string; applicationKey: string } {
   let data: unknown;
   try {
     data = JSON.parse(text);
