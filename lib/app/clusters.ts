@@ -60,6 +60,7 @@ const roleArn = z
     'an IAM role ARN such as "arn:aws:iam::210987654321:role/flagger-serverless"',
   );
 
+/** A cluster registration body (POST /clusters); also the OpenAPI schema of it. */
 export const clusterRegistration = z.discriminatedUnion('kind', [
   z.strictObject({
     ...base,

@@ -84,6 +84,7 @@ const datadogProvider = z.looseObject({
   }),
 });
 
+/** A MetricTemplate's `{provider, query}` (or Flagger's `spec`); also the OpenAPI schema of its body. */
 export const templateBody = z.looseObject({
   provider: z.discriminatedUnion('type', [prometheusProvider, datadogProvider]),
   query: z.string().min(1),
