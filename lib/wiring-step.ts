@@ -13,9 +13,10 @@ import {
   type RequestSigner,
 } from './adapters/aws/sigv4.js';
 import { KubernetesClusterAccess, type ClusterIo } from './adapters/cluster-access.js';
-import { serverProvider, templateProvider } from './adapters/prometheus/factory.js';
+import { serverProvider } from './adapters/prometheus/factory.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
 import type { SecretReader } from './adapters/secrets.js';
+import { templateMetrics } from './adapters/template-metrics.js';
 import { makeHttpHooks } from './adapters/webhooks/index.js';
 import type { EventBus } from './ports/bus.js';
 import type { MetricsProvider } from './ports/metrics.js';
@@ -60,7 +61,7 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
   const { factory, lookup, credentialsOf } = clusterWiring(core, parts);
   const io: ClusterIo = {
     hooks: (fetch) => makeHttpHooks({ signerFor: parts.loadtesterSigner, fetch }),
-    metrics: (template, cluster, fetch) => {
+    metrics: (template, cluster, fetch, intervalSeconds) => {
       if (!template) {
         if (parts.defaultMetrics) return parts.defaultMetrics;
         const own = cluster.metrics;
@@ -73,8 +74,17 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
           serverProvider(server, read, fetch, credentialsOf(cluster)),
         );
       }
-      const id = `${cluster.name}|${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
-      return cached(id, () => templateProvider(template, templateSecret, fetch, credentialsOf(cluster)));
+      const at = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
+      // Datadog's query window is the check's interval: one provider per template and interval.
+      const window = template.provider.type === 'datadog' ? `|${intervalSeconds ?? ''}` : '';
+      const options = {
+        secret: templateSecret,
+        intervalSeconds,
+        now: core.now,
+        fetch,
+        credentials: credentialsOf(cluster),
+      };
+      return cached(`${cluster.name}|${at}${window}`, () => templateMetrics(template, options));
     },
   };
   return {

@@ -1,102 +1,136 @@
-/** The API description served at GET /openapi.json (kept beside the routes it describes). */
+/**
+ * The API description served at GET /openapi.json, kept beside the routes it describes: OpenAPI
+ * 3.0.3 whose request bodies are the JSON Schemas of the zod schemas that validate them
+ * (`z.toJSONSchema`, as input), and whose answers are described by the same schemas as output
+ * where one exists. Every path parameter is declared once per path, from the path template, with
+ * the rule input.ts applies to it. Built on the first request, then kept (a cold start that serves
+ * no /openapi.json does not pay for it).
+ */
+import { z } from 'zod';
+import { clusterRegistration } from '../../lib/app/clusters.js';
+import { templateBody } from '../../lib/app/views.js';
+import { canaryManifest } from '../../lib/domain/spec/schema.js';
+
 const label = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
 const subdomain = {
   type: 'string',
   pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
   maxLength: 253,
 };
-const canaryPath = { name: 'cluster', in: 'path', required: true, schema: label };
-const params = [
-  canaryPath,
-  { ...canaryPath, name: 'namespace' },
-  { ...canaryPath, name: 'name', schema: subdomain },
-];
-const docParams = params.slice(1);
-const namespaceQuery = [{ name: 'namespace', in: 'query', schema: label }];
-const err = { description: 'error: { message, errors: [{ path, message }] } (errors is never empty)' };
+const ACTIONS = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'];
 
-export const openapi = {
-  openapi: '3.0.3',
-  info: {
-    title: 'Flagger Serverless API',
-    version: '0.1.0',
-    description:
-      'Register clusters and Flagger Canary manifests; watch and steer releases. Limits: bodies up to MAX_BODY_BYTES (256 KiB, else 413); nesting up to 64 levels in the text and 31 in anything stored; YAML up to 10,000 tokens and 16 aliases; numbers finite and within ±2^53−1; names and namespaces as Kubernetes validates them (DNS-1123). Every 4xx names the field: a body path, path.<param>, query.<param>, or "" for the whole request.',
-  },
-  components: {
-    securitySchemes: {
-      sigv4: {
-        type: 'apiKey',
-        name: 'Authorization',
-        in: 'header',
-        description: 'AWS SigV4 (IAM authorization, the default)',
-      },
-      bearer: {
-        type: 'http',
-        scheme: 'bearer',
-        description: 'JWT authorizer (auth=jwt) or the local-mode token',
-      },
-    },
-  },
-  security: [{ sigv4: [] }, { bearer: [] }],
-  paths: {
+/** The schema of each path parameter, by name (input.ts checks the same rules). */
+const pathParameters: Record<string, object> = {
+  cluster: label,
+  namespace: label,
+  name: subdomain,
+  action: { type: 'string', enum: ACTIONS },
+};
+
+/** Every 4xx and 5xx answer (functions/api/http.ts). */
+const errorBody = z.object({
+  message: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).min(1),
+});
+
+/** A stored MetricTemplate as the API shows it (header values hidden). */
+const storedTemplate = templateBody.extend({ name: z.string(), namespace: z.string() });
+
+/** What every canary answer has (canaryView in lib/app/views.ts); one canary adds spec and status. */
+const canarySummary = z.looseObject({
+  cluster: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  target: z.string(),
+  phase: z.string(),
+  canaryWeight: z.number().optional(),
+  failedChecks: z.number().optional(),
+  iterations: z.number().optional(),
+  paused: z.boolean(),
+  pendingCommand: z.unknown(),
+  nextRunAt: z.string().nullable(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+type Io = 'input' | 'output';
+const jsonSchema = (schema: z.ZodType, io: Io): object =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' });
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ 'application/json': { schema } });
+const list = (item: string) => ({
+  type: 'object',
+  required: ['items'],
+  properties: { items: { type: 'array', items: ref(item) } },
+});
+const answer = (description: string, schema?: object) =>
+  schema ? { description, content: json(schema) } : { description };
+const err = answer('error: { message, errors: [{ path, message }] } (errors is never empty)', ref('Error'));
+const body = (name: string) => ({ required: true, content: json(ref(name)) });
+const namespaceQuery = [{ name: 'namespace', in: 'query', schema: label }];
+const saved = (schema: string) => ({
+  201: answer('created', ref(schema)),
+  200: answer('updated', ref(schema)),
+  400: err,
+  413: err,
+});
+
+/** The operations of each path; parameters of the path template are added by {@link withPathParameters}. */
+function operations(): Record<string, Record<string, object>> {
+  return {
     '/clusters': {
       get: {
         summary: 'List registered clusters (secrets hidden)',
-        responses: { 200: { description: '{ items }' } },
+        responses: { 200: answer('{ items }', list('Cluster')) },
       },
       post: {
-        summary:
-          'Register or update a cluster: {name, kind: eks, eksClusterName, region} | {name, kind: kubeconfig, kubeconfigSecret|kubeconfigParameter|kubeconfig} | {name, kind: endpoint, server, caData?, token?|tokenSecret?}',
-        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
+        summary: 'Register or update a cluster (eks, kubeconfig or endpoint)',
+        requestBody: body('ClusterRegistration'),
+        responses: saved('Cluster'),
       },
     },
     '/clusters/{cluster}': {
-      get: {
-        summary: 'One cluster',
-        parameters: [canaryPath],
-        responses: { 200: { description: 'cluster' }, 404: err },
-      },
+      get: { summary: 'One cluster', responses: { 200: answer('cluster', ref('Cluster')), 404: err } },
       delete: {
         summary: 'Delete an unused cluster',
-        parameters: [canaryPath],
-        responses: { 204: { description: 'deleted' }, 409: err },
+        responses: { 204: answer('deleted'), 404: err, 409: err },
       },
     },
     '/canaries': {
       get: {
         summary: 'List canaries',
-        parameters: [
-          { name: 'cluster', in: 'query', schema: label },
-          { name: 'namespace', in: 'query', schema: label },
-        ],
-        responses: { 200: { description: '{ items }' } },
+        parameters: [{ name: 'cluster', in: 'query', schema: label }, ...namespaceQuery],
+        responses: { 200: answer('{ items }', list('CanarySummary')), 400: err },
       },
       post: {
         summary: 'Apply a Flagger Canary manifest (YAML or JSON, v1beta1 or v1alpha3) like kubectl apply',
         parameters: [{ name: 'cluster', in: 'query', required: true, schema: label }],
-        requestBody: { content: { 'application/yaml': {}, 'application/json': {} } },
-        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
+        requestBody: {
+          required: true,
+          content: {
+            'application/yaml': { schema: ref('Canary') },
+            'application/json': { schema: ref('Canary') },
+          },
+        },
+        responses: saved('CanarySummary'),
       },
     },
     '/canaries/{cluster}/{namespace}/{name}': {
       get: {
         summary: 'Spec, status, explanation of the last step',
-        parameters: params,
-        responses: { 200: { description: 'canary' }, 404: err },
+        responses: { 200: answer('canary', ref('CanarySummary')), 404: err },
       },
       delete: {
         summary:
           'Delete (202 when a step acts first: revertOnDeletion, or traffic routed back to the primary)',
-        parameters: params,
-        responses: { 204: { description: 'deleted' }, 202: { description: 'reverting' }, 404: err },
+        responses: { 204: answer('deleted'), 202: answer('reverting'), 404: err },
       },
     },
     '/canaries/{cluster}/{namespace}/{name}/history': {
       get: {
         summary: 'Step and operator history, newest first',
         parameters: [
-          ...params,
           {
             name: 'limit',
             in: 'query',
@@ -105,11 +139,16 @@ export const openapi = {
           { name: 'before', in: 'query', schema: { type: 'integer', minimum: 0 } },
         ],
         responses: {
-          200: {
-            description:
-              '{ items }, newest first. A step that changed nothing writes no record: it is counted on the record it repeats, as `count` (steps that ended that way, ≥ 2) and `lastAt` (epoch ms of the latest)',
-          },
+          200: answer(
+            '{ items }, newest first. A step that changed nothing writes no record: it is counted on the record it repeats, as `count` (steps that ended that way, ≥ 2) and `lastAt` (epoch ms of the latest)',
+            {
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: { type: 'object' } } },
+            },
+          ),
           400: err,
+          404: err,
         },
       },
     },
@@ -118,62 +157,125 @@ export const openapi = {
         summary:
           'Operator action: promote | abort | pause | resume | retry | approve (?gate=confirm-rollout|confirm-traffic-increase|confirm-promotion)',
         parameters: [
-          ...params,
           {
-            name: 'action',
-            in: 'path',
-            required: true,
-            schema: { type: 'string', enum: ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] },
+            name: 'gate',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'],
+            },
           },
         ],
-        responses: { 202: { description: 'accepted; applied by the next step' }, 404: err, 409: err },
+        responses: { 202: answer('accepted; applied by the next step'), 400: err, 404: err, 409: err },
       },
     },
     '/templates': {
       get: {
         summary: 'List metric templates (header values and address credentials hidden)',
         parameters: namespaceQuery,
-        responses: { 200: { description: '{ items }' } },
+        responses: { 200: answer('{ items }', list('MetricTemplate')), 400: err },
       },
     },
     '/templates/{namespace}/{name}': {
-      get: { summary: 'A metric template', responses: { 200: { description: 'template' }, 404: err } },
+      get: {
+        summary: 'A metric template',
+        responses: { 200: answer('template', ref('MetricTemplate')), 404: err },
+      },
       put: {
         summary:
-          'Store a metric template ({provider:{type:prometheus,address}, query} or a Flagger MetricTemplate)',
-        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
+          'Store a metric template (prometheus or datadog): {provider, query} or a Flagger MetricTemplate (spec)',
+        requestBody: body('MetricTemplateBody'),
+        responses: saved('MetricTemplate'),
       },
-      delete: {
-        summary: 'Delete a metric template',
-        parameters: docParams,
-        responses: { 204: { description: 'deleted' }, 404: err },
-      },
+      delete: { summary: 'Delete a metric template', responses: { 204: answer('deleted'), 404: err } },
     },
     '/alert-providers': {
       get: {
         summary: 'List alert providers (addresses hidden)',
         parameters: namespaceQuery,
-        responses: { 200: { description: '{ items }' } },
+        responses: { 200: answer('{ items }'), 400: err },
       },
     },
     '/alert-providers/{namespace}/{name}': {
       get: {
         summary: 'An alert provider (address hidden)',
-        responses: { 200: { description: 'provider' }, 404: err },
+        responses: { 200: answer('provider'), 404: err },
       },
       put: {
         summary:
           'Store an alert provider ({type: slack|msteams|discord|generic, address, channel?} or a Flagger AlertProvider)',
-        responses: { 201: { description: 'created' }, 200: { description: 'updated' }, 400: err, 413: err },
+        requestBody: { required: true, content: json({ type: 'object' }) },
+        responses: { 201: answer('created'), 200: answer('updated'), 400: err, 413: err },
       },
-      delete: {
-        summary: 'Delete an alert provider',
-        parameters: docParams,
-        responses: { 204: { description: 'deleted' }, 404: err },
-      },
+      delete: { summary: 'Delete an alert provider', responses: { 204: answer('deleted'), 404: err } },
     },
     '/openapi.json': {
-      get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3' } } },
+      get: {
+        summary: 'This document',
+        security: [],
+        responses: { 200: answer('OpenAPI 3.0', { type: 'object' }) },
+      },
     },
-  },
-} as const;
+  };
+}
+
+/** `path` with its template's parameters (`{cluster}`…) declared at the path level, for every operation. */
+function withPathParameters(path: string, ops: Record<string, object>): Record<string, unknown> {
+  const names = [...path.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]);
+  if (names.length === 0) return ops;
+  const parameters = names.map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: pathParameters[name],
+  }));
+  return { parameters, ...ops };
+}
+
+function build(): Record<string, unknown> {
+  const paths = Object.fromEntries(
+    Object.entries(operations()).map(([path, ops]) => [path, withPathParameters(path, ops)]),
+  );
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Flagger Serverless API',
+      version: '0.1.0',
+      description:
+        'Register clusters and Flagger Canary manifests; watch and steer releases. Limits: bodies up to MAX_BODY_BYTES (256 KiB, else 413); nesting up to 64 levels in the text and 31 in anything stored; YAML up to 10,000 tokens and 16 aliases; numbers finite and within ±2^53−1; names and namespaces as Kubernetes validates them (DNS-1123). Every 4xx names the field: a body path, path.<param>, query.<param>, or "" for the whole request.',
+    },
+    components: {
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS SigV4 (IAM authorization, the default)',
+        },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'JWT authorizer (auth=jwt) or the local-mode token',
+        },
+      },
+      schemas: {
+        Error: jsonSchema(errorBody, 'output'),
+        Canary: jsonSchema(canaryManifest, 'input'),
+        CanarySummary: jsonSchema(canarySummary, 'output'),
+        ClusterRegistration: jsonSchema(clusterRegistration, 'input'),
+        Cluster: jsonSchema(clusterRegistration, 'output'),
+        MetricTemplateBody: jsonSchema(templateBody, 'input'),
+        MetricTemplate: jsonSchema(storedTemplate, 'output'),
+      },
+    },
+    security: [{ sigv4: [] }, { bearer: [] }],
+    paths,
+  };
+}
+
+let document: Record<string, unknown> | undefined;
+
+/** The OpenAPI document (built once). */
+export function openapiDocument(): Record<string, unknown> {
+  return (document ??= build());
+}

@@ -10,7 +10,7 @@ import type { AlertProvider } from '../../lib/ports/notifier.js';
 import type { CanaryKey, CanaryStore, Documents, History } from '../../lib/ports/store.js';
 import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { bodyValue, checkParams, queryInt, queryName } from './input.js';
-import { openapi } from './openapi.js';
+import { openapiDocument } from './openapi.js';
 
 export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps {
   store: CanaryStore<CanaryStatus>;
@@ -24,7 +24,7 @@ type Handler = (deps: ApiDeps, req: ApiRequest, params: string[]) => Promise<Api
 
 /** `{x}` is a path parameter: any segment, validated by its name (input.ts) before the handler runs. */
 const table: [string, string, Handler][] = [
-  ['GET', '/openapi.json', () => Promise.resolve({ status: 200, body: openapi })],
+  ['GET', '/openapi.json', () => Promise.resolve({ status: 200, body: openapiDocument() })],
   ['GET', '/clusters', listClusters],
   ['POST', '/clusters', putCluster],
   ['GET', '/clusters/{cluster}', getCluster],
@@ -44,6 +44,9 @@ const table: [string, string, Handler][] = [
   ['PUT', '/alert-providers/{namespace}/{name}', putAlertProvider],
   ['DELETE', '/alert-providers/{namespace}/{name}', removeAlertProvider],
 ];
+
+/** Every route as `METHOD /path/{param}` (the OpenAPI document is tested to list exactly these). */
+export const routeKeys: readonly string[] = table.map(([method, pattern]) => `${method} ${pattern}`);
 
 const routes = table.map(([method, pattern, handler]) => ({
   method,
@@ -165,10 +168,12 @@ function inNamespace(key: string, namespace: string | undefined): boolean {
 function templateView(t: MetricTemplate): MetricTemplate {
   const hide = ([k, v]: [string, unknown]) => [k, isSecretName(k) && typeof v === 'string' ? '(hidden)' : v];
   const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as MetricTemplate['provider'];
-  const headers = t.provider.headers
-    ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
-    : undefined;
-  return { ...t, provider: { ...provider, address: redactText(t.provider.address), headers } };
+  const headers =
+    'headers' in t.provider && t.provider.headers
+      ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
+      : undefined;
+  const address = redactText(t.provider.address);
+  return { ...t, provider: { ...provider, address, headers } as MetricTemplate['provider'] };
 }
 
 function alertProviderView(a: AlertProvider): Record<string, unknown> {

@@ -29,6 +29,7 @@ export interface ClusterIo {
     template: MetricTemplate | undefined,
     cluster: ClusterRecord,
     fetch: typeof globalThis.fetch,
+    intervalSeconds?: number,
   ): MetricsProvider;
 }
 
@@ -67,7 +68,7 @@ export class KubernetesClusterAccess implements ClusterAccess {
       events: new KubernetesEventRecorder(step, this.writtenEvents),
       router: (provider) => makeRouter(provider, step, record.routing),
       hooks: this.io.hooks(fetch),
-      metrics: (template) => this.io.metrics(template, record, fetch),
+      metrics: (template, intervalSeconds) => this.io.metrics(template, record, fetch, intervalSeconds),
       touched: () => ledger.stamps(),
       wrote: () => ledger.wrote,
     };

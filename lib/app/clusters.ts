@@ -60,7 +60,8 @@ const roleArn = z
     'an IAM role ARN such as "arn:aws:iam::210987654321:role/flagger-serverless"',
   );
 
-const clusterRegistration = z.discriminatedUnion('kind', [
+/** A cluster registration body (POST /clusters); also the OpenAPI schema of it. */
+export const clusterRegistration = z.discriminatedUnion('kind', [
   z.strictObject({
     ...base,
     kind: z.literal('eks'),

@@ -25,8 +25,8 @@ import { judgeComparisons, readJudgeReadings } from './judge-readings.js';
 
 export interface CheckDeps {
   resolver: CheckQueryResolver;
-  /** The metrics server for a template (its provider address), or the default one. */
-  metricsFor(template: MetricTemplate | undefined): MetricsProvider;
+  /** The metrics server for a template (its provider address), or the default one; see ClusterHandle.metrics. */
+  metricsFor(template: MetricTemplate | undefined, intervalSeconds?: number): MetricsProvider;
 }
 
 /** Flagger's webhook `checksum`: a hash of the revision and tracked configs under analysis. */
@@ -139,7 +139,8 @@ async function runMetricChecks(
   for (const m of spec.metrics(canary).filter(spec.hasStaticCheck(canary))) {
     try {
       const resolved = await deps.resolver.resolve(checkDefinition(m), context, signal);
-      const outcome = await deps.metricsFor(resolved.template).query(resolved.query, signal);
+      const metrics = deps.metricsFor(resolved.template, spec.metricIntervalSeconds(m));
+      const outcome = await metrics.query(resolved.query, signal);
       results.push(evaluateMetric(m, outcome, { query: resolved.query, builtin: resolved.builtin }));
     } catch (e) {
       if (signal.aborted) throw e;

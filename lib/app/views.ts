@@ -66,13 +66,27 @@ export function historyView(records: HistoryRecord[], row: CanaryRecord | undefi
   );
 }
 
-const templateBody = z.looseObject({
-  provider: z.looseObject({
-    type: z.literal('prometheus'),
-    address: z.url(),
-    secretRef: z.looseObject({ name: z.string().min(1) }).optional(),
-    insecureSkipVerify: z.boolean().optional(),
+const secretRef = z.looseObject({ name: z.string().min(1) });
+
+const prometheusProvider = z.looseObject({
+  type: z.literal('prometheus'),
+  address: z.url(),
+  secretRef: secretRef.optional(),
+  insecureSkipVerify: z.boolean().optional(),
+});
+
+/** Flagger's Datadog provider: the address defaults to Datadog's US site; the keys are in the secret. */
+const datadogProvider = z.looseObject({
+  type: z.literal('datadog'),
+  address: z.url({ protocol: /^https?$/ }).default('https://api.datadoghq.com'),
+  secretRef: z.looseObject(secretRef.shape, {
+    error: 'required: the secret holding datadog_api_key and datadog_application_key',
   }),
+});
+
+/** A MetricTemplate's `{provider, query}` (or Flagger's `spec`); also the OpenAPI schema of its body. */
+export const templateBody = z.looseObject({
+  provider: z.discriminatedUnion('type', [prometheusProvider, datadogProvider]),
   query: z.string().min(1),
 });
 

@@ -19,8 +19,11 @@ export interface ClusterHandle {
   router(provider: Provider): Router;
   /** Webhooks as seen from this cluster (in-cluster addresses through its service proxy). */
   hooks: Hooks;
-  /** The metrics server of a template, or the default one, as seen from this cluster. */
-  metrics(template: MetricTemplate | undefined): MetricsProvider;
+  /**
+   * The metrics server of a template, or the default one, as seen from this cluster, for a check
+   * whose interval is `intervalSeconds` (Datadog queries over it; Prometheus reads it in the query).
+   */
+  metrics(template: MetricTemplate | undefined, intervalSeconds?: number): MetricsProvider;
   /**
    * Every object the requests through this handle read or wrote, with the stamp they left it at
    * (lib/domain/sweep/trail.ts): what an idle canary saw. One handle serves one step.

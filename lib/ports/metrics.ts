@@ -58,20 +58,32 @@ export interface MetricsProvider {
   isOnline(signal: AbortSignal): Promise<boolean>;
 }
 
+/** A Prometheus-compatible server (Flagger's `type: prometheus`). */
+export interface PrometheusTemplateProvider {
+  type: 'prometheus';
+  /** Base URL of the server API, e.g. `http://prometheus.istio-system:9090`. */
+  address: string;
+  /** Secret (same namespace as the template) with `token`, or `username` + `password`. */
+  secretRef?: { name: string };
+  /** Extra HTTP headers sent with each query. */
+  headers?: Record<string, string[]>;
+  insecureSkipVerify?: boolean;
+}
+
+/** Datadog's metrics query API (Flagger's `type: datadog`); lib/adapters/datadog. */
+export interface DatadogTemplateProvider {
+  type: 'datadog';
+  /** API site, e.g. `https://api.datadoghq.eu`; defaulted to `https://api.datadoghq.com` when parsed. */
+  address: string;
+  /** Secret with `datadog_api_key` and `datadog_application_key`. */
+  secretRef: { name: string };
+}
+
 /** Flagger's `MetricTemplate` (`flagger.app/v1beta1`), the subset we support. */
 export interface MetricTemplate {
   name: string;
   namespace: string;
-  provider: {
-    type: 'prometheus';
-    /** Base URL of the server API, e.g. `http://prometheus.istio-system:9090`. */
-    address: string;
-    /** Secret (same namespace as the template) with `token`, or `username` + `password`. */
-    secretRef?: { name: string };
-    /** Extra HTTP headers sent with each query. */
-    headers?: Record<string, string[]>;
-    insecureSkipVerify?: boolean;
-  };
+  provider: PrometheusTemplateProvider | DatadogTemplateProvider;
   /** Query text with template variables such as `{{ namespace }}` and `{{ interval }}`. */
   query: string;
 }

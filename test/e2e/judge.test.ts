@@ -8,11 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Judgement } from '../../lib/domain/judge/index.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { CanaryRecord, HistoryRecord } from '../../lib/ports/store.js';
-import {
-  sandboxMetricsProvider,
-  startTrafficSimulator,
-  type TrafficSimulator,
-} from '../../sandbox/traffic/index.js';
+import { sandboxMetricsProvider, type TrafficSimulator } from '../../sandbox/traffic/index.js';
 import { startControlPlane, type ControlPlane } from '../support/controlplane.js';
 import {
   apply,
@@ -22,9 +18,10 @@ import {
   podinfoCanary,
   podinfoDeployment,
   podinfoKey as key,
+  simulatedSandbox,
   virtualServiceWeights,
 } from '../support/release.js';
-import { startSandbox, type Sandbox } from '../support/sandbox.js';
+import type { Sandbox } from '../support/sandbox.js';
 
 let sandbox: Sandbox | undefined;
 let cp: ControlPlane | undefined;
@@ -38,16 +35,8 @@ afterEach(async () => {
 });
 
 async function setUp(): Promise<void> {
-  sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
-  const start = Date.now();
-  sim = await startTrafficSimulator({
-    store: sandbox.store,
-    namespaces: ['test'],
-    autoStart: false,
-    serve: false,
-    rps: 100,
-    now: () => cp?.clock.now ?? start,
-  });
+  let start: number;
+  ({ sandbox, sim, start } = await simulatedSandbox(() => cp?.clock.now, { rps: 100 }));
   cp = await startControlPlane({
     metrics: sandboxMetricsProvider(sim),
     start,

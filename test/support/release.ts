@@ -3,10 +3,32 @@ import { expect } from 'vitest';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { Judgement } from '../../lib/domain/judge/index.js';
 import type { CanaryRecord, HistoryRecord } from '../../lib/ports/store.js';
+import { startTrafficSimulator, type TrafficSimulator } from '../../sandbox/traffic/index.js';
 import type { ControlPlane } from './controlplane.js';
-import type { Sandbox } from './sandbox.js';
+import { startSandbox, type Sandbox } from './sandbox.js';
 
 export const podinfoKey = { cluster: 'sandbox', namespace: 'test', name: 'podinfo' };
+
+/**
+ * The sandbox (namespaces default and test, rollouts immediate) and a traffic simulator that serves
+ * nothing and moves on `clock` — the control plane's, once there is one (the start time before).
+ */
+export async function simulatedSandbox(
+  clock: () => number | undefined,
+  opts: { rps?: number } = {},
+): Promise<{ sandbox: Sandbox; sim: TrafficSimulator; start: number }> {
+  const sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
+  const start = Date.now();
+  const sim = await startTrafficSimulator({
+    store: sandbox.store,
+    namespaces: ['test'],
+    autoStart: false,
+    serve: false,
+    ...opts,
+    now: () => clock() ?? start,
+  });
+  return { sandbox, sim, start };
+}
 
 export function podinfoDeployment(image: string, annotations: Record<string, string> = {}, name = 'podinfo') {
   return {

@@ -18,6 +18,7 @@ import type {
   VectorResult,
 } from '../../ports/metrics.js';
 import { escapeUri, makeAuthorizer, type Authorizer, type PrometheusAuth } from './auth.js';
+import { describeFetchError } from '../fetch-error.js';
 import { PrometheusConfigError } from './errors.js';
 import { parseQueryResponse, parseRangeResponse, parseVectorResponse } from './response.js';
 
@@ -147,7 +148,7 @@ export class PrometheusClient implements MetricsProvider {
         if (call.aborted) {
           return { kind: 'error', message: `${where} query timed out after ${this.timeoutMs}ms` };
         }
-        return { kind: 'error', message: `${where} query failed: ${describe(err)}` };
+        return { kind: 'error', message: `${where} query failed: ${describeFetchError(err)}` };
       }
     });
   }
@@ -164,17 +165,4 @@ function authSecrets(auth: PrometheusAuth | undefined): string[] {
   if (auth?.type === 'bearer') return [auth.token];
   if (auth?.type === 'basic') return basicSecrets(auth.username, auth.password);
   return [];
-}
-
-/** fetch wraps network failures as `TypeError: fetch failed` with the useful part in `cause`. */
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause: unknown = err.cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' && !cause.message.includes(code)
-      ? `${code} ${cause.message}`
-      : cause.message;
-  }
-  return err.message;
 }

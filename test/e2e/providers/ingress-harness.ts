@@ -10,11 +10,7 @@ import { parseCanary } from '../../../lib/domain/spec/parse.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
 import type { CanaryStatus } from '../../../lib/domain/status.js';
 import type { CanaryRecord } from '../../../lib/ports/store.js';
-import {
-  sandboxMetricsProvider,
-  startTrafficSimulator,
-  type TrafficSimulator,
-} from '../../../sandbox/traffic/index.js';
+import { sandboxMetricsProvider, type TrafficSimulator } from '../../../sandbox/traffic/index.js';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
 import {
   apply,
@@ -22,8 +18,9 @@ import {
   podinfoCanary,
   podinfoDeployment,
   podinfoKey,
+  simulatedSandbox,
 } from '../../support/release.js';
-import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import type { Sandbox } from '../../support/sandbox.js';
 
 /** The healthy-or-not release analysis of these tests: 10 % steps to 30 %, two failures roll back. */
 const ANALYSIS = `threshold: 2
@@ -79,17 +76,8 @@ afterEach(async () => {
 
 /** Starts the world, stores the provider's objects and initializes the podinfo canary. */
 export async function startProvider(setup: ProviderSetup): Promise<ProviderWorld> {
-  const sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
-  current = { sandbox };
-  const start = Date.now();
-  const sim = await startTrafficSimulator({
-    store: sandbox.store,
-    namespaces: ['test'],
-    autoStart: false,
-    serve: false,
-    now: () => current?.cp?.clock.now ?? start,
-  });
-  current.sim = sim;
+  const { sandbox, sim, start } = await simulatedSandbox(() => current?.cp?.clock.now);
+  current = { sandbox, sim };
   const cp = await startControlPlane({ metrics: sandboxMetricsProvider(sim), start });
   current.cp = cp;
   for (const o of setup.objects ?? []) sandbox.store.put(o as never);

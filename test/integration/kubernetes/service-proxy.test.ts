@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesClusterAccess } from '../../../lib/adapters/cluster-access.js';
 import { ClusterClientFactory } from '../../../lib/adapters/kubernetes/client.js';
-import { serverProvider, templateProvider } from '../../../lib/adapters/prometheus/factory.js';
+import { serverProvider } from '../../../lib/adapters/prometheus/factory.js';
+import { templateMetrics } from '../../../lib/adapters/template-metrics.js';
 import { makeHttpHooks } from '../../../lib/adapters/webhooks/index.js';
 import {
   makeLoadtester,
@@ -43,7 +44,7 @@ function access(record: Partial<ClusterRecord> = {}): Promise<ClusterHandle> {
     hooks: (fetch) => makeHttpHooks({ fetch, retryDelayMs: 1 }),
     metrics: (template, _c, fetch) =>
       template
-        ? templateProvider(template, secret, fetch)
+        ? templateMetrics(template, { secret, fetch, now: Date.now })
         : serverProvider({ address: 'http://prometheus.istio-system:9090', label: 'default' }, secret, fetch),
   });
   return clusters.get('sandbox', AbortSignal.timeout(5000));

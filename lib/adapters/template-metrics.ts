@@ -1,0 +1,36 @@
+/**
+ * The metrics provider of a MetricTemplate, chosen by its `provider.type` (an exhaustive switch:
+ * a type the parser let through but nothing here serves is a compile error, never a fallback).
+ */
+import type { MetricsProvider, MetricTemplate } from '../ports/metrics.js';
+import type { AwsCredentialsProvider } from './prometheus/auth.js';
+import { datadogTemplateProvider } from './datadog/factory.js';
+import { templateProvider } from './prometheus/factory.js';
+
+/** What every template provider may need. */
+export interface TemplateMetricsOptions {
+  /** Reads the secret a template's `secretRef` names. */
+  secret: (name: string) => Promise<string>;
+  /** The check's interval (Datadog queries ten of them); default 60 s. */
+  intervalSeconds?: number;
+  now: () => number;
+  /** How the cluster's addresses are reached (its service proxy for in-cluster ones). */
+  fetch?: typeof globalThis.fetch;
+  /** AWS credentials for SigV4 (AMP workspaces). */
+  credentials?: AwsCredentialsProvider;
+}
+
+/** The provider serving `template`'s server. */
+export function templateMetrics(template: MetricTemplate, o: TemplateMetricsOptions): MetricsProvider {
+  const provider = template.provider;
+  switch (provider.type) {
+    case 'prometheus':
+      return templateProvider({ ...template, provider }, o.secret, o.fetch, o.credentials);
+    case 'datadog':
+      return datadogTemplateProvider({ ...template, provider }, o);
+    default: {
+      const never: never = provider;
+      throw new Error(`unknown MetricTemplate provider ${JSON.stringify(never)}`);
+    }
+  }
+}
