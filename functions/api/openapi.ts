@@ -21,7 +21,7 @@ export const openapi = {
     title: 'Flagger Serverless API',
     version: '0.1.0',
     description:
-      'Register clusters and Flagger Canary manifests; watch and steer releases. Limits: bodies up to MAX_BODY_BYTES (256 KiB, else 413); nesting up to 64 levels in the text and 31 in anything stored; YAML up to 10,000 tokens and 16 aliases; numbers finite and within ±2^53−1; names and namespaces as Kubernetes validates them (DNS-1123). Every 4xx names the field: a body path, path.<param>, query.<param>, or "" for the whole request.',
+      'Register clusters and Flagger Canary manifests; watch and steer releases. Every request is authorized by grants (GET /grants, docs/security.md): lists show only what the caller may read, anything else not granted is a 403 naming the action and scope. Limits: bodies up to MAX_BODY_BYTES (256 KiB, else 413); nesting up to 64 levels in the text and 31 in anything stored; YAML up to 10,000 tokens and 16 aliases; numbers finite and within ±2^53−1; names and namespaces as Kubernetes validates them (DNS-1123). Every 4xx names the field: a body path, path.<param>, query.<param>, or "" for the whole request.',
   },
   components: {
     securitySchemes: {
@@ -170,6 +170,31 @@ export const openapi = {
         summary: 'Delete an alert provider',
         parameters: docParams,
         responses: { 204: { description: 'deleted' }, 404: err },
+      },
+    },
+    '/grants': {
+      get: {
+        summary:
+          'List the grants within your admin scope (docs/security.md); admins of everything also see bootstrapAdmins (ADMIN_PRINCIPALS)',
+        responses: { 200: { description: '{ items, bootstrapAdmins? }' } },
+      },
+    },
+    '/grants/{grant}': {
+      put: {
+        summary:
+          'Put a grant: {principal, actions: [read|register|approve|operate|admin], cluster: NAME|*, namespace: NAME|*} (admin of its scope)',
+        parameters: [{ name: 'grant', in: 'path', required: true, schema: label }],
+        responses: {
+          201: { description: 'created' },
+          200: { description: 'replaced' },
+          400: err,
+          403: err,
+        },
+      },
+      delete: {
+        summary: 'Delete a grant (admin of its scope)',
+        parameters: [{ name: 'grant', in: 'path', required: true, schema: label }],
+        responses: { 204: { description: 'deleted' }, 403: err, 404: err },
       },
     },
     '/openapi.json': {
