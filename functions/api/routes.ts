@@ -1,6 +1,10 @@
 /** The API's routes: each parses its input, calls one use case and shapes the answer. */
 import { Access } from '../../lib/app/access.js';
-import { canaryHistory, getCanary as readCanary, listCanaries as readCanaries } from '../../lib/app/canary-reads.js';
+import {
+  canaryHistory,
+  getCanary as readCanary,
+  listCanaries as readCanaries,
+} from '../../lib/app/canary-reads.js';
 import {
   getCluster as readCluster,
   listClusters as readClusters,
@@ -9,7 +13,12 @@ import {
   removeCluster,
   type ClusterDeps,
 } from '../../lib/app/clusters.js';
-import { listGrants as readGrants, putGrant as writeGrant, removeGrant, type GrantDeps } from '../../lib/app/grants.js';
+import {
+  listGrants as readGrants,
+  putGrant as writeGrant,
+  removeGrant,
+  type GrantDeps,
+} from '../../lib/app/grants.js';
 import {
   getNamespaced,
   listNamespaced,
@@ -243,7 +252,10 @@ async function removeAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]):
 
 async function listGrants(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   const r = await readGrants(deps, accessOf(deps, req), req.signal);
-  return { status: 200, body: { items: r.grants, ...(r.bootstrapAdmins ? { bootstrapAdmins: r.bootstrapAdmins } : {}) } };
+  return {
+    status: 200,
+    body: { items: r.grants, ...(r.bootstrapAdmins ? { bootstrapAdmins: r.bootstrapAdmins } : {}) },
+  };
 }
 
 async function putGrant(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {

@@ -53,7 +53,9 @@ export class Access {
 
   /** The items the caller may do `action` on (default `read`); the others are left out silently. */
   async filter<T>(items: readonly T[], scopeOf: (item: T) => Scope, action: Action = 'read'): Promise<T[]> {
-    const allowed = await Promise.all(items.map(async (i) => (await this.decide(action, scopeOf(i))).allowed));
+    const allowed = await Promise.all(
+      items.map(async (i) => (await this.decide(action, scopeOf(i))).allowed),
+    );
     return items.filter((_, n) => allowed[n]);
   }
 

@@ -47,6 +47,9 @@ export async function canaryHistory(
   signal: AbortSignal,
 ): Promise<{ records: HistoryRecord[]; row: CanaryRecord<CanaryStatus> | undefined }> {
   await access.require('read', key);
-  const [records, row] = await Promise.all([deps.history.list(key, page, signal), deps.store.get(key, signal)]);
+  const [records, row] = await Promise.all([
+    deps.history.list(key, page, signal),
+    deps.store.get(key, signal),
+  ]);
   return { records, row };
 }

@@ -292,10 +292,18 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     const { stack, client } = w;
     const teamArn = `arn:aws:iam::${ACCOUNT}:user/team-b`;
     const credentials = stack.user('team-b', [
-      { Effect: 'Allow', Action: 'execute-api:Invoke', Resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/*` },
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/*`,
+      },
     ]);
     const team = new ApiClient(stack.api.url, { kind: 'sigv4', region: REGION, credentials });
-    const status = (p: Promise<unknown>) => p.then(() => 200, (e: { status?: number }) => e.status);
+    const status = (p: Promise<unknown>) =>
+      p.then(
+        () => 200,
+        (e: { status?: number }) => e.status,
+      );
 
     expect(await team.call('GET', '/canaries')).toEqual({ items: [] });
     expect(await status(team.call('GET', id))).toBe(403);

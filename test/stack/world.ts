@@ -32,7 +32,7 @@ export interface World {
 }
 
 /** The release engineer: an IAM user, and the deployment's admin (the `admins` parameter). */
-export const RELEASE_ENGINEER = `arn:aws:iam::${ACCOUNT}:user/release-engineer`;
+const RELEASE_ENGINEER = `arn:aws:iam::${ACCOUNT}:user/release-engineer`;
 
 export async function startWorld(opts: { parameters?: Record<string, string> } = {}): Promise<World> {
   const closers: (() => Promise<unknown>)[] = [];

@@ -21,7 +21,7 @@ export type Action = (typeof actions)[number];
  * may promote past every gate may open one); `admin` implies all. `register` and `approve` are
  * independent, so the pipeline that applies canaries need not be able to wave them through.
  */
-export const implied: Readonly<Record<Action, readonly Action[]>> = {
+const implied: Readonly<Record<Action, readonly Action[]>> = {
   read: ['read'],
   register: ['register', 'read'],
   approve: ['approve', 'read'],
@@ -45,14 +45,13 @@ export interface Grant extends Scope {
 
 /** The answer, with its reason: the grant that allowed the action, or that none did. */
 export type Decision =
-  | { allowed: true; grant: string; principal: string }
-  | { allowed: false; reason: string };
+  { allowed: true; grant: string; principal: string } | { allowed: false; reason: string };
 
 /**
  * Whether a grant's scope covers `scope`: its cluster is `*` or the same, and so is its namespace.
  * A `*` in the scope asked for (every cluster, every namespace) is covered only by a `*`.
  */
-export function covers(grant: Scope, scope: Scope): boolean {
+function covers(grant: Scope, scope: Scope): boolean {
   return (
     (grant.cluster === '*' || grant.cluster === scope.cluster) &&
     (grant.namespace === '*' || grant.namespace === scope.namespace)
@@ -79,7 +78,7 @@ export function authorize(
 }
 
 /** `cluster "prod", namespace "team-a"`; `*` reads "every cluster" / "every namespace". */
-export function describeScope(s: Scope): string {
+function describeScope(s: Scope): string {
   const c = s.cluster === '*' ? 'every cluster' : `cluster "${s.cluster}"`;
   const n = s.namespace === '*' ? 'every namespace' : `namespace "${s.namespace}"`;
   return `${c}, ${n}`;

@@ -21,7 +21,7 @@ const grantBody = z.strictObject({
 });
 
 /** The name given to the deployment's bootstrap admins (ADMIN_PRINCIPALS). */
-export const BOOTSTRAP = '(bootstrap)';
+const BOOTSTRAP = '(bootstrap)';
 
 /**
  * A grant body `{ principal, actions, cluster, namespace }` named `name` (from the path). Cluster

@@ -13,7 +13,8 @@
  */
 
 /** The forms a principal (and a grant's pattern) may take. */
-const FORMS = /^(iam:arn:aws[a-z-]*:(iam|sts)::[0-9*]{1,12}:.+|jwt:sub:.+|jwt:group:.+|local:token|slack:.+\/.+|\*)$/;
+const FORMS =
+  /^(iam:arn:aws[a-z-]*:(iam|sts)::[0-9*]{1,12}:.+|jwt:sub:.+|jwt:group:.+|local:token|slack:.+\/.+|\*)$/;
 
 /** Why `pattern` is not a principal pattern, or undefined when it is one. */
 export function principalProblem(pattern: string): string | undefined {

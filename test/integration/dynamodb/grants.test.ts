@@ -32,7 +32,13 @@ afterAll(() => dyn.close());
 describe(`grants in the table (${storeBackend()})`, () => {
   it('are put, read, listed, replaced and deleted by name', async () => {
     await grants.put(teamA.name, teamA, signal);
-    const ops: Grant = { ...teamA, name: 'ops', principal: 'jwt:group:ops', actions: ['operate'], namespace: '*' };
+    const ops: Grant = {
+      ...teamA,
+      name: 'ops',
+      principal: 'jwt:group:ops',
+      actions: ['operate'],
+      namespace: '*',
+    };
     await grants.put(ops.name, ops, signal);
     expect(await grants.get('team-a-prod', signal)).toEqual(teamA);
     expect((await grants.list(signal)).map((g) => g.doc)).toEqual([ops, teamA]);
@@ -52,7 +58,12 @@ describe(`grants in the table (${storeBackend()})`, () => {
     const item = await dyn.db.send(
       new GetCommand({ TableName: dyn.table, Key: { pk: 'D#grant', sk: 'apart' } }),
     );
-    expect(item.Item).toEqual({ pk: 'D#grant', sk: 'apart', doc: { ...teamA, name: 'apart' }, schemaVersion: 1 });
+    expect(item.Item).toEqual({
+      pk: 'D#grant',
+      sk: 'apart',
+      doc: { ...teamA, name: 'apart' },
+      schemaVersion: 1,
+    });
     expect(await clusters.names(signal)).toEqual(['prod']);
     expect(await grants.names(signal)).not.toContain('prod');
   });

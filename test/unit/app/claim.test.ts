@@ -198,7 +198,9 @@ describe('history only when something happened', () => {
     await idle(w);
     await nextStep(w); // NoNewRevision, recorded
     await nextStep(w); // repeated
-    w.store.calls.before('save', () => requestAction(w.operator, anAdmin('bob'), key, { kind: 'pause', by: 'bob' }, signal));
+    w.store.calls.before('save', () =>
+      requestAction(w.operator, anAdmin('bob'), key, { kind: 'pause', by: 'bob' }, signal),
+    );
 
     expect(reasons([await nextStep(w)])).toEqual(['NoNewRevision']);
 

@@ -139,9 +139,9 @@ describe('operator actions are not analysis', () => {
       await stepNow(w, { action: true });
     }
     w.clock.now += 2_000;
-    await expect(requestAction(w.operator, anAdmin('bob'), key, { kind: 'approve', by: 'bob' }, signal)).rejects.toThrow(
-      'no pending gate',
-    );
+    await expect(
+      requestAction(w.operator, anAdmin('bob'), key, { kind: 'approve', by: 'bob' }, signal),
+    ).rejects.toThrow('no pending gate');
 
     expect(w.cluster.metricsServer.calls.count('query')).toBe(queries);
     expect(w.store.peek(key)!.status).toMatchObject({ phase: 'Progressing', failedChecks: 0 });

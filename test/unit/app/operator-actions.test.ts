@@ -20,7 +20,8 @@ import {
   type AppWorld,
 } from './harness.js';
 
-const act = (w: AppWorld, command: OperatorCommand) => requestAction(w.operator, anAdmin(command.by), key, command, signal);
+const act = (w: AppWorld, command: OperatorCommand) =>
+  requestAction(w.operator, anAdmin(command.by), key, command, signal);
 
 /** Requests `command` and runs the action-only step the request queued. */
 async function apply(w: AppWorld, command: OperatorCommand) {

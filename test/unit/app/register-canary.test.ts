@@ -158,6 +158,8 @@ describe('deleteCanary', () => {
 
   it('answers not found for an unknown canary', async () => {
     const w = anAppWorld();
-    expect(await refusal(deleteCanary(w.register, anAdmin('alice'), key, signal))).toBeInstanceOf(NotFoundError);
+    expect(await refusal(deleteCanary(w.register, anAdmin('alice'), key, signal))).toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

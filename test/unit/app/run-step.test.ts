@@ -142,7 +142,9 @@ describe('runStep: leases and concurrent writes', () => {
     await releasing(w);
     await nextStep(w); // starts the release
     // The API stores a pause while the step runs: the step's first save loses the version race.
-    w.store.calls.before('save', () => requestAction(w.operator, anAdmin('bob'), key, { kind: 'pause', by: 'bob' }, signal));
+    w.store.calls.before('save', () =>
+      requestAction(w.operator, anAdmin('bob'), key, { kind: 'pause', by: 'bob' }, signal),
+    );
 
     const outcome = await nextStep(w);
 

@@ -210,7 +210,9 @@ describe('authorize', () => {
   });
 
   it('says why it denied: who, which action, where', () => {
-    expect(authorize(iam(teamARole), 'approve', { cluster: 'prod', namespace: 'team-b' }, [aGrant()])).toEqual({
+    expect(
+      authorize(iam(teamARole), 'approve', { cluster: 'prod', namespace: 'team-b' }, [aGrant()]),
+    ).toEqual({
       allowed: false,
       reason: `iam:${teamARole} may not approve in cluster "prod", namespace "team-b": no grant allows it`,
     });
