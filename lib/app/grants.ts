@@ -49,7 +49,11 @@ export async function putGrant(
   return { created: !existing, grant: parsed.grant };
 }
 
-/** Deletes the grant `name` (admin of its scope); 404 if there is none. */
+/**
+ * Deletes the grant `name` (admin of its scope). A name that does not exist is a 404 only to an
+ * admin of everything (any other caller gets the 403 it would get for a grant beyond its scope, so
+ * it cannot probe which grants exist).
+ */
 export async function removeGrant(
   deps: GrantDeps,
   access: Access,
@@ -57,7 +61,7 @@ export async function removeGrant(
   signal: AbortSignal,
 ): Promise<void> {
   const existing = await deps.grants.get(name, signal);
+  await access.require('admin', existing ?? everything);
   if (!existing) throw new NotFoundError(`grant "${name}" not found`);
-  await access.require('admin', existing);
   await deps.grants.delete(name, signal);
 }
