@@ -11,6 +11,7 @@ import { spec as completion } from './commands/completion.js';
 import type { CommandContext, CommandSpec } from './commands/context.js';
 import { spec as remove } from './commands/delete.js';
 import { spec as diff } from './commands/diff.js';
+import { spec as grants } from './commands/grants.js';
 import { spec as get } from './commands/get.js';
 import { spec as history } from './commands/history.js';
 import { spec as clusterRbac } from './commands/rbac.js';
@@ -38,6 +39,7 @@ export const commands: readonly CommandSpec[] = [
   clusterRbac,
   templatesSpec,
   alertProvidersSpec,
+  grants,
   completion,
 ];
 

@@ -2,6 +2,7 @@
  * The environment, read once into a typed, frozen object (STYLE.md habit 11). Nothing else reads
  * process.env. A missing required variable fails fast and names the variable.
  */
+import { principalProblem } from './domain/authz/principals.js';
 import { providers, type Provider } from './domain/spec/accessors.js';
 
 export interface Config {
@@ -41,6 +42,12 @@ export interface Config {
   readonly assumableRoles?: string;
   readonly historyRetentionDays: number;
   readonly maxBodyBytes: number;
+  /**
+   * The deployment's admins (ADMIN_PRINCIPALS, comma-separated principal patterns such as
+   * `iam:arn:aws:iam::123456789012:role/platform`): admin everywhere, whatever the stored grants
+   * say. Empty: only stored grants allow anything, and with none nobody may do anything.
+   */
+  readonly adminPrincipals: readonly string[];
 }
 
 class ConfigError extends Error {
@@ -74,6 +81,18 @@ function provider(env: Env): Config['defaultProvider'] {
   return found;
 }
 
+function principals(env: Env, name: string): readonly string[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of list) {
+    const problem = principalProblem(p);
+    if (problem) throw new ConfigError(`environment variable ${name}: ${problem}`);
+  }
+  return Object.freeze(list);
+}
+
 /** Reads the configuration from `env` (default: process.env). */
 export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
@@ -94,5 +113,6 @@ export function loadConfig(env: Env = process.env): Config {
     assumableRoles: env.ASSUMABLE_ROLES,
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),
+    adminPrincipals: principals(env, 'ADMIN_PRINCIPALS'),
   });
 }

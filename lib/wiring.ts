@@ -25,6 +25,8 @@ import { awsSecretReader } from './adapters/secrets.js';
 import { SqsWorkQueue } from './adapters/sqs/queue.js';
 import { SqsSweepQueue } from './adapters/sqs/sweep-queue.js';
 import { loadConfig, type Config } from './config.js';
+import type { Grant } from './domain/authz/authorize.js';
+import { bootstrapGrants } from './domain/authz/grants.js';
 import type { CanaryStatus } from './domain/status.js';
 import type { EventBus } from './ports/bus.js';
 import type { GateStore } from './ports/gates.js';
@@ -46,6 +48,8 @@ export interface Core {
   templates: DynamoDocuments<MetricTemplate>;
   alertProviders: DynamoDocuments<AlertProvider>;
   gates: GateStore;
+  /** Who may do what (lib/domain/authz): the stored grants. */
+  grants: DynamoDocuments<Grant>;
   now: () => number;
   newId: () => string;
 }
@@ -67,6 +71,7 @@ export function buildCore(config: Config, logger: Logger): Core {
     templates: new DynamoDocuments<MetricTemplate>(db, t, 'template'),
     alertProviders: new DynamoDocuments<AlertProvider>(db, t, 'alert-provider'),
     gates: new DynamoGateStore(db, t),
+    grants: new DynamoDocuments<Grant>(db, t, 'grant'),
     now: () => Date.now(),
     newId: () => randomUUID(),
   };
@@ -117,6 +122,7 @@ export function apiDeps(core: Core, queue: WorkQueue) {
     queue,
     maxBodyBytes: c.maxBodyBytes,
     defaultProvider: c.defaultProvider,
+    bootstrapAdmins: bootstrapGrants(c.adminPrincipals),
     secretPrefixes: {
       secrets: c.secretsPrefix,
       parameters: c.parametersPrefix,

@@ -165,8 +165,8 @@ function toEvent(
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
-      // Local mode has one identity: whoever holds the token.
-      authorizer: { lambda: { actor: 'local-token' } },
+      // Local mode has one identity: whoever holds the token (an admin, local/stack.ts).
+      authorizer: { lambda: { actor: 'local-token', principal: 'local:token' } },
     } as APIGatewayProxyEventV2['requestContext'],
   };
 }

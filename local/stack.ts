@@ -71,6 +71,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     AWS_REGION: 'us-east-1',
     PROMETHEUS_URL: opts.prometheusUrl,
     STAGE: 'local',
+    // Whoever holds the token is the local mode's admin (docs/security.md).
+    ADMIN_PRINCIPALS: 'local:token',
   });
 
   // core.logger redacts (lib/app/redacting.ts): everything below logs through it.

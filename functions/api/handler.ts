@@ -14,7 +14,7 @@ import {
   UnavailableError,
 } from '../../lib/ports/errors.js';
 import type { Logger } from '../../lib/ports/logger.js';
-import { actorOf, bodyOf, HttpError, json } from './http.js';
+import { bodyOf, callerOf, HttpError, json } from './http.js';
 import { route, type ApiDeps } from './routes.js';
 
 export type ApiHandler = (
@@ -32,7 +32,7 @@ export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
         path: event.rawPath.replace(/\/+$/, '') || '/',
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
         body: bodyOf(event, deps.maxBodyBytes),
-        actor: actorOf(event),
+        caller: callerOf(event),
         signal,
       };
       const r = await route(deps, req);

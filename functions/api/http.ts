@@ -1,5 +1,7 @@
 /** HTTP plumbing for the API: request shape, JSON answers, error mapping (exposed vs hidden). */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { Caller } from '../../lib/app/access.js';
+import { iamPrincipals, jwtPrincipals } from '../../lib/domain/authz/principals.js';
 import { redactJson } from '../../lib/domain/redaction.js';
 
 export interface ApiRequest {
@@ -7,8 +9,8 @@ export interface ApiRequest {
   path: string;
   query: Record<string, string>;
   body: string;
-  /** Who is calling: IAM ARN, JWT subject, or the local token's name. */
-  actor: string;
+  /** Who is calling: their principals (lib/domain/authz) and the name history shows (IAM ARN, JWT subject, `local-token`). */
+  caller: Caller;
   signal: AbortSignal;
 }
 
@@ -35,17 +37,40 @@ export function json(status: number, body: unknown): APIGatewayProxyResultV2 {
   };
 }
 
-/** The caller's identity from API Gateway's authorizer context. */
-export function actorOf(event: APIGatewayProxyEventV2): string {
+/**
+ * The caller's identity from API Gateway's authorizer context: an IAM caller is `iam:<ARN>` (and
+ * its role, for an assumed-role session); a JWT caller `jwt:sub:<sub>` and `jwt:group:<g>` for each
+ * group in its `groups` or `cognito:groups` claim; a Lambda authorizer (local mode's token check)
+ * names its principal in its context. Anything else has no principal: every action is refused.
+ */
+export function callerOf(event: APIGatewayProxyEventV2): Caller {
   const ctx = event.requestContext as APIGatewayProxyEventV2['requestContext'] & {
     authorizer?: {
       iam?: { userArn?: string };
       jwt?: { claims?: Record<string, unknown> };
-      lambda?: { actor?: string };
+      lambda?: { actor?: string; principal?: string };
     };
   };
   const a = ctx.authorizer;
-  return a?.iam?.userArn ?? (a?.jwt?.claims?.sub as string | undefined) ?? a?.lambda?.actor ?? 'anonymous';
+  if (a?.iam?.userArn) return { actor: a.iam.userArn, principals: iamPrincipals(a.iam.userArn) };
+  const claims = a?.jwt?.claims;
+  if (claims) {
+    const sub = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined;
+    const groups = [...claimList(claims.groups), ...claimList(claims['cognito:groups'])];
+    return { actor: sub ?? 'anonymous', principals: jwtPrincipals(sub, groups) };
+  }
+  const principal = a?.lambda?.principal;
+  return { actor: a?.lambda?.actor ?? principal ?? 'anonymous', principals: principal ? [principal] : [] };
+}
+
+/** A list claim: an array, or the `[a b]` string API Gateway makes of one. */
+function claimList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x !== '');
+  if (typeof v !== 'string') return [];
+  return v
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 }
 
 /**

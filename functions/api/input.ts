@@ -15,6 +15,7 @@ const paramRules: Readonly<Record<string, NameRule | undefined>> = {
   cluster: label,
   namespace: label,
   name: subdomain,
+  grant: label,
   action: undefined,
 };
 

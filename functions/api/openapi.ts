@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { clusterRegistration } from '../../lib/app/clusters.js';
 import { templateBody } from '../../lib/app/views.js';
+import { grantBody } from '../../lib/domain/authz/grants.js';
 import { canaryManifest } from '../../lib/domain/spec/schema.js';
 
 const label = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
@@ -25,6 +26,7 @@ const pathParameters: Record<string, object> = {
   namespace: label,
   name: subdomain,
   action: { type: 'string', enum: ACTIONS },
+  grant: label,
 };
 
 /** Every 4xx and 5xx answer (functions/api/http.ts). */
@@ -209,6 +211,25 @@ function operations(): Record<string, Record<string, object>> {
       },
       delete: { summary: 'Delete an alert provider', responses: { 204: answer('deleted'), 404: err } },
     },
+    '/grants': {
+      get: {
+        summary:
+          'List the grants within your admin scope (docs/security.md); admins of everything also see bootstrapAdmins (ADMIN_PRINCIPALS)',
+        responses: { 200: answer('{ items, bootstrapAdmins? }'), 403: err },
+      },
+    },
+    '/grants/{grant}': {
+      put: {
+        summary:
+          'Put a grant: {principal, actions: [read|register|approve|operate|admin], cluster: NAME|*, namespace: NAME|*} (admin of its scope)',
+        requestBody: body('Grant'),
+        responses: { 201: answer('created'), 200: answer('replaced'), 400: err, 403: err },
+      },
+      delete: {
+        summary: 'Delete a grant (admin of its scope)',
+        responses: { 204: answer('deleted'), 403: err, 404: err },
+      },
+    },
     '/openapi.json': {
       get: {
         summary: 'This document',
@@ -242,7 +263,7 @@ function build(): Record<string, unknown> {
       title: 'Flagger Serverless API',
       version: '0.1.0',
       description:
-        'Register clusters and Flagger Canary manifests; watch and steer releases. Limits: bodies up to MAX_BODY_BYTES (256 KiB, else 413); nesting up to 64 levels in the text and 31 in anything stored; YAML up to 10,000 tokens and 16 aliases; numbers finite and within ±2^53−1; names and namespaces as Kubernetes validates them (DNS-1123). Every 4xx names the field: a body path, path.<param>, query.<param>, or "" for the whole request.',
+        'Register clusters and Flagger Canary manifests; watch and steer releases. Every request is authorized by grants (GET /grants, docs/security.md): lists show only what the caller may read, anything else not granted is a 403 naming the action and scope. Limits: bodies up to MAX_BODY_BYTES (256 KiB, else 413); nesting up to 64 levels in the text and 31 in anything stored; YAML up to 10,000 tokens and 16 aliases; numbers finite and within ±2^53−1; names and namespaces as Kubernetes validates them (DNS-1123). Every 4xx names the field: a body path, path.<param>, query.<param>, or "" for the whole request.',
     },
     components: {
       securitySchemes: {
@@ -266,6 +287,7 @@ function build(): Record<string, unknown> {
         Cluster: jsonSchema(clusterRegistration, 'output'),
         MetricTemplateBody: jsonSchema(templateBody, 'input'),
         MetricTemplate: jsonSchema(storedTemplate, 'output'),
+        Grant: jsonSchema(grantBody, 'input'),
       },
     },
     security: [{ sigv4: [] }, { bearer: [] }],

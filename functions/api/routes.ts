@@ -1,6 +1,32 @@
 /** The API's routes: each parses its input, calls one use case and shapes the answer. */
+import { Access } from '../../lib/app/access.js';
+import {
+  canaryHistory,
+  getCanary as readCanary,
+  listCanaries as readCanaries,
+} from '../../lib/app/canary-reads.js';
+import {
+  getCluster as readCluster,
+  listClusters as readClusters,
+  publicView,
+  registerCluster,
+  removeCluster,
+  type ClusterDeps,
+} from '../../lib/app/clusters.js';
+import {
+  listGrants as readGrants,
+  putGrant as writeGrant,
+  removeGrant,
+  type GrantDeps,
+} from '../../lib/app/grants.js';
+import {
+  getNamespaced,
+  listNamespaced,
+  putNamespaced,
+  removeNamespaced,
+  type NamespacedDocuments,
+} from '../../lib/app/namespaced-documents.js';
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
-import { publicView, registerCluster, removeCluster, type ClusterDeps } from '../../lib/app/clusters.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
 import { canaryView, historyView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import { isSecretName, redactText } from '../../lib/domain/redaction.js';
@@ -12,7 +38,7 @@ import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { bodyValue, checkParams, queryInt, queryName } from './input.js';
 import { openapiDocument } from './openapi.js';
 
-export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps {
+export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps, GrantDeps {
   store: CanaryStore<CanaryStatus>;
   history: History;
   templates: Documents<MetricTemplate>;
@@ -43,6 +69,9 @@ const table: [string, string, Handler][] = [
   ['GET', '/alert-providers/{namespace}/{name}', getAlertProvider],
   ['PUT', '/alert-providers/{namespace}/{name}', putAlertProvider],
   ['DELETE', '/alert-providers/{namespace}/{name}', removeAlertProvider],
+  ['GET', '/grants', listGrants],
+  ['PUT', '/grants/{grant}', putGrant],
+  ['DELETE', '/grants/{grant}', deleteGrant],
 ];
 
 /** Every route as `METHOD /path/{param}` (the OpenAPI document is tested to list exactly these). */
@@ -82,32 +111,33 @@ function keyOf(p: string[]): CanaryKey {
   return { cluster: p[0], namespace: p[1], name: p[2] };
 }
 
+/** The request's authorization (lib/app/access.ts): every use case below asks it. */
+function accessOf(deps: ApiDeps, req: ApiRequest): Access {
+  return new Access(deps, req.caller, req.signal);
+}
+
 async function listClusters(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const all = await deps.clusters.list(req.signal);
-  return { status: 200, body: { items: all.map((c) => publicView(c.doc)) } };
+  const all = await readClusters(deps, accessOf(deps, req), req.signal);
+  return { status: 200, body: { items: all.map(publicView) } };
 }
 
 async function putCluster(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const r = await registerCluster(deps, bodyValue(req), req.signal);
+  const r = await registerCluster(deps, accessOf(deps, req), bodyValue(req), req.signal);
   return { status: r.created ? 201 : 200, body: publicView(r.cluster) };
 }
 
 async function getCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const c = await deps.clusters.get(p[0], req.signal);
-  if (!c) throw new HttpError(404, `cluster "${p[0]}" not found`);
-  return { status: 200, body: publicView(c) };
+  return { status: 200, body: publicView(await readCluster(deps, accessOf(deps, req), p[0], req.signal)) };
 }
 
 async function deleteCluster(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  await removeCluster(deps, p[0], req.signal);
+  await removeCluster(deps, accessOf(deps, req), p[0], req.signal);
   return { status: 204 };
 }
 
 async function listCanaries(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const rows = await deps.store.list(
-    { cluster: queryName(req, 'cluster'), namespace: queryName(req, 'namespace') },
-    req.signal,
-  );
+  const filter = { cluster: queryName(req, 'cluster'), namespace: queryName(req, 'namespace') };
+  const rows = await readCanaries(deps, accessOf(deps, req), filter, req.signal);
   return { status: 200, body: { items: rows.map((r) => canaryView(r, false)) } };
 }
 
@@ -121,7 +151,7 @@ async function applyCanary(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
     throw new HttpError(400, 'request body is empty; expected a Canary manifest (YAML or JSON)', [
       { path: '', message: 'expected a Canary manifest (YAML or JSON), got an empty body' },
     ]);
-  const r = await registerCanary(deps, cluster, req.body, req.actor, req.signal);
+  const r = await registerCanary(deps, accessOf(deps, req), cluster, req.body, req.signal);
   return {
     status: r.created ? 201 : 200,
     body: canaryView(r.record, true, { unchanged: r.unchanged, warnings: r.warnings }),
@@ -129,37 +159,38 @@ async function applyCanary(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
 }
 
 async function getCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const r = await deps.store.get(keyOf(p), req.signal);
-  if (!r) throw new HttpError(404, `canary ${p.join('/')} not found`);
-  const [last] = historyView(await deps.history.list(r.key, { limit: 1 }, req.signal), r);
-  return { status: 200, body: canaryView(r, true, { lastStep: last ?? null }) };
+  const { record, last } = await readCanary(deps, accessOf(deps, req), keyOf(p), req.signal);
+  const [lastStep] = historyView(last, record);
+  return { status: 200, body: canaryView(record, true, { lastStep: lastStep ?? null }) };
 }
 
 async function removeCanary(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const r = await deleteCanary(deps, keyOf(p), req.actor, req.signal);
+  const r = await deleteCanary(deps, accessOf(deps, req), keyOf(p), req.signal);
   return r.deleted ? { status: 204 } : { status: 202, body: { message: r.why } };
 }
 
 async function history(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const limit = queryInt(req, 'limit', { min: 1, max: 1000 }, 100);
   const before = queryInt(req, 'before', { min: 0, max: Number.MAX_SAFE_INTEGER });
-  const [records, row] = await Promise.all([
-    deps.history.list(keyOf(p), { limit: limit!, before }, req.signal),
-    deps.store.get(keyOf(p), req.signal),
-  ]);
+  const page = { limit: limit!, before };
+  const { records, row } = await canaryHistory(deps, accessOf(deps, req), keyOf(p), page, req.signal);
   return { status: 200, body: { items: historyView(records, row) } };
 }
 
 async function action(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const command = toCommand(p[3], req.actor, req.query.gate);
-  const r = await requestAction(deps, keyOf(p), command, req.signal);
+  const command = toCommand(p[3], req.caller.actor, req.query.gate);
+  const r = await requestAction(deps, accessOf(deps, req), keyOf(p), command, req.signal);
   return { status: 202, body: { accepted: command, canary: canaryView(r, false) } };
 }
 
-/** Stored documents are keyed `namespace/name`; `?namespace=` keeps one namespace. */
-function inNamespace(key: string, namespace: string | undefined): boolean {
-  return namespace === undefined || key.startsWith(`${namespace}/`);
-}
+const templatesOf = (deps: ApiDeps): NamespacedDocuments<MetricTemplate> => ({
+  docs: deps.templates,
+  what: 'metric template',
+});
+const alertProvidersOf = (deps: ApiDeps): NamespacedDocuments<AlertProvider> => ({
+  docs: deps.alertProviders,
+  what: 'alert provider',
+});
 
 /**
  * A template without its secrets: header values and secret-named provider fields (`password`,
@@ -181,55 +212,63 @@ function alertProviderView(a: AlertProvider): Record<string, unknown> {
 }
 
 async function listTemplates(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const all = await deps.templates.list(req.signal);
   const namespace = queryName(req, 'namespace');
-  const items = all.filter((t) => inNamespace(t.name, namespace)).map((t) => templateView(t.doc));
-  return { status: 200, body: { items } };
+  const all = await listNamespaced(templatesOf(deps), accessOf(deps, req), namespace, req.signal);
+  return { status: 200, body: { items: all.map(templateView) } };
 }
 
 async function getTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const t = await deps.templates.get(`${p[0]}/${p[1]}`, req.signal);
-  if (!t) throw new HttpError(404, `metric template ${p[0]}/${p[1]} not found`);
+  const t = await getNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
   return { status: 200, body: templateView(t) };
 }
 
 async function putTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const t = parseTemplate(bodyValue(req), p[0], p[1]);
-  const existed = (await deps.templates.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
-  await deps.templates.put(`${p[0]}/${p[1]}`, t, req.signal);
-  return { status: existed ? 200 : 201, body: templateView(t) };
+  const r = await putNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], t, req.signal);
+  return { status: r.created ? 201 : 200, body: templateView(t) };
 }
 
 async function removeTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  if (!(await deps.templates.get(`${p[0]}/${p[1]}`, req.signal)))
-    throw new HttpError(404, `metric template ${p[0]}/${p[1]} not found`);
-  await deps.templates.delete(`${p[0]}/${p[1]}`, req.signal);
+  await removeNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
   return { status: 204 };
 }
 
 async function listAlertProviders(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const all = await deps.alertProviders.list(req.signal);
   const namespace = queryName(req, 'namespace');
-  const items = all.filter((a) => inNamespace(a.name, namespace)).map((a) => alertProviderView(a.doc));
-  return { status: 200, body: { items } };
+  const all = await listNamespaced(alertProvidersOf(deps), accessOf(deps, req), namespace, req.signal);
+  return { status: 200, body: { items: all.map(alertProviderView) } };
 }
 
 async function getAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const a = await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal);
-  if (!a) throw new HttpError(404, `alert provider ${p[0]}/${p[1]} not found`);
+  const a = await getNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
   return { status: 200, body: alertProviderView(a) };
 }
 
 async function putAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const a = parseAlertProvider(bodyValue(req), p[0], p[1]);
-  const existed = (await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal)) !== undefined;
-  await deps.alertProviders.put(`${p[0]}/${p[1]}`, a, req.signal);
-  return { status: existed ? 200 : 201, body: alertProviderView(a) };
+  const r = await putNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], a, req.signal);
+  return { status: r.created ? 201 : 200, body: alertProviderView(a) };
 }
 
 async function removeAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  if (!(await deps.alertProviders.get(`${p[0]}/${p[1]}`, req.signal)))
-    throw new HttpError(404, `alert provider ${p[0]}/${p[1]} not found`);
-  await deps.alertProviders.delete(`${p[0]}/${p[1]}`, req.signal);
+  await removeNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
+  return { status: 204 };
+}
+
+async function listGrants(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
+  const r = await readGrants(deps, accessOf(deps, req), req.signal);
+  return {
+    status: 200,
+    body: { items: r.grants, ...(r.bootstrapAdmins ? { bootstrapAdmins: r.bootstrapAdmins } : {}) },
+  };
+}
+
+async function putGrant(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
+  const r = await writeGrant(deps, accessOf(deps, req), p[0], bodyValue(req), req.signal);
+  return { status: r.created ? 201 : 200, body: r.grant };
+}
+
+async function deleteGrant(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
+  await removeGrant(deps, accessOf(deps, req), p[0], req.signal);
   return { status: 204 };
 }

@@ -11,7 +11,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { makeLoadtester, type Loadtester } from '../../lib/loadtester/index.js';
-import { actorOf } from '../api/http.js';
+import { callerOf } from '../api/http.js';
 
 /** The API Gateway v2 event after the JSON body parser: `body` is parsed for JSON content types. */
 export type LoadtesterEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
@@ -37,7 +37,7 @@ export function makeHandler(deps: LoadtesterHandlerDeps) {
           method,
           path: pathOf(event),
           body: bodyOf(event),
-          caller: actorOf(event as APIGatewayProxyEventV2),
+          caller: callerOf(event as APIGatewayProxyEventV2).actor,
         },
         signal,
       );

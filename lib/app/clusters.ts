@@ -8,7 +8,8 @@ import { providers } from '../domain/spec/accessors.js';
 import { label, nameSchema } from '../domain/spec/names.js';
 import type { FieldError } from '../domain/spec/parse.js';
 import type { CanaryStore, Documents } from '../ports/store.js';
-import { StateConflictError, ValidationError } from './errors.js';
+import type { Access } from './access.js';
+import { NotFoundError, StateConflictError, ValidationError } from './errors.js';
 
 const name = nameSchema(label);
 const namespace = nameSchema(label);
@@ -181,20 +182,57 @@ export interface ClusterDeps {
   secretPrefixes?: SecretPrefixes;
 }
 
-/** Registers or updates a cluster from the API's body; `created` when the name is new. */
+/** A cluster's own scope: every namespace of it. */
+const wholeCluster = (name: string) => ({ cluster: name, namespace: '*' });
+
+/** The cluster records the caller may read (`read` in every namespace of the cluster). */
+export async function listClusters(
+  deps: ClusterDeps,
+  access: Access,
+  signal: AbortSignal,
+): Promise<ClusterRegistration[]> {
+  const all = await deps.clusters.list(signal);
+  return (await access.filter(all, (c) => wholeCluster(c.name))).map((c) => c.doc);
+}
+
+/** One cluster record; 403 before it is read unless the caller may read it, 404 if absent. */
+export async function getCluster(
+  deps: ClusterDeps,
+  access: Access,
+  name: string,
+  signal: AbortSignal,
+): Promise<ClusterRegistration> {
+  await access.require('read', wholeCluster(name));
+  const c = await deps.clusters.get(name, signal);
+  if (!c) throw new NotFoundError(`cluster "${name}" not found`);
+  return c;
+}
+
+/**
+ * Registers or updates a cluster from the API's body (admin of the cluster); `created` when the
+ * name is new.
+ */
 export async function registerCluster(
   deps: ClusterDeps,
+  access: Access,
   body: unknown,
   signal: AbortSignal,
 ): Promise<{ created: boolean; cluster: ClusterRegistration }> {
   const cluster = parseClusterRegistration(body, deps.secretPrefixes);
+  await access.require('admin', wholeCluster(cluster.name));
   const existed = (await deps.clusters.get(cluster.name, signal)) !== undefined;
   await deps.clusters.put(cluster.name, cluster, signal);
   return { created: !existed, cluster };
 }
 
-/** Removes a cluster record; refused while canaries still belong to it (their steps need it). */
-export async function removeCluster(deps: ClusterDeps, name: string, signal: AbortSignal): Promise<void> {
+/** Removes a cluster record (admin of the cluster); refused while canaries still belong to it (their steps need it). */
+export async function removeCluster(
+  deps: ClusterDeps,
+  access: Access,
+  name: string,
+  signal: AbortSignal,
+): Promise<void> {
+  await access.require('admin', wholeCluster(name));
   const used = await deps.store.list({ cluster: name }, signal);
   if (used.length > 0)
     throw new StateConflictError(`cluster "${name}" still has ${used.length} canaries; delete them first`);

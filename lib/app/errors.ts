@@ -1,6 +1,6 @@
 /** Errors of the use cases; the HTTP API maps each to a status code (ports/errors.ts classes). */
 import type { FieldError } from '../domain/spec/parse.js';
-import { ConflictError, InvalidError } from '../ports/errors.js';
+import { ConflictError, ForbiddenError, InvalidError } from '../ports/errors.js';
 
 export { NotFoundError } from '../ports/errors.js';
 
@@ -18,4 +18,9 @@ export class ValidationError extends InvalidError {
 /** The request cannot be applied in the canary's current state (a command is pending, no gate waits). */
 export class StateConflictError extends ConflictError {
   override readonly name: string = 'StateConflictError';
+}
+
+/** The caller may not do this here (lib/domain/authz): the message names who, the action and the scope. */
+export class AccessDeniedError extends ForbiddenError {
+  override readonly name: string = 'AccessDeniedError';
 }

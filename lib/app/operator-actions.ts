@@ -1,13 +1,15 @@
 /**
- * Operator actions from the API (promote, abort, pause, resume, retry, approve): stored as the
- * canary's pending command, recorded in history with the caller's identity, and applied by the
- * next step, which is queued at once.
+ * Operator actions from the API (promote, abort, pause, resume, retry, approve): allowed to callers
+ * holding `approve` (approve) or `operate` (the others) in the canary's cluster and namespace,
+ * stored as the canary's pending command, recorded in history with the caller's identity, and
+ * applied by the next step, which is queued at once.
  */
 import type { CanaryStatus, ConfirmGate, OperatorCommand } from '../domain/status.js';
 import type { WorkQueue } from '../ports/queue.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, History } from '../ports/store.js';
 import { ConflictError, keyString } from '../ports/store.js';
 import { commandRefusal } from '../domain/commands.js';
+import type { Access } from './access.js';
 import { NotFoundError, StateConflictError, ValidationError } from './errors.js';
 
 const operatorActions = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] as const;
@@ -40,13 +42,18 @@ export function toCommand(action: string, by: string, gate?: string): OperatorCo
   return { kind: action as Exclude<OperatorAction, 'approve'>, by };
 }
 
-/** Stores `command` for the next step. 409 when a different command is still pending. */
+/**
+ * Stores `command` for the next step. 403 unless the caller may (asked before the canary is read:
+ * a refusal says nothing of whether it exists); 409 when a different command is still pending.
+ */
 export async function requestAction(
   deps: OperatorDeps,
+  access: Access,
   key: CanaryKey,
   command: OperatorCommand,
   signal: AbortSignal,
 ): Promise<CanaryRecord<CanaryStatus>> {
+  await access.require(command.kind === 'approve' ? 'approve' : 'operate', key);
   for (let attempt = 0; attempt < 3; attempt++) {
     const record = await deps.store.get(key, signal);
     if (!record) throw new NotFoundError(`canary ${keyString(key)} not found`);

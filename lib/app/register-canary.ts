@@ -1,6 +1,7 @@
 /**
  * Register, update and delete canaries (the API's `POST /canaries` and `DELETE`). A manifest is
- * validated, its cluster must be registered; the target Deployment need not exist yet.
+ * validated, the caller must hold `register` in its cluster and namespace, its cluster must be
+ * registered; the target Deployment need not exist yet.
  */
 import { canonicalJson } from '../domain/canonical.js';
 import * as spec from '../domain/spec/accessors.js';
@@ -13,6 +14,7 @@ import type { ClusterRegistration } from './clusters.js';
 import type { WorkQueue } from '../ports/queue.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, Documents, History } from '../ports/store.js';
 import { ConflictError } from '../ports/store.js';
+import type { Access } from './access.js';
 import { NotFoundError, ValidationError } from './errors.js';
 
 export interface RegisterDeps {
@@ -37,14 +39,16 @@ export interface RegisterResult {
 /** Creates (201) or updates like `kubectl apply` (200) the canary described by `manifest`. */
 export async function registerCanary(
   deps: RegisterDeps,
+  access: Access,
   cluster: string,
   manifest: string | object,
-  actor: string,
   signal: AbortSignal,
 ): Promise<RegisterResult> {
   const parsed = parseCanary(manifest);
   if (!parsed.ok) throw new ValidationError(`invalid Canary:\n${formatErrors(parsed.errors)}`, parsed.errors);
   const canary = parsed.canary;
+  await access.require('register', { cluster, namespace: canary.metadata.namespace });
+  const actor = access.actor;
   const record = await deps.clusters.get(cluster, signal);
   if (!record)
     throw new ValidationError(`cluster "${cluster}" is not registered`, [
@@ -139,10 +143,12 @@ export type DeleteResult =
  */
 export async function deleteCanary(
   deps: RegisterDeps,
+  access: Access,
   key: CanaryKey,
-  actor: string,
   signal: AbortSignal,
 ): Promise<DeleteResult> {
+  await access.require('register', key);
+  const actor = access.actor;
   const existing = await deps.store.get(key, signal);
   if (!existing) throw new NotFoundError(`canary ${key.cluster}/${key.namespace}/${key.name} not found`);
   const canary = existing.manifest as Canary;

@@ -15,6 +15,8 @@ import { startSandbox } from '../support/sandbox.js';
 import { EXTERNAL_ID, PARTNER_ROLE, startPartnerCluster } from './accounts.js';
 import { METADATA_LIST } from '../../lib/adapters/kubernetes/inventory.js';
 import { permissionRows, documentedPermissions } from './permissions.js';
+import { ApiClient } from '../../cli/client.js';
+import { ACCOUNT, API_ID, REGION } from './template.js';
 import { startWorld, until, type World } from './world.js';
 
 const available = prometheusAvailability('stack test');
@@ -285,6 +287,43 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     expect(stack.incidents.filter((i) => i.function === 'notify').length).toBeGreaterThanOrEqual(3);
     expect(stack.ledger.denials()).toEqual([]);
   }, 300_000);
+
+  it('lets a team see and approve only what its grant gives, granted by the admin the stack names', async () => {
+    const { stack, client } = w;
+    const teamArn = `arn:aws:iam::${ACCOUNT}:user/team-b`;
+    const credentials = stack.user('team-b', [
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/*`,
+      },
+    ]);
+    const team = new ApiClient(stack.api.url, { kind: 'sigv4', region: REGION, credentials });
+    const status = (p: Promise<unknown>) =>
+      p.then(
+        () => 200,
+        (e: { status?: number }) => e.status,
+      );
+
+    expect(await team.call('GET', '/canaries')).toEqual({ items: [] });
+    expect(await status(team.call('GET', id))).toBe(403);
+    const grant = { principal: `iam:${teamArn}`, actions: ['approve'], cluster: 'prod', namespace: 'test' };
+    expect(await status(team.call('PUT', '/grants/team-b', { body: JSON.stringify(grant) }))).toBe(403);
+
+    const put = await client.request('PUT', '/grants/team-b', {
+      body: JSON.stringify(grant),
+      contentType: 'application/json',
+    });
+    expect(put.status).toBe(201);
+    const seen = await team.call<{ items: { name: string }[] }>('GET', '/canaries');
+    expect(seen.items.map((c) => c.name)).toEqual(['podinfo']);
+    expect(await status(team.call('POST', `${id}/actions/abort`))).toBe(403);
+    expect(await status(team.call('GET', '/clusters/prod'))).toBe(403);
+
+    expect((await client.request('DELETE', '/grants/team-b')).status).toBe(204);
+    expect(await status(team.call('GET', id))).toBe(403);
+    expect(stack.ledger.denials()).toEqual([]);
+  }, 60_000);
 
   it('documents every AWS action each function calls and the statement that allows it', () => {
     expect(documentedPermissions('docs/deploy.md')).toEqual(

@@ -31,14 +31,18 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** The release engineer: an IAM user, and the deployment's admin (the `admins` parameter). */
+const RELEASE_ENGINEER = `arn:aws:iam::${ACCOUNT}:user/release-engineer`;
+
 export async function startWorld(opts: { parameters?: Record<string, string> } = {}): Promise<World> {
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
   };
   try {
-    const dir = ensurePackaged(opts.parameters);
-    const stack = await PackagedStack.start({ dir, parameters: opts.parameters });
+    const parameters = { admins: `iam:${RELEASE_ENGINEER}`, ...opts.parameters };
+    const dir = ensurePackaged(parameters);
+    const stack = await PackagedStack.start({ dir, parameters });
     closers.push(() => stack.close());
     const sandbox = await startSandbox({ rolloutDelayMs: 100, namespaces: ['default', 'test'] });
     closers.push(() => sandbox.close());

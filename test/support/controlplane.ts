@@ -75,6 +75,8 @@ export async function startControlPlane(
     TABLE_NAME: dyn.table,
     DYNAMODB_ENDPOINT: dyn.endpoint,
     AWS_REGION: 'us-east-1',
+    // The identity every request below carries (an IAM user) is the deployment's admin.
+    ADMIN_PRINCIPALS: 'iam:arn:aws:iam::123456789012:user/tester',
     ...opts.env,
   });
   // Real time by default: the sandbox stamps Deployment conditions with the wall clock.

@@ -11,7 +11,7 @@ import { translate } from './errors.js';
 import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema, type DocumentKind, type Item } from './schema.js';
 
 /**
- * Named documents of one kind (clusters, templates, alert providers, gates) under pk `D#<kind>`,
+ * Named documents of one kind (clusters, templates, alert providers, gates, grants) under pk `D#<kind>`,
  * the document in attribute `doc`. Read in the current schema of the kind (schema.ts); `put`
  * replaces `doc` and the schema version only, so other attributes of the item survive it; `put`
  * and `delete` refuse an item of a newer schema.

@@ -28,7 +28,7 @@ import { ConflictError, InvalidError } from '../../ports/errors.js';
 export const SCHEMA_VERSION = 'schemaVersion';
 
 /** Kinds of named documents (pk `D#<kind>`). */
-export type DocumentKind = 'cluster' | 'template' | 'alert-provider' | 'gate';
+export type DocumentKind = 'cluster' | 'template' | 'alert-provider' | 'gate' | 'grant';
 
 /** Every kind of item, each with its own schema version. */
 export type ItemKind = 'canary' | 'history' | DocumentKind;
@@ -62,6 +62,8 @@ export const MIGRATIONS: Readonly<Record<ItemKind, readonly Migration[]>> = {
   template: [unchanged],
   'alert-provider': [unchanged],
   gate: [unchanged],
+  // Grants (lib/domain/authz) were first written at version 1.
+  grant: [unchanged],
 };
 
 /**

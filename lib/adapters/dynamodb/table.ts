@@ -9,7 +9,8 @@
  *                  (`leaseOwner`, `leaseSince`, `leaseUntil`)
  * - history        pk `C#<cluster>/<ns>/<name>`  sk `H#<at>#<id>` + expiresAt (TTL, epoch seconds);
  *                  `previous` (the repeat count of an earlier record)
- * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates)
+ * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates,
+ *                                                               grants)
  *
  * Every item also carries `schemaVersion`, the version of its kind's shape (schema.ts).
  */

@@ -308,3 +308,58 @@ describe('exit 3: the API refuses an action (409)', () => {
     });
   });
 });
+
+describe('grants', () => {
+  it('adds, lists (the local token as the bootstrap admin) and removes a grant', async () => {
+    const add = [
+      'grants',
+      'add',
+      'team-a',
+      '--principal',
+      'jwt:group:team-a',
+      '--actions',
+      'read,approve',
+      '--cluster',
+      'sandbox',
+      '-n',
+      'team-a',
+    ];
+    expect(await env.cli(add)).toEqual({ code: 0, stdout: 'grant team-a added\n', stderr: '' });
+    expect((await env.cli(add)).stdout).toBe('grant team-a replaced\n');
+    const list = await env.cli(['grants']);
+    expect(list.stdout.split('\n').map((l) => l.split(/\s+/).filter(Boolean))).toEqual([
+      ['NAME', 'PRINCIPAL', 'ACTIONS', 'CLUSTER', 'NAMESPACE'],
+      ['(bootstrap)', 'local:token', 'admin', '*', '*'],
+      ['team-a', 'jwt:group:team-a', 'read,approve', 'sandbox', 'team-a'],
+      [],
+    ]);
+    expect((await env.cli(['grants', 'list', '-o', 'name'])).stdout).toBe('team-a\n');
+    expect(await env.cli(['grants', 'remove', 'team-a'])).toEqual({
+      code: 0,
+      stdout: 'grant team-a removed\n',
+      stderr: '',
+    });
+    expect((await env.cli(['grants', '-o', 'json'])).stdout).toContain('"items": []');
+  });
+
+  it('refuses an add without its scope (usage, 64) and an unknown action (API 400, 4)', async () => {
+    const noScope = await env.cli(['grants', 'add', 'x', '--principal', 'local:token', '--actions', 'read']);
+    expect(noScope.code).toBe(64);
+    expect(noScope.stderr).toContain('missing --cluster, --namespace (write * for every)');
+    const bad = await env.cli([
+      'grants',
+      'add',
+      'x',
+      '--principal',
+      'local:token',
+      '--actions',
+      'deploy',
+      '--cluster',
+      '*',
+      '-n',
+      '*',
+    ]);
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toContain('actions.0');
+  });
+});

@@ -70,13 +70,13 @@ describe('writes', () => {
       await store.acquire(key, { owner: 'me', now: 10, until: 1_010, version: 1 }, signal),
     ).toBeDefined();
     await history.append(aStep(key, 5), signal);
-    for (const kind of ['cluster', 'template', 'alert-provider'] as const)
+    for (const kind of ['cluster', 'template', 'alert-provider', 'grant'] as const)
       await new DynamoDocuments(dyn.db, dyn.table, kind).put('stamp', { name: 'stamp' }, signal);
     await new DynamoGateStore(dyn.db, dyn.table).set('gate:stamp', { open: true, by: 'me' }, signal);
 
     expect(await raw(pkOf(key), 'META')).toMatchObject({ schemaVersion: 1, leaseOwner: 'me' });
     expect(await raw(pkOf(key), 'H#000000000000005#s5')).toMatchObject({ schemaVersion: 1 });
-    for (const kind of ['cluster', 'template', 'alert-provider'])
+    for (const kind of ['cluster', 'template', 'alert-provider', 'grant'])
       expect(await raw(`D#${kind}`, 'stamp')).toEqual({
         pk: `D#${kind}`,
         sk: 'stamp',

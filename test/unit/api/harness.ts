@@ -17,6 +17,8 @@ export interface RawRequest {
   query?: Record<string, string>;
   body?: string;
   base64?: boolean;
+  /** The authorizer context (default: a Lambda authorizer naming `local:token`, the harness's admin). */
+  authorizer?: Record<string, unknown>;
 }
 
 interface RawResponse {
@@ -35,12 +37,16 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** The authorizer context of the harness's admin (ADMIN_PRINCIPALS below). */
+const ADMIN = { lambda: { actor: 'tester', principal: 'local:token' } };
+
 export async function startApi(): Promise<ApiHarness> {
   const dyn: LocalDynamo = await startDynamo();
   const config = loadConfig({
     TABLE_NAME: dyn.table,
     DYNAMODB_ENDPOINT: dyn.endpoint,
     AWS_REGION: 'us-east-1',
+    ADMIN_PRINCIPALS: 'local:token',
   });
   const errors: string[] = [];
   const logger: Logger = {
@@ -83,7 +89,7 @@ function event(r: RawRequest): APIGatewayProxyEventV2 {
     isBase64Encoded: r.base64 === true,
     requestContext: {
       http: { method: r.method, path: r.path },
-      authorizer: { lambda: { actor: 'tester' } },
+      authorizer: r.authorizer ?? ADMIN,
     } as unknown as APIGatewayProxyEventV2['requestContext'],
   };
 }

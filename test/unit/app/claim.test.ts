@@ -4,6 +4,7 @@
  * ends the claim, and a step that changed nothing writes no history record — the row counts it and
  * the next record carries the count. Counted in calls, never timed.
  */
+import { anAdmin } from '../../support/fakes/access.js';
 import { describe, expect, it } from 'vitest';
 import { requestAction } from '../../../lib/app/operator-actions.js';
 import { runStep } from '../../../lib/app/run-step.js';
@@ -197,7 +198,9 @@ describe('history only when something happened', () => {
     await idle(w);
     await nextStep(w); // NoNewRevision, recorded
     await nextStep(w); // repeated
-    w.store.calls.before('save', () => requestAction(w.operator, key, { kind: 'pause', by: 'bob' }, signal));
+    w.store.calls.before('save', () =>
+      requestAction(w.operator, anAdmin('bob'), key, { kind: 'pause', by: 'bob' }, signal),
+    );
 
     expect(reasons([await nextStep(w)])).toEqual(['NoNewRevision']);
 

@@ -2,6 +2,7 @@
  * The defects of issue 12, one test each, through the use cases on in-memory fakes (they were found
  * by end-to-end runs; each would have been a few milliseconds here).
  */
+import { anAdmin } from '../../support/fakes/access.js';
 import { describe, expect, it } from 'vitest';
 import { requestAction } from '../../../lib/app/operator-actions.js';
 import type { StepOutcome } from '../../../lib/app/run-step.js';
@@ -134,13 +135,13 @@ describe('operator actions are not analysis', () => {
 
     for (const kind of ['pause', 'resume'] as const) {
       w.clock.now += 2_000;
-      await requestAction(w.operator, key, { kind, by: 'bob' }, signal);
+      await requestAction(w.operator, anAdmin('bob'), key, { kind, by: 'bob' }, signal);
       await stepNow(w, { action: true });
     }
     w.clock.now += 2_000;
-    await expect(requestAction(w.operator, key, { kind: 'approve', by: 'bob' }, signal)).rejects.toThrow(
-      'no pending gate',
-    );
+    await expect(
+      requestAction(w.operator, anAdmin('bob'), key, { kind: 'approve', by: 'bob' }, signal),
+    ).rejects.toThrow('no pending gate');
 
     expect(w.cluster.metricsServer.calls.count('query')).toBe(queries);
     expect(w.store.peek(key)!.status).toMatchObject({ phase: 'Progressing', failedChecks: 0 });

@@ -3,6 +3,7 @@
  * (`test-cluster`) unless a test brings more, a clock the test moves, and helpers that register a
  * canary and run its steps through the real use cases. No server, no timer.
  */
+import { anAdmin } from '../../support/fakes/access.js';
 import { expect } from 'vitest';
 import type { ClusterRegistration } from '../../../lib/app/clusters.js';
 import type { OperatorDeps } from '../../../lib/app/operator-actions.js';
@@ -96,7 +97,7 @@ export async function register(
   canary: Canary = aCanary(),
   cluster = key.cluster,
 ): Promise<void> {
-  await registerCanary(w.register, cluster, canary, 'alice', signal);
+  await registerCanary(w.register, anAdmin('alice'), cluster, canary, signal);
 }
 
 /** One step of `k` at the clock's time (with `action`, the action-only step). */

@@ -3,6 +3,7 @@
  * deleted while its step ran, a step that took over from one that died — each leaves a history
  * record and a log line saying what happened, and the cluster converges.
  */
+import { anAdmin } from '../../support/fakes/access.js';
 import { describe, expect, it } from 'vitest';
 import { deleteCanary } from '../../../lib/app/register-canary.js';
 import type { RouteWeights } from '../../../lib/ports/router.js';
@@ -42,7 +43,7 @@ async function releasing(w: AppWorld): Promise<void> {
 const weights = (w: AppWorld) =>
   w.cluster.routes.calls.args('setRoutes').map(([, r]) => (r as RouteWeights).canary);
 const last = (w: AppWorld) => w.history.of(key).at(-1)!;
-const deleteNow = (w: AppWorld) => () => deleteCanary(w.register, key, 'alice', signal);
+const deleteNow = (w: AppWorld) => () => deleteCanary(w.register, anAdmin('alice'), key, signal);
 
 describe('a step that acted and then lost its save', () => {
   it('records what it did when the save conflicts three times, and the next step carries on from the live routes', async () => {

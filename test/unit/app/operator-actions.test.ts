@@ -2,6 +2,7 @@
  * Operator actions on in-memory fakes: requestAction stores the command and queues an action-only
  * step, which applies it at once; what cannot apply now is refused (409) and changes nothing.
  */
+import { anAdmin } from '../../support/fakes/access.js';
 import { describe, expect, it } from 'vitest';
 import { StateConflictError } from '../../../lib/app/errors.js';
 import { requestAction, toCommand } from '../../../lib/app/operator-actions.js';
@@ -19,7 +20,8 @@ import {
   type AppWorld,
 } from './harness.js';
 
-const act = (w: AppWorld, command: OperatorCommand) => requestAction(w.operator, key, command, signal);
+const act = (w: AppWorld, command: OperatorCommand) =>
+  requestAction(w.operator, anAdmin(command.by), key, command, signal);
 
 /** Requests `command` and runs the action-only step the request queued. */
 async function apply(w: AppWorld, command: OperatorCommand) {

@@ -1,4 +1,5 @@
 /** registerCanary and deleteCanary on in-memory fakes. */
+import { anAdmin } from '../../support/fakes/access.js';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lib/app/errors.js';
 import { deleteCanary, registerCanary } from '../../../lib/app/register-canary.js';
@@ -8,7 +9,7 @@ import { FakeCluster } from '../../support/fakes/cluster.js';
 import { anAppWorld, key, signal, type AppWorld } from './harness.js';
 
 const register = (w: AppWorld, manifest: object | string = aCanary(), cluster = key.cluster) =>
-  registerCanary(w.register, cluster, manifest, 'alice', signal);
+  registerCanary(w.register, anAdmin('alice'), cluster, manifest, signal);
 
 /** The error `p` rejects with. */
 async function refusal(p: Promise<unknown>): Promise<Error> {
@@ -118,7 +119,7 @@ describe('deleteCanary', () => {
   it('without revertOnDeletion removes the row at once', async () => {
     const w = anAppWorld();
     await register(w);
-    expect(await deleteCanary(w.register, key, 'alice', signal)).toEqual({ deleted: true });
+    expect(await deleteCanary(w.register, anAdmin('alice'), key, signal)).toEqual({ deleted: true });
     expect(w.store.peek(key)).toBeUndefined();
     expect(w.history.of(key).at(-1)).toMatchObject({
       kind: 'operator',
@@ -130,7 +131,7 @@ describe('deleteCanary', () => {
   it('with revertOnDeletion keeps the row with a pending delete and queues an action step', async () => {
     const w = anAppWorld();
     await register(w, aCanary({ revertOnDeletion: true }));
-    expect(await deleteCanary(w.register, key, 'alice', signal)).toMatchObject({ deleted: false });
+    expect(await deleteCanary(w.register, anAdmin('alice'), key, signal)).toMatchObject({ deleted: false });
     expect(w.store.peek(key)!.status.pendingCommand).toEqual({ kind: 'delete', by: 'alice' });
     expect(w.queue.sent.at(-1)).toEqual({ key, dueAt: T0, action: true });
     expect(w.history.of(key).at(-1)).toMatchObject({
@@ -149,7 +150,7 @@ describe('deleteCanary', () => {
       row.version,
       signal,
     );
-    expect(await deleteCanary(w.register, key, 'alice', signal)).toMatchObject({ deleted: false });
+    expect(await deleteCanary(w.register, anAdmin('alice'), key, signal)).toMatchObject({ deleted: false });
     expect(w.store.peek(key)!.status.pendingCommand).toEqual({ kind: 'delete', by: 'alice' });
     expect(w.queue.sent.at(-1)).toEqual({ key, dueAt: T0, action: true });
     expect(w.history.of(key).at(-1)?.explanation).toContain('is routed back to the primary first');
@@ -157,6 +158,8 @@ describe('deleteCanary', () => {
 
   it('answers not found for an unknown canary', async () => {
     const w = anAppWorld();
-    expect(await refusal(deleteCanary(w.register, key, 'alice', signal))).toBeInstanceOf(NotFoundError);
+    expect(await refusal(deleteCanary(w.register, anAdmin('alice'), key, signal))).toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

@@ -1,4 +1,5 @@
 /** runStep on in-memory fakes: a whole release, rollback, missing data, leases, conflicts, failures. */
+import { anAdmin } from '../../support/fakes/access.js';
 import { describe, expect, it } from 'vitest';
 import { requestAction } from '../../../lib/app/operator-actions.js';
 import type { RouteWeights } from '../../../lib/ports/router.js';
@@ -141,7 +142,9 @@ describe('runStep: leases and concurrent writes', () => {
     await releasing(w);
     await nextStep(w); // starts the release
     // The API stores a pause while the step runs: the step's first save loses the version race.
-    w.store.calls.before('save', () => requestAction(w.operator, key, { kind: 'pause', by: 'bob' }, signal));
+    w.store.calls.before('save', () =>
+      requestAction(w.operator, anAdmin('bob'), key, { kind: 'pause', by: 'bob' }, signal),
+    );
 
     const outcome = await nextStep(w);
 
