@@ -14,7 +14,7 @@ import { isAbsolute, relative } from 'node:path';
 import { INITIAL_IMAGE } from './demo/manifests.js';
 import { localModeEnv } from './config.js';
 import { parseOptions, UsageError, USAGE, type LocalOptions } from './options.js';
-import { PODINFO, registerPodinfo, startLocalSandbox, type LocalSandbox } from './sandbox.js';
+import { PODINFO, registerPodinfo, startLocalSandbox, waitForPodinfo, type LocalSandbox } from './sandbox.js';
 import { startStack, type Stack } from './stack.js';
 
 const env = localModeEnv();
@@ -75,13 +75,15 @@ async function start(o: LocalOptions): Promise<void> {
     print(`cluster "local" from ${env.kubeconfigPath} (current context)`);
   }
   if (local && o.stepEveryMs) stepEvery(stack, o.stepEveryMs);
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  if (local && !(await waitForPodinfo(stack, 180_000)))
+    print('warning: the podinfo canary is still Initializing after 3 minutes: see the log above');
   print(`\nFlagger Serverless local mode on ${stack.url} (state in ${shown(o.dataDir)})`);
   print(env.apiToken ? 'API token: from FLAGGER_API_TOKEN' : `API token (generated): ${token}`);
   const cli = `FLAGGER_API_URL=${stack.url} FLAGGER_API_TOKEN=${token} npx flagger-serverless`;
   if (local) printRelease(local, stack, cli, o);
   else print(`try: ${cli} get -A`);
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
 }
 
 /** The three things to do next: release, follow it in the CLI, or on the page. */
@@ -90,8 +92,8 @@ function printRelease(local: LocalSandbox, stack: Stack, cli: string, o: LocalOp
   const target = `deployment/${PODINFO.name} podinfod=${next} -n ${PODINFO.namespace}`;
   const kubeconfig = `KUBECONFIG=${shown(local.kubeconfigPath)}`;
   const pace = o.stepEveryMs
-    ? `a step every ${o.stepEveryMs / 1000}s (--step-every)`
-    : 'a step every 10s, its analysis interval: about a minute';
+    ? `one step every ${o.stepEveryMs / 1000}s, --step-every`
+    : 'one step every 10s, its analysis interval: about a minute';
   console.log(`
 Make a release: change podinfo's image in the sandbox, with kubectl or without it:
   ${kubeconfig} kubectl set image ${target}
@@ -110,9 +112,14 @@ function stepEvery(stack: Stack, ms: number): void {
   closers.push(() => Promise.resolve(clearInterval(timer)));
 }
 
-async function shutdown(): Promise<void> {
-  for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  process.exit(0);
+let stopping: Promise<void> | undefined;
+/** Closes everything once (a second signal, e.g. from both npm and tsx, joins the first), then exits. */
+function shutdown(): Promise<void> {
+  stopping ??= (async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+    process.exit(0);
+  })();
+  return stopping;
 }
 
 /** `path` relative to the working directory when it lies under it, else as given. */

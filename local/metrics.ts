@@ -24,7 +24,10 @@ export interface SandboxMetrics {
 }
 
 /** Prometheus scraping the simulator when the binary exists, else the sandbox metrics provider. */
-export async function startMetrics(opts: MetricsChoice, simulator: TrafficSimulator): Promise<SandboxMetrics> {
+export async function startMetrics(
+  opts: MetricsChoice,
+  simulator: TrafficSimulator,
+): Promise<SandboxMetrics> {
   const bin = opts.usePrometheus === false ? undefined : (opts.prometheusBin ?? findPrometheus());
   if (!bin) {
     opts.print(

@@ -88,7 +88,9 @@ export async function startLocalSandbox(opts: LocalSandboxOptions): Promise<Loca
 }
 
 function given(url: string, simulator: TrafficSimulator, print: (l: string) => void): SandboxMetrics {
-  print(`metrics: Prometheus at ${url} (--prometheus-url); it must scrape the traffic simulator at ${simulator.url}`);
+  print(
+    `metrics: Prometheus at ${url} (--prometheus-url); it must scrape the traffic simulator at ${simulator.url}`,
+  );
   return { prometheusUrl: url };
 }
 
@@ -128,6 +130,21 @@ export async function registerPodinfo(
   const body = res.body as { unchanged?: boolean } | undefined;
   const what = res.status === 201 ? 'registered' : body?.unchanged ? 'already registered' : 'updated';
   print(`canary ${key()} ${what} (webhooks: ${stack.url}/loadtester/…)`);
+}
+
+/**
+ * Waits until the podinfo canary has left `Initializing` (its primary is ready), so that a release
+ * made after the commands are printed is a release and not part of the initialization. False when
+ * `timeoutMs` passes first.
+ */
+export async function waitForPodinfo(stack: Stack, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const record = await stack.core.store.get(PODINFO, AbortSignal.timeout(10_000));
+    if (record && record.status.phase !== 'Initializing') return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 function key(): string {

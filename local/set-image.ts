@@ -5,7 +5,13 @@
  * sandbox, `.data/local/sandbox-kubeconfig.yaml`. The namespace defaults to the context's.
  * Exit codes: 0 patched, 1 the patch failed (one line on stderr), 64 usage error.
  */
-import { ApiException, AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AppsV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { setImageEnv } from './config.js';
@@ -31,7 +37,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!existsSync(kubeconfigPath)) {
-    process.stderr.write(`set-image: no kubeconfig at ${kubeconfigPath}: start \`npm start -- --sandbox\` first\n`);
+    process.stderr.write(
+      `set-image: no kubeconfig at ${kubeconfigPath}: start \`npm start -- --sandbox\` first\n`,
+    );
     return 1;
   }
   const kc = new KubeConfig();
@@ -69,7 +77,9 @@ function parse(argv: string[]) {
   });
   if (values.help) return 'help' as const;
   const [target, ...pairs] = positionals;
-  const name = /^(?:(?:deployment|deployments|deploy)(?:\.apps)?\/)?([a-z0-9][a-z0-9.-]*)$/.exec(target ?? '')?.[1];
+  const name = /^(?:(?:deployment|deployments|deploy)(?:\.apps)?\/)?([a-z0-9][a-z0-9.-]*)$/.exec(
+    target ?? '',
+  )?.[1];
   if (!name) throw new Error(`expected deployment/NAME, got ${JSON.stringify(target ?? '')}`);
   if (pairs.length === 0) throw new Error('expected at least one CONTAINER=IMAGE');
   const images = pairs.map((p) => {

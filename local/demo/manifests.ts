@@ -147,7 +147,10 @@ export function podinfoAutoscaler(): Manifest {
       minReplicas: 2,
       maxReplicas: 4,
       metrics: [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
       ],
     },
   };

@@ -196,7 +196,8 @@ async function canaryView(env: DemoEnvironment): Promise<CanaryView> {
 }
 
 async function historyOf(env: DemoEnvironment): Promise<HistoryItem[]> {
-  const res = await callApi(env.stack,
+  const res = await callApi(
+    env.stack,
     'GET',
     `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}/history?limit=500`,
   );
