@@ -28,7 +28,7 @@ export interface Finished {
 }
 
 /** Runs `node --import tsx local/main.ts …args` to its end. */
-export function runMain(args: string[], timeoutMs = 60_000): Promise<Finished> {
+export function runMain(args: string[], timeoutMs = 150_000): Promise<Finished> {
   return finish(
     spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', ...args], { cwd: root, env: baseEnv() }),
     timeoutMs,
