@@ -45,7 +45,7 @@ async function start(o: LocalOptions, env: LocalModeEnv): Promise<void> {
       prometheusBin: env.prometheusBin,
       print,
     });
-    closers.push(local.close);
+    closers.push(local.close.bind(local));
   }
   const stack = await startStack({
     token,
@@ -55,7 +55,7 @@ async function start(o: LocalOptions, env: LocalModeEnv): Promise<void> {
     defaultMetrics: local?.metrics.provider,
     slackUrl: o.slackUrl,
   });
-  closers.push(stack.close);
+  closers.push(() => stack.close());
   if (local) await registerPodinfo(stack, local, print);
   if (existsSync(env.kubeconfigPath)) {
     await stack.registerCluster({

@@ -23,20 +23,21 @@ import { startMetrics, type SandboxMetrics } from './metrics.js';
 import { callApi, type Stack } from './stack.js';
 
 /** The files local mode keeps for the sandbox, under its data directory. */
-export const SANDBOX_FILES = { data: 'sandbox.json', kubeconfig: 'sandbox-kubeconfig.yaml' } as const;
+const SANDBOX_FILES = { data: 'sandbox.json', kubeconfig: 'sandbox-kubeconfig.yaml' } as const;
 
 /** The seeded canary's key, as the API and the CLI name it (`sandbox/test/podinfo`). */
 export const PODINFO = { cluster: DEMO.cluster, namespace: DEMO.namespace, name: DEMO.name } as const;
 
 /** Options of {@link startLocalSandbox}. */
 export interface LocalSandboxOptions {
+  /** Where lines for the user go. */
+  print: (line: string) => void;
   dataDir: string;
   /** Prometheus given by the user: used as is, none started. */
   prometheusUrl?: string;
   /** Start Prometheus when its binary is found (default true). */
   usePrometheus?: boolean;
   prometheusBin?: string;
-  print(line: string): void;
 }
 
 /** The running sandbox with its traffic and metrics. */

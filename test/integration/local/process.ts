@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The environment of every process: no AWS SDK Node warning, no kubeconfig of the machine's. */
 export function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
