@@ -7,7 +7,8 @@
  * so that the release takes a few dozen steps' worth of seconds instead of a minute. Then local
  * mode is stopped (Ctrl-C) and started again on the same data: the sandbox's objects come back,
  * the canary finds its target, and a second release, made with the command local mode printed
- * (kubectl's when installed), is promoted too.
+ * (kubectl's when installed), is promoted too; without the data file of the sandbox, local mode
+ * seeds a new one and registers the canary anew.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -124,4 +125,19 @@ describe("README's local-mode walkthrough", () => {
     expect(all).not.toContain('TargetNotFound');
     expect(all.filter((r) => r === 'Promoted')).toHaveLength(2);
   }, 480_000);
+
+  it("without the sandbox's objects, says so and registers the canary anew", async () => {
+    expect(local, 'the walkthrough ran').toBeDefined();
+    await local!.stop();
+    rmSync(join(dataDir, 'sandbox.json'));
+    local = await startLocalMode(startLine(), READY, START_MS);
+    expect(local.output()).toContain('sandbox: new; seeded Deployment test/podinfo');
+    expect(local.output()).toContain(
+      "canary sandbox/test/podinfo: its sandbox's objects were gone, so the stored canary was deleted and is registered anew",
+    );
+    // Printed once the new canary is Initialized: it found its target in the new sandbox.
+    expect((await canary(local)).phase).toBe('Initialized');
+    expect(await primaryImage()).toBe('podinfo:6.0.0');
+    expect(await reasons(local)).not.toContain('TargetNotFound');
+  }, 300_000);
 });
