@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute, relative } from 'node:path';
-import { INITIAL_IMAGE } from './demo/manifests.js';
+import { RELEASES } from './demo/manifests.js';
 import type { LocalModeEnv } from './config.js';
 import type { LocalOptions } from './options.js';
 import { PODINFO, registerPodinfo, startLocalSandbox, waitForPodinfo, type LocalSandbox } from './sandbox.js';
@@ -80,7 +80,8 @@ async function start(o: LocalOptions, env: LocalModeEnv): Promise<void> {
 
 /** The three things to do next: release, follow it in the CLI, or on the page. */
 function printRelease(local: LocalSandbox, stack: Stack, cli: string, o: LocalOptions): void {
-  const next = INITIAL_IMAGE.replace(/6\.0\.0$/, '6.0.1');
+  // The demo's first release: a good version.
+  const next = RELEASES[0].image;
   const target = `deployment/${PODINFO.name} podinfod=${next} -n ${PODINFO.namespace}`;
   const kubeconfig = `KUBECONFIG=${shown(local.kubeconfigPath)}`;
   const pace = o.stepEveryMs
