@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../../local/server.js';
 import { baseEnv, runMain, runShell } from './process.js';
 
 /** Every option `npm start` takes. */
@@ -73,6 +74,15 @@ describe('npm start', () => {
       `npm start: port ${port} on 127.0.0.1 is busy (another local mode?): stop what uses it, or choose another with PORT=<n> or --port <n>\n`,
     );
   }, 90_000);
+});
+
+describe('the local server', () => {
+  // The same port taken between local mode's check and its listen: a rejection, not a crash.
+  it('rejects with EADDRINUSE on a busy port', async () => {
+    const { port } = busy.address() as AddressInfo;
+    const api = () => Promise.resolve({ statusCode: 200 });
+    await expect(startLocalServer({ api, token: 't', port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
 });
 
 describe('npm run set-image', () => {
