@@ -20,6 +20,8 @@ export interface LocalModeEnv {
   readonly slackUrl?: string;
   /** KUBECONFIG, default ~/.kube/config: registered as cluster `local` when the file exists. */
   readonly kubeconfigPath: string;
+  /** PROMETHEUS_BIN; unset or empty: `prometheus` on PATH (with `--sandbox`). */
+  readonly prometheusBin?: string;
 }
 
 export function localModeEnv(env: Env = process.env): LocalModeEnv {
@@ -29,6 +31,19 @@ export function localModeEnv(env: Env = process.env): LocalModeEnv {
     prometheusUrl: env.PROMETHEUS_URL,
     slackUrl: env.SLACK_URL,
     kubeconfigPath: env.KUBECONFIG ?? join(homedir(), '.kube', 'config'),
+    prometheusBin: env.PROMETHEUS_BIN || undefined,
+  });
+}
+
+/** `npm run set-image`'s settings (local/set-image.ts). */
+export interface SetImageEnv {
+  /** KUBECONFIG, default local mode's sandbox: `.data/local/sandbox-kubeconfig.yaml` under `cwd`. */
+  readonly kubeconfigPath: string;
+}
+
+export function setImageEnv(cwd: string, env: Env = process.env): SetImageEnv {
+  return Object.freeze({
+    kubeconfigPath: env.KUBECONFIG || join(cwd, '.data', 'local', 'sandbox-kubeconfig.yaml'),
   });
 }
 

@@ -1,74 +1,29 @@
 /**
- * `npm start` — local mode: the API on a loopback port (PORT, default 8080) behind a bearer token
- * (FLAGGER_API_TOKEN, else one is generated and printed), state on disk under .data/, clusters
- * from the local kubeconfig (KUBECONFIG or ~/.kube/config, current context) and, with
- * `--sandbox`, an embedded sandbox cluster registered as `sandbox`.
+ * `npm start` — local mode: the API on a loopback port (PORT or --port, default 8080) behind a
+ * bearer token (FLAGGER_API_TOKEN, else one is generated and printed), state on disk under the
+ * data directory, clusters from the local kubeconfig (KUBECONFIG or ~/.kube/config, current
+ * context) and, with `--sandbox`, an embedded sandbox cluster with podinfo, traffic, metrics and
+ * the podinfo canary (local/sandbox.ts), after which it prints the commands that make a release.
+ * `--help` prints every option (local/options.ts); a usage error exits 64, a failed start 1, both
+ * with one line and no stack trace.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { startSandbox } from '../sandbox/apiserver/index.js';
 import { localModeEnv } from './config.js';
-import { startStack } from './stack.js';
-
-const { values } = parseArgs({
-  options: {
-    sandbox: { type: 'boolean', default: false },
-    'data-dir': { type: 'string', default: join(process.cwd(), '.data', 'local') },
-    'prometheus-url': { type: 'string' },
-    'slack-url': { type: 'string' },
-  },
-});
+import { parseOptions, UsageError, USAGE, type LocalOptions } from './options.js';
 
 const env = localModeEnv();
-const token = env.apiToken ?? randomBytes(18).toString('base64url');
-const stack = await startStack({
-  token,
-  port: env.port,
-  dataDir: values['data-dir'],
-  prometheusUrl: values['prometheus-url'] ?? env.prometheusUrl,
-  slackUrl: values['slack-url'] ?? env.slackUrl,
-});
-
-const closers: (() => Promise<void>)[] = [];
-if (values.sandbox) {
-  const sandbox = await startSandbox({ name: 'sandbox', rolloutDelayMs: 2000, autoCreateNamespaces: true });
-  closers.push(() => sandbox.close());
-  const kubeconfig = join(process.cwd(), '.data', 'sandbox-kubeconfig.yaml');
-  await sandbox.writeKubeconfig(kubeconfig);
-  await stack.registerCluster({
-    name: 'sandbox',
-    kind: 'endpoint',
-    server: sandbox.url,
-    caData: sandbox.caData,
-    token: sandbox.token,
-    defaultProvider: 'istio',
-  });
-  console.log(
-    `sandbox cluster "sandbox" at ${sandbox.url} (kubectl: KUBECONFIG=${kubeconfig} kubectl get deploy -A)`,
-  );
+let options: LocalOptions;
+try {
+  options = parseOptions(process.argv.slice(2), env, process.cwd());
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`npm start: ${e.message}\n\n${USAGE}`);
+  process.exit(64);
 }
-
-if (existsSync(env.kubeconfigPath)) {
-  await stack.registerCluster({
-    name: 'local',
-    kind: 'kubeconfig',
-    kubeconfig: readFileSync(env.kubeconfigPath, 'utf8'),
-    defaultProvider: 'istio',
-  });
-  console.log(`cluster "local" from ${env.kubeconfigPath} (current context)`);
-}
-
-console.log(`Flagger Serverless local mode on ${stack.url}`);
-console.log(env.apiToken ? 'API token: from FLAGGER_API_TOKEN' : `API token (generated): ${token}`);
-console.log(`try: curl -H 'Authorization: Bearer <token>' ${stack.url}/canaries`);
-console.log(`  or: FLAGGER_API_URL=${stack.url} FLAGGER_API_TOKEN=<token> npx flagger-serverless get -A`);
-
-async function shutdown(): Promise<void> {
-  await stack.close();
-  for (const c of closers) await c();
+if (options.help) {
+  process.stdout.write(USAGE);
   process.exit(0);
 }
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+// Loaded only now, so that --help and usage errors answer without loading the control plane.
+const { runLocalMode } = await import('./local-mode.js');
+// On success it keeps running until a signal; a failed start may leave a handle open: exit.
+if ((await runLocalMode(options, env)) !== 0) process.exit(1);

@@ -190,6 +190,26 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 }
 
+/** Calls the stack's API with its token; a body is sent as YAML (JSON is YAML too). */
+export async function callApi(
+  stack: Pick<Stack, 'url' | 'token'>,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${stack.token}`,
+      ...(body ? { 'content-type': 'application/yaml' } : {}),
+    },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
 function consoleLogger(): Logger {
   const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     console.log(JSON.stringify({ level, message, ...fields, timestamp: new Date().toISOString() }));

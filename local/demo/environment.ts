@@ -12,16 +12,11 @@ import {
   startLoadtesterServer,
 } from '../../lib/loadtester/index.js';
 import { silentLogger, type Logger } from '../../lib/ports/logger.js';
-import type { MetricsProvider } from '../../lib/ports/metrics.js';
 import { startSandbox, type Sandbox } from '../../sandbox/apiserver/index.js';
-import {
-  sandboxMetricsProvider,
-  startTrafficSimulator,
-  type TrafficSimulator,
-} from '../../sandbox/traffic/index.js';
+import { startTrafficSimulator, type TrafficSimulator } from '../../sandbox/traffic/index.js';
+import { startMetrics } from '../metrics.js';
 import { startStack, type Stack } from '../stack.js';
 import { DEMO } from './manifests.js';
-import { findPrometheus, startDemoPrometheus } from './prometheus.js';
 import { startSlackReceiver, type SlackReceiver } from './slack.js';
 
 /** Everything running for one demo. */
@@ -92,25 +87,6 @@ export async function startEnvironment(opts: EnvironmentOptions): Promise<DemoEn
   }
 }
 
-/** Prometheus scraping the simulator when the binary exists, else the sandbox metrics provider. */
-async function startMetrics(
-  opts: EnvironmentOptions,
-  simulator: TrafficSimulator,
-): Promise<{ prometheusUrl?: string; provider?: MetricsProvider; stop?: () => Promise<void> }> {
-  const bin = opts.usePrometheus === false ? undefined : (opts.prometheusBin ?? findPrometheus());
-  if (!bin) {
-    opts.print(
-      'metrics: no prometheus binary found (or disabled): the sandbox metrics provider answers the builtin checks from the simulator',
-    );
-    return { provider: sandboxMetricsProvider(simulator) };
-  }
-  const prometheus = await startDemoPrometheus(bin, [simulator.target]);
-  opts.print(
-    `metrics: Prometheus (${bin}) at ${prometheus.url}, scraping the traffic simulator at ${simulator.url}`,
-  );
-  return { prometheusUrl: prometheus.url, stop: () => prometheus.stop() };
-}
-
 /**
  * Flagger's load tester as it runs in a cluster: Service `flagger-loadtester` in the demo
  * namespace, port 80, unauthenticated (the cluster network protects it), served by our load tester
@@ -137,7 +113,7 @@ export async function startInClusterLoadtester(
  * Registers the sandbox as cluster `sandbox` (https with its CA and token; Istio by default), with
  * in-cluster addresses reached through its service proxy.
  */
-function registerSandbox(stack: Stack, sandbox: Sandbox): Promise<void> {
+export function registerSandbox(stack: Stack, sandbox: Sandbox): Promise<void> {
   const { url: server, caData, token } = sandbox;
   return stack.registerCluster({
     name: DEMO.cluster,

@@ -30,6 +30,14 @@ export interface Release {
   story: string;
 }
 
+/** A namespaced object to apply to the sandbox. */
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: unknown;
+}
+
 /** The first version, deployed before the canary is registered. */
 export const INITIAL_IMAGE = 'podinfo:6.0.0';
 
@@ -37,12 +45,7 @@ export const INITIAL_IMAGE = 'podinfo:6.0.0';
 export function podinfoDeployment(
   image: string,
   annotations: Readonly<Record<string, string>> = {},
-): {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace: string };
-  spec: unknown;
-} {
+): Manifest {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -58,8 +61,34 @@ export function podinfoDeployment(
   };
 }
 
+/** What differs between the demo's podinfo Canary and local mode's. */
+export interface CanaryOptions {
+  /** Base URL of the load tester its webhooks call (no trailing slash). */
+  loadtester: string;
+  /** Compare every builtin metric with the primary besides the static bounds (the demo). */
+  judge?: boolean;
+  /** Scale through the HorizontalPodAutoscaler `podinfo` (Flagger then makes `podinfo-primary`'s). */
+  autoscaler?: boolean;
+  /** Failed checks that roll back; default 2. */
+  threshold?: number;
+}
+
 /** The podinfo Canary (Istio), YAML as a user would write it. */
-export const PODINFO_CANARY = `apiVersion: flagger.app/v1beta1
+export function podinfoCanary(o: CanaryOptions): string {
+  const autoscaler = o.autoscaler
+    ? `
+  autoscalerRef:
+    apiVersion: autoscaling/v2
+    kind: HorizontalPodAutoscaler
+    name: ${DEMO.name}`
+    : '';
+  const judge = o.judge
+    ? `
+    # Not in Flagger: compare every builtin metric with the primary (docs/analysis.md).
+    judge:
+      enabled: true`
+    : '';
+  return `apiVersion: flagger.app/v1beta1
 kind: Canary
 metadata:
   name: ${DEMO.name}
@@ -69,19 +98,16 @@ spec:
   targetRef:
     apiVersion: apps/v1
     kind: Deployment
-    name: ${DEMO.name}
+    name: ${DEMO.name}${autoscaler}
   progressDeadlineSeconds: 60
   service:
     port: 9898
     targetPort: 9898
   analysis:
     interval: 10s
-    threshold: 2
+    threshold: ${o.threshold ?? 2}
     maxWeight: 60
-    stepWeight: 20
-    # Not in Flagger: compare every builtin metric with the primary (docs/analysis.md).
-    judge:
-      enabled: true
+    stepWeight: 20${judge}
     metrics:
       - name: request-success-rate
         thresholdRange:
@@ -91,13 +117,41 @@ spec:
         thresholdRange:
           max: 500
         interval: 20s
-    # Flagger's in-cluster load tester, addressed as in Flagger's docs: the functions reach it
-    # through the cluster's API server (service proxy).
     webhooks:
       - name: approve-rollout
         type: confirm-rollout
-        url: http://flagger-loadtester.${DEMO.namespace}/gate/approve
+        url: ${o.loadtester}/gate/approve
       - name: manual-rollback
         type: rollback
-        url: http://flagger-loadtester.${DEMO.namespace}/rollback/check
+        url: ${o.loadtester}/rollback/check
 `;
+}
+
+/**
+ * The demo's Canary: Flagger's in-cluster load tester, addressed as in Flagger's docs (the
+ * functions reach it through the cluster's API server, service proxy), and the judge.
+ */
+export const PODINFO_CANARY = podinfoCanary({
+  loadtester: `http://flagger-loadtester.${DEMO.namespace}`,
+  judge: true,
+});
+
+/** podinfo's HorizontalPodAutoscaler (2 to 4 replicas at 80 % CPU), as Flagger's tutorials have it. */
+export function podinfoAutoscaler(): Manifest {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: DEMO.name, namespace: DEMO.namespace },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: DEMO.name },
+      minReplicas: 2,
+      maxReplicas: 4,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
+      ],
+    },
+  };
+}

@@ -8,7 +8,8 @@
 import { withTimeout } from '../../lib/abort.js';
 import type { DomainEvent } from '../../lib/domain/events.js';
 import type { Logger } from '../../lib/ports/logger.js';
-import type { Sandbox } from '../../sandbox/apiserver/index.js';
+import { applyToSandbox } from '../sandbox.js';
+import { callApi } from '../stack.js';
 import { startEnvironment, type DemoEnvironment } from './environment.js';
 import {
   DEMO,
@@ -115,7 +116,7 @@ async function play(
 ): Promise<ReleaseOutcome[]> {
   print(`\n▶ deploying ${INITIAL_IMAGE} and registering the podinfo canary`);
   await applyToSandbox(env.sandbox, podinfoDeployment(INITIAL_IMAGE));
-  const created = await api(env, 'POST', `/canaries?cluster=${DEMO.cluster}`, PODINFO_CANARY);
+  const created = await callApi(env.stack, 'POST', `/canaries?cluster=${DEMO.cluster}`, PODINFO_CANARY);
   if (created.status >= 300)
     throw new Error(`registering the canary failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
   const watch = {
@@ -188,53 +189,20 @@ function report(r: DemoResult, print: (l: string) => void): void {
 }
 
 async function canaryView(env: DemoEnvironment): Promise<CanaryView> {
-  const res = await api(env, 'GET', `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}`);
+  const res = await callApi(env.stack, 'GET', `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}`);
   if (res.status !== 200)
     throw new Error(`reading the canary failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as CanaryView;
 }
 
 async function historyOf(env: DemoEnvironment): Promise<HistoryItem[]> {
-  const res = await api(
-    env,
+  const res = await callApi(
+    env.stack,
     'GET',
     `/canaries/${DEMO.cluster}/${DEMO.namespace}/${DEMO.name}/history?limit=500`,
   );
   const items = (res.body as { items?: HistoryItem[] } | undefined)?.items ?? [];
   return [...items].reverse();
-}
-
-/** Calls the local API with the stack's token. */
-async function api(
-  env: DemoEnvironment,
-  method: string,
-  path: string,
-  body?: string,
-): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${env.stack.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${env.stack.token}`,
-      ...(body ? { 'content-type': 'application/yaml' } : {}),
-    },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-/** Server-side applies an object to the sandbox over HTTP, as `kubectl apply --server-side` would. */
-async function applyToSandbox(sandbox: Sandbox, obj: ReturnType<typeof podinfoDeployment>): Promise<void> {
-  const url = `${sandbox.httpUrl}/apis/apps/v1/namespaces/${obj.metadata.namespace}/deployments/${obj.metadata.name}?fieldManager=demo&force=true`;
-  const res = await fetch(url, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/apply-patch+yaml' },
-    body: JSON.stringify(obj),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (res.status >= 300)
-    throw new Error(`applying Deployment ${obj.metadata.name}: HTTP ${res.status} ${await res.text()}`);
 }
 
 /** A logger for the stack that shows warnings and errors only, on the demo's output. */
