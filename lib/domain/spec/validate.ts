@@ -68,7 +68,7 @@ export function validateCanary(c: Canary): Findings {
   checkTiming(a, f);
   (a.metrics ?? []).forEach((m, i) => checkMetric(m, i, provider, isCompared(m, a), f));
   checkWebhooks(a.webhooks ?? [], intervalSeconds(c), f);
-  const judged = judgeFindings(a);
+  const judged = judgeFindings(a, provider);
   f.errors.push(...judged.errors);
   f.warnings.push(...judged.warnings);
   return f;

@@ -19,24 +19,16 @@ import {
   startMeshWorld,
   type MeshWorld,
 } from './mesh-harness.js';
-
-interface Split {
-  weight: number;
-  destination: { 'kuma.io/service': string };
-}
+import { trafficRouteWeight } from './mesh-weights.js';
 
 interface TrafficRouteView {
   mesh?: string;
   metadata: { namespace?: string; labels?: Record<string, string> };
-  spec: { conf: { split: Split[]; http?: { split: Split[] }[] } };
 }
 
 const route = (w: MeshWorld) =>
   w.sandbox.store.get('kuma.io/v1alpha1', 'TrafficRoute', '', 'podinfo') as unknown as
     TrafficRouteView | undefined;
-
-const weightOf = (splits: Split[] | undefined) =>
-  splits?.find((s) => s.destination['kuma.io/service'] === 'podinfo-canary_test_svc_9898')?.weight ?? NaN;
 
 const kumaCanary = (analysis: string) =>
   podinfoCanary(analysis, { provider: 'kuma' }).replace(
@@ -56,7 +48,7 @@ describe('Kuma', () => {
       w,
       'podinfo:6.0.1',
       (p) => p === 'Succeeded',
-      () => weightOf(route(w)?.spec.conf.split),
+      () => trafficRouteWeight(w),
     );
     expect(run.row?.status.phase).toBe('Succeeded');
     expect(run.weights).toEqual([0, 10, 20, 30, 0]);
@@ -76,7 +68,7 @@ describe('Kuma', () => {
       w,
       'podinfo:6.0.1-faulty',
       (p) => p === 'Failed',
-      () => weightOf(route(w)?.spec.conf.split),
+      () => trafficRouteWeight(w),
     );
     expect(run.row?.status).toMatchObject({ phase: 'Failed', failedChecks: 2, canaryWeight: 0 });
     expect(run.weights).toEqual([0, 10, 0]);
@@ -88,11 +80,11 @@ describe('Kuma', () => {
   it('A/B: the L7 rule sends requests with the header to the canary, the default split stays on the primary', async () => {
     const w = await startMeshWorld();
     await initialize(w, kumaCanary(AB_ANALYSIS));
-    const matched = () => weightOf(route(w)?.spec.conf.http?.[0]?.split);
+    const matched = () => trafficRouteWeight(w, 0);
     const run = await release(w, 'podinfo:6.0.1', (p) => p === 'Succeeded', matched);
     expect(run.row?.status.phase).toBe('Succeeded');
     expect(run.weights).toEqual([0, 100, 0]);
-    expect(weightOf(route(w)?.spec.conf.split)).toBe(0);
+    expect(trafficRouteWeight(w)).toBe(0);
     expect(run.during.filter((x) => x === 100).length).toBeGreaterThanOrEqual(2);
     // The simulator's 10 % of requests with the header, in the intervals the canary was tested.
     expectCanaryShares(w, run, (weight) => (weight === 100 ? 0.1 : 0));
