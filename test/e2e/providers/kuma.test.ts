@@ -30,11 +30,20 @@ const route = (w: MeshWorld) =>
   w.sandbox.store.get('kuma.io/v1alpha1', 'TrafficRoute', '', 'podinfo') as unknown as
     TrafficRouteView | undefined;
 
+/** The protocol annotation Flagger's Kuma guide puts on the generated Services. */
+const HTTP = { '9898.service.kuma.io/protocol': 'http' };
+const HTTP_YAML = "{ annotations: { '9898.service.kuma.io/protocol': http } }";
+
 const kumaCanary = (analysis: string) =>
-  podinfoCanary(analysis, { provider: 'kuma' }).replace(
-    'metadata: { name: podinfo, namespace: test }',
-    "metadata: { name: podinfo, namespace: test, annotations: { 'kuma.io/mesh': demo } }",
-  );
+  podinfoCanary(analysis, { provider: 'kuma' })
+    .replace(
+      'metadata: { name: podinfo, namespace: test }',
+      "metadata: { name: podinfo, namespace: test, annotations: { 'kuma.io/mesh': demo } }",
+    )
+    .replace(
+      'service: { port: 9898 }',
+      `service: { port: 9898, apex: ${HTTP_YAML}, canary: ${HTTP_YAML}, primary: ${HTTP_YAML} }`,
+    );
 
 describe('Kuma', () => {
   it('promotes a healthy version through the cluster-scoped TrafficRoute', async () => {
@@ -44,6 +53,9 @@ describe('Kuma', () => {
     expect(created?.mesh).toBe('demo');
     expect(created?.metadata.namespace).toBeUndefined();
     expect(created?.metadata.labels?.['flagger-serverless.io/namespace']).toBe('test');
+    for (const name of ['podinfo', 'podinfo-canary', 'podinfo-primary']) {
+      expect(w.sandbox.store.get('v1', 'Service', 'test', name)?.metadata.annotations).toEqual(HTTP);
+    }
     const run = await release(
       w,
       'podinfo:6.0.1',
