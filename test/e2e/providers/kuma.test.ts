@@ -10,6 +10,11 @@ import {
   AB_ANALYSIS,
   analysedChecks,
   ANALYSIS,
+  BG_ANALYSIS,
+  expectBlueGreenAnalysis,
+  expectPromoted,
+  expectRolledBack,
+  LOAD_TESTED,
   initialize,
   metricNames,
   primaryImage,
@@ -100,5 +105,18 @@ describe('Kuma', () => {
     expect(run.during.filter((x) => x === 100).length).toBeGreaterThanOrEqual(2);
     // The simulator's 10 % of requests with the header, in the intervals the canary was tested.
     expectCanaryShares(w, run, (weight) => (weight === 100 ? 0.1 : 0));
+  });
+
+  it('blue/green: every client on the primary through the iterations, switched for the promotion', async () => {
+    const w = await startMeshWorld({}, LOAD_TESTED);
+    await initialize(w, kumaCanary(BG_ANALYSIS));
+    await expectPromoted(w, () => trafficRouteWeight(w), [0, 100, 0]);
+    await expectBlueGreenAnalysis(w);
+  });
+
+  it('blue/green: rolls back a faulty version without ever routing clients to it', async () => {
+    const w = await startMeshWorld({}, LOAD_TESTED);
+    await initialize(w, kumaCanary(BG_ANALYSIS));
+    await expectRolledBack(w, () => trafficRouteWeight(w), [0]);
   });
 });

@@ -71,3 +71,15 @@ export function trafficRouteWeight(w: MeshWorld, http?: number): number {
     split?.find((s) => s.destination['kuma.io/service'] === 'podinfo-canary_test_svc_9898')?.weight ?? NaN
   );
 }
+
+/** The `podinfo-canary` backend of the canary ApisixRoute `podinfo-podinfo-canary`'s first rule. */
+export function apisixRouteWeight(w: MeshWorld): number {
+  type Route = { spec: { http: { backends: { serviceName: string; weight?: number }[] }[] } };
+  const route = w.sandbox.store.get(
+    'apisix.apache.org/v2',
+    'ApisixRoute',
+    'test',
+    'podinfo-podinfo-canary',
+  ) as Route | undefined;
+  return route?.spec.http[0].backends.find((b) => b.serviceName === 'podinfo-canary')?.weight ?? NaN;
+}
