@@ -62,6 +62,7 @@ const TRAFFIC_ROUTE = [
   'destinations[].match.kuma.io/service',
   ...KUMA_SPLIT('conf.split[]'),
   ...under('conf.http[].match.path', KUMA_MATCH),
+  ...under('conf.http[].match.method', KUMA_MATCH),
   ...under('conf.http[].match.headers.*', KUMA_MATCH),
   ...KUMA_SPLIT('conf.http[].split[]'),
 ];
@@ -178,14 +179,16 @@ describe('fields the mesh builders write are documented fields', () => {
     );
   });
 
-  // The method match is left out: whether Kuma's `conf.http[].match.method` is a string or a
-  // StringMatcher (`{exact: GET}`) is not settled here (the builder writes a string).
-  it('Kuma TrafficRoute, with an L7 rule on path and headers', () => {
+  it('Kuma TrafficRoute, with an L7 rule on path, method and headers', () => {
     const c = abCanary();
-    c.spec.analysis!.match = [{ uri: { prefix: '/api' }, headers: { 'x-canary': { exact: 'insider' } } }];
+    c.spec.analysis!.match = [
+      { uri: { prefix: '/api' }, method: { exact: 'GET' }, headers: { 'x-canary': { exact: 'insider' } } },
+    ];
     const spec = trafficRouteSpec(c, w(0, 100));
     expectDocumented(spec, TRAFFIC_ROUTE);
-    expect(keyPaths(spec)).toContain('conf.http[].match.headers.*.exact');
+    expect(keyPaths(spec)).toEqual(
+      expect.arrayContaining(['conf.http[].match.headers.*.exact', 'conf.http[].match.method.exact']),
+    );
   });
 
   it('Traefik TraefikService', () => {
