@@ -36,6 +36,12 @@ const CONNECT = { 'consul.hashicorp.com/connect-service': 'podinfo' };
 const SERVICE_PARENT =
   'service: { port: 9898, gatewayRefs: [{ name: podinfo, namespace: test, group: core, kind: Service, port: 9898 }] }';
 
+/** The judged podinfo Canary of `provider`, its pods without annotations. */
+const judged = (provider: string) => ({
+  manifest: podinfoCanary(JUDGED_ANALYSIS, { provider }),
+  annotations: {},
+});
+
 /** One mesh: its Canary, pod annotations, live canary weight, and the judge's two side selectors. */
 const meshes = [
   {
@@ -70,24 +76,21 @@ const meshes = [
   },
   {
     mesh: 'Kuma',
-    manifest: podinfoCanary(JUDGED_ANALYSIS, { provider: 'kuma' }),
-    annotations: {},
+    ...judged('kuma'),
     weight: (w: MeshWorld) => trafficRouteWeight(w),
     counters: ['envoy_cluster_upstream_rq', 'envoy_cluster_upstream_rq_time_bucket'],
     sides: ['service=~"podinfo-canary_test_svc_', 'service=~"podinfo-primary_test_svc_'],
   },
   {
     mesh: 'Contour',
-    manifest: podinfoCanary(JUDGED_ANALYSIS, { provider: 'contour' }),
-    annotations: {},
+    ...judged('contour'),
     weight: httpProxyWeight,
     counters: ['envoy_cluster_upstream_rq', 'envoy_cluster_upstream_rq_time_bucket'],
     sides: ['envoy_cluster_name=~"test_podinfo-canary_', 'envoy_cluster_name=~"test_podinfo-primary_'],
   },
   {
     mesh: 'Gloo Edge',
-    manifest: podinfoCanary(JUDGED_ANALYSIS, { provider: 'gloo' }),
-    annotations: {},
+    ...judged('gloo'),
     weight: routeTableWeight,
     counters: ['envoy_cluster_upstream_rq', 'envoy_cluster_upstream_rq_time_bucket'],
     sides: [
@@ -97,8 +100,7 @@ const meshes = [
   },
   {
     mesh: 'Traefik',
-    manifest: podinfoCanary(JUDGED_ANALYSIS, { provider: 'traefik' }),
-    annotations: {},
+    ...judged('traefik'),
     weight: traefikServiceWeight,
     counters: ['traefik_service_request_duration_seconds_bucket'],
     sides: ['service=~"test-podinfo-canary-', 'service=~"test-podinfo-primary-'],
