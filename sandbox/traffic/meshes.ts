@@ -140,7 +140,7 @@ export function consulFilterPasses(filter: string | undefined, serviceId: string
 type KumaTags = Record<string, string>;
 type KumaString = { exact?: string; prefix?: string; regex?: string };
 interface KumaRule {
-  match?: { method?: string; path?: KumaString; headers?: Record<string, KumaString> };
+  match?: { method?: KumaString; path?: KumaString; headers?: Record<string, KumaString> };
   split?: { weight?: number; destination?: KumaTags }[];
   destination?: KumaTags;
 }
@@ -168,8 +168,7 @@ function kumaBackends(rule: KumaRule): SimRoute['backends'] {
 
 function kumaMatches(m: KumaRule['match'], req: SimRequest): boolean {
   if (!m) return true;
-  if (m.method !== undefined && m.method !== req.method) return false;
-  if (!stringMatches(m.path, req.path)) return false;
+  if (!stringMatches(m.method, req.method) || !stringMatches(m.path, req.path)) return false;
   return Object.entries(m.headers ?? {}).every(([n, sm]) => stringMatches(sm, req.headers[n.toLowerCase()]));
 }
 

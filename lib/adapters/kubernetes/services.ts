@@ -31,16 +31,22 @@ function servicePort(canary: Canary): V1ServicePort {
   return port;
 }
 
-/** The desired Service: apex and primary select primary pods, canary selects the target's pods. */
+/**
+ * The desired Service: apex and primary select primary pods, canary selects the target's pods.
+ * The role's `service.<role>` labels and annotations are added (Flagger's; Kuma's tutorial sets
+ * `<port>.service.kuma.io/protocol: http` this way); the selector label and ours win a clash.
+ */
 export function desiredService(canary: Canary, role: ServiceRole, sel: SelectorLabel): V1Service {
   const value = role === 'canary' ? sel.canaryValue : sel.primaryValue;
+  const extra = canary.spec.service[role];
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
       name: serviceName(canary, role),
       namespace: canary.metadata.namespace,
-      labels: { [sel.key]: value, ...ownerLabels(canary) },
+      labels: { ...extra?.labels, [sel.key]: value, ...ownerLabels(canary) },
+      ...(extra?.annotations ? { annotations: { ...extra.annotations } } : {}),
     },
     spec: { type: 'ClusterIP', selector: { [sel.key]: value }, ports: [servicePort(canary)] },
   };
@@ -48,21 +54,24 @@ export function desiredService(canary: Canary, role: ServiceRole, sel: SelectorL
 
 /**
  * A JSON merge patch from `live` to `desired` (selector replaced exactly — stale keys set to null;
- * ports replaced, keeping live nodePorts; our labels added), or `undefined` when nothing differs.
+ * ports replaced, keeping live nodePorts; our labels and annotations added), or `undefined` when
+ * nothing differs.
  */
 export function servicePatch(live: V1Service, desired: V1Service): Record<string, unknown> | undefined {
   const selector = exactMap(live.spec?.selector, desired.spec?.selector ?? {});
   const ports = (desired.spec?.ports ?? []).map((p) => keepNodePort(p, live.spec?.ports));
   const labels = missingLabels(live.metadata?.labels, desired.metadata?.labels ?? {});
+  const annotations = missingLabels(live.metadata?.annotations, desired.metadata?.annotations ?? {});
   const samePorts =
     canonicalJson(ports.map(comparable)) === canonicalJson((live.spec?.ports ?? []).map(comparable));
-  if (!selector && samePorts && !labels) return undefined;
+  if (!selector && samePorts && !labels && !annotations) return undefined;
   const spec: Record<string, unknown> = {};
   if (selector) spec.selector = selector;
   if (!samePorts) spec.ports = ports;
   const patch: Record<string, unknown> = {};
   if (Object.keys(spec).length > 0) patch.spec = spec;
-  if (labels) patch.metadata = { labels };
+  if (labels || annotations)
+    patch.metadata = { ...(labels && { labels }), ...(annotations && { annotations }) };
   return patch;
 }
 

@@ -4,10 +4,11 @@
  * configuration a step uses) so that the step's bundle carries no zod.
  */
 import type { z } from 'zod';
-import { builtinMetric } from '../spec/accessors.js';
+import { builtinMetric, type Provider } from '../spec/accessors.js';
 import { formatPath, humanMessage, valueAt, type RawIssue } from '../spec/errors.js';
 import { analysisJudge, metricCompare } from '../spec/judge-fields.js';
 import type { MetricSpec } from '../spec/schema.js';
+import { uncomparableReason } from './providers.js';
 import { comparedMetrics, JUDGE_DEFAULTS, type JudgedAnalysis } from './spec.js';
 
 /** Findings with field paths (`spec.analysis.metrics[1].compare.margin`), as spec/validate.ts reports them. */
@@ -28,8 +29,11 @@ function shapeIssues(schema: z.ZodType, value: unknown, path: readonly (string |
   }));
 }
 
-/** Shape and semantic findings of the judge fields of one analysis. */
-export function judgeFindings(a: JudgedAnalysis): JudgeFindings {
+/**
+ * Shape and semantic findings of the judge fields of one analysis; with `provider` (the Canary's
+ * own `spec.provider`), also the comparisons that provider's metrics cannot make.
+ */
+export function judgeFindings(a: JudgedAnalysis, provider?: Provider): JudgeFindings {
   const f: JudgeFindings = { errors: [], warnings: [] };
   f.errors.push(...shapeIssues(analysisJudge, a.judge, [...A, 'judge']));
   (a.metrics ?? []).forEach((m, i) =>
@@ -40,6 +44,7 @@ export function judgeFindings(a: JudgedAnalysis): JudgeFindings {
   (a.metrics ?? []).forEach((m, i) => checkComparison(m, i, f));
   const compared = comparedMetrics(a).length > 0;
   if (compared) checkStrategy(a, f);
+  if (provider !== undefined) checkProvider(a, provider, f);
   if (compared && judge.inconclusive?.outcome === 'proceed') {
     f.warnings.push({
       path: [...A, 'judge', 'inconclusive', 'outcome'],
@@ -85,6 +90,20 @@ function checkComparison(m: MetricSpec, i: number, f: JudgeFindings): void {
     f.errors.push({
       path: [...at, 'margin'],
       message: `expected a margin greater than the tolerance (${tolerance}), got number ${margin}: the judge decides between the two`,
+    });
+  }
+}
+
+/** A compared builtin the provider's metrics cannot compare: an error at the metric (or its compare). */
+function checkProvider(a: JudgedAnalysis, provider: Provider, f: JudgeFindings): void {
+  for (const { m, i } of comparedMetrics(a)) {
+    const builtin = builtinMetric(m);
+    const why = builtin && uncomparableReason(provider, builtin);
+    if (!why) continue;
+    const explicit = m.compare !== undefined;
+    f.errors.push({
+      path: explicit ? [...A, 'metrics', i, 'compare'] : [...A, 'metrics', i],
+      message: `"${m.name}" cannot be compared against the primary with provider ${provider}: ${why}; set compare: { against: none } on it (its static bound still applies)`,
     });
   }
 }

@@ -83,9 +83,6 @@ export const unsupportedFields: Readonly<Record<string, string>> = {
   'spec.service.portDiscovery': 'only service.port is exposed',
   'spec.service.headless': 'headless services are not generated',
   'spec.service.delegation': 'Istio delegation is not implemented',
-  'spec.service.apex': 'generated Services get no extra metadata',
-  'spec.service.primary': 'generated Services get no extra metadata',
-  'spec.service.canary': 'generated Services get no extra metadata',
   'spec.service.unmanagedMetadata': 'generated Services get no extra metadata',
 };
 

@@ -7,7 +7,8 @@
  * A match the controller cannot express is an error, never dropped: dropping a condition would
  * widen who reaches the canary.
  */
-import type { Provider } from './accessors.js';
+import { strategy, type Provider } from './accessors.js';
+import { builtinMetricName } from './catalog.js';
 import type { RawIssue } from './errors.js';
 import type { Canary, HttpMatch, StringMatch } from './schema.js';
 import type { Findings } from './validate.js';
@@ -207,4 +208,26 @@ function apisixRules(c: Canary, f: Findings): void {
   requireRef(f, 'routeRef', c.spec.routeRef, 'ApisixRoute', 'apisix');
   ignoredServiceMatch(c, f, 'the ApisixRoute named by routeRef');
   weightOnlyRules(c, f, 'apisix', 'the canary ApisixRoute splits by backend weight only');
+}
+
+const EDGES: readonly Provider[] = ['nginx', 'contour', 'gloo', 'traefik', 'apisix'];
+
+/**
+ * Blue/green behind an ingress controller: its metrics count only the requests it forwards, and
+ * during the iterations it forwards none to the canary, so a builtin check would read no data at
+ * every step and roll back. An error at each builtin metric (validation only: a router does not
+ * read metrics).
+ */
+export function edgeBlueGreenFindings(c: Canary, provider: Provider): RawIssue[] {
+  if (!EDGES.includes(provider) || strategy(c, provider) !== 'blue-green') return [];
+  return (c.spec.analysis?.metrics ?? []).flatMap((m, i) =>
+    builtinMetricName(m.name) && m.templateRef === undefined && m.query === undefined
+      ? [
+          {
+            path: ['spec', 'analysis', 'metrics', i, 'name'],
+            message: `builtin "${m.name}" reads provider ${provider}'s metrics, which count only the requests it forwards: blue/green sends the canary none until the switch, so every check would read no data; use a MetricTemplate over the app's own metrics, or stepWeight (canary)`,
+          },
+        ]
+      : [],
+  );
 }

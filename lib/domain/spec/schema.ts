@@ -89,8 +89,17 @@ const gatewayRef = z.looseObject({
   kind: z.string().optional(),
 });
 
+/** Flagger's `service.apex` / `.primary` / `.canary`: metadata added to that generated Service. */
+const serviceMetadata = z.looseObject({
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
 const serviceSpec = z.looseObject({
   name: nameSchema(serviceName).optional(),
+  apex: serviceMetadata.optional(),
+  primary: serviceMetadata.optional(),
+  canary: serviceMetadata.optional(),
   port,
   portName: z.string().optional(),
   targetPort: z.union([port, z.string().min(1)]).optional(),

@@ -16,7 +16,7 @@ import {
 import { judgeFindings } from '../judge/findings.js';
 import { builtinMetricName, checkProvider, supportedTargetKinds } from './catalog.js';
 import type { RawIssue } from './errors.js';
-import { ingressRoutingFindings } from './routing-rules.js';
+import { edgeBlueGreenFindings, ingressRoutingFindings } from './routing-rules.js';
 import { checkMeshRouting } from './meshes.js';
 import { checkTcpRouting } from './tcp-rules.js';
 import type { AnalysisSpec, Canary, MetricSpec, WebhookSpec } from './schema.js';
@@ -47,7 +47,7 @@ export function validateCanary(c: Canary): Findings {
   checkService(c, provider, f);
   if (provider !== undefined) {
     const routing = ingressRoutingFindings(c, provider);
-    f.errors.push(...routing.errors);
+    f.errors.push(...routing.errors, ...edgeBlueGreenFindings(c, provider));
     f.warnings.push(...routing.warnings);
   }
   checkMeshRouting(c, provider, f);
@@ -68,7 +68,7 @@ export function validateCanary(c: Canary): Findings {
   checkTiming(a, f);
   (a.metrics ?? []).forEach((m, i) => checkMetric(m, i, provider, isCompared(m, a), f));
   checkWebhooks(a.webhooks ?? [], intervalSeconds(c), f);
-  const judged = judgeFindings(a);
+  const judged = judgeFindings(a, provider);
   f.errors.push(...judged.errors);
   f.warnings.push(...judged.warnings);
   return f;

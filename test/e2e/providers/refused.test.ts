@@ -1,6 +1,7 @@
 /**
  * What stays unsupported is refused by name in the first answer of the API: Flagger's Knative
- * canary (which has no spec.service) and a core Service target each get one error naming them.
+ * canary (its tutorial's, which has no spec.service) and a core Service target each get one error
+ * naming them, and nothing else.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
@@ -23,10 +24,11 @@ async function register(manifest: string) {
   return cp.api('POST', '/canaries', manifest, { cluster: 'c1' });
 }
 
-it("refuses Flagger's Knative canary with one error naming Knative, and stores nothing", async () => {
-  const r = await register(
-    readFileSync(new URL('../../fixtures/podinfo-knative.yaml', import.meta.url), 'utf8'),
-  );
+it.each([
+  { name: "Flagger's Knative tutorial canary, as written", file: 'flagger-docs/knative.yaml' },
+  { name: "Flagger's Knative canary, without its comments", file: 'podinfo-knative.yaml' },
+])('refuses $name with one error naming Knative, and stores nothing', async ({ file }) => {
+  const r = await register(readFileSync(new URL(`../../fixtures/${file}`, import.meta.url), 'utf8'));
   expect(r.status).toBe(400);
   expect(r.body.errors).toEqual([
     {

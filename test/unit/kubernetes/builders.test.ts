@@ -234,6 +234,25 @@ describe('Services', () => {
     ]);
   });
 
+  it("adds each role's service.<role> labels and annotations (Kuma's protocol annotation), and patches in what is missing", () => {
+    const c = aCanary();
+    const http = { '9898.service.kuma.io/protocol': 'http' };
+    c.spec.service = {
+      port: 9898,
+      apex: { annotations: http },
+      canary: { annotations: http, labels: { tier: 'web', app: 'ignored' } },
+    };
+    expect(desiredService(c, 'apex', sel).metadata).toMatchObject({ annotations: http });
+    expect(desiredService(c, 'primary', sel).metadata?.annotations).toBeUndefined();
+    const desired = desiredService(c, 'canary', sel);
+    expect(desired.metadata).toMatchObject({
+      annotations: http,
+      labels: { tier: 'web', app: 'podinfo', ...owner },
+    });
+    const live: V1Service = { metadata: { labels: desired.metadata?.labels }, spec: desired.spec };
+    expect(servicePatch(live, desired)).toEqual({ metadata: { annotations: http } });
+  });
+
   it('patches nothing when the live Service matches (server defaults aside)', () => {
     const desired = desiredService(canary, 'apex', sel);
     const live: V1Service = {

@@ -1,9 +1,10 @@
 /**
  * The mesh objects the builders write use only fields their APIs document: every key path of a
  * built spec (array items as `[]`, user-named map keys as `*`) must be one of the fields listed
- * here from the SMI TrafficSplit spec (v1alpha1–v1alpha4) and consul-k8s's config entry CRDs
+ * here from the SMI TrafficSplit spec (v1alpha1–v1alpha4), consul-k8s's config entry CRDs
  * (consul.hashicorp.com/v1alpha1: ServiceDefaults, ServiceResolver, ServiceSplitter,
- * ServiceRouter). A misspelt field (`serviceSubSet`, `onlypassing`) would be silently dropped by
+ * ServiceRouter), Kuma's TrafficRoute (kuma.io/v1alpha1), Traefik's TraefikService
+ * (traefik.io/v1alpha1) and Contour's HTTPProxy (projectcontour.io/v1). A misspelt field (`serviceSubSet`, `onlypassing`) would be silently dropped by
  * the API server's pruning; here it fails. Built from the richest canaries the routers accept.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,7 +14,10 @@ import {
   serviceRouterSpec,
   serviceSplitterSpec,
 } from '../../../lib/adapters/routers/consul/config-entries.js';
+import { httpProxySpec } from '../../../lib/adapters/routers/contour/http-proxy.js';
+import { trafficRouteSpec } from '../../../lib/adapters/routers/kuma/traffic-route.js';
 import { smiVersions, trafficSplitSpec } from '../../../lib/adapters/routers/smi/traffic-split.js';
+import { traefikServiceSpec } from '../../../lib/adapters/routers/traefik/traefik-service.js';
 import type { ServiceSpec } from '../../../lib/domain/spec/schema.js';
 import { abCanary, routedCanary } from './fixtures.js';
 
@@ -50,12 +54,57 @@ const SERVICE_ROUTER = [
   ...headers('routes[].destination.responseHeaders'),
 ];
 
+/** Kuma's TrafficRoute: tag selectors (`kuma.io/service`), the split, and L7 rules (`conf.http`). */
+const KUMA_MATCH = ['exact', 'prefix', 'regex'];
+const KUMA_SPLIT = (at: string) => under(at, ['weight', 'destination.kuma.io/service']);
+const TRAFFIC_ROUTE = [
+  'sources[].match.kuma.io/service',
+  'destinations[].match.kuma.io/service',
+  ...KUMA_SPLIT('conf.split[]'),
+  ...under('conf.http[].match.path', KUMA_MATCH),
+  ...under('conf.http[].match.method', KUMA_MATCH),
+  ...under('conf.http[].match.headers.*', KUMA_MATCH),
+  ...KUMA_SPLIT('conf.http[].split[]'),
+];
+
+/** Traefik's weighted TraefikService. */
+const TRAEFIK_SERVICE = under('weighted.services[]', ['name', 'namespace', 'port', 'weight', 'kind']);
+
+/** Contour's HTTPProxy: routes with conditions, services, timeout and retry policies. */
+const HTTP_PROXY = [
+  'ingressClassName',
+  'routes[].conditions[].prefix',
+  ...under('routes[].conditions[].header', [
+    'name',
+    'present',
+    'contains',
+    'notcontains',
+    'exact',
+    'notexact',
+    'regex',
+  ]),
+  ...under('routes[].conditions[].queryParameter', [
+    'name',
+    'exact',
+    'prefix',
+    'suffix',
+    'regex',
+    'contains',
+    'present',
+  ]),
+  ...under('routes[].services[]', ['name', 'port', 'weight', 'protocol', 'mirror']),
+  ...under('routes[].services[].requestHeadersPolicy.set[]', ['name', 'value']),
+  ...under('routes[].timeoutPolicy', ['response', 'idle', 'idleConnection']),
+  ...under('routes[].retryPolicy', ['count', 'perTryTimeout', 'retryOn[]', 'retriableStatusCodes[]']),
+];
+
 /** Map keys the user names (subset names, header names) under these parents become `*`. */
-const USER_KEYS = new Set(['subsets', 'add', 'set']);
+const USER_KEYS = new Set(['subsets', 'add', 'set', 'headers']);
 
 /** Every leaf's key path: `splits[].requestHeaders.set.*`. */
 function keyPaths(value: unknown, at = '', parent = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((v) => keyPaths(v, `${at}[]`, parent));
+  // List items are objects of their own (Contour's `set[]` holds `{name, value}`), not user keys.
+  if (Array.isArray(value)) return value.flatMap((v) => keyPaths(v, `${at}[]`));
   if (value === null || typeof value !== 'object') return [at];
   return Object.entries(value).flatMap(([k, v]) => {
     const key = USER_KEYS.has(parent) ? '*' : k;
@@ -128,5 +177,33 @@ describe('fields the mesh builders write are documented fields', () => {
         'routes[].destination.serviceSubset',
       ]),
     );
+  });
+
+  it('Kuma TrafficRoute, with an L7 rule on path, method and headers', () => {
+    const c = abCanary();
+    c.spec.analysis!.match = [
+      { uri: { prefix: '/api' }, method: { exact: 'GET' }, headers: { 'x-canary': { exact: 'insider' } } },
+    ];
+    const spec = trafficRouteSpec(c, w(0, 100));
+    expectDocumented(spec, TRAFFIC_ROUTE);
+    expect(keyPaths(spec)).toEqual(
+      expect.arrayContaining(['conf.http[].match.headers.*.exact', 'conf.http[].match.method.exact']),
+    );
+  });
+
+  it('Traefik TraefikService', () => {
+    expectDocumented(traefikServiceSpec(routedCanary(), w(60, 40)), TRAEFIK_SERVICE);
+  });
+
+  it('Contour HTTPProxy, with conditions, a timeout and retries', () => {
+    const c = abCanary({ timeout: '15s', retries: { attempts: 3, perTryTimeout: '5s', retryOn: '5xx' } });
+    c.spec.analysis!.match = [
+      {
+        uri: { prefix: '/api' },
+        headers: { 'x-canary': { exact: 'insider' }, 'x-user': { regex: 'a.*' } },
+        queryParams: { beta: { exact: 'on' } },
+      },
+    ];
+    expectDocumented(httpProxySpec(c, w(60, 40), 'contour'), HTTP_PROXY);
   });
 });

@@ -116,7 +116,7 @@ describe('Kuma matches', () => {
     { m: { uri: { exact: '/a' } }, want: { path: { exact: '/a' } } },
     { m: { uri: { suffix: '.js' } }, want: { path: { regex: '^.*\\.js$' } } },
     { m: { headers: { a: { suffix: 'x' } } }, want: { headers: { a: { regex: '^.*x$' } } } },
-    { m: { method: { exact: 'get' } }, want: { method: 'GET' } },
+    { m: { method: { exact: 'get' } }, want: { method: { exact: 'GET' } } },
   ])('$m', ({ m, want }) => {
     expect(toKumaMatch(m, 'spec.analysis.match[0]')).toMatchObject(want);
   });

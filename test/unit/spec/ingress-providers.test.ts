@@ -201,6 +201,17 @@ describe('what each controller cannot route is refused with the field path', () 
       message: /^A\/B testing is not supported with provider apisix/,
     },
     {
+      name: 'contour blue/green on builtin metrics (the ingress sees no canary requests)',
+      edits: {
+        'spec.provider': 'contour',
+        'spec.analysis.stepWeight': undefined,
+        'spec.analysis.maxWeight': undefined,
+        'spec.analysis.iterations': 5,
+      },
+      path: 'spec.analysis.metrics[0].name',
+      message: /blue\/green sends the canary none until the switch, so every check would read no data/,
+    },
+    {
       name: 'mirroring on contour',
       edits: { 'spec.provider': 'contour', 'spec.analysis.mirror': true },
       path: 'spec.analysis.mirror',

@@ -74,12 +74,14 @@ describe('mesh fixtures', () => {
     },
   );
 
-  it('the Flagger Kuma guide is accepted; only the Services metadata is reported as ignored', () => {
+  it("the Flagger Kuma guide is accepted without warnings, the Services' protocol annotations kept", () => {
     const { canary, warnings } = accepted(fixture('podinfo-kuma.yaml'));
     expect(acc.provider(canary, 'istio')).toBe('kuma');
     expect(canary.metadata.annotations).toEqual({ 'kuma.io/mesh': 'default' });
-    expect(warnings).toHaveLength(3);
-    for (const w of warnings) expect(w).toMatch(/^spec\.service\.(apex|canary|primary): .*no extra metadata/);
+    expect(warnings).toEqual([]);
+    for (const role of ['apex', 'canary', 'primary'] as const) {
+      expect(canary.spec.service[role]?.annotations).toEqual({ '9898.service.kuma.io/protocol': 'http' });
+    }
   });
 
   it('smi:v1alpha3:linkerd names its TrafficSplit version', () => {

@@ -66,9 +66,9 @@ describe('warnings: accepted, but said', () => {
       want: 'spec.service.delegation: not supported by Flagger Serverless yet (Istio delegation is not implemented); the field is ignored',
     },
     {
-      name: 'apex metadata',
-      edits: { 'spec.service.apex': { labels: { a: 'b' } } },
-      want: 'spec.service.apex: not supported by Flagger Serverless yet (generated Services get no extra metadata); the field is ignored',
+      name: 'unmanaged metadata',
+      edits: { 'spec.service.unmanagedMetadata': { labels: ['a'] } },
+      want: 'spec.service.unmanagedMetadata: not supported by Flagger Serverless yet (generated Services get no extra metadata); the field is ignored',
     },
     {
       name: 'metricsServer',

@@ -31,7 +31,8 @@ type KumaString = Partial<Record<'exact' | 'prefix' | 'regex', string>>;
 
 /** A `conf.http[].match`. */
 export interface KumaHttpMatch {
-  method?: string;
+  /** A StringMatcher, like the path (kumahq/kuma traffic_route.proto `StringMatcher method = 1`). */
+  method?: KumaString;
   path?: KumaString;
   headers?: Record<string, KumaString>;
 }
@@ -81,7 +82,7 @@ export function toKumaMatch(m: HttpMatch, where: string): KumaHttpMatch {
       )
     : undefined;
   return {
-    method: method?.toUpperCase(),
+    method: method === undefined ? undefined : { exact: method.toUpperCase() },
     path: m.uri ? kumaString(m.uri, `${where}.uri`) : undefined,
     headers,
   };
