@@ -2,6 +2,7 @@
  * The environment, read once into a typed, frozen object (STYLE.md habit 11). Nothing else reads
  * process.env. A missing required variable fails fast and names the variable.
  */
+import { join } from 'node:path';
 import { providers, type Provider } from './domain/spec/accessors.js';
 
 export interface Config {
@@ -41,6 +42,11 @@ export interface Config {
   readonly assumableRoles?: string;
   readonly historyRetentionDays: number;
   readonly maxBodyBytes: number;
+  /**
+   * The status page's built assets (ui/build.mjs): UI_DIR, else `ui/dist` under the function's
+   * root (LAMBDA_TASK_ROOT, where the api zip holds them) or the working directory.
+   */
+  readonly uiDir: string;
 }
 
 class ConfigError extends Error {
@@ -94,5 +100,6 @@ export function loadConfig(env: Env = process.env): Config {
     assumableRoles: env.ASSUMABLE_ROLES,
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),
+    uiDir: env.UI_DIR || join(env.LAMBDA_TASK_ROOT || process.cwd(), 'ui', 'dist'),
   });
 }

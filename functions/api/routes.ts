@@ -2,6 +2,7 @@
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
 import { publicView, registerCluster, removeCluster, type ClusterDeps } from '../../lib/app/clusters.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
+import { mintTicket, type SignInDeps } from '../../lib/app/sign-in.js';
 import { canaryView, historyView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import { isSecretName, redactText } from '../../lib/domain/redaction.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
@@ -12,7 +13,7 @@ import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { bodyValue, checkParams, queryInt, queryName } from './input.js';
 import { openapi } from './openapi.js';
 
-export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps {
+export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps, SignInDeps {
   store: CanaryStore<CanaryStatus>;
   history: History;
   templates: Documents<MetricTemplate>;
@@ -43,6 +44,7 @@ const table: [string, string, Handler][] = [
   ['GET', '/alert-providers/{namespace}/{name}', getAlertProvider],
   ['PUT', '/alert-providers/{namespace}/{name}', putAlertProvider],
   ['DELETE', '/alert-providers/{namespace}/{name}', removeAlertProvider],
+  ['POST', '/login-links', loginLink],
 ];
 
 const routes = table.map(([method, pattern, handler]) => ({
@@ -227,4 +229,16 @@ async function removeAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]):
     throw new HttpError(404, `alert provider ${p[0]}/${p[1]} not found`);
   await deps.alertProviders.delete(`${p[0]}/${p[1]}`, req.signal);
   return { status: 204 };
+}
+
+/**
+ * A single-use sign-in link to the status page for the caller (docs/status-page.md): the path to
+ * open under the API's URL, valid for a few minutes. Only the caller sees it.
+ */
+async function loginLink(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
+  const { ticket, until } = await mintTicket(deps, req.actor, req.signal);
+  return {
+    status: 201,
+    body: { path: `/ui/login?t=${ticket}`, actor: req.actor, expiresAt: new Date(until).toISOString() },
+  };
 }

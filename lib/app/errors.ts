@@ -19,3 +19,8 @@ export class ValidationError extends InvalidError {
 export class StateConflictError extends ConflictError {
   override readonly name: string = 'StateConflictError';
 }
+
+/** No valid sign-in: a login ticket that is unknown, used or expired, or no live session (401). */
+export class SignInError extends Error {
+  override readonly name: string = 'SignInError';
+}

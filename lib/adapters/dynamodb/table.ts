@@ -10,6 +10,7 @@
  * - history        pk `C#<cluster>/<ns>/<name>`  sk `H#<at>#<id>` + expiresAt (TTL, epoch seconds);
  *                  `previous` (the repeat count of an earlier record)
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates)
+ * - sign-in        pk `U#ticket#<id>` / `U#session#<id>`  sk `ticket` / `session` + expiresAt (TTL)
  *
  * Every item also carries `schemaVersion`, the version of its kind's shape (schema.ts).
  */
