@@ -23,7 +23,7 @@ export interface UiDeps extends SignInDeps {
 
 const COOKIE = 'fs_session';
 
-/** The page's files: nothing else is read from disk. */
+/** The page's files (`/ui` is `/ui/`: it refers to the others by absolute path); nothing else is read. */
 const assets: Record<string, [file: string, type: string]> = {
   '/ui/': ['index.html', 'text/html; charset=utf-8'],
   '/ui/app.js': ['app.js', 'text/javascript; charset=utf-8'],
@@ -53,8 +53,7 @@ export async function serveUi(
   req: ApiRequest,
   api: (req: ApiRequest) => Promise<ApiResult>,
 ): Promise<APIGatewayProxyResultV2> {
-  const raw = event.rawPath;
-  if (raw === '/ui') return { statusCode: 308, headers: { location: '/ui/' } };
+  const raw = event.rawPath === '/ui' ? '/ui/' : event.rawPath;
   const file = assets[raw];
   if (file && req.method === 'GET') return asset(deps, ...file);
   if (raw === '/ui/login' && req.method === 'GET') return login(deps, req);

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * The page's calls: the API's own routes under `api/` (relative to /ui/), sent with the session
+ * The page's calls: the API's own routes under `/ui/api/`, sent with the session
  * cookie; state-changing ones also carry the session's CSRF token.
  */
 
@@ -24,7 +24,7 @@ let csrf = '';
 
 /** The signed-in caller, or undefined when there is no session (the page then explains sign-in). */
 export async function session(): Promise<SessionInfo | undefined> {
-  const res = await fetch('session', { credentials: 'same-origin' });
+  const res = await fetch('/ui/session', { credentials: 'same-origin' });
   if (res.status === 401) return undefined;
   const s = (await answer(res)) as SessionInfo;
   csrf = s.csrf;
@@ -32,11 +32,11 @@ export async function session(): Promise<SessionInfo | undefined> {
 }
 
 export async function get<T>(path: string): Promise<T> {
-  return (await answer(await fetch(`api${path}`, { credentials: 'same-origin' }))) as T;
+  return (await answer(await fetch(`/ui/api${path}`, { credentials: 'same-origin' }))) as T;
 }
 
 export async function post<T>(path: string): Promise<T> {
-  const res = await fetch(`api${path}`, {
+  const res = await fetch(`/ui/api${path}`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'x-csrf-token': csrf },

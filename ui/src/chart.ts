@@ -121,9 +121,11 @@ function drawMarks(u: uPlot, marks: Mark[]): void {
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + height);
     ctx.stroke();
+    // Along the line, reading upwards, ending at the top of the plot.
     ctx.save();
-    ctx.translate(x + 3 * devicePixelRatio, top + 4 * devicePixelRatio);
-    ctx.rotate(Math.PI / 2);
+    ctx.translate(x - 3 * devicePixelRatio, top + 4 * devicePixelRatio);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'right';
     ctx.fillText(m.label, 0, 0);
     ctx.restore();
   }

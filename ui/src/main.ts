@@ -136,7 +136,7 @@ function historyTable(items: HistoryItem[]): HTMLElement {
   table.tHead!.append(head);
   for (const r of items) {
     const checks = (r.checks ?? [])
-      .map((k) => `${k.name} ${k.value ?? '–'} ${bounds(k.min, k.max)} ${k.verdict}`)
+      .map((k) => [k.name, number(k.value), bounds(k.min, k.max), k.verdict].filter(Boolean).join(' '))
       .concat((r.judgements ?? []).map((j) => `judge ${j.metric} ${j.verdict}`))
       .join('; ');
     const row = el('tr', undefined, { 'data-kind': r.kind });
@@ -153,6 +153,10 @@ function historyTable(items: HistoryItem[]): HTMLElement {
     table.tBodies[0].append(row);
   }
   return table;
+}
+
+function number(v: number | undefined): string {
+  return v === undefined ? '' : String(Number(v.toPrecision(4)));
 }
 
 function bounds(min?: number, max?: number): string {

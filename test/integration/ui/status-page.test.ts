@@ -1,12 +1,14 @@
 /**
  * The status page in a real Chromium (Debian's, through playwright-core): the control plane's api
- * handler behind local mode's server, a podinfo release held at confirm-promotion, a login link
+ * handler behind local mode's server, a podinfo release analysed on the traffic simulator's metrics
+ * and held at confirm-promotion, a login link
  * minted with local mode's token. The page lists the canary mid-release, its chart plots the
  * weights of the history, and its approve button records the approval with the caller.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckItem } from '../../../ui/src/types.js';
 import { startLocalServer, type LocalServer } from '../../../local/server.js';
 import { buildUi } from '../../../ui/build.mjs';
 import { artifactPath, browserAvailable, launchChromium } from '../../support/browser.js';
@@ -20,6 +22,11 @@ import {
   podinfoKey as key,
 } from '../../support/release.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import {
+  sandboxMetricsProvider,
+  startTrafficSimulator,
+  type TrafficSimulator,
+} from '../../../sandbox/traffic/index.js';
 
 const TOKEN = 'local-test-token-0123456789';
 const id = 'sandbox/test/podinfo';
@@ -28,6 +35,7 @@ const run = browserAvailable('status page');
 let sandbox: Sandbox;
 let hooks: Receiver;
 let cp: ControlPlane;
+let sim: TrafficSimulator;
 let server: LocalServer;
 let browser: Browser;
 let page: Page;
@@ -55,12 +63,30 @@ async function screenshot(name: string, selector?: string): Promise<void> {
   }
 }
 
+/** One interval: 10 s of simulated traffic, then the due step. */
+async function interval() {
+  for (let t = 0; t < 10; t++) {
+    cp.clock.now += 1000;
+    sim.tick();
+  }
+  return cp.tick(key, 0);
+}
+
 beforeAll(async () => {
   if (!run) return;
   await buildUi();
   sandbox = await startSandbox({ rolloutDelayMs: 0, namespaces: ['default', 'test'] });
   hooks = await startReceiver();
-  cp = await startControlPlane();
+  const start = Date.now();
+  // The simulator lives on the control plane's clock: the same requests every run.
+  sim = await startTrafficSimulator({
+    store: sandbox.store,
+    namespaces: ['test'],
+    autoStart: false,
+    serve: false,
+    now: () => cp?.clock.now ?? start,
+  });
+  cp = await startControlPlane({ metrics: sandboxMetricsProvider(sim), start });
   server = await startLocalServer({ api: cp.apiHandler, token: TOKEN });
   await initializeCanary(
     cp,
@@ -68,16 +94,19 @@ beforeAll(async () => {
     podinfoCanary(`threshold: 2
 maxWeight: 20
 stepWeight: 10
+metrics:
+  - { name: request-success-rate, thresholdRange: { min: 99 }, interval: 10s }
+  - { name: request-duration, thresholdRange: { max: 500 }, interval: 10s }
 webhooks:
   - { name: promotion-gate, type: confirm-promotion, url: "${hooks.url}/promotion" }`),
   );
   hooks.respond('/promotion', reply(403, 'closed'));
   await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
-  let row = await cp.tick(key, 10_000);
-  for (let i = 0; i < 10 && row?.status.phase !== 'WaitingPromotion'; i++) row = await cp.tick(key, 10_000);
+  let row = await interval();
+  for (let i = 0; i < 10 && row?.status.phase !== 'WaitingPromotion'; i++) row = await interval();
   // Two more held steps: the wait is recorded once and counted.
-  row = await cp.tick(key, 10_000);
-  row = await cp.tick(key, 10_000);
+  row = await interval();
+  row = await interval();
   expect(row?.status).toMatchObject({ phase: 'WaitingPromotion', canaryWeight: 20 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -86,6 +115,7 @@ webhooks:
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await sim?.close();
   await cp?.close();
   await hooks?.close();
   await sandbox?.close();
@@ -117,7 +147,13 @@ describe.skipIf(!run)('the status page in Chromium', () => {
     expect(await page.locator('#who').textContent()).toBe('signed in as local-token');
     const cookies = await page.context().cookies();
     expect(cookies).toEqual([
-      expect.objectContaining({ name: 'fs_session', httpOnly: true, secure: true, sameSite: 'Strict', path: '/ui' }),
+      expect.objectContaining({
+        name: 'fs_session',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Strict',
+        path: '/ui',
+      }),
     ]);
     // The same link again: used up.
     const again = await fetch(link, { redirect: 'manual' });
@@ -137,6 +173,21 @@ describe.skipIf(!run)('the status page in Chromium', () => {
     expect(plotted[1].filter((w, i) => w !== plotted[1][i - 1])).toEqual([0, 10, 20]);
     const marks = JSON.parse((await chart.getAttribute('data-marks'))!) as string[];
     expect(marks).toEqual(expect.arrayContaining(['CanaryWeightIncreased', 'WaitingPromotion']));
+    // Each metric check against its bounds, step by step (no value before the analysis starts).
+    const checkOf = (name: string) =>
+      steps.map((s) => (s as { checks?: CheckItem[] }).checks?.find((c) => c.name === name));
+    for (const [name, bound] of [
+      ['request-success-rate', 'min'],
+      ['request-duration', 'max'],
+    ] as const) {
+      const figure = page.locator(`figure[data-chart="check:${name}"]`);
+      const [, values, mins, maxs] = JSON.parse((await figure.getAttribute('data-plotted'))!) as number[][];
+      expect(values).toEqual(checkOf(name).map((c) => c?.value ?? null));
+      expect(bound === 'min' ? mins : maxs).toEqual(checkOf(name).map((c) => c?.[bound] ?? null));
+      // The two analysed steps before the gate (the held ones repeat the last record).
+      expect(values.filter((v) => v !== null)).toHaveLength(2);
+    }
+    expect(checkOf('request-success-rate').at(-1)).toMatchObject({ value: 100, min: 99, verdict: 'pass' });
     // The history table: one row per record, the held wait counted.
     expect(await page.locator('#history tbody tr').count()).toBe(history.length);
     await expect
@@ -161,9 +212,9 @@ describe.skipIf(!run)('the status page in Chromium', () => {
     });
     const canary = (await cp.api('GET', `/canaries/${id}`)).body;
     expect(canary.pendingCommand).toEqual({ kind: 'approve', gate: 'confirm-promotion', by: 'local-token' });
-    // The queued action step opens the gate: the release promotes.
+    // The queued action step, then the next analysed step: the gate opens and the release promotes.
     await cp.deliver();
-    const row = await cp.core.store.get(key, new AbortController().signal);
+    const row = await interval();
     expect(row?.status.phase).toBe('Promoting');
     await page.locator('#refresh').click();
     await expect
@@ -175,10 +226,10 @@ describe.skipIf(!run)('the status page in Chromium', () => {
 
   it('a state-changing call without the CSRF token or from another origin is refused', async () => {
     const status = (headers: Record<string, string>) =>
-      page.evaluate(
-        async ({ h, path }) => (await fetch(path, { method: 'POST', headers: h })).status,
-        { h: headers, path: `/ui/api/canaries/${id}/actions/pause` },
-      );
+      page.evaluate(async ({ h, path }) => (await fetch(path, { method: 'POST', headers: h })).status, {
+        h: headers,
+        path: `/ui/api/canaries/${id}/actions/pause`,
+      });
     expect(await status({})).toBe(403);
     expect(await status({ 'x-csrf-token': 'forged' })).toBe(403);
     const history = (await cp.api('GET', `/canaries/${id}/history`)).body.items as { reason: string }[];
