@@ -64,6 +64,7 @@ console.log(`Flagger Serverless local mode on ${stack.url}`);
 console.log(env.apiToken ? 'API token: from FLAGGER_API_TOKEN' : `API token (generated): ${token}`);
 console.log(`try: curl -H 'Authorization: Bearer <token>' ${stack.url}/canaries`);
 console.log(`  or: FLAGGER_API_URL=${stack.url} FLAGGER_API_TOKEN=<token> npx flagger-serverless get -A`);
+console.log(`status page: FLAGGER_API_URL=${stack.url} FLAGGER_API_TOKEN=<token> npx flagger-serverless ui`);
 
 async function shutdown(): Promise<void> {
   await stack.close();

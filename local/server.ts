@@ -47,7 +47,8 @@ export async function startLocalServer(opts: {
         const url = splitUrl(req.url ?? '/');
         const isLoadtester = url.pathname === '/loadtester' || url.pathname.startsWith('/loadtester/');
         // The status page checks its own sign-in (functions/api/ui.ts), as outside API Gateway's authorizer.
-        const isPublic = url.pathname === '/openapi.json' || url.pathname === '/ui' || url.pathname.startsWith('/ui/');
+        const isPublic =
+          url.pathname === '/openapi.json' || url.pathname === '/ui' || url.pathname.startsWith('/ui/');
         if (!isPublic && !authorized(req.headers.authorization, opts.token)) {
           res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
           const message = 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)';

@@ -10,7 +10,7 @@ import { ForbiddenError } from '../ports/errors.js';
 import { SignInError } from './errors.js';
 
 /** How long a login ticket may wait for its first (and only) use. */
-export const TICKET_MS = 5 * 60_000;
+const TICKET_MS = 5 * 60_000;
 /** How long a session lasts from sign-in (no sliding renewal). */
 export const SESSION_MS = 8 * 3_600_000;
 

@@ -46,6 +46,7 @@ export async function post<T>(path: string): Promise<T> {
 
 async function answer(res: Response): Promise<unknown> {
   const body: unknown = res.status === 204 ? undefined : await res.json();
-  if (!res.ok) throw new ApiError(res.status, (body as { message?: string })?.message ?? `HTTP ${res.status}`);
+  if (!res.ok)
+    throw new ApiError(res.status, (body as { message?: string })?.message ?? `HTTP ${res.status}`);
   return body;
 }

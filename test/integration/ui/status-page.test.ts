@@ -105,7 +105,7 @@ webhooks:
   let row = await interval();
   for (let i = 0; i < 10 && row?.status.phase !== 'WaitingPromotion'; i++) row = await interval();
   // Two more held steps: the wait is recorded once and counted.
-  row = await interval();
+  await interval();
   row = await interval();
   expect(row?.status).toMatchObject({ phase: 'WaitingPromotion', canaryWeight: 20 });
   browser = await launchChromium();

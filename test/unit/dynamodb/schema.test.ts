@@ -35,6 +35,8 @@ describe('schema versions', () => {
       template: 1,
       'alert-provider': 1,
       gate: 1,
+      ticket: 1,
+      session: 1,
     });
   });
 });
