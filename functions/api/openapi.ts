@@ -172,6 +172,13 @@ export const openapi = {
         responses: { 204: { description: 'deleted' }, 404: err },
       },
     },
+    '/login-links': {
+      post: {
+        summary:
+          'A single-use sign-in link to the status page (/ui/) for the caller, valid 5 minutes (docs/status-page.md)',
+        responses: { 201: { description: '{ path: "/ui/login?t=…", actor, expiresAt }' } },
+      },
+    },
     '/openapi.json': {
       get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3' } } },
     },
