@@ -74,7 +74,10 @@ export async function serveUi(
       sameOrigin(event, req.method);
       checkCsrf(s, event.headers['x-csrf-token']);
     }
-    const r = await api({ ...req, path: req.path.slice('/ui/api'.length), actor: s.actor });
+    const path = req.path.slice('/ui/api'.length);
+    // A session must not mint the ticket of a next one: its life would have no bound.
+    if (path === '/login-links') throw new ForbiddenError('a status page session cannot mint login links');
+    const r = await api({ ...req, path, actor: s.actor });
     return r.body === undefined ? { statusCode: r.status, headers: r.headers } : json(r.status, r.body);
   }
   throw new HttpError(404, `no page at ${raw.slice(0, 120)}`);

@@ -149,6 +149,12 @@ describe('the status page of the packaged api function', () => {
       await pause({ origin, 'x-csrf-token': csrf, 'sec-fetch-site': 'cross-site' }),
     ];
     expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403]);
+    // A session cannot renew itself through a login link of its own.
+    const renew = await fetch(`${stack.api.url}/ui/api/login-links`, {
+      method: 'POST',
+      headers: { cookie, origin, 'x-csrf-token': csrf },
+    });
+    expect(renew.status).toBe(403);
     // Through: the operator route answers for a canary that does not exist.
     const through = await pause({ origin, 'x-csrf-token': csrf });
     expect(through.status).toBe(404);
