@@ -54,6 +54,9 @@ export default tseslint.config(
       '.serverless',
       '.esbuild',
       'dist',
+      // The status page's bundle (ui/build.mjs) and the browser test's screenshots.
+      'ui/dist',
+      'test-artifacts',
       'coverage',
       '.data',
       '.prom-data',

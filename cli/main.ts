@@ -18,6 +18,7 @@ import { spec as clusterRbac } from './commands/rbac.js';
 import { spec as replay } from './commands/replay.js';
 import { alertProvidersSpec, templatesSpec } from './commands/resources.js';
 import { spec as status } from './commands/status.js';
+import { spec as ui } from './commands/ui.js';
 import { exitCodes } from './exit-codes.js';
 import { processIo, UsageError, type Io } from './io.js';
 import { program, version } from './program.js';
@@ -40,6 +41,7 @@ export const commands: readonly CommandSpec[] = [
   templatesSpec,
   alertProvidersSpec,
   grants,
+  ui,
   completion,
 ];
 

@@ -3,6 +3,7 @@
  * process.env. A missing required variable fails fast and names the variable.
  */
 import { principalProblem } from './domain/authz/principals.js';
+import { join } from 'node:path';
 import { providers, type Provider } from './domain/spec/accessors.js';
 
 export interface Config {
@@ -48,6 +49,11 @@ export interface Config {
    * say. Empty: only stored grants allow anything, and with none nobody may do anything.
    */
   readonly adminPrincipals: readonly string[];
+  /**
+   * The status page's built assets (ui/build.mjs): UI_DIR, else `ui/dist` under the function's
+   * root (LAMBDA_TASK_ROOT, where the api zip holds them) or the working directory.
+   */
+  readonly uiDir: string;
 }
 
 class ConfigError extends Error {
@@ -114,5 +120,6 @@ export function loadConfig(env: Env = process.env): Config {
     historyRetentionDays: int(env, 'HISTORY_RETENTION_DAYS', 30),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024),
     adminPrincipals: principals(env, 'ADMIN_PRINCIPALS'),
+    uiDir: env.UI_DIR || join(env.LAMBDA_TASK_ROOT || process.cwd(), 'ui', 'dist'),
   });
 }

@@ -4,7 +4,9 @@
  * this file has the store, queue and bus (api, dispatch, loadtester); wiring-step.ts adds the
  * cluster, metrics and webhook adapters (step); wiring-notify.ts the notifiers (notify).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -20,6 +22,7 @@ import { DynamoDocuments } from './adapters/dynamodb/documents.js';
 import { DynamoGateStore } from './adapters/dynamodb/gates.js';
 import { DynamoHistory } from './adapters/dynamodb/history.js';
 import { DynamoIdleCanaries } from './adapters/dynamodb/idle.js';
+import { DynamoSignInStore } from './adapters/dynamodb/sign-in.js';
 import { EventBridgeBus } from './adapters/eventbridge/bus.js';
 import { awsSecretReader } from './adapters/secrets.js';
 import { SqsWorkQueue } from './adapters/sqs/queue.js';
@@ -31,6 +34,7 @@ import type { CanaryStatus } from './domain/status.js';
 import type { EventBus } from './ports/bus.js';
 import type { GateStore } from './ports/gates.js';
 import type { Logger } from './ports/logger.js';
+import type { SignInStore } from './ports/sessions.js';
 import type { MetricTemplate } from './ports/metrics.js';
 import type { AlertProvider } from './ports/notifier.js';
 import type { SweepQueue, WorkQueue } from './ports/queue.js';
@@ -50,6 +54,8 @@ export interface Core {
   gates: GateStore;
   /** Who may do what (lib/domain/authz): the stored grants. */
   grants: DynamoDocuments<Grant>;
+  /** The status page's login tickets and sessions. */
+  signIn: SignInStore;
   now: () => number;
   newId: () => string;
 }
@@ -72,6 +78,7 @@ export function buildCore(config: Config, logger: Logger): Core {
     alertProviders: new DynamoDocuments<AlertProvider>(db, t, 'alert-provider'),
     gates: new DynamoGateStore(db, t),
     grants: new DynamoDocuments<Grant>(db, t, 'grant'),
+    signIn: new DynamoSignInStore(db, t),
     now: () => Date.now(),
     newId: () => randomUUID(),
   };
@@ -121,6 +128,8 @@ export function apiDeps(core: Core, queue: WorkQueue) {
     ...core,
     queue,
     maxBodyBytes: c.maxBodyBytes,
+    secret: () => randomBytes(32).toString('base64url'),
+    asset: (name: string) => readFile(join(c.uiDir, name)).catch(() => undefined),
     defaultProvider: c.defaultProvider,
     bootstrapAdmins: bootstrapGrants(c.adminPrincipals),
     secretPrefixes: {

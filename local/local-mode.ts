@@ -75,7 +75,7 @@ async function start(o: LocalOptions, env: LocalModeEnv): Promise<void> {
   print(env.apiToken ? 'API token: from FLAGGER_API_TOKEN' : `API token (generated): ${token}`);
   const cli = `FLAGGER_API_URL=${stack.url} FLAGGER_API_TOKEN=${token} npx flagger-serverless`;
   if (local) printRelease(local, stack, cli, o);
-  else print(`try: ${cli} get -A`);
+  else print(`try: ${cli} get -A\nstatus page: ${cli} ui   (prints a sign-in link to ${stack.url}/ui/)`);
 }
 
 /** The three things to do next: release, follow it in the CLI, or on the page. */
@@ -93,7 +93,7 @@ Make a release: change podinfo's image in the sandbox, with kubectl or without i
   ${kubeconfig} npm run set-image -- ${target}
 Follow it until Succeeded (${pace}):
   ${cli} status ${PODINFO.cluster}/${PODINFO.namespace}/${PODINFO.name} --watch
-  or open ${stack.url}/ui/
+  or open ${stack.url}/ui/ after signing in with the link this prints: ${cli} ui
 Ctrl-C stops local mode; the canary and the sandbox's objects are kept in ${shown(o.dataDir)}.`);
 }
 

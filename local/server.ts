@@ -1,7 +1,8 @@
 /**
  * Local stand-in for API Gateway: a loopback HTTP server that turns each request into an API
  * Gateway v2 (HTTP API) event for the same handler Lambda runs. The API is protected by a bearer
- * token (401 without it); GET /openapi.json is public, as in serverless.yml.
+ * token (401 without it); GET /openapi.json and the status page (/ui, which checks its own
+ * sign-in) are public, as in serverless.yml.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,7 +46,9 @@ export async function startLocalServer(opts: {
         if (body === undefined) return tooLarge(res, maxBody);
         const url = splitUrl(req.url ?? '/');
         const isLoadtester = url.pathname === '/loadtester' || url.pathname.startsWith('/loadtester/');
-        const isPublic = url.pathname === '/openapi.json';
+        // The status page checks its own sign-in (functions/api/ui.ts), as outside API Gateway's authorizer.
+        const isPublic =
+          url.pathname === '/openapi.json' || url.pathname === '/ui' || url.pathname.startsWith('/ui/');
         if (!isPublic && !authorized(req.headers.authorization, opts.token)) {
           res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
           const message = 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)';

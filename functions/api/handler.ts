@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { ValidationError } from '../../lib/app/errors.js';
+import { SignInError, ValidationError } from '../../lib/app/errors.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -16,6 +16,7 @@ import {
 import type { Logger } from '../../lib/ports/logger.js';
 import { bodyOf, callerOf, HttpError, json } from './http.js';
 import { route, type ApiDeps } from './routes.js';
+import { isUiPath, serveUi, type UiDeps } from './ui.js';
 
 export type ApiHandler = (
   event: APIGatewayProxyEventV2,
@@ -23,7 +24,7 @@ export type ApiHandler = (
   opts?: { signal?: AbortSignal },
 ) => Promise<APIGatewayProxyResultV2>;
 
-export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
+export function makeHandler(deps: ApiDeps & UiDeps & { logger: Logger }): ApiHandler {
   return async (event, _context, opts) => {
     const signal = opts?.signal ?? AbortSignal.timeout(25_000);
     try {
@@ -35,6 +36,7 @@ export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
         caller: callerOf(event),
         signal,
       };
+      if (isUiPath(event.rawPath)) return await serveUi(deps, event, req, (r) => route(deps, r));
       const r = await route(deps, req);
       if (r.body === undefined) return { statusCode: r.status, headers: r.headers };
       return json(r.status, r.body);
@@ -51,6 +53,7 @@ export function makeHandler(deps: ApiDeps & { logger: Logger }): ApiHandler {
 export function errorResponse(e: unknown, logger: Logger): APIGatewayProxyResultV2 {
   if (e instanceof HttpError) return clientError(e.status, e.message, e.errors);
   if (e instanceof ValidationError) return clientError(400, e.message, e.errors);
+  if (e instanceof SignInError) return clientError(401, e.message);
   if (e instanceof InvalidError) return clientError(400, e.message);
   if (e instanceof ForbiddenError) return clientError(403, e.message);
   if (e instanceof NotFoundError) return clientError(404, e.message);

@@ -230,6 +230,13 @@ function operations(): Record<string, Record<string, object>> {
         responses: { 204: answer('deleted'), 403: err, 404: err },
       },
     },
+    '/login-links': {
+      post: {
+        summary:
+          'A single-use sign-in link to the status page (/ui/) for the caller, valid 5 minutes (docs/status-page.md)',
+        responses: { 201: { description: '{ path: "/ui/login?t=…", actor, expiresAt }' } },
+      },
+    },
     '/openapi.json': {
       get: {
         summary: 'This document',

@@ -28,6 +28,7 @@ import {
 } from '../../lib/app/namespaced-documents.js';
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
+import { mintTicket, type SignInDeps } from '../../lib/app/sign-in.js';
 import { canaryView, historyView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import { isSecretName, redactText } from '../../lib/domain/redaction.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
@@ -38,7 +39,7 @@ import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { bodyValue, checkParams, queryInt, queryName } from './input.js';
 import { openapiDocument } from './openapi.js';
 
-export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps, GrantDeps {
+export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps, GrantDeps, SignInDeps {
   store: CanaryStore<CanaryStatus>;
   history: History;
   templates: Documents<MetricTemplate>;
@@ -72,6 +73,7 @@ const table: [string, string, Handler][] = [
   ['GET', '/grants', listGrants],
   ['PUT', '/grants/{grant}', putGrant],
   ['DELETE', '/grants/{grant}', deleteGrant],
+  ['POST', '/login-links', loginLink],
 ];
 
 /** Every route as `METHOD /path/{param}` (the OpenAPI document is tested to list exactly these). */
@@ -271,4 +273,20 @@ async function putGrant(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<Ap
 async function deleteGrant(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   await removeGrant(deps, accessOf(deps, req), p[0], req.signal);
   return { status: 204 };
+}
+
+/**
+ * A single-use sign-in link to the status page for the caller (docs/status-page.md): the path to
+ * open under the API's URL, valid for a few minutes. Only the caller sees it.
+ */
+async function loginLink(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
+  const { ticket, until } = await mintTicket(deps, req.caller, req.signal);
+  return {
+    status: 201,
+    body: {
+      path: `/ui/login?t=${ticket}`,
+      actor: req.caller.actor,
+      expiresAt: new Date(until).toISOString(),
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // esbuild plugins of the Lambda bundles (serverless.yml, custom.esbuild.plugins; serverless-esbuild
 // loads this file with require(), which Node ≥ 20.19 allows for ES modules). Both only drop code
 // that never runs in Lambda, to shorten the step function's cold start (docs/architecture.md,
-// "Cold start"); neither changes what the code that stays does.
+// "Cold start"); neither changes what the code that stays does. A third builds the status page.
 
 /** A module file of client-node itself (not of its generated API under dist/gen/). */
 const clientNodeModule = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/][^\\/]+\.js$/;
@@ -52,4 +52,20 @@ const nodeUrlForNodeFetch = {
   },
 };
 
-export default [clientNodeSideEffectFree, nodeUrlForNodeFetch];
+/**
+ * The status page (ui/build.mjs) is built when the api function is: serverless-esbuild copies the
+ * function's package.patterns (ui/dist/**) into the zip after bundling, so the api zip always holds
+ * the page of the sources it was packaged from.
+ */
+const statusPage = {
+  name: 'status-page',
+  setup(build) {
+    if (!JSON.stringify(build.initialOptions.entryPoints ?? '').includes('functions/api/handler')) return;
+    build.onStart(async () => {
+      const { buildUi } = await import('../../ui/build.mjs');
+      await buildUi();
+    });
+  },
+};
+
+export default [clientNodeSideEffectFree, nodeUrlForNodeFetch, statusPage];

@@ -24,3 +24,8 @@ export class StateConflictError extends ConflictError {
 export class AccessDeniedError extends ForbiddenError {
   override readonly name: string = 'AccessDeniedError';
 }
+
+/** No valid sign-in: a login ticket that is unknown, used or expired, or no live session (401). */
+export class SignInError extends Error {
+  override readonly name: string = 'SignInError';
+}

@@ -1,5 +1,6 @@
 /** Shapes of API answers and parsing of the small documents the API stores. */
 import { z } from 'zod';
+import { pendingGates } from '../domain/commands.js';
 import { canarySecrets, redactJson } from '../domain/redaction.js';
 import type { Canary } from '../domain/spec/schema.js';
 import type { CanaryStatus } from '../domain/status.js';
@@ -34,6 +35,8 @@ export function canaryView(
     iterations: r.status.iterations,
     paused: r.status.paused === true,
     pendingCommand: r.status.pendingCommand ?? null,
+    /** The confirmation gates an `approve` would open now. */
+    pendingGates: pendingGates(r.status),
     nextRunAt: r.nextRunAt === undefined ? null : new Date(r.nextRunAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
     version: r.version,

@@ -42,10 +42,15 @@ export function commandRefusal(status: CanaryStatus, command: OperatorCommand): 
   }
 }
 
-function approveRefusal(status: CanaryStatus, gate: ConfirmGate | undefined): string | undefined {
-  const waiting = (Object.keys(gatePhases) as ConfirmGate[]).filter(
+/** The confirmation gates the canary waits at now: alerted in this wait, in the gate's phase. */
+export function pendingGates(status: CanaryStatus): ConfirmGate[] {
+  return (Object.keys(gatePhases) as ConfirmGate[]).filter(
     (g) => status.notified[g] === true && gatePhases[g] === status.phase,
   );
+}
+
+function approveRefusal(status: CanaryStatus, gate: ConfirmGate | undefined): string | undefined {
+  const waiting = pendingGates(status);
   if (gate === undefined)
     return waiting.length > 0
       ? undefined

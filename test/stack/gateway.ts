@@ -157,12 +157,15 @@ function toEvent(
   const contentType = req.headers['content-type'] ?? '';
   const binary = req.body !== '' && !TEXT.test(contentType);
   const now = Date.now();
+  // Payload 2.0 moves the Cookie header into `cookies`, one entry per cookie.
+  const { cookie, ...headers } = req.headers;
   return {
     version: '2.0',
     routeKey: route.key,
     rawPath: req.path,
     rawQueryString: req.query.toString(),
-    headers: req.headers,
+    headers,
+    cookies: cookie ? cookie.split(/;\s*/) : undefined,
     queryStringParameters: req.query.size > 0 ? Object.fromEntries(req.query) : undefined,
     pathParameters: proxy !== undefined ? { proxy } : undefined,
     body: req.body === '' ? undefined : binary ? Buffer.from(req.body).toString('base64') : req.body,

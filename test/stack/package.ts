@@ -8,7 +8,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['serverless.yml', 'package-lock.json', 'infra/aws', 'infra/esbuild', 'functions', 'lib'];
+const SOURCES = [
+  'serverless.yml',
+  'package-lock.json',
+  'infra/aws',
+  'infra/esbuild',
+  'functions',
+  'lib',
+  // The status page the api zip holds (ui/dist is its output, rebuilt by packaging).
+  'ui/src',
+  'ui/index.html',
+  'ui/build.mjs',
+];
 
 function newest(path: string): number {
   const s = statSync(path);

@@ -47,7 +47,8 @@ export class PackagedStack {
   private constructor(
     readonly template: Template,
     private readonly dynamo: { close(): Promise<void> },
-    dynamoEndpoint: string,
+    /** The table's DynamoDB endpoint (dynalite), for tests that age or inspect items. */
+    readonly dynamoEndpoint: string,
     private readonly opts: StackOptions,
   ) {
     this.aws = new LocalAws(this.ledger, dynamoEndpoint);

@@ -7,7 +7,7 @@
 import type { APIGatewayProxyEventV2, EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { StepDeps } from '../../lib/app/run-step.js';
 import { makeHandler as makeStep } from '../../functions/step/batch.js';
-import { makeHandler as makeApi } from '../../functions/api/handler.js';
+import { makeHandler as makeApi, type ApiHandler } from '../../functions/api/handler.js';
 import { makeHandler as makeDispatch } from '../../functions/dispatch/handler.js';
 import { makeHandler as makeNotify } from '../../functions/notify/handler.js';
 import { makeHandler as makeSweep } from '../../functions/sweep/handler.js';
@@ -32,6 +32,8 @@ export interface ControlPlane {
   stepDeps: StepDeps;
   /** What the sweep runs with. */
   sweepDeps: SweepDeps;
+  /** The api function's handler itself (to serve it over HTTP, as local mode does). */
+  apiHandler: ApiHandler;
   /** The step handler, one SQS message. */
   step(m: StepMessage): Promise<SQSBatchResponse>;
   clock: { now: number };
@@ -115,6 +117,7 @@ export async function startControlPlane(
     core,
     stepDeps: deps,
     sweepDeps: swept,
+    apiHandler: api,
     step: (m) => step(sqsEvent(m, `m${++n}`)),
     clock,
     queued,

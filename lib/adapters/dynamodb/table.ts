@@ -11,6 +11,7 @@
  *                  `previous` (the repeat count of an earlier record)
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates,
  *                                                               grants)
+ * - sign-in        pk `U#ticket#<id>` / `U#session#<id>`  sk `ticket` / `session` + expiresAt (TTL)
  *
  * Every item also carries `schemaVersion`, the version of its kind's shape (schema.ts).
  */

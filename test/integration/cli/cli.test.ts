@@ -249,6 +249,21 @@ describe('operator actions', () => {
   });
 });
 
+describe('ui', () => {
+  it('prints a sign-in link to the status page that works once, for the token holder', async () => {
+    const r = await env.cli(['ui']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${env.stack.url}/ui/login\\?t=[\\w-]{43}\\n$`));
+    expect(r.stderr).toMatch(/^signs in once as local-token, until \d{4}-\d\d-\d\dT/);
+    const first = await fetch(r.stdout.trim(), { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('set-cookie')).toMatch(
+      /^fs_session=[\w-]{43}; Path=\/ui; HttpOnly; Secure; SameSite=Strict/,
+    );
+    expect((await fetch(r.stdout.trim(), { redirect: 'manual' })).status).toBe(401);
+  });
+});
+
 describe('failures for CI scripts', () => {
   it('a wrong token is one line on stderr, exit 4', async () => {
     const r = await cliFor({ FLAGGER_API_URL: env.stack.url, FLAGGER_API_TOKEN: 'wrong' })(['get', '-A']);

@@ -1,6 +1,6 @@
 /**
  * The zips `osls package` writes (docs/architecture.md, "Cold start"): each at most 1 MB and
- * holding its own function only; the step function's handler module free of the use case,
+ * holding its own function only (the api zip also the status page); the step function's handler module free of the use case,
  * client-node and the AWS SDK clients, which come in chunks read on the first invocation; no zod,
  * whatwg-url or ws in the step zip at all. Byte and content checks only; the times are in
  * `npm run bench`.
@@ -70,7 +70,20 @@ describe('the packaged zips', () => {
     expect(statSync(join(dir, `${fn}.zip`)).size).toBeLessThanOrEqual(2 ** 20);
     const names = files.get(fn)!;
     expect(names).toContain(`functions/${fn}/handler.mjs`);
-    expect(names.filter((n) => !n.startsWith(`functions/${fn}/handler.`))).toEqual([]);
+    const page = fn === 'api' ? ['ui/dist/app.css', 'ui/dist/app.js', 'ui/dist/index.html'] : [];
+    expect(names.filter((n) => !n.startsWith(`functions/${fn}/handler.`)).sort()).toEqual(page);
+  });
+
+  it('the api zip holds the status page as built from ui/, self-contained (no CDN)', () => {
+    const base = join(root, 'api', 'ui/dist');
+    const html = readFileSync(join(base, 'index.html'), 'utf8');
+    expect(html).toContain('<script type="module" src="/ui/app.js"></script>');
+    expect(html).not.toMatch(/https?:\/\//);
+    const js = readFileSync(join(base, 'app.js'), 'utf8');
+    // uPlot is bundled in (its root class name), and the script loads nothing from elsewhere.
+    expect(js).toContain('uplot');
+    expect(js).not.toMatch(/\bimport\s*\(?\s*["']https?:/);
+    expect(readFileSync(join(base, 'app.css'), 'utf8')).toContain('.uplot');
   });
 
   it('the step handler module loads without the use case, client-node or the AWS SDK clients', () => {

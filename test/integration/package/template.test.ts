@@ -103,14 +103,16 @@ describe('serverless.yml template', () => {
     expect(JSON.stringify(busRule![1].Properties.Targets)).toContain('NotifyLambdaFunction');
   });
 
-  it('protects every API route with IAM authorization except the OpenAPI document', () => {
+  it('protects every API route with IAM authorization except the OpenAPI document and the status page', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
       r.Properties.RouteKey,
       r.Properties.AuthorizationType,
     ]);
     expect(routes.length).toBeGreaterThanOrEqual(7);
-    for (const [key, auth] of routes)
-      expect(auth, key).toBe(key === 'GET /openapi.json' ? undefined : 'AWS_IAM');
+    // The page checks its own session (functions/api/ui.ts); its login links are minted under IAM.
+    const open = ['GET /openapi.json', 'GET /ui', 'ANY /ui/{proxy+}'];
+    for (const [key, auth] of routes) expect(auth, key).toBe(open.includes(key) ? undefined : 'AWS_IAM');
+    expect(routes).toContainEqual(['POST /login-links', 'AWS_IAM']);
   });
 
   /** Every statement of every role; a conditional one (`Fn::If`) as its statement when true. */

@@ -36,6 +36,8 @@ describe('schema versions', () => {
       'alert-provider': 1,
       gate: 1,
       grant: 1,
+      ticket: 1,
+      session: 1,
     });
   });
 });

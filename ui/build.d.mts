@@ -1,0 +1,3 @@
+/** Builds the status page into `outdir` (default ui/dist); resolves to the directory. */
+export function buildUi(outdir?: string): Promise<string>;
+export const uiDist: string;
