@@ -1,7 +1,7 @@
 /**
- * What stays unsupported is refused by name in the first answer of the API: Flagger's Knative
- * canary (its tutorial's, which has no spec.service) and a core Service target each get one error
- * naming them, and nothing else.
+ * What stays unsupported is refused by name in the first answer of the API: a Knative canary
+ * (shaped like Flagger's tutorial's, which has no spec.service) and a core Service target each
+ * get one error naming them, and nothing else.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ async function register(manifest: string) {
 }
 
 it.each([
-  { name: "Flagger's Knative tutorial canary, as written", file: 'flagger-docs/knative.yaml' },
+  { name: "a canary shaped like Flagger's Knative tutorial", file: 'tutorial-shaped/knative.yaml' },
   { name: "Flagger's Knative canary, without its comments", file: 'podinfo-knative.yaml' },
 ])('refuses $name with one error naming Knative, and stores nothing', async ({ file }) => {
   const r = await register(readFileSync(new URL(`../../fixtures/${file}`, import.meta.url), 'utf8'));
