@@ -145,6 +145,34 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     expect(await kubectl.run(['get', 'canaries', '-n', 'test'])).not.toContain('podinfo');
   }, 240_000);
 
+  it('revertOnDeletion: the object stays until the steps reverted the target, then goes', async () => {
+    const yaml = canaryYaml().replace('  service: { port: 9898 }\n', '  service: { port: 9898 }\n  revertOnDeletion: true\n');
+    expect(yaml).toContain('revertOnDeletion: true');
+    await kubectl.run(['apply', '-f', '-'], yaml);
+    await minute();
+    await until('Initialized');
+    await kubectl.run(['delete', 'canary', 'podinfo', '-n', 'test', '--wait=false']);
+    cp.clock.now += MINUTE;
+    await cp.dispatch();
+    await cp.deliver();
+    // The sweep asked for deletion; the steps revert the target (Terminating → Terminated) and
+    // remove the row; the object is held by our finalizer meanwhile, and released by the next sweep.
+    let row = await cp.core.store.get(key, signal);
+    expect(row?.status.pendingCommand?.kind ?? row?.status.phase).toMatch(/delete|Terminat/);
+    for (let i = 0; i < 10 && row; i++) {
+      expect(liveCanary()).toBeDefined();
+      cp.clock.now += 10_000;
+      await cp.dispatch();
+      await cp.deliver();
+      row = await cp.core.store.get(key, signal);
+    }
+    expect(row).toBeUndefined();
+    const history = await cp.core.history.list(key, { limit: 20 }, signal);
+    expect(history.map((h) => h.reason)).toContain('OperatorDelete');
+    await minute();
+    expect(liveCanary()).toBeUndefined();
+  }, 120_000);
+
   it('the API refuses to overwrite or delete a cluster-sourced canary (409, and why)', async () => {
     await kubectl.run(['apply', '-f', '-'], canaryYaml());
     await minute();
