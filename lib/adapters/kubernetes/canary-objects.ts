@@ -46,13 +46,19 @@ export class KubernetesCanaryObjects implements CanaryObjects {
     }));
   }
 
+  /**
+   * A full LIST (the selector keeps it to Flagger's own Deployments: a few hundred bytes) because
+   * only the spec says whether one is scaled to zero — which does not count as running
+   * (docs/migrating-from-flagger.md scales Flagger down before migrating).
+   */
   async flagger(signal: AbortSignal): Promise<string | undefined> {
-    const selector = encodeURIComponent(FLAGGER_SELECTOR);
-    const items = await this.metadataList(
-      `/apis/apps/v1/deployments?labelSelector=${selector}&resourceVersion=0`,
-      signal,
-    );
-    return items.length > 0 ? `${items[0].namespace}/${items[0].name}` : undefined;
+    const path = `/apis/apps/v1/deployments?labelSelector=${encodeURIComponent(FLAGGER_SELECTOR)}&resourceVersion=0`;
+    const res = await this.send('GET', path, undefined, signal);
+    const body = (await checked(res, `LIST ${path}`)) as {
+      items?: { metadata?: Metadata; spec?: { replicas?: number } }[];
+    };
+    const running = (body.items ?? []).find((d) => (d.spec?.replicas ?? 1) > 0);
+    return running && `${running.metadata?.namespace}/${running.metadata?.name}`;
   }
 
   async read(namespace: string, name: string, signal: AbortSignal): Promise<object | undefined> {

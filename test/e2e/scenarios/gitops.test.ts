@@ -216,5 +216,10 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     const refusal = warnings.find((w) => w.fields?.reason === 'ClusterSourcingRefused');
     expect(refusal?.message).toContain('Flagger runs in cluster "sandbox" (Deployment flagger-system/flagger');
     expect(refusal?.fields?.objects).toEqual(['test/podinfo']);
+
+    // Flagger scaled to zero (docs/migrating-from-flagger.md) does not run: the object is sourced.
+    await kubectl.run(['patch', 'deployment/flagger', '-n', 'flagger-system', '-p', '{"spec":{"replicas":0}}']);
+    await minute();
+    expect((await cp.core.store.get(key, signal))?.source).toBe('cluster');
   }, 120_000);
 });
