@@ -23,7 +23,9 @@ export async function dispatchSweeps(
   const registered = await deps.clusters.list(signal);
   const names = registered.map((c) => c.name);
   const busy = await Promise.all(
-    registered.map((c) => c.doc.gitops?.enabled === true || deps.idle.any(c.name, signal)),
+    registered.map((c) =>
+      c.doc.gitops?.enabled === true ? Promise.resolve(true) : deps.idle.any(c.name, signal),
+    ),
   );
   const at = deps.now();
   const clusters = names.filter((_, i) => busy[i]);

@@ -138,7 +138,7 @@ async function removed(
 ): Promise<void> {
   const ref = `${o.namespace}/${o.name}`;
   const key = { cluster, namespace: o.namespace, name: o.name };
-  let gone = false;
+  let gone: boolean;
   try {
     const r = await deleteCanary(deps.register, key, actorOf(cluster, ref), signal, { source: 'cluster' });
     gone = r.deleted;

@@ -78,7 +78,10 @@ export class KubernetesCanaryObjects implements CanaryObjects {
       metadata: {
         // The resourceVersion read: a concurrent change of the finalizers fails (409) rather than lost.
         resourceVersion: (live as { resourceVersion?: string }).resourceVersion,
-        annotations: { [GENERATION_ANNOTATION]: String(mark.generation), [ERROR_ANNOTATION]: mark.error ?? null },
+        annotations: {
+          [GENERATION_ANNOTATION]: String(mark.generation),
+          [ERROR_ANNOTATION]: mark.error ?? null,
+        },
         finalizers: mark.finalizer === 'add' ? [...others, FINALIZER] : others,
       },
     };
@@ -129,6 +132,7 @@ function objectPath(namespace: string, name: string): string {
 /** The parsed body of a 2xx answer; an Error naming the request otherwise. */
 async function checked(res: Response, what: string): Promise<unknown> {
   const text = await res.text();
-  if (res.status < 200 || res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  if (res.status < 200 || res.status >= 300)
+    throw new Error(`${what}: HTTP ${res.status} ${text.slice(0, 200)}`);
   return JSON.parse(text) as unknown;
 }

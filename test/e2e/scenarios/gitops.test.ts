@@ -75,18 +75,16 @@ async function until(phase: string, n = 30) {
 
 function liveCanary(name = 'podinfo') {
   return sandbox.store.get('flagger.app/v1beta1', 'Canary', 'test', name) as
-    | { metadata: { finalizers?: string[]; annotations?: Record<string, string> }; status?: any }
-    | undefined;
+    { metadata: { finalizers?: string[]; annotations?: Record<string, string> }; status?: any } | undefined;
 }
 
 describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
   it('kubectl apply registers, the release shows in kubectl get/wait, kubectl delete deletes', async () => {
     await kubectl.run(['apply', '-f', '-'], canaryYaml());
     const mark = sandbox.mark();
-    let row = await minute();
-    expect(row?.source).toBe('cluster');
+    expect((await minute())?.source).toBe('cluster');
     expect(liveCanary()?.metadata.finalizers).toContain('flagger-serverless.app/finalizer');
-    row = await until('Initialized');
+    await until('Initialized');
     expect(liveCanary()?.status).toMatchObject({
       phase: 'Initialized',
       canaryWeight: 0,
@@ -98,7 +96,8 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));
     await minute();
     let progressing = await until('Progressing');
-    for (let i = 0; i < 5 && progressing.status.canaryWeight === 0; i++) progressing = (await minute(10_000))!;
+    for (let i = 0; i < 5 && progressing.status.canaryWeight === 0; i++)
+      progressing = (await minute(10_000))!;
     expect(progressing.status.canaryWeight).toBe(25);
     expect(liveCanary()?.status.conditions[0]).toMatchObject({ status: 'Unknown', reason: 'Progressing' });
     expect(await kubectl.run(['get', 'canaries', '-A'])).toMatch(/test\s+podinfo\s+Progressing\s+25/);
@@ -146,7 +145,10 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
   }, 240_000);
 
   it('revertOnDeletion: the object stays until the steps reverted the target, then goes', async () => {
-    const yaml = canaryYaml().replace('  service: { port: 9898 }\n', '  service: { port: 9898 }\n  revertOnDeletion: true\n');
+    const yaml = canaryYaml().replace(
+      '  service: { port: 9898 }\n',
+      '  service: { port: 9898 }\n  revertOnDeletion: true\n',
+    );
     expect(yaml).toContain('revertOnDeletion: true');
     await kubectl.run(['apply', '-f', '-'], yaml);
     await minute();
@@ -202,7 +204,11 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
       ['apply', '-f', '-'],
       JSON.stringify({
         ...podinfoDeployment('ghcr.io/fluxcd/flagger:1.44.0', {}, 'flagger'),
-        metadata: { name: 'flagger', namespace: 'flagger-system', labels: { 'app.kubernetes.io/name': 'flagger' } },
+        metadata: {
+          name: 'flagger',
+          namespace: 'flagger-system',
+          labels: { 'app.kubernetes.io/name': 'flagger' },
+        },
       }),
     );
     await apply(sandbox, podinfoDeployment('podinfo:6.0.0', {}, 'claimed'));
@@ -214,11 +220,20 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     const claimed = await cp.core.store.get({ ...key, name: 'claimed' }, signal);
     expect(claimed?.source).toBe('cluster');
     const refusal = warnings.find((w) => w.fields?.reason === 'ClusterSourcingRefused');
-    expect(refusal?.message).toContain('Flagger runs in cluster "sandbox" (Deployment flagger-system/flagger');
+    expect(refusal?.message).toContain(
+      'Flagger runs in cluster "sandbox" (Deployment flagger-system/flagger',
+    );
     expect(refusal?.fields?.objects).toEqual(['test/podinfo']);
 
     // Flagger scaled to zero (docs/migrating-from-flagger.md) does not run: the object is sourced.
-    await kubectl.run(['patch', 'deployment/flagger', '-n', 'flagger-system', '-p', '{"spec":{"replicas":0}}']);
+    await kubectl.run([
+      'patch',
+      'deployment/flagger',
+      '-n',
+      'flagger-system',
+      '-p',
+      '{"spec":{"replicas":0}}',
+    ]);
     await minute();
     expect((await cp.core.store.get(key, signal))?.source).toBe('cluster');
   }, 120_000);
