@@ -55,6 +55,7 @@ export async function syncCanaryObjects(
   const pending = listed.filter((o) => needsWork(o));
   if (pending.length === 0) return out;
   out.flagger = await objects.flagger(signal);
+  const ctx: SyncContext = { deps, objects, cluster, signal, out };
   for (const o of pending) {
     const ref = `${o.namespace}/${o.name}`;
     if (out.flagger && o.annotations[CLAIM_ANNOTATION] !== 'true') {
@@ -62,8 +63,8 @@ export async function syncCanaryObjects(
       continue;
     }
     try {
-      if (o.deleting) await removed(deps, objects, cluster, o, signal, out);
-      else await changed(deps, objects, cluster, o, signal, out);
+      if (o.deleting) await removed(ctx, o);
+      else await changed(ctx, o);
     } catch (e) {
       signal.throwIfAborted();
       deps.logger.warn('Canary object could not be synced; retried at the next sweep', {
@@ -84,20 +85,23 @@ export async function syncCanaryObjects(
   return out;
 }
 
+/** One sync's inputs and what it did so far. */
+interface SyncContext {
+  deps: GitOpsDeps;
+  objects: CanaryObjects;
+  cluster: string;
+  signal: AbortSignal;
+  out: SyncOutcome;
+}
+
 /** A new or changed object, or one being deleted that still holds our finalizer. */
 function needsWork(o: CanaryObjectMeta): boolean {
   if (o.deleting) return o.finalizers.includes(FINALIZER);
   return o.annotations[GENERATION_ANNOTATION] !== String(o.generation);
 }
 
-async function changed(
-  deps: GitOpsDeps,
-  objects: CanaryObjects,
-  cluster: string,
-  o: CanaryObjectMeta,
-  signal: AbortSignal,
-  out: SyncOutcome,
-): Promise<void> {
+async function changed(ctx: SyncContext, o: CanaryObjectMeta): Promise<void> {
+  const { deps, objects, cluster, signal, out } = ctx;
   const ref = `${o.namespace}/${o.name}`;
   const full = (await objects.read(o.namespace, o.name, signal)) as Record<string, unknown> | undefined;
   if (!full) return;
@@ -128,14 +132,8 @@ async function changed(
   out.registered.push(ref);
 }
 
-async function removed(
-  deps: GitOpsDeps,
-  objects: CanaryObjects,
-  cluster: string,
-  o: CanaryObjectMeta,
-  signal: AbortSignal,
-  out: SyncOutcome,
-): Promise<void> {
+async function removed(ctx: SyncContext, o: CanaryObjectMeta): Promise<void> {
+  const { deps, objects, cluster, signal, out } = ctx;
   const ref = `${o.namespace}/${o.name}`;
   const key = { cluster, namespace: o.namespace, name: o.name };
   let gone: boolean;
