@@ -8,6 +8,7 @@
  * Two controllers never drive one canary: while a Flagger Deployment runs in the cluster, only
  * objects claimed with the annotation `flagger-serverless.app/claim: "true"` are sourced.
  */
+import { redactText } from '../domain/redaction.js';
 import {
   CLAIM_ANNOTATION,
   FINALIZER,
@@ -116,7 +117,12 @@ async function changed(ctx: SyncContext, o: CanaryObjectMeta): Promise<void> {
     await objects.mark(
       o.namespace,
       o.name,
-      { generation: o.generation, error: e.message.slice(0, 1000), finalizer: registered ? 'add' : 'remove' },
+      // Through the redaction rule, as logs and history records are: a message may quote a value.
+      {
+        generation: o.generation,
+        error: redactText(e.message).slice(0, 1000),
+        finalizer: registered ? 'add' : 'remove',
+      },
       signal,
     );
     out.invalid.push(ref);
