@@ -4,7 +4,8 @@
  * status written back only when Flagger's fields changed.
  */
 import { describe, expect, it } from 'vitest';
-import { StateConflictError } from '../../../lib/app/errors.js';
+import { parseClusterRegistration } from '../../../lib/app/clusters.js';
+import { StateConflictError, ValidationError } from '../../../lib/app/errors.js';
 import { deleteCanary, registerCanary } from '../../../lib/app/register-canary.js';
 import { writeStatusBack } from '../../../lib/app/status-writeback.js';
 import { syncCanaryObjects, type GitOpsDeps } from '../../../lib/app/sync-canary-objects.js';
@@ -25,6 +26,32 @@ function gitops(w: AppWorld, objects: FakeCanaryObjects, enabled = true): GitOps
 const spec = (stepWeight = 10) => aCanary({ stepWeight }).spec;
 const sync = (w: AppWorld, objects: FakeCanaryObjects, enabled = true) =>
   syncCanaryObjects(gitops(w, objects, enabled), key.cluster, signal);
+
+describe('the cluster record’s gitops field', () => {
+  const base = { name: 'prod', kind: 'endpoint', server: 'https://10.0.0.5:6443' };
+
+  it('is optional, and kept as given', () => {
+    expect(parseClusterRegistration(base).gitops).toBeUndefined();
+    expect(parseClusterRegistration({ ...base, gitops: { enabled: true } }).gitops).toEqual({
+      enabled: true,
+    });
+  });
+
+  it.each([
+    { gitops: { enabled: 'yes' }, path: 'gitops.enabled' },
+    { gitops: {}, path: 'gitops.enabled' },
+    { gitops: { enabled: true, claim: true }, path: 'gitops' },
+  ])('refuses $gitops with the field path $path', ({ gitops, path }) => {
+    let error: unknown;
+    try {
+      parseClusterRegistration({ ...base, gitops });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain(`${path}:`);
+  });
+});
 
 describe('a canary defined both ways', () => {
   it('the Canary object adopts an API-registered canary; the API may then neither overwrite nor delete it', async () => {
