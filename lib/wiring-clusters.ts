@@ -12,6 +12,7 @@ import type { AwsCredentialsProvider } from './adapters/aws/sigv4.js';
 import { ClusterClientFactory } from './adapters/kubernetes/client.js';
 import type { SecretReader } from './adapters/secrets.js';
 import type { ClusterRecord, EksClusterRecord } from './ports/cluster.js';
+import type { ClusterRegistration } from './app/clusters.js';
 import type { Core } from './wiring.js';
 
 export interface ClusterWiring {
@@ -22,6 +23,8 @@ export interface ClusterWiring {
    * every lookup, as before.
    */
   lookup: (name: string, signal: AbortSignal) => Promise<ClusterRecord | undefined>;
+  /** The stored registration, secrets unresolved (read through the same cache as `lookup`). */
+  registration: (name: string, signal: AbortSignal) => Promise<ClusterRegistration | undefined>;
   /** The assumed role's credentials of a record in another account (undefined: the function's own). */
   credentialsOf: (record: ClusterRecord) => AwsCredentialsProvider | undefined;
 }
@@ -45,6 +48,7 @@ export function clusterWiring(
   );
   return {
     factory: new ClusterClientFactory({ eks: parts.eks, credentials: defaultProvider(), assumedCredentials }),
+    registration,
     lookup: async (name, signal) => {
       const r = await registration(name, signal);
       return r && resolveCluster(r, parts.secrets);

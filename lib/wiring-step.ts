@@ -2,6 +2,8 @@
  * Wiring of the step function (and local mode): one analysis step needs the cluster, metrics
  * and webhook adapters on top of the core of wiring.ts.
  */
+import { UnknownClusterError } from './ports/clusters.js';
+import { KubernetesCanaryObjects } from './adapters/kubernetes/canary-objects.js';
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { StepDeps } from './app/run-step.js';
 import { redactingBus, redactingClusters } from './app/redacting.js';
@@ -94,6 +96,11 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
     bus: redactingBus(parts.bus),
     queue: parts.queue,
     clusters: redactingClusters(new KubernetesClusterAccess(lookup, factory, io)),
+    canaryObjects: async (name: string, signal: AbortSignal) => {
+      const record = await lookup(name, signal);
+      if (!record) throw new UnknownClusterError(name);
+      return new KubernetesCanaryObjects(await factory.clusterClients(record, signal));
+    },
     checks: {
       resolver: new PrometheusCheckQueries({
         get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal),

@@ -4,6 +4,7 @@
  */
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { SweepDeps } from './app/sweep.js';
+import { KubernetesCanaryObjects } from './adapters/kubernetes/canary-objects.js';
 import { MetadataInventory } from './adapters/kubernetes/inventory.js';
 import type { SecretReader } from './adapters/secrets.js';
 import type { AwsCredentialsProvider } from './adapters/aws/sigv4.js';
@@ -19,18 +20,34 @@ export interface SweepParts {
 }
 
 export function sweepDeps(core: Core, parts: SweepParts): SweepDeps {
-  const { factory, lookup } = clusterWiring(core, parts);
-  const inventory = new MetadataInventory(async (name, signal) => {
+  const { factory, lookup, registration } = clusterWiring(core, parts);
+  const clientsOf = async (name: string, signal: AbortSignal) => {
     const record = await lookup(name, signal);
     if (!record) throw new UnknownClusterError(name);
     return factory.clusterClients(record, signal);
-  });
+  };
+  const inventory = new MetadataInventory(clientsOf);
   return {
     idle: core.idle,
     inventory,
     queue: parts.queue,
     logger: core.logger,
     now: core.now,
+    gitops: {
+      // The record the inventory reads anyway (cached): no read is added for a cluster that did not opt in.
+      enabled: async (name, signal) => (await registration(name, signal))?.gitops?.enabled === true,
+      objects: async (name, signal) => new KubernetesCanaryObjects(await clientsOf(name, signal)),
+      register: {
+        store: core.store,
+        history: core.history,
+        clusters: core.clusters,
+        queue: parts.queue,
+        now: core.now,
+        newId: core.newId,
+        defaultProvider: core.config.defaultProvider,
+      },
+      logger: core.logger,
+    },
   };
 }
 

@@ -25,6 +25,11 @@ export function makeHandler(deps: SweepDeps) {
           canaries: r.canaries,
           lists: r.lists,
           stepped: r.stepped.length,
+          ...(r.gitops && {
+            canaryObjects: r.gitops.objects,
+            registered: r.gitops.registered.length,
+            deleted: r.gitops.deleted.length,
+          }),
           reason: 'ClusterSwept',
         });
       } catch (e) {

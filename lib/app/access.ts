@@ -64,3 +64,24 @@ export class Access {
     return this.stored;
   }
 }
+
+/**
+ * The authority of a cluster's own Canary objects (docs/gitops.md), for the sweep that registers
+ * them: whoever turned sourcing on for the cluster (an admin of it) let its objects `register`
+ * canaries in that cluster, every namespace — and nothing in any other cluster.
+ */
+export function clusterObjectsAccess(cluster: string, actor: string, signal: AbortSignal): Access {
+  const principal = `cluster:${cluster}`;
+  const grant: Grant = {
+    name: '(cluster objects)',
+    principal,
+    actions: ['register'],
+    cluster,
+    namespace: '*',
+  };
+  return new Access(
+    { grants: { list: () => Promise.resolve([]) }, bootstrapAdmins: [grant] },
+    { actor, principals: [principal] },
+    signal,
+  );
+}

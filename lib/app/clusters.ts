@@ -53,6 +53,8 @@ const base = {
   serviceProxy: z
     .strictObject({ enabled: z.boolean().optional(), namespaces: z.array(namespace).max(200).optional() })
     .optional(),
+  // Canary objects in the cluster as a second way in (docs/gitops.md, docs/clusters.md).
+  gitops: z.strictObject({ enabled: z.boolean(), statusForApiCanaries: z.boolean().optional() }).optional(),
 };
 const roleArn = z
   .string()

@@ -15,7 +15,7 @@ import type { WorkQueue } from '../ports/queue.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, Documents, History } from '../ports/store.js';
 import { ConflictError } from '../ports/store.js';
 import type { Access } from './access.js';
-import { NotFoundError, ValidationError } from './errors.js';
+import { NotFoundError, StateConflictError, ValidationError } from './errors.js';
 
 export interface RegisterDeps {
   store: CanaryStore<CanaryStatus>;
@@ -36,6 +36,16 @@ export interface RegisterResult {
   warnings: string[];
 }
 
+/**
+ * Where a registration or deletion comes from: the API (default) or a Canary object in the cluster
+ * (the sweep, docs/gitops.md). The rule for a canary defined both ways: the cluster's object wins.
+ * It adopts an API-registered canary of the same cluster, namespace and name, and the API refuses
+ * (409) to overwrite or delete a canary its Canary object defines — the object would put it back.
+ */
+export interface SourceOption {
+  source?: 'api' | 'cluster';
+}
+
 /** Creates (201) or updates like `kubectl apply` (200) the canary described by `manifest`. */
 export async function registerCanary(
   deps: RegisterDeps,
@@ -43,6 +53,7 @@ export async function registerCanary(
   cluster: string,
   manifest: string | object,
   signal: AbortSignal,
+  opts: SourceOption = {},
 ): Promise<RegisterResult> {
   const parsed = parseCanary(manifest);
   if (!parsed.ok) throw new ValidationError(`invalid Canary:\n${formatErrors(parsed.errors)}`, parsed.errors);
@@ -59,11 +70,21 @@ export async function registerCanary(
   for (let attempt = 0; attempt < 3; attempt++) {
     const now = deps.now();
     const existing = await deps.store.get(key, signal);
-    if (existing && sameManifest(existing.manifest, canary)) {
+    refuseClusterSourced(existing, opts, 'overwrite');
+    const fromCluster = opts.source === 'cluster';
+    const adopted = fromCluster && existing !== undefined && existing.source !== 'cluster';
+    if (existing && !adopted && sameManifest(existing.manifest, canary)) {
       return { created: false, unchanged: true, record: existing, warnings: parsed.warnings };
     }
+    const source = fromCluster ? { source: 'cluster' as const } : {};
     const next: CanaryRecord<CanaryStatus> = existing
-      ? { ...existing, manifest: canary, nextRunAt: Math.min(existing.nextRunAt ?? now, now), updatedAt: now }
+      ? {
+          ...existing,
+          ...source,
+          manifest: canary,
+          nextRunAt: Math.min(existing.nextRunAt ?? now, now),
+          updatedAt: now,
+        }
       : {
           key,
           manifest: canary,
@@ -72,6 +93,7 @@ export async function registerCanary(
           nextRunAt: now,
           createdAt: now,
           updatedAt: now,
+          ...source,
         };
     try {
       const saved = await deps.store.save(next, existing?.version ?? 0, signal);
@@ -84,7 +106,7 @@ export async function registerCanary(
           actor,
           phase: saved.status.phase,
           reason: existing ? 'CanaryUpdated' : 'CanaryRegistered',
-          explanation: `${existing ? 'updated' : 'registered'} by ${actor}`,
+          explanation: `${existing ? 'updated' : 'registered'} by ${actor}${adopted ? ' (adopted by its Canary object in the cluster: the object now defines it)' : ''}`,
         },
         signal,
       );
@@ -96,6 +118,21 @@ export async function registerCanary(
   }
   throw new ConflictError(
     `canary ${cluster}/${key.namespace}/${key.name} is changing concurrently; try again`,
+  );
+}
+
+/** The API may not change what a Canary object in the cluster defines (see {@link SourceOption}). */
+function refuseClusterSourced(
+  existing: CanaryRecord<CanaryStatus> | undefined,
+  opts: SourceOption,
+  what: 'overwrite' | 'delete',
+): void {
+  if (existing?.source !== 'cluster' || opts.source === 'cluster') return;
+  const { cluster, namespace, name } = existing.key;
+  throw new StateConflictError(
+    `canary ${cluster}/${namespace}/${name} is defined by its Canary object in cluster "${cluster}" ` +
+      `(GitOps sourcing, docs/gitops.md): the API may not ${what} it; ` +
+      `change or delete the object (kubectl -n ${namespace} ${what === 'delete' ? 'delete' : 'edit'} canary ${name}, or in Git) instead`,
   );
 }
 
@@ -146,11 +183,13 @@ export async function deleteCanary(
   access: Access,
   key: CanaryKey,
   signal: AbortSignal,
+  opts: SourceOption = {},
 ): Promise<DeleteResult> {
   await access.require('register', key);
   const actor = access.actor;
   const existing = await deps.store.get(key, signal);
   if (!existing) throw new NotFoundError(`canary ${key.cluster}/${key.namespace}/${key.name} not found`);
+  refuseClusterSourced(existing, opts, 'delete');
   const canary = existing.manifest as Canary;
   const now = deps.now();
   const record = (reason: string, explanation: string) =>
@@ -168,6 +207,10 @@ export async function deleteCanary(
       signal,
     );
   const first = deletionNeedsStep(canary, existing.status);
+  if (first && existing.status.pendingCommand?.kind === 'delete') {
+    // Asked before (a repeated DELETE, or the sweep seeing the object still being deleted).
+    return { deleted: false, first, why: 'deletion already requested: waiting for its step' };
+  }
   if (first) {
     const status = { ...existing.status, pendingCommand: { kind: 'delete' as const, by: actor } };
     await deps.store.save({ ...existing, status, updatedAt: now }, existing.version, signal);

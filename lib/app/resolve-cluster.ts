@@ -25,6 +25,7 @@ export async function resolveCluster(
       serviceProxy: c.serviceProxy,
       metrics: c.metrics,
       routing: c.routing,
+      gitops: c.gitops,
     };
   }
   const token = c.token ?? (c.tokenSecret ? await secret({ secret: c.tokenSecret }) : undefined);
@@ -39,5 +40,6 @@ export async function resolveCluster(
     serviceProxy: c.serviceProxy,
     metrics: c.metrics,
     routing: c.routing,
+    gitops: c.gitops,
   };
 }

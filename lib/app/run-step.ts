@@ -7,6 +7,8 @@
  * not go through. DynamoDB: one read and two writes (claim, save), plus the history record when
  * something happened (docs/architecture.md, "DynamoDB requests per step").
  */
+import type { ClusterGitOps } from '../ports/cluster.js';
+import { writeStatusBack, type StatusWriteDeps } from './status-writeback.js';
 import type { Action } from '../domain/actions.js';
 import type { StepDecision } from '../domain/decide/index.js';
 import type { Observations } from '../domain/observations.js';
@@ -64,6 +66,8 @@ export interface StepDeps {
    * every interval (RECONCILE_SECONDS). Undefined: no sweep, idle canaries step every interval.
    */
   idleReconcileMs?: number;
+  /** Flagger's status written back to Canary objects (lib/app/status-writeback.ts). */
+  canaryObjects?: StatusWriteDeps['canaryObjects'];
 }
 
 export type StepOutcome =
@@ -174,6 +178,8 @@ interface Acted {
   seen?: Seen;
   /** Whether it changed anything in the cluster. */
   wrote: boolean;
+  /** The cluster record's GitOps settings (status write-back). */
+  gitops?: ClusterGitOps;
 }
 
 async function step(
@@ -225,6 +231,7 @@ async function step(
   if (saved.recorded?.id === run.id)
     await deps.history.append(decidedEntry(record, run, decision, obs), signal);
   await deps.bus.publish(decision.events, signal);
+  await writeStatusBack(deps, record, saved, acted.gitops, signal);
   // revertOnDeletion: the row outlives DELETE until the target is reverted (Flagger's finalizer).
   if (decision.status.phase === 'Terminated') await deps.store.delete(record.key, signal);
   else await chain(deps, record.key, saved.nextRunAt, run.now, signal);
@@ -281,7 +288,15 @@ async function act(
     deps.idleReconcileMs !== undefined && isIdle(decision.status)
       ? { at: now, objects: watched(canary, sawWith(record.status, cluster.touched())) }
       : undefined;
-  return { decision, obs, router, done: executed.done, seen, wrote: cluster.wrote() };
+  return {
+    decision,
+    obs,
+    router,
+    done: executed.done,
+    seen,
+    wrote: cluster.wrote(),
+    gitops: cluster.record.gitops,
+  };
 }
 
 /**

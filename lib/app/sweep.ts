@@ -12,6 +12,7 @@ import type { Inventory } from '../ports/inventory.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkQueue } from '../ports/queue.js';
 import { keyString, type CanaryKey, type IdleCanaries } from '../ports/store.js';
+import { syncCanaryObjects, type GitOpsDeps, type SyncOutcome } from './sync-canary-objects.js';
 
 export interface SweepDeps {
   idle: IdleCanaries;
@@ -19,6 +20,8 @@ export interface SweepDeps {
   queue: WorkQueue;
   logger: Logger;
   now: () => number;
+  /** GitOps sourcing (lib/app/sync-canary-objects.ts), for clusters that opt in. */
+  gitops?: GitOpsDeps;
 }
 
 /** What one sweep did. */
@@ -31,13 +34,22 @@ export interface SweepOutcome {
   stepped: CanaryKey[];
   /** Collections that could not be listed (their canaries were stepped). */
   failed: string[];
+  /** What GitOps sourcing did (absent: the cluster did not opt in). */
+  gitops?: SyncOutcome;
 }
 
+/** The idle canaries' sweep, then (when the cluster opted in) its Canary objects'. */
 export async function sweepCluster(
   deps: SweepDeps,
   cluster: string,
   signal: AbortSignal,
 ): Promise<SweepOutcome> {
+  const idle = await sweepIdle(deps, cluster, signal);
+  const gitops = deps.gitops && (await syncCanaryObjects(deps.gitops, cluster, signal));
+  return gitops ? { ...idle, gitops } : idle;
+}
+
+async function sweepIdle(deps: SweepDeps, cluster: string, signal: AbortSignal): Promise<SweepOutcome> {
   const idle = await deps.idle.list(cluster, signal);
   if (idle.length === 0) return { canaries: 0, lists: 0, stepped: [], failed: [] };
   const collections = collectionsOf(idle.map((c) => c.seen.objects));

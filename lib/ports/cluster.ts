@@ -20,6 +20,19 @@ interface ClusterRecordBase {
   metrics?: ClusterMetrics;
   /** What the routers and workloads write in this cluster (API versions, label keys). */
   routing?: ClusterRouting;
+  /** Canary objects of this cluster as a second way in (docs/gitops.md); absent: off. */
+  gitops?: ClusterGitOps;
+}
+
+/**
+ * GitOps sourcing (docs/gitops.md): with `enabled`, the sweep lists the cluster's
+ * `canaries.flagger.app` and registers, updates and deletes canaries from them, and steps write
+ * Flagger's status fields back to those objects. `statusForApiCanaries` also writes the status of
+ * API-registered canaries to a Canary object of the same namespace and name, where one exists.
+ */
+export interface ClusterGitOps {
+  enabled: boolean;
+  statusForApiCanaries?: boolean;
 }
 
 /**

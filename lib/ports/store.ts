@@ -33,6 +33,11 @@ export interface CanaryRecord<S = unknown> {
    * with the status of the step that wrote it or repeated it (lib/app/step-history.ts).
    */
   recorded?: LastRecord;
+  /**
+   * Where the manifest comes from: `cluster` for a Canary object in the cluster (docs/gitops.md,
+   * registered by the sweep); absent for the API.
+   */
+  source?: 'cluster';
 }
 
 /**

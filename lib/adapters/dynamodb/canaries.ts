@@ -73,11 +73,13 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     ];
     const remove: string[] = [];
     // An idle canary (one that carries `seen`) is in the sparse `idle` index; any other leaves it.
-    const { seen, recorded } = record;
+    const { seen, recorded, source } = record;
     if (seen) set.push('#seen = :seen', 'gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
     else remove.push('#seen', 'gsi2pk', 'gsi2sk');
     if (recorded) set.push('#recorded = :recorded');
     else remove.push('#recorded');
+    if (source) set.push('#source = :source');
+    else remove.push('#source');
     if (claim !== undefined) remove.push(...LEASE_ATTRIBUTES);
     try {
       await this.db.send(
@@ -94,6 +96,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
             'updatedAt',
             'seen',
             'recorded',
+            'source',
           ),
           ExpressionAttributeValues: {
             ':manifest': record.manifest,
@@ -109,6 +112,7 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
               ':gsi2sk': `${record.key.namespace}/${record.key.name}`,
             }),
             ...(recorded && { ':recorded': recorded }),
+            ...(source && { ':source': source }),
             ...(claim !== undefined && { ':owner': claim }),
             ...notNewerValues('canary'),
             ...(expectedVersion === 0 ? {} : { ':expected': expectedVersion }),
@@ -297,5 +301,6 @@ function fromItem<S>(item: Record<string, unknown>): CanaryRecord<S> {
     updatedAt: item.updatedAt as number,
     ...(item.seen !== undefined && { seen: item.seen as Seen }),
     ...(item.recorded !== undefined && { recorded: item.recorded as LastRecord }),
+    ...(item.source === 'cluster' && { source: 'cluster' as const }),
   };
 }
