@@ -2,6 +2,7 @@
  * Wiring of the step function (and local mode): one analysis step needs the cluster, metrics
  * and webhook adapters on top of the core of wiring.ts.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { StepDeps } from './app/run-step.js';
 import { redactingBus, redactingClusters } from './app/redacting.js';
@@ -13,6 +14,7 @@ import {
   type RequestSigner,
 } from './adapters/aws/sigv4.js';
 import { KubernetesClusterAccess, type ClusterIo } from './adapters/cluster-access.js';
+import { cloudWatchProvider } from './adapters/cloudwatch/provider.js';
 import { serverProvider, templateProvider } from './adapters/prometheus/factory.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
 import type { SecretReader } from './adapters/secrets.js';
@@ -32,6 +34,9 @@ const noPrometheus: MetricsProvider = {
   isOnline: () => Promise.resolve(false),
 };
 
+const newCloudWatch = (region: string, credentials?: AwsCredentialsProvider) =>
+  new CloudWatchClient({ region, credentials });
+
 export interface StepParts {
   queue: WorkQueue;
   bus: EventBus;
@@ -39,6 +44,8 @@ export interface StepParts {
   /** Overrides for local mode (sandbox metrics). */
   defaultMetrics?: MetricsProvider;
   eks?: (region: string, credentials?: AwsCredentialsProvider) => EKSClient;
+  /** CloudWatch of a region (templates of type `cloudwatch`); default the SDK's client (AWS_ENDPOINT_URL_CLOUDWATCH honoured). */
+  cloudwatch?: (region: string, credentials?: AwsCredentialsProvider) => CloudWatchClient;
   chainWithinMs: number;
   /** Signs webhooks to our own load tester (SigV4 in AWS, the bearer token in local mode). */
   loadtesterSigner?: (url: URL) => RequestSigner | undefined;
@@ -74,7 +81,15 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
         );
       }
       const id = `${cluster.name}|${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
-      return cached(id, () => templateProvider(template, templateSecret, fetch, credentialsOf(cluster)));
+      const provider = template.provider;
+      if (provider.type === 'cloudwatch') {
+        // CloudWatch of the template's region (default ours), with the cluster's role when it names one.
+        const region = provider.region ?? core.config.region;
+        const client = (parts.cloudwatch ?? newCloudWatch)(region, credentialsOf(cluster));
+        const label = `template ${template.namespace}/${template.name}`;
+        return cached(id, () => cloudWatchProvider({ client, region, label, now: core.now }));
+      }
+      return cached(id, () => templateProvider({ ...template, provider }, templateSecret, fetch, credentialsOf(cluster)));
     },
   };
   return {

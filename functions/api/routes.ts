@@ -5,7 +5,7 @@ import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/opera
 import { canaryView, historyView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import { isSecretName, redactText } from '../../lib/domain/redaction.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
-import type { MetricTemplate } from '../../lib/ports/metrics.js';
+import type { MetricTemplate, PrometheusTemplateProvider } from '../../lib/ports/metrics.js';
 import type { AlertProvider } from '../../lib/ports/notifier.js';
 import type { CanaryKey, CanaryStore, Documents, History } from '../../lib/ports/store.js';
 import { HttpError, type ApiRequest, type ApiResult } from './http.js';
@@ -163,8 +163,9 @@ function inNamespace(key: string, namespace: string | undefined): boolean {
  * `bearerToken`, …) are hidden, the address redacted (userinfo, secret-named query values).
  */
 function templateView(t: MetricTemplate): MetricTemplate {
+  if (t.provider.type === 'cloudwatch') return t;
   const hide = ([k, v]: [string, unknown]) => [k, isSecretName(k) && typeof v === 'string' ? '(hidden)' : v];
-  const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as MetricTemplate['provider'];
+  const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as PrometheusTemplateProvider;
   const headers = t.provider.headers
     ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
     : undefined;

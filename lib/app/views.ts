@@ -67,12 +67,19 @@ export function historyView(records: HistoryRecord[], row: CanaryRecord | undefi
 }
 
 const templateBody = z.looseObject({
-  provider: z.looseObject({
-    type: z.literal('prometheus'),
-    address: z.url(),
-    secretRef: z.looseObject({ name: z.string().min(1) }).optional(),
-    insecureSkipVerify: z.boolean().optional(),
-  }),
+  provider: z.discriminatedUnion('type', [
+    z.looseObject({
+      type: z.literal('prometheus'),
+      address: z.url(),
+      secretRef: z.looseObject({ name: z.string().min(1) }).optional(),
+      insecureSkipVerify: z.boolean().optional(),
+    }),
+    // Flagger's CloudWatch provider: the region of the metrics (default the deployment's own).
+    z.looseObject({
+      type: z.literal('cloudwatch'),
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as ap-northeast-1').optional(),
+    }),
+  ]),
   query: z.string().min(1),
 });
 

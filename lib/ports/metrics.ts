@@ -58,20 +58,33 @@ export interface MetricsProvider {
   isOnline(signal: AbortSignal): Promise<boolean>;
 }
 
+/** A Prometheus-compatible server (Flagger's `prometheus` provider type). */
+export interface PrometheusTemplateProvider {
+  type: 'prometheus';
+  /** Base URL of the server API, e.g. `http://prometheus.istio-system:9090`. */
+  address: string;
+  /** Secret (same namespace as the template) with `token`, or `username` + `password`. */
+  secretRef?: { name: string };
+  /** Extra HTTP headers sent with each query. */
+  headers?: Record<string, string[]>;
+  insecureSkipVerify?: boolean;
+}
+
+/**
+ * Amazon CloudWatch (Flagger's `cloudwatch` provider type): the query is a JSON array of
+ * MetricDataQueries sent to GetMetricData with the step function's role; `region` defaults to
+ * the deployment's region (Flagger requires it).
+ */
+export interface CloudWatchTemplateProvider {
+  type: 'cloudwatch';
+  region?: string;
+}
+
 /** Flagger's `MetricTemplate` (`flagger.app/v1beta1`), the subset we support. */
 export interface MetricTemplate {
   name: string;
   namespace: string;
-  provider: {
-    type: 'prometheus';
-    /** Base URL of the server API, e.g. `http://prometheus.istio-system:9090`. */
-    address: string;
-    /** Secret (same namespace as the template) with `token`, or `username` + `password`. */
-    secretRef?: { name: string };
-    /** Extra HTTP headers sent with each query. */
-    headers?: Record<string, string[]>;
-    insecureSkipVerify?: boolean;
-  };
+  provider: PrometheusTemplateProvider | CloudWatchTemplateProvider;
   /** Query text with template variables such as `{{ namespace }}` and `{{ interval }}`. */
   query: string;
 }

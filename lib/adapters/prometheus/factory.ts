@@ -7,6 +7,7 @@
 import type {
   MetricsProvider,
   MetricTemplate,
+  PrometheusTemplateProvider,
   QueryRange,
   QueryResult,
   RangeResult,
@@ -101,7 +102,7 @@ export function serverProvider(
 
 /** A provider for a template's server. */
 export function templateProvider(
-  template: MetricTemplate,
+  template: Omit<MetricTemplate, 'provider'> & { provider: PrometheusTemplateProvider },
   secret: SecretText,
   fetch?: typeof globalThis.fetch,
   credentials?: AwsCredentialsProvider,

@@ -42,8 +42,8 @@ function access(record: Partial<ClusterRecord> = {}): Promise<ClusterHandle> {
   const clusters = new KubernetesClusterAccess(() => Promise.resolve(full), new ClusterClientFactory(), {
     hooks: (fetch) => makeHttpHooks({ fetch, retryDelayMs: 1 }),
     metrics: (template, _c, fetch) =>
-      template
-        ? templateProvider(template, secret, fetch)
+      template?.provider.type === 'prometheus'
+        ? templateProvider({ ...template, provider: template.provider }, secret, fetch)
         : serverProvider({ address: 'http://prometheus.istio-system:9090', label: 'default' }, secret, fetch),
   });
   return clusters.get('sandbox', AbortSignal.timeout(5000));

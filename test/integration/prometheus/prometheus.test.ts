@@ -187,7 +187,9 @@ describe.skipIf(availability.skip)('Prometheus adapter against a real Prometheus
       lookup,
       signal(),
     );
-    const r = await new PrometheusClient({ address: resolved.template!.provider.address }).query(
+    const provider = resolved.template!.provider;
+    if (provider.type !== 'prometheus') throw new Error('a prometheus template');
+    const r = await new PrometheusClient({ address: provider.address }).query(
       resolved.query,
       signal(),
     );
