@@ -15,7 +15,11 @@ import {
   startTrafficSimulator,
   type TrafficSimulator,
 } from '../../../sandbox/traffic/index.js';
-import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
+import {
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+} from '../../support/controlplane.js';
 import {
   apply,
   initializeCanary,
@@ -45,6 +49,13 @@ export interface ProviderSetup {
   objects?: Record<string, unknown>[];
   /** [primary, canary] weights read from the provider's live objects. */
   weights(sandbox: Sandbox, canary: Canary): [number, number];
+  /**
+   * The control plane's metrics: default the sandbox metrics provider; given, no Prometheus at all
+   * and these options (a CloudWatch client), made once the simulator runs.
+   */
+  metrics?(sim: TrafficSimulator): Promise<ControlPlaneOptions>;
+  /** Runs once the control plane is up, before the canary is registered (MetricTemplates). */
+  prepare?(cp: ControlPlane): Promise<void>;
 }
 
 /** A running world for one test. */
@@ -90,8 +101,10 @@ export async function startProvider(setup: ProviderSetup): Promise<ProviderWorld
     now: () => current?.cp?.clock.now ?? start,
   });
   current.sim = sim;
-  const cp = await startControlPlane({ metrics: sandboxMetricsProvider(sim), start });
+  const options = setup.metrics ? await setup.metrics(sim) : { metrics: sandboxMetricsProvider(sim) };
+  const cp = await startControlPlane({ ...options, start });
   current.cp = cp;
+  await setup.prepare?.(cp);
   for (const o of setup.objects ?? []) sandbox.store.put(o as never);
   const manifest = podinfoCanary(setup.analysis ?? ANALYSIS, {
     provider: setup.provider,

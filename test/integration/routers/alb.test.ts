@@ -87,7 +87,7 @@ describe('AlbRouter against the sandbox API server', () => {
     ).rules[0].http.paths[0].backend = {
       service: { name: 'podinfo', port: { number: 9898 } },
     };
-    cluster.sandbox.store.put(drifted);
+    cluster.sandbox.store.put(drifted as never);
     await router.reconcile(canary, never);
     expect(paths()).toEqual([viaAction('podinfo-weighted')]);
     expect(action('podinfo-weighted')).toEqual(forward(60, 40));
