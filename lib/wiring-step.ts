@@ -89,7 +89,9 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
         const label = `template ${template.namespace}/${template.name}`;
         return cached(id, () => cloudWatchProvider({ client, region, label, now: core.now }));
       }
-      return cached(id, () => templateProvider({ ...template, provider }, templateSecret, fetch, credentialsOf(cluster)));
+      return cached(id, () =>
+        templateProvider({ ...template, provider }, templateSecret, fetch, credentialsOf(cluster)),
+      );
     },
   };
   return {

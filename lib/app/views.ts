@@ -77,7 +77,10 @@ const templateBody = z.looseObject({
     // Flagger's CloudWatch provider: the region of the metrics (default the deployment's own).
     z.looseObject({
       type: z.literal('cloudwatch'),
-      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as ap-northeast-1').optional(),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as ap-northeast-1')
+        .optional(),
     }),
   ]),
   query: z.string().min(1),

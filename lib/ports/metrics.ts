@@ -75,7 +75,7 @@ export interface PrometheusTemplateProvider {
  * MetricDataQueries sent to GetMetricData with the step function's role; `region` defaults to
  * the deployment's region (Flagger requires it).
  */
-export interface CloudWatchTemplateProvider {
+interface CloudWatchTemplateProvider {
   type: 'cloudwatch';
   region?: string;
 }

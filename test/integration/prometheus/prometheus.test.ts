@@ -189,10 +189,7 @@ describe.skipIf(availability.skip)('Prometheus adapter against a real Prometheus
     );
     const provider = resolved.template!.provider;
     if (provider.type !== 'prometheus') throw new Error('a prometheus template');
-    const r = await new PrometheusClient({ address: provider.address }).query(
-      resolved.query,
-      signal(),
-    );
+    const r = await new PrometheusClient({ address: provider.address }).query(resolved.query, signal());
     expect(r.kind).toBe('value');
     if (r.kind === 'value') expect(r.value).toBeCloseTo(4, 1);
   });

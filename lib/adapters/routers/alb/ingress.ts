@@ -23,7 +23,7 @@ import { isJson, type Json } from '../engine/json.js';
 const PREFIX = 'alb.ingress.kubernetes.io';
 
 /** The weighted forward action's name: `<apex>-weighted`. */
-export function weightedAction(c: Canary): string {
+function weightedAction(c: Canary): string {
   return `${apexName(c)}-weighted`;
 }
 
