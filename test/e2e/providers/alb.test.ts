@@ -130,4 +130,27 @@ describe('ALB release analysed on CloudWatch only (no Prometheus)', () => {
     expect(failing.value).toBeLessThan(60);
     expect(primaryImage(w.sandbox)).toBe('podinfo:6.0.0');
   });
+
+  it('A/B: only insiders (an http-header condition) reach the canary, then it is promoted', async () => {
+    const ab: ProviderSetup = {
+      ...alb,
+      analysis: `threshold: 2
+iterations: 2
+match:
+  - headers: { x-canary: { exact: insider } }
+metrics:
+  - { name: error-rate, templateRef: { name: alb-error-rate }, ${vars}, thresholdRange: { max: 1 }, interval: 10s }`,
+    };
+    const w = await startProvider(ab);
+    const run = await release(w, ab, 'podinfo:6.0.1', (p) => p === 'Succeeded');
+    expect(run.row?.status.phase).toBe('Succeeded');
+    expect(run.weights).toEqual([0, 100, 0]);
+    // 10 % of the simulated requests carry the insider header.
+    const during = run.traffic.filter((t) => t.weight === 100);
+    expect(during.length).toBeGreaterThan(0);
+    for (const t of during) {
+      expectShare(t.canary, t.sent, 0.1);
+      expect(t.primary).toBe(t.sent - t.canary);
+    }
+  });
 });
