@@ -17,6 +17,7 @@ import {
   analysedChecks,
   lastChecks,
   primaryImage,
+  expectAbSplit,
   release,
   startProvider,
   type ProviderSetup,
@@ -146,11 +147,6 @@ metrics:
     expect(run.row?.status.phase).toBe('Succeeded');
     expect(run.weights).toEqual([0, 100, 0]);
     // 10 % of the simulated requests carry the insider header.
-    const during = run.traffic.filter((t) => t.weight === 100);
-    expect(during.length).toBeGreaterThan(0);
-    for (const t of during) {
-      expectShare(t.canary, t.sent, 0.1);
-      expect(t.primary).toBe(t.sent - t.canary);
-    }
+    expectAbSplit(run, 0.1);
   });
 });

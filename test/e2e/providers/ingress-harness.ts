@@ -5,7 +5,7 @@
  * builtin queries, and the Lambda handlers on a virtual clock. Deterministic: each interval is
  * 10 s of simulated traffic (20 requests a second) followed by one step.
  */
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { parseCanary } from '../../../lib/domain/spec/parse.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
 import type { CanaryStatus } from '../../../lib/domain/status.js';
@@ -28,6 +28,7 @@ import {
   podinfoKey,
 } from '../../support/release.js';
 import { startSandbox, type Sandbox } from '../../support/sandbox.js';
+import { expectShare } from '../../support/stochastic.js';
 
 /** The healthy-or-not release analysis of these tests: 10 % steps to 30 %, two failures roll back. */
 const ANALYSIS = `threshold: 2
@@ -189,4 +190,14 @@ function counts(w: ProviderWorld) {
     canary: w.sim.totals('test', 'podinfo'),
     primary: w.sim.totals('test', 'podinfo-primary').requests,
   };
+}
+
+/** The intervals with the A/B route on (weight 100): `share` of the requests to the canary, the rest to the primary. */
+export function expectAbSplit(run: Release, share: number): void {
+  const during = run.traffic.filter((t) => t.weight === 100);
+  expect(during.length).toBeGreaterThan(0);
+  for (const t of during) {
+    expectShare(t.canary, t.sent, share);
+    expect(t.primary).toBe(t.sent - t.canary);
+  }
 }
