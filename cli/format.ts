@@ -175,14 +175,14 @@ export function clusterTable(items: ClusterItem[], wide = false): string {
 export interface TemplateItem {
   namespace: string;
   name: string;
-  provider: { type: string; address: string; secretRef?: { name: string } };
+  provider: { type: string; address?: string; region?: string; secretRef?: { name: string } };
   query: string;
 }
 
-/** NAMESPACE NAME PROVIDER ADDRESS; `wide` adds SECRET and QUERY (on one line). */
+/** NAMESPACE NAME PROVIDER ADDRESS (a CloudWatch template's region); `wide` adds SECRET and QUERY (on one line). */
 export function templateTable(items: TemplateItem[], wide = false): string {
   const rows = items.map((t) => {
-    const row = [t.namespace, t.name, t.provider.type, t.provider.address];
+    const row = [t.namespace, t.name, t.provider.type, t.provider.address ?? t.provider.region ?? '-'];
     return wide ? [...row, t.provider.secretRef?.name ?? '-', oneLine(t.query)] : row;
   });
   const headers = ['NAMESPACE', 'NAME', 'PROVIDER', 'ADDRESS'];

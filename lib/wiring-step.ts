@@ -4,6 +4,7 @@
  */
 import { UnknownClusterError } from './ports/clusters.js';
 import { KubernetesCanaryObjects } from './adapters/kubernetes/canary-objects.js';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { StepDeps } from './app/run-step.js';
 import { redactingBus, redactingClusters } from './app/redacting.js';
@@ -35,6 +36,9 @@ const noPrometheus: MetricsProvider = {
   isOnline: () => Promise.resolve(false),
 };
 
+const newCloudWatch = (region: string, credentials?: AwsCredentialsProvider) =>
+  new CloudWatchClient({ region, credentials });
+
 export interface StepParts {
   queue: WorkQueue;
   bus: EventBus;
@@ -42,6 +46,8 @@ export interface StepParts {
   /** Overrides for local mode (sandbox metrics). */
   defaultMetrics?: MetricsProvider;
   eks?: (region: string, credentials?: AwsCredentialsProvider) => EKSClient;
+  /** CloudWatch of a region (templates of type `cloudwatch`); default the SDK's client (AWS_ENDPOINT_URL_CLOUDWATCH honoured). */
+  cloudwatch?: (region: string, credentials?: AwsCredentialsProvider) => CloudWatchClient;
   chainWithinMs: number;
   /** Signs webhooks to our own load tester (SigV4 in AWS, the bearer token in local mode). */
   loadtesterSigner?: (url: URL) => RequestSigner | undefined;
@@ -85,6 +91,11 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
         now: core.now,
         fetch,
         credentials: credentialsOf(cluster),
+        // CloudWatch of the template's region (default ours), with the cluster's role when it names one.
+        cloudWatch: (region = core.config.region) => ({
+          client: (parts.cloudwatch ?? newCloudWatch)(region, credentialsOf(cluster)),
+          region,
+        }),
       };
       return cached(`${cluster.name}|${at}${window}`, () => templateMetrics(template, options));
     },

@@ -199,6 +199,7 @@ const alertProvidersOf = (deps: ApiDeps): NamespacedDocuments<AlertProvider> => 
  * `bearerToken`, …) are hidden, the address redacted (userinfo, secret-named query values).
  */
 function templateView(t: MetricTemplate): MetricTemplate {
+  if (t.provider.type === 'cloudwatch') return t;
   const hide = ([k, v]: [string, unknown]) => [k, isSecretName(k) && typeof v === 'string' ? '(hidden)' : v];
   const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as MetricTemplate['provider'];
   const headers =

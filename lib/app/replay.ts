@@ -141,9 +141,9 @@ async function staticOutcomes(
     metrics.map(async (m) => {
       try {
         const r = await deps.resolver.resolve(checkDefinition(m), context, signal);
-        if (r.template && r.template.provider.address)
+        if (r.template)
           warnings.push(
-            `${m.name}: MetricTemplate ${r.template.namespace}/${r.template.name} names ${r.template.provider.address}; the replay queried the --prometheus server instead`,
+            `${m.name}: MetricTemplate ${r.template.namespace}/${r.template.name} names ${r.template.provider.type === 'prometheus' ? r.template.provider.address : 'CloudWatch'}; the replay queried the --prometheus server instead`,
           );
         const answer = await run(m.name, r.query);
         return {

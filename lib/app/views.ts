@@ -87,9 +87,18 @@ const datadogProvider = z.looseObject({
   }),
 });
 
+/** Flagger's CloudWatch provider: the region of the metrics (default the deployment's own). */
+const cloudwatchProvider = z.looseObject({
+  type: z.literal('cloudwatch'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as ap-northeast-1')
+    .optional(),
+});
+
 /** A MetricTemplate's `{provider, query}` (or Flagger's `spec`); also the OpenAPI schema of its body. */
 export const templateBody = z.looseObject({
-  provider: z.discriminatedUnion('type', [prometheusProvider, datadogProvider]),
+  provider: z.discriminatedUnion('type', [prometheusProvider, datadogProvider, cloudwatchProvider]),
   query: z.string().min(1),
 });
 

@@ -79,11 +79,21 @@ export interface DatadogTemplateProvider {
   secretRef: { name: string };
 }
 
+/**
+ * Amazon CloudWatch (Flagger's `cloudwatch` provider type): the query is a JSON array of
+ * MetricDataQueries sent to GetMetricData with the step function's role; `region` defaults to
+ * the deployment's region (Flagger requires it).
+ */
+interface CloudWatchTemplateProvider {
+  type: 'cloudwatch';
+  region?: string;
+}
+
 /** Flagger's `MetricTemplate` (`flagger.app/v1beta1`), the subset we support. */
 export interface MetricTemplate {
   name: string;
   namespace: string;
-  provider: PrometheusTemplateProvider | DatadogTemplateProvider;
+  provider: PrometheusTemplateProvider | DatadogTemplateProvider | CloudWatchTemplateProvider;
   /** Query text with template variables such as `{{ namespace }}` and `{{ interval }}`. */
   query: string;
 }

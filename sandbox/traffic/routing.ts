@@ -93,7 +93,8 @@ type RoutingSource =
   | 'contour'
   | 'gloo'
   | 'traefik'
-  | 'apisix';
+  | 'apisix'
+  | 'alb';
 
 /** How an apex is routed; the first route whose test passes takes the request. */
 export interface AppRouting {

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { Datapoints, MetricSource } from '../../sandbox/cloudwatch/get-metric-data.js';
+import { answerCloudWatch } from '../../sandbox/cloudwatch/server.js';
 import { escapeXml, jsonError, md5, xmlError, type Answer } from './aws.js';
 import { queueName, secretArn, secretName, type AwsOperation } from './aws-requests.js';
 import type { Principal } from './iam.js';
@@ -67,6 +69,8 @@ export async function answerService(
       );
     case 'eks:DescribeCluster':
       return describeCluster(state, op);
+    case 'cloudwatch:GetMetricData':
+      return answerCloudWatch(req.headers['x-amz-target'], op.input, steadyAlb);
   }
   if (op.service === 'dynamodb') return forward(state.dynamoEndpoint, req);
   throw new Error(`the local AWS endpoint does not implement ${key}`);
@@ -233,3 +237,11 @@ async function forward(endpoint: string, req: Received): Promise<Answer> {
   });
   return { status: res.status, headers: out, body: await res.text() };
 }
+
+/** CloudWatch's answer for any ALB target group: 100 requests a period, none of them 5XX. */
+const steadyAlb: MetricSource = (metric, _stat, period, start, end): Datapoints => {
+  const out: Datapoints = new Map();
+  const value = metric.MetricName === 'RequestCount' ? 100 : 0;
+  for (let t = Math.ceil(start / period) * period; t + period <= end; t += period) out.set(t, value);
+  return out;
+};

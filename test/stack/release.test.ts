@@ -39,6 +39,11 @@ spec:
         templateRef: { name: success-rate, namespace: test }
         thresholdRange: { min: 90 }
         interval: 30s
+      - name: alb-error-rate
+        templateRef: { name: alb-error-rate, namespace: test }
+        templateVariables: { targetGroup: targetgroup/k8s-test-podinfoc-0d1e2f3a4b/73e2d6bc24d8a067 }
+        thresholdRange: { max: 1 }
+        interval: 1m
     webhooks:
       - { name: start-gate, type: confirm-rollout, url: "${api}/loadtester/gate/check" }
       - { name: promotion-gate, type: confirm-promotion, url: "${api}/loadtester/gate/check" }
@@ -54,6 +59,31 @@ const template = (prometheus: string) => ({
       'sum(rate(istio_requests_total{destination_workload_namespace="{{ namespace }}",destination_workload="{{ target }}",response_code!~"5.*"}[{{ interval }}])) / sum(rate(istio_requests_total{destination_workload_namespace="{{ namespace }}",destination_workload="{{ target }}"}[{{ interval }}])) * 100',
   },
 });
+
+/** A cloudwatch template (Flagger's shape), answered by the local AWS endpoint. */
+const dims = [{ Name: 'TargetGroup', Value: '{{ variables.targetGroup }}' }];
+const metric = (Id: string, MetricName: string) => ({
+  Id,
+  MetricStat: {
+    Metric: { Namespace: 'AWS/ApplicationELB', MetricName, Dimensions: dims },
+    Period: 60,
+    Stat: 'Sum',
+  },
+  ReturnData: false,
+});
+const cloudwatchTemplate = {
+  apiVersion: 'flagger.app/v1beta1',
+  kind: 'MetricTemplate',
+  metadata: { name: 'alb-error-rate', namespace: 'test' },
+  spec: {
+    provider: { type: 'cloudwatch' },
+    query: JSON.stringify([
+      metric('requests', 'RequestCount'),
+      metric('errors', 'HTTPCode_Target_5XX_Count'),
+      { Id: 'rate', Expression: '100 * errors / requests', ReturnData: true },
+    ]),
+  },
+};
 
 type View = { status?: { phase?: string; canaryWeight?: number } };
 const id = '/canaries/prod/test/podinfo';
@@ -107,6 +137,9 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     expect(
       (await client.request('PUT', '/templates/test/success-rate', body(template(w.prometheus.url)))).status,
     ).toBe(201);
+    expect(
+      (await client.request('PUT', '/templates/test/alb-error-rate', body(cloudwatchTemplate))).status,
+    ).toBe(201);
 
     await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
     const created = await client.request('POST', '/canaries', {
@@ -139,6 +172,10 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     await stack.settle();
 
     expect(stack.ledger.denials()).toEqual([]);
+    // The CloudWatch template was read with the step role, allowed by its statement.
+    const cloudwatch = stack.ledger.calls.filter((c) => c.action === 'cloudwatch:GetMetricData');
+    expect(cloudwatch.length).toBeGreaterThan(0);
+    expect(cloudwatch.every((c) => c.allowedBy.includes('StepReadCloudWatchMetrics'))).toBe(true);
     expect(stack.api.refused).toEqual([]);
     expect(stack.aws.rejected).toEqual([]);
     expect(stack.incidents).toEqual([]);

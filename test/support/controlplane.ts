@@ -22,7 +22,7 @@ import type { CanaryKey, CanaryRecord } from '../../lib/ports/store.js';
 import { silentLogger, type Logger } from '../../lib/ports/logger.js';
 import { apiDeps, buildCore, dispatchDeps, type Core } from '../../lib/wiring.js';
 import { notifyDeps } from '../../lib/wiring-notify.js';
-import { stepDeps } from '../../lib/wiring-step.js';
+import { stepDeps, type StepParts } from '../../lib/wiring-step.js';
 import { sweepDeps } from '../../lib/wiring-sweep.js';
 import { startDynamo, type LocalDynamo } from './dynamo.js';
 
@@ -60,18 +60,21 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-export async function startControlPlane(
-  opts: {
-    slackUrl?: string;
-    metrics?: MetricsProvider;
-    start?: number;
-    env?: Record<string, string>;
-    /** Reads secrets (as Secrets Manager would); default: none can be read. */
-    secrets?: SecretReader;
-    /** Where every function logs (through the redacting logger of the core); default silent. */
-    logger?: Logger;
-  } = {},
-): Promise<ControlPlane> {
+/** What {@link startControlPlane} may be given. */
+export interface ControlPlaneOptions {
+  slackUrl?: string;
+  metrics?: MetricsProvider;
+  start?: number;
+  env?: Record<string, string>;
+  /** Reads secrets (as Secrets Manager would); default: none can be read. */
+  secrets?: SecretReader;
+  /** Where every function logs (through the redacting logger of the core); default silent. */
+  logger?: Logger;
+  /** CloudWatch of a region (cloudwatch MetricTemplates); default the SDK's, unreachable in tests. */
+  cloudwatch?: StepParts['cloudwatch'];
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const dyn: LocalDynamo = await startDynamo();
   const config = loadConfig({
     TABLE_NAME: dyn.table,
@@ -101,6 +104,7 @@ export async function startControlPlane(
     bus,
     secrets: opts.secrets ?? noSecrets,
     defaultMetrics: opts.metrics,
+    cloudwatch: opts.cloudwatch,
     chainWithinMs: 0,
   });
   const step = makeStep(deps);

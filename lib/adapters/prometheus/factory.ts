@@ -102,7 +102,7 @@ export function serverProvider(
 
 /** A provider for a template's server. */
 export function templateProvider(
-  template: MetricTemplate & { provider: PrometheusTemplateProvider },
+  template: Omit<MetricTemplate, 'provider'> & { provider: PrometheusTemplateProvider },
   secret: SecretText,
   fetch?: typeof globalThis.fetch,
   credentials?: AwsCredentialsProvider,

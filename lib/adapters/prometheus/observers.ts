@@ -194,8 +194,8 @@ const apisix: Observer = {
 };
 
 /**
- * The observer of `provider`, or undefined when its data plane exports no request metrics
- * (`kubernetes`: Service selectors only).
+ * The observer of `provider`, or undefined when its data plane exports no request metrics to
+ * Prometheus (`kubernetes`: Service selectors only; `alb`: CloudWatch only).
  */
 export function observerFor(provider: Provider): Observer | undefined {
   switch (provider) {
@@ -215,6 +215,7 @@ export function observerFor(provider: Provider): Observer | undefined {
     case 'appmesh':
       return envoy;
     case 'kubernetes':
+    case 'alb': // its metrics are CloudWatch's (queries.ts says so)
       return undefined;
     case 'nginx':
       return nginx;

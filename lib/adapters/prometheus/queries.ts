@@ -117,6 +117,8 @@ export function withMatchers<T extends { selector: string }>(series: T, extra: s
  */
 export function observerForSide(what: string, provider: Provider, side: Side, hint = ''): Observer {
   const observer = observerFor(provider);
+  if (!observer && provider === 'alb')
+    throw new CheckResolutionError('BuiltinNotAvailable', albUnavailable(what));
   if (!observer) {
     throw new CheckResolutionError(
       'BuiltinNotAvailable',
@@ -130,6 +132,16 @@ export function observerForSide(what: string, provider: Provider, side: Side, hi
     );
   }
   return observer;
+}
+
+/**
+ * Why `alb` has no builtin through Prometheus: the ALB reports to CloudWatch only. The judge
+ * cannot compare it either: it reads raw cumulative counters and histogram buckets, and
+ * CloudWatch's AWS/ApplicationELB metrics are per-period statistics (TargetResponseTime has
+ * percentiles, no buckets).
+ */
+function albUnavailable(what: string): string {
+  return `${what}: the alb provider's request metrics are in CloudWatch (AWS/ApplicationELB per target group), not Prometheus, and CloudWatch gives no raw counters or histogram buckets to compare; use a MetricTemplate of type cloudwatch (docs/analysis.md, "CloudWatch")`;
 }
 
 /** The unrendered query template of a check, from the provider's observer. */

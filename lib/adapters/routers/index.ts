@@ -5,6 +5,7 @@
  */
 import type { Provider } from '../../domain/spec/accessors.js';
 import type { Router } from '../../ports/router.js';
+import { AlbRouter } from './alb/router.js';
 import { ApisixRouter } from './apisix/router.js';
 import { AppMeshRouter } from './appmesh/router.js';
 import { ContourRouter, type ContourRouterOptions } from './contour/router.js';
@@ -63,6 +64,8 @@ export function makeRouter(provider: Provider, clients: RouterClients, options: 
       return new ConsulRouter(clients);
     case 'kuma':
       return new KumaRouter(clients);
+    case 'alb':
+      return new AlbRouter(clients);
     default: {
       const unknown: never = provider;
       throw new Error(`unsupported provider "${String(unknown)}"`);

@@ -19,6 +19,8 @@ export const providers = [
   'smi',
   'consul',
   'kuma',
+  // The AWS Load Balancer Controller's weighted target groups (no Flagger equivalent).
+  'alb',
 ] as const;
 export type Provider = (typeof providers)[number];
 export type Strategy = 'canary' | 'ab-testing' | 'blue-green';

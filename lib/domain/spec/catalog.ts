@@ -22,6 +22,7 @@ const providerVersions: Readonly<Record<Provider, readonly string[]>> = {
   smi: ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'],
   consul: [],
   kuma: [],
+  alb: [],
 };
 
 /** Families whose version suffix is mandatory. */

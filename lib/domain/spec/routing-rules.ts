@@ -38,6 +38,9 @@ export function ingressRoutingFindings(c: Canary, provider: Provider): Findings 
     case 'apisix':
       apisixRules(c, f);
       break;
+    case 'alb':
+      albRules(c, f);
+      break;
     case 'istio':
     case 'gatewayapi':
     case 'appmesh':
@@ -152,6 +155,58 @@ function nginxEntry(f: Findings, m: HttpMatch, at: Path): 'header' | 'cookie' | 
     });
   }
   return 'cookie';
+}
+
+/**
+ * AWS Load Balancer Controller: the `ingressRef` Ingress's actions and conditions annotations.
+ * A/B: one match entry (ALB ANDs the conditions of one rule; several entries would need several
+ * rules in an order the Canary does not state), headers only, each an exact value, prefix or
+ * suffix without ALB's wildcards `*` and `?` in it. ALB compares header values case-insensitively.
+ */
+function albRules(c: Canary, f: Findings): void {
+  requireRef(f, 'ingressRef', c.spec.ingressRef, 'Ingress', 'alb');
+  ignoredServiceMatch(c, f, 'the Ingress named by ingressRef');
+  const matches = analysisMatches(c);
+  if (matches.length > 1) {
+    f.errors.push({
+      path: [...MATCH],
+      message: `ALB conditions express one match entry (its headers are ANDed), got ${matches.length}`,
+    });
+  }
+  matches.forEach((m, i) => {
+    const at = [...MATCH, i];
+    for (const k of extraKeys(m, ['headers'])) {
+      f.errors.push({
+        path: [...at, k],
+        message: 'the alb provider matches headers only (http-header conditions)',
+      });
+    }
+    const headers = Object.entries(m.headers ?? {});
+    if (headers.length === 0)
+      f.errors.push({ path: [...at, 'headers'], message: 'expected at least one header' });
+    for (const [name, value] of headers) albHeader(f, [...at, 'headers', name], value);
+  });
+  if (matches.length > 0) {
+    f.warnings.push({ path: [...MATCH], message: 'ALB compares header values case-insensitively' });
+  }
+}
+
+function albHeader(f: Findings, at: Path, m: StringMatch): void {
+  checkValue(f, at, m);
+  if (m.regex !== undefined) {
+    f.errors.push({
+      path: [...at, 'regex'],
+      message: 'ALB http-header conditions have no regular expressions (use exact, prefix or suffix)',
+    });
+  }
+  for (const k of ['exact', 'prefix', 'suffix'] as const) {
+    if (m[k] !== undefined && /[*?]/.test(m[k])) {
+      f.errors.push({
+        path: [...at, k],
+        message: 'ALB reads * and ? as wildcards; the value must not contain them',
+      });
+    }
+  }
 }
 
 const contourKeys = ['name', 'uri', 'headers', 'queryParams'] as const;

@@ -7,6 +7,7 @@
  */
 import type { KubeObject, SandboxStore } from '../../apiserver/index.js';
 import type { AppRouting } from '../routing.js';
+import { albRouting } from './alb.js';
 import { contourRouting } from './contour.js';
 import { glooRouting } from './gloo.js';
 import { nginxRouting } from './nginx.js';
@@ -41,6 +42,7 @@ export function readEdgeWorld(store: Pick<SandboxStore, 'list'>, namespace: stri
 export function edgeRouting(edge: EdgeWorld, namespace: string, apex: string): AppRouting | undefined {
   return (
     nginxRouting(edge.ingresses, namespace, apex) ??
+    albRouting(edge.ingresses, apex) ??
     contourRouting(edge.httpProxies, namespace, apex) ??
     glooRouting(edge.routeTables, edge.upstreams, apex) ??
     traefikRouting(edge.traefikServices, apex) ??

@@ -217,6 +217,25 @@ describe.each([
   });
 });
 
+// ALB: the router adopts the user's Ingress (it cannot recreate a deleted one: the Ingress is
+// the user's, and reconcile says it is missing); a backend edited back by hand is repaired.
+describe('drift on the AWS Load Balancer Controller (alb)', () => {
+  it('repairs the adopted Ingress edited by hand within the next sweep and its step', async () => {
+    sandbox.store.put(podinfoIngress());
+    const extraSpec = '  ingressRef: { apiVersion: networking.k8s.io/v1, kind: Ingress, name: podinfo }\n';
+    await idle(podinfoCanary('threshold: 2\nstepWeight: 50', { provider: 'alb', extraSpec }));
+    const ingress = obj('networking.k8s.io', 'v1', 'Ingress', 'ingresses');
+    const built = specOf(ingress) as Spec;
+    expect(JSON.stringify(built)).toContain('podinfo-weighted');
+    const live = sandbox.store.get(ingress.apiVersion, ingress.kind, 'test', 'podinfo') as unknown as Spec;
+    await kubectl('PUT', ingress.path, { ...live, spec: podinfoIngress().spec });
+    expect(specOf(ingress)).not.toEqual(built);
+    await minute();
+    expect(specOf(ingress)).toEqual(built);
+    expectGrantedByRbac();
+  });
+});
+
 /**
  * Every Kubernetes API request the controller made (not the test's own writes, tagged
  * `fieldManager=e2e`) is granted by infra/kubernetes/rbac.yaml: the sweep's metadata-only lists

@@ -5,13 +5,17 @@
  * builtin queries, and the Lambda handlers on a virtual clock. Deterministic: each interval is
  * 10 s of simulated traffic (20 requests a second) followed by one step.
  */
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { parseCanary } from '../../../lib/domain/spec/parse.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
 import type { CanaryStatus } from '../../../lib/domain/status.js';
 import type { CanaryRecord } from '../../../lib/ports/store.js';
 import { sandboxMetricsProvider, type TrafficSimulator } from '../../../sandbox/traffic/index.js';
-import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
+import {
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+} from '../../support/controlplane.js';
 import {
   apply,
   initializeCanary,
@@ -21,6 +25,7 @@ import {
   simulatedSandbox,
 } from '../../support/release.js';
 import type { Sandbox } from '../../support/sandbox.js';
+import { expectShare } from '../../support/stochastic.js';
 
 /** The healthy-or-not release analysis of these tests: 10 % steps to 30 %, two failures roll back. */
 const ANALYSIS = `threshold: 2
@@ -42,6 +47,13 @@ export interface ProviderSetup {
   objects?: Record<string, unknown>[];
   /** [primary, canary] weights read from the provider's live objects. */
   weights(sandbox: Sandbox, canary: Canary): [number, number];
+  /**
+   * The control plane's metrics: default the sandbox metrics provider; given, no Prometheus at all
+   * and these options (a CloudWatch client), made once the simulator runs.
+   */
+  metrics?(sim: TrafficSimulator): Promise<ControlPlaneOptions>;
+  /** Runs once the control plane is up, before the canary is registered (MetricTemplates). */
+  prepare?(cp: ControlPlane): Promise<void>;
 }
 
 /** A running world for one test. */
@@ -78,8 +90,10 @@ afterEach(async () => {
 export async function startProvider(setup: ProviderSetup): Promise<ProviderWorld> {
   const { sandbox, sim, start } = await simulatedSandbox(() => current?.cp?.clock.now);
   current = { sandbox, sim };
-  const cp = await startControlPlane({ metrics: sandboxMetricsProvider(sim), start });
+  const options = setup.metrics ? await setup.metrics(sim) : { metrics: sandboxMetricsProvider(sim) };
+  const cp = await startControlPlane({ ...options, start });
   current.cp = cp;
+  await setup.prepare?.(cp);
   for (const o of setup.objects ?? []) sandbox.store.put(o as never);
   const manifest = podinfoCanary(setup.analysis ?? ANALYSIS, {
     provider: setup.provider,
@@ -164,4 +178,14 @@ function counts(w: ProviderWorld) {
     canary: w.sim.totals('test', 'podinfo'),
     primary: w.sim.totals('test', 'podinfo-primary').requests,
   };
+}
+
+/** The intervals with the A/B route on (weight 100): `share` of the requests to the canary, the rest to the primary. */
+export function expectAbSplit(run: Release, share: number): void {
+  const during = run.traffic.filter((t) => t.weight === 100);
+  expect(during.length).toBeGreaterThan(0);
+  for (const t of during) {
+    expectShare(t.canary, t.sent, share);
+    expect(t.primary).toBe(t.sent - t.canary);
+  }
 }

@@ -4,9 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { routeWeightsOf } from '../../../lib/adapters/routers/nginx/ingress.js';
-import { expectShare } from '../../support/stochastic.js';
 import { podinfoIngress } from '../../unit/routers/ingress-fixtures.js';
-import { release, startProvider, type ProviderSetup } from './ingress-harness.js';
+import { expectAbSplit, release, startProvider, type ProviderSetup } from './ingress-harness.js';
 import { releaseSuite } from './suite.js';
 
 const nginx: ProviderSetup = {
@@ -49,11 +48,6 @@ metrics:
     expect(run.row?.status.phase).toBe('Succeeded');
     expect(run.weights).toEqual([0, 100, 0]);
     // 10 % of the simulated requests carry the insider header and cookie.
-    const during = run.traffic.filter((t) => t.weight === 100);
-    expect(during.length).toBeGreaterThan(0);
-    for (const t of during) {
-      expectShare(t.canary, t.sent, 0.1);
-      expect(t.primary).toBe(t.sent - t.canary);
-    }
+    expectAbSplit(run, 0.1);
   });
 });

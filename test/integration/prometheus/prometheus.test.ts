@@ -187,10 +187,9 @@ describe.skipIf(availability.skip)('Prometheus adapter against a real Prometheus
       lookup,
       signal(),
     );
-    const r = await new PrometheusClient({ address: resolved.template!.provider.address }).query(
-      resolved.query,
-      signal(),
-    );
+    const provider = resolved.template!.provider;
+    if (provider.type !== 'prometheus') throw new Error('a prometheus template');
+    const r = await new PrometheusClient({ address: provider.address }).query(resolved.query, signal());
     expect(r.kind).toBe('value');
     if (r.kind === 'value') expect(r.value).toBeCloseTo(4, 1);
   });

@@ -10,7 +10,7 @@ describe('semantic errors', () => {
       edits: { 'spec.provider': 'envoy' },
       path: 'spec.provider',
       message:
-        /^unknown provider "envoy"; supported: istio, gatewayapi, gatewayapi:v1, gatewayapi:v1beta1, appmesh, appmesh:v1beta2, kubernetes, nginx, contour, gloo, traefik, apisix, linkerd, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4, consul, kuma$/,
+        /^unknown provider "envoy"; supported: istio, gatewayapi, gatewayapi:v1, gatewayapi:v1beta1, appmesh, appmesh:v1beta2, kubernetes, nginx, contour, gloo, traefik, apisix, linkerd, smi:v1alpha1, smi:v1alpha2, smi:v1alpha3, smi:v1alpha4, consul, kuma, alb$/,
     },
     {
       name: 'provider in capitals',
