@@ -86,7 +86,12 @@ beforeAll(async () => {
     serve: false,
     now: () => cp?.clock.now ?? start,
   });
-  cp = await startControlPlane({ metrics: sandboxMetricsProvider(sim), start });
+  // As in local mode (local/stack.ts), the holder of the token is an admin; the page acts as them.
+  cp = await startControlPlane({
+    metrics: sandboxMetricsProvider(sim),
+    start,
+    env: { ADMIN_PRINCIPALS: 'iam:arn:aws:iam::123456789012:user/tester,local:token' },
+  });
   server = await startLocalServer({ api: cp.apiHandler, token: TOKEN });
   await initializeCanary(
     cp,
