@@ -33,6 +33,14 @@ export interface Config {
   readonly loadtesterUrl?: string;
   /** SSM parameter (SecureString) holding the default Slack webhook URL. */
   readonly slackUrlParameter?: string;
+  /** SSM parameter (SecureString) holding the Slack app's signing secret (functions/slack). */
+  readonly slackSigningSecretParameter?: string;
+  /**
+   * Who may click Approve/Abort/Pause in Slack, until the authorization model decides
+   * (lib/app/slack-authz.ts): principals `slack:<team id>/<user id>`, SLACK_APPROVERS
+   * comma-separated. Empty: nobody.
+   */
+  readonly slackApprovers: readonly string[];
   /** Secrets Manager name prefix for cluster kubeconfigs and metric template secrets. */
   readonly secretsPrefix: string;
   /** SSM parameter name prefix the functions may read (kubeconfigs, the Slack URL). */
@@ -74,6 +82,21 @@ function provider(env: Env): Config['defaultProvider'] {
   return found;
 }
 
+const SLACK_PRINCIPAL = /^slack:[A-Z0-9]{2,32}\/[A-Z0-9]{2,32}$/;
+
+function slackApprovers(env: Env): readonly string[] {
+  const list = (env.SLACK_APPROVERS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const bad = list.find((p) => !SLACK_PRINCIPAL.test(p));
+  if (bad !== undefined)
+    throw new ConfigError(
+      `environment variable SLACK_APPROVERS must list principals slack:<team id>/<user id>, got "${bad.slice(0, 80)}"`,
+    );
+  return Object.freeze(list);
+}
+
 /** Reads the configuration from `env` (default: process.env). */
 export function loadConfig(env: Env = process.env): Config {
   return Object.freeze({
@@ -89,6 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
     prometheusUrl: env.PROMETHEUS_URL || undefined,
     loadtesterUrl: env.LOADTESTER_URL?.replace(/\/+$/, '') || undefined,
     slackUrlParameter: env.SLACK_URL_PARAMETER || undefined,
+    slackSigningSecretParameter: env.SLACK_SIGNING_SECRET_PARAMETER || undefined,
+    slackApprovers: slackApprovers(env),
     secretsPrefix: env.SECRETS_PREFIX ?? '',
     parametersPrefix: env.PARAMETERS_PREFIX ?? '',
     assumableRoles: env.ASSUMABLE_ROLES,

@@ -14,6 +14,7 @@ import type { ClusterRegistration } from './app/clusters.js';
 import type { DispatchDeps } from './app/dispatch-due.js';
 import type { SweepDispatchDeps } from './app/dispatch-sweeps.js';
 import { redactingHistory, redactingLogger } from './app/redacting.js';
+import { DynamoButtonClaims } from './adapters/dynamodb/button-claims.js';
 import { DynamoCanaryStore } from './adapters/dynamodb/canaries.js';
 import { documentClient } from './adapters/dynamodb/client.js';
 import { DynamoDocuments } from './adapters/dynamodb/documents.js';
@@ -27,6 +28,7 @@ import { SqsSweepQueue } from './adapters/sqs/sweep-queue.js';
 import { loadConfig, type Config } from './config.js';
 import type { CanaryStatus } from './domain/status.js';
 import type { EventBus } from './ports/bus.js';
+import type { ButtonClaims } from './ports/buttons.js';
 import type { GateStore } from './ports/gates.js';
 import type { Logger } from './ports/logger.js';
 import type { MetricTemplate } from './ports/metrics.js';
@@ -46,6 +48,8 @@ export interface Core {
   templates: DynamoDocuments<MetricTemplate>;
   alertProviders: DynamoDocuments<AlertProvider>;
   gates: GateStore;
+  /** The decision taken on each chat message with buttons (functions/slack). */
+  buttonClaims: ButtonClaims;
   now: () => number;
   newId: () => string;
 }
@@ -67,6 +71,7 @@ export function buildCore(config: Config, logger: Logger): Core {
     templates: new DynamoDocuments<MetricTemplate>(db, t, 'template'),
     alertProviders: new DynamoDocuments<AlertProvider>(db, t, 'alert-provider'),
     gates: new DynamoGateStore(db, t),
+    buttonClaims: new DynamoButtonClaims(db, t),
     now: () => Date.now(),
     newId: () => randomUUID(),
   };
@@ -84,7 +89,7 @@ export function awsCore(): Core {
   return buildCore(loadConfig(), logger);
 }
 
-function requireSetting(value: string | undefined, name: string): string {
+export function requireSetting(value: string | undefined, name: string): string {
   if (!value) throw new Error(`environment variable ${name} is required by this function`);
   return value;
 }

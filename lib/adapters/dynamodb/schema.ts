@@ -31,7 +31,7 @@ export const SCHEMA_VERSION = 'schemaVersion';
 export type DocumentKind = 'cluster' | 'template' | 'alert-provider' | 'gate';
 
 /** Every kind of item, each with its own schema version. */
-export type ItemKind = 'canary' | 'history' | DocumentKind;
+export type ItemKind = 'canary' | 'history' | 'button' | DocumentKind;
 
 /** An item as DynamoDB returns it (document client: plain values). */
 export type Item = Record<string, unknown>;
@@ -62,6 +62,8 @@ export const MIGRATIONS: Readonly<Record<ItemKind, readonly Migration[]>> = {
   template: [unchanged],
   'alert-provider': [unchanged],
   gate: [unchanged],
+  // Chat button claims (button-claims.ts), versioned from their first shape.
+  button: [unchanged],
 };
 
 /**

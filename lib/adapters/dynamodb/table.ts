@@ -10,6 +10,8 @@
  * - history        pk `C#<cluster>/<ns>/<name>`  sk `H#<at>#<id>` + expiresAt (TTL, epoch seconds);
  *                  `previous` (the repeat count of an earlier record)
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates)
+ * - button claims  pk `D#button`                 sk `<nonce>`    + expiresAt: the decision taken on a
+ *                  chat message (button-claims.ts)
  *
  * Every item also carries `schemaVersion`, the version of its kind's shape (schema.ts).
  */

@@ -35,6 +35,7 @@ describe('schema versions', () => {
       template: 1,
       'alert-provider': 1,
       gate: 1,
+      button: 1,
     });
   });
 });
