@@ -59,7 +59,9 @@ export async function clickButton(
   const claim = { action: button.action, by: click.principal, mention: click.mention, at: deps.now() };
   const earlier = await deps.claims.claim(button.nonce, claim, signal);
   if (earlier) {
-    await tell(`Already decided on this message: ${done[earlier.action] ?? earlier.action} by ${earlier.mention}.`);
+    await tell(
+      `Already decided on this message: ${done[earlier.action] ?? earlier.action} by ${earlier.mention}.`,
+    );
     return { kind: 'taken', action: earlier.action, by: earlier.by };
   }
   try {

@@ -126,7 +126,11 @@ export function decodeButton(raw: string): ButtonValue | undefined {
     return undefined;
   if (!optional(o.r, text) || !optional(o.w, count) || !optional(o.i, count)) return undefined;
   const [cluster, namespace, name] = c as string[];
-  const value: ButtonValue = { canary: { cluster, namespace, name }, action: o.a as ButtonAction, nonce: o.n as string };
+  const value: ButtonValue = {
+    canary: { cluster, namespace, name },
+    action: o.a as ButtonAction,
+    nonce: o.n as string,
+  };
   if (o.g !== undefined) value.gate = o.g as ConfirmGate;
   if (o.r !== undefined) value.revision = o.r as string;
   if (o.w !== undefined) value.weight = o.w as number;

@@ -24,7 +24,9 @@ describe('button claims', () => {
   it('the first claim wins; later ones get it back; the item expires', async () => {
     expect(await claims.claim('n-1', amy, signal)).toBeUndefined();
     expect(await claims.claim('n-1', bob, signal)).toEqual(amy);
-    const item = await dyn.db.send(new GetCommand({ TableName: dyn.table, Key: { pk: BUTTON_PARTITION, sk: 'n-1' } }));
+    const item = await dyn.db.send(
+      new GetCommand({ TableName: dyn.table, Key: { pk: BUTTON_PARTITION, sk: 'n-1' } }),
+    );
     expect(item.Item).toMatchObject({ doc: amy, schemaVersion: 1, expiresAt: at / 1000 + 30 * 24 * 3600 });
   });
 

@@ -57,7 +57,14 @@ const buttons: Record<string, [string, string | undefined, Record<string, unknow
   'rolled back': [],
 };
 
-type Element = { type: string; action_id: string; text: unknown; style?: string; value: string; confirm?: unknown };
+type Element = {
+  type: string;
+  action_id: string;
+  text: unknown;
+  style?: string;
+  value: string;
+  confirm?: unknown;
+};
 
 describe('slack', () => {
   it.each(cases)('$name', async (c) => {

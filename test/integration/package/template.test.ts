@@ -128,8 +128,11 @@ describe('serverless.yml template', () => {
   it('lets only the slack function read the Slack signing secret', () => {
     const rows = ofType('AWS::IAM::Role').flatMap(([id, r]) =>
       (r.Properties.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]).flatMap((p) =>
-        p.PolicyDocument.Statement.filter((st) => JSON.stringify(st.Action ?? '').includes('ssm:GetParameter')).map(
-          (st) => `${id} ${String(st.Effect)} ${JSON.stringify(st.Resource).split('parameter/flagger-serverless/dev/')[1]}`,
+        p.PolicyDocument.Statement.filter((st) =>
+          JSON.stringify(st.Action ?? '').includes('ssm:GetParameter'),
+        ).map(
+          (st) =>
+            `${id} ${String(st.Effect)} ${JSON.stringify(st.Resource).split('parameter/flagger-serverless/dev/')[1]}`,
         ),
       ),
     );

@@ -1,6 +1,12 @@
 /** Which events carry buttons, the button value codec and stale clicks (lib/domain/buttons.ts). */
 import { describe, expect, it } from 'vitest';
-import { buttonsFor, decodeButton, encodeButton, staleness, type ButtonValue } from '../../../lib/domain/buttons.js';
+import {
+  buttonsFor,
+  decodeButton,
+  encodeButton,
+  staleness,
+  type ButtonValue,
+} from '../../../lib/domain/buttons.js';
 import { aStatus } from '../../support/builders.js';
 import { anEvent } from '../notify/fixtures.js';
 
@@ -8,15 +14,43 @@ const canary = { cluster: 'prod-eu', namespace: 'test', name: 'podinfo' };
 
 describe('buttonsFor', () => {
   it.each([
-    { name: 'confirm-rollout wait', e: anEvent({ type: 'WaitingApproval', reason: 'WaitingForApproval', phase: 'Waiting' }), want: ['approve:confirm-rollout', 'abort', 'pause'] },
-    { name: 'confirm-traffic-increase wait', e: anEvent({ type: 'WaitingApproval', reason: 'TrafficIncreaseNotApproved', phase: 'Progressing' }), want: ['approve:confirm-traffic-increase', 'abort', 'pause'] },
-    { name: 'confirm-promotion wait', e: anEvent({ type: 'WaitingApproval', reason: 'WaitingPromotion', phase: 'WaitingPromotion' }), want: ['approve:confirm-promotion', 'abort', 'pause'] },
+    {
+      name: 'confirm-rollout wait',
+      e: anEvent({ type: 'WaitingApproval', reason: 'WaitingForApproval', phase: 'Waiting' }),
+      want: ['approve:confirm-rollout', 'abort', 'pause'],
+    },
+    {
+      name: 'confirm-traffic-increase wait',
+      e: anEvent({ type: 'WaitingApproval', reason: 'TrafficIncreaseNotApproved', phase: 'Progressing' }),
+      want: ['approve:confirm-traffic-increase', 'abort', 'pause'],
+    },
+    {
+      name: 'confirm-promotion wait',
+      e: anEvent({ type: 'WaitingApproval', reason: 'WaitingPromotion', phase: 'WaitingPromotion' }),
+      want: ['approve:confirm-promotion', 'abort', 'pause'],
+    },
     { name: 'release started', e: anEvent(), want: ['abort', 'pause'] },
-    { name: 'weight changed', e: anEvent({ type: 'WeightChanged', reason: 'CanaryWeightIncreased' }), want: ['abort', 'pause'] },
-    { name: 'check failed', e: anEvent({ type: 'CheckFailed', reason: 'CheckFailed' }), want: ['abort', 'pause'] },
+    {
+      name: 'weight changed',
+      e: anEvent({ type: 'WeightChanged', reason: 'CanaryWeightIncreased' }),
+      want: ['abort', 'pause'],
+    },
+    {
+      name: 'check failed',
+      e: anEvent({ type: 'CheckFailed', reason: 'CheckFailed' }),
+      want: ['abort', 'pause'],
+    },
     { name: 'promoted', e: anEvent({ type: 'Promoted', reason: 'Promoted', phase: 'Succeeded' }), want: [] },
-    { name: 'rolled back', e: anEvent({ type: 'RolledBack', reason: 'RollbackThresholdReached', phase: 'Failed' }), want: [] },
-    { name: 'promotion started', e: anEvent({ type: 'PromotionStarted', reason: 'Promoting' as never, phase: 'Promoting' }), want: [] },
+    {
+      name: 'rolled back',
+      e: anEvent({ type: 'RolledBack', reason: 'RollbackThresholdReached', phase: 'Failed' }),
+      want: [],
+    },
+    {
+      name: 'promotion started',
+      e: anEvent({ type: 'PromotionStarted', reason: 'Promoting' as never, phase: 'Promoting' }),
+      want: [],
+    },
   ])('$name: $want', ({ e, want }) => {
     expect(buttonsFor(e).map((b) => (b.gate ? `${b.action}:${b.gate}` : b.action))).toEqual(want);
   });
@@ -29,7 +63,15 @@ describe('buttonsFor', () => {
 });
 
 describe('button values', () => {
-  const value: ButtonValue = { canary, action: 'approve', gate: 'confirm-promotion', revision: 'abc', weight: 50, iterations: 0, nonce: 'n' };
+  const value: ButtonValue = {
+    canary,
+    action: 'approve',
+    gate: 'confirm-promotion',
+    revision: 'abc',
+    weight: 50,
+    iterations: 0,
+    nonce: 'n',
+  };
 
   it('round-trip', () => {
     expect(decodeButton(encodeButton(value))).toEqual(value);
@@ -52,13 +94,41 @@ describe('button values', () => {
 });
 
 describe('staleness', () => {
-  const approve: ButtonValue = { canary, action: 'approve', gate: 'confirm-traffic-increase', revision: 'rev-2', weight: 20, iterations: 0, nonce: 'n' };
+  const approve: ButtonValue = {
+    canary,
+    action: 'approve',
+    gate: 'confirm-traffic-increase',
+    revision: 'rev-2',
+    weight: 20,
+    iterations: 0,
+    nonce: 'n',
+  };
   it.each([
     { name: 'the same wait', b: approve, status: aStatus({ canaryWeight: 20 }), stale: false },
-    { name: 'the next wait of the same gate', b: approve, status: aStatus({ canaryWeight: 30 }), stale: true },
-    { name: 'another revision', b: approve, status: aStatus({ canaryWeight: 20, lastAppliedSpec: 'rev-3' }), stale: true },
-    { name: 'abort at another weight', b: { ...approve, action: 'abort' as const, gate: undefined }, status: aStatus({ canaryWeight: 40 }), stale: false },
-    { name: 'abort of another revision', b: { ...approve, action: 'abort' as const, gate: undefined }, status: aStatus({ lastAppliedSpec: 'rev-3' }), stale: true },
+    {
+      name: 'the next wait of the same gate',
+      b: approve,
+      status: aStatus({ canaryWeight: 30 }),
+      stale: true,
+    },
+    {
+      name: 'another revision',
+      b: approve,
+      status: aStatus({ canaryWeight: 20, lastAppliedSpec: 'rev-3' }),
+      stale: true,
+    },
+    {
+      name: 'abort at another weight',
+      b: { ...approve, action: 'abort' as const, gate: undefined },
+      status: aStatus({ canaryWeight: 40 }),
+      stale: false,
+    },
+    {
+      name: 'abort of another revision',
+      b: { ...approve, action: 'abort' as const, gate: undefined },
+      status: aStatus({ lastAppliedSpec: 'rev-3' }),
+      stale: true,
+    },
   ])('$name: stale $stale', ({ b, status, stale }) => {
     expect(staleness(b, status) !== undefined).toBe(stale);
   });

@@ -37,7 +37,10 @@ afterAll(async () => {
 });
 
 type Button = { action_id: string; value: string; text: { type: string; text: string } };
-type Posted = { text: string; attachments: { color: string; blocks: { type: string; elements?: Button[] }[] }[] };
+type Posted = {
+  text: string;
+  attachments: { color: string; blocks: { type: string; elements?: Button[] }[] }[];
+};
 
 interface Setup {
   w: AppWorld;
@@ -59,7 +62,12 @@ async function waitingAtGate(): Promise<Setup> {
   await nextStep(w);
   expect(w.store.peek(key)!.status.phase).toBe('Waiting');
   const event = w.bus.published.find((e) => e.type === 'WaitingApproval')!;
-  const provider = { name: 'slack', namespace: 'test', type: 'slack' as const, address: `${rx.url}${WEBHOOK_PATH}` };
+  const provider = {
+    name: 'slack',
+    namespace: 'test',
+    type: 'slack' as const,
+    address: `${rx.url}${WEBHOOK_PATH}`,
+  };
   await makeSlackNotifier(provider).post({ event }, AbortSignal.timeout(5000));
   const [posted] = await rx.waitForRequests(1, { path: WEBHOOK_PATH });
   const claims = new FakeButtonClaims();
@@ -92,7 +100,12 @@ function blockActions(button: Button, message: Posted, user = USER): Record<stri
     user: { id: user, username: 'Amy McGee', name: 'Amy McGee', team_id: TEAM },
     api_app_id: 'A0CA5',
     token: 'Shh_its_a_seekrit',
-    container: { type: 'message', message_ts: '1548261231.000200', attachment_id: 1, channel_id: 'CBR2V3XEX' },
+    container: {
+      type: 'message',
+      message_ts: '1548261231.000200',
+      attachment_id: 1,
+      channel_id: 'CBR2V3XEX',
+    },
     trigger_id: '12466734323.1395872398',
     channel: { id: 'CBR2V3XEX', name: 'review-updates' },
     message: { type: 'message', subtype: 'bot_message', ts: '1548261231.000200', ...message },
@@ -147,7 +160,10 @@ async function send(s: Setup, event: APIGatewayProxyEventV2): Promise<APIGateway
 }
 
 const operatorRecords = (w: AppWorld) =>
-  w.history.of(key).filter((h) => h.kind === 'operator').map((h) => [h.reason, h.actor]);
+  w.history
+    .of(key)
+    .filter((h) => h.kind === 'operator')
+    .map((h) => [h.reason, h.actor]);
 
 /** What the response_url got, in order. */
 const replies = () => rx.requestsTo(RESPONSE_PATH).map((r) => r.body as Record<string, unknown>);
@@ -192,7 +208,10 @@ describe('POST /slack/interactions', () => {
     expect(body.text).toBe(s.message.text);
     const blocks = body.attachments[0]!.blocks;
     expect(blocks.some((b) => b.type === 'actions')).toBe(false);
-    expect(blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approved by <@${USER}>` }] });
+    expect(blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Approved by <@${USER}>` }],
+    });
     expect(blocks.slice(0, -1)).toEqual(s.message.attachments[0]!.blocks.filter((b) => b.type !== 'actions'));
 
     // The action step applies it as it applies the API's approval.
@@ -203,7 +222,10 @@ describe('POST /slack/interactions', () => {
 
   it('verifies the bytes API Gateway base64-encoded', async () => {
     const s = await waitingAtGate();
-    const res = await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Pause'), s.message), { base64: true }));
+    const res = await send(
+      s,
+      slackRequest(s, blockActions(buttonOf(s.message, 'Pause'), s.message), { base64: true }),
+    );
     expect(res.statusCode).toBe(200);
     expect(operatorRecords(s.w)).toEqual([['OperatorPause', `slack:${TEAM}/${USER}`]]);
   });
@@ -217,7 +239,10 @@ describe('POST /slack/interactions', () => {
   ])('refuses $name with 401 and does nothing', async ({ signing }) => {
     const s = await waitingAtGate();
     const queued = s.w.queue.sent.length;
-    const res = await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message), signing));
+    const res = await send(
+      s,
+      slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message), signing),
+    );
     expect(res.statusCode).toBe(401);
     expectUntouched(s, queued);
     expect(replies()).toEqual([]);
@@ -262,7 +287,10 @@ describe('POST /slack/interactions', () => {
   it('tells a user who is not allowed so, privately, and does nothing', async () => {
     const s = await waitingAtGate();
     const queued = s.w.queue.sent.length;
-    const res = await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message, STRANGER)));
+    const res = await send(
+      s,
+      slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message, STRANGER)),
+    );
     expect(res.statusCode).toBe(200);
     expectUntouched(s, queued);
     await rx.waitForRequests(1, { path: RESPONSE_PATH });
@@ -283,7 +311,9 @@ describe('POST /slack/interactions', () => {
     expect((await send(s, slackRequest(s, blockActions(old, s.message)))).statusCode).toBe(200);
     expectUntouched(s, queued);
     await rx.waitForRequests(1, { path: RESPONSE_PATH });
-    expect(replies()[0]!.text).toMatch(/^Nothing was done: abort refused .*about revision rev-0; the canary now releases rev-1/);
+    expect(replies()[0]!.text).toMatch(
+      /^Nothing was done: abort refused .*about revision rev-0; the canary now releases rev-1/,
+    );
     // The message's own buttons still work.
     await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Abort'), s.message)));
     expect(operatorRecords(s.w)).toEqual([['OperatorAbort', `slack:${TEAM}/${USER}`]]);
@@ -300,12 +330,21 @@ describe('POST /slack/interactions', () => {
   it('never lets the signing secret reach an answer, a reply, a log line or a record', async () => {
     const s = await waitingAtGate();
     const answers = [
-      await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message), { secret: 'wrong' })),
+      await send(
+        s,
+        slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message), { secret: 'wrong' }),
+      ),
       await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message, STRANGER))),
       await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message))),
       await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message))),
     ];
-    const everything = JSON.stringify([answers, rx.requests, s.logger.lines, s.w.history.records, s.w.store.peek(key)]);
+    const everything = JSON.stringify([
+      answers,
+      rx.requests,
+      s.logger.lines,
+      s.w.history.records,
+      s.w.store.peek(key),
+    ]);
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toContain(SECRET.slice(0, 12));
   });
