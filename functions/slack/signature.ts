@@ -8,7 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** How far a request's timestamp may be from now, either way (Slack's recommendation). */
-export const MAX_SKEW_SECONDS = 300;
+const MAX_SKEW_SECONDS = 300;
 
 /** Why a request is not Slack's, or `valid`. */
 export type SignatureVerdict = 'valid' | 'unsigned' | 'expired' | 'mismatch';

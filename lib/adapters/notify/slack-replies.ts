@@ -36,7 +36,7 @@ function responder(url: string): AlertProvider {
  * The message as it was, without its buttons, with `text` below it (in the last attachment, where
  * our messages keep their blocks). Pure.
  */
-export function settled(original: unknown, text: string): Record<string, unknown> {
+function settled(original: unknown, text: string): Record<string, unknown> {
   const note: Block = { type: 'context', elements: [{ type: 'mrkdwn', text }] };
   const m = (typeof original === 'object' && original !== null ? original : {}) as Message;
   const keep = (blocks: Block[] = []) =>

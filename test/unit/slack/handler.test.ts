@@ -13,12 +13,10 @@ import { makeSlackReplies } from '../../../lib/adapters/notify/slack-replies.js'
 import { slackMayAct } from '../../../lib/app/slack-authz.js';
 import { buttonsFor, encodeButton } from '../../../lib/domain/buttons.js';
 import type { DomainEvent } from '../../../lib/domain/events.js';
-import { aCanary, hook } from '../../support/builders.js';
 import { FakeButtonClaims } from '../../support/fakes/buttons.js';
-import { answered } from '../../support/fakes/checks.js';
 import { FakeLogger } from '../../support/fakes/messaging.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
-import { anAppWorld, initialized, key, nextStep, stepNow, type AppWorld } from '../app/harness.js';
+import { anAppWorld, key, stepNow, waitingAtRolloutGate, type AppWorld } from '../app/harness.js';
 
 const SECRET = 'e3b0c44298fc1c149afbf4c8996fb924';
 // Team and user ids of Slack's block_actions example.
@@ -56,11 +54,7 @@ interface Setup {
 async function waitingAtGate(): Promise<Setup> {
   rx.reset();
   const w = anAppWorld();
-  await initialized(w, aCanary({ webhooks: [hook('confirm-rollout')] }));
-  w.cluster.hooks.answer = (call) => answered(call, 403);
-  w.cluster.workloads.target!.revision = 'rev-2';
-  await nextStep(w);
-  expect(w.store.peek(key)!.status.phase).toBe('Waiting');
+  await waitingAtRolloutGate(w);
   const event = w.bus.published.find((e) => e.type === 'WaitingApproval')!;
   const provider = {
     name: 'slack',
