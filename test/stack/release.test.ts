@@ -195,7 +195,9 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     expect(held.filter((c) => c.context['dynamodb:LeadingKeys']?.join() !== 'D#cluster')).toEqual([]);
     const slack = w.slack.requests.map((r) => JSON.stringify(r.body));
     expect(slack.some((m) => m.includes('promotion finished'))).toBe(true);
-    for (const f of stack.functions.values()) expect(f.invocations, f.spec.name).toBeGreaterThan(0);
+    // Every function ran, but slack: its clicks are the test of their own below.
+    for (const f of stack.functions.values())
+      if (f.spec.name !== 'slack') expect(f.invocations, f.spec.name).toBeGreaterThan(0);
   }, 300_000);
 
   it('reads kubeconfigs from SSM and Secrets Manager, and finishes revertOnDeletion', async () => {
@@ -336,8 +338,9 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     const { client, stack } = w;
     onTestFailed(() => console.log(w.report()));
     stack.aws.state.parameters.set('/flagger-serverless/dev/slack-signing-secret', SLACK_SECRET);
-    // The release of the previous test waits at its confirm-rollout gate (closed in the first test).
-    await phase(['Waiting']);
+    // The release of the previous test waits at its confirm-rollout gate (closed in the first test);
+    // its notifications fail there (the webhook answers 500), so incidents are expected.
+    await phaseOf(id, ['Waiting']);
     await until('the gate message with buttons', async () => {
       await stack.settle();
       const [first, ...later] = approveButtons().map((b) => decodeButton(b.button.value)!);
@@ -363,7 +366,7 @@ describe.skipIf(available.skip)('the packaged stack', () => {
 
     expect(await slackClick(current.button, current.message)).toBe(200);
     expect(await slackClick(current.button, current.message)).toBe(200);
-    await phase(['Progressing', 'WaitingPromotion']);
+    await phaseOf(id, ['Progressing', 'WaitingPromotion']);
     expect((await slackRecords()).map((h) => h.actor)).toEqual([`slack:${SLACK_TEAM}/${SLACK_USER}`]);
     const answers = (await w.slack.waitForRequests(4, { path: replies })).map(
       (r) => r.body as Record<string, any>,
@@ -381,6 +384,7 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     await stack.settle();
 
     expect(stack.api.served.has('POST /slack/interactions')).toBe(true);
+    expect(stack.fn('slack').invocations).toBe(6);
     expect(stack.api.routes.find((r) => r.key === 'POST /slack/interactions')?.auth).toBe('NONE');
     const read = stack.ledger.calls.filter((c) => c.principal === 'slack' && c.action === 'ssm:GetParameter');
     expect(read.length).toBeGreaterThan(0);
