@@ -384,7 +384,7 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     await stack.settle();
 
     expect(stack.api.served.has('POST /slack/interactions')).toBe(true);
-    expect(stack.fn('slack').invocations).toBe(6);
+    expect(stack.fn('slack').invocations).toBe(5);
     expect(stack.api.routes.find((r) => r.key === 'POST /slack/interactions')?.auth).toBe('NONE');
     const read = stack.ledger.calls.filter((c) => c.principal === 'slack' && c.action === 'ssm:GetParameter');
     expect(read.length).toBeGreaterThan(0);
