@@ -341,8 +341,8 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     // The release of the previous test waits at its confirm-rollout gate (closed in the first test);
     // its notifications fail there (the webhook answers 500), so incidents are expected.
     await phaseOf(id, ['Waiting']);
+    // (No settle: the previous test left messages in the notify DLQ, which nothing consumes.)
     await until('the gate message with buttons', async () => {
-      await stack.settle();
       const [first, ...later] = approveButtons().map((b) => decodeButton(b.button.value)!);
       const last = later.at(-1);
       return last?.gate === 'confirm-rollout' && last.nonce !== first!.nonce ? true : undefined;
@@ -381,7 +381,6 @@ describe.skipIf(available.skip)('the packaged stack', () => {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: 'Approved by <@U0CA5>' }],
     });
-    await stack.settle();
 
     expect(stack.api.served.has('POST /slack/interactions')).toBe(true);
     expect(stack.fn('slack').invocations).toBe(5);
