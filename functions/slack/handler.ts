@@ -45,7 +45,17 @@ export function makeHandler(deps: SlackHandlerDeps): SlackHandler {
     // The signature covers the bytes Slack sent: verify those, not a re-encoding of them.
     const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     const headers = event.headers ?? {};
-    const verdict = verifySlackRequest(headers, raw, await deps.signingSecret(), deps.now());
+    let secret: string;
+    try {
+      secret = await deps.signingSecret();
+    } catch (e) {
+      deps.logger.error('Slack signing secret unavailable', {
+        reason: 'SlackSecretUnavailable',
+        error: (e as Error)?.message,
+      });
+      return answer(503, 'cannot verify requests now; try again');
+    }
+    const verdict = verifySlackRequest(headers, raw, secret, deps.now());
     if (verdict !== 'valid') {
       deps.logger.warn('Slack request refused', { reason: 'SlackSignatureRefused', verdict });
       return answer(401, 'not a request signed by Slack');

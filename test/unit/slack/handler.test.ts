@@ -10,6 +10,7 @@ import { makeHandler } from '../../../functions/slack/handler.js';
 import { slackSignature } from '../../../functions/slack/signature.js';
 import { makeSlackNotifier } from '../../../lib/adapters/notify/slack.js';
 import { makeSlackReplies } from '../../../lib/adapters/notify/slack-replies.js';
+import { ForbiddenError } from '../../../lib/ports/errors.js';
 import { slackMayAct } from '../../../lib/app/slack-authz.js';
 import { buttonsFor, encodeButton } from '../../../lib/domain/buttons.js';
 import type { DomainEvent } from '../../../lib/domain/events.js';
@@ -294,6 +295,44 @@ describe('POST /slack/interactions', () => {
         replace_original: false,
         text: 'You are not allowed to approve test-cluster/test/podinfo; nothing was done.',
       },
+    ]);
+  });
+
+  it('answers a refusal of the use case itself (the authorization model, once there) as not allowed', async () => {
+    const s = await waitingAtGate();
+    const queued = s.w.queue.sent.length;
+    s.w.store.calls.failOn(
+      'get',
+      new ForbiddenError('slack:T0CAG/U0CA5 may not approve in prod'),
+      s.w.store.calls.count('get') + 1,
+    );
+    const res = await send(s, slackRequest(s, blockActions(buttonOf(s.message, 'Approve'), s.message)));
+    expect(res.statusCode).toBe(200);
+    expectUntouched(s, queued);
+    await rx.waitForRequests(1, { path: RESPONSE_PATH });
+    expect(replies().map((r) => r.text)).toEqual([
+      'You are not allowed to approve test-cluster/test/podinfo; nothing was done.',
+    ]);
+  });
+
+  it('answers 503 when the signing secret cannot be read, and reads it again next time', async () => {
+    const s = await waitingAtGate();
+    let reads = 0;
+    const handler = makeHandler({
+      buttons: { ...s.w.operator, claims: s.claims, replies: makeSlackReplies(), mayAct: () => true },
+      signingSecret: () =>
+        ++reads === 1 ? Promise.reject(new Error('ssm: throttled')) : Promise.resolve(SECRET),
+      logger: s.logger,
+      now: () => s.w.clock.now,
+      maxBodyBytes: 64 * 1024,
+    });
+    const click = slackRequest(s, blockActions(buttonOf(s.message, 'Pause'), s.message));
+    expect(((await handler(click)) as APIGatewayProxyStructuredResultV2).statusCode).toBe(503);
+    expect(((await handler(click)) as APIGatewayProxyStructuredResultV2).statusCode).toBe(200);
+    expect(reads).toBe(2);
+    expect(s.logger.lines.map((l) => l.fields.reason)).toEqual([
+      'SlackSecretUnavailable',
+      'SlackButtonClicked',
     ]);
   });
 
