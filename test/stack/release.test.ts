@@ -342,10 +342,12 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     // its notifications fail there (the webhook answers 500), so incidents are expected.
     await phaseOf(id, ['Waiting']);
     // (No settle: the previous test left messages in the notify DLQ, which nothing consumes.)
-    await until('the gate message with buttons', async () => {
+    await until('the gate message with buttons', () => {
       const [first, ...later] = approveButtons().map((b) => decodeButton(b.button.value)!);
       const last = later.at(-1);
-      return last?.gate === 'confirm-rollout' && last.nonce !== first!.nonce ? true : undefined;
+      return Promise.resolve(
+        last?.gate === 'confirm-rollout' && last.nonce !== first!.nonce ? true : undefined,
+      );
     });
     const buttons = approveButtons();
     const current = buttons.at(-1)!;
