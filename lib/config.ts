@@ -35,6 +35,8 @@ export interface Config {
   readonly loadtesterUrl?: string;
   /** SSM parameter (SecureString) holding the default Slack webhook URL. */
   readonly slackUrlParameter?: string;
+  /** SSM parameter (SecureString) holding the Slack app's signing secret (functions/slack). */
+  readonly slackSigningSecretParameter?: string;
   /** Secrets Manager name prefix for cluster kubeconfigs and metric template secrets. */
   readonly secretsPrefix: string;
   /** SSM parameter name prefix the functions may read (kubeconfigs, the Slack URL). */
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     prometheusUrl: env.PROMETHEUS_URL || undefined,
     loadtesterUrl: env.LOADTESTER_URL?.replace(/\/+$/, '') || undefined,
     slackUrlParameter: env.SLACK_URL_PARAMETER || undefined,
+    slackSigningSecretParameter: env.SLACK_SIGNING_SECRET_PARAMETER || undefined,
     secretsPrefix: env.SECRETS_PREFIX ?? '',
     parametersPrefix: env.PARAMETERS_PREFIX ?? '',
     assumableRoles: env.ASSUMABLE_ROLES,

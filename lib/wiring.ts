@@ -16,6 +16,7 @@ import type { ClusterRegistration } from './app/clusters.js';
 import type { DispatchDeps } from './app/dispatch-due.js';
 import type { SweepDispatchDeps } from './app/dispatch-sweeps.js';
 import { redactingHistory, redactingLogger } from './app/redacting.js';
+import { DynamoButtonClaims } from './adapters/dynamodb/button-claims.js';
 import { DynamoCanaryStore } from './adapters/dynamodb/canaries.js';
 import { documentClient } from './adapters/dynamodb/client.js';
 import { DynamoDocuments } from './adapters/dynamodb/documents.js';
@@ -29,9 +30,10 @@ import { SqsWorkQueue } from './adapters/sqs/queue.js';
 import { SqsSweepQueue } from './adapters/sqs/sweep-queue.js';
 import { loadConfig, type Config } from './config.js';
 import type { Grant } from './domain/authz/authorize.js';
-import { bootstrapGrants } from './domain/authz/grants.js';
+import { bootstrapGrants } from './domain/authz/authorize.js';
 import type { CanaryStatus } from './domain/status.js';
 import type { EventBus } from './ports/bus.js';
+import type { ButtonClaims } from './ports/buttons.js';
 import type { GateStore } from './ports/gates.js';
 import type { Logger } from './ports/logger.js';
 import type { SignInStore } from './ports/sessions.js';
@@ -56,6 +58,8 @@ export interface Core {
   grants: DynamoDocuments<Grant>;
   /** The status page's login tickets and sessions. */
   signIn: SignInStore;
+  /** The decision taken on each chat message with buttons (functions/slack). */
+  buttonClaims: ButtonClaims;
   now: () => number;
   newId: () => string;
 }
@@ -79,6 +83,7 @@ export function buildCore(config: Config, logger: Logger): Core {
     gates: new DynamoGateStore(db, t),
     grants: new DynamoDocuments<Grant>(db, t, 'grant'),
     signIn: new DynamoSignInStore(db, t),
+    buttonClaims: new DynamoButtonClaims(db, t),
     now: () => Date.now(),
     newId: () => randomUUID(),
   };
@@ -96,7 +101,7 @@ export function awsCore(): Core {
   return buildCore(loadConfig(), logger);
 }
 
-function requireSetting(value: string | undefined, name: string): string {
+export function requireSetting(value: string | undefined, name: string): string {
   if (!value) throw new Error(`environment variable ${name} is required by this function`);
   return value;
 }

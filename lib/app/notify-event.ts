@@ -9,10 +9,10 @@
  * Failures are returned with the provider's name; their messages never hold a webhook address
  * beyond `scheme://host/…`.
  */
+import { gateOfReason } from '../domain/buttons.js';
 import type { DomainEvent, DomainEventType, Severity } from '../domain/events.js';
 import { webhooks } from '../domain/spec/accessors.js';
-import type { Reason } from '../domain/reasons.js';
-import type { AlertSpec, Canary, WebhookType } from '../domain/spec/schema.js';
+import type { AlertSpec, Canary } from '../domain/spec/schema.js';
 import {
   scrubAddress,
   type AlertProvider,
@@ -90,13 +90,6 @@ export function isMuted(event: RoutableEvent, canary: Canary): boolean {
   const hooks = webhooks(canary, gate);
   return hooks.length > 0 && hooks.every((w) => w.muteAlert === true);
 }
-
-/** The confirm gate behind each WaitingApproval reason the domain emits. */
-const gateOfReason: Partial<Record<Reason, WebhookType>> = {
-  WaitingForApproval: 'confirm-rollout',
-  TrafficIncreaseNotApproved: 'confirm-traffic-increase',
-  WaitingPromotion: 'confirm-promotion',
-};
 
 /** The alerts of `canary` that accept `event` by severity (Flagger's default severity is `info`). */
 export function selectAlerts(event: DomainEvent, canary: Canary): AlertSpec[] {

@@ -8,6 +8,8 @@
  * the template's routes and authorizers, every Kubernetes request against the role that made it.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { slackSignature } from '../../functions/slack/signature.js';
+import { decodeButton } from '../../lib/domain/buttons.js';
 import { prometheusAvailability } from '../support/prometheus.js';
 import { fail } from '../support/receiver.js';
 import { apply, podinfoDeployment } from '../support/release.js';
@@ -86,6 +88,47 @@ const cloudwatchTemplate = {
 };
 
 type View = { status?: { phase?: string; canaryWeight?: number } };
+
+const SLACK_SECRET = 'stack-test-signing-secret-8f742231b10e';
+const SLACK_TEAM = 'T0CAG';
+const SLACK_USER = 'U0CA5';
+type SlackButton = { action_id: string; value: string; text: { type: string; text: string } };
+
+/** The approve buttons of every gate message the notify function posted, oldest first. */
+function approveButtons(): { button: SlackButton; message: unknown }[] {
+  return w.slack.requestsTo('/services/T000/B000/XXXX').flatMap((r) => {
+    const body = r.body as { attachments?: { blocks: { type: string; elements?: SlackButton[] }[] }[] };
+    const actions = body.attachments?.[0]?.blocks.find((b) => b.type === 'actions');
+    const approve = actions?.elements?.find((e) => e.action_id === 'flagger:approve');
+    return approve ? [{ button: approve, message: body }] : [];
+  });
+}
+
+/** A click on `button` as Slack sends it to the interactivity URL, signed with `secret`. */
+async function slackClick(button: SlackButton, message: unknown, o: { user?: string; secret?: string } = {}) {
+  const payload = {
+    type: 'block_actions',
+    team: { id: SLACK_TEAM, domain: 'acme-creamery' },
+    user: { id: o.user ?? SLACK_USER, username: 'amy', team_id: SLACK_TEAM },
+    api_app_id: 'A0CA5',
+    trigger_id: '12466734323.1395872398',
+    message,
+    response_url: `${w.slack.url}/actions/${SLACK_TEAM}/1509734234/abc`,
+    actions: [{ type: 'button', block_id: 'flagger-actions', ...button, action_ts: '1548426417.840180' }],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const res = await fetch(`${w.stack.api.url}/slack/interactions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': slackSignature(o.secret ?? SLACK_SECRET, timestamp, body),
+    },
+    body,
+  });
+  return res.status;
+}
 const id = '/canaries/prod/test/podinfo';
 const json = (o: unknown) => ({ body: JSON.stringify(o), contentType: 'application/json' });
 
@@ -116,7 +159,9 @@ describe.skipIf(available.skip)('the packaged stack', () => {
   beforeAll(async () => {
     // A deployment that serves clusters of another account too (assumableRoles).
     w = await startWorld({
-      parameters: { assumableRoles: 'arn:aws:iam::210987654321:role/flagger-serverless-*' },
+      parameters: {
+        assumableRoles: 'arn:aws:iam::210987654321:role/flagger-serverless-*',
+      },
     });
   }, 300_000);
   afterAll(async () => {
@@ -188,7 +233,9 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     expect(held.filter((c) => c.context['dynamodb:LeadingKeys']?.join() !== 'D#cluster')).toEqual([]);
     const slack = w.slack.requests.map((r) => JSON.stringify(r.body));
     expect(slack.some((m) => m.includes('promotion finished'))).toBe(true);
-    for (const f of stack.functions.values()) expect(f.invocations, f.spec.name).toBeGreaterThan(0);
+    // Every function ran, but slack: its clicks are the test of their own below.
+    for (const f of stack.functions.values())
+      if (f.spec.name !== 'slack') expect(f.invocations, f.spec.name).toBeGreaterThan(0);
   }, 300_000);
 
   it('reads kubeconfigs from SSM and Secrets Manager, and finishes revertOnDeletion', async () => {
@@ -361,6 +408,82 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     expect(await status(team.call('GET', id))).toBe(403);
     expect(stack.ledger.denials()).toEqual([]);
   }, 60_000);
+
+  it('applies a Slack button click through the packaged slack function, outside the IAM authorizer', async () => {
+    const { client, stack } = w;
+    onTestFailed(() => console.log(w.report()));
+    stack.aws.state.parameters.set('/flagger-serverless/dev/slack-signing-secret', SLACK_SECRET);
+    // Who may click is decided by the grants, as for any caller (docs/security.md): this user may
+    // approve in prod/test; another one (U0CA6) has no grant.
+    const grant = {
+      principal: `slack:${SLACK_TEAM}/${SLACK_USER}`,
+      actions: ['approve'],
+      cluster: 'prod',
+      namespace: 'test',
+    };
+    const put = await client.request('PUT', '/grants/slack-approver', {
+      body: JSON.stringify(grant),
+      contentType: 'application/json',
+    });
+    expect(put.status).toBe(201);
+    // The release of the previous test waits at its confirm-rollout gate (closed in the first test);
+    // its notifications fail there (the webhook answers 500), so incidents are expected.
+    await phaseOf(id, ['Waiting']);
+    // (No settle: the previous test left messages in the notify DLQ, which nothing consumes.)
+    await until('the gate message with buttons', () => {
+      const [first, ...later] = approveButtons().map((b) => decodeButton(b.button.value)!);
+      const last = later.at(-1);
+      return Promise.resolve(
+        last?.gate === 'confirm-rollout' && last.nonce !== first!.nonce ? true : undefined,
+      );
+    });
+    const buttons = approveButtons();
+    const current = buttons.at(-1)!;
+    const replies = `/actions/${SLACK_TEAM}/1509734234/abc`;
+    const slackRecords = async () =>
+      (
+        await client.call<{ items: { kind: string; actor: string }[] }>('GET', `${id}/history`, {
+          query: { limit: '50' },
+        })
+      ).items.filter((h) => h.kind === 'operator' && h.actor.startsWith('slack:'));
+
+    // Refused before anything is read: another secret; told privately: a user without a grant;
+    // refused as stale: the first release's gate message.
+    expect(await slackClick(current.button, current.message, { secret: 'not-the-secret' })).toBe(401);
+    expect(await slackClick(current.button, current.message, { user: 'U0CA6' })).toBe(200);
+    expect(await slackClick(buttons[0]!.button, buttons[0]!.message)).toBe(200);
+    expect(await slackRecords()).toEqual([]);
+
+    expect(await slackClick(current.button, current.message)).toBe(200);
+    expect(await slackClick(current.button, current.message)).toBe(200);
+    await phaseOf(id, ['Progressing', 'WaitingPromotion']);
+    expect((await slackRecords()).map((h) => h.actor)).toEqual([`slack:${SLACK_TEAM}/${SLACK_USER}`]);
+    const answers = (await w.slack.waitForRequests(4, { path: replies })).map(
+      (r) => r.body as Record<string, any>,
+    );
+    expect(answers.map((a) => a.text ?? a.attachments?.[0]?.blocks.at(-1)?.elements?.[0]?.text)).toEqual([
+      'You are not allowed to approve prod/test/podinfo; nothing was done.',
+      expect.stringMatching(/^Nothing was done: approve refused .* about revision/),
+      expect.any(String),
+      'Already decided on this message: Approved by <@U0CA5>.',
+    ]);
+    expect(answers[2]!.attachments[0].blocks.at(-1)).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'Approved by <@U0CA5>' }],
+    });
+
+    expect(stack.api.served.has('POST /slack/interactions')).toBe(true);
+    expect(stack.fn('slack').invocations).toBe(5);
+    expect(stack.api.routes.find((r) => r.key === 'POST /slack/interactions')?.auth).toBe('NONE');
+    const read = stack.ledger.calls.filter((c) => c.principal === 'slack' && c.action === 'ssm:GetParameter');
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.every((c) => c.allowed && c.allowedBy.includes('SlackReadSigningSecret'))).toBe(true);
+    expect(stack.ledger.denials()).toEqual([]);
+    expect(stack.incidents.filter((i) => i.function === 'slack')).toEqual([]);
+    const logs = [...stack.functions.values()].flatMap((f) => f.logs.lines).join('\n');
+    expect(logs).not.toContain(SLACK_SECRET);
+    expect(JSON.stringify(w.slack.requests)).not.toContain(SLACK_SECRET);
+  }, 300_000);
 
   it('documents every AWS action each function calls and the statement that allows it', () => {
     expect(documentedPermissions('docs/deploy.md')).toEqual(

@@ -31,7 +31,7 @@ export const SCHEMA_VERSION = 'schemaVersion';
 export type DocumentKind = 'cluster' | 'template' | 'alert-provider' | 'gate' | 'grant';
 
 /** Every kind of item, each with its own schema version. */
-export type ItemKind = 'canary' | 'history' | DocumentKind | 'ticket' | 'session';
+export type ItemKind = 'canary' | 'history' | 'button' | DocumentKind | 'ticket' | 'session';
 
 /** An item as DynamoDB returns it (document client: plain values). */
 export type Item = Record<string, unknown>;
@@ -67,6 +67,8 @@ export const MIGRATIONS: Readonly<Record<ItemKind, readonly Migration[]>> = {
   // The status page's login tickets and sessions (sign-in.ts): minutes to hours of life.
   ticket: [unchanged],
   session: [unchanged],
+  // Chat button claims (button-claims.ts), versioned from their first shape.
+  button: [unchanged],
 };
 
 /**

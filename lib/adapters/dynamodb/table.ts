@@ -12,6 +12,8 @@
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates,
  *                                                               grants)
  * - sign-in        pk `U#ticket#<id>` / `U#session#<id>`  sk `ticket` / `session` + expiresAt (TTL)
+ * - button claims  pk `D#button`                 sk `<nonce>`    + expiresAt: the decision taken on a
+ *                  chat message (button-claims.ts)
  *
  * Every item also carries `schemaVersion`, the version of its kind's shape (schema.ts).
  */

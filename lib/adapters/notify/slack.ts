@@ -3,8 +3,10 @@
  * sends one legacy attachment with `color`/`author_name`/`text`/`fields`; we send the same envelope
  * (`channel`, `username`, `icon_emoji`, one attachment with `color`) but the attachment's content is
  * Block Kit: a header, the alert text, the metadata as section fields and the failing checks'
- * explanations.
+ * explanations. Messages about a pending gate or a release in progress end with an `actions` block
+ * of buttons (lib/domain/buttons.ts; the clicks arrive at functions/slack, docs/slack.md).
  */
+import { buttonsFor, encodeButton, type ButtonAction, type ButtonValue } from '../../domain/buttons.js';
 import type { DomainEvent, Severity } from '../../domain/events.js';
 import type { AlertProvider, Notifier } from '../../ports/notifier.js';
 import { postJson, type HttpNotifierOptions } from './http.js';
@@ -21,9 +23,21 @@ const slackColors: Readonly<Record<Severity, SlackColor>> = {
 };
 
 type Text = { type: 'plain_text' | 'mrkdwn'; text: string };
+/** A Block Kit button; `action_id` is `flagger:<action>`, `value` the encoded {@link ButtonValue}. */
+interface SlackButton {
+  type: 'button';
+  action_id: string;
+  text: Text;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: { title: Text; text: Text; confirm: Text; deny: Text };
+}
 /** The Block Kit blocks we use. */
 type SlackBlock =
-  { type: 'header'; text: Text } | { type: 'section'; text: Text } | { type: 'section'; fields: Text[] };
+  | { type: 'header'; text: Text }
+  | { type: 'section'; text: Text }
+  | { type: 'section'; fields: Text[] }
+  | { type: 'actions'; block_id: string; elements: SlackButton[] };
 
 /** The JSON body posted to a Slack incoming webhook. */
 interface SlackPayload {
@@ -56,6 +70,9 @@ function formatSlack(
     const lines = d.explanations.map((e) => `• ${escape(e)}`).join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Failing checks*\n${lines}` } });
   }
+  const buttons = buttonsFor(event);
+  if (buttons.length > 0)
+    blocks.push({ type: 'actions', block_id: ACTIONS_BLOCK, elements: buttons.map(slackButton) });
   const payload: SlackPayload = {
     username: provider.username ?? 'flagger',
     icon_emoji: ':rocket:',
@@ -71,6 +88,33 @@ export function makeSlackNotifier(provider: AlertProvider, options: HttpNotifier
   return {
     post: (message, signal) => postJson(provider, formatSlack(message.event, provider), signal, options),
   };
+}
+
+/** The `block_id` of the buttons (functions/slack removes this block once a button was used). */
+export const ACTIONS_BLOCK = 'flagger-actions';
+
+const labels: Readonly<Record<ButtonAction, string>> = { approve: 'Approve', abort: 'Abort', pause: 'Pause' };
+const plain = (text: string): Text => ({ type: 'plain_text', text });
+
+function slackButton(b: ButtonValue): SlackButton {
+  const button: SlackButton = {
+    type: 'button',
+    action_id: `flagger:${b.action}`,
+    text: plain(labels[b.action]),
+    value: encodeButton(b),
+  };
+  if (b.action === 'approve') button.style = 'primary';
+  if (b.action === 'abort') {
+    button.style = 'danger';
+    const target = `${b.canary.name}.${b.canary.namespace} (${b.canary.cluster})`;
+    button.confirm = {
+      title: plain('Abort the release?'),
+      text: plain(`Traffic goes back to the primary of ${target} and the canary is scaled to zero.`),
+      confirm: plain('Abort'),
+      deny: plain('Cancel'),
+    };
+  }
+  return button;
 }
 
 /** Slack mrkdwn needs `&`, `<` and `>` escaped; nothing else. */

@@ -83,3 +83,17 @@ function describeScope(s: Scope): string {
   const n = s.namespace === '*' ? 'every namespace' : `namespace "${s.namespace}"`;
   return `${c}, ${n}`;
 }
+
+/** The name given to the deployment's bootstrap admins (ADMIN_PRINCIPALS). */
+const BOOTSTRAP = '(bootstrap)';
+
+/** The deployment's admins: admin in every cluster and namespace, whatever the stored grants say. */
+export function bootstrapGrants(principals: readonly string[]): Grant[] {
+  return principals.map((principal) => ({
+    name: BOOTSTRAP,
+    principal,
+    actions: ['admin'],
+    cluster: '*',
+    namespace: '*',
+  }));
+}

@@ -20,9 +20,6 @@ export const grantBody = z.strictObject({
   namespace: scopePart,
 });
 
-/** The name given to the deployment's bootstrap admins (ADMIN_PRINCIPALS). */
-const BOOTSTRAP = '(bootstrap)';
-
 /**
  * A grant body `{ principal, actions, cluster, namespace }` named `name` (from the path). Cluster
  * and namespace are required: `*` must be written, never assumed. Invalid: the field errors.
@@ -38,15 +35,4 @@ export function parseGrant(
       errors: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     };
   return { ok: true, grant: { name, ...r.data } };
-}
-
-/** The deployment's admins: admin in every cluster and namespace, whatever the stored grants say. */
-export function bootstrapGrants(principals: readonly string[]): Grant[] {
-  return principals.map((principal) => ({
-    name: BOOTSTRAP,
-    principal,
-    actions: ['admin'],
-    cluster: '*',
-    namespace: '*',
-  }));
 }

@@ -3,6 +3,8 @@
  * to the shared local receiver (test/support/receiver.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeButton } from '../../../lib/domain/buttons.js';
+import type { AlertProviderType } from '../../../lib/ports/notifier.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
 import { cases, postAndReceive, receiverProvider, type Case } from './cases.js';
 
@@ -31,10 +33,63 @@ const facts = (c: Case) => [
 /** Slack mrkdwn escaping of `<` as the receiver sees it. */
 const mrkdwn = (s: string) => s.replace(/</g, '&lt;');
 
+const canary = { cluster: 'prod-eu', namespace: 'test', name: 'podinfo' };
+/** The buttons each case's Slack message ends with: label, style and decoded value. */
+const buttons: Record<string, [string, string | undefined, Record<string, unknown>][]> = {
+  'release started': [
+    ['Abort', 'danger', { canary, action: 'abort', revision: 'abc123' }],
+    ['Pause', undefined, { canary, action: 'pause', revision: 'abc123' }],
+  ],
+  'weight advanced': [
+    ['Abort', 'danger', { canary, action: 'abort' }],
+    ['Pause', undefined, { canary, action: 'pause' }],
+  ],
+  'check failed': [
+    ['Abort', 'danger', { canary, action: 'abort' }],
+    ['Pause', undefined, { canary, action: 'pause' }],
+  ],
+  'waiting for approval': [
+    ['Approve', 'primary', { canary, action: 'approve', gate: 'confirm-rollout', weight: 0, iterations: 0 }],
+    ['Abort', 'danger', { canary, action: 'abort' }],
+    ['Pause', undefined, { canary, action: 'pause' }],
+  ],
+  promoted: [],
+  'rolled back': [],
+};
+
+type Element = {
+  type: string;
+  action_id: string;
+  text: unknown;
+  style?: string;
+  value: string;
+  confirm?: unknown;
+};
+
 describe('slack', () => {
   it.each(cases)('$name', async (c) => {
     const provider = receiverProvider(rx, 'slack', { channel: '#releases', verbose: true });
-    const body = await postAndReceive(rx, provider, c.event);
+    const body = (await postAndReceive(rx, provider, c.event)) as { attachments: { blocks: unknown[] }[] };
+    const want = buttons[c.name]!;
+    const posted = body.attachments[0]!.blocks;
+    if (want.length > 0) {
+      const actions = posted.pop() as { type: string; block_id: string; elements: Element[] };
+      expect(actions.type).toBe('actions');
+      expect(actions.block_id).toBe('flagger-actions');
+      const got = actions.elements.map((e) => [e.text, e.action_id, e.style, decodeButton(e.value)]);
+      expect(got).toEqual(
+        want.map(([label, style, value]) => [
+          { type: 'plain_text', text: label },
+          `flagger:${String(value.action)}`,
+          style,
+          { ...value, nonce: expect.any(String) },
+        ]),
+      );
+      // One message, one nonce: the first decision taken on it is the only one.
+      expect(new Set(actions.elements.map((e) => decodeButton(e.value)!.nonce)).size).toBe(1);
+      const abort = actions.elements.find((e) => e.action_id === 'flagger:abort')!;
+      expect(abort.confirm).toMatchObject({ confirm: { type: 'plain_text', text: 'Abort' } });
+    }
     const blocks: unknown[] = [
       { type: 'header', text: { type: 'plain_text', text: c.title } },
       { type: 'section', text: { type: 'mrkdwn', text: c.text } },
@@ -63,6 +118,15 @@ describe('slack', () => {
       type: 'section',
       text: { type: 'mrkdwn', text: '*Failing checks*\n• request-success-rate 91.2% &lt; 99% minimum' },
     });
+  });
+});
+
+describe('buttons are Slack only', () => {
+  it.each(['msteams', 'discord', 'generic'] as AlertProviderType[])('%s carries no button', async (type) => {
+    for (const c of cases) {
+      const body = JSON.stringify(await postAndReceive(rx, receiverProvider(rx, type), c.event));
+      expect(body).not.toMatch(/flagger:(approve|abort|pause)|"actions"|\\"n\\":/);
+    }
   });
 });
 

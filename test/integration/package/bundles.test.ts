@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePackaged } from '../../stack/package.js';
 import { unzip } from '../../stack/unzip.js';
 
-const FUNCTIONS = ['api', 'dispatch', 'loadtester', 'notify', 'step'];
+const FUNCTIONS = ['api', 'dispatch', 'loadtester', 'notify', 'slack', 'step'];
 
 /** Text that only the named code contains, as it survives minification (each was in the step zip
  * before the step bundle was trimmed). */
@@ -106,5 +106,14 @@ describe('the packaged zips', () => {
     expect(found(everything, ['zod', 'tr46', 'ws'])).toEqual([]);
     // The zod marker is found where zod is: the api function validates manifests with it.
     expect(found(read(join(root, 'api', 'functions/api'), ['handler.mjs']), ['zod'])).toEqual(['zod']);
+  });
+
+  it('the slack zip carries no zod, client-node or EKS client: Slack waits 3 s for its answer', () => {
+    const base = join(root, 'slack', 'functions/slack');
+    const everything = read(
+      base,
+      readdirSync(base).filter((f) => f.endsWith('.mjs')),
+    );
+    expect(found(everything, ['zod', 'clientNode', 'awsSdkClient', 'useCase'])).toEqual([]);
   });
 });

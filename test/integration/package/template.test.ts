@@ -23,13 +23,14 @@ beforeAll(() => {
 }, 300_000);
 
 describe('serverless.yml template', () => {
-  it('declares the six functions on nodejs22.x arm64, each with its own role', () => {
+  it('declares the seven functions on nodejs22.x arm64, each with its own role', () => {
     const fns = ofType('AWS::Lambda::Function');
     expect(fns.map(([n]) => n).sort()).toEqual([
       'ApiLambdaFunction',
       'DispatchLambdaFunction',
       'LoadtesterLambdaFunction',
       'NotifyLambdaFunction',
+      'SlackLambdaFunction',
       'StepLambdaFunction',
       'SweepLambdaFunction',
     ]);
@@ -39,7 +40,7 @@ describe('serverless.yml template', () => {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       roles.add(JSON.stringify(f.Properties.Role));
     }
-    expect(roles.size).toBe(6);
+    expect(roles.size).toBe(7);
   });
 
   it('stops a step within its claim: the deadline < the step function timeout ≤ the claim', () => {
@@ -103,16 +104,49 @@ describe('serverless.yml template', () => {
     expect(JSON.stringify(busRule![1].Properties.Targets)).toContain('NotifyLambdaFunction');
   });
 
-  it('protects every API route with IAM authorization except the OpenAPI document and the status page', () => {
+  it('protects every API route with IAM authorization except the OpenAPI document, the status page and Slack', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
       r.Properties.RouteKey,
       r.Properties.AuthorizationType,
     ]);
-    expect(routes.length).toBeGreaterThanOrEqual(7);
+    expect(routes.length).toBeGreaterThanOrEqual(8);
     // The page checks its own session (functions/api/ui.ts); its login links are minted under IAM.
-    const open = ['GET /openapi.json', 'GET /ui', 'ANY /ui/{proxy+}'];
+    // Slack signs its own requests (functions/slack).
+    const open = ['GET /openapi.json', 'GET /ui', 'ANY /ui/{proxy+}', 'POST /slack/interactions'];
     for (const [key, auth] of routes) expect(auth, key).toBe(open.includes(key) ? undefined : 'AWS_IAM');
     expect(routes).toContainEqual(['POST /login-links', 'AWS_IAM']);
+  });
+
+  it('throttles the Slack route on the stage, created after the route it names', () => {
+    const stage = resources.HttpApiStage as Resource & { DependsOn?: string[] };
+    expect(stage.Properties.RouteSettings['POST /slack/interactions']).toEqual({
+      ThrottlingBurstLimit: 20,
+      ThrottlingRateLimit: 5,
+    });
+    expect(stage.DependsOn).toContain('HttpApiRoutePostSlackInteractions');
+    const slack = resources.SlackLambdaFunction!.Properties;
+    expect(JSON.stringify(slack.Environment.Variables)).not.toMatch(/AWS_IAM|authorizer/);
+  });
+
+  it('lets only the slack function read the Slack signing secret', () => {
+    const rows = ofType('AWS::IAM::Role').flatMap(([id, r]) =>
+      (r.Properties.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]).flatMap((p) =>
+        p.PolicyDocument.Statement.filter((st) =>
+          JSON.stringify(st.Action ?? '').includes('ssm:GetParameter'),
+        ).map(
+          (st) =>
+            `${id} ${String(st.Effect)} ${JSON.stringify(st.Resource).split('parameter/flagger-serverless/dev/')[1]}`,
+        ),
+      ),
+    );
+    expect(rows.sort()).toEqual([
+      'NotifyRole Allow slack-url"}',
+      'SlackRole Allow slack-signing-secret"}',
+      'StepRole Allow *"}',
+      'StepRole Deny slack-signing-secret"}',
+      'SweepRole Allow *"}',
+      'SweepRole Deny slack-signing-secret"}',
+    ]);
   });
 
   /** Every statement of every role; a conditional one (`Fn::If`) as its statement when true. */

@@ -4,7 +4,7 @@
  */
 import { Access } from '../../../lib/app/access.js';
 import type { Grant } from '../../../lib/domain/authz/authorize.js';
-import { bootstrapGrants } from '../../../lib/domain/authz/grants.js';
+import { bootstrapGrants } from '../../../lib/domain/authz/authorize.js';
 import { FakeDocuments } from './store.js';
 
 const signal = new AbortController().signal;
@@ -29,4 +29,19 @@ export function aCaller(o: { actor: string; principals: string[]; grants: Grant[
     access: new Access({ grants, bootstrapAdmins: [] }, { actor: o.actor, principals: o.principals }, signal),
     grants,
   };
+}
+
+/**
+ * The authorization of each principal when only `allowed` hold a grant, for every action in every
+ * cluster and namespace (the Slack handler's `accessOf`).
+ */
+export function grantedTo(allowed: string[]): (principal: string) => Access {
+  const grants = allowed.map((principal, i): Grant => ({
+    name: `g${i}`,
+    principal,
+    actions: ['approve', 'operate'],
+    cluster: '*',
+    namespace: '*',
+  }));
+  return (principal) => aCaller({ actor: principal, principals: [principal], grants }).access;
 }

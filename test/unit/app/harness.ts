@@ -14,8 +14,8 @@ import type { Phase } from '../../../lib/domain/phase.js';
 import type { Provider } from '../../../lib/domain/spec/accessors.js';
 import type { Canary } from '../../../lib/domain/spec/schema.js';
 import type { CanaryKey } from '../../../lib/ports/store.js';
-import { aCanary, T0 } from '../../support/builders.js';
-import { FakeResolver } from '../../support/fakes/checks.js';
+import { aCanary, hook, T0 } from '../../support/builders.js';
+import { answered, FakeResolver } from '../../support/fakes/checks.js';
 import { FakeCluster, FakeClusterAccess } from '../../support/fakes/cluster.js';
 import { FakeBus, FakeLogger, FakeQueue } from '../../support/fakes/messaging.js';
 import { FakeCanaryStore, FakeDocuments, FakeHistory } from '../../support/fakes/store.js';
@@ -166,4 +166,16 @@ export function phases(outcomes: readonly StepOutcome[]): Phase[] {
 /** The reason of each decided step. */
 export function reasons(outcomes: readonly StepOutcome[]): string[] {
   return outcomes.flatMap((o) => (o.kind === 'stepped' ? [o.decision.reason] : []));
+}
+
+/**
+ * A canary with a confirm-rollout gate, initialized, whose new revision `rev-2` waits at the
+ * closed gate (Waiting, the WaitingApproval event published).
+ */
+export async function waitingAtRolloutGate(w: AppWorld): Promise<void> {
+  await initialized(w, aCanary({ webhooks: [hook('confirm-rollout')] }));
+  w.cluster.hooks.answer = (call) => answered(call, 403);
+  w.cluster.workloads.target!.revision = 'rev-2';
+  await nextStep(w);
+  expect(w.store.peek(key)!.status.phase).toBe('Waiting');
 }

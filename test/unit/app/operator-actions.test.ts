@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { StateConflictError } from '../../../lib/app/errors.js';
 import { requestAction, toCommand } from '../../../lib/app/operator-actions.js';
 import type { OperatorCommand } from '../../../lib/domain/status.js';
-import { aCanary, hook } from '../../support/builders.js';
-import { answered } from '../../support/fakes/checks.js';
+import { aCanary } from '../../support/builders.js';
 import {
   anAppWorld,
   initialized,
@@ -17,6 +16,7 @@ import {
   signal,
   stepNow,
   stepUntil,
+  waitingAtRolloutGate,
   type AppWorld,
 } from './harness.js';
 
@@ -81,11 +81,7 @@ describe('operator actions', () => {
 
   it('approve opens the confirm-rollout gate on the action step itself', async () => {
     const w = anAppWorld();
-    await initialized(w, aCanary({ webhooks: [hook('confirm-rollout')] }));
-    w.cluster.hooks.answer = (call) => answered(call, 403);
-    w.cluster.workloads.target!.revision = 'rev-2';
-    await nextStep(w);
-    expect(w.store.peek(key)!.status.phase).toBe('Waiting');
+    await waitingAtRolloutGate(w);
 
     const outcome = await apply(w, toCommand('approve', 'bob', 'confirm-rollout'));
     expect(outcome).toMatchObject({ decision: { status: { phase: 'Progressing' } } });

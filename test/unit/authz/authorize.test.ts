@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorize, type Action, type Grant, type Scope } from '../../../lib/domain/authz/authorize.js';
-import { bootstrapGrants, parseGrant } from '../../../lib/domain/authz/grants.js';
+import { bootstrapGrants } from '../../../lib/domain/authz/authorize.js';
+import { parseGrant } from '../../../lib/domain/authz/grants.js';
 import {
   iamPrincipals,
   jwtPrincipals,

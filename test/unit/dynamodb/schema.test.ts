@@ -38,6 +38,7 @@ describe('schema versions', () => {
       grant: 1,
       ticket: 1,
       session: 1,
+      button: 1,
     });
   });
 });
