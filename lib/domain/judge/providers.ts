@@ -24,6 +24,10 @@ const UNCOMPARABLE: Partial<Record<Provider, Uncomparable>> = {
     metrics: BOTH,
     why: "APISIX's metrics name the canary ApisixRoute, which serves primary and canary together: there is no primary side to compare against",
   },
+  alb: {
+    metrics: BOTH,
+    why: "the AWS Load Balancer Controller's metrics are in CloudWatch, which gives no raw counters or histogram buckets to compare",
+  },
   nginx: {
     metrics: ['request-duration'],
     why: 'ingress-nginx exports only a mean response duration, no latency histogram to compare',
