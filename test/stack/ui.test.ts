@@ -34,7 +34,10 @@ function sessionCookie(res: Response): string {
 }
 
 beforeAll(async () => {
-  stack = await PackagedStack.start({ dir: ensurePackaged() });
+  engineer = `arn:aws:iam::${ACCOUNT}:user/release-engineer`;
+  // The engineer is the deployment's admin: the page acts with the minter's grants.
+  const parameters = { admins: `iam:${engineer}` };
+  stack = await PackagedStack.start({ dir: ensurePackaged(parameters), parameters });
   const credentials = stack.user('release-engineer', [
     {
       Effect: 'Allow',
@@ -42,7 +45,6 @@ beforeAll(async () => {
       Resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/*`,
     },
   ]);
-  engineer = `arn:aws:iam::${ACCOUNT}:user/release-engineer`;
   client = new ApiClient(stack.api.url, { kind: 'sigv4', region: REGION, credentials });
 }, 300_000);
 
