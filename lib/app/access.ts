@@ -19,7 +19,7 @@ export interface Caller extends Identity {
 /** What authorization reads. */
 export interface AccessDeps {
   grants: Pick<Documents<Grant>, 'list'>;
-  /** The deployment's admins (ADMIN_PRINCIPALS) as grants (lib/domain/authz/grants.ts). */
+  /** The deployment's admins (ADMIN_PRINCIPALS) as grants (`bootstrapGrants`, lib/domain/authz/authorize.ts). */
   bootstrapAdmins: readonly Grant[];
 }
 
