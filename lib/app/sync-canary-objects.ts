@@ -8,6 +8,7 @@
  * Two controllers never drive one canary: while a Flagger Deployment runs in the cluster, only
  * objects claimed with the annotation `flagger-serverless.app/claim: "true"` are sourced.
  */
+import { invalidStatus, registeredStatus, showsStatus } from '../domain/flagger-status.js';
 import { redactText } from '../domain/redaction.js';
 import {
   CLAIM_ANNOTATION,
@@ -108,21 +109,25 @@ async function changed(ctx: SyncContext, o: CanaryObjectMeta): Promise<void> {
   const full = (await objects.read(o.namespace, o.name, signal)) as Record<string, unknown> | undefined;
   if (!full) return;
   const registered = o.finalizers.includes(FINALIZER);
+  const at = new Date(deps.register.now()).toISOString();
   try {
     const access = clusterObjectsAccess(cluster, actorOf(cluster, ref), signal);
-    await registerCanary(deps.register, access, cluster, manifestOf(full, o), signal, { source: 'cluster' });
+    const r = await registerCanary(deps.register, access, cluster, manifestOf(full, o), signal, {
+      source: 'cluster',
+    });
+    const kind = (r.record.manifest as { spec: { targetRef: { kind: string } } }).spec.targetRef.kind;
+    await showStatus(ctx, o, full, registeredStatus(r.record.status, at, kind));
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
+    // Through the redaction rule, as logs and history records are: a message may quote a value.
+    const error = redactText(e.message).slice(0, 1000);
+    // A registered canary runs on with its last valid spec: its status stays the object's.
+    if (!registered) await showStatus(ctx, o, full, invalidStatus(error, at));
     // Marked with this generation: not read again until the object changes.
     await objects.mark(
       o.namespace,
       o.name,
-      // Through the redaction rule, as logs and history records are: a message may quote a value.
-      {
-        generation: o.generation,
-        error: redactText(e.message).slice(0, 1000),
-        finalizer: registered ? 'add' : 'remove',
-      },
+      { generation: o.generation, error, finalizer: registered ? 'add' : 'remove' },
       signal,
     );
     out.invalid.push(ref);
@@ -136,6 +141,32 @@ async function changed(ctx: SyncContext, o: CanaryObjectMeta): Promise<void> {
   }
   await objects.mark(o.namespace, o.name, { generation: o.generation, finalizer: 'add' }, signal);
   out.registered.push(ref);
+}
+
+/**
+ * Writes `wanted` to the object's status unless it shows it already. Conditional on the version
+ * read: a step that wrote meanwhile (the registration queued it) wrote a newer status, which stays.
+ * Best effort, as the steps' write-back: a failure is logged, the first step writes it again.
+ */
+async function showStatus(
+  ctx: SyncContext,
+  o: CanaryObjectMeta,
+  full: Record<string, unknown>,
+  wanted: Record<string, unknown>,
+): Promise<void> {
+  if (showsStatus(full.status, wanted)) return;
+  const version = (full.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
+  try {
+    await ctx.objects.writeStatus(o.namespace, o.name, wanted, ctx.signal, version);
+  } catch (e) {
+    ctx.signal.throwIfAborted();
+    ctx.deps.logger.warn('Canary object status not written', {
+      cluster: ctx.cluster,
+      object: `${o.namespace}/${o.name}`,
+      error: (e as Error).message,
+      reason: 'CanaryStatusWriteFailed',
+    });
+  }
 }
 
 async function removed(ctx: SyncContext, o: CanaryObjectMeta): Promise<void> {

@@ -48,6 +48,15 @@ export interface CanaryObjects {
   /** The whole object, or undefined when it is gone. */
   read(namespace: string, name: string, signal: AbortSignal): Promise<object | undefined>;
   mark(namespace: string, name: string, mark: CanaryObjectMark, signal: AbortSignal): Promise<void>;
-  /** Replaces the status subresource's Flagger fields; false when the object does not exist. */
-  writeStatus(namespace: string, name: string, status: FlaggerStatus, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Replaces the status subresource's Flagger fields; false when the object does not exist, or
+   * (given `ifVersion`, a `metadata.resourceVersion` read before) when it changed since.
+   */
+  writeStatus(
+    namespace: string,
+    name: string,
+    status: FlaggerStatus,
+    signal: AbortSignal,
+    ifVersion?: string,
+  ): Promise<boolean>;
 }

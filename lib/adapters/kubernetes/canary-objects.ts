@@ -93,10 +93,14 @@ export class KubernetesCanaryObjects implements CanaryObjects {
     name: string,
     status: FlaggerStatus,
     signal: AbortSignal,
+    ifVersion?: string,
   ): Promise<boolean> {
     const path = `${objectPath(namespace, name)}/status`;
-    const res = await this.send('PATCH', path, { status }, signal);
-    if (res.status === 404) return false;
+    // A resourceVersion in a merge patch is a precondition: 409 when the object changed since.
+    const body = { ...(ifVersion !== undefined && { metadata: { resourceVersion: ifVersion } }), status };
+    const res = await this.send('PATCH', path, body, signal);
+    if (res.status === 404 || (res.status === 409 && ifVersion !== undefined))
+      return (await res.text(), false);
     await checked(res, `PATCH ${path}`);
     return true;
   }

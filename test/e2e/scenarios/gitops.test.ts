@@ -12,6 +12,7 @@ import { rbacGrants, accessOf } from '../../support/rbac.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import { hasKubectl, kubectlFor, startSandbox, type Kubectl, type Sandbox } from '../../support/sandbox.js';
 import type { Logger } from '../../../lib/ports/logger.js';
+import { syncCanaryObjects } from '../../../lib/app/sync-canary-objects.js';
 
 const MINUTE = 60_000;
 const CRDS = 'infra/kubernetes/flagger-crds.yaml';
@@ -82,6 +83,14 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
   it('kubectl apply registers, the release shows in kubectl get/wait, kubectl delete deletes', async () => {
     await kubectl.run(['apply', '-f', '-'], canaryYaml());
     const mark = sandbox.mark();
+    // The sweep alone, before any step: the object shows Initializing at once, one status PATCH.
+    const swept = await syncCanaryObjects(cp.sweepDeps.gitops!, 'sandbox', signal);
+    expect(swept?.registered).toEqual(['test/podinfo']);
+    expect(sandbox.requestCount({ since: mark, method: 'PATCH', path: /\/status$/ })).toBe(1);
+    expect(liveCanary()?.status.conditions).toMatchObject([
+      { type: 'Promoted', status: 'Unknown', reason: 'Initializing' },
+    ]);
+    expect(await kubectl.run(['get', 'canaries', '-n', 'test'])).toMatch(/podinfo\s+Initializing\s+0/);
     expect((await minute())?.source).toBe('cluster');
     expect(liveCanary()?.metadata.finalizers).toContain('flagger-serverless.app/finalizer');
     await until('Initialized');
@@ -125,7 +134,8 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     expect(ours.length).toBeGreaterThan(0);
     for (const r of ours) {
       const a = accessOf(r);
-      expect(a.resource === 'canaries/status' ? step(a) : sweep(a), JSON.stringify(a)).toBe(true);
+      // Both write the status: the sweep as it registers the object, the steps as it changes.
+      expect(a.resource === 'canaries/status' ? step(a) && sweep(a) : sweep(a), JSON.stringify(a)).toBe(true);
     }
 
     // A quiet minute costs one more LIST than before: the Canary objects, metadata only.
@@ -192,6 +202,12 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     expect(await cp.core.store.get(key, signal)).toBeUndefined();
     const annotations = liveCanary()?.metadata.annotations ?? {};
     expect(annotations['flagger-serverless.app/error']).toContain('stepWeight');
+    // …and in its status: kubectl shows Failed, the Promoted condition False says why.
+    expect(await kubectl.run(['get', 'canaries', '-n', 'test'])).toMatch(/podinfo\s+Failed\s+0/);
+    expect(liveCanary()?.status.conditions[0]).toMatchObject({
+      status: 'False',
+      message: expect.stringContaining('stepWeight'),
+    });
     const mark = sandbox.mark();
     await minute();
     // Not read again until it changes: the list only.

@@ -14,6 +14,8 @@ interface Stored {
   meta: CanaryObjectMeta;
   spec: object;
   status?: FlaggerStatus;
+  /** Moves on every write, as the API server's `metadata.resourceVersion` does. */
+  version: number;
 }
 
 export class FakeCanaryObjects implements CanaryObjects {
@@ -34,7 +36,7 @@ export class FakeCanaryObjects implements CanaryObjects {
       finalizers: was?.meta.finalizers ?? [],
       deleting: false,
     };
-    this.objects.set(id, { ...was, meta, spec });
+    this.objects.set(id, { ...was, meta, spec, version: (was?.version ?? 0) + 1 });
   }
 
   /** `kubectl delete`: gone at once without finalizers, else marked as deleting. */
@@ -60,7 +62,13 @@ export class FakeCanaryObjects implements CanaryObjects {
     await this.calls.enter('read', `${namespace}/${name}`);
     const o = this.objects.get(`${namespace}/${name}`);
     return (
-      o && { apiVersion: 'flagger.app/v1beta1', kind: 'Canary', metadata: { name, namespace }, spec: o.spec }
+      o && {
+        apiVersion: 'flagger.app/v1beta1',
+        kind: 'Canary',
+        metadata: { name, namespace, resourceVersion: String(o.version) },
+        spec: o.spec,
+        ...(o.status && { status: structuredClone(o.status) }),
+      }
     );
   }
 
@@ -76,14 +84,24 @@ export class FakeCanaryObjects implements CanaryObjects {
     const others = o.meta.finalizers.filter((f) => f !== FINALIZER);
     const finalizers = mark.finalizer === 'add' ? [...others, FINALIZER] : others;
     if (o.meta.deleting && finalizers.length === 0) this.objects.delete(id);
-    else o.meta = { ...o.meta, annotations, finalizers };
+    else {
+      o.meta = { ...o.meta, annotations, finalizers };
+      o.version++;
+    }
   }
 
-  async writeStatus(namespace: string, name: string, status: FlaggerStatus): Promise<boolean> {
+  async writeStatus(
+    namespace: string,
+    name: string,
+    status: FlaggerStatus,
+    _signal?: AbortSignal,
+    ifVersion?: string,
+  ): Promise<boolean> {
     await this.calls.enter('writeStatus', `${namespace}/${name}`, status);
     const o = this.objects.get(`${namespace}/${name}`);
-    if (!o) return false;
+    if (!o || (ifVersion !== undefined && ifVersion !== String(o.version))) return false;
     o.status = structuredClone(status);
+    o.version++;
     return true;
   }
 }

@@ -8,6 +8,7 @@ import { parseClusterRegistration } from '../../../lib/app/clusters.js';
 import { StateConflictError, ValidationError } from '../../../lib/app/errors.js';
 import { deleteCanary, registerCanary } from '../../../lib/app/register-canary.js';
 import { writeStatusBack } from '../../../lib/app/status-writeback.js';
+import { invalidStatus, registeredStatus, showsStatus } from '../../../lib/domain/flagger-status.js';
 import { syncCanaryObjects, type GitOpsDeps } from '../../../lib/app/sync-canary-objects.js';
 import { FINALIZER, GENERATION_ANNOTATION } from '../../../lib/ports/canary-objects.js';
 import { aCanary } from '../../support/builders.js';
@@ -153,6 +154,131 @@ describe('syncCanaryObjects', () => {
     expect(line?.message).toContain(
       'Flagger runs in cluster "test-cluster" (Deployment flagger-system/flagger',
     );
+  });
+});
+
+describe('the status of a sourced object from the first moment', () => {
+  const statusOf = (objects: FakeCanaryObjects) => objects.objects.get('test/podinfo')?.status;
+
+  it('shows Initializing when registered: one status write per change, none when it shows it already', async () => {
+    const w = anAppWorld();
+    const objects = new FakeCanaryObjects();
+    objects.put('test', 'podinfo', spec());
+    await sync(w, objects);
+    expect(objects.calls.count('writeStatus')).toBe(1);
+    expect(statusOf(objects)).toMatchObject({
+      phase: 'Initializing',
+      canaryWeight: 0,
+      lastTransitionTime: new Date(w.clock.now).toISOString(),
+      conditions: [
+        {
+          type: 'Promoted',
+          status: 'Unknown',
+          reason: 'Initializing',
+          message: 'New Deployment detected, starting initialization.',
+        },
+      ],
+    });
+    await sync(w, objects); // unchanged: the LIST only
+    w.clock.now += 60_000;
+    objects.put('test', 'podinfo', spec(20)); // changed, and the object shows the canary's status
+    expect(await sync(w, objects)).toMatchObject({ registered: ['test/podinfo'] });
+    expect(objects.calls.count('writeStatus')).toBe(1);
+  });
+
+  it('writes nothing over a status a step wrote since the object was read', async () => {
+    const w = anAppWorld();
+    const objects = new FakeCanaryObjects();
+    objects.put('test', 'podinfo', spec());
+    objects.calls.before('writeStatus', () => {
+      const o = objects.objects.get('test/podinfo')!;
+      o.status = { phase: 'Initialized' };
+      o.version++;
+    });
+    expect(await sync(w, objects)).toMatchObject({ registered: ['test/podinfo'] });
+    expect(statusOf(objects)).toEqual({ phase: 'Initialized' });
+  });
+
+  it('shows Failed with why on an invalid object; a registered canary’s status stays when its object turns invalid', async () => {
+    const w = anAppWorld();
+    const objects = new FakeCanaryObjects();
+    objects.put('test', 'podinfo', { ...spec(), service: undefined });
+    expect(await sync(w, objects)).toMatchObject({ invalid: ['test/podinfo'] });
+    expect(statusOf(objects)).toMatchObject({
+      phase: 'Failed',
+      conditions: [
+        {
+          type: 'Promoted',
+          status: 'False',
+          reason: 'Failed',
+          message: expect.stringMatching(/^invalid Canary:.*service/s),
+        },
+      ],
+    });
+    objects.put('test', 'podinfo', spec());
+    expect(await sync(w, objects)).toMatchObject({ registered: ['test/podinfo'] });
+    expect(statusOf(objects)).toMatchObject({ phase: 'Initializing' });
+    objects.put('test', 'podinfo', { ...spec(), service: undefined });
+    expect(await sync(w, objects)).toMatchObject({ invalid: ['test/podinfo'] });
+    expect(statusOf(objects)).toMatchObject({ phase: 'Initializing' });
+    expect(objects.calls.count('writeStatus')).toBe(2);
+  });
+
+  it('logs a status that could not be written, and registers and marks the object all the same', async () => {
+    const w = anAppWorld();
+    const objects = new FakeCanaryObjects();
+    objects.put('test', 'podinfo', spec());
+    objects.calls.failNext('writeStatus', new Error('PATCH …/status: HTTP 403'));
+    expect(await sync(w, objects)).toMatchObject({ registered: ['test/podinfo'] });
+    expect(objects.objects.get('test/podinfo')?.meta.finalizers).toEqual([FINALIZER]);
+    expect(w.logger.lines.find((l) => l.fields.reason === 'CanaryStatusWriteFailed')?.fields.error).toContain(
+      '403',
+    );
+  });
+});
+
+describe('showsStatus', () => {
+  const wanted = registeredStatus(
+    {
+      phase: 'Initializing',
+      canaryWeight: 0,
+      failedChecks: 0,
+      iterations: 0,
+      conditions: [],
+      mirrored: false,
+      notified: {},
+    },
+    '2026-11-30T10:00:00.000Z',
+    'Deployment',
+  );
+  const later = registeredStatus(
+    {
+      phase: 'Initializing',
+      canaryWeight: 0,
+      failedChecks: 0,
+      iterations: 0,
+      conditions: [],
+      mirrored: false,
+      notified: {},
+    },
+    '2026-11-30T10:05:00.000Z',
+    'Deployment',
+  );
+  it.each([
+    { name: 'no status yet', live: undefined, want: false },
+    { name: 'the same fields', live: wanted, want: true },
+    { name: 'the same fields stamped at another time', live: later, want: true },
+    { name: 'the same fields and others', live: { ...wanted, extra: 1 }, want: true },
+    { name: 'another phase', live: { ...wanted, phase: 'Initialized' }, want: false },
+    { name: 'another weight', live: { ...wanted, canaryWeight: 10 }, want: false },
+    { name: 'no conditions', live: { ...wanted, conditions: [] }, want: false },
+    {
+      name: 'a Failed status',
+      live: invalidStatus('invalid Canary', '2026-11-30T10:00:00.000Z'),
+      want: false,
+    },
+  ])('$name: $want', ({ live, want }) => {
+    expect(showsStatus(live, wanted)).toBe(want);
   });
 });
 
