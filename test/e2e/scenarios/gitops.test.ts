@@ -86,7 +86,16 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     // The sweep alone, before any step: the object shows Initializing at once, one status PATCH.
     const swept = await syncCanaryObjects(cp.sweepDeps.gitops!, 'sandbox', signal);
     expect(swept?.registered).toEqual(['test/podinfo']);
-    expect(sandbox.requestCount({ since: mark, method: 'PATCH', path: /\/status$/ })).toBe(1);
+    const object = '/apis/flagger.app/v1beta1/namespaces/test/canaries/podinfo';
+    expect(
+      sandbox.selectRequests({ since: mark, path: '/apis/flagger.app/' }).map((r) => `${r.method} ${r.path}`),
+    ).toEqual([
+      'GET /apis/flagger.app/v1beta1/canaries', // the list, metadata only
+      `GET ${object}`, // the object read in full
+      `PATCH ${object}/status`, // Initializing, conditional on the version read
+      `GET ${object}`, // the mark: annotation and finalizer
+      `PATCH ${object}`,
+    ]);
     expect(liveCanary()?.status.conditions).toMatchObject([
       { type: 'Promoted', status: 'Unknown', reason: 'Initializing' },
     ]);
