@@ -15,6 +15,7 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { ClusterRegistration } from './app/clusters.js';
 import type { DispatchDeps } from './app/dispatch-due.js';
 import type { SweepDispatchDeps } from './app/dispatch-sweeps.js';
+import { grantsGateGuard } from './app/gate-access.js';
 import { redactingHistory, redactingLogger } from './app/redacting.js';
 import { DynamoButtonClaims } from './adapters/dynamodb/button-claims.js';
 import { DynamoCanaryStore } from './adapters/dynamodb/canaries.js';
@@ -173,7 +174,15 @@ export function buildDispatchDeps(): DispatchDeps & SweepDispatchDeps & { logger
   return dispatchDeps(core, awsQueue(c), sweeps);
 }
 
+/** What the stack's own load tester needs: the gates, and who may change them (the grants). */
+export function loadtesterDeps(core: Core) {
+  const guard = grantsGateGuard({
+    grants: core.grants,
+    bootstrapAdmins: bootstrapGrants(core.config.adminPrincipals),
+  });
+  return { gates: core.gates, guard, logger: core.logger };
+}
+
 export function buildLoadtesterDeps() {
-  const core = awsCore();
-  return { gates: core.gates, logger: core.logger };
+  return loadtesterDeps(awsCore());
 }

@@ -19,7 +19,7 @@ import type { Logger } from '../lib/ports/logger.js';
 import { ConflictError } from '../lib/ports/errors.js';
 import type { CanaryKey } from '../lib/ports/store.js';
 import type { MetricsProvider } from '../lib/ports/metrics.js';
-import { apiDeps, buildCore, type Core } from '../lib/wiring.js';
+import { apiDeps, buildCore, loadtesterDeps, type Core } from '../lib/wiring.js';
 import { notifyDeps } from '../lib/wiring-notify.js';
 import { stepDeps } from '../lib/wiring-step.js';
 import { sweepDeps } from '../lib/wiring-sweep.js';
@@ -109,7 +109,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   });
 
   const api = makeApiHandler({ ...apiDeps(core, queue), logger });
-  const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester({ gates: core.gates, logger }) });
+  // Gates as the deployed load tester's: whoever opens or closes one needs the grant (the token is admin).
+  const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester(loadtesterDeps(core)) });
   const server: LocalServer = await startLocalServer({
     api,
     loadtester: (e) => loadtester(e, {} as never),

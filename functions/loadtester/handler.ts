@@ -37,7 +37,7 @@ export function makeHandler(deps: LoadtesterHandlerDeps) {
           method,
           path: pathOf(event),
           body: bodyOf(event),
-          caller: callerOf(event as APIGatewayProxyEventV2).actor,
+          caller: callerOf(event as APIGatewayProxyEventV2),
         },
         signal,
       );
@@ -72,7 +72,10 @@ function bodyOf(event: LoadtesterEvent): unknown {
 
 let cached: ReturnType<typeof makeHandler> | undefined;
 
-/** The Lambda entry point: gate state in the DynamoDB table, shared by every instance. */
+/**
+ * The Lambda entry point: gate state in the DynamoDB table, shared by every instance; who may open
+ * and close gates is decided by the grants (lib/app/gate-access.ts).
+ */
 export const handler = async (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -80,7 +83,7 @@ export const handler = async (
   if (!cached) {
     const { buildLoadtesterDeps } = await import('../../lib/wiring.js');
     const deps = buildLoadtesterDeps();
-    cached = makeHandler({ loadtester: makeLoadtester({ gates: deps.gates, logger: deps.logger }) });
+    cached = makeHandler({ loadtester: makeLoadtester(deps) });
   }
   return cached(event, context);
 };

@@ -1,4 +1,5 @@
-import { gateKey, type GateKind, type GateStore } from '../ports/gates.js';
+import { ForbiddenError } from '../ports/errors.js';
+import { gateKey, type GateCaller, type GateGuard, type GateKind, type GateStore } from '../ports/gates.js';
 import type { WebhookPayload } from './payload.js';
 
 /** A response of the load tester. */
@@ -27,14 +28,19 @@ export const GATE_ROUTES: Readonly<Record<string, { kind: GateKind; action: 'che
  * An open or close that names a cluster changes only that cluster's gate; Flagger's body without
  * one (`{"name","namespace"}`) changes the gate of that canary in every cluster that has not had
  * its own gate set (a cluster's own state wins).
+ *
+ * Who may: with a `guard`, an open or close it refuses is a 403 with its reason, before the store
+ * is touched; checks are never asked (the step role calls them, whatever the grants). Without one,
+ * whoever reaches the load tester may change any gate, as with Flagger's.
  */
 export async function serveGate(
   route: (typeof GATE_ROUTES)[string],
   payload: WebhookPayload,
-  gates: GateStore,
+  deps: { gates: GateStore; guard?: GateGuard },
   signal: AbortSignal,
-  caller?: string,
+  caller?: GateCaller,
 ): Promise<LoadtesterResponse> {
+  const { gates, guard } = deps;
   const key = gateKey(route.kind, {
     name: payload.name,
     namespace: payload.namespace,
@@ -48,6 +54,21 @@ export async function serveGate(
         : undefined;
     return (own ?? shared) ? { status: 200, body: 'Approved' } : { status: 403, body: 'Forbidden' };
   }
-  await gates.set(key, { open: route.action === 'open', by: caller }, signal);
-  return { status: 202, body: `${route.kind} ${route.action === 'open' ? 'opened' : 'closed'} for ${key}` };
+  const open = route.action === 'open';
+  if (guard) {
+    const change = {
+      kind: route.kind,
+      open,
+      namespace: payload.namespace,
+      cluster: payload.metadata.cluster,
+    };
+    try {
+      await guard.allow(caller ?? { actor: 'anonymous', principals: [] }, change, signal);
+    } catch (err) {
+      if (err instanceof ForbiddenError) return { status: 403, body: err.message };
+      throw err;
+    }
+  }
+  await gates.set(key, { open, by: caller?.actor }, signal);
+  return { status: 202, body: `${route.kind} ${open ? 'opened' : 'closed'} for ${key}` };
 }

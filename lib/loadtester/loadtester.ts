@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GateStore } from '../ports/gates.js';
+import type { GateCaller, GateGuard, GateStore } from '../ports/gates.js';
 import { formatDuration } from './duration.js';
 import { CommandError, PayloadError } from './errors.js';
 import { GATE_ROUTES, serveGate, type LoadtesterResponse } from './gate-routes.js';
@@ -15,6 +15,11 @@ import { TaskRunner } from './runner.js';
 export interface LoadtesterDeps {
   /** Where `/gate/*` and `/rollback/*` state lives (shared between instances in production). */
   gates: GateStore;
+  /**
+   * Who may open and close gates (the stack's own load tester: the grants, lib/app/gate-access.ts).
+   * None: whoever reaches the load tester may, as with Flagger's (the standalone one).
+   */
+  guard?: GateGuard;
   /** Wall clock in ms, for log records. Default `Date.now`. */
   now?: () => number;
   logger?: LoadtesterLogger;
@@ -31,8 +36,8 @@ interface LoadtesterRequest {
   path: string;
   /** Raw JSON text, bytes, or an already parsed object. */
   body?: unknown;
-  /** Who is calling (IAM principal, token holder); recorded with every gate change. */
-  caller?: string;
+  /** Who is calling (IAM principal, token holder): asked of the guard, recorded with every gate change. */
+  caller?: GateCaller;
 }
 
 /** The load tester: call it per request; `idle()`/`close()` manage background tasks. */
@@ -97,11 +102,11 @@ async function route(req: LoadtesterRequest, signal: AbortSignal, env: Env): Pro
   if (pattern && !pattern.test(payload.namespace))
     return text(403, `namespace ${payload.namespace} is not allowed`);
   if (!gate) return serveTask(payload, signal, env);
-  const res = await serveGate(gate, payload, env.deps.gates, signal, req.caller);
+  const res = await serveGate(gate, payload, env.deps, signal, req.caller);
   if (path !== '/gate/check' && path !== '/rollback/check')
-    env.logger.info(`${path} by ${req.caller ?? 'an unauthenticated caller'}`, {
+    env.logger.info(`${path} by ${req.caller?.actor ?? 'an unauthenticated caller'}`, {
       canary: canaryId(payload),
-      caller: req.caller ?? null,
+      caller: req.caller?.actor ?? null,
       status: res.status,
     });
   return res;

@@ -207,9 +207,42 @@ describe.skipIf(available.skip)('the packaged stack', () => {
         (r) => r.method !== 'GET' || r.accept !== METADATA_LIST || !r.path.endsWith('?resourceVersion=0'),
       ),
     ).toEqual([]);
-    const gate = { name: 'podinfo', namespace: 'test' };
-    expect(await w.signed('POST', '/loadtester/gate/open', gate)).toMatchObject({ status: 202 });
+    // Who may open a gate of this load tester is decided by the grants (docs/security.md): without
+    // one, a 403 naming what it takes; with approve in prod/test, prod's gate of the canary — not
+    // Flagger's cluster-less body, which would open it in every cluster. The step role's checks
+    // need no grant.
+    const approverArn = `arn:aws:iam::${ACCOUNT}:user/gate-approver`;
+    const approver = stack.user('gate-approver', [
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/*`,
+      },
+    ]);
+    const gate = { name: 'podinfo', namespace: 'test', metadata: { cluster: 'prod' } };
+    expect(await w.signed('POST', '/loadtester/gate/open', gate, approver)).toEqual({
+      status: 403,
+      text: `forbidden: iam:${approverArn} may not approve in cluster "prod", namespace "test": no grant allows it`,
+    });
+    const grant = {
+      principal: `iam:${approverArn}`,
+      actions: ['approve'],
+      cluster: 'prod',
+      namespace: 'test',
+    };
+    expect((await client.request('PUT', '/grants/gate-approver', body(grant))).status).toBe(201);
+    const everywhere = { name: 'podinfo', namespace: 'test' };
+    expect(await w.signed('POST', '/loadtester/gate/open', everywhere, approver)).toMatchObject({
+      status: 403,
+      text: expect.stringContaining('may not approve in every cluster, namespace "test"') as unknown,
+    });
+    expect(await w.signed('POST', '/loadtester/gate/close', gate, approver)).toMatchObject({ status: 403 });
+    expect(await w.signed('POST', '/loadtester/gate/open', gate, approver)).toMatchObject({ status: 202 });
     await phase(['Progressing']);
+    expect(stack.fn('loadtester').logs.lines.some((l) => l.includes(`/gate/open by ${approverArn}`))).toBe(
+      true,
+    );
+    // Closing holds the release (operate): the release engineer, an admin, does it.
     expect(await w.signed('POST', '/loadtester/gate/close', gate)).toMatchObject({ status: 202 });
     await phase(['WaitingPromotion']);
     await client.request('POST', `${id}/actions/approve`, { query: { gate: 'confirm-promotion' } });

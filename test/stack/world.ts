@@ -24,12 +24,19 @@ export interface World {
   slack: Receiver;
   /** The CLI's API client, signing as the release engineer. */
   client: ApiClient;
-  /** A request signed as the release engineer, as text (the load tester answers text/plain). */
-  signed(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }>;
+  /** A request signed as the release engineer (or `as`), as text (the load tester answers text/plain). */
+  signed(
+    method: string,
+    path: string,
+    body?: unknown,
+    as?: Credentials,
+  ): Promise<{ status: number; text: string }>;
   /** What to read when the test fails: each function's last log lines, refusals, denials. */
   report(): string;
   close(): Promise<void>;
 }
+
+type Credentials = ReturnType<PackagedStack['user']>;
 
 /** The release engineer: an IAM user, and the deployment's admin (the `admins` parameter). */
 const RELEASE_ENGINEER = `arn:aws:iam::${ACCOUNT}:user/release-engineer`;
@@ -83,12 +90,12 @@ export async function startWorld(opts: { parameters?: Record<string, string> } =
         `--- Lambda incidents\n${stack.incidents.map((i) => `${i.function}: ${i.what}`).join('\n')}`,
         `--- EKS refused\n${eks.refused.join('\n')}`,
       ].join('\n');
-    const signed = async (method: string, path: string, body?: unknown) => {
+    const signed = async (method: string, path: string, body?: unknown, as = credentials) => {
       const url = new URL(`${stack.api.url}${path}`);
       const text = body === undefined ? undefined : JSON.stringify(body);
       const headers = await signRequest(
         { method, url, headers: { 'content-type': 'application/json' }, body: text },
-        credentials,
+        as,
         REGION,
       );
       const res = await fetch(url, { method, headers, body: text });

@@ -1,8 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../../../functions/loadtester/handler.js';
+import { grantsGateGuard } from '../../../lib/app/gate-access.js';
+import type { Grant } from '../../../lib/domain/authz/authorize.js';
 import { makeLoadtester, MemoryGateStore, silentLogger } from '../../../lib/loadtester/index.js';
 import { gateKey } from '../../../lib/ports/gates.js';
+import { FakeDocuments } from '../../support/fakes/store.js';
 import { reply, startReceiver, type Receiver } from '../../support/receiver.js';
 
 const baseEvent: APIGatewayProxyEventV2 = {
@@ -96,6 +99,35 @@ describe('functions/loadtester handler (API Gateway v2)', () => {
     expect(
       await gates.get(gateKey('gate', { name: 'podinfo', namespace: 'test' }), AbortSignal.timeout(10_000)),
     ).toBe(false);
+  });
+
+  it("asks the grants about the caller API Gateway's authorizer names (a session acts as its role)", async () => {
+    const grant: Grant = {
+      name: 'team-a',
+      principal: 'iam:arn:aws:iam::123456789012:role/team-a',
+      actions: ['approve'],
+      cluster: 'prod',
+      namespace: 'test',
+    };
+    const guard = grantsGateGuard({ grants: new FakeDocuments({ 'team-a': grant }), bootstrapAdmins: [] });
+    const guarded = makeHandler({ loadtester: makeLoadtester({ gates, guard, logger: silentLogger }) });
+    const open = (cluster: string, arn?: string) => {
+      const body = JSON.stringify({ name: 'guarded', namespace: 'test', metadata: { cluster } });
+      const event = anEvent({ rawPath: '/gate/open', body });
+      if (arn)
+        (event.requestContext as unknown as Record<string, unknown>).authorizer = { iam: { userArn: arn } };
+      return guarded(event, context);
+    };
+    const session = 'arn:aws:sts::123456789012:assumed-role/team-a/ci-7';
+    expect(await open('prod', session)).toMatchObject({ statusCode: 202 });
+    expect(await open('staging', session)).toMatchObject({
+      statusCode: 403,
+      body: `forbidden: iam:${session} may not approve in cluster "staging", namespace "test": no grant allows it`,
+    });
+    expect(await open('prod')).toMatchObject({ statusCode: 403 });
+    const key = (cluster: string) => gateKey('gate', { name: 'guarded', namespace: 'test', cluster });
+    expect(await gates.get(key('prod'), AbortSignal.timeout(10_000))).toBe(true);
+    expect(await gates.get(key('staging'), AbortSignal.timeout(10_000))).toBeUndefined();
   });
 
   it('strips a named stage from rawPath', async () => {

@@ -200,6 +200,22 @@ describe('serverless.yml template', () => {
     expect(policy('LoadtesterRole')).not.toContain('eks:');
   });
 
+  it('confines the load tester role to the gates and, read only, the grants (partitions D#gate, D#grant)', () => {
+    const statements = (
+      resources.LoadtesterRole!.Properties.Policies as { PolicyDocument: { Statement: any[] } }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
+    expect(
+      statements.map((st) => [
+        st.Sid,
+        st.Action,
+        st.Condition['ForAllValues:StringEquals']['dynamodb:LeadingKeys'],
+      ]),
+    ).toEqual([
+      ['LoadtesterGates', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['D#gate']],
+      ['LoadtesterReadGrants', ['dynamodb:Query'], ['D#grant']],
+    ]);
+  });
+
   it("answers HTTP requests within API Gateway's 30 s and gives every statement a Sid", () => {
     for (const fn of ['ApiLambdaFunction', 'LoadtesterLambdaFunction'])
       expect(resources[fn]!.Properties.Timeout, fn).toBeLessThan(30);
