@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { makeNotifier, makeNotifierFactory } from '../../../lib/adapters/notify/factory.js';
 import { ValidationError } from '../../../lib/app/errors.js';
 import {
@@ -141,4 +143,14 @@ describe("the API's AlertProvider body: Flagger's annotation opts out of Slack b
       { path, message: `${path} must be "true" or "false"` },
     ]);
   });
+});
+
+it("docs/slack.md's AlertProvider of another workspace is stored without buttons", () => {
+  const doc = readFileSync(new URL('../../../docs/slack.md', import.meta.url), 'utf8');
+  const manifests = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const provider = manifests.find((m) => m.includes('kind: AlertProvider'));
+  expect(provider).toBeDefined();
+  const body = parse(provider!) as { metadata: { name: string; namespace: string } };
+  const stored = parseApiAlertProvider(body, body.metadata.namespace, body.metadata.name);
+  expect(stored).toMatchObject({ name: 'partner-slack', type: 'slack', buttons: false });
 });
