@@ -12,6 +12,7 @@ import { slackSignature } from '../../../functions/slack/signature.js';
 import type { Logger } from '../../../lib/ports/logger.js';
 import { startStack, type Stack } from '../../../local/stack.js';
 import { startReceiver, type Receiver } from '../../support/receiver.js';
+import { baseEnv, runShell } from './process.js';
 import { apply } from '../../support/release.js';
 import { eventually, startSandbox, type Sandbox } from '../../support/sandbox.js';
 
@@ -219,6 +220,21 @@ describe('local mode with SLACK_SIGNING_SECRET', () => {
     expect(await slackRecords(withSecret)).toHaveLength(1);
     expect(rx.requestsTo(REPLIES)).toHaveLength(2);
   });
+
+  it('npm run slack-click --value: a button copied from the message, the decision already taken', async () => {
+    const approve = gateButtons('test').at(-1)![0];
+    const env = baseEnv({ SLACK_SIGNING_SECRET: SECRET, FLAGGER_API_URL: withSecret.url });
+    const r = await runShell(`npm run --silent slack-click -- --value '${approve.value}'`, env, 60_000);
+    expect(r, r.stderr).toMatchObject({ code: 0 });
+    expect(r.stdout).toBe(
+      [
+        `POST ${withSecret.url}/slack/interactions as slack:${TEAM}/${USER}: HTTP 200`,
+        `reply (you only): Already decided on this message: Approved by <@${USER}>.`,
+        '',
+      ].join('\n'),
+    );
+    expect(await slackRecords(withSecret)).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('local mode without a signing secret', () => {
