@@ -37,6 +37,12 @@ export interface Config {
   readonly slackUrlParameter?: string;
   /** SSM parameter (SecureString) holding the Slack app's signing secret (functions/slack). */
   readonly slackSigningSecretParameter?: string;
+  /**
+   * The deployment answers Slack button clicks (SLACK_BUTTONS, the `slackButtons` parameter: set
+   * once the Slack app's interactivity and signing secret are): Slack messages carry buttons.
+   * Default false — a button nobody answers is worse than none (docs/slack.md).
+   */
+  readonly slackButtons: boolean;
   /** Secrets Manager name prefix for cluster kubeconfigs and metric template secrets. */
   readonly secretsPrefix: string;
   /** SSM parameter name prefix the functions may read (kubeconfigs, the Slack URL). */
@@ -79,6 +85,13 @@ function int(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`environment variable ${name} must be true or false, got "${raw}"`);
+}
+
 function provider(env: Env): Config['defaultProvider'] {
   const raw = env.DEFAULT_PROVIDER ?? 'istio';
   const found = providers.find((p) => p === raw);
@@ -117,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     loadtesterUrl: env.LOADTESTER_URL?.replace(/\/+$/, '') || undefined,
     slackUrlParameter: env.SLACK_URL_PARAMETER || undefined,
     slackSigningSecretParameter: env.SLACK_SIGNING_SECRET_PARAMETER || undefined,
+    slackButtons: bool(env, 'SLACK_BUTTONS', false),
     secretsPrefix: env.SECRETS_PREFIX ?? '',
     parametersPrefix: env.PARAMETERS_PREFIX ?? '',
     assumableRoles: env.ASSUMABLE_ROLES,

@@ -7,7 +7,8 @@ import { awsCore, secrets, type Core } from './wiring.js';
 export function notifyDeps(core: Core, defaults: DefaultAlerts | undefined): NotifyEventDeps {
   return {
     providers: { get: (ns, name, signal) => core.alertProviders.get(`${ns}/${name}`, signal) },
-    notifierFor: makeNotifierFactory(),
+    // Buttons only where a click is answered (docs/slack.md, "Where buttons appear").
+    notifierFor: makeNotifierFactory({ slackButtons: core.config.slackButtons }),
     defaults,
   };
 }

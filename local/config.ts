@@ -18,6 +18,12 @@ export interface LocalModeEnv {
   readonly prometheusUrl?: string;
   /** SLACK_URL (after `--slack-url`). */
   readonly slackUrl?: string;
+  /**
+   * SLACK_SIGNING_SECRET: the Slack app's signing secret. Set: local mode answers clicks at
+   * POST /slack/interactions and its Slack messages carry buttons (docs/slack.md). Never a flag
+   * (a command line is visible to every user of the machine), never printed.
+   */
+  readonly slackSigningSecret?: string;
   /** KUBECONFIG, default ~/.kube/config: registered as cluster `local` when the file exists. */
   readonly kubeconfigPath: string;
   /** PROMETHEUS_BIN; unset or empty: `prometheus` on PATH (with `--sandbox`). */
@@ -30,6 +36,7 @@ export function localModeEnv(env: Env = process.env): LocalModeEnv {
     apiToken: env.FLAGGER_API_TOKEN || undefined,
     prometheusUrl: env.PROMETHEUS_URL,
     slackUrl: env.SLACK_URL,
+    slackSigningSecret: env.SLACK_SIGNING_SECRET || undefined,
     kubeconfigPath: env.KUBECONFIG ?? join(homedir(), '.kube', 'config'),
     prometheusBin: env.PROMETHEUS_BIN || undefined,
   });
@@ -44,6 +51,21 @@ export interface SetImageEnv {
 export function setImageEnv(cwd: string, env: Env = process.env): SetImageEnv {
   return Object.freeze({
     kubeconfigPath: env.KUBECONFIG || join(cwd, '.data', 'local', 'sandbox-kubeconfig.yaml'),
+  });
+}
+
+/** `npm run slack-click`'s settings (local/slack-click.ts). */
+export interface SlackClickEnv {
+  /** SLACK_SIGNING_SECRET: what the click is signed with (local mode's, to be accepted). */
+  readonly signingSecret?: string;
+  /** FLAGGER_API_URL, else local mode's default address `http://127.0.0.1:<PORT or 8080>`. */
+  readonly apiUrl: string;
+}
+
+export function slackClickEnv(env: Env = process.env): SlackClickEnv {
+  return Object.freeze({
+    signingSecret: env.SLACK_SIGNING_SECRET || undefined,
+    apiUrl: (env.FLAGGER_API_URL || `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/+$/, ''),
   });
 }
 

@@ -54,6 +54,7 @@ async function start(o: LocalOptions, env: LocalModeEnv): Promise<void> {
     prometheusUrl: local ? local.metrics.prometheusUrl : o.prometheusUrl,
     defaultMetrics: local?.metrics.provider,
     slackUrl: o.slackUrl,
+    slackSigningSecret: env.slackSigningSecret,
   });
   closers.push(() => stack.close());
   if (local) await registerPodinfo(stack, local, print);
@@ -73,6 +74,10 @@ async function start(o: LocalOptions, env: LocalModeEnv): Promise<void> {
     print('warning: the podinfo canary is still Initializing after 3 minutes: see the log above');
   print(`\nFlagger Serverless local mode on ${stack.url} (state in ${shown(o.dataDir)})`);
   print(env.apiToken ? 'API token: from FLAGGER_API_TOKEN' : `API token (generated): ${token}`);
+  if (env.slackSigningSecret)
+    print(
+      `Slack buttons: clicks answered at ${stack.url}/slack/interactions (signed with SLACK_SIGNING_SECRET)`,
+    );
   const cli = `FLAGGER_API_URL=${stack.url} FLAGGER_API_TOKEN=${token} npx flagger-serverless`;
   if (local) printRelease(local, stack, cli, o);
   else print(`try: ${cli} get -A\nstatus page: ${cli} ui   (prints a sign-in link to ${stack.url}/ui/)`);

@@ -27,7 +27,9 @@ Options:
   -h, --help                print this and exit
 
 Environment: FLAGGER_API_TOKEN (else one is generated and printed), PORT, PROMETHEUS_URL,
-PROMETHEUS_BIN, SLACK_URL, KUBECONFIG (its current context is registered as cluster "local").
+PROMETHEUS_BIN, SLACK_URL, SLACK_SIGNING_SECRET (Slack buttons: clicks answered at
+POST /slack/interactions, docs/slack.md), KUBECONFIG (its current context is registered as
+cluster "local").
 `;
 
 /** A command line local mode does not understand; `message` is one line. */

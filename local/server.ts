@@ -1,8 +1,8 @@
 /**
  * Local stand-in for API Gateway: a loopback HTTP server that turns each request into an API
  * Gateway v2 (HTTP API) event for the same handler Lambda runs. The API is protected by a bearer
- * token (401 without it); GET /openapi.json and the status page (/ui, which checks its own
- * sign-in) are public, as in serverless.yml.
+ * token (401 without it); GET /openapi.json, the status page (/ui, which checks its own sign-in)
+ * and POST /slack/interactions (signed by Slack) are public, as in serverless.yml.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,13 +25,19 @@ const DEFAULT_MAX_BODY = 256 * 1024;
  */
 const DRAIN_FACTOR = 64;
 
+/** Slack's interactivity request URL (functions/slack), as in serverless.yml. */
+const SLACK_INTERACTIONS = '/slack/interactions';
+
 /**
- * Routes `/loadtester/...` to `loadtester` and the rest to `api`. Both need the token (webhooks
- * to the local load tester carry it in their URL's userinfo or are sent by local mode itself).
+ * Routes `/loadtester/...` to `loadtester`, `POST /slack/interactions` to `slack` and the rest to
+ * `api`. All but Slack's route need the token (webhooks to the local load tester carry it in
+ * their URL's userinfo or are sent by local mode itself); Slack signs its requests itself, and
+ * the slack handler checks that signature first.
  */
 export async function startLocalServer(opts: {
   api: EventHandler;
   loadtester?: EventHandler;
+  slack?: EventHandler;
   token: string;
   port?: number;
   host?: string;
@@ -46,16 +52,20 @@ export async function startLocalServer(opts: {
         if (body === undefined) return tooLarge(res, maxBody);
         const url = splitUrl(req.url ?? '/');
         const isLoadtester = url.pathname === '/loadtester' || url.pathname.startsWith('/loadtester/');
+        const slack = req.method === 'POST' && url.pathname === SLACK_INTERACTIONS ? opts.slack : undefined;
         // The status page checks its own sign-in (functions/api/ui.ts), as outside API Gateway's authorizer.
         const isPublic =
-          url.pathname === '/openapi.json' || url.pathname === '/ui' || url.pathname.startsWith('/ui/');
+          slack !== undefined ||
+          url.pathname === '/openapi.json' ||
+          url.pathname === '/ui' ||
+          url.pathname.startsWith('/ui/');
         if (!isPublic && !authorized(req.headers.authorization, opts.token)) {
           res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
           const message = 'missing or wrong bearer token (Authorization: Bearer <FLAGGER_API_TOKEN>)';
           res.end(JSON.stringify({ message, errors: [{ path: '', message }] }));
           return;
         }
-        const handler = isLoadtester && opts.loadtester ? opts.loadtester : opts.api;
+        const handler = slack ?? (isLoadtester && opts.loadtester ? opts.loadtester : opts.api);
         const path = isLoadtester ? url.pathname.slice('/loadtester'.length) || '/' : url.pathname;
         const result = await handler(toEvent(req, url, path, body));
         const r = typeof result === 'string' ? { statusCode: 200, body: result } : result;

@@ -6,6 +6,7 @@
  */
 import { makeHandler as makeApiHandler } from '../functions/api/handler.js';
 import { makeHandler as makeLoadtesterHandler } from '../functions/loadtester/handler.js';
+import { makeHandler as makeSlackHandler } from '../functions/slack/handler.js';
 import { runStep, type StepDeps } from '../lib/app/run-step.js';
 import type { ClusterRegistration } from '../lib/app/clusters.js';
 import { dispatchDue } from '../lib/app/dispatch-due.js';
@@ -22,6 +23,7 @@ import type { MetricsProvider } from '../lib/ports/metrics.js';
 import { apiDeps, buildCore, loadtesterDeps, type Core } from '../lib/wiring.js';
 import { notifyDeps } from '../lib/wiring-notify.js';
 import { stepDeps } from '../lib/wiring-step.js';
+import { buttonDeps } from '../lib/wiring-slack.js';
 import { sweepDeps } from '../lib/wiring-sweep.js';
 import { LocalBus } from './bus.js';
 import { startLocalDynamo } from './dynamo.js';
@@ -39,6 +41,12 @@ export interface StackOptions {
   defaultMetrics?: MetricsProvider;
   /** Default Slack-compatible webhook for canaries without alerts. */
   slackUrl?: string;
+  /**
+   * The Slack app's signing secret: clicks at POST /slack/interactions are verified with it, and
+   * Slack messages carry buttons. Absent: no buttons, and clicks are answered 503 as in AWS
+   * without the parameter.
+   */
+  slackSigningSecret?: string;
   /** How often the local "EventBridge schedule" runs dispatch (ms). Default 1000. */
   dispatchEveryMs?: number;
   /** How often clusters with idle canaries are swept (ms). Default 5000 (in AWS: every minute). */
@@ -73,6 +81,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     STAGE: 'local',
     // Whoever holds the token is the local mode's admin (docs/security.md).
     ADMIN_PRINCIPALS: 'local:token',
+    // Buttons only where their clicks are answered: here, with a signing secret (docs/slack.md).
+    SLACK_BUTTONS: opts.slackSigningSecret ? 'true' : 'false',
   });
 
   // core.logger redacts (lib/app/redacting.ts): everything below logs through it.
@@ -111,9 +121,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const api = makeApiHandler({ ...apiDeps(core, queue), logger });
   // Gates as the deployed load tester's: whoever opens or closes one needs the grant (the token is admin).
   const loadtester = makeLoadtesterHandler({ loadtester: makeLoadtester(loadtesterDeps(core)) });
+  const secret = opts.slackSigningSecret;
+  const slack = makeSlackHandler({
+    buttons: buttonDeps(core, queue),
+    signingSecret: () =>
+      secret ? Promise.resolve(secret) : Promise.reject(new Error('SLACK_SIGNING_SECRET is not set')),
+    logger,
+    now: core.now,
+    maxBodyBytes: config.maxBodyBytes,
+  });
   const server: LocalServer = await startLocalServer({
     api,
     loadtester: (e) => loadtester(e, {} as never),
+    slack: (e) => slack(e),
     token: opts.token,
     port: opts.port,
     maxBodyBytes: config.maxBodyBytes,

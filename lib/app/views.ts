@@ -121,14 +121,36 @@ export function parseTemplate(body: unknown, namespace: string, name: string): M
   return { name, namespace, provider: r.data.provider, query: r.data.query };
 }
 
-/** An AlertProvider body (ours or Flagger's `kind: AlertProvider` with `spec`); name and namespace from the path. */
+/**
+ * The opt-out of Slack buttons in Flagger's shape: an annotation, which Flagger ignores, so one
+ * AlertProvider manifest serves both (`"false"`: no buttons; `"true"`: the default).
+ */
+export const SLACK_BUTTONS_ANNOTATION = 'flagger-serverless.app/slack-buttons';
+
+/**
+ * An AlertProvider body (ours or Flagger's `kind: AlertProvider` with `spec`, whose
+ * {@link SLACK_BUTTONS_ANNOTATION} becomes `buttons`); name and namespace from the path.
+ */
 export function parseAlertProvider(body: unknown, namespace: string, name: string): AlertProvider {
   const b = body as Record<string, unknown> | null;
-  const inner = (b && b.kind === 'AlertProvider' ? b.spec : body) as Record<string, unknown> | null;
+  const flagger = b !== null && typeof b === 'object' && b.kind === 'AlertProvider';
+  const inner = (flagger ? b.spec : body) as Record<string, unknown> | null;
+  const buttons = flagger ? buttonsAnnotation(b.metadata) : undefined;
   try {
-    return parseProvider({ ...(inner ?? {}), name, namespace });
+    return parseProvider({ ...(inner ?? {}), ...(buttons ?? {}), name, namespace });
   } catch (e) {
     if (!(e instanceof AlertProviderValidationError)) throw e;
     throw new ValidationError(e.message, [{ path: '(body)', message: e.message }]);
   }
+}
+
+/** `{ buttons }` from a Flagger manifest's metadata, or undefined without the annotation. */
+function buttonsAnnotation(metadata: unknown): { buttons: boolean } | undefined {
+  const annotations = (metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+  const value = annotations?.[SLACK_BUTTONS_ANNOTATION];
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return { buttons: value === 'true' };
+  const path = `metadata.annotations.${SLACK_BUTTONS_ANNOTATION}`;
+  const message = `${path} must be "true" or "false"`;
+  throw new ValidationError(`invalid AlertProvider: ${message}`, [{ path, message }]);
 }

@@ -80,6 +80,32 @@ export function buttonsFor(event: DomainEvent): ButtonValue[] {
   return [];
 }
 
+/**
+ * Whether the buttons of a message can work where it is posted. Slack sends a click to the app
+ * that posted the message; it is answered only when this deployment serves that app's
+ * interactivity (docs/slack.md, "Where buttons appear").
+ */
+export interface ButtonReach {
+  /**
+   * The deployment answers clicks: its Slack app's interactivity is set up (the `slackButtons`
+   * parameter, SLACK_BUTTONS; in local mode, a SLACK_SIGNING_SECRET).
+   */
+  interactive: boolean;
+  /**
+   * The provider's say: false for a webhook of another workspace or app (AlertProvider `buttons`,
+   * or its annotation `flagger-serverless.app/slack-buttons: "false"`). Absent: yes.
+   */
+  provider?: boolean;
+}
+
+/**
+ * The buttons of the message about `event` posted where `reach` says: {@link buttonsFor}, or none
+ * where a click could not be answered (a button that does nothing is worse than no button).
+ */
+export function messageButtons(event: DomainEvent, reach: ButtonReach): ButtonValue[] {
+  return reach.interactive && reach.provider !== false ? buttonsFor(event) : [];
+}
+
 /** A nonce for the message about `event`: the same event always gives the same one. */
 function nonceOf(event: DomainEvent): string {
   const { cluster, namespace, name } = event.canary;

@@ -31,6 +31,13 @@ export interface AlertProvider {
    * only, as Flagger sends to Slack.
    */
   verbose?: boolean;
+  /**
+   * Slack: buttons on messages about a pending gate or a release in progress (docs/slack.md).
+   * Default true; they appear only when the deployment answers clicks. False for a webhook of a
+   * workspace or app whose clicks do not come to this deployment. In Flagger's shape, the
+   * annotation `flagger-serverless.app/slack-buttons: "false"` (lib/app/views.ts).
+   */
+  buttons?: boolean;
 }
 
 /** What a notifier posts: one domain event; each provider formats it its own way. */
@@ -117,6 +124,7 @@ export function parseAlertProvider(input: unknown): AlertProvider {
   if (!isAlertProviderType(raw.type)) issues.push(unsupportedTypeIssue(raw.type));
   if (address !== undefined && !isHttpUrl(address)) issues.push('address must be an absolute http(s) URL');
   if (raw.verbose !== undefined && typeof raw.verbose !== 'boolean') issues.push('verbose must be a boolean');
+  if (raw.buttons !== undefined && typeof raw.buttons !== 'boolean') issues.push('buttons must be a boolean');
   if (issues.length > 0) throw new AlertProviderValidationError(issues);
   const provider: AlertProvider = {
     name: name!,
@@ -127,6 +135,7 @@ export function parseAlertProvider(input: unknown): AlertProvider {
   if (channel !== undefined) provider.channel = channel;
   if (username !== undefined) provider.username = username;
   if (raw.verbose !== undefined) provider.verbose = raw.verbose as boolean;
+  if (raw.buttons !== undefined) provider.buttons = raw.buttons as boolean;
   return provider;
 }
 

@@ -161,6 +161,8 @@ describe.skipIf(available.skip)('the packaged stack', () => {
     w = await startWorld({
       parameters: {
         assumableRoles: 'arn:aws:iam::210987654321:role/flagger-serverless-*',
+        // The Slack app's interactivity is set up: messages carry buttons (docs/slack.md).
+        slackButtons: 'true',
       },
     });
   }, 300_000);

@@ -13,15 +13,18 @@ import {
 import { makeDiscordNotifier } from './discord.js';
 import { makeGenericNotifier } from './generic.js';
 import type { HttpNotifierOptions } from './http.js';
-import { makeSlackNotifier } from './slack.js';
+import { makeSlackNotifier, type SlackNotifierOptions } from './slack.js';
 import { makeTeamsNotifier } from './teams.js';
+
+/** Tuning of every notifier, and whether Slack messages may carry buttons. */
+export type NotifierOptions = HttpNotifierOptions & SlackNotifierOptions;
 
 /**
  * The notifier for `provider`.
  * @throws {AlertProviderValidationError} when `provider.type` is not one we implement (records
  * read from a store are typed but not trusted).
  */
-export function makeNotifier(provider: AlertProvider, options: HttpNotifierOptions = {}): Notifier {
+export function makeNotifier(provider: AlertProvider, options: NotifierOptions = {}): Notifier {
   const type = provider.type;
   switch (type) {
     case 'slack':
@@ -40,6 +43,6 @@ export function makeNotifier(provider: AlertProvider, options: HttpNotifierOptio
 }
 
 /** A {@link NotifierFactory} with fixed HTTP options, for lib/wiring.ts. */
-export function makeNotifierFactory(options: HttpNotifierOptions = {}): NotifierFactory {
+export function makeNotifierFactory(options: NotifierOptions = {}): NotifierFactory {
   return (provider) => makeNotifier(provider, options);
 }

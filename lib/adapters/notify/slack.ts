@@ -4,9 +4,11 @@
  * (`channel`, `username`, `icon_emoji`, one attachment with `color`) but the attachment's content is
  * Block Kit: a header, the alert text, the metadata as section fields and the failing checks'
  * explanations. Messages about a pending gate or a release in progress end with an `actions` block
- * of buttons (lib/domain/buttons.ts; the clicks arrive at functions/slack, docs/slack.md).
+ * of buttons (lib/domain/buttons.ts; the clicks arrive at functions/slack, docs/slack.md) — only
+ * when the deployment answers clicks ({@link SlackNotifierOptions.slackButtons}) and the provider
+ * did not opt out (`buttons: false`).
  */
-import { buttonsFor, encodeButton, type ButtonAction, type ButtonValue } from '../../domain/buttons.js';
+import { encodeButton, messageButtons, type ButtonAction, type ButtonValue } from '../../domain/buttons.js';
 import type { DomainEvent, Severity } from '../../domain/events.js';
 import type { AlertProvider, Notifier } from '../../ports/notifier.js';
 import { postJson, type HttpNotifierOptions } from './http.js';
@@ -52,10 +54,20 @@ interface SlackPayload {
 /** Slack's limit for a header's plain text. */
 const HEADER_LIMIT = 150;
 
+/** Options of the Slack notifier. */
+export interface SlackNotifierOptions extends HttpNotifierOptions {
+  /**
+   * The deployment answers clicks on buttons (its Slack app's interactivity is set up). Default
+   * false: no buttons.
+   */
+  slackButtons?: boolean;
+}
+
 /** Formats one event for Slack. Pure. */
 function formatSlack(
   event: DomainEvent,
-  provider: Pick<AlertProvider, 'channel' | 'username'> = {},
+  provider: Pick<AlertProvider, 'channel' | 'username' | 'buttons'>,
+  interactive: boolean,
 ): SlackPayload {
   const d = describe(event);
   const blocks: SlackBlock[] = [
@@ -70,7 +82,7 @@ function formatSlack(
     const lines = d.explanations.map((e) => `• ${escape(e)}`).join('\n');
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Failing checks*\n${lines}` } });
   }
-  const buttons = buttonsFor(event);
+  const buttons = messageButtons(event, { interactive, provider: provider.buttons });
   if (buttons.length > 0)
     blocks.push({ type: 'actions', block_id: ACTIONS_BLOCK, elements: buttons.map(slackButton) });
   const payload: SlackPayload = {
@@ -84,9 +96,11 @@ function formatSlack(
 }
 
 /** A notifier posting {@link formatSlack} payloads to `provider.address`. */
-export function makeSlackNotifier(provider: AlertProvider, options: HttpNotifierOptions = {}): Notifier {
+export function makeSlackNotifier(provider: AlertProvider, options: SlackNotifierOptions = {}): Notifier {
+  const interactive = options.slackButtons === true;
   return {
-    post: (message, signal) => postJson(provider, formatSlack(message.event, provider), signal, options),
+    post: (message, signal) =>
+      postJson(provider, formatSlack(message.event, provider, interactive), signal, options),
   };
 }
 

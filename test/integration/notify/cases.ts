@@ -4,7 +4,7 @@
  * through the real notifier to the shared local receiver.
  */
 import { expect } from 'vitest';
-import { makeNotifier } from '../../../lib/adapters/notify/factory.js';
+import { makeNotifier, type NotifierOptions } from '../../../lib/adapters/notify/factory.js';
 import type { DomainEvent, Severity } from '../../../lib/domain/events.js';
 import type { AlertProvider, AlertProviderType } from '../../../lib/ports/notifier.js';
 import type { Receiver } from '../../support/receiver.js';
@@ -111,14 +111,18 @@ export function receiverProvider(
   };
 }
 
-/** Posts `event` through the real notifier of `provider` and returns the JSON body the receiver got. */
+/**
+ * Posts `event` through the real notifier of `provider` and returns the JSON body the receiver got;
+ * by default as a deployment that answers button clicks (`slackButtons`).
+ */
 export async function postAndReceive(
   rx: Receiver,
   provider: AlertProvider,
   event: DomainEvent,
+  options: NotifierOptions = { slackButtons: true },
 ): Promise<unknown> {
   rx.reset();
-  await makeNotifier(provider).post({ event }, AbortSignal.timeout(5000));
+  await makeNotifier(provider, options).post({ event }, AbortSignal.timeout(5000));
   const [request] = await rx.waitForRequests(1, { path: WEBHOOK_PATH });
   expect(request.method).toBe('POST');
   expect(request.headers['content-type']).toBe('application/json');

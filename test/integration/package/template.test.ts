@@ -128,6 +128,15 @@ describe('serverless.yml template', () => {
     expect(JSON.stringify(slack.Environment.Variables)).not.toMatch(/AWS_IAM|authorizer/);
   });
 
+  it('puts no buttons on Slack messages until the slackButtons parameter says clicks are answered', () => {
+    const withButtons = ofType('AWS::Lambda::Function').filter(
+      ([, f]) => (f.Properties.Environment?.Variables as Record<string, unknown> | undefined)?.SLACK_BUTTONS,
+    );
+    expect(withButtons.map(([id, f]) => [id, f.Properties.Environment.Variables.SLACK_BUTTONS])).toEqual([
+      ['NotifyLambdaFunction', 'false'],
+    ]);
+  });
+
   it('lets only the slack function read the Slack signing secret', () => {
     const rows = ofType('AWS::IAM::Role').flatMap(([id, r]) =>
       (r.Properties.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]).flatMap((p) =>

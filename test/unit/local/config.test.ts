@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoEnv, localModeEnv } from '../../../local/config.js';
+import { demoEnv, localModeEnv, slackClickEnv } from '../../../local/config.js';
 
 describe('local mode settings', () => {
   it('defaults: port 8080, a generated token, ~/.kube/config', () => {
@@ -34,6 +34,27 @@ describe('local mode settings', () => {
 
   it('an empty FLAGGER_API_TOKEN counts as unset', () => {
     expect(localModeEnv({ FLAGGER_API_TOKEN: '' }).apiToken).toBeUndefined();
+  });
+
+  it('reads SLACK_SIGNING_SECRET (Slack buttons), empty meaning unset', () => {
+    expect(localModeEnv({ SLACK_SIGNING_SECRET: 's3cr3t' }).slackSigningSecret).toBe('s3cr3t');
+    expect(localModeEnv({ SLACK_SIGNING_SECRET: '' }).slackSigningSecret).toBeUndefined();
+  });
+});
+
+describe('npm run slack-click settings', () => {
+  it.each([
+    [{}, { signingSecret: undefined, apiUrl: 'http://127.0.0.1:8080' }],
+    [
+      { PORT: '9090', SLACK_SIGNING_SECRET: 's' },
+      { signingSecret: 's', apiUrl: 'http://127.0.0.1:9090' },
+    ],
+    [
+      { FLAGGER_API_URL: 'http://127.0.0.1:7000/', PORT: '9090' },
+      { signingSecret: undefined, apiUrl: 'http://127.0.0.1:7000' },
+    ],
+  ])('%j → %j', (env, want) => {
+    expect(slackClickEnv(env)).toEqual(want);
   });
 });
 

@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { makeNotifier, makeNotifierFactory } from '../../../lib/adapters/notify/factory.js';
+import { ValidationError } from '../../../lib/app/errors.js';
+import {
+  parseAlertProvider as parseApiAlertProvider,
+  SLACK_BUTTONS_ANNOTATION,
+} from '../../../lib/app/views.js';
 import {
   AlertProviderValidationError,
   alertProviderTypes,
@@ -20,6 +27,11 @@ describe('parseAlertProvider', () => {
     );
   });
 
+  it.each([true, false])('accepts buttons: %s (the Slack buttons opt-out)', (buttons) => {
+    expect(parseAlertProvider({ ...aProvider(), buttons }).buttons).toBe(buttons);
+    expect(parseAlertProvider(aProvider())).not.toHaveProperty('buttons');
+  });
+
   it.each(alertProviderTypes)('accepts type %s', (type) => {
     expect(parseAlertProvider(aProvider({ type })).type).toBe(type);
   });
@@ -33,7 +45,13 @@ describe('parseAlertProvider', () => {
   });
 
   it('lists every problem and never echoes the address', () => {
-    const bad = { name: '', type: 'gchat', address: `ftp://files.example.com/${SECRET}`, verbose: 'yes' };
+    const bad = {
+      name: '',
+      type: 'gchat',
+      address: `ftp://files.example.com/${SECRET}`,
+      verbose: 'yes',
+      buttons: 'no',
+    };
     let caught: unknown;
     try {
       parseAlertProvider(bad);
@@ -48,6 +66,7 @@ describe('parseAlertProvider', () => {
       'type "gchat" is not supported; supported: slack, msteams, discord, generic',
       'address must be an absolute http(s) URL',
       'verbose must be a boolean',
+      'buttons must be a boolean',
     ]);
     expect(err.message).not.toContain(SECRET);
   });
@@ -88,4 +107,50 @@ describe('makeNotifier', () => {
       'invalid AlertProvider: type "rocket" is not supported; supported: slack, msteams, discord, generic',
     );
   });
+});
+
+describe("the API's AlertProvider body: Flagger's annotation opts out of Slack buttons", () => {
+  const flagger = (annotations?: Record<string, string>) => ({
+    apiVersion: 'flagger.app/v1beta1',
+    kind: 'AlertProvider',
+    metadata: { name: 'other-workspace', namespace: 'test', ...(annotations ? { annotations } : {}) },
+    spec: { type: 'slack', address: 'https://hooks.slack.com/services/T9/B9/x' },
+  });
+  it.each([
+    { name: 'no annotation', body: flagger(), want: undefined },
+    { name: '"false"', body: flagger({ [SLACK_BUTTONS_ANNOTATION]: 'false' }), want: false },
+    { name: '"true"', body: flagger({ [SLACK_BUTTONS_ANNOTATION]: 'true' }), want: true },
+    {
+      name: 'our shape',
+      body: { type: 'slack', address: 'https://h.example/x', buttons: false },
+      want: false,
+    },
+  ])('$name → buttons $want', ({ body, want }) => {
+    expect(parseApiAlertProvider(body, 'test', 'other-workspace').buttons).toBe(want);
+  });
+
+  it('refuses any other annotation value, naming the annotation', () => {
+    const body = flagger({ [SLACK_BUTTONS_ANNOTATION]: 'no' });
+    let caught: unknown;
+    try {
+      parseApiAlertProvider(body, 'test', 'other-workspace');
+    } catch (e) {
+      caught = e;
+    }
+    const path = `metadata.annotations.${SLACK_BUTTONS_ANNOTATION}`;
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).errors).toEqual([
+      { path, message: `${path} must be "true" or "false"` },
+    ]);
+  });
+});
+
+it("docs/slack.md's AlertProvider of another workspace is stored without buttons", () => {
+  const doc = readFileSync(new URL('../../../docs/slack.md', import.meta.url), 'utf8');
+  const manifests = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const provider = manifests.find((m) => m.includes('kind: AlertProvider'));
+  expect(provider).toBeDefined();
+  const body = parse(provider!) as { metadata: { name: string; namespace: string } };
+  const stored = parseApiAlertProvider(body, body.metadata.namespace, body.metadata.name);
+  expect(stored).toMatchObject({ name: 'partner-slack', type: 'slack', buttons: false });
 });

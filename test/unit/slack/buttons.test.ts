@@ -4,6 +4,7 @@ import {
   buttonsFor,
   decodeButton,
   encodeButton,
+  messageButtons,
   staleness,
   type ButtonValue,
 } from '../../../lib/domain/buttons.js';
@@ -59,6 +60,39 @@ describe('buttonsFor', () => {
     const a = buttonsFor(anEvent());
     expect(buttonsFor(anEvent())[0]!.nonce).toBe(a[0]!.nonce);
     expect(buttonsFor(anEvent({ at: '2025-01-02T03:05:05.000Z' }))[0]!.nonce).not.toBe(a[0]!.nonce);
+  });
+});
+
+describe('messageButtons: buttons only where a click is answered', () => {
+  const gate = anEvent({ type: 'WaitingApproval', reason: 'WaitingForApproval', phase: 'Waiting' });
+  const started = anEvent();
+  const promoted = anEvent({ type: 'Promoted', reason: 'Promoted', phase: 'Succeeded' });
+  it.each([
+    { name: 'interactive, provider silent: gate', e: gate, interactive: true, provider: undefined, want: 3 },
+    {
+      name: 'interactive, provider silent: release',
+      e: started,
+      interactive: true,
+      provider: undefined,
+      want: 2,
+    },
+    { name: 'interactive, provider says yes', e: gate, interactive: true, provider: true, want: 3 },
+    { name: 'interactive, provider opted out', e: gate, interactive: true, provider: false, want: 0 },
+    {
+      name: 'interactive, an event without buttons',
+      e: promoted,
+      interactive: true,
+      provider: true,
+      want: 0,
+    },
+    { name: 'no interactivity, provider silent', e: gate, interactive: false, provider: undefined, want: 0 },
+    { name: 'no interactivity, provider says yes', e: started, interactive: false, provider: true, want: 0 },
+    { name: 'no interactivity, provider opted out', e: gate, interactive: false, provider: false, want: 0 },
+  ])('$name: $want', ({ e, interactive, provider, want }) => {
+    const got = messageButtons(e, { interactive, ...(provider === undefined ? {} : { provider }) });
+    expect(got).toHaveLength(want);
+    // Where there are any, they are the event's buttons, unchanged.
+    if (want > 0) expect(got).toEqual(buttonsFor(e));
   });
 });
 

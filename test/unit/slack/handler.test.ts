@@ -63,7 +63,7 @@ async function waitingAtGate(): Promise<Setup> {
     type: 'slack' as const,
     address: `${rx.url}${WEBHOOK_PATH}`,
   };
-  await makeSlackNotifier(provider).post({ event }, AbortSignal.timeout(5000));
+  await makeSlackNotifier(provider, { slackButtons: true }).post({ event }, AbortSignal.timeout(5000));
   const [posted] = await rx.waitForRequests(1, { path: WEBHOOK_PATH });
   const claims = new FakeButtonClaims();
   const logger = new FakeLogger();
