@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../lib/ports/logger.js';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
 import { accessOf, rbacGrants } from '../../support/rbac.js';
+import { startReceiver } from '../../support/receiver.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import { hasKubectl, kubectlFor, startSandbox, type Kubectl, type Sandbox } from '../../support/sandbox.js';
 
@@ -201,5 +202,45 @@ describe.skipIf(!hasKubectl)('MetricTemplates from the cluster', () => {
     const mark = sandbox.mark();
     await minute();
     expect(sandbox.requestCount({ since: mark, path: '/apis/flagger.app/v1beta1/namespaces/' })).toBe(0);
+  }, 120_000);
+
+  it('an AlertProvider applied with kubectl gets its cluster’s notifications before the API one; a secretRef is refused', async () => {
+    const rx = await startReceiver();
+    try {
+      const put = await cp.api('PUT', '/alert-providers/test/on-call', {
+        type: 'generic',
+        address: `${rx.url}/api-hook`,
+      });
+      expect(put.status, JSON.stringify(put.body)).toBe(201);
+      const provider = (name: string, spec: string) =>
+        `apiVersion: flagger.app/v1beta1\nkind: AlertProvider\nmetadata: { name: ${name}, namespace: test }\nspec: ${spec}\n`;
+      await kubectl.run(
+        ['apply', '-f', '-'],
+        provider('on-call', `{ type: generic, address: "${rx.url}/cluster-hook" }`),
+      );
+      await kubectl.run(
+        ['apply', '-f', '-'],
+        provider('with-secret', '{ type: slack, secretRef: { name: slack-url } }'),
+      );
+      await kubectl.run(
+        ['apply', '-f', '-'],
+        podinfoCanary(
+          'threshold: 2\nmaxWeight: 50\nstepWeight: 25\nalerts:\n  - { name: team, severity: info, providerRef: { name: on-call } }',
+        ),
+      );
+      await minute();
+      await until('Initialized');
+      expect(rx.requestsTo('/cluster-hook').length).toBeGreaterThan(0);
+      expect(rx.requestsTo('/api-hook')).toHaveLength(0);
+
+      const refused = await cp.core.sourced.get('sandbox', 'alert-provider', 'test', 'with-secret', signal);
+      expect(refused?.served).toBeUndefined();
+      expect(refused?.refused?.error).toContain('spec.secretRef is not supported');
+      expect(logs.find((l) => l.fields?.reason === 'ClusterObjectInvalid')?.fields?.object).toBe(
+        'AlertProvider test/with-secret',
+      );
+    } finally {
+      await rx.close();
+    }
   }, 120_000);
 });
