@@ -51,8 +51,14 @@ export async function syncTemplateObjects(
   signal: AbortSignal,
 ): Promise<TemplateSyncOutcome | undefined> {
   if (!(await deps.enabled(cluster, signal))) return undefined;
-  const objects = await deps.objects(cluster, signal);
   const out: TemplateSyncOutcome = { objects: 0, stored: [], refused: [], removed: [], failed: [] };
+  let objects: SourcedObjects;
+  try {
+    objects = await deps.objects(cluster, signal);
+  } catch (e) {
+    failed(deps, out, cluster, 'cluster', e, signal, 'could not be reached');
+    return out;
+  }
   const listed = new Map<SourcedKind, SourcedMeta[]>();
   for (const kind of sourcedKinds) {
     try {

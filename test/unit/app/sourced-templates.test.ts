@@ -197,6 +197,17 @@ describe('syncTemplateObjects', () => {
     expect(w.logger.withReason('ClusterObjectSyncFailed')).toHaveLength(1);
   });
 
+  it('a failed read of the stored rows reads and writes nothing, and the sweep goes on', async () => {
+    const w = aWorld();
+    w.objects.apply('template', 'test', 'latency', latency());
+    w.store.calls.failNext('list', new Error('DynamoDB throttled'));
+    expect((await sync(w))?.failed).toEqual(['stored rows']);
+    expect(w.objects.calls.count('read') + w.store.calls.count('put')).toBe(0);
+    expect(w.logger.withReason('ClusterObjectSyncFailed')[0].message).toContain(
+      'stored rows could not be read',
+    );
+  });
+
   it('keeps two clusters’ objects of the same name apart', async () => {
     const prod = aWorld();
     prod.objects.apply('template', 'test', 'latency', latency('prod_query'));
