@@ -243,4 +243,57 @@ describe.skipIf(!hasKubectl)('MetricTemplates from the cluster', () => {
       await rx.close();
     }
   }, 120_000);
+
+  it('a template sourced from one cluster never serves another cluster’s canary', async () => {
+    const west = await startSandbox({ name: 'west', rolloutDelayMs: 0, namespaces: ['default', 'test'] });
+    const kw = await kubectlFor(west);
+    try {
+      await kw.run(['apply', '-f', CRDS]);
+      const r = await cp.api('POST', '/clusters', {
+        name: 'west',
+        kind: 'endpoint',
+        server: west.httpUrl,
+        token: west.token,
+        gitops: { enabled: true },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      await apply(west, podinfoDeployment('podinfo:6.0.0'));
+      await kubectl.run([
+        'create',
+        'secret',
+        'generic',
+        'prom-auth',
+        '-n',
+        'test',
+        `--from-literal=token=${TOKEN}`,
+      ]);
+      await kubectl.run(['apply', '-f', '-'], templateYaml());
+      await kubectl.run(['apply', '-f', '-'], canaryYaml());
+      await kw.run(['apply', '-f', '-'], canaryYaml());
+      await minute();
+      expect(await cp.core.sourced.get('sandbox', 'template', 'test', 'success', signal)).toBeDefined();
+      expect(await cp.core.sourced.get('west', 'template', 'test', 'success', signal)).toBeUndefined();
+
+      // West's release: its check finds no template (the sandbox's is not its own), and fails.
+      const westKey = { ...key, cluster: 'west' };
+      let row = await cp.core.store.get(westKey, signal);
+      for (let i = 0; i < 20 && row?.status.phase !== 'Initialized'; i++) {
+        await minute(10_000);
+        row = await cp.core.store.get(westKey, signal);
+      }
+      expect(row?.status.phase).toBe('Initialized');
+      await apply(west, podinfoDeployment('podinfo:6.0.1'));
+      for (let i = 0; i < 30 && row?.status.phase !== 'Failed'; i++) {
+        await minute(10_000);
+        row = await cp.core.store.get(westKey, signal);
+      }
+      expect(row?.status.phase).toBe('Failed');
+      const history = await cp.core.history.list(westKey, { limit: 50 }, signal);
+      expect(JSON.stringify(history)).toContain('MetricTemplate test/success not found');
+      expect(prometheus.queries).toHaveLength(0);
+    } finally {
+      await kw.dispose();
+      await west.close();
+    }
+  }, 180_000);
 });
