@@ -16,6 +16,8 @@ import {
   type RequestSigner,
 } from './adapters/aws/sigv4.js';
 import { KubernetesClusterAccess, type ClusterIo } from './adapters/cluster-access.js';
+import { kubernetesSecretText } from './adapters/kubernetes/secret-text.js';
+import { sourcedFirst } from './app/sourced-lookup.js';
 import { serverProvider } from './adapters/prometheus/factory.js';
 import { PrometheusCheckQueries } from './adapters/prometheus/resolve.js';
 import type { SecretReader } from './adapters/secrets.js';
@@ -66,10 +68,10 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
     if (!providers.has(id)) providers.set(id, make());
     return providers.get(id)!;
   };
-  const { factory, lookup, credentialsOf } = clusterWiring(core, parts);
+  const { factory, lookup, registration, credentialsOf } = clusterWiring(core, parts);
   const io: ClusterIo = {
     hooks: (fetch) => makeHttpHooks({ signerFor: parts.loadtesterSigner, fetch }),
-    metrics: (template, cluster, fetch, intervalSeconds) => {
+    metrics: (template, cluster, fetch, intervalSeconds, clients) => {
       if (!template) {
         if (parts.defaultMetrics) return parts.defaultMetrics;
         const own = cluster.metrics;
@@ -82,11 +84,19 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
           serverProvider(server, read, fetch, credentialsOf(cluster)),
         );
       }
-      const at = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
+      // A template sourced from the cluster names a Kubernetes Secret there (docs/gitops.md).
+      const fromCluster = template.cluster !== undefined;
+      if (fromCluster && (template.cluster !== cluster.name || !clients))
+        throw new Error(
+          `template ${template.namespace}/${template.name} of cluster ${template.cluster} used in cluster ${cluster.name}`,
+        );
+      const at = `${template.cluster ?? ''}:${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
       // Datadog's query window is the check's interval: one provider per template and interval.
       const window = template.provider.type === 'datadog' ? `|${intervalSeconds ?? ''}` : '';
       const options = {
-        secret: templateSecret,
+        secret: fromCluster
+          ? kubernetesSecretText(clients!, template.namespace, cluster.name)
+          : templateSecret,
         intervalSeconds,
         now: core.now,
         fetch,
@@ -113,8 +123,13 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
       return new KubernetesCanaryObjects(await factory.clusterClients(record, signal));
     },
     checks: {
+      // A template sourced from the canary's cluster first, then the API-registered one.
       resolver: new PrometheusCheckQueries({
-        get: (ns, name, signal) => core.templates.get(`${ns}/${name}`, signal),
+        get: sourcedFirst('template', {
+          store: core.sourced,
+          shared: core.templates,
+          enabled: async (name, signal) => (await registration(name, signal))?.gitops?.enabled === true,
+        }),
       }),
     },
     logger: core.logger,

@@ -5,6 +5,7 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import type { SweepDeps } from './app/sweep.js';
 import { KubernetesCanaryObjects } from './adapters/kubernetes/canary-objects.js';
+import { KubernetesSourcedObjects } from './adapters/kubernetes/sourced-objects.js';
 import { MetadataInventory } from './adapters/kubernetes/inventory.js';
 import type { SecretReader } from './adapters/secrets.js';
 import type { AwsCredentialsProvider } from './adapters/aws/sigv4.js';
@@ -27,6 +28,9 @@ export function sweepDeps(core: Core, parts: SweepParts): SweepDeps {
     return factory.clusterClients(record, signal);
   };
   const inventory = new MetadataInventory(clientsOf);
+  // The record the inventory reads anyway (cached): no read is added for a cluster that did not opt in.
+  const enabled = async (name: string, signal: AbortSignal) =>
+    (await registration(name, signal))?.gitops?.enabled === true;
   return {
     idle: core.idle,
     inventory,
@@ -34,8 +38,7 @@ export function sweepDeps(core: Core, parts: SweepParts): SweepDeps {
     logger: core.logger,
     now: core.now,
     gitops: {
-      // The record the inventory reads anyway (cached): no read is added for a cluster that did not opt in.
-      enabled: async (name, signal) => (await registration(name, signal))?.gitops?.enabled === true,
+      enabled,
       objects: async (name, signal) => new KubernetesCanaryObjects(await clientsOf(name, signal)),
       register: {
         store: core.store,
@@ -46,6 +49,12 @@ export function sweepDeps(core: Core, parts: SweepParts): SweepDeps {
         newId: core.newId,
         defaultProvider: core.config.defaultProvider,
       },
+      logger: core.logger,
+    },
+    templates: {
+      enabled,
+      objects: async (name, signal) => new KubernetesSourcedObjects(await clientsOf(name, signal)),
+      store: core.sourced,
       logger: core.logger,
     },
   };

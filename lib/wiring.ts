@@ -25,6 +25,7 @@ import { DynamoGateStore } from './adapters/dynamodb/gates.js';
 import { DynamoHistory } from './adapters/dynamodb/history.js';
 import { DynamoIdleCanaries } from './adapters/dynamodb/idle.js';
 import { DynamoSignInStore } from './adapters/dynamodb/sign-in.js';
+import { DynamoSourcedStore } from './adapters/dynamodb/sourced.js';
 import { EventBridgeBus } from './adapters/eventbridge/bus.js';
 import { awsSecretReader } from './adapters/secrets.js';
 import { SqsWorkQueue } from './adapters/sqs/queue.js';
@@ -54,6 +55,8 @@ export interface Core {
   clusters: DynamoDocuments<ClusterRegistration>;
   templates: DynamoDocuments<MetricTemplate>;
   alertProviders: DynamoDocuments<AlertProvider>;
+  /** MetricTemplates and AlertProviders sourced from clusters (docs/gitops.md), keyed by cluster. */
+  sourced: DynamoSourcedStore;
   gates: GateStore;
   /** Who may do what (lib/domain/authz): the stored grants. */
   grants: DynamoDocuments<Grant>;
@@ -81,6 +84,7 @@ export function buildCore(config: Config, logger: Logger): Core {
     clusters: new DynamoDocuments<ClusterRegistration>(db, t, 'cluster'),
     templates: new DynamoDocuments<MetricTemplate>(db, t, 'template'),
     alertProviders: new DynamoDocuments<AlertProvider>(db, t, 'alert-provider'),
+    sourced: new DynamoSourcedStore(db, t),
     gates: new DynamoGateStore(db, t),
     grants: new DynamoDocuments<Grant>(db, t, 'grant'),
     signIn: new DynamoSignInStore(db, t),

@@ -30,6 +30,11 @@ export function makeHandler(deps: SweepDeps) {
             registered: r.gitops.registered.length,
             deleted: r.gitops.deleted.length,
           }),
+          ...(r.templates && {
+            sourcedObjects: r.templates.objects,
+            sourced: r.templates.stored.length,
+            removed: r.templates.removed.length,
+          }),
           reason: 'ClusterSwept',
         });
       } catch (e) {

@@ -30,6 +30,8 @@ export interface ClusterIo {
     cluster: ClusterRecord,
     fetch: typeof globalThis.fetch,
     intervalSeconds?: number,
+    /** The cluster's API (a cluster-sourced template's `secretRef` is a Secret there). */
+    clients?: Pick<ClusterClients, 'raw'>,
   ): MetricsProvider;
 }
 
@@ -68,7 +70,8 @@ export class KubernetesClusterAccess implements ClusterAccess {
       events: new KubernetesEventRecorder(step, this.writtenEvents),
       router: (provider) => makeRouter(provider, step, record.routing),
       hooks: this.io.hooks(fetch),
-      metrics: (template, intervalSeconds) => this.io.metrics(template, record, fetch, intervalSeconds),
+      metrics: (template, intervalSeconds) =>
+        this.io.metrics(template, record, fetch, intervalSeconds, clients),
       touched: () => ledger.stamps(),
       wrote: () => ledger.wrote,
     };

@@ -159,7 +159,7 @@ function canaryTargets(
     byProvider.set(key, {
       alert: alert.name,
       provider: key,
-      resolve: () => deps.providers.get(namespace, alert.providerRef.name, signal),
+      resolve: () => deps.providers.get(namespace, alert.providerRef.name, signal, event.canary.cluster),
     });
   }
   return [...byProvider.values()];

@@ -13,6 +13,11 @@ import type { Logger } from '../ports/logger.js';
 import type { WorkQueue } from '../ports/queue.js';
 import { keyString, type CanaryKey, type IdleCanaries } from '../ports/store.js';
 import { syncCanaryObjects, type GitOpsDeps, type SyncOutcome } from './sync-canary-objects.js';
+import {
+  syncTemplateObjects,
+  type TemplateSyncDeps,
+  type TemplateSyncOutcome,
+} from './sync-template-objects.js';
 
 export interface SweepDeps {
   idle: IdleCanaries;
@@ -22,6 +27,8 @@ export interface SweepDeps {
   now: () => number;
   /** GitOps sourcing (lib/app/sync-canary-objects.ts), for clusters that opt in. */
   gitops?: GitOpsDeps;
+  /** GitOps sourcing of MetricTemplates and AlertProviders (lib/app/sync-template-objects.ts). */
+  templates?: TemplateSyncDeps;
 }
 
 /** What one sweep did. */
@@ -36,17 +43,24 @@ export interface SweepOutcome {
   failed: string[];
   /** What GitOps sourcing did (absent: the cluster did not opt in). */
   gitops?: SyncOutcome;
+  /** What sourcing MetricTemplates and AlertProviders did (absent: the cluster did not opt in). */
+  templates?: TemplateSyncOutcome;
 }
 
-/** The idle canaries' sweep, then (when the cluster opted in) its Canary objects'. */
+/**
+ * The idle canaries' sweep, then (when the cluster opted in) its MetricTemplates and
+ * AlertProviders — before its Canary objects, so a Canary applied with its template finds it —
+ * and its Canary objects.
+ */
 export async function sweepCluster(
   deps: SweepDeps,
   cluster: string,
   signal: AbortSignal,
 ): Promise<SweepOutcome> {
   const idle = await sweepIdle(deps, cluster, signal);
+  const templates = deps.templates && (await syncTemplateObjects(deps.templates, cluster, signal));
   const gitops = deps.gitops && (await syncCanaryObjects(deps.gitops, cluster, signal));
-  return gitops ? { ...idle, gitops } : idle;
+  return { ...idle, ...(templates && { templates }), ...(gitops && { gitops }) };
 }
 
 async function sweepIdle(deps: SweepDeps, cluster: string, signal: AbortSignal): Promise<SweepOutcome> {

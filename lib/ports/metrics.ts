@@ -96,12 +96,26 @@ export interface MetricTemplate {
   provider: PrometheusTemplateProvider | DatadogTemplateProvider | CloudWatchTemplateProvider;
   /** Query text with template variables such as `{{ namespace }}` and `{{ interval }}`. */
   query: string;
+  /**
+   * Set on a template sourced from that cluster (docs/gitops.md): it serves that cluster's canaries
+   * only, and its `secretRef` names a Kubernetes Secret of the cluster, in the template's namespace
+   * (read when a query runs). Absent: registered through the API, `secretRef` in Secrets Manager.
+   */
+  cluster?: string;
 }
 
 /** Where MetricTemplates live (a store, the cluster, a fixture). */
 export interface TemplateLookup {
-  /** The template, or undefined when there is none with that name. */
-  get(namespace: string, name: string, signal: AbortSignal): Promise<MetricTemplate | undefined>;
+  /**
+   * The template, or undefined when there is none with that name. With `cluster` (the canary's),
+   * a template sourced from that cluster comes before an API-registered one.
+   */
+  get(
+    namespace: string,
+    name: string,
+    signal: AbortSignal,
+    cluster?: string,
+  ): Promise<MetricTemplate | undefined>;
 }
 
 /** One `analysis.metrics[]` entry, as far as query selection is concerned. */

@@ -60,8 +60,16 @@ export type NotifierFactory = (provider: AlertProvider) => Notifier;
 
 /** Where AlertProvider records live (the store, later the API). */
 export interface AlertProviders {
-  /** The record, or undefined when there is none with that name. */
-  get(namespace: string, name: string, signal: AbortSignal): Promise<AlertProvider | undefined>;
+  /**
+   * The record, or undefined when there is none with that name. With `cluster` (the canary's), a
+   * provider sourced from that cluster comes before an API-registered one.
+   */
+  get(
+    namespace: string,
+    name: string,
+    signal: AbortSignal,
+    cluster?: string,
+  ): Promise<AlertProvider | undefined>;
 }
 
 /**

@@ -31,7 +31,7 @@ export const SCHEMA_VERSION = 'schemaVersion';
 export type DocumentKind = 'cluster' | 'template' | 'alert-provider' | 'gate' | 'grant';
 
 /** Every kind of item, each with its own schema version. */
-export type ItemKind = 'canary' | 'history' | 'button' | DocumentKind | 'ticket' | 'session';
+export type ItemKind = 'canary' | 'history' | 'button' | DocumentKind | 'ticket' | 'session' | 'sourced';
 
 /** An item as DynamoDB returns it (document client: plain values). */
 export type Item = Record<string, unknown>;
@@ -69,6 +69,8 @@ export const MIGRATIONS: Readonly<Record<ItemKind, readonly Migration[]>> = {
   session: [unchanged],
   // Chat button claims (button-claims.ts), versioned from their first shape.
   button: [unchanged],
+  // MetricTemplates and AlertProviders sourced from a cluster (sourced.ts), versioned from their first shape.
+  sourced: [unchanged],
 };
 
 /**

@@ -11,6 +11,8 @@
  *                  `previous` (the repeat count of an earlier record)
  * - documents      pk `D#<kind>`                 sk `<name>`     (clusters, templates, alert providers, gates,
  *                                                               grants)
+ * - sourced        pk `S#<cluster>`              sk `<kind>#<ns>/<name>`: MetricTemplates and AlertProviders
+ *                  sourced from a cluster (sourced.ts; `served`, `refused`)
  * - sign-in        pk `U#ticket#<id>` / `U#session#<id>`  sk `ticket` / `session` + expiresAt (TTL)
  * - button claims  pk `D#button`                 sk `<nonce>`    + expiresAt: the decision taken on a
  *                  chat message (button-claims.ts)

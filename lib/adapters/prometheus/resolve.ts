@@ -98,7 +98,7 @@ async function resolveTemplate(
       `metric "${check.name}": templateRef ${namespace}/${ref.name} is in another namespace and cross-namespace refs are disabled`,
     );
   }
-  const template = await templates.get(namespace, ref.name, signal);
+  const template = await templates.get(namespace, ref.name, signal, canary.cluster);
   if (!template) {
     throw new CheckResolutionError(
       'TemplateNotFound',

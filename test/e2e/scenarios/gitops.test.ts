@@ -147,12 +147,17 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
       expect(a.resource === 'canaries/status' ? step(a) && sweep(a) : sweep(a), JSON.stringify(a)).toBe(true);
     }
 
-    // A quiet minute costs one more LIST than before: the Canary objects, metadata only.
+    // A quiet minute costs three more LISTs than before: MetricTemplates, AlertProviders (their
+    // sync: gitops-templates.test.ts) and the Canary objects, metadata only.
     const quiet = sandbox.mark();
     await minute();
     const flagger = sandbox.selectRequests({ since: quiet, path: '/apis/flagger.app/' });
-    expect(flagger.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /apis/flagger.app/v1beta1/canaries']);
-    expect(flagger[0].accept).toContain('as=PartialObjectMetadataList');
+    expect(flagger.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /apis/flagger.app/v1beta1/metrictemplates',
+      'GET /apis/flagger.app/v1beta1/alertproviders',
+      'GET /apis/flagger.app/v1beta1/canaries',
+    ]);
+    for (const r of flagger) expect(r.accept).toContain('as=PartialObjectMetadataList');
     expect(sandbox.requestCount({ since: quiet, path: /labelSelector/ })).toBe(0);
 
     await kubectl.run(['delete', 'canary', 'podinfo', '-n', 'test', '--wait=false']);
@@ -219,8 +224,8 @@ describe.skipIf(!hasKubectl)('Canary objects from the cluster', () => {
     });
     const mark = sandbox.mark();
     await minute();
-    // Not read again until it changes: the list only.
-    expect(sandbox.requestCount({ since: mark, path: '/apis/flagger.app/' })).toBe(1);
+    // Not read again until it changes: the lists only (Canaries, MetricTemplates, AlertProviders).
+    expect(sandbox.requestCount({ since: mark, path: '/apis/flagger.app/' })).toBe(3);
   }, 120_000);
 
   it('while Flagger runs, only objects claimed with flagger-serverless.app/claim are sourced', async () => {

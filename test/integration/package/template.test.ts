@@ -196,15 +196,17 @@ describe('serverless.yml template', () => {
     expect(readers).toEqual(['StepRole']);
   });
 
-  it('gives dispatch no write access to the table, the sweep only to canary partitions (GitOps), notify no access to the step queue', () => {
+  it('gives dispatch no write access to the table, the sweep only to canary and sourced partitions (GitOps), notify no access to the step queue', () => {
     const policy = (role: string) => JSON.stringify(resources[role]!.Properties.Policies);
     expect(policy('DispatchRole')).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem)/);
     // Registering and deleting from Canary objects (docs/gitops.md): one statement, canary rows only.
     const sweep = (resources.SweepRole!.Properties.Policies as { PolicyDocument: { Statement: any[] } }[])
       .flatMap((p) => p.PolicyDocument.Statement)
       .filter((st) => /dynamodb:(PutItem|UpdateItem|DeleteItem)/.test(JSON.stringify(st.Action ?? null)));
-    expect(sweep.map((st) => st.Sid)).toEqual(['SweepRegisterCanaryObjects']);
+    expect(sweep.map((st) => st.Sid)).toEqual(['SweepRegisterCanaryObjects', 'SweepSourceClusterObjects']);
     expect(sweep[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['C#*'] } });
+    // MetricTemplates and AlertProviders sourced from clusters: their own partitions `S#<cluster>` only.
+    expect(sweep[1].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['S#*'] } });
     expect(policy('NotifyRole')).not.toContain('StepQueue');
     expect(policy('LoadtesterRole')).not.toContain('eks:');
   });

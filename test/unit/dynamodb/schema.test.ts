@@ -39,6 +39,7 @@ describe('schema versions', () => {
       ticket: 1,
       session: 1,
       button: 1,
+      sourced: 1,
     });
   });
 });
