@@ -82,9 +82,10 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
           serverProvider(server, read, fetch, credentialsOf(cluster)),
         );
       }
-      const at = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
-      // Datadog's query window is the check's interval: one provider per template and interval.
-      const window = template.provider.type === 'datadog' ? `|${intervalSeconds ?? ''}` : '';
+      const at = `${template.namespace}/${template.name}@${JSON.stringify(template.provider)}|${template.label ?? ''}`;
+      // Datadog's and CloudWatch's query windows follow the check's interval: one provider per
+      // template and interval.
+      const window = template.provider.type === 'prometheus' ? '' : `|${intervalSeconds ?? ''}`;
       const options = {
         secret: templateSecret,
         intervalSeconds,

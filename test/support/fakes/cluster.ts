@@ -224,6 +224,16 @@ export class FakeCluster implements ClusterHandle {
     return this.metricsServer;
   }
 
+  /** Target group ARNs by `namespace/service` (the alb builtins read them); none unless a test sets them. */
+  targetGroupArns: Record<string, string[]> = {};
+  /** `namespace/service` of each targetGroups() question. */
+  readonly targetGroupQuestions: string[] = [];
+
+  targetGroups(namespace: string, service: string): Promise<readonly string[]> {
+    this.targetGroupQuestions.push(`${namespace}/${service}`);
+    return Promise.resolve(this.targetGroupArns[`${namespace}/${service}`] ?? []);
+  }
+
   /**
    * The fakes make no Kubernetes requests: a step saw the stamps a test puts here (none unless it
    * does), as the Kubernetes adapter's ledger would report them.
