@@ -220,7 +220,11 @@ export class FakeCluster implements ClusterHandle {
     return this.routes;
   }
 
-  metrics(_template: MetricTemplate | undefined): MetricsProvider {
+  /** The template of each `metrics()` call (undefined: the default server), with its interval. */
+  readonly metricsAsked: { template?: MetricTemplate; intervalSeconds?: number }[] = [];
+
+  metrics(template: MetricTemplate | undefined, intervalSeconds?: number): MetricsProvider {
+    this.metricsAsked.push({ template, intervalSeconds });
     return this.metricsServer;
   }
 
