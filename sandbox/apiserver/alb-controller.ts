@@ -15,11 +15,11 @@ import type { Store } from './store.js';
 import type { StoreHooks, WriteEvent } from './writes.js';
 
 /** The region and account of the sandbox's ALBs. */
-export const ALB_REGION = 'us-east-1';
-export const ALB_ACCOUNT = '123456789012';
+const ALB_REGION = 'us-east-1';
+const ALB_ACCOUNT = '123456789012';
 /** Labels tying a binding to its Ingress (the controller's stack). */
 export const STACK_NAME = 'ingress.k8s.aws/stack-name';
-export const STACK_NAMESPACE = 'ingress.k8s.aws/stack-namespace';
+const STACK_NAMESPACE = 'ingress.k8s.aws/stack-namespace';
 
 const BINDINGS = findResource('elbv2.k8s.aws', 'v1beta1', 'targetgroupbindings')!;
 const hex = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
@@ -61,7 +61,7 @@ interface ForwardAction {
 }
 
 /** The backend Services of an `alb` Ingress with their ports; none for another class. */
-export function albBackends(ing: KubeObject): Map<string, string | number | undefined> {
+function albBackends(ing: KubeObject): Map<string, string | number | undefined> {
   const annotations = ing.metadata.annotations ?? {};
   const spec = (ing.spec ?? {}) as IngressSpec;
   const out = new Map<string, string | number | undefined>();
