@@ -7,8 +7,8 @@
  * Supported: `MetricStat` queries (exact dimension match) and `Expression`s of the metric math
  * subset of metric-math.ts (arithmetic, SEARCH, SUM/MAX/MIN/AVG, FILL), evaluated per timestamp;
  * a missing operand drops the timestamp, as CloudWatch metric math does. Other functions are a
- * ValidationError naming them, never a silent zero. Expressions are evaluated in request order,
- * so one may name only the queries before it.
+ * ValidationError naming them, never a silent zero. Expressions may name each other in any
+ * order (a cycle is a ValidationError).
  */
 import { evaluateMath, type MathValue, type Series } from './metric-math.js';
 
@@ -72,14 +72,23 @@ export function getMetricData(input: Record<string, unknown>, source: MetricSour
       values.set(q.Id, { points: source(Metric, Stat, Period, start, end), period: Period });
     }
   }
-  for (const q of queries) {
-    if (q.Expression === undefined) continue;
-    const period = q.Period ?? 60;
-    const v = evaluateMath(q.Expression, { values, source, start, end, period });
+  // Expressions may name one another in any order; each is evaluated once, when first needed.
+  const expressions = new Map(queries.filter((q) => q.Expression !== undefined).map((q) => [q.Id, q]));
+  const evaluating = new Set<string>();
+  const value = (id: string): MathValue | undefined => {
+    const q = expressions.get(id);
+    if (values.has(id) || !q) return values.get(id);
+    const expr = q.Expression!;
+    if (evaluating.has(id))
+      throw new CloudWatchFault('ValidationError', `expression "${expr}" depends on itself`);
+    evaluating.add(id);
+    const v = evaluateMath(expr, { value, source, start, end, period: q.Period ?? 60 });
     if (typeof v === 'number')
-      throw new CloudWatchFault('ValidationError', `expression "${q.Expression}" names no series`);
-    values.set(q.Id, v);
-  }
+      throw new CloudWatchFault('ValidationError', `expression "${expr}" names no series`);
+    values.set(id, v);
+    return v;
+  };
+  for (const id of expressions.keys()) value(id);
   const result = (q: QueryIn, s: Series, label: string) => {
     const points = [...s.points].sort((a, b) => b[0] - a[0]).slice(0, max);
     return {

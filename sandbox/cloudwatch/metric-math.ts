@@ -25,7 +25,8 @@ export type MathValue = number | Series | Series[];
 
 /** Where an expression is evaluated: the other queries' values, the source and the window. */
 export interface MathContext {
-  values: ReadonlyMap<string, MathValue>;
+  /** The value of another query's id (evaluated on demand), or undefined when there is none. */
+  value: (id: string) => MathValue | undefined;
   source: MetricSource;
   start: number;
   end: number;
@@ -152,7 +153,7 @@ export function evaluateMath(expr: string, ctx: MathContext): MathValue {
     if (t.kind === 'num') return t.value;
     if (t.kind === 'fn') return call(t.name);
     if (t.kind === 'id') {
-      const v = ctx.values.get(t.name);
+      const v = ctx.value(t.name);
       if (v === undefined) throw fault(`expression "${expr}" names unknown id "${t.name}"`);
       return v;
     }

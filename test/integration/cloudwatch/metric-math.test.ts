@@ -145,6 +145,21 @@ describe('sandbox CloudWatch metric math', () => {
     expect(r.unfilled).toEqual([90]);
   });
 
+  it('evaluates expressions that name later ones, and refuses a cycle', async () => {
+    table = { [`RequestCount|${TG_A}|${LB_1}`]: [[m(1), 40]] };
+    const r = await get([
+      { Id: 'half', Expression: 'requests / 2', Period: 60 },
+      { Id: 'requests', Expression: `SUM(${search('RequestCount', TG_A)})`, Period: 60, ReturnData: false },
+    ]);
+    expect(r).toEqual({ half: [20] });
+    await expect(
+      get([
+        { Id: 'a', Expression: 'b * 2', Period: 60 },
+        { Id: 'b', Expression: 'a * 2', Period: 60 },
+      ]),
+    ).rejects.toThrow(/depends on itself/);
+  });
+
   it.each([
     { expr: 'RATE(m1)', want: /unsupported function RATE/ },
     { expr: 'SUM(m1, m1)', want: /unsupported function SUM \(with 2 arguments\)/ },
