@@ -90,9 +90,10 @@ export function stepDeps(core: Core, parts: StepParts): StepDeps {
         throw new Error(
           `template ${template.namespace}/${template.name} of cluster ${template.cluster} used in cluster ${cluster.name}`,
         );
-      const at = `${template.cluster ?? ''}:${template.namespace}/${template.name}@${JSON.stringify(template.provider)}`;
-      // Datadog's query window is the check's interval: one provider per template and interval.
-      const window = template.provider.type === 'datadog' ? `|${intervalSeconds ?? ''}` : '';
+      const at = `${template.cluster ?? ''}:${template.namespace}/${template.name}@${JSON.stringify(template.provider)}|${template.label ?? ''}`;
+      // Datadog's and CloudWatch's query windows follow the check's interval: one provider per
+      // template and interval.
+      const window = template.provider.type === 'prometheus' ? '' : `|${intervalSeconds ?? ''}`;
       const options = {
         secret: fromCluster
           ? kubernetesSecretText(clients!, template.namespace, cluster.name)

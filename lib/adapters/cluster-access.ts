@@ -1,7 +1,8 @@
 /**
  * ClusterAccess over the Kubernetes adapters: a registered cluster → its clients (cached per
  * record) → the workloads, scaler, event recorder and routers of that cluster, and the webhooks
- * and metrics servers as seen from it (in-cluster addresses through its service proxy).
+ * and metrics servers as seen from it (in-cluster addresses through its service proxy), and the
+ * target groups its Services are bound to (the alb builtins).
  *
  * Every handle reads through a read cache of its own (kubernetes/read-cache.ts): a handle serves
  * one step of one canary, so the cache lives exactly one step. What outlives it is the clients,
@@ -18,6 +19,7 @@ import { KubernetesEventRecorder, WrittenEvents } from './kubernetes/events.js';
 import { ObjectLedger, withLedger } from './kubernetes/object-ledger.js';
 import { withReadCache } from './kubernetes/read-cache.js';
 import { KubernetesScaler } from './kubernetes/scaler.js';
+import { targetGroupLookup } from './kubernetes/target-groups.js';
 import { clusterFetch } from './kubernetes/service-proxy.js';
 import { KubernetesWorkloads } from './kubernetes/workloads.js';
 import { makeRouter } from './routers/index.js';
@@ -72,6 +74,8 @@ export class KubernetesClusterAccess implements ClusterAccess {
       hooks: this.io.hooks(fetch),
       metrics: (template, intervalSeconds) =>
         this.io.metrics(template, record, fetch, intervalSeconds, clients),
+      // Listed on the first question of the step (the alb builtins), never for other providers.
+      targetGroups: targetGroupLookup(step),
       touched: () => ledger.stamps(),
       wrote: () => ledger.wrote,
     };

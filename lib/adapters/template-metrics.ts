@@ -13,7 +13,7 @@ import { templateProvider } from './prometheus/factory.js';
 export interface TemplateMetricsOptions {
   /** Reads the secret a template's `secretRef` names. */
   secret: (name: string) => Promise<string>;
-  /** The check's interval (Datadog queries ten of them); default 60 s. */
+  /** The check's interval (Datadog and CloudWatch query ten of them); default 60 s. */
   intervalSeconds?: number;
   now: () => number;
   /** How the cluster's addresses are reached (its service proxy for in-cluster ones). */
@@ -36,8 +36,8 @@ export function templateMetrics(template: MetricTemplate, o: TemplateMetricsOpti
       if (!o.cloudWatch)
         throw new Error('CloudWatch templates need a CloudWatch client (the step wiring passes one)');
       const { client, region } = o.cloudWatch(provider.region);
-      const label = `template ${template.namespace}/${template.name}`;
-      return cloudWatchProvider({ client, region, label, now: o.now });
+      const label = template.label ?? `template ${template.namespace}/${template.name}`;
+      return cloudWatchProvider({ client, region, label, now: o.now, intervalSeconds: o.intervalSeconds });
     }
     default: {
       const never: never = provider;

@@ -15,6 +15,7 @@ import type { ClusterRecord } from '../ports/cluster.js';
 import type { ClusterHandle } from '../ports/clusters.js';
 import type { HookCall, HookPayload, HookType } from '../ports/hooks.js';
 import type {
+  CheckCluster,
   CheckContext,
   CheckDefinition,
   CheckQueryResolver,
@@ -27,6 +28,8 @@ export interface CheckDeps {
   resolver: CheckQueryResolver;
   /** The metrics server for a template (its provider address), or the default one; see ClusterHandle.metrics. */
   metricsFor(template: MetricTemplate | undefined, intervalSeconds?: number): MetricsProvider;
+  /** What the resolver may read from the cluster (the alb builtins' target groups). */
+  cluster?: CheckCluster;
 }
 
 /** Flagger's webhook `checksum`: a hash of the revision and tracked configs under analysis. */
@@ -138,7 +141,7 @@ async function runMetricChecks(
   const results: CheckResult[] = [];
   for (const m of spec.metrics(canary).filter(spec.hasStaticCheck(canary))) {
     try {
-      const resolved = await deps.resolver.resolve(checkDefinition(m), context, signal);
+      const resolved = await deps.resolver.resolve(checkDefinition(m), context, signal, deps.cluster);
       const metrics = deps.metricsFor(resolved.template, spec.metricIntervalSeconds(m));
       const outcome = await metrics.query(resolved.query, signal);
       results.push(evaluateMetric(m, outcome, { query: resolved.query, builtin: resolved.builtin }));
@@ -165,7 +168,7 @@ export async function decideWithInputs(
     const d = decide(canary, status, obs);
     if (d.kind === 'step') return { decision: d, obs };
     for (const need of d.inputs) {
-      const checks = { resolver, metricsFor: cluster.metrics.bind(cluster) };
+      const checks = { resolver, metricsFor: cluster.metrics.bind(cluster), cluster };
       if (need.kind === 'metrics') {
         obs = { ...obs, metrics: await runMetricChecks(checks, canary, provider, cluster.record, signal) };
       } else if (need.kind === 'judge') {

@@ -7,11 +7,11 @@ import type { Stamps } from '../domain/sweep/seen.js';
 import type { ClusterRecord } from './cluster.js';
 import { NotFoundError } from './errors.js';
 import type { Hooks } from './hooks.js';
-import type { MetricsProvider, MetricTemplate } from './metrics.js';
+import type { CheckCluster, MetricsProvider, MetricTemplate } from './metrics.js';
 import type { Router } from './router.js';
 import type { EventRecorder, Scaler, Workloads } from './workloads.js';
 
-export interface ClusterHandle {
+export interface ClusterHandle extends CheckCluster {
   record: ClusterRecord;
   workloads: Workloads;
   scaler: Scaler;

@@ -102,6 +102,8 @@ export interface MetricTemplate {
    * (read when a query runs). Absent: registered through the API, `secretRef` in Secrets Manager.
    */
   cluster?: string;
+  /** Names the source in answers; default `template <namespace>/<name>` (set for builtins). */
+  label?: string;
 }
 
 /** Where MetricTemplates live (a store, the cluster, a fixture). */
@@ -190,13 +192,32 @@ export interface ResolvedCheck {
   source: 'builtin' | 'inline' | 'template';
   /** Set for builtin checks (including legacy aliases such as `istio_requests_total`). */
   builtin?: BuiltinCheck;
-  /** Set for `templateRef` checks: the server address and credentials come from it. */
+  /**
+   * Set for `templateRef` checks (the server address and credentials come from it), and for the
+   * `alb` builtins, whose queries are CloudWatch's (a template synthesized by the resolver).
+   */
   template?: MetricTemplate;
+}
+
+/** What resolving a check may read from the canary's cluster (the step's cluster handle). */
+export interface CheckCluster {
+  /**
+   * The ARNs of the load balancer target groups `service` is registered in (the AWS Load Balancer
+   * Controller's TargetGroupBindings); none when nothing binds it. One request per namespace and
+   * step, however often it is asked.
+   */
+  targetGroups(namespace: string, service: string, signal: AbortSignal): Promise<readonly string[]>;
 }
 
 /** Resolves a check to its query; throws a typed error when it cannot (unknown name, missing template). */
 export interface CheckQueryResolver {
-  resolve(check: CheckDefinition, canary: CheckContext, signal: AbortSignal): Promise<ResolvedCheck>;
+  /** `cluster` is what the `alb` builtins read (their target groups); without it they are refused. */
+  resolve(
+    check: CheckDefinition,
+    canary: CheckContext,
+    signal: AbortSignal,
+    cluster?: CheckCluster,
+  ): Promise<ResolvedCheck>;
   /**
    * The judge's queries of one compared metric for one side; throws a typed error when the
    * provider cannot tell the sides apart or has no such counters (no mesh metrics, no histogram).

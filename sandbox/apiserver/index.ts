@@ -8,12 +8,13 @@
  * patches, pagination), lifecycle.ts (finalizers, garbage collection, namespace and CRD deletion),
  * crds.ts (CustomResourceDefinitions), watch.ts, media.ts (Table and PartialObjectMetadata answers),
  * table.ts, proxy.ts (service proxy), rollout.ts with deployments.ts and daemonsets.ts (workload
- * controllers), discovery.ts, persistence.ts (dataFile) and requests.ts (the request log).
+ * controllers), alb-controller.ts (TargetGroupBindings of alb Ingresses), discovery.ts, persistence.ts (dataFile) and requests.ts (the request log).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { AlbController } from './alb-controller.js';
 import { generateCertificate } from './certs.js';
 import { CrdController } from './crds.js';
 import { daemonSets } from './daemonsets.js';
@@ -174,7 +175,8 @@ async function buildCluster(options: SandboxOptions) {
     DEPLOYMENTS,
     daemonSets(options.nodes ?? 2),
   ]);
-  for (const hooks of [crds.hooks(), lifecycle.hooks(), workloads.hooks()]) store.use(hooks);
+  const alb = new AlbController(store);
+  for (const hooks of [crds.hooks(), lifecycle.hooks(), workloads.hooks(), alb.hooks()]) store.use(hooks);
   const snapshot = options.dataFile ? await loadSnapshot(options.dataFile) : undefined;
   if (snapshot) {
     store.restore(snapshot);

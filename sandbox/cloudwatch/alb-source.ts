@@ -2,11 +2,15 @@
  * The ALB's CloudWatch metrics (namespace AWS/ApplicationELB, dimensions TargetGroup and
  * LoadBalancer) of the sandbox's target groups, from the traffic simulator's per-second snapshots:
  * per period, RequestCount and HTTPCode_Target_5XX_Count (Sum) and TargetResponseTime (seconds;
- * Average or a pNN extended statistic from the latency histogram) of the workload behind each
- * target group. As the ALB does, a period without requests has no datapoint; a 5XX count of a
- * period with requests but no errors is 0 here (the ALB publishes none: templates should FILL).
+ * Average or a pNN extended statistic from the latency histogram) of the requests sent to the
+ * Service behind each target group. As the ALB does, a period without requests has no datapoint;
+ * a 5XX count of a period with requests but no errors is 0 here (the ALB publishes none:
+ * templates should FILL). The target groups are given, or read from the TargetGroupBindings the
+ * sandbox's load balancer controller keeps (apiserver/alb-controller.ts); every one of them has
+ * the three metrics (for SEARCH).
  */
-import { createHash } from 'node:crypto';
+import type { SandboxStore } from '../apiserver/index.js';
+import { albNames, STACK_NAME } from '../apiserver/alb-controller.js';
 import type { Snapshot } from '../traffic/history.js';
 import type { Datapoints, MetricId, MetricSource } from './get-metric-data.js';
 
@@ -14,33 +18,36 @@ import type { Datapoints, MetricId, MetricSource } from './get-metric-data.js';
 export interface AlbTargetGroup {
   namespace: string;
   service: string;
-  /** The pods' workload (Deployment) name behind the Service. */
-  workload: string;
   /** The `TargetGroup` dimension value, `targetgroup/<name>/<id>`. */
   targetGroup: string;
   /** The `LoadBalancer` dimension value, `app/<name>/<id>`. */
   loadBalancer: string;
 }
 
-const hex = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
-
-/** The LB controller's names: `k8s-<ns>-<svc>-<hash>` (8 + 8 + 10 characters), one ALB per Ingress. */
-export function albTargetGroup(
-  namespace: string,
-  service: string,
-  workload: string,
-  ingress: string,
-): AlbTargetGroup {
-  const tg = `k8s-${namespace.slice(0, 8)}-${service.slice(0, 8)}-${hex(`${namespace}/${service}`, 10)}`;
-  const lb = `k8s-${namespace.slice(0, 8)}-${ingress.slice(0, 8)}-${hex(`${namespace}/${ingress}`, 10)}`;
-  return {
-    namespace,
-    service,
-    workload,
-    targetGroup: `targetgroup/${tg}/${hex(tg, 16)}`,
-    loadBalancer: `app/${lb}/${hex(lb, 16)}`,
-  };
+/** The target group of `service` behind the Ingress `ingress`, named as the sandbox's controller names it. */
+export function albTargetGroup(namespace: string, service: string, ingress: string): AlbTargetGroup {
+  const { targetGroup, loadBalancer } = albNames(namespace, service, ingress);
+  return { namespace, service, targetGroup, loadBalancer };
 }
+
+interface Binding {
+  metadata: { namespace?: string; labels?: Record<string, string> };
+  spec?: { serviceRef?: { name?: string }; targetGroupARN?: string };
+}
+
+/** The target groups of the TargetGroupBindings in `store` (those of an Ingress's stack). */
+export function boundTargetGroups(store: Pick<SandboxStore, 'list'>): AlbTargetGroup[] {
+  return (store.list('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding') as Binding[]).flatMap((b) => {
+    const ingress = b.metadata.labels?.[STACK_NAME];
+    const service = b.spec?.serviceRef?.name;
+    const tg = /:(targetgroup\/[^:]+)$/.exec(b.spec?.targetGroupARN ?? '')?.[1];
+    if (!ingress || !service || !tg) return [];
+    const g = albTargetGroup(b.metadata.namespace ?? 'default', service, ingress);
+    return [{ ...g, targetGroup: tg }];
+  });
+}
+
+const METRICS = ['RequestCount', 'HTTPCode_Target_5XX_Count', 'TargetResponseTime'];
 
 const LABEL = /(\w+)=("(?:[^"\\]|\\.)*")/g;
 
@@ -64,8 +71,7 @@ function cut(s: Snapshot, g: AlbTargetGroup): Cut {
   const out: Cut = { requests: 0, errors: 0, buckets: new Map(), sumSeconds: 0 };
   for (const [key, value] of s.values) {
     const { name, labels } = parseKey(key);
-    if (labels.destination_workload !== g.workload || labels.destination_workload_namespace !== g.namespace)
-      continue;
+    if (labels.destination_service !== `${g.service}.${g.namespace}.svc.cluster.local`) continue;
     if (name === 'istio_requests_total') {
       out.requests += value;
       if (labels.response_code?.startsWith('5')) out.errors += value;
@@ -104,15 +110,19 @@ function value(metric: string, stat: string, from: Cut, to: Cut): number | undef
   return p ? quantile(Number(p[1]) / 100, from, to) : (to.sumSeconds - from.sumSeconds) / requests;
 }
 
-/** A {@link MetricSource} for `groups` over the simulator's snapshots (`baseline(ms)`: the one at or before). */
+/**
+ * A {@link MetricSource} for `groups` (or what `groups()` answers at each request) over the
+ * simulator's snapshots (`baseline(ms)`: the one at or before).
+ */
 export function albMetricSource(
   snapshots: { baseline(atMs: number): Snapshot | undefined; now(): number },
-  groups: readonly AlbTargetGroup[],
+  groups: readonly AlbTargetGroup[] | (() => readonly AlbTargetGroup[]),
 ): MetricSource {
-  return (metric: MetricId, stat: string, period: number, start: number, end: number): Datapoints => {
+  const current = typeof groups === 'function' ? groups : () => groups;
+  const source = (metric: MetricId, stat: string, period: number, start: number, end: number): Datapoints => {
     const out: Datapoints = new Map();
     const dim = (name: string) => metric.Dimensions?.find((d) => d.Name === name)?.Value;
-    const g = groups.find(
+    const g = current().find(
       (x) => x.targetGroup === dim('TargetGroup') && x.loadBalancer === dim('LoadBalancer'),
     );
     if (metric.Namespace !== 'AWS/ApplicationELB' || !g || (metric.Dimensions?.length ?? 0) !== 2) return out;
@@ -126,4 +136,16 @@ export function albMetricSource(
     }
     return out;
   };
+  const list = (): MetricId[] =>
+    current().flatMap((g) =>
+      METRICS.map((MetricName) => ({
+        Namespace: 'AWS/ApplicationELB',
+        MetricName,
+        Dimensions: [
+          { Name: 'LoadBalancer', Value: g.loadBalancer },
+          { Name: 'TargetGroup', Value: g.targetGroup },
+        ],
+      })),
+    );
+  return Object.assign(source, { list });
 }

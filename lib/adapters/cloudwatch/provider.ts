@@ -3,7 +3,8 @@
  * provider, and the builtin checks of the `alb` routing provider). It calls AWS with the step
  * function's role (or the cluster's assumed role): `cloudwatch:GetMetricData` is the only action.
  *
- * As Flagger does: the window is ten periods back from now, at most 20 datapoints, and the value
+ * As Flagger does: the window is ten check intervals back from now (query.ts), at most 20
+ * datapoints, and the value
  * is the newest datapoint of the first returned series. No series, or a series without
  * datapoints, is "no data" (Flagger's ErrNoValuesFound), never a value: a check with no data
  * fails, so nothing is promoted on missing metrics. AWS errors (throttling after the SDK's
@@ -28,6 +29,8 @@ export interface CloudWatchOptions {
   label: string;
   /** The clock (epoch ms): the window ends now. */
   now: () => number;
+  /** The check's interval: the window is ten of them (query.ts); default 60 s. */
+  intervalSeconds?: number;
 }
 
 const NO_RANGE = 'CloudWatch templates answer the present only (no range queries)';
@@ -68,7 +71,7 @@ async function runQuery(
   }
   let results: MetricDataResult[];
   try {
-    results = await getMetricData(options, queries, windowSeconds(queries), signal);
+    results = await getMetricData(options, queries, windowSeconds(queries, options.intervalSeconds), signal);
   } catch (e) {
     if (signal.aborted) throw e;
     return { kind: 'error', message: `${where}: GetMetricData failed: ${awsError(e)}` };

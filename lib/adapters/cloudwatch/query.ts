@@ -7,9 +7,11 @@
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 
 /** Flagger looks back ten metric intervals (`cloudWatchStartDeltaMultiplierOnMetricInterval`). */
-const WINDOW_PERIODS = 10;
-/** CloudWatch's finest period for standard-resolution metrics, and the default of an expression. */
-const DEFAULT_PERIOD_SECONDS = 60;
+const WINDOW_INTERVALS = 10;
+/** Periods a window holds at least, so that one complete period is always in it. */
+const MIN_WINDOW_PERIODS = 2;
+/** The interval of a check that names none (Flagger's default). */
+const DEFAULT_INTERVAL_SECONDS = 60;
 /** Flagger's MaxDatapoints. */
 export const MAX_DATAPOINTS = 20;
 
@@ -44,11 +46,15 @@ export function parseQueries(text: string): MetricDataQuery[] {
 }
 
 /**
- * The look-back window in seconds: ten times the longest period of the queries. Flagger takes ten
- * times the check's interval; a template's periods are what its query is about, and the two are
- * the same in Flagger's examples (`interval: 1m`, `Period: 60`).
+ * The look-back window in seconds, as Flagger's: ten times the check's interval (default 60 s).
+ * A query whose period is longer than that would find at most one period, maybe none complete:
+ * the window then holds two of its longest period (a `Period` of an expression counts, as does a
+ * MetricStat's).
  */
-export function windowSeconds(queries: readonly MetricDataQuery[]): number {
-  const periods = queries.map((q) => q.MetricStat?.Period ?? q.Period ?? DEFAULT_PERIOD_SECONDS);
-  return WINDOW_PERIODS * Math.max(DEFAULT_PERIOD_SECONDS, ...periods);
+export function windowSeconds(
+  queries: readonly MetricDataQuery[],
+  intervalSeconds = DEFAULT_INTERVAL_SECONDS,
+): number {
+  const periods = queries.map((q) => q.MetricStat?.Period ?? q.Period ?? 0);
+  return Math.max(WINDOW_INTERVALS * intervalSeconds, MIN_WINDOW_PERIODS * Math.max(...periods));
 }

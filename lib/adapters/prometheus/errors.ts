@@ -6,7 +6,13 @@ import { InvalidError } from '../../ports/errors.js';
 
 /** Why a check could not be turned into a query. */
 export type CheckResolutionReason =
-  'UnknownBuiltin' | 'BuiltinNotAvailable' | 'TemplateNotFound' | 'TemplateRender' | 'InvalidInput';
+  | 'UnknownBuiltin'
+  | 'BuiltinNotAvailable'
+  | 'TemplateNotFound'
+  | 'TemplateRender'
+  | 'InvalidInput'
+  /** An alb builtin whose Service no TargetGroupBinding (or more than one) binds. */
+  | 'NoTargetGroup';
 
 /** A metric check that cannot be turned into a query; the message names the check. */
 export class CheckResolutionError extends InvalidError {

@@ -135,13 +135,13 @@ export function observerForSide(what: string, provider: Provider, side: Side, hi
 }
 
 /**
- * Why `alb` has no builtin through Prometheus: the ALB reports to CloudWatch only. The judge
- * cannot compare it either: it reads raw cumulative counters and histogram buckets, and
- * CloudWatch's AWS/ApplicationELB metrics are per-period statistics (TargetResponseTime has
- * percentiles, no buckets).
+ * Why `alb` has no PromQL: the ALB reports to CloudWatch only. Its builtin checks are CloudWatch
+ * queries (cloudwatch/alb-resolve.ts, chosen before PromQL is built); the judge cannot compare it:
+ * it reads raw cumulative counters and histogram buckets, and CloudWatch's AWS/ApplicationELB
+ * metrics are per-period statistics (TargetResponseTime has percentiles, no buckets).
  */
 function albUnavailable(what: string): string {
-  return `${what}: the alb provider's request metrics are in CloudWatch (AWS/ApplicationELB per target group), not Prometheus, and CloudWatch gives no raw counters or histogram buckets to compare; use a MetricTemplate of type cloudwatch (docs/analysis.md, "CloudWatch")`;
+  return `${what}: the alb provider's request metrics are in CloudWatch (AWS/ApplicationELB per target group), not Prometheus, and CloudWatch gives no raw counters or histogram buckets to compare against the primary; its builtin checks (with thresholds) read CloudWatch (docs/analysis.md, "The ALB's checks per target group")`;
 }
 
 /** The unrendered query template of a check, from the provider's observer. */

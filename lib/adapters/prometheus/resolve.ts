@@ -7,6 +7,7 @@
  * is an error ("no usable metrics template and query"), as in newest Flagger.
  */
 import type {
+  CheckCluster,
   CheckContext,
   CheckDefinition,
   CheckQueryResolver,
@@ -16,6 +17,7 @@ import type {
   TemplateLookup,
   WorkloadSide,
 } from '../../ports/metrics.js';
+import { resolveAlbBuiltin } from '../cloudwatch/alb-resolve.js';
 import { CheckResolutionError, TemplateRenderError } from './errors.js';
 import { judgeBucketQuery, judgeCountQueries, type JudgeQueryInput } from './judge-queries.js';
 import { sideWorkload } from './observers.js';
@@ -39,7 +41,9 @@ export interface ResolveOptions {
 /**
  * The query for `check` on `canary`; throws {@link CheckResolutionError} with a message naming the
  * check (unknown builtin, builtin not available for the provider, template not found, unknown
- * template variable). Errors of `templates.get` propagate unchanged.
+ * template variable, no target group for an alb builtin). Errors of `templates.get` and
+ * `cluster.targetGroups` propagate unchanged. The `alb` builtins are CloudWatch queries
+ * (cloudwatch/alb-resolve.ts), read from the target group `cluster` names.
  */
 export async function resolveCheckQuery(
   check: CheckDefinition,
@@ -47,6 +51,7 @@ export async function resolveCheckQuery(
   templates: TemplateLookup,
   signal: AbortSignal,
   options: ResolveOptions = {},
+  cluster?: CheckCluster,
 ): Promise<ResolvedCheck> {
   const inputs = { namespace: canary.namespace, target: canary.target, interval: check.interval };
   assertQueryInputs(inputs, `metric "${check.name}": `);
@@ -69,6 +74,7 @@ export async function resolveCheckQuery(
       `metric "${check.name}": builtin is only available for ${alias.providers.join(', ')}, not for provider "${canary.provider}"`,
     );
   }
+  if (canary.provider === 'alb') return resolveAlbBuiltin(alias.check, check, canary, cluster, signal);
   const query = builtinQuery(alias.check, {
     provider: canary.provider,
     namespace: canary.namespace,
@@ -149,8 +155,13 @@ export class PrometheusCheckQueries implements CheckQueryResolver {
     private readonly options: ResolveOptions = {},
   ) {}
 
-  resolve(check: CheckDefinition, canary: CheckContext, signal: AbortSignal): Promise<ResolvedCheck> {
-    return resolveCheckQuery(check, canary, this.templates, signal, this.options);
+  resolve(
+    check: CheckDefinition,
+    canary: CheckContext,
+    signal: AbortSignal,
+    cluster?: CheckCluster,
+  ): Promise<ResolvedCheck> {
+    return resolveCheckQuery(check, canary, this.templates, signal, this.options, cluster);
   }
 
   /** judge-queries.ts for the comparison; the cluster's Istio unit unless the metric forces one. */

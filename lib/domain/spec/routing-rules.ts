@@ -265,10 +265,11 @@ function apisixRules(c: Canary, f: Findings): void {
   weightOnlyRules(c, f, 'apisix', 'the canary ApisixRoute splits by backend weight only');
 }
 
-const EDGES: readonly Provider[] = ['nginx', 'contour', 'gloo', 'traefik', 'apisix'];
+const EDGES: readonly Provider[] = ['nginx', 'contour', 'gloo', 'traefik', 'apisix', 'alb'];
 
 /**
- * Blue/green behind an ingress controller: its metrics count only the requests it forwards, and
+ * Blue/green behind an ingress controller (the ALB's target groups too): its metrics count only
+ * the requests it forwards, and
  * during the iterations it forwards none to the canary, so a builtin check would read no data at
  * every step and roll back. An error at each builtin metric (validation only: a router does not
  * read metrics).

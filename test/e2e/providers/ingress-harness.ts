@@ -51,7 +51,9 @@ export interface ProviderSetup {
    * The control plane's metrics: default the sandbox metrics provider; given, no Prometheus at all
    * and these options (a CloudWatch client), made once the simulator runs.
    */
-  metrics?(sim: TrafficSimulator): Promise<ControlPlaneOptions>;
+  metrics?(sim: TrafficSimulator, sandbox: Sandbox): Promise<ControlPlaneOptions>;
+  /** Seconds of traffic before each step; default 10 (CloudWatch's ALB metrics need 60). */
+  secondsPerInterval?: number;
   /** Runs once the control plane is up, before the canary is registered (MetricTemplates). */
   prepare?(cp: ControlPlane): Promise<void>;
 }
@@ -90,7 +92,9 @@ afterEach(async () => {
 export async function startProvider(setup: ProviderSetup): Promise<ProviderWorld> {
   const { sandbox, sim, start } = await simulatedSandbox(() => current?.cp?.clock.now);
   current = { sandbox, sim };
-  const options = setup.metrics ? await setup.metrics(sim) : { metrics: sandboxMetricsProvider(sim) };
+  const options = setup.metrics
+    ? await setup.metrics(sim, sandbox)
+    : { metrics: sandboxMetricsProvider(sim) };
   const cp = await startControlPlane({ ...options, start });
   current.cp = cp;
   await setup.prepare?.(cp);
@@ -105,9 +109,9 @@ export async function startProvider(setup: ProviderSetup): Promise<ProviderWorld
   return { sandbox, cp, sim, canary: parsed.canary };
 }
 
-/** One interval: 10 s of traffic on the virtual clock, then the step. */
-async function interval(w: ProviderWorld): Promise<CanaryRecord<CanaryStatus> | undefined> {
-  for (let s = 0; s < 10; s++) {
+/** One interval: `seconds` of traffic on the virtual clock, then the step. */
+async function interval(w: ProviderWorld, seconds = 10): Promise<CanaryRecord<CanaryStatus> | undefined> {
+  for (let s = 0; s < seconds; s++) {
     w.cp.clock.now += 1000;
     w.sim.tick();
   }
@@ -126,7 +130,7 @@ export async function release(
   for (let i = 0; i < 15 && !until(run.row?.status.phase ?? ''); i++) {
     const weight = setup.weights(w.sandbox, w.canary)[1];
     const before = counts(w);
-    run.row = await interval(w);
+    run.row = await interval(w, setup.secondsPerInterval);
     const after = counts(w);
     run.traffic.push({
       weight,

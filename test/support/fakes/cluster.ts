@@ -220,8 +220,22 @@ export class FakeCluster implements ClusterHandle {
     return this.routes;
   }
 
-  metrics(_template: MetricTemplate | undefined): MetricsProvider {
+  /** The template of each `metrics()` call (undefined: the default server), with its interval. */
+  readonly metricsAsked: { template?: MetricTemplate; intervalSeconds?: number }[] = [];
+
+  metrics(template: MetricTemplate | undefined, intervalSeconds?: number): MetricsProvider {
+    this.metricsAsked.push({ template, intervalSeconds });
     return this.metricsServer;
+  }
+
+  /** Target group ARNs by `namespace/service` (the alb builtins read them); none unless a test sets them. */
+  targetGroupArns: Record<string, string[]> = {};
+  /** `namespace/service` of each targetGroups() question. */
+  readonly targetGroupQuestions: string[] = [];
+
+  targetGroups(namespace: string, service: string): Promise<readonly string[]> {
+    this.targetGroupQuestions.push(`${namespace}/${service}`);
+    return Promise.resolve(this.targetGroupArns[`${namespace}/${service}`] ?? []);
   }
 
   /**

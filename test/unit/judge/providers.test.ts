@@ -84,6 +84,23 @@ describe('validation of a judged Canary per provider', () => {
     expect(r).toMatchObject({ ok: true, warnings: [] });
   });
 
+  it('refuses judge.enabled on alb at each builtin (CloudWatch), yet accepts the same builtins with thresholds', () => {
+    const judged = parseCanary(canary('alb', { judge: { enabled: true }, metrics: BUILTINS }, NGINX_REF));
+    expect(judged.ok).toBe(false);
+    if (judged.ok) return;
+    expect(judged.errors.map((e) => e.path)).toEqual([
+      'spec.analysis.metrics[0]',
+      'spec.analysis.metrics[1]',
+    ]);
+    expect(judged.errors[1].message).toMatch(
+      /^"request-duration" cannot be compared against the primary with provider alb: .*CloudWatch, which gives no raw counters or histogram buckets/,
+    );
+    expect(parseCanary(canary('alb', { metrics: BUILTINS }, NGINX_REF))).toMatchObject({
+      ok: true,
+      warnings: [],
+    });
+  });
+
   it.each(['contour', 'gloo', 'traefik', 'kuma'])('accepts judge.enabled on %s', (p) => {
     const r = parseCanary(canary(p, { judge: { enabled: true }, metrics: BUILTINS }));
     expect(r).toMatchObject({ ok: true, warnings: [] });

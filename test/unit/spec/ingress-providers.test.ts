@@ -212,6 +212,18 @@ describe('what each controller cannot route is refused with the field path', () 
       message: /blue\/green sends the canary none until the switch, so every check would read no data/,
     },
     {
+      name: 'alb blue/green on builtin metrics (the target group sees no canary requests)',
+      edits: {
+        'spec.provider': 'alb',
+        'spec.ingressRef': { kind: 'Ingress', name: 'podinfo' },
+        'spec.analysis.stepWeight': undefined,
+        'spec.analysis.maxWeight': undefined,
+        'spec.analysis.iterations': 5,
+      },
+      path: 'spec.analysis.metrics[0].name',
+      message: /builtin "request-success-rate" reads provider alb's metrics.*every check would read no data/,
+    },
+    {
       name: 'mirroring on contour',
       edits: { 'spec.provider': 'contour', 'spec.analysis.mirror': true },
       path: 'spec.analysis.mirror',
