@@ -220,8 +220,18 @@ export class FakeCluster implements ClusterHandle {
     return this.routes;
   }
 
-  metrics(_template: MetricTemplate | undefined): MetricsProvider {
-    return this.metricsServer;
+  /** The server of each template asked for, by `namespace/name` (made on first use). */
+  readonly templateServers = new Map<string, FakeMetrics>();
+
+  metrics(template: MetricTemplate | undefined): MetricsProvider {
+    return template ? this.templateServer(template) : this.metricsServer;
+  }
+
+  /** The server of `template` (made on first use). */
+  templateServer(template: Pick<MetricTemplate, 'namespace' | 'name'>): FakeMetrics {
+    const at = `${template.namespace}/${template.name}`;
+    if (!this.templateServers.has(at)) this.templateServers.set(at, new FakeMetrics());
+    return this.templateServers.get(at)!;
   }
 
   /**
