@@ -17,7 +17,7 @@ import type { CheckQueryResolver, MetricsProvider, MetricTemplate } from '../por
 import { keyString } from '../ports/store.js';
 import { checkContext, checkDefinition } from './gather.js';
 
-export const PROBE_REASON = 'MetricsProviderUnavailable';
+const PROBE_REASON = 'MetricsProviderUnavailable';
 
 export interface ProbeDeps {
   resolver: CheckQueryResolver;
