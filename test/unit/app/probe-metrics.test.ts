@@ -79,10 +79,12 @@ describe('metrics provider probe at initialization', () => {
     expect(w.logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
-  it('probes nothing once initialized: a progressing canary asks no provider whether it is online', async () => {
+  it('probes nothing once initialized: an idle or progressing canary asks no provider whether it is online', async () => {
     const w = aWorld();
     await initialized(w, aCanary({ metrics }));
     const before = probes(w);
+    const idle = [await nextStep(w), await nextStep(w)];
+    expect(idle.map((o) => o.kind === 'stepped' && o.from)).toEqual(['Initialized', 'Initialized']);
     w.cluster.workloads.target!.revision = 'rev-2';
     for (let i = 0; i < 3; i++) await nextStep(w);
 
