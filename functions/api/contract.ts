@@ -70,7 +70,7 @@ export interface Routes {
   'POST /canaries': {
     query: { cluster: string };
     body: CanaryManifestBody;
-    answer: CanaryDetail & { unchanged?: boolean; warnings?: string[] };
+    answer: Omit<CanaryDetail, 'lastStep'> & { unchanged: boolean; warnings: string[] };
   };
   'GET /canaries/{cluster}/{namespace}/{name}': { answer: CanaryDetail };
   /** 204 gone, or 202 with why a step acts first. */
