@@ -2,7 +2,8 @@
 // functions → lib/app → lib/domain + lib/ports ← lib/adapters. Only lib/wiring*.ts and local/
 // may import adapters; lib/domain imports nothing with I/O; lib/app and lib/ports name no SDK;
 // what ships (lib/, functions/) imports nothing from sandbox/, local/, test/ or cli/; the
-// environment is read in one file per program (lib/config.ts, cli/io.ts, local/config.ts).
+// environment is read in one file per program (lib/config.ts, cli/io.ts, local/config.ts); cli/
+// takes only types from functions/ (the API's contract).
 // test/unit/lint/layers.test.ts proves each of these fails the lint.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -87,6 +88,25 @@ export default tseslint.config(
   { files: ['lib/loadtester/**/*.ts'], rules: restrict(adapters, app, functionsDir) },
   { files: ['lib/adapters/**/*.ts'], rules: restrict(app, functionsDir) },
   { files: ['functions/**/*.ts'], rules: restrict(adapters) },
+  // The CLI takes types only from functions/ (the API's contract): its bundle holds none of the API.
+  {
+    files: ['cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/functions/**'],
+              allowTypeImports: true,
+              message:
+                'cli/ imports only types from functions/ (import type): the API stays out of its bundle.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // The environment: one reader per program.
   {
     files: ['lib/**/*.ts', 'functions/**/*.ts'],

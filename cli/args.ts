@@ -53,10 +53,6 @@ export function parseCanaryId(text: string | undefined, cluster: string | undefi
   return { cluster, namespace: parts[0], name: parts[1] };
 }
 
-export function idPath(id: CanaryId): string {
-  return `/canaries/${encodeURIComponent(id.cluster)}/${encodeURIComponent(id.namespace)}/${encodeURIComponent(id.name)}`;
-}
-
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `500ms`, `2s`, `10m`, `1h`, `1m30s` → milliseconds; a bare number means seconds. */

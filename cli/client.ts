@@ -3,6 +3,7 @@
  * authorization). Non-2xx answers become ApiErrors carrying the API's field errors; 429 and 5xx
  * are retried with backoff (retry.ts) before they are reported.
  */
+import type { ErrorBody } from '../functions/api/contract.js';
 import { parseDuration } from './args.js';
 import type { Io } from './io.js';
 import { CliError, sleep as realSleep, UsageError } from './io.js';
@@ -18,7 +19,7 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly errors: { path: string; message: string }[] = [],
+    readonly errors: ErrorBody['errors'] = [],
     /** The Retry-After header of a 429/503, if any. */
     readonly retryAfter?: string,
   ) {
@@ -171,7 +172,7 @@ function apiError(res: Response, text: string): ApiError {
   const retryAfter = res.headers.get('retry-after') ?? undefined;
   try {
     const body = JSON.parse(text) as { message?: unknown; errors?: unknown };
-    const errors = Array.isArray(body.errors) ? (body.errors as { path: string; message: string }[]) : [];
+    const errors = Array.isArray(body.errors) ? (body.errors as ErrorBody['errors']) : [];
     const message = typeof body.message === 'string' ? body.message : res.statusText;
     return new ApiError(res.status, message, errors, retryAfter);
   } catch {

@@ -1,4 +1,15 @@
-/** Pure formatting: tables (plain and `-o wide`), the weight bar, relative times, error lines. */
+/**
+ * Pure formatting: tables (plain and `-o wide`), the weight bar, relative times, error lines. The
+ * items are the API's answers, typed from its contract (the fields each table reads).
+ */
+import type {
+  AlertProviderView,
+  CanarySummary,
+  ClusterView,
+  HistoryView,
+  StoredCheck,
+  TemplateView,
+} from '../functions/api/contract.js';
 
 /** Columns padded to their widest cell, separated by three spaces (like kubectl). */
 export function table(headers: string[], rows: string[][]): string {
@@ -39,21 +50,12 @@ export function ago(at: number, now: number): string {
   return `${Math.round(s / 86_400)}d ago`;
 }
 
-/** A canary as listed by GET /canaries (the fields of canaryView that the CLI shows). */
-export interface CanaryRow {
-  cluster: string;
-  namespace: string;
-  name: string;
-  phase: string;
-  canaryWeight: number;
-  failedChecks: number;
-  paused: boolean;
-  nextRunAt: string | null;
-  target?: string;
-  iterations?: number;
-  pendingCommand?: { kind: string; gate?: string } | null;
-  updatedAt?: string;
-}
+/** A canary as listed by GET /canaries: the fields of the API's CanarySummary that the CLI shows. */
+export type CanaryRow = Pick<
+  CanarySummary,
+  'cluster' | 'namespace' | 'name' | 'phase' | 'canaryWeight' | 'failedChecks' | 'paused' | 'nextRunAt'
+> &
+  Partial<Pick<CanarySummary, 'target' | 'iterations' | 'pendingCommand' | 'updatedAt'>>;
 
 /**
  * CLUSTER NAMESPACE NAME PHASE WEIGHT FAILED NEXT; NEXT says "paused" for a paused canary.
@@ -86,21 +88,28 @@ export function canaryNames(items: Pick<CanaryRow, 'cluster' | 'namespace' | 'na
   return items.map((c) => `${c.cluster}/${c.namespace}/${c.name}\n`).join('');
 }
 
-/** One history record as the API returns it. */
-export interface HistoryItem {
-  at: number;
-  kind: string;
-  actor: string;
-  phase: string;
-  reason: string;
-  explanation: string;
-  canaryWeight?: number;
-  failedChecks?: number;
-  checks?: { verdict?: string; ok?: boolean }[];
+type MetricCheck = Extract<StoredCheck, { verdict: unknown }>;
+type HookCheck = Extract<StoredCheck, { ok: unknown }>;
+
+/** A recorded check as the CLI reads it: a metric's `verdict`, or a webhook's `ok` and `type`. */
+export type CheckItem = Partial<Pick<MetricCheck, 'name' | 'kind' | 'verdict' | 'explanation'>> &
+  Partial<Pick<HookCheck, 'name' | 'ok' | 'type' | 'explanation'>>;
+
+/** One history record as the API returns it: the fields the table shows. */
+export type HistoryItem = Pick<
+  HistoryView,
+  | 'at'
+  | 'kind'
+  | 'actor'
+  | 'phase'
+  | 'reason'
+  | 'explanation'
+  | 'canaryWeight'
+  | 'failedChecks'
   /** Steps that ended this way (the record and its unrecorded repeats), when more than one. */
-  count?: number;
-  lastAt?: number;
-}
+  | 'count'
+  | 'lastAt'
+> & { checks?: readonly CheckItem[] };
 
 /**
  * TIME KIND PHASE WEIGHT REASON ACTOR MESSAGE, newest first as the API lists them. `wide` adds
@@ -137,7 +146,7 @@ function isoSeconds(at: number): string {
 }
 
 /** A registered cluster as GET /clusters shows it (secrets hidden by the API). */
-export type ClusterItem = Record<string, unknown> & { name: string; kind: string };
+export type ClusterItem = ClusterView;
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -147,15 +156,9 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
  */
 export function clusterTable(items: ClusterItem[], wide = false): string {
   const target = (c: ClusterItem): string => {
-    const eks = text(c.eksClusterName) && `${text(c.eksClusterName)} (${text(c.region) ?? '?'})`;
-    return (
-      eks ??
-      text(c.server) ??
-      text(c.kubeconfigSecret) ??
-      text(c.kubeconfigParameter) ??
-      text(c.kubeconfig) ??
-      '-'
-    );
+    if (c.kind === 'eks') return `${c.eksClusterName} (${text(c.region) ?? '?'})`;
+    if (c.kind === 'endpoint') return text(c.server) ?? '-';
+    return text(c.kubeconfigSecret) ?? text(c.kubeconfigParameter) ?? text(c.kubeconfig) ?? '-';
   };
   const auth = (c: ClusterItem): string => {
     if (c.kind === 'eks') return 'iam';
@@ -165,39 +168,31 @@ export function clusterTable(items: ClusterItem[], wide = false): string {
   };
   const rows = items.map((c) => {
     const row = [c.name, c.kind, target(c), text(c.defaultProvider) ?? '-'];
-    return wide ? [...row, text(c.context) ?? '-', auth(c)] : row;
+    return wide ? [...row, (c.kind === 'kubeconfig' && text(c.context)) || '-', auth(c)] : row;
   });
   const headers = ['NAME', 'KIND', 'TARGET', 'PROVIDER'];
   return table(wide ? [...headers, 'CONTEXT', 'AUTH'] : headers, rows);
 }
 
 /** A metric template as the API shows it (header values and URL credentials hidden). */
-export interface TemplateItem {
-  namespace: string;
-  name: string;
-  provider: { type: string; address?: string; region?: string; secretRef?: { name: string } };
-  query: string;
-}
+export type TemplateItem = Pick<TemplateView, 'namespace' | 'name' | 'provider' | 'query'>;
 
 /** NAMESPACE NAME PROVIDER ADDRESS (a CloudWatch template's region); `wide` adds SECRET and QUERY (on one line). */
 export function templateTable(items: TemplateItem[], wide = false): string {
   const rows = items.map((t) => {
-    const row = [t.namespace, t.name, t.provider.type, t.provider.address ?? t.provider.region ?? '-'];
-    return wide ? [...row, t.provider.secretRef?.name ?? '-', oneLine(t.query)] : row;
+    const p = t.provider;
+    const row = [t.namespace, t.name, p.type, p.type === 'cloudwatch' ? (p.region ?? '-') : p.address];
+    return wide ? [...row, (p.type !== 'cloudwatch' && p.secretRef?.name) || '-', oneLine(t.query)] : row;
   });
   const headers = ['NAMESPACE', 'NAME', 'PROVIDER', 'ADDRESS'];
   return table(wide ? [...headers, 'SECRET', 'QUERY'] : headers, rows);
 }
 
-/** An alert provider as the API shows it (its address is never shown). */
-export interface AlertProviderItem {
-  namespace: string;
-  name: string;
-  type: string;
-  channel?: string;
-  username?: string;
-  verbose?: boolean;
-}
+/** An alert provider as the API shows it (its address is never shown): the fields the table shows. */
+export type AlertProviderItem = Pick<
+  AlertProviderView,
+  'namespace' | 'name' | 'type' | 'channel' | 'username' | 'verbose'
+>;
 
 /** NAMESPACE NAME TYPE CHANNEL; `wide` adds USERNAME and VERBOSE. */
 export function alertProviderTable(items: AlertProviderItem[], wide = false): string {

@@ -1,5 +1,6 @@
 /** The `status` block (pure) and the end states `--watch` and `--wait` stop at. */
-import { ago, oneLine, relative, weightBar } from './format.js';
+import type * as Contract from '../functions/api/contract.js';
+import { ago, oneLine, relative, weightBar, type CheckItem } from './format.js';
 
 /**
  * How the block shows instants: `relative` (`in 45s`, `12s ago`) for a terminal that redraws it,
@@ -7,43 +8,42 @@ import { ago, oneLine, relative, weightBar } from './format.js';
  */
 export type Clock = 'relative' | 'absolute';
 
-/** GET /canaries/{c}/{ns}/{n}: canaryView(full) plus the last history record. */
-export interface CanaryDetail {
-  cluster: string;
-  namespace: string;
-  name: string;
-  target: string;
-  phase: string;
-  canaryWeight: number;
-  failedChecks: number;
-  iterations: number;
-  paused: boolean;
-  pendingCommand: { kind: string; by?: string; gate?: string } | null;
-  nextRunAt: string | null;
-  spec?: { analysis?: { threshold?: number; iterations?: number }; targetRef?: { kind?: string } };
-  status?: { lastAppliedSpec?: string; lastPromotedSpec?: string; lastTransitionTime?: string };
-  updatedAt?: string;
-  version?: number;
-  lastStep?: LastStep | null;
-}
+type Detail = Contract.CanaryDetail;
+type Analysis = NonNullable<Detail['spec']['analysis']>;
 
-interface LastStep {
-  at: number;
-  kind: string;
-  actor: string;
-  reason: string;
-  explanation: string;
+/**
+ * GET /canaries/{c}/{ns}/{n}: canaryView(full) plus the last history record — the fields the
+ * block reads, typed from the API's contract (spec, status and last step may be partial).
+ */
+export type CanaryDetail = Pick<
+  Detail,
+  | 'cluster'
+  | 'namespace'
+  | 'name'
+  | 'target'
+  | 'phase'
+  | 'canaryWeight'
+  | 'failedChecks'
+  | 'iterations'
+  | 'paused'
+  | 'pendingCommand'
+  | 'nextRunAt'
+> &
+  Partial<Pick<Detail, 'updatedAt' | 'version'>> & {
+    spec?: {
+      analysis?: Partial<Pick<Analysis, 'threshold' | 'iterations'>>;
+      targetRef?: Partial<Pick<Detail['spec']['targetRef'], 'kind'>>;
+    };
+    status?: Partial<Pick<Detail['status'], 'lastAppliedSpec' | 'lastPromotedSpec' | 'lastTransitionTime'>>;
+    lastStep?: LastStep | null;
+  };
+
+type LastStep = Pick<Contract.HistoryView, 'at' | 'kind' | 'actor' | 'reason' | 'explanation'> & {
   checks?: Check[];
-}
+};
 
 /** A metric CheckResult (`verdict`) or a webhook HookOutcome (`ok`) as stored in history. */
-interface Check {
-  name?: string;
-  verdict?: string;
-  ok?: boolean;
-  type?: string;
-  explanation?: string;
-}
+type Check = CheckItem;
 
 /**
  * Lines of the status block, e.g. `weight    [##--------] 20%`. `failures` counts the failed

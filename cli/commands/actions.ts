@@ -3,7 +3,9 @@
  * stores the command and queues the step that applies it. An action that does not apply now is
  * refused with 409 and the reason ("no pending gate", "nothing to promote in phase X"): exit 3.
  */
-import { idPath, noExtra, parse, parseCanaryId } from '../args.js';
+import type { ConfirmGate } from '../../lib/domain/status.js';
+import { call } from '../api.js';
+import { noExtra, parse, parseCanaryId } from '../args.js';
 import { clientFor } from '../client.js';
 import type { Io } from '../io.js';
 import type { CommandContext, CommandSpec } from './context.js';
@@ -12,7 +14,11 @@ const actionNames = ['promote', 'abort', 'pause', 'resume', 'retry', 'approve'] 
 type Action = (typeof actionNames)[number];
 
 /** The confirmation gates `approve --gate` names. */
-export const gates = ['confirm-rollout', 'confirm-traffic-increase', 'confirm-promotion'] as const;
+export const gates = [
+  'confirm-rollout',
+  'confirm-traffic-increase',
+  'confirm-promotion',
+] as const satisfies readonly ConfirmGate[];
 
 function usageOf(action: Action): string {
   return action === 'approve'
@@ -31,9 +37,13 @@ function actionCommand(action: Action): CommandSpec['run'] {
     if (values.help) return ctx.help(usageOf(action));
     noExtra(positionals, 1, usageOf(action));
     const id = parseCanaryId(positionals[0], values.cluster ?? io.env.FLAGGER_CLUSTER);
-    const gate = typeof values.gate === 'string' ? values.gate : undefined;
+    // As the user wrote it: the API checks it (query.gate) and names the gates it knows.
+    const gate = typeof values.gate === 'string' ? (values.gate as ConfirmGate) : undefined;
     const client = clientFor(values, io, ctx.credentials);
-    await client.call('POST', `${idPath(id)}/actions/${action}`, { query: { gate } });
+    await call(client, 'POST /canaries/{cluster}/{namespace}/{name}/actions/{action}', {
+      params: { ...id, action },
+      query: { gate },
+    });
     io.stdout.write(
       `${action}${gate ? ` (${gate})` : ''} requested for ${id.cluster}/${id.namespace}/${id.name}; the next step applies it\n`,
     );

@@ -4,6 +4,7 @@
  * `kubectl apply`, with a summary when there are several. Other kinds are skipped with a note.
  */
 import { noExtra, parse } from '../args.js';
+import { send } from '../api.js';
 import { ApiError, clientFor } from '../client.js';
 import { loadManifests, ofKind, place, type Placed } from '../documents.js';
 import { exitCodes } from '../exit-codes.js';
@@ -22,14 +23,6 @@ export const inputOptions = {
 
 /** Requests in flight at once. */
 export const concurrency = 4;
-
-interface Applied {
-  cluster: string;
-  namespace: string;
-  name: string;
-  warnings?: string[];
-  unchanged?: boolean;
-}
 
 /** What happened to one document. */
 export interface Outcome {
@@ -53,9 +46,10 @@ async function apply(args: string[], io: Io, ctx: CommandContext): Promise<numbe
   const outcomes = await mapLimit(canaries, concurrency, async (c): Promise<Outcome> => {
     const label = `canary ${cluster}/${c.namespace}/${c.name || '?'}`;
     try {
-      const r = await client.request<Applied>('POST', '/canaries', {
+      const r = await send(client, 'POST /canaries', {
         query: { cluster },
-        body: JSON.stringify(c.body),
+        // The user's manifest, as read: the API validates it and names what is wrong.
+        text: JSON.stringify(c.body),
         contentType: 'application/json',
         idempotent: true,
       });

@@ -2,9 +2,10 @@
  * `clusters [-o json|yaml|wide|name]` lists registered clusters; `register-cluster -f FILE|-`
  * registers or updates one.
  */
+import { call, send } from '../api.js';
 import { noExtra, parse } from '../args.js';
 import { clientFor } from '../client.js';
-import { clusterTable, type ClusterItem } from '../format.js';
+import { clusterTable } from '../format.js';
 import { readInput, UsageError, type Io } from '../io.js';
 import { isData, outputFormat, readFormats, render } from '../output.js';
 import type { CommandContext, CommandSpec } from './context.js';
@@ -21,10 +22,7 @@ async function clusters(args: string[], io: Io, ctx: CommandContext): Promise<nu
   if (values.help) return ctx.help(clustersUsage);
   noExtra(positionals, 0, clustersUsage);
   const format = outputFormat(values.output, formats);
-  const { items } = await clientFor(values, io, ctx.credentials).call<{ items: ClusterItem[] }>(
-    'GET',
-    '/clusters',
-  );
+  const { items } = await call(clientFor(values, io, ctx.credentials), 'GET /clusters');
   if (isData(format)) io.stdout.write(await render(items, format));
   else if (format === 'name') io.stdout.write(items.map((c) => `${c.name}\n`).join(''));
   else if (items.length === 0) io.stderr.write('no clusters registered\n');
@@ -39,8 +37,8 @@ async function registerCluster(args: string[], io: Io, ctx: CommandContext): Pro
   if (!values.file) throw new UsageError('register-cluster needs -f FILE (or -f - for standard input)');
   const body = await readInput(io, values.file);
   const contentType = body.trimStart().startsWith('{') ? 'application/json' : 'application/yaml';
-  const r = await clientFor(values, io, ctx.credentials).request<ClusterItem>('POST', '/clusters', {
-    body,
+  const r = await send(clientFor(values, io, ctx.credentials), 'POST /clusters', {
+    text: body,
     contentType,
     idempotent: true,
   });

@@ -4,7 +4,8 @@
  * is still on the canary (routed back to the primary) — then the record goes; the API's message
  * says which. Either way exit 0.
  */
-import { idPath, noExtra, parse, parseCanaryId } from '../args.js';
+import { send } from '../api.js';
+import { noExtra, parse, parseCanaryId } from '../args.js';
 import { clientFor } from '../client.js';
 import type { Io } from '../io.js';
 import type { CommandContext, CommandSpec } from './context.js';
@@ -16,11 +17,12 @@ async function remove(args: string[], io: Io, ctx: CommandContext): Promise<numb
   if (values.help) return ctx.help(usage);
   noExtra(positionals, 1, usage);
   const id = parseCanaryId(positionals[0], values.cluster ?? io.env.FLAGGER_CLUSTER);
-  const r = await clientFor(values, io, ctx.credentials).request('DELETE', idPath(id));
+  const client = clientFor(values, io, ctx.credentials);
+  const r = await send(client, 'DELETE /canaries/{cluster}/{namespace}/{name}', { params: id });
   const label = `canary ${id.cluster}/${id.namespace}/${id.name}`;
   io.stdout.write(
     r.status === 202
-      ? `${label} is being deleted: ${String((r.body as { message?: string } | undefined)?.message ?? 'a step acts first')}\n`
+      ? `${label} is being deleted: ${r.body?.message ?? 'a step acts first'}\n`
       : `${label} deleted\n`,
   );
   return 0;

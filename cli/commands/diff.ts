@@ -9,7 +9,8 @@
  * annotations. The API masks secrets (lib/domain/redaction.ts), so the local side is masked by the
  * same rule: a change of a webhook's password or token alone shows no difference.
  */
-import { idPath, noExtra, parse } from '../args.js';
+import { call } from '../api.js';
+import { noExtra, parse } from '../args.js';
 import { ApiError, clientFor } from '../client.js';
 import { unifiedDiff } from '../diff.js';
 import type { Placed } from '../documents.js';
@@ -20,14 +21,6 @@ import { concurrency, inputOptions, requireFiles, selectDocuments } from './appl
 import type { CommandContext, CommandSpec } from './context.js';
 
 const usage = 'diff -f FILE|DIR|- [-f …] [--cluster NAME] [-n NAMESPACE]';
-
-/** What GET /canaries/{c}/{ns}/{n} returns that the comparison needs. */
-interface Stored {
-  apiVersion: string;
-  namespace: string;
-  name: string;
-  spec: unknown;
-}
 
 async function diff(args: string[], io: Io, ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse(args, inputOptions);
@@ -97,7 +90,7 @@ async function storedManifest(
   id: { cluster: string; namespace: string; name: string },
 ): Promise<Comparable | undefined> {
   try {
-    const s = await client.call<Stored>('GET', idPath(id));
+    const s = await call(client, 'GET /canaries/{cluster}/{namespace}/{name}', { params: id });
     return {
       apiVersion: s.apiVersion,
       kind: 'Canary',

@@ -2,9 +2,10 @@
  * `get [canaries] [-A | --cluster C] [-n NS] [-o json|yaml|wide|name]` lists canaries;
  * `get canary C/NS/NAME [-o json|yaml|wide]` shows one (the full API answer with json/yaml).
  */
-import { idPath, noExtra, parse, parseCanaryId } from '../args.js';
+import { call } from '../api.js';
+import { noExtra, parse, parseCanaryId } from '../args.js';
 import { clientFor } from '../client.js';
-import { canaryNames, canaryTable, type CanaryRow } from '../format.js';
+import { canaryNames, canaryTable } from '../format.js';
 import { UsageError, type Io } from '../io.js';
 import { isData, outputFormat, readFormats, render } from '../output.js';
 import type { CommandContext, CommandSpec } from './context.js';
@@ -33,10 +34,9 @@ async function get(args: string[], io: Io, ctx: CommandContext): Promise<number>
   const client = clientFor(values, io, ctx.credentials);
   const now = (io.now ?? Date.now)();
   if (id !== undefined) {
-    const one = await client.call<CanaryRow>(
-      'GET',
-      idPath(parseCanaryId(id, values.cluster ?? io.env.FLAGGER_CLUSTER)),
-    );
+    const one = await call(client, 'GET /canaries/{cluster}/{namespace}/{name}', {
+      params: parseCanaryId(id, values.cluster ?? io.env.FLAGGER_CLUSTER),
+    });
     io.stdout.write(
       isData(format)
         ? await render(one, format)
@@ -49,7 +49,7 @@ async function get(args: string[], io: Io, ctx: CommandContext): Promise<number>
   if (values.all && values.cluster)
     throw new UsageError('use either -A (all clusters) or --cluster NAME, not both');
   const cluster = values.all ? undefined : (values.cluster ?? io.env.FLAGGER_CLUSTER);
-  const { items } = await client.call<{ items: CanaryRow[] }>('GET', '/canaries', {
+  const { items } = await call(client, 'GET /canaries', {
     query: { cluster, namespace: values.namespace },
   });
   if (isData(format)) io.stdout.write(await render(items, format));

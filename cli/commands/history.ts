@@ -1,7 +1,8 @@
 /** `history C/NS/NAME [--limit N] [-o json|yaml|wide]`: steps, operator actions and registrations, newest first. */
-import { idPath, noExtra, parse, parseCanaryId, parseCount } from '../args.js';
+import { call } from '../api.js';
+import { noExtra, parse, parseCanaryId, parseCount } from '../args.js';
 import { clientFor } from '../client.js';
-import { historyTable, type HistoryItem } from '../format.js';
+import { historyTable } from '../format.js';
 import type { Io } from '../io.js';
 import { isData, outputFormat, readFormats, render } from '../output.js';
 import type { CommandContext, CommandSpec } from './context.js';
@@ -17,7 +18,8 @@ async function history(args: string[], io: Io, ctx: CommandContext): Promise<num
   const limit = values.limit === undefined ? 20 : parseCount(values.limit, 'limit');
   const format = outputFormat(values.output);
   const client = clientFor(values, io, ctx.credentials);
-  const { items } = await client.call<{ items: HistoryItem[] }>('GET', `${idPath(id)}/history`, {
+  const { items } = await call(client, 'GET /canaries/{cluster}/{namespace}/{name}/history', {
+    params: id,
     query: { limit: String(limit) },
   });
   io.stdout.write(isData(format) ? await render(items, format) : historyTable(items, format === 'wide'));

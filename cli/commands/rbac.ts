@@ -3,6 +3,7 @@
  * `kubectl apply -f -`) that lets the functions reach in-cluster addresses of a cluster through its
  * service proxy — the ClusterRole and a RoleBinding per namespace the cluster record lists.
  */
+import { call } from '../api.js';
 import { noExtra, parse } from '../args.js';
 import { clientFor } from '../client.js';
 import { UsageError, type Io } from '../io.js';
@@ -30,9 +31,8 @@ async function run(args: string[], io: Io, ctx: CommandContext): Promise<number>
         .map((n) => n.trim())
         .filter(Boolean);
   if (!namespaces) {
-    const record = await clientFor(values, io, ctx.credentials).call<{
-      serviceProxy?: { namespaces?: string[] };
-    }>('GET', `/clusters/${encodeURIComponent(cluster)}`);
+    const client = clientFor(values, io, ctx.credentials);
+    const record = await call(client, 'GET /clusters/{cluster}', { params: { cluster } });
     namespaces = record.serviceProxy?.namespaces;
     if (!namespaces?.length)
       throw new UsageError(

@@ -4,6 +4,7 @@
  * their secrets hidden by the API. `apply -f` takes Flagger's manifests (`kind: MetricTemplate`,
  * `kind: AlertProvider`), from a file, a multi-document file or a folder.
  */
+import { call, send, type Route } from '../api.js';
 import { noExtra, parse } from '../args.js';
 import { ApiError, clientFor, type ApiClient } from '../client.js';
 import { alertProviderTable, templateTable, type AlertProviderItem, type TemplateItem } from '../format.js';
@@ -20,9 +21,20 @@ import {
 } from './apply.js';
 import type { CommandSpec } from './context.js';
 
+/** The collections of namespaced documents. */
+type Collection = 'templates' | 'alert-providers';
+
+/** The routes of one collection: the list, and one document by namespace and name. */
+interface ResourceRoutes {
+  list: Extract<Route, `GET /${Collection}`>;
+  get: Extract<Route, `GET /${Collection}/{namespace}/{name}`>;
+  put: Extract<Route, `PUT /${Collection}/{namespace}/{name}`>;
+  remove: Extract<Route, `DELETE /${Collection}/{namespace}/{name}`>;
+}
+
 interface Resource {
   command: string;
-  path: string;
+  routes: ResourceRoutes;
   kind: string;
   noun: string;
   table(items: never[], wide: boolean): string;
@@ -75,29 +87,28 @@ function command(r: Resource): CommandSpec['run'] {
     if (verb === 'apply') return applyAll(r, client, values, io);
     if (verb === 'list') return list(r, client, values, io);
     const one = parseResourceId(id, values.namespace, r.noun);
-    const path = `${r.path}/${encodeURIComponent(one.namespace)}/${encodeURIComponent(one.name)}`;
     if (verb === 'delete') {
-      await client.call('DELETE', path);
+      await call(client, r.routes.remove, { params: one });
       io.stdout.write(`${r.noun} ${one.namespace}/${one.name} deleted\n`);
       return 0;
     }
     const format = outputFormat(values.output);
-    const item = await client.call<never>('GET', path);
-    io.stdout.write(isData(format) ? await render(item, format) : r.table([item], format === 'wide'));
+    const item = await call(client, r.routes.get, { params: one });
+    io.stdout.write(
+      isData(format) ? await render(item, format) : r.table([item as never], format === 'wide'),
+    );
     return 0;
   };
 }
 
 async function list(r: Resource, client: ApiClient, values: Values, io: Io): Promise<number> {
   const format = outputFormat(values.output, formats);
-  const { items } = await client.call<{ items: never[] }>('GET', r.path, {
-    query: { namespace: values.namespace },
-  });
-  const names = (items as { namespace: string; name: string }[]).map((i) => `${i.namespace}/${i.name}\n`);
+  const { items } = await call(client, r.routes.list, { query: { namespace: values.namespace } });
+  const names = items.map((i) => `${i.namespace}/${i.name}\n`);
   if (isData(format)) io.stdout.write(await render(items, format));
   else if (format === 'name') io.stdout.write(names.join(''));
   else if (items.length === 0) io.stderr.write(`no ${r.noun}s found\n`);
-  else io.stdout.write(r.table(items, format === 'wide'));
+  else io.stdout.write(r.table(items as never[], format === 'wide'));
   return 0;
 }
 
@@ -108,10 +119,11 @@ async function applyAll(r: Resource, client: ApiClient, values: Values, io: Io):
   if (missing) throw new UsageError(`${missing.manifest.source}: ${r.kind} has no metadata.name`);
   const outcomes = await mapLimit(docs, concurrency, async (d): Promise<Outcome> => {
     const label = `${r.noun} ${d.namespace}/${d.name}`;
-    const path = `${r.path}/${encodeURIComponent(d.namespace)}/${encodeURIComponent(d.name)}`;
+    const params = { namespace: d.namespace, name: d.name };
     try {
-      const body = JSON.stringify(d.body);
-      const res = await client.request('PUT', path, { body, contentType: 'application/json' });
+      // The user's document, as read: the API validates it and names what is wrong.
+      const text = JSON.stringify(d.body);
+      const res = await send(client, r.routes.put, { params, text, contentType: 'application/json' });
       return { label, result: res.status === 201 ? 'created' : 'updated', warnings: [] };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error; // unreachable API, Ctrl-C: stop here
@@ -134,7 +146,12 @@ function resourceSpec(r: Resource): CommandSpec {
 
 export const templatesSpec = resourceSpec({
   command: 'templates',
-  path: '/templates',
+  routes: {
+    list: 'GET /templates',
+    get: 'GET /templates/{namespace}/{name}',
+    put: 'PUT /templates/{namespace}/{name}',
+    remove: 'DELETE /templates/{namespace}/{name}',
+  },
   kind: 'MetricTemplate',
   noun: 'metric template',
   table: (items: TemplateItem[], wide) => templateTable(items, wide),
@@ -142,7 +159,12 @@ export const templatesSpec = resourceSpec({
 
 export const alertProvidersSpec = resourceSpec({
   command: 'alert-providers',
-  path: '/alert-providers',
+  routes: {
+    list: 'GET /alert-providers',
+    get: 'GET /alert-providers/{namespace}/{name}',
+    put: 'PUT /alert-providers/{namespace}/{name}',
+    remove: 'DELETE /alert-providers/{namespace}/{name}',
+  },
   kind: 'AlertProvider',
   noun: 'alert provider',
   table: (items: AlertProviderItem[], wide) => alertProviderTable(items, wide),

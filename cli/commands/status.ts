@@ -5,7 +5,8 @@
  * given). While following, 429/5xx answers and lost connections are retried with backoff until
  * the deadline; then, or for any other API error, exit 4.
  */
-import { idPath, noExtra, parse, parseCanaryId, parseDuration, type CanaryId } from '../args.js';
+import { call } from '../api.js';
+import { noExtra, parse, parseCanaryId, parseDuration, type CanaryId } from '../args.js';
 import { ApiError, clientFor, isTransient, type ApiClient } from '../client.js';
 import { exitCodes } from '../exit-codes.js';
 import { weightBar } from '../format.js';
@@ -78,7 +79,7 @@ async function status(args: string[], io: Io, ctx: CommandContext): Promise<numb
 }
 
 function fetchDetail(client: ApiClient, id: CanaryId): Promise<CanaryDetail> {
-  return client.call<CanaryDetail>('GET', idPath(id));
+  return call(client, 'GET /canaries/{cluster}/{namespace}/{name}', { params: id });
 }
 
 /** Polls until a terminal phase, the deadline or Ctrl-C, showing each state; retries transient failures. */

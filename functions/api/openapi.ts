@@ -11,6 +11,7 @@ import { clusterRegistration } from '../../lib/app/clusters.js';
 import { templateBody } from '../../lib/app/views.js';
 import { grantBody } from '../../lib/domain/authz/grants.js';
 import { canaryManifest } from '../../lib/domain/spec/schema.js';
+import { canarySummary, errorBody, loginLink, storedTemplate } from './schemas.js';
 
 const label = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
 const subdomain = {
@@ -28,32 +29,6 @@ const pathParameters: Record<string, object> = {
   action: { type: 'string', enum: ACTIONS },
   grant: label,
 };
-
-/** Every 4xx and 5xx answer (functions/api/http.ts). */
-const errorBody = z.object({
-  message: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).min(1),
-});
-
-/** A stored MetricTemplate as the API shows it (header values hidden). */
-const storedTemplate = templateBody.extend({ name: z.string(), namespace: z.string() });
-
-/** What every canary answer has (canaryView in lib/app/views.ts); one canary adds spec and status. */
-const canarySummary = z.looseObject({
-  cluster: z.string(),
-  namespace: z.string(),
-  name: z.string(),
-  target: z.string(),
-  phase: z.string(),
-  canaryWeight: z.number().optional(),
-  failedChecks: z.number().optional(),
-  iterations: z.number().optional(),
-  paused: z.boolean(),
-  pendingCommand: z.unknown(),
-  nextRunAt: z.string().nullable(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
 
 type Io = 'input' | 'output';
 const jsonSchema = (schema: z.ZodType, io: Io): object =>
@@ -234,7 +209,7 @@ function operations(): Record<string, Record<string, object>> {
       post: {
         summary:
           'A single-use sign-in link to the status page (/ui/) for the caller, valid 5 minutes (docs/status-page.md)',
-        responses: { 201: { description: '{ path: "/ui/login?t=…", actor, expiresAt }' } },
+        responses: { 201: answer('{ path: "/ui/login?t=…", actor, expiresAt }', ref('LoginLink')) },
       },
     },
     '/openapi.json': {
@@ -295,6 +270,7 @@ function build(): Record<string, unknown> {
         MetricTemplateBody: jsonSchema(templateBody, 'input'),
         MetricTemplate: jsonSchema(storedTemplate, 'output'),
         Grant: jsonSchema(grantBody, 'input'),
+        LoginLink: jsonSchema(loginLink, 'output'),
       },
     },
     security: [{ sigv4: [] }, { bearer: [] }],

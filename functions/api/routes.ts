@@ -35,6 +35,7 @@ import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { MetricTemplate } from '../../lib/ports/metrics.js';
 import type { AlertProvider } from '../../lib/ports/notifier.js';
 import type { CanaryKey, CanaryStore, Documents, History } from '../../lib/ports/store.js';
+import type { Route } from './contract.js';
 import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { bodyValue, checkParams, queryInt, queryName } from './input.js';
 import { openapiDocument } from './openapi.js';
@@ -49,42 +50,49 @@ export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps, GrantD
 
 type Handler = (deps: ApiDeps, req: ApiRequest, params: string[]) => Promise<ApiResult>;
 
-/** `{x}` is a path parameter: any segment, validated by its name (input.ts) before the handler runs. */
-const table: [string, string, Handler][] = [
-  ['GET', '/openapi.json', () => Promise.resolve({ status: 200, body: openapiDocument() })],
-  ['GET', '/clusters', listClusters],
-  ['POST', '/clusters', putCluster],
-  ['GET', '/clusters/{cluster}', getCluster],
-  ['DELETE', '/clusters/{cluster}', deleteCluster],
-  ['GET', '/canaries', listCanaries],
-  ['POST', '/canaries', applyCanary],
-  ['GET', '/canaries/{cluster}/{namespace}/{name}', getCanary],
-  ['DELETE', '/canaries/{cluster}/{namespace}/{name}', removeCanary],
-  ['GET', '/canaries/{cluster}/{namespace}/{name}/history', history],
-  ['POST', '/canaries/{cluster}/{namespace}/{name}/actions/{action}', action],
-  ['GET', '/templates', listTemplates],
-  ['GET', '/templates/{namespace}/{name}', getTemplate],
-  ['PUT', '/templates/{namespace}/{name}', putTemplate],
-  ['DELETE', '/templates/{namespace}/{name}', removeTemplate],
-  ['GET', '/alert-providers', listAlertProviders],
-  ['GET', '/alert-providers/{namespace}/{name}', getAlertProvider],
-  ['PUT', '/alert-providers/{namespace}/{name}', putAlertProvider],
-  ['DELETE', '/alert-providers/{namespace}/{name}', removeAlertProvider],
-  ['GET', '/grants', listGrants],
-  ['PUT', '/grants/{grant}', putGrant],
-  ['DELETE', '/grants/{grant}', deleteGrant],
-  ['POST', '/login-links', loginLink],
-];
+/**
+ * Every route of the API's contract (contract.ts) and its handler: a route missing here or not in
+ * the contract does not compile. `{x}` is a path parameter: any segment, validated by its name
+ * (input.ts) before the handler runs.
+ */
+const handlers: { [R in Route]: Handler } = {
+  'GET /openapi.json': () => Promise.resolve({ status: 200, body: openapiDocument() }),
+  'GET /clusters': listClusters,
+  'POST /clusters': putCluster,
+  'GET /clusters/{cluster}': getCluster,
+  'DELETE /clusters/{cluster}': deleteCluster,
+  'GET /canaries': listCanaries,
+  'POST /canaries': applyCanary,
+  'GET /canaries/{cluster}/{namespace}/{name}': getCanary,
+  'DELETE /canaries/{cluster}/{namespace}/{name}': removeCanary,
+  'GET /canaries/{cluster}/{namespace}/{name}/history': history,
+  'POST /canaries/{cluster}/{namespace}/{name}/actions/{action}': action,
+  'GET /templates': listTemplates,
+  'GET /templates/{namespace}/{name}': getTemplate,
+  'PUT /templates/{namespace}/{name}': putTemplate,
+  'DELETE /templates/{namespace}/{name}': removeTemplate,
+  'GET /alert-providers': listAlertProviders,
+  'GET /alert-providers/{namespace}/{name}': getAlertProvider,
+  'PUT /alert-providers/{namespace}/{name}': putAlertProvider,
+  'DELETE /alert-providers/{namespace}/{name}': removeAlertProvider,
+  'GET /grants': listGrants,
+  'PUT /grants/{grant}': putGrant,
+  'DELETE /grants/{grant}': deleteGrant,
+  'POST /login-links': loginLink,
+};
 
 /** Every route as `METHOD /path/{param}` (the OpenAPI document is tested to list exactly these). */
-export const routeKeys: readonly string[] = table.map(([method, pattern]) => `${method} ${pattern}`);
+export const routeKeys = Object.keys(handlers) as readonly Route[];
 
-const routes = table.map(([method, pattern, handler]) => ({
-  method,
-  re: new RegExp(`^${pattern.replace(/\{[a-z]+\}/g, '([^/]+)').replace(/\./g, '\\.')}$`),
-  params: [...pattern.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]),
-  handler,
-}));
+const routes = Object.entries(handlers).map(([route, handler]) => {
+  const [method, pattern] = route.split(' ') as [string, string];
+  return {
+    method,
+    re: new RegExp(`^${pattern.replace(/\{[a-z]+\}/g, '([^/]+)').replace(/\./g, '\\.')}$`),
+    params: [...pattern.matchAll(/\{([a-z]+)\}/g)].map((m) => m[1]),
+    handler,
+  };
+});
 
 /** Finds the route; 404 for an unknown path, 405 for a known path with another method. */
 export async function route(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {

@@ -20,7 +20,7 @@ import { isIdle } from '../domain/sweep/idle.js';
 import type { Seen } from '../domain/sweep/seen.js';
 import { watched } from '../domain/sweep/watch.js';
 import type { EventBus } from '../ports/bus.js';
-import type { ClusterAccess, ClusterHandle } from '../ports/clusters.js';
+import type { ClusterAccess } from '../ports/clusters.js';
 import type { Logger } from '../ports/logger.js';
 import type { WorkQueue } from '../ports/queue.js';
 import type { CanaryKey, CanaryRecord, CanaryStore, History, Leases } from '../ports/store.js';
@@ -29,6 +29,7 @@ import { keyString } from '../ports/store.js';
 import { ActionFailedError, describeEffects, execute } from './execute.js';
 import { decideWithInputs, type CheckDeps } from './gather.js';
 import { observe } from './observe.js';
+import { probeMetrics } from './probe-metrics.js';
 import {
   decidedEntry,
   recordedAfter,
@@ -255,8 +256,9 @@ async function act(
   const cluster = await deps.clusters.get(record.key.cluster, signal);
   const provider = spec.provider(canary, cluster.record.defaultProvider ?? deps.defaultProvider);
   const router = cluster.router(provider);
-  if (record.status.phase === 'Initializing' && !actionOnly)
-    await probeMetrics(deps, canary, cluster, now, signal);
+  // Flagger probes while the canary initializes, and only when it runs an analysis.
+  if (record.status.phase === 'Initializing' && !actionOnly && !spec.skipAnalysis(canary))
+    await probeMetrics({ ...deps.checks, logger: deps.logger }, canary, cluster, provider, now, signal);
   const observed = await observe(canary, cluster, router, provider, record.status, now, signal);
   const inputs = { ...observed, ...(actionOnly && { actionOnly }), idleReconcileMs: deps.idleReconcileMs };
   const decided = await decideWithInputs(
@@ -297,38 +299,6 @@ async function act(
     wrote: cluster.wrote(),
     gitops: cluster.record.gitops,
   };
-}
-
-/**
- * Flagger checks at initialization that the metrics server answers `vector(1)`; like Flagger it
- * only warns (a Kubernetes Event and a log line): the checks themselves fail safely later.
- */
-async function probeMetrics(
-  deps: StepDeps,
-  canary: Canary,
-  cluster: ClusterHandle,
-  now: number,
-  signal: AbortSignal,
-): Promise<void> {
-  if (!spec.metrics(canary).some((m) => m.templateRef === undefined)) return;
-  const online = await cluster
-    .metrics(undefined)
-    .isOnline(signal)
-    .catch(() => false);
-  if (online) return;
-  const message =
-    'Error checking metric providers: the metrics server did not answer vector(1); checks will fail until it does';
-  deps.logger.warn(message, {
-    canary: keyString({
-      cluster: cluster.record.name,
-      namespace: canary.metadata.namespace,
-      name: canary.metadata.name,
-    }),
-    reason: 'MetricsProviderUnavailable',
-  });
-  await cluster.events
-    .record(canary, { type: 'Warning', reason: 'MetricsProviderUnavailable', message }, new Date(now), signal)
-    .catch(() => undefined);
 }
 
 /**

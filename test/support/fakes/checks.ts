@@ -11,6 +11,7 @@ import type {
   JudgeComparison,
   JudgeSideQueries,
   MetricsProvider,
+  MetricTemplate,
   QueryRange,
   QueryResult,
   RangeResult,
@@ -82,14 +83,24 @@ export class FakeMetrics implements MetricsProvider {
   }
 }
 
-/** Resolves a check to `<name>{<cluster labels>}`, and records the context it was given. */
+/**
+ * Resolves a check to `<name>{<cluster labels>}`, and records the context it was given; a
+ * `templateRef` to one of `templates` (by `namespace/name`, the canary's namespace by default)
+ * resolves to that template, to one not there throws as a missing template does.
+ */
 export class FakeResolver implements CheckQueryResolver {
   readonly calls = new Calls();
+  templates = new Map<string, MetricTemplate>();
 
   async resolve(check: CheckDefinition, canary: CheckContext): Promise<ResolvedCheck> {
     await this.calls.enter('resolve', check, canary);
     const labels = Object.entries(canary.clusterLabels ?? {}).map(([k, v]) => `${k}="${v}"`);
-    return { query: `${check.name}{${labels.join(',')}}`, source: 'builtin' };
+    const query = `${check.name}{${labels.join(',')}}`;
+    if (!check.templateRef || this.templates.size === 0) return { query, source: 'builtin' };
+    const ref = `${check.templateRef.namespace ?? canary.namespace}/${check.templateRef.name}`;
+    const template = this.templates.get(ref);
+    if (!template) throw new Error(`metric "${check.name}": MetricTemplate ${ref} not found`);
+    return { query, source: 'template', template };
   }
 
   /** `requests{workload="…"}`, `ok{…}`, `buckets{…}` of the side's workload (`<target>-primary`). */

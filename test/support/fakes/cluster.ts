@@ -222,10 +222,19 @@ export class FakeCluster implements ClusterHandle {
 
   /** The template of each `metrics()` call (undefined: the default server), with its interval. */
   readonly metricsAsked: { template?: MetricTemplate; intervalSeconds?: number }[] = [];
+  /** The server of each template asked for, by `namespace/name` (made on first use). */
+  readonly templateServers = new Map<string, FakeMetrics>();
 
   metrics(template: MetricTemplate | undefined, intervalSeconds?: number): MetricsProvider {
     this.metricsAsked.push({ template, intervalSeconds });
-    return this.metricsServer;
+    return template ? this.templateServer(template) : this.metricsServer;
+  }
+
+  /** The server of `template` (made on first use). */
+  templateServer(template: Pick<MetricTemplate, 'namespace' | 'name'>): FakeMetrics {
+    const at = `${template.namespace}/${template.name}`;
+    if (!this.templateServers.has(at)) this.templateServers.set(at, new FakeMetrics());
+    return this.templateServers.get(at)!;
   }
 
   /** Target group ARNs by `namespace/service` (the alb builtins read them); none unless a test sets them. */

@@ -7,6 +7,8 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiDocument } from '../../../functions/api/openapi.js';
 import { routeKeys } from '../../../functions/api/routes.js';
+import { canarySummary, loginLink, storedTemplate } from '../../../functions/api/schemas.js';
+import { clusterRegistration } from '../../../lib/app/clusters.js';
 import { startApi, type ApiHarness } from './harness.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -104,5 +106,46 @@ describe('GET /openapi.json', () => {
         }
       }
     }
+  });
+});
+
+/**
+ * The answers the contract (functions/api/contract.ts) types for clients are what the API sends:
+ * each parses with the schema the document describes it with.
+ */
+describe('answers, as the answer schemas describe them', () => {
+  const ok = async (method: string, path: string, body?: unknown, query?: Record<string, string>) => {
+    const res = await api.send({
+      method,
+      path,
+      query,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.status, `${method} ${path}: ${res.text}`).toBeLessThan(300);
+    return JSON.parse(res.text) as unknown;
+  };
+
+  it('clusters, canaries, templates and sign-in links', async () => {
+    const cluster = { name: 'prod', kind: 'endpoint', server: 'https://k8s.invalid', token: 'abc' };
+    clusterRegistration.parse(await ok('POST', '/clusters', cluster));
+    clusterRegistration.parse(await ok('GET', '/clusters/prod'));
+    const manifest = {
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'podinfo', namespace: 'test' },
+      spec: {
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+        service: { port: 9898 },
+        analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10 },
+      },
+    };
+    canarySummary.parse(await ok('POST', '/canaries', manifest, { cluster: 'prod' }));
+    const { items } = (await ok('GET', '/canaries')) as { items: unknown[] };
+    expect(items).toHaveLength(1);
+    canarySummary.strict().parse(items[0]);
+    canarySummary.parse(await ok('GET', '/canaries/prod/test/podinfo'));
+    const template = { provider: { type: 'prometheus', address: 'http://prom:9090' }, query: 'up' };
+    storedTemplate.parse(await ok('PUT', '/templates/test/up', template));
+    loginLink.strict().parse(await ok('POST', '/login-links'));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idPath, parseCanaryId, parseCount, parseDuration } from '../../../cli/args.js';
+import { parseCanaryId, parseCount, parseDuration } from '../../../cli/args.js';
 import { parseResourceId } from '../../../cli/commands/resources.js';
 import { UsageError } from '../../../cli/io.js';
 import { outputFormat } from '../../../cli/output.js';
@@ -30,10 +30,6 @@ describe('parseCanaryId', () => {
   ])('refuses $text (cluster $cluster)', ({ text, cluster, want }) => {
     expect(() => parseCanaryId(text, cluster)).toThrow(UsageError);
     expect(() => parseCanaryId(text, cluster)).toThrow(want);
-  });
-
-  it('builds the API path', () => {
-    expect(idPath({ cluster: 'p', namespace: 'n', name: 'c' })).toBe('/canaries/p/n/c');
   });
 });
 

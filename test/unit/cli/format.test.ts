@@ -11,6 +11,8 @@ import {
   table,
   templateTable,
   weightBar,
+  type AlertProviderItem,
+  type TemplateItem,
 } from '../../../cli/format.js';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -208,7 +210,7 @@ describe('-o wide and -o name', () => {
   });
 
   it('shows templates and alert providers, with more columns when wide', () => {
-    const template = {
+    const template: TemplateItem = {
       namespace: 'apps',
       name: 'error-rate',
       provider: { type: 'prometheus', address: 'http://prom:9090', secretRef: { name: 'prom-auth' } },
@@ -218,7 +220,13 @@ describe('-o wide and -o name', () => {
       'NAMESPACE   NAME         PROVIDER     ADDRESS\napps        error-rate   prometheus   http://prom:9090\n',
     );
     expect(templateTable([template], true)).toMatch(/prom-auth\s+sum\(rate\(x\[1m\]\)\); \/ 2\n$/);
-    const provider = { namespace: 'apps', name: 'on-call', type: 'slack', channel: 'alerts', verbose: true };
+    const provider: AlertProviderItem = {
+      namespace: 'apps',
+      name: 'on-call',
+      type: 'slack',
+      channel: 'alerts',
+      verbose: true,
+    };
     expect(alertProviderTable([provider], true).split('\n')[1]).toMatch(
       /^apps\s+on-call\s+slack\s+alerts\s+-\s+yes$/,
     );

@@ -25,7 +25,7 @@ function aDetail(o: Partial<CanaryDetail> = {}): CanaryDetail {
   };
 }
 
-const longStep = {
+const longStep: CanaryDetail['lastStep'] = {
   at: T0 - 5_000,
   kind: 'step',
   actor: 'controller',

@@ -69,7 +69,7 @@ describe('statusBlock', () => {
   });
 
   it('shows pause, a pending command, iterations and the last step with its checks', () => {
-    const lastStep = {
+    const lastStep: CanaryDetail['lastStep'] = {
       at: T0 - 12_000,
       kind: 'step',
       actor: 'controller',

@@ -93,6 +93,22 @@ describe('forbidden imports: no SDK in lib/app and lib/ports; nothing from sandb
   });
 });
 
+describe('the CLI takes only types from functions/ (the API contract stays out of its bundle)', () => {
+  it('a value import fails', async () => {
+    const code =
+      "import { canarySummary } from '../../functions/api/schemas.js';\nexport const x: unknown = canarySummary;\n";
+    expect(await lint(probe.cli, code)).toMatchObject([
+      { ruleId: imports, message: expect.stringContaining('imports only types from functions/') },
+    ]);
+  });
+
+  it('a type import passes', async () => {
+    const code =
+      "import type { Route } from '../../functions/api/contract.js';\nexport const r: Route = 'GET /clusters';\n";
+    expect(await rulesFired(probe.cli, code)).toEqual([]);
+  });
+});
+
 describe('process.env is read in one file per program', () => {
   it.each([
     { file: probe.app, code: 'export const stage = process.env.STAGE;\n', rule: envProperty },
