@@ -20,8 +20,6 @@ import {
   type GrantDeps,
 } from '../../lib/app/grants.js';
 import {
-  getNamespaced,
-  listNamespaced,
   putNamespaced,
   removeNamespaced,
   type NamespacedDocuments,
@@ -29,17 +27,27 @@ import {
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
 import { mintTicket, type SignInDeps } from '../../lib/app/sign-in.js';
+import {
+  getSourced,
+  listSourced,
+  precedingClusters,
+  type Sourced,
+  type SourcedReadDeps,
+} from '../../lib/app/sourced-documents.js';
 import { canaryView, historyView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
 import { isSecretName, redactText } from '../../lib/domain/redaction.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { MetricTemplate } from '../../lib/ports/metrics.js';
 import type { AlertProvider } from '../../lib/ports/notifier.js';
+import type { SourcedKind } from '../../lib/ports/sourced.js';
 import type { CanaryKey, CanaryStore, Documents, History } from '../../lib/ports/store.js';
 import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { bodyValue, checkParams, queryInt, queryName } from './input.js';
 import { openapiDocument } from './openapi.js';
 
 export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps, GrantDeps, SignInDeps {
+  /** MetricTemplates and AlertProviders sourced from clusters (docs/gitops.md), read only. */
+  sourced: SourcedReadDeps['sourced'];
   store: CanaryStore<CanaryStatus>;
   history: History;
   templates: Documents<MetricTemplate>;
@@ -214,21 +222,56 @@ function alertProviderView(a: AlertProvider): Record<string, unknown> {
   return { ...a, address: '(hidden)' };
 }
 
+/** An item as listed: the document's view and where it comes from (`source`, and `cluster`, `generation`). */
+function sourcedView<T>(s: Sourced<T>, view: (doc: T) => object): Record<string, unknown> {
+  const from =
+    s.source === 'api'
+      ? { source: 'api' }
+      : { source: 'cluster', cluster: s.cluster, generation: s.generation };
+  return { ...view(s.doc), ...from };
+}
+
+/** `?namespace=` and `?cluster=` of the reads. */
+const sourcedFilter = (req: ApiRequest) => ({
+  namespace: queryName(req, 'namespace'),
+  cluster: queryName(req, 'cluster'),
+});
+
+/**
+ * The answer to a PUT: the stored document (`source: api`) and, when clusters the caller may read
+ * source their own object of that `namespace/name`, a warning naming each: there, theirs is used.
+ */
+async function putAnswer(
+  deps: ApiDeps,
+  req: ApiRequest,
+  kind: SourcedKind,
+  at: { namespace: string; name: string; what: string },
+  body: object,
+): Promise<Record<string, unknown>> {
+  const clusters = await precedingClusters(kind, deps, accessOf(deps, req), at, req.signal);
+  const warnings = clusters.map(
+    (c) => `cluster ${c} sources its own ${at.what} ${at.namespace}/${at.name}: its canaries use that one`,
+  );
+  return { ...body, source: 'api', ...(warnings.length > 0 && { warnings }) };
+}
+
 async function listTemplates(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const namespace = queryName(req, 'namespace');
-  const all = await listNamespaced(templatesOf(deps), accessOf(deps, req), namespace, req.signal);
-  return { status: 200, body: { items: all.map(templateView) } };
+  const filter = sourcedFilter(req);
+  const all = await listSourced('template', templatesOf(deps), deps, accessOf(deps, req), filter, req.signal);
+  return { status: 200, body: { items: all.map((t) => sourcedView(t, templateView)) } };
 }
 
 async function getTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const t = await getNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
-  return { status: 200, body: templateView(t) };
+  const at = { namespace: p[0], name: p[1], cluster: queryName(req, 'cluster') };
+  const t = await getSourced('template', templatesOf(deps), deps, accessOf(deps, req), at, req.signal);
+  return { status: 200, body: sourcedView(t, templateView) };
 }
 
 async function putTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const t = parseTemplate(bodyValue(req), p[0], p[1]);
   const r = await putNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], t, req.signal);
-  return { status: r.created ? 201 : 200, body: templateView(t) };
+  const at = { namespace: p[0], name: p[1], what: 'MetricTemplate' };
+  return { status: r.created ? 201 : 200, body: await putAnswer(deps, req, 'template', at, templateView(t)) };
 }
 
 async function removeTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
@@ -237,20 +280,27 @@ async function removeTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Prom
 }
 
 async function listAlertProviders(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const namespace = queryName(req, 'namespace');
-  const all = await listNamespaced(alertProvidersOf(deps), accessOf(deps, req), namespace, req.signal);
-  return { status: 200, body: { items: all.map(alertProviderView) } };
+  const filter = sourcedFilter(req);
+  const d = alertProvidersOf(deps);
+  const all = await listSourced('alert-provider', d, deps, accessOf(deps, req), filter, req.signal);
+  return { status: 200, body: { items: all.map((a) => sourcedView(a, alertProviderView)) } };
 }
 
 async function getAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const a = await getNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
-  return { status: 200, body: alertProviderView(a) };
+  const at = { namespace: p[0], name: p[1], cluster: queryName(req, 'cluster') };
+  const d = alertProvidersOf(deps);
+  const a = await getSourced('alert-provider', d, deps, accessOf(deps, req), at, req.signal);
+  return { status: 200, body: sourcedView(a, alertProviderView) };
 }
 
 async function putAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
   const a = parseAlertProvider(bodyValue(req), p[0], p[1]);
   const r = await putNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], a, req.signal);
-  return { status: r.created ? 201 : 200, body: alertProviderView(a) };
+  const at = { namespace: p[0], name: p[1], what: 'AlertProvider' };
+  return {
+    status: r.created ? 201 : 200,
+    body: await putAnswer(deps, req, 'alert-provider', at, alertProviderView(a)),
+  };
 }
 
 async function removeAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
