@@ -177,15 +177,25 @@ export interface TemplateItem {
   name: string;
   provider: { type: string; address?: string; region?: string; secretRef?: { name: string } };
   query: string;
+  source?: string;
+  cluster?: string;
 }
 
-/** NAMESPACE NAME PROVIDER ADDRESS (a CloudWatch template's region); `wide` adds SECRET and QUERY (on one line). */
+/** Where a template or alert provider comes from: `api`, or the cluster it is sourced from. */
+const sourceOf = (i: { source?: string; cluster?: string }) =>
+  (i.source === 'cluster' ? i.cluster : i.source) ?? '-';
+
+/**
+ * NAMESPACE NAME SOURCE PROVIDER ADDRESS (a CloudWatch template's region); `wide` adds SECRET and
+ * QUERY (on one line).
+ */
 export function templateTable(items: TemplateItem[], wide = false): string {
   const rows = items.map((t) => {
-    const row = [t.namespace, t.name, t.provider.type, t.provider.address ?? t.provider.region ?? '-'];
+    const address = t.provider.address ?? t.provider.region ?? '-';
+    const row = [t.namespace, t.name, sourceOf(t), t.provider.type, address];
     return wide ? [...row, t.provider.secretRef?.name ?? '-', oneLine(t.query)] : row;
   });
-  const headers = ['NAMESPACE', 'NAME', 'PROVIDER', 'ADDRESS'];
+  const headers = ['NAMESPACE', 'NAME', 'SOURCE', 'PROVIDER', 'ADDRESS'];
   return table(wide ? [...headers, 'SECRET', 'QUERY'] : headers, rows);
 }
 
@@ -197,15 +207,17 @@ export interface AlertProviderItem {
   channel?: string;
   username?: string;
   verbose?: boolean;
+  source?: string;
+  cluster?: string;
 }
 
-/** NAMESPACE NAME TYPE CHANNEL; `wide` adds USERNAME and VERBOSE. */
+/** NAMESPACE NAME SOURCE TYPE CHANNEL; `wide` adds USERNAME and VERBOSE. */
 export function alertProviderTable(items: AlertProviderItem[], wide = false): string {
   const rows = items.map((a) => {
-    const row = [a.namespace, a.name, a.type, a.channel ?? '-'];
+    const row = [a.namespace, a.name, sourceOf(a), a.type, a.channel ?? '-'];
     return wide ? [...row, a.username ?? '-', a.verbose ? 'yes' : 'no'] : row;
   });
-  const headers = ['NAMESPACE', 'NAME', 'TYPE', 'CHANNEL'];
+  const headers = ['NAMESPACE', 'NAME', 'SOURCE', 'TYPE', 'CHANNEL'];
   return table(wide ? [...headers, 'USERNAME', 'VERBOSE'] : headers, rows);
 }
 

@@ -214,13 +214,14 @@ describe('-o wide and -o name', () => {
       provider: { type: 'prometheus', address: 'http://prom:9090', secretRef: { name: 'prom-auth' } },
       query: 'sum(rate(x[1m]))\n/ 2',
     };
-    expect(templateTable([template])).toBe(
-      'NAMESPACE   NAME         PROVIDER     ADDRESS\napps        error-rate   prometheus   http://prom:9090\n',
+    expect(templateTable([{ ...template, source: 'api' }])).toBe(
+      'NAMESPACE   NAME         SOURCE   PROVIDER     ADDRESS\napps        error-rate   api      prometheus   http://prom:9090\n',
     );
     expect(templateTable([template], true)).toMatch(/prom-auth\s+sum\(rate\(x\[1m\]\)\); \/ 2\n$/);
     const provider = { namespace: 'apps', name: 'on-call', type: 'slack', channel: 'alerts', verbose: true };
-    expect(alertProviderTable([provider], true).split('\n')[1]).toMatch(
-      /^apps\s+on-call\s+slack\s+alerts\s+-\s+yes$/,
+    const sourced = { ...provider, source: 'cluster', cluster: 'prod' };
+    expect(alertProviderTable([sourced], true).split('\n')[1]).toMatch(
+      /^apps\s+on-call\s+prod\s+slack\s+alerts\s+-\s+yes$/,
     );
   });
 });
