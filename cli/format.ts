@@ -175,32 +175,43 @@ export function clusterTable(items: ClusterItem[], wide = false): string {
 }
 
 /** A metric template as the API shows it (header values and URL credentials hidden). */
-export type TemplateItem = Pick<TemplateView, 'namespace' | 'name' | 'provider' | 'query'>;
+export type TemplateItem = Pick<
+  TemplateView,
+  'namespace' | 'name' | 'provider' | 'query' | 'source' | 'cluster'
+>;
 
-/** NAMESPACE NAME PROVIDER ADDRESS (a CloudWatch template's region); `wide` adds SECRET and QUERY (on one line). */
+/** Where a template or alert provider comes from: `api`, or the cluster it is sourced from. */
+const sourceOf = (i: { source?: string; cluster?: string }) =>
+  (i.source === 'cluster' ? i.cluster : i.source) ?? '-';
+
+/**
+ * NAMESPACE NAME SOURCE PROVIDER ADDRESS (a CloudWatch template's region); `wide` adds SECRET and
+ * QUERY (on one line).
+ */
 export function templateTable(items: TemplateItem[], wide = false): string {
   const rows = items.map((t) => {
     const p = t.provider;
-    const row = [t.namespace, t.name, p.type, p.type === 'cloudwatch' ? (p.region ?? '-') : p.address];
+    const address = p.type === 'cloudwatch' ? (p.region ?? '-') : p.address;
+    const row = [t.namespace, t.name, sourceOf(t), p.type, address];
     return wide ? [...row, (p.type !== 'cloudwatch' && p.secretRef?.name) || '-', oneLine(t.query)] : row;
   });
-  const headers = ['NAMESPACE', 'NAME', 'PROVIDER', 'ADDRESS'];
+  const headers = ['NAMESPACE', 'NAME', 'SOURCE', 'PROVIDER', 'ADDRESS'];
   return table(wide ? [...headers, 'SECRET', 'QUERY'] : headers, rows);
 }
 
 /** An alert provider as the API shows it (its address is never shown): the fields the table shows. */
 export type AlertProviderItem = Pick<
   AlertProviderView,
-  'namespace' | 'name' | 'type' | 'channel' | 'username' | 'verbose'
+  'namespace' | 'name' | 'type' | 'channel' | 'username' | 'verbose' | 'source' | 'cluster'
 >;
 
-/** NAMESPACE NAME TYPE CHANNEL; `wide` adds USERNAME and VERBOSE. */
+/** NAMESPACE NAME SOURCE TYPE CHANNEL; `wide` adds USERNAME and VERBOSE. */
 export function alertProviderTable(items: AlertProviderItem[], wide = false): string {
   const rows = items.map((a) => {
-    const row = [a.namespace, a.name, a.type, a.channel ?? '-'];
+    const row = [a.namespace, a.name, sourceOf(a), a.type, a.channel ?? '-'];
     return wide ? [...row, a.username ?? '-', a.verbose ? 'yes' : 'no'] : row;
   });
-  const headers = ['NAMESPACE', 'NAME', 'TYPE', 'CHANNEL'];
+  const headers = ['NAMESPACE', 'NAME', 'SOURCE', 'TYPE', 'CHANNEL'];
   return table(wide ? [...headers, 'USERNAME', 'VERBOSE'] : headers, rows);
 }
 

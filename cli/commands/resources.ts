@@ -2,7 +2,9 @@
  * `templates` and `alert-providers`: list, get, apply and delete the MetricTemplates and
  * AlertProviders the API stores (PUT/GET/DELETE /templates/{ns}/{name}, GET /templates), with
  * their secrets hidden by the API. `apply -f` takes Flagger's manifests (`kind: MetricTemplate`,
- * `kind: AlertProvider`), from a file, a multi-document file or a folder.
+ * `kind: AlertProvider`), from a file, a multi-document file or a folder. Lists show where each
+ * comes from (SOURCE: `api`, or the cluster it is sourced from, docs/gitops.md); `--cluster`
+ * lists or gets what that cluster's canaries use.
  */
 import { call, send, type Route } from '../api.js';
 import { noExtra, parse } from '../args.js';
@@ -49,8 +51,8 @@ const options = {
 
 function usageOf(r: Resource): string {
   return [
-    `${r.command} [list] [-n NAMESPACE] [-o json|yaml|wide|name]`,
-    `${r.command} get NAMESPACE/NAME [-o json|yaml|wide]`,
+    `${r.command} [list] [-n NAMESPACE] [--cluster NAME] [-o json|yaml|wide|name]`,
+    `${r.command} get NAMESPACE/NAME [--cluster NAME] [-o json|yaml|wide]`,
     `${r.command} apply -f FILE|DIR|- [-f …] [-n NAMESPACE]   (Flagger ${r.kind} manifests)`,
     `${r.command} delete NAMESPACE/NAME`,
   ].join('\n');
@@ -93,7 +95,7 @@ function command(r: Resource): CommandSpec['run'] {
       return 0;
     }
     const format = outputFormat(values.output);
-    const item = await call(client, r.routes.get, { params: one });
+    const item = await call(client, r.routes.get, { params: one, query: { cluster: values.cluster } });
     io.stdout.write(
       isData(format) ? await render(item, format) : r.table([item as never], format === 'wide'),
     );
@@ -103,7 +105,9 @@ function command(r: Resource): CommandSpec['run'] {
 
 async function list(r: Resource, client: ApiClient, values: Values, io: Io): Promise<number> {
   const format = outputFormat(values.output, formats);
-  const { items } = await call(client, r.routes.list, { query: { namespace: values.namespace } });
+  const { items } = await call(client, r.routes.list, {
+    query: { namespace: values.namespace, cluster: values.cluster },
+  });
   const names = items.map((i) => `${i.namespace}/${i.name}\n`);
   if (isData(format)) io.stdout.write(await render(items, format));
   else if (format === 'name') io.stdout.write(names.join(''));
@@ -124,7 +128,9 @@ async function applyAll(r: Resource, client: ApiClient, values: Values, io: Io):
       // The user's document, as read: the API validates it and names what is wrong.
       const text = JSON.stringify(d.body);
       const res = await send(client, r.routes.put, { params, text, contentType: 'application/json' });
-      return { label, result: res.status === 201 ? 'created' : 'updated', warnings: [] };
+      // A cluster that sources its own object of that name uses it instead (docs/gitops.md).
+      const warnings = res.body?.warnings ?? [];
+      return { label, result: res.status === 201 ? 'created' : 'updated', warnings };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error; // unreachable API, Ctrl-C: stop here
       return { label, warnings: [], error };

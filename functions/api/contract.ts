@@ -15,10 +15,9 @@ import type { CheckResult } from '../../lib/domain/check.js';
 import type { HookOutcome } from '../../lib/domain/observations.js';
 import type { Canary, canaryManifest } from '../../lib/domain/spec/schema.js';
 import type { CanaryStatus, ConfirmGate } from '../../lib/domain/status.js';
-import type { AlertProvider } from '../../lib/ports/notifier.js';
 import type { HistoryRecord } from '../../lib/ports/store.js';
 import type { templateBody } from '../../lib/app/views.js';
-import type { canarySummary, errorBody, loginLink, storedTemplate } from './schemas.js';
+import type { canarySummary, errorBody, loginLink, storedAlertProvider, storedTemplate } from './schemas.js';
 
 /** Every 4xx and 5xx answer. */
 export type ErrorBody = z.output<typeof errorBody>;
@@ -47,14 +46,16 @@ type TemplateBody = z.input<typeof templateBody> | { kind: 'MetricTemplate'; spe
 /** A stored MetricTemplate as shown (header values and address credentials hidden). */
 export type TemplateView = z.output<typeof storedTemplate>;
 /** A stored alert provider as shown (address hidden). */
-export type AlertProviderView = AlertProvider;
+export type AlertProviderView = z.output<typeof storedAlertProvider>;
 /** A grant as sent (PUT /grants/{grant}). */
 export type GrantBody = z.input<typeof grantBody>;
 type LoginLink = z.output<typeof loginLink>;
 /** A grant as shown. */
 export type GrantView = Grant;
 
-type Namespaced = { query?: { namespace?: string } };
+type Namespaced = { query?: { namespace?: string; cluster?: string } };
+/** `?cluster=`: what that cluster's canaries use (its own object first, docs/gitops.md). */
+type InCluster = { query?: { cluster?: string } };
 type Saved<B, A> = { body: B; answer: A };
 /** 204 No Content. */
 type Gone = { answer: undefined };
@@ -84,11 +85,11 @@ export interface Routes {
     answer: { accepted: unknown; canary: CanarySummary };
   };
   'GET /templates': Namespaced & { answer: { items: TemplateView[] } };
-  'GET /templates/{namespace}/{name}': { answer: TemplateView };
+  'GET /templates/{namespace}/{name}': InCluster & { answer: TemplateView };
   'PUT /templates/{namespace}/{name}': Saved<TemplateBody, TemplateView>;
   'DELETE /templates/{namespace}/{name}': Gone;
   'GET /alert-providers': Namespaced & { answer: { items: AlertProviderView[] } };
-  'GET /alert-providers/{namespace}/{name}': { answer: AlertProviderView };
+  'GET /alert-providers/{namespace}/{name}': InCluster & { answer: AlertProviderView };
   'PUT /alert-providers/{namespace}/{name}': Saved<Record<string, unknown>, AlertProviderView>;
   'DELETE /alert-providers/{namespace}/{name}': Gone;
   'GET /grants': { answer: { items: GrantView[]; bootstrapAdmins?: string[] } };

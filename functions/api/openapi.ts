@@ -11,7 +11,7 @@ import { clusterRegistration } from '../../lib/app/clusters.js';
 import { templateBody } from '../../lib/app/views.js';
 import { grantBody } from '../../lib/domain/authz/grants.js';
 import { canaryManifest } from '../../lib/domain/spec/schema.js';
-import { canarySummary, errorBody, loginLink, storedTemplate } from './schemas.js';
+import { canarySummary, errorBody, loginLink, storedAlertProvider, storedTemplate } from './schemas.js';
 
 const label = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
 const subdomain = {
@@ -46,6 +46,14 @@ const answer = (description: string, schema?: object) =>
 const err = answer('error: { message, errors: [{ path, message }] } (errors is never empty)', ref('Error'));
 const body = (name: string) => ({ required: true, content: json(ref(name)) });
 const namespaceQuery = [{ name: 'namespace', in: 'query', schema: label }];
+const clusterQuery = (description: string) => ({ name: 'cluster', in: 'query', schema: label, description });
+const sourcedQuery = [
+  ...namespaceQuery,
+  clusterQuery('only what canaries of this cluster use: its sourced ones, then the API ones they leave'),
+];
+const sourcedOne = [
+  clusterQuery('what a canary of this cluster uses: its sourced one first, else the API one (see source)'),
+];
 const saved = (schema: string) => ({
   201: answer('created', ref(schema)),
   200: answer('updated', ref(schema)),
@@ -148,15 +156,17 @@ function operations(): Record<string, Record<string, object>> {
     },
     '/templates': {
       get: {
-        summary: 'List metric templates (header values and address credentials hidden)',
-        parameters: namespaceQuery,
+        summary:
+          'List metric templates, API-registered and sourced from clusters (header values and address credentials hidden)',
+        parameters: sourcedQuery,
         responses: { 200: answer('{ items }', list('MetricTemplate')), 400: err },
       },
     },
     '/templates/{namespace}/{name}': {
       get: {
-        summary: 'A metric template',
-        responses: { 200: answer('template', ref('MetricTemplate')), 404: err },
+        summary: 'A metric template: the API-registered one, or with ?cluster= the one that cluster uses',
+        parameters: sourcedOne,
+        responses: { 200: answer('template', ref('MetricTemplate')), 400: err, 403: err, 404: err },
       },
       put: {
         summary:
@@ -168,21 +178,23 @@ function operations(): Record<string, Record<string, object>> {
     },
     '/alert-providers': {
       get: {
-        summary: 'List alert providers (addresses hidden)',
-        parameters: namespaceQuery,
-        responses: { 200: answer('{ items }'), 400: err },
+        summary: 'List alert providers, API-registered and sourced from clusters (addresses hidden)',
+        parameters: sourcedQuery,
+        responses: { 200: answer('{ items }', list('AlertProvider')), 400: err },
       },
     },
     '/alert-providers/{namespace}/{name}': {
       get: {
-        summary: 'An alert provider (address hidden)',
-        responses: { 200: answer('provider'), 404: err },
+        summary:
+          'An alert provider (address hidden): the API-registered one, or with ?cluster= the one that cluster uses',
+        parameters: sourcedOne,
+        responses: { 200: answer('provider', ref('AlertProvider')), 400: err, 403: err, 404: err },
       },
       put: {
         summary:
           'Store an alert provider ({type: slack|msteams|discord|generic, address, channel?} or a Flagger AlertProvider)',
         requestBody: { required: true, content: json({ type: 'object' }) },
-        responses: { 201: answer('created'), 200: answer('updated'), 400: err, 413: err },
+        responses: saved('AlertProvider'),
       },
       delete: { summary: 'Delete an alert provider', responses: { 204: answer('deleted'), 404: err } },
     },
@@ -269,6 +281,7 @@ function build(): Record<string, unknown> {
         Cluster: jsonSchema(clusterRegistration, 'output'),
         MetricTemplateBody: jsonSchema(templateBody, 'input'),
         MetricTemplate: jsonSchema(storedTemplate, 'output'),
+        AlertProvider: jsonSchema(storedAlertProvider, 'output'),
         Grant: jsonSchema(grantBody, 'input'),
         LoginLink: jsonSchema(loginLink, 'output'),
       },

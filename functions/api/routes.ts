@@ -1,5 +1,4 @@
 /** The API's routes: each parses its input, calls one use case and shapes the answer. */
-import { Access } from '../../lib/app/access.js';
 import {
   canaryHistory,
   getCanary as readCanary,
@@ -19,28 +18,34 @@ import {
   removeGrant,
   type GrantDeps,
 } from '../../lib/app/grants.js';
-import {
-  getNamespaced,
-  listNamespaced,
-  putNamespaced,
-  removeNamespaced,
-  type NamespacedDocuments,
-} from '../../lib/app/namespaced-documents.js';
 import { deleteCanary, registerCanary, type RegisterDeps } from '../../lib/app/register-canary.js';
 import { requestAction, toCommand, type OperatorDeps } from '../../lib/app/operator-actions.js';
 import { mintTicket, type SignInDeps } from '../../lib/app/sign-in.js';
-import { canaryView, historyView, parseTemplate, parseAlertProvider } from '../../lib/app/views.js';
-import { isSecretName, redactText } from '../../lib/domain/redaction.js';
+import type { SourcedReadDeps } from '../../lib/app/sourced-documents.js';
+import { canaryView, historyView } from '../../lib/app/views.js';
 import type { CanaryStatus } from '../../lib/domain/status.js';
 import type { MetricTemplate } from '../../lib/ports/metrics.js';
 import type { AlertProvider } from '../../lib/ports/notifier.js';
 import type { CanaryKey, CanaryStore, Documents, History } from '../../lib/ports/store.js';
 import type { Route } from './contract.js';
+import {
+  accessOf,
+  getAlertProvider,
+  getTemplate,
+  listAlertProviders,
+  listTemplates,
+  putAlertProvider,
+  putTemplate,
+  removeAlertProvider,
+  removeTemplate,
+} from './document-routes.js';
 import { HttpError, type ApiRequest, type ApiResult } from './http.js';
 import { bodyValue, checkParams, queryInt, queryName } from './input.js';
 import { openapiDocument } from './openapi.js';
 
 export interface ApiDeps extends RegisterDeps, OperatorDeps, ClusterDeps, GrantDeps, SignInDeps {
+  /** MetricTemplates and AlertProviders sourced from clusters (docs/gitops.md), read only. */
+  sourced: SourcedReadDeps['sourced'];
   store: CanaryStore<CanaryStatus>;
   history: History;
   templates: Documents<MetricTemplate>;
@@ -121,11 +126,6 @@ function keyOf(p: string[]): CanaryKey {
   return { cluster: p[0], namespace: p[1], name: p[2] };
 }
 
-/** The request's authorization (lib/app/access.ts): every use case below asks it. */
-function accessOf(deps: ApiDeps, req: ApiRequest): Access {
-  return new Access(deps, req.caller, req.signal);
-}
-
 async function listClusters(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
   const all = await readClusters(deps, accessOf(deps, req), req.signal);
   return { status: 200, body: { items: all.map(publicView) } };
@@ -191,79 +191,6 @@ async function action(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiR
   const command = toCommand(p[3], req.caller.actor, req.query.gate);
   const r = await requestAction(deps, accessOf(deps, req), keyOf(p), command, req.signal);
   return { status: 202, body: { accepted: command, canary: canaryView(r, false) } };
-}
-
-const templatesOf = (deps: ApiDeps): NamespacedDocuments<MetricTemplate> => ({
-  docs: deps.templates,
-  what: 'metric template',
-});
-const alertProvidersOf = (deps: ApiDeps): NamespacedDocuments<AlertProvider> => ({
-  docs: deps.alertProviders,
-  what: 'alert provider',
-});
-
-/**
- * A template without its secrets: header values and secret-named provider fields (`password`,
- * `bearerToken`, …) are hidden, the address redacted (userinfo, secret-named query values).
- */
-function templateView(t: MetricTemplate): MetricTemplate {
-  if (t.provider.type === 'cloudwatch') return t;
-  const hide = ([k, v]: [string, unknown]) => [k, isSecretName(k) && typeof v === 'string' ? '(hidden)' : v];
-  const provider = Object.fromEntries(Object.entries(t.provider).map(hide)) as MetricTemplate['provider'];
-  const headers =
-    'headers' in t.provider && t.provider.headers
-      ? Object.fromEntries(Object.keys(t.provider.headers).map((h) => [h, ['(hidden)']]))
-      : undefined;
-  const address = redactText(t.provider.address);
-  return { ...t, provider: { ...provider, address, headers } as MetricTemplate['provider'] };
-}
-
-function alertProviderView(a: AlertProvider): Record<string, unknown> {
-  return { ...a, address: '(hidden)' };
-}
-
-async function listTemplates(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const namespace = queryName(req, 'namespace');
-  const all = await listNamespaced(templatesOf(deps), accessOf(deps, req), namespace, req.signal);
-  return { status: 200, body: { items: all.map(templateView) } };
-}
-
-async function getTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const t = await getNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
-  return { status: 200, body: templateView(t) };
-}
-
-async function putTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const t = parseTemplate(bodyValue(req), p[0], p[1]);
-  const r = await putNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], t, req.signal);
-  return { status: r.created ? 201 : 200, body: templateView(t) };
-}
-
-async function removeTemplate(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  await removeNamespaced(templatesOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
-  return { status: 204 };
-}
-
-async function listAlertProviders(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {
-  const namespace = queryName(req, 'namespace');
-  const all = await listNamespaced(alertProvidersOf(deps), accessOf(deps, req), namespace, req.signal);
-  return { status: 200, body: { items: all.map(alertProviderView) } };
-}
-
-async function getAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const a = await getNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
-  return { status: 200, body: alertProviderView(a) };
-}
-
-async function putAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  const a = parseAlertProvider(bodyValue(req), p[0], p[1]);
-  const r = await putNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], a, req.signal);
-  return { status: r.created ? 201 : 200, body: alertProviderView(a) };
-}
-
-async function removeAlertProvider(deps: ApiDeps, req: ApiRequest, p: string[]): Promise<ApiResult> {
-  await removeNamespaced(alertProvidersOf(deps), accessOf(deps, req), p[0], p[1], req.signal);
-  return { status: 204 };
 }
 
 async function listGrants(deps: ApiDeps, req: ApiRequest): Promise<ApiResult> {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { templateBody } from '../../lib/app/views.js';
+import { alertProviderTypes } from '../../lib/ports/notifier.js';
 
 /** Every 4xx and 5xx answer (functions/api/http.ts). */
 export const errorBody = z.object({
@@ -13,8 +14,45 @@ export const errorBody = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).min(1),
 });
 
-/** A stored MetricTemplate as the API shows it (header values hidden). */
-export const storedTemplate = templateBody.extend({ name: z.string(), namespace: z.string() });
+/** Where a template or alert provider comes from (lib/app/sourced-documents.ts, docs/gitops.md). */
+const sourceFields = {
+  source: z
+    .enum(['api', 'cluster'])
+    .describe(
+      'api: registered with PUT, serves every cluster; cluster: sourced from `cluster` (gitops.enabled), serves its canaries first',
+    ),
+  cluster: z.string().optional().describe('the cluster it is sourced from (source: cluster)'),
+  generation: z.number().optional().describe('the generation of the cluster object served (source: cluster)'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('PUT: the clusters whose own object of this namespace/name their canaries use instead'),
+};
+
+/** A MetricTemplate as the API shows it (header values and address credentials hidden). */
+export const storedTemplate = templateBody.extend({
+  name: z.string(),
+  namespace: z.string(),
+  ...sourceFields,
+});
+
+/** An AlertProvider as the API shows it: the address (a webhook URL, a secret) is never shown. */
+export const storedAlertProvider = z.looseObject({
+  name: z.string(),
+  namespace: z.string(),
+  type: z.enum(alertProviderTypes),
+  address: z.literal('(hidden)'),
+  channel: z.string().optional(),
+  username: z.string().optional(),
+  verbose: z.boolean().optional().describe('also post per-step events; default false'),
+  buttons: z
+    .boolean()
+    .optional()
+    .describe(
+      'Slack: buttons on messages about a pending gate or a release in progress; default true, shown only when the deployment answers clicks (docs/slack.md, "Where buttons appear")',
+    ),
+  ...sourceFields,
+});
 
 /** An operator command waiting for the next step (OperatorCommand in lib/domain/status.ts). */
 const pendingCommand = z.looseObject({

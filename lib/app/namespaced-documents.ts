@@ -16,18 +16,6 @@ export interface NamespacedDocuments<T> {
 
 const scopeOf = (namespace: string): Scope => ({ cluster: '*', namespace });
 
-/** The documents the caller may read, of one namespace or all. */
-export async function listNamespaced<T>(
-  d: NamespacedDocuments<T>,
-  access: Access,
-  namespace: string | undefined,
-  signal: AbortSignal,
-): Promise<T[]> {
-  const all = await d.docs.list(signal);
-  const wanted = all.filter((t) => namespace === undefined || t.name.startsWith(`${namespace}/`));
-  return (await access.filter(wanted, (t) => scopeOf(t.name.split('/')[0]))).map((t) => t.doc);
-}
-
 /** One document; 403 before it is read unless the caller may read its namespace, 404 if absent. */
 export async function getNamespaced<T>(
   d: NamespacedDocuments<T>,

@@ -138,6 +138,11 @@ describe.skipIf(!hasKubectl)('MetricTemplates from the cluster', () => {
       doc: { cluster: 'sandbox', provider: { secretRef: { name: 'prom-auth' } } },
     });
     expect(JSON.stringify(row)).not.toContain(TOKEN);
+    // The API shows which one the cluster's canaries use (docs/gitops.md, "Seeing what canaries use").
+    const used = await cp.api('GET', '/templates/test/success', undefined, { cluster: 'sandbox' });
+    expect(used.body).toMatchObject({ source: 'cluster', cluster: 'sandbox', generation: 1 });
+    const listed = await cp.api('GET', '/templates', undefined, { namespace: 'test' });
+    expect(listed.body.items.map((t: { source: string }) => t.source)).toEqual(['api', 'cluster']);
 
     await until('Initialized');
     await apply(sandbox, podinfoDeployment('podinfo:6.0.1'));

@@ -182,7 +182,7 @@ describe('templates', () => {
     expect(applied.stderr).toMatch(/^note: skipped 9 documents that are not MetricTemplate: /);
     const list = await env.cli(['templates']);
     expect(list.stdout).toMatch(
-      /^NAMESPACE\s+NAME\s+PROVIDER\s+ADDRESS\napps\s+error-rate\s+prometheus\s+http:\/\/prometheus\.istio-system:9090\n$/,
+      /^NAMESPACE\s+NAME\s+SOURCE\s+PROVIDER\s+ADDRESS\napps\s+error-rate\s+api\s+prometheus\s+http:\/\/prometheus\.istio-system:9090\n$/,
     );
     expect((await env.cli(['templates', 'list', '-o', 'wide'])).stdout).toMatch(
       /SECRET\s+QUERY\n.*100 - sum\(rate/,
@@ -244,7 +244,7 @@ describe('alert-providers', () => {
     );
     const wide = await env.cli(['alert-providers', '-o', 'wide']);
     expect(wide.stdout).toMatch(
-      /^NAMESPACE\s+NAME\s+TYPE\s+CHANNEL\s+USERNAME\s+VERBOSE\napps\s+on-call\s+slack\s+on-call\s+flagger\s+no\n$/,
+      /^NAMESPACE\s+NAME\s+SOURCE\s+TYPE\s+CHANNEL\s+USERNAME\s+VERBOSE\napps\s+on-call\s+api\s+slack\s+on-call\s+flagger\s+no\n$/,
     );
     const all = await Promise.all(
       [

@@ -213,11 +213,12 @@ describe('-o wide and -o name', () => {
     const template: TemplateItem = {
       namespace: 'apps',
       name: 'error-rate',
+      source: 'api',
       provider: { type: 'prometheus', address: 'http://prom:9090', secretRef: { name: 'prom-auth' } },
       query: 'sum(rate(x[1m]))\n/ 2',
     };
     expect(templateTable([template])).toBe(
-      'NAMESPACE   NAME         PROVIDER     ADDRESS\napps        error-rate   prometheus   http://prom:9090\n',
+      'NAMESPACE   NAME         SOURCE   PROVIDER     ADDRESS\napps        error-rate   api      prometheus   http://prom:9090\n',
     );
     expect(templateTable([template], true)).toMatch(/prom-auth\s+sum\(rate\(x\[1m\]\)\); \/ 2\n$/);
     const provider: AlertProviderItem = {
@@ -226,9 +227,11 @@ describe('-o wide and -o name', () => {
       type: 'slack',
       channel: 'alerts',
       verbose: true,
+      source: 'cluster',
+      cluster: 'prod',
     };
     expect(alertProviderTable([provider], true).split('\n')[1]).toMatch(
-      /^apps\s+on-call\s+slack\s+alerts\s+-\s+yes$/,
+      /^apps\s+on-call\s+prod\s+slack\s+alerts\s+-\s+yes$/,
     );
   });
 });
