@@ -11,13 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../lib/ports/logger.js';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
+import { closeAll, CRDS, gitopsCluster } from '../../support/gitops.js';
 import { accessOf, rbacGrants } from '../../support/rbac.js';
 import { startReceiver } from '../../support/receiver.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import { hasKubectl, kubectlFor, startSandbox, type Kubectl, type Sandbox } from '../../support/sandbox.js';
 
 const MINUTE = 60_000;
-const CRDS = 'infra/kubernetes/flagger-crds.yaml';
 const TOKEN = 'Cluster-Secret-T0ken';
 const signal = new AbortController().signal;
 
@@ -76,22 +76,11 @@ beforeEach(async () => {
   cp = await startControlPlane({ logger });
   kubectl = await kubectlFor(sandbox);
   prometheus = await startPrometheus();
-  await kubectl.run(['apply', '-f', CRDS]);
-  const r = await cp.api('POST', '/clusters', {
-    name: 'sandbox',
-    kind: 'endpoint',
-    server: sandbox.httpUrl,
-    token: sandbox.token,
-    gitops: { enabled: true },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
+  await gitopsCluster(cp, sandbox, kubectl);
 }, 60_000);
 
 afterEach(async () => {
-  await kubectl.dispose();
-  await cp.close();
-  await sandbox.close();
+  await closeAll(kubectl, cp, sandbox);
   await new Promise((r) => prometheus.server.close(r));
 });
 
@@ -295,7 +284,10 @@ describe.skipIf(!hasKubectl)('MetricTemplates from the cluster', () => {
       expect(row?.status.phase).toBe('Failed');
       const history = await cp.core.history.list(westKey, { limit: 50 }, signal);
       expect(JSON.stringify(history)).toContain('MetricTemplate test/success not found');
-      expect(prometheus.queries).toHaveLength(0);
+      // The server saw only the sandbox canary's availability probe at its initialization, with
+      // the sandbox's token: no check query, and nothing of west.
+      expect(prometheus.queries.filter((q) => q.query !== 'vector(1)')).toEqual([]);
+      expect(prometheus.queries.every((q) => q.authorized)).toBe(true);
     } finally {
       await kw.dispose();
       await west.close();

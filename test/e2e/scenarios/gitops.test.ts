@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../support/controlplane.js';
+import { closeAll, gitopsCluster } from '../../support/gitops.js';
 import { rbacGrants, accessOf } from '../../support/rbac.js';
 import { apply, podinfoCanary, podinfoDeployment, podinfoKey as key } from '../../support/release.js';
 import { hasKubectl, kubectlFor, startSandbox, type Kubectl, type Sandbox } from '../../support/sandbox.js';
@@ -15,7 +16,6 @@ import type { Logger } from '../../../lib/ports/logger.js';
 import { syncCanaryObjects } from '../../../lib/app/sync-canary-objects.js';
 
 const MINUTE = 60_000;
-const CRDS = 'infra/kubernetes/flagger-crds.yaml';
 const signal = new AbortController().signal;
 
 let sandbox: Sandbox;
@@ -40,22 +40,11 @@ beforeEach(async () => {
   sandbox = await startSandbox({ name: 'sandbox', rolloutDelayMs: 0, namespaces: ['default', 'test'] });
   cp = await startControlPlane({ logger });
   kubectl = await kubectlFor(sandbox);
-  await kubectl.run(['apply', '-f', CRDS]);
-  const r = await cp.api('POST', '/clusters', {
-    name: 'sandbox',
-    kind: 'endpoint',
-    server: sandbox.httpUrl,
-    token: sandbox.token,
-    gitops: { enabled: true },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  await apply(sandbox, podinfoDeployment('podinfo:6.0.0'));
+  await gitopsCluster(cp, sandbox, kubectl);
 }, 60_000);
 
 afterEach(async () => {
-  await kubectl.dispose();
-  await cp.close();
-  await sandbox.close();
+  await closeAll(kubectl, cp, sandbox);
 });
 
 /** One minute of the control plane: dispatch (sweeps and due steps), then every message. */

@@ -9,6 +9,7 @@ import { StateConflictError, ValidationError } from '../../../lib/app/errors.js'
 import { deleteCanary, registerCanary } from '../../../lib/app/register-canary.js';
 import { writeStatusBack } from '../../../lib/app/status-writeback.js';
 import { invalidStatus, registeredStatus, showsStatus } from '../../../lib/domain/flagger-status.js';
+import { initialStatus } from '../../../lib/domain/status.js';
 import { syncCanaryObjects, type GitOpsDeps } from '../../../lib/app/sync-canary-objects.js';
 import { FINALIZER, GENERATION_ANNOTATION } from '../../../lib/ports/canary-objects.js';
 import { aCanary } from '../../support/builders.js';
@@ -238,32 +239,8 @@ describe('the status of a sourced object from the first moment', () => {
 });
 
 describe('showsStatus', () => {
-  const wanted = registeredStatus(
-    {
-      phase: 'Initializing',
-      canaryWeight: 0,
-      failedChecks: 0,
-      iterations: 0,
-      conditions: [],
-      mirrored: false,
-      notified: {},
-    },
-    '2026-11-30T10:00:00.000Z',
-    'Deployment',
-  );
-  const later = registeredStatus(
-    {
-      phase: 'Initializing',
-      canaryWeight: 0,
-      failedChecks: 0,
-      iterations: 0,
-      conditions: [],
-      mirrored: false,
-      notified: {},
-    },
-    '2026-11-30T10:05:00.000Z',
-    'Deployment',
-  );
+  const wanted = registeredStatus(initialStatus(), '2026-11-30T10:00:00.000Z', 'Deployment');
+  const later = registeredStatus(initialStatus(), '2026-11-30T10:05:00.000Z', 'Deployment');
   it.each([
     { name: 'no status yet', live: undefined, want: false },
     { name: 'the same fields', live: wanted, want: true },
