@@ -9,6 +9,9 @@
  * - dispatch of 1k and 10k due canaries (20 ms per SQS call), cold start and bundle sizes
  * - Kubernetes requests and DynamoDB calls per step kind (C = 0 and 2) beside Flagger's, and the
  *   cost model of docs/cost.md computed from them (test/bench/cost/)
+ * - what GitOps sourcing costs: one cluster with and without `gitops.enabled` (cost/gitops.ts)
+ *
+ * `npm run bench -- --cost` runs only the request counts, the cost model and GitOps' counts.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { runStep } from '../../lib/app/run-step.js';
@@ -20,6 +23,8 @@ import { apply, podinfoCanary, podinfoDeployment, podinfoKey } from '../support/
 import { startSandbox } from '../support/sandbox.js';
 import { benchCliStart, benchColdStart, type Timing } from './cost/coldstart.js';
 import { benchDispatch } from './cost/dispatch.js';
+import { benchGitOps } from './cost/gitops.js';
+import { gitopsSection } from './cost/gitops-report.js';
 import { ASSUMPTIONS, costModel } from './cost/model.js';
 import { benchRelease, benchSweep, type Cost } from './cost/requests.js';
 
@@ -116,74 +121,94 @@ async function benchSteps(): Promise<{ row: Row; heapMb: [number, number] }> {
   }
 }
 
-const rows = [benchDecide(), benchParse()];
-const steps = await benchSteps();
-rows.push(steps.row);
-const dispatch = [await benchDispatch(1_000), await benchDispatch(10_000)];
-const cold = benchColdStart();
-const cli = benchCliStart();
+const costOnly = process.argv.includes('--cost');
+const speed = costOnly ? undefined : await benchSpeed();
 const releases = [await benchRelease(0), await benchRelease(2)];
 const sweeps = [await benchSweep(1), await benchSweep(20)];
+const gitops = [await benchGitOps(false), await benchGitOps(true)];
 const model = costModel(releases[0], sweeps[1]);
 const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(0));
 const coldRow = (what: string, t: Timing, bare: Timing) =>
   `| ${what} | ${t.median.toFixed(0)} ms | ${(t.median / bare.median).toFixed(2)}× | ` +
   `${t.fastest.toFixed(0)} ms | ${(t.fastest / bare.fastest).toFixed(2)}× |`;
+/** The speed benchmarks, in the order they run. */
+async function benchSpeed() {
+  const rows = [benchDecide(), benchParse()];
+  const steps = await benchSteps();
+  rows.push(steps.row);
+  const dispatch = [await benchDispatch(1_000), await benchDispatch(10_000)];
+  return { rows, steps, dispatch, cold: benchColdStart(), cli: benchCliStart() };
+}
 const report = [
   `# Benchmark report — ${new Date().toISOString()}`,
   '',
   `Node ${process.version}, ${process.platform}/${process.arch}. Shared machine: compare runs, not absolute numbers.`,
   '',
-  '| what | samples | p50 | p95 | max |',
-  '|---|---|---|---|---|',
-  ...rows.map(
-    (r) =>
-      `| ${r.name} | ${r.n} | ${fmt(r.p50)} ${r.unit} | ${fmt(r.p95)} ${r.unit} | ${fmt(r.max)} ${r.unit} |`,
-  ),
-  '',
-  `Heap used around 200 steps: ${steps.heapMb[0].toFixed(1)} MB → ${steps.heapMb[1].toFixed(1)} MB` +
-    (global.gc ? ' (after GC)' : ' (run with node --expose-gc for after-GC numbers)'),
-  '',
-  '## Dispatch (20 ms added per SQS call; goal: 10,000 due canaries ≤ 5 s)',
-  '',
-  '| due canaries | SendMessageBatch calls | time |',
-  '|---|---|---|',
-  ...dispatch.map((d) => `| ${d.canaries} | ${d.calls} | ${(d.ms / 1000).toFixed(2)} s |`),
-  '',
+  ...(speed ? speedSection(speed) : ['Request counts only (`--cost`): no timings.', '']),
   ...requestsSection(),
-  '## Cold start and bundles (goal: step handler import ≤ 2× bare node; every zip ≤ 1 MB)',
-  '',
-  ...(cold
-    ? [
-        '| fresh node, step function environment | median | × bare | fastest | × bare |',
-        '|---|---|---|---|---|',
-        coldRow('bare `node -e 0`', cold.bare, cold.bare),
-        coldRow("import of the step zip's handler module", cold.imported, cold.bare),
-        coldRow(
-          'import + first invocation (empty batch: use case, wiring, client-node, AWS SDK loaded, clients built)',
-          cold.firstUse,
-          cold.bare,
-        ),
-        '',
-        '| zip | size |',
-        '|---|---|',
-        ...cold.zips.map((z) => `| ${z.name} | ${(z.bytes / 2 ** 20).toFixed(2)} MB |`),
-      ]
-    : ['No .serverless/step.zip: run `npm run package` first for these figures.']),
-  '',
-  '## CLI start (goal: ≤ 150 ms)',
-  '',
-  ...(cli
-    ? [
-        '| fresh node | median | × bare | fastest | × bare |',
-        '|---|---|---|---|---|',
-        coldRow('bare `node -e 0`', cli.bare, cli.bare),
-        coldRow('`flagger-serverless --version`', cli.version, cli.bare),
-        coldRow('`flagger-serverless --help`', cli.help, cli.bare),
-      ]
-    : ['No dist/cli bundle: run `npm run build:cli` first for these figures.']),
-  '',
+  ...gitopsSection(gitops[0], gitops[1], releases[0].bytes),
+  ...(speed ? startSection(speed) : []),
 ].join('\n');
+
+/** Timings, heap and dispatch. */
+function speedSection({ rows, steps, dispatch }: Awaited<ReturnType<typeof benchSpeed>>): string[] {
+  return [
+    '| what | samples | p50 | p95 | max |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.n} | ${fmt(r.p50)} ${r.unit} | ${fmt(r.p95)} ${r.unit} | ${fmt(r.max)} ${r.unit} |`,
+    ),
+    '',
+    `Heap used around 200 steps: ${steps.heapMb[0].toFixed(1)} MB → ${steps.heapMb[1].toFixed(1)} MB` +
+      (global.gc ? ' (after GC)' : ' (run with node --expose-gc for after-GC numbers)'),
+    '',
+    '## Dispatch (20 ms added per SQS call; goal: 10,000 due canaries ≤ 5 s)',
+    '',
+    '| due canaries | SendMessageBatch calls | time |',
+    '|---|---|---|',
+    ...dispatch.map((d) => `| ${d.canaries} | ${d.calls} | ${(d.ms / 1000).toFixed(2)} s |`),
+    '',
+  ];
+}
+
+/** Cold start, bundles and the CLI's start. */
+function startSection({ cold, cli }: Awaited<ReturnType<typeof benchSpeed>>): string[] {
+  return [
+    '## Cold start and bundles (goal: step handler import ≤ 2× bare node; every zip ≤ 1 MB)',
+    '',
+    ...(cold
+      ? [
+          '| fresh node, step function environment | median | × bare | fastest | × bare |',
+          '|---|---|---|---|---|',
+          coldRow('bare `node -e 0`', cold.bare, cold.bare),
+          coldRow("import of the step zip's handler module", cold.imported, cold.bare),
+          coldRow(
+            'import + first invocation (empty batch: use case, wiring, client-node, AWS SDK loaded, clients built)',
+            cold.firstUse,
+            cold.bare,
+          ),
+          '',
+          '| zip | size |',
+          '|---|---|',
+          ...cold.zips.map((z) => `| ${z.name} | ${(z.bytes / 2 ** 20).toFixed(2)} MB |`),
+        ]
+      : ['No .serverless/step.zip: run `npm run package` first for these figures.']),
+    '',
+    '## CLI start (goal: ≤ 150 ms)',
+    '',
+    ...(cli
+      ? [
+          '| fresh node | median | × bare | fastest | × bare |',
+          '|---|---|---|---|---|',
+          coldRow('bare `node -e 0`', cli.bare, cli.bare),
+          coldRow('`flagger-serverless --version`', cli.version, cli.bare),
+          coldRow('`flagger-serverless --help`', cli.help, cli.bare),
+        ]
+      : ['No dist/cli bundle: run `npm run build:cli` first for these figures.']),
+    '',
+  ];
+}
 /** The per-step-kind table and the cost model (issue 15's goals beside Flagger's figures). */
 function requestsSection(): string[] {
   const [c0, c2] = releases;

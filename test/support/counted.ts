@@ -16,7 +16,10 @@ export interface Counted {
   close(): Promise<void>;
 }
 
-export async function startCounted(opts: { metrics?: MetricsProvider } = {}): Promise<Counted> {
+/** `gitops`: the cluster's record opts in to GitOps sourcing (docs/gitops.md). */
+export async function startCounted(
+  opts: { metrics?: MetricsProvider; gitops?: boolean } = {},
+): Promise<Counted> {
   const sandbox = await startSandbox({ name: 'sandbox', rolloutDelayMs: 0, namespaces: ['default', 'test'] });
   const dyn = await startDynamo();
   const calls = await countDynamoCalls(dyn.endpoint);
@@ -29,6 +32,7 @@ export async function startCounted(opts: { metrics?: MetricsProvider } = {}): Pr
     kind: 'endpoint',
     server: sandbox.httpUrl,
     token: sandbox.token,
+    ...(opts.gitops && { gitops: { enabled: true } }),
   });
   if (r.status !== 201) throw new Error(`cluster not registered: ${JSON.stringify(r.body)}`);
   return {

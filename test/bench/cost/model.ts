@@ -104,3 +104,17 @@ export function costModel(release: ReleaseCosts, sweep: SweepCost): CostModel {
       release.reconcile.kubernetes / a.reconcileMinutes,
   };
 }
+
+/**
+ * A cluster's quiet minute (test/bench/cost/gitops.ts) for a month: its DynamoDB calls, the sweep
+ * invocations and messages it ran and dispatch's invocation. Kubernetes requests are free (the API
+ * server is the cluster's own).
+ */
+export function quietMonth(minute: Cost & { sweeps: number }, bytes: ReleaseCosts['bytes']): number {
+  const a = ASSUMPTIONS;
+  const perMinute =
+    dynamoDollars(minute, bytes) +
+    minute.sweeps * invocationDollars(a.sweepSeconds) +
+    invocationDollars(a.dispatchSeconds, false);
+  return perMinute * a.minutesPerMonth;
+}

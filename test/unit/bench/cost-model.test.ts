@@ -1,6 +1,6 @@
 /** The cost model of docs/cost.md (test/bench/cost/model.ts): sizes and units as DynamoDB bills them. */
 import { describe, expect, it } from 'vitest';
-import { dynamoDollars, invocationDollars, PRICES } from '../../bench/cost/model.js';
+import { ASSUMPTIONS, dynamoDollars, invocationDollars, PRICES, quietMonth } from '../../bench/cost/model.js';
 import { itemBytes } from '../../bench/cost/requests.js';
 
 describe('itemBytes (DynamoDB sizing rules)', () => {
@@ -31,4 +31,13 @@ describe('dynamoDollars', () => {
 
 it('an invocation through a queue costs its SQS requests on top', () => {
   expect(invocationDollars(0.4) - invocationDollars(0.4, false)).toBeCloseTo(3 * PRICES.sqsRequest, 12);
+});
+
+it('a quiet minute for a month: a sweep adds its invocation and message, every minute', () => {
+  const minute = (sweeps: number) => ({ kubernetes: 3, requests: [], dynamodb: { Query: 1 }, sweeps });
+  const bytes = { row: 1500, history: 600 };
+  expect(quietMonth(minute(1), bytes) - quietMonth(minute(0), bytes)).toBeCloseTo(
+    invocationDollars(ASSUMPTIONS.sweepSeconds) * ASSUMPTIONS.minutesPerMonth,
+    9,
+  );
 });
