@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Seen } from '../../domain/sweep/seen.js';
 import type {
   CanaryKey,
@@ -22,6 +16,7 @@ import { keyString } from '../../ports/store.js';
 import { translate } from './errors.js';
 import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema } from './schema.js';
 import { DUE_SHARDS, NEVER, canaryPk, idlePk, keyFromPk, shardOf } from './table.js';
+import { queryAll } from './query-all.js';
 
 const META = 'META';
 /** The claim of a step on the row (see `acquire`). */
@@ -244,28 +239,18 @@ export class DynamoCanaryStore<S> implements CanaryStore<S>, Leases {
     }
   }
 
-  private async queryIndex(
+  private queryIndex(
     condition: string,
     values: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'due',
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: start,
-        }),
-        { abortSignal: signal },
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const input = {
+      TableName: this.table,
+      IndexName: 'due',
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    };
+    return queryAll(this.db, input, signal);
   }
 }
 

@@ -1,14 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Documents } from '../../ports/store.js';
 import { translate } from './errors.js';
 import { NOT_NEWER, SCHEMA_VERSION, notNewerValues, schema, type DocumentKind, type Item } from './schema.js';
+import { queryAll } from './query-all.js';
 
 /**
  * Named documents of one kind (clusters, templates, alert providers, gates, grants) under pk `D#<kind>`,
@@ -63,27 +58,14 @@ export class DynamoDocuments<T> implements Documents<T> {
     return items.map((i) => i.sk as string);
   }
 
-  private async query(
-    extra: Record<string, unknown>,
-    signal: AbortSignal,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': this.pk },
-          ExclusiveStartKey: start,
-          ...extra,
-        }),
-        { abortSignal: signal },
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private query(extra: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>[]> {
+    const input = {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': this.pk },
+      ...extra,
+    };
+    return queryAll(this.db, input, signal);
   }
 
   async delete(name: string, signal: AbortSignal): Promise<void> {

@@ -5,16 +5,11 @@
  * and deletes refuse an item of a newer schema, as every other row's.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SourcedKind, SourcedRow, SourcedStore } from '../../ports/sourced.js';
 import { translate } from './errors.js';
 import { NOT_NEWER, notNewerValues, schema, SCHEMA_VERSION, type Item } from './schema.js';
+import { queryAll } from './query-all.js';
 
 const pkOf = (cluster: string) => `S#${cluster}`;
 const skOf = (r: Pick<SourcedRow, 'kind' | 'namespace' | 'name'>) => `${r.kind}#${r.namespace}/${r.name}`;
@@ -26,22 +21,16 @@ export class DynamoSourcedStore implements SourcedStore {
   ) {}
 
   async list(cluster: string, signal: AbortSignal): Promise<SourcedRow[]> {
-    const rows: SourcedRow[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pkOf(cluster) },
-          ExclusiveStartKey: start,
-        }),
-        { abortSignal: signal },
-      );
-      rows.push(...(out.Items ?? []).map((i) => this.row(i)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return rows;
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pkOf(cluster) },
+      },
+      signal,
+    );
+    return items.map((i) => this.row(i));
   }
 
   async get<K extends SourcedKind>(
